@@ -1,0 +1,2 @@
+export { parseEnvironment, ConfigurationError } from './parse-environment';
+export * as variables from './variables';

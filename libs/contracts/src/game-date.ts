@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/** A calendar date `YYYY-MM-DD` that exists (2025-02-30 is refused). */
+export const GameDateSchema = z.string().refine(isCalendarDate, 'expected a real date as YYYY-MM-DD');
+
+export function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}

@@ -1,0 +1,19 @@
+export {
+  PushEnvelopeSchema,
+  MalformedMessageError,
+  toMalformedMessageError,
+  decodePushEnvelope,
+  encodePushEnvelope,
+  type PushEnvelope,
+  type DecodedPush,
+} from './push-envelope';
+export { GameDateSchema, isCalendarDate } from './game-date';
+export {
+  FEATURE_VERSION,
+  FEATURE_COUNT,
+  PredictionRequestSchema,
+  type PredictionRequest,
+  type HistoricalGame,
+} from './prediction-request';
+export { CompletionEventSchema, type CompletionEvent } from './completion-event';
+export { StartBatchRequestSchema, type StartBatchRequest } from './start-batch-request';

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { GameDateSchema } from './game-date';
+
+export const FEATURE_VERSION = 'v2_33features';
+export const FEATURE_COUNT = 33;
+
+export const LineSourceSchema = z.enum(['ACTUAL_PROP', 'ESTIMATED_AVG', 'NEEDS_BOOTSTRAP']);
+
+export const FeaturePayloadSchema = z.object({
+  feature_version: z.string().min(1),
+  /** The 33 values in v2_33features order; null marks a value the store did not have. */
+  values: z.array(z.number().finite().nullable()),
+  quality_score: z.number().finite().min(0).max(100),
+});
+
+export const HistoricalGameSchema = z.object({
+  game_date: GameDateSchema,
+  points: z.number().finite().min(0),
+  minutes: z.number().finite().min(0),
+  opponent_team_abbr: z.string().min(2).max(4),
+  is_home: z.boolean(),
+});
+
+/** One player's work item: everything the worker needs, so it never queries the warehouse. */
+export const PredictionRequestSchema = z.object({
+  batch_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'expected letters, digits, _ or -'),
+  player_lookup: z.string().regex(/^[a-z0-9]{1,64}$/, 'expected a normalised lookup (lowercase letters and digits)'),
+  game_id: z.string().min(1).max(64),
+  game_date: GameDateSchema,
+  team_abbr: z.string().min(2).max(4),
+  opponent_team_abbr: z.string().min(2).max(4),
+  is_home: z.boolean(),
+  line_values: z.array(z.number().finite().min(0).max(100)).max(5),
+  line_source: LineSourceSchema,
+  sportsbook: z.string().nullable(),
+  dataset_prefix: z.string().regex(/^[A-Za-z0-9_]*$/, 'expected letters, digits and underscores').default(''),
+  features: FeaturePayloadSchema,
+  history: z.array(HistoricalGameSchema),
+});
+export type PredictionRequest = z.infer<typeof PredictionRequestSchema>;
+export type HistoricalGame = z.infer<typeof HistoricalGameSchema>;

@@ -1,0 +1,12 @@
+/**
+ * Every structured `event` value the services emit. Alert policies (monitoring/) key on these,
+ * so a rename here is a rename there.
+ */
+export const LogEvent = {
+  serviceStarted: 'service_started',
+  selfCheckFailed: 'self_check_failed',
+  readinessDegraded: 'readiness_degraded',
+  configurationInvalid: 'configuration_invalid',
+  messageRejected: 'message_rejected',
+} as const;
+export type LogEvent = (typeof LogEvent)[keyof typeof LogEvent];

@@ -1,0 +1,35 @@
+export type CheckStatus = 'ok' | 'degraded' | 'failed';
+
+export interface CheckResult {
+  status: CheckStatus;
+  detail: string;
+}
+
+/** One thing a service needs to serve: a configuration value, an adapter, a native library, a model. */
+export interface ReadinessCheck {
+  name: string;
+  run(): Promise<CheckResult> | CheckResult;
+}
+
+export interface CheckReport extends CheckResult {
+  name: string;
+}
+
+export async function runChecks(checks: readonly ReadinessCheck[]): Promise<CheckReport[]> {
+  const reports: CheckReport[] = [];
+  for (const check of checks) {
+    try {
+      const result = await check.run();
+      reports.push({ name: check.name, ...result });
+    } catch (error) {
+      reports.push({ name: check.name, status: 'failed', detail: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return reports;
+}
+
+export function overallStatus(reports: readonly CheckReport[]): CheckStatus {
+  if (reports.some((report) => report.status === 'failed')) return 'failed';
+  if (reports.some((report) => report.status === 'degraded')) return 'degraded';
+  return 'ok';
+}

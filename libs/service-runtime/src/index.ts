@@ -1,0 +1,5 @@
+export { runChecks, overallStatus, type ReadinessCheck, type CheckResult, type CheckReport, type CheckStatus } from './check';
+export { buildInfo, type BuildInfo } from './build-info';
+export { registerHealthRoutes } from './health-routes';
+export { runSelfCheck } from './self-check';
+export { launchService, type AssembledService } from './launch-service';

@@ -1,0 +1,154 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { violation } from './violation.mjs';
+
+const MISSING_MODULE = /Cannot find module|MODULE_NOT_FOUND|ERR_MODULE_NOT_FOUND|Cannot find package|No module named/;
+const READY_WAIT_MS = 30_000;
+
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Runs a command to completion, capturing everything it prints. */
+function run(command, args, options) {
+  return new Promise((resolveRun) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolveRun({ code, signal, output });
+    });
+  });
+}
+
+/** The environment an image has: no repository, no NODE_PATH, production-shaped configuration. */
+function productionEnvironment(folder, port) {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    PROPS_BACKEND: 'local',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PROPS_DATA_DIR: join(folder, 'var'),
+    LOG_LEVEL: 'info',
+    METADATA_SERVER_DETECTION: 'none',
+  };
+}
+
+async function waitForReady(baseUrl, child) {
+  const deadline = Date.now() + READY_WAIT_MS;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) return { ready: false, last: `process exited with ${child.exitCode}` };
+    try {
+      const response = await fetch(`${baseUrl}/health/ready`);
+      last = `${response.status} ${await response.text()}`;
+      if (response.status === 200) return { ready: true, last };
+    } catch (error) {
+      last = error.cause?.code ?? error.message;
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 150));
+  }
+  return { ready: false, last };
+}
+
+async function bootService(app, folder, probe, report) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['main.js'], { cwd: folder, env: productionEnvironment(folder, port), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    const started = Date.now();
+    const { ready, last } = await waitForReady(baseUrl, child);
+    if (!ready) {
+      report(violation('boot-check', `dist/apps/${app}/main.js`, `did not answer 200 on /health/ready within ${READY_WAIT_MS / 1000} s (last: ${last.slice(0, 300)})`, 'run the bundle outside the repository and read its output'));
+      return output;
+    }
+    const readyMs = Date.now() - started;
+    const response = await fetch(`${baseUrl}${probe.path}`, {
+      method: probe.method,
+      headers: probe.body === undefined ? {} : { 'content-type': 'application/json' },
+      body: probe.body === undefined ? undefined : JSON.stringify(probe.body),
+    });
+    const body = await response.text();
+    if (response.status !== probe.expectStatus) {
+      report(violation('boot-check', `dist/apps/${app}/main.js`, `${probe.method} ${probe.path} answered ${response.status} (expected ${probe.expectStatus}): ${body.slice(0, 300)}`, 'the route fails when served from the bundle; reproduce with the bundle outside the repository'));
+    }
+    return `${output}\n[ready in ${readyMs} ms]`;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolveExit) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolveExit();
+      });
+      if (child.exitCode !== null) resolveExit();
+    });
+  }
+}
+
+/**
+ * Each bundle, with only its generated package.json, in a fresh folder outside the repository
+ * (Node cannot climb into the workspace's node_modules): install offline, self-check, start with
+ * production-shaped configuration, wait for readiness and serve one real request.
+ */
+export async function bootCheckApp(root, app) {
+  const violations = [];
+  const report = (found) => violations.push(found);
+  const folder = mkdtempSync(join(tmpdir(), `props-boot-${app}-`));
+  try {
+    cpSync(join(root, 'dist', 'apps', app), folder, { recursive: true });
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, ONNXRUNTIME_NODE_INSTALL: 'skip' };
+    if (process.env.npm_config_cache) env.npm_config_cache = process.env.npm_config_cache;
+    const install = await run('npm', ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund'], { cwd: folder, env });
+    if (install.code !== 0) {
+      report(violation('boot-check', `dist/apps/${app}/package.json`, `npm ci --omit=dev --offline failed: ${install.output.trim().split('\n').slice(-4).join(' | ')}`, 'the generated package.json/lockfile must install from the npm cache; run npm ci in the workspace first'));
+      return { violations, detail: `${app}: install failed` };
+    }
+    const project = JSON.parse(readFileSync(join(root, 'apps', app, 'project.json'), 'utf8'));
+    const selfCheck = await run(process.execPath, ['main.js', '--self-check'], { cwd: folder, env: productionEnvironment(folder, 0), timeoutMs: 60_000 });
+    let output = selfCheck.output;
+    if (selfCheck.code !== 0) {
+      report(violation('boot-check', `dist/apps/${app}/main.js`, `--self-check exited ${selfCheck.code ?? selfCheck.signal}: ${selfCheck.output.trim().split('\n').slice(-5).join(' | ').slice(0, 600)}`, 'run node main.js --self-check in a copy of the bundle folder outside the repository'));
+    } else if (project.bundle?.bootProbe) {
+      output += await bootService(app, folder, project.bundle.bootProbe, report);
+    }
+    for (const args of project.bundle?.bootCommands ?? []) {
+      const result = await run(process.execPath, ['main.js', ...args], { cwd: folder, env: productionEnvironment(folder, 0), timeoutMs: 60_000 });
+      output += result.output;
+      if (result.code !== 0) {
+        report(violation('boot-check', `dist/apps/${app}/main.js`, `"${args.join(' ')}" exited ${result.code}: ${result.output.trim().slice(0, 300)}`, 'run the command from the bundle folder outside the repository'));
+      }
+    }
+    const missing = output.split('\n').find((line) => MISSING_MODULE.test(line));
+    if (missing) {
+      report(violation('boot-check', `dist/apps/${app}/main.js`, `output mentions a missing module: ${missing.trim().slice(0, 300)}`, 'bundle the module (static import) or declare it; the image would fail the same way'));
+    }
+    const readyMs = /\[ready in (\d+) ms\]/.exec(output)?.[1];
+    return { violations, detail: `${app}: ${readyMs ? `ready in ${readyMs} ms` : 'self-check passed'}` };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+export async function checkBoot(root, apps) {
+  const results = await Promise.all(apps.map((app) => bootCheckApp(root, app)));
+  return { name: 'boot check', detail: results.map((result) => result.detail).join('; '), violations: results.flatMap((result) => result.violations) };
+}

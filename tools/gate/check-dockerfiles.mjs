@@ -1,0 +1,110 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isExcluded, parseDockerignore } from './dockerignore.mjs';
+import { NATIVE_PACKAGES, NON_GLIBC_BASE } from './native-packages.mjs';
+import { violation } from './violation.mjs';
+
+/** Instructions of a Dockerfile with continuations joined: [{line, keyword, args}]. */
+export function parseDockerfile(text) {
+  const instructions = [];
+  let pending = '';
+  let startLine = 0;
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.trim();
+    if (!pending && (line === '' || line.startsWith('#'))) return;
+    if (!pending) startLine = index + 1;
+    if (line.endsWith('\\')) {
+      pending += `${line.slice(0, -1)} `;
+      return;
+    }
+    const full = `${pending}${line}`.trim();
+    pending = '';
+    if (full.startsWith('#')) return;
+    const [keyword, ...rest] = full.split(/\s+/);
+    instructions.push({ line: startLine, keyword: keyword.toUpperCase(), args: rest.join(' ') });
+  });
+  return instructions;
+}
+
+function copySources(args) {
+  const words = args.startsWith('[') ? JSON.parse(args) : args.split(/\s+/);
+  const positional = words.filter((word) => !word.startsWith('--'));
+  const from = words.find((word) => word.startsWith('--from='));
+  return { sources: positional.slice(0, -1), fromStage: from?.slice('--from='.length) };
+}
+
+/** One Dockerfile per deployable app, shaped so a broken image cannot even be built. */
+export function inspectDockerfile(root, app) {
+  const file = `docker/${app}.Dockerfile`;
+  const path = join(root, file);
+  if (!existsSync(path)) {
+    return [violation('docker-recipe', file, `the deployable app ${app} has no Dockerfile`, `create ${file} (copy docker/worker.Dockerfile and rename)`)];
+  }
+  const instructions = parseDockerfile(readFileSync(path, 'utf8'));
+  const at = (instruction) => `${file}:${instruction.line}`;
+  const violations = [];
+  const stageStarts = instructions.map((instruction, index) => (instruction.keyword === 'FROM' ? index : -1)).filter((index) => index >= 0);
+  const stageNames = new Set(instructions.filter((i) => i.keyword === 'FROM').map((i) => /\bAS\s+(\S+)/i.exec(i.args)?.[1]).filter(Boolean));
+  if (stageStarts.length === 0) return [violation('docker-recipe', file, 'has no FROM', 'start from a glibc Node 20 image, e.g. node:20-bookworm-slim')];
+  const finalStage = instructions.slice(stageStarts.at(-1));
+  const project = JSON.parse(readFileSync(join(root, 'apps', app, 'project.json'), 'utf8'));
+  const natives = (project.bundle?.external ?? []).filter((name) => NATIVE_PACKAGES.includes(name));
+  const from = finalStage[0];
+  if (natives.length > 0 && NON_GLIBC_BASE.test(from.args)) {
+    violations.push(violation('docker-base-image', at(from), `base "${from.args}" has no glibc, but the bundle loads native ${natives.join(', ')}`, 'use a glibc base such as node:20-bookworm-slim'));
+  }
+  const allowed = `dist/apps/${app}`;
+  for (const instruction of instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')) {
+    const { sources, fromStage } = copySources(instruction.args);
+    if (fromStage && stageNames.has(fromStage)) continue;
+    for (const source of sources) {
+      const normalized = source.replace(/^\.\//, '').replace(/\/+$/, '');
+      if (normalized !== allowed && !normalized.startsWith(`${allowed}/`)) {
+        violations.push(violation('docker-copy', at(instruction), `copies "${source}"; an image may contain only its bundle folder ${allowed}/`, `COPY ${allowed}/ ./ and let the bundle carry the code`));
+      }
+    }
+  }
+  const envSkip = finalStage.some((i) => (i.keyword === 'ENV' || i.keyword === 'ARG') && /ONNXRUNTIME_NODE_INSTALL[= ]+["']?skip/.test(i.args));
+  const runs = finalStage.filter((i) => i.keyword === 'RUN');
+  const install = runs.find((i) => /\bnpm\s+ci\b/.test(i.args));
+  if (!install) {
+    violations.push(violation('docker-install', file, 'does not install the generated package.json with npm ci', 'RUN npm ci --omit=dev (the lockfile pins the natives the workspace tested)'));
+  } else {
+    if (!/--omit[= ]dev\b/.test(install.args)) {
+      violations.push(violation('docker-install', at(install), 'npm ci installs devDependencies too', 'add --omit=dev'));
+    }
+    if (!envSkip && !/ONNXRUNTIME_NODE_INSTALL=skip/.test(install.args)) {
+      violations.push(violation('docker-install', at(install), 'installs without ONNXRUNTIME_NODE_INSTALL=skip, so onnxruntime-node tries to download CUDA libraries and fails offline', 'ENV ONNXRUNTIME_NODE_INSTALL=skip before the install'));
+    }
+  }
+  if (runs.some((i) => /\bnpm\s+(install|i)\b/.test(i.args))) {
+    const bad = runs.find((i) => /\bnpm\s+(install|i)\b/.test(i.args));
+    violations.push(violation('docker-install', at(bad), 'npm install ignores the generated lockfile', 'use npm ci --omit=dev'));
+  }
+  const selfCheck = runs.findIndex((i) => /\bmain\.js\b.*--self-check/.test(i.args));
+  if (selfCheck === -1) {
+    violations.push(violation('docker-self-check', file, 'never runs the bundle\'s --self-check, so an image that cannot boot still builds', 'RUN node main.js --self-check after the install'));
+  } else if (install && runs.indexOf(install) > selfCheck) {
+    violations.push(violation('docker-self-check', at(runs[selfCheck]), 'runs --self-check before the install, so it cannot see missing packages', 'move the self-check after npm ci'));
+  }
+  const entrypoint = finalStage.filter((i) => i.keyword === 'ENTRYPOINT').at(-1);
+  const command = entrypoint ?? finalStage.filter((i) => i.keyword === 'CMD').at(-1);
+  if (!command || !/\bmain\.js\b/.test(command.args)) {
+    violations.push(violation('docker-command', command ? at(command) : file, 'the image does not run main.js', 'CMD ["node", "main.js"]'));
+  }
+  const ignoreFile = join(root, '.dockerignore');
+  if (existsSync(ignoreFile)) {
+    const rules = parseDockerignore(readFileSync(ignoreFile, 'utf8'));
+    for (const needed of ['main.js', 'package.json', 'package-lock.json']) {
+      if (isExcluded(rules, `${allowed}/${needed}`)) {
+        violations.push(violation('dockerignore', '.dockerignore', `excludes ${allowed}/${needed}, which ${file} copies`, `add "!${allowed}/" after the excluding line, or narrow it`));
+      }
+    }
+  }
+  return violations;
+}
+
+export function checkDockerfiles(root, apps) {
+  const violations = apps.flatMap((app) => inspectDockerfile(root, app));
+  return { name: 'dockerfiles', detail: apps.map((app) => `docker/${app}.Dockerfile`).join(', '), violations };
+}

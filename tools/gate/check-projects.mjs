@@ -1,0 +1,33 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { violation } from './violation.mjs';
+import { listProjects } from './workspace.mjs';
+
+/** Every project is named after its folder, tagged with its kind, and has a public entry. */
+export function checkProjects(root) {
+  const violations = [];
+  const projects = listProjects(root);
+  const paths = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions?.paths ?? {};
+  for (const project of projects) {
+    const tags = project.config.tags ?? [];
+    const expectedTag = project.kind === 'apps' ? 'type:app' : 'type:lib';
+    if (project.config.name !== project.folder) {
+      violations.push(violation('project-shape', project.file, `name "${project.config.name}" differs from its folder "${project.folder}"`, `set "name": "${project.folder}"`));
+    }
+    if (!tags.includes(expectedTag)) {
+      violations.push(violation('project-shape', project.file, `missing the tag ${expectedTag}`, `add "${expectedTag}" to "tags"`));
+    }
+    const entry = project.kind === 'apps' ? 'src/main.ts' : 'src/index.ts';
+    if (!existsSync(join(root, project.root, entry))) {
+      violations.push(violation('project-shape', `${project.root}/${entry}`, 'the project has no entry file', `create ${project.root}/${entry}`));
+    }
+    if (project.kind === 'libs') {
+      const alias = `@props/${project.folder}`;
+      const target = `libs/${project.folder}/src/index.ts`;
+      if (JSON.stringify(paths[alias]) !== JSON.stringify([target])) {
+        violations.push(violation('project-shape', 'tsconfig.base.json', `the lib ${project.folder} has no path alias ${alias} → ${target}`, `add "${alias}": ["${target}"] to compilerOptions.paths`));
+      }
+    }
+  }
+  return { name: 'projects', detail: `${projects.length} projects`, violations };
+}

@@ -1,0 +1,173 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { copyWorkspace, type WorkspaceCopy } from '../test-support/workspace-copy';
+
+// Each case injects one failure into a copy of the workspace and runs the gate's check for it;
+// the gate must exit 1 and name the rule and the offending file.
+let workspace: WorkspaceCopy;
+
+function gate(checks: string) {
+  return workspace.run(process.execPath, ['tools/gate/main.mjs', '--only', checks]);
+}
+
+function expectViolation(checks: string, rule: string, file: string) {
+  const { status, output } = gate(checks);
+  expect(output, output).toContain(`[${rule}] ${file}`);
+  expect(status, output).toBe(1);
+}
+
+beforeAll(() => {
+  workspace = copyWorkspace('props-gate-');
+});
+afterAll(() => workspace?.remove());
+
+describe('the gate', () => {
+  it('passes the workspace as it is, static checks and boot check included', () => {
+    const { status, output } = gate('projects,types,dependencies,source-rules,bundles,dockerfiles,workflows,boot');
+    expect(output).toContain('gate passed: 8 checks');
+    expect(status, output).toBe(0);
+  });
+
+  it('lets a new lib file imported only transitively by an app through, boot check included', () => {
+    workspace.write('libs/observability/src/severity-label.ts', "export const severityLabel = (level: string) => level.toUpperCase();\n");
+    workspace.edit('libs/observability/src/logger.ts', (text) =>
+      text.replace("import { pino", "import { severityLabel } from './severity-label';\nimport { pino").replace("?? 'DEFAULT'", "?? severityLabel(label)"),
+    );
+    const { status, output } = gate('types,dependencies,source-rules,bundles,boot');
+    workspace.reset();
+    expect(output).toContain('gate passed: 5 checks');
+    expect(status, output).toBe(0);
+  });
+
+  describe('refuses', () => {
+    afterEach(() => workspace.reset());
+
+    it('a renamed export that is still used elsewhere (type-check)', () => {
+      workspace.edit('libs/contracts/src/push-envelope.ts', (text) => text.replace('export function decodePushEnvelope', 'export function decodeEnvelope'));
+      workspace.edit('libs/contracts/src/index.ts', (text) => text.replace('  decodePushEnvelope,', '  decodeEnvelope,'));
+      expectViolation('types', 'type-check', 'apps/worker/src/predict-route.ts');
+    });
+
+    it('an import of a file that does not exist', () => {
+      workspace.edit('libs/observability/src/index.ts', (text) => `${text}export * from './missing-file';\n`);
+      expectViolation('dependencies', 'not-to-unresolvable', 'libs/observability/src/index.ts');
+    });
+
+    it('a package that is installed but not declared in package.json', () => {
+      workspace.edit('apps/worker/src/predict-route.ts', (text) => `import avvio from 'avvio';\n${text}\nexport const pluginLoader = avvio;\n`);
+      expectViolation('dependencies', 'no-undeclared-package', 'apps/worker/src/predict-route.ts');
+    });
+
+    it('runtime code importing a devDependency', () => {
+      workspace.edit('libs/contracts/src/game-date.ts', (text) => `import { describe } from 'vitest';\n${text}\nexport const testing = describe;\n`);
+      expectViolation('dependencies', 'not-to-dev-dep', 'libs/contracts/src/game-date.ts');
+    });
+
+    it('an app importing another app', () => {
+      workspace.edit('apps/coordinator/src/main.ts', (text) => `import '../../worker/src/worker-config';\n${text}`);
+      expectViolation('dependencies', 'no-app-to-app', 'apps/coordinator/src/main.ts');
+    });
+
+    it('a lib importing an app', () => {
+      workspace.edit('libs/observability/src/events.ts', (text) => `import '../../../apps/worker/src/worker-config';\n${text}`);
+      expectViolation('dependencies', 'no-lib-to-app', 'libs/observability/src/events.ts');
+    });
+
+    it('a lib imported by a deep path instead of its public entry', () => {
+      workspace.edit('apps/worker/src/predict-route.ts', (text) => `import { isCalendarDate } from '../../../libs/contracts/src/game-date';\n${text}\nexport const isDate = isCalendarDate;\n`);
+      expectViolation('dependencies', 'lib-only-through-public-entry', 'apps/worker/src/predict-route.ts');
+    });
+
+    it('a cycle between files', () => {
+      workspace.write('libs/contracts/src/cycle-a.ts', "import { b } from './cycle-b';\nexport const a = () => b;\n");
+      workspace.write('libs/contracts/src/cycle-b.ts', "import { a } from './cycle-a';\nexport const b = () => a;\n");
+      workspace.edit('libs/contracts/src/index.ts', (text) => `${text}export { a } from './cycle-a';\n`);
+      expectViolation('dependencies', 'no-circular', 'libs/contracts/src/cycle-a.ts');
+    });
+
+    it('an import() of a computed value', () => {
+      workspace.edit('apps/worker/src/assemble-worker.ts', (text) => `${text}\nexport const loadPlugin = (name: string) => import(name);\n`);
+      expectViolation('source-rules', 'no-computed-import', 'apps/worker/src/assemble-worker.ts');
+    });
+
+    it('a require() of a computed value', () => {
+      workspace.edit('libs/observability/src/events.ts', (text) => `${text}\nexport const loadSink = (name: string): unknown => require(\`./sinks/\${name}\`);\n`);
+      expectViolation('source-rules', 'no-computed-import', 'libs/observability/src/events.ts');
+    });
+
+    it('a file read relative to the source tree', () => {
+      workspace.edit(
+        'apps/coordinator/src/start-route.ts',
+        (text) => `import { readFileSync } from 'node:fs';\nimport { join } from 'node:path';\n${text}\nexport const selectPlayersSql = () => readFileSync(join(__dirname, 'select-players.sql'), 'utf8');\n`,
+      );
+      expectViolation('source-rules', 'no-source-relative-read', 'apps/coordinator/src/start-route.ts');
+    });
+
+    it('a bundle that leaves a non-native package external', () => {
+      workspace.edit('apps/worker/project.json', (text) => text.replace('"external": [\n      "onnxruntime-node"', '"external": [\n      "onnxruntime-node",\n      "pino"'));
+      expectViolation('bundles', 'bundle-externals', 'apps/worker/project.json');
+    });
+
+    it('a bundle that needs a module its generated package.json does not name', () => {
+      workspace.edit(
+        'libs/observability/src/logger.ts',
+        (text) => `${text}\nexport const prettyPrinter: unknown = (() => {\n  try {\n    return require('pino-pretty-not-installed');\n  } catch {\n    return undefined;\n  }\n})();\n`,
+      );
+      expectViolation('bundles', 'bundle-manifest', 'dist/apps/worker/package.json');
+    });
+
+    it('a Dockerfile that copies more than its bundle folder', () => {
+      workspace.edit('docker/worker.Dockerfile', (text) => text.replace('COPY dist/apps/worker/ ./', 'COPY dist/apps/worker/ ./\nCOPY libs/ ./libs/'));
+      expectViolation('dockerfiles', 'docker-copy', 'docker/worker.Dockerfile:10');
+    });
+
+    it('a Dockerfile that installs devDependencies', () => {
+      workspace.edit('docker/coordinator.Dockerfile', (text) => text.replace('npm ci --omit=dev', 'npm ci'));
+      expectViolation('dockerfiles', 'docker-install', 'docker/coordinator.Dockerfile:');
+    });
+
+    it('a Dockerfile that installs without the onnxruntime skip', () => {
+      workspace.edit('docker/worker.Dockerfile', (text) => text.replace(' \\\n    ONNXRUNTIME_NODE_INSTALL=skip', ''));
+      expectViolation('dockerfiles', 'docker-install', 'docker/worker.Dockerfile:');
+    });
+
+    it('a base image without glibc while a native package is external', () => {
+      workspace.edit('docker/worker.Dockerfile', (text) => text.replace('FROM node:20.20-bookworm-slim', 'FROM node:20-alpine'));
+      expectViolation('dockerfiles', 'docker-base-image', 'docker/worker.Dockerfile:');
+    });
+
+    it('a Dockerfile that does not run main.js', () => {
+      workspace.edit('docker/coordinator.Dockerfile', (text) => text.replace('CMD ["node", "main.js"]', 'CMD ["node", "server.js"]'));
+      expectViolation('dockerfiles', 'docker-command', 'docker/coordinator.Dockerfile:');
+    });
+
+    it('a Dockerfile without the self-check build step', () => {
+      workspace.edit('docker/worker.Dockerfile', (text) => text.replace('RUN node main.js --self-check\n', ''));
+      expectViolation('dockerfiles', 'docker-self-check', 'docker/worker.Dockerfile');
+    });
+
+    it('a .dockerignore that excludes what a Dockerfile copies', () => {
+      workspace.edit('.dockerignore', (text) => `${text}**/*.json\n`);
+      expectViolation('dockerfiles', 'dockerignore', '.dockerignore');
+    });
+
+    it('a deployable app without a Dockerfile', () => {
+      workspace.run('git', ['rm', '-q', 'docker/cli.Dockerfile']);
+      expectViolation('dockerfiles', 'docker-recipe', 'docker/cli.Dockerfile');
+    });
+
+    it('a bundle that cannot boot with production-shaped configuration', () => {
+      workspace.edit('apps/worker/src/worker-config.ts', (text) => text.replace("  GCP_PROJECT_ID: z.string().optional(),", "  GCP_PROJECT_ID: z.string().optional(),\n  PREDICTIONS_TABLE: z.string(),"));
+      expectViolation('bundles,boot', 'boot-check', 'dist/apps/worker/main.js');
+    });
+
+    it('an invalid workflow', () => {
+      workspace.edit('.github/workflows/ci.yml', (text) => text.replace('run: npm run gate', 'run: npm run gate ${{ github.nope( }}'));
+      expectViolation('workflows', 'workflow', '.github/workflows/ci.yml');
+    });
+
+    it('a project without its kind tag', () => {
+      workspace.edit('libs/contracts/project.json', (text) => text.replace('"tags": ["type:lib"]', '"tags": []'));
+      expectViolation('projects', 'project-shape', 'libs/contracts/project.json');
+    });
+  });
+});

@@ -1,0 +1,55 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { copyWorkspace, type WorkspaceCopy } from './test-support/workspace-copy';
+
+// Deploys run `nx affected -t deploy`, so what "affected" means decides what ships.
+let workspace: WorkspaceCopy;
+
+function affectedProjects(): string[] {
+  const { status, output } = workspace.run(process.execPath, ['node_modules/nx/dist/bin/nx.js', 'show', 'projects', '--affected', '--base=HEAD', '--json'], {
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    CI: 'true',
+  });
+  expect(status, output).toBe(0);
+  const json = output.slice(output.indexOf('['), output.lastIndexOf(']') + 1);
+  return (JSON.parse(json) as string[]).sort();
+}
+
+const ALL = ['cli', 'configuration', 'contracts', 'coordinator', 'observability', 'service-runtime', 'worker'];
+
+beforeAll(() => {
+  workspace = copyWorkspace('props-affected-');
+});
+afterAll(() => workspace?.remove());
+afterEach(() => workspace.reset());
+
+describe('nx affected', () => {
+  it('marks nothing when nothing changed', () => {
+    expect(affectedProjects()).toEqual([]);
+  });
+
+  it('marks only the worker when docker/worker.Dockerfile changes', () => {
+    workspace.edit('docker/worker.Dockerfile', (text) => `${text}# touched\n`);
+    expect(affectedProjects()).toEqual(['worker']);
+  });
+
+  it('marks a lib and every app that uses it when the lib changes', () => {
+    workspace.edit('libs/contracts/src/game-date.ts', (text) => `${text}// touched\n`);
+    expect(affectedProjects()).toEqual(['contracts', 'coordinator', 'worker']);
+  });
+
+  it('marks every app when a lib all of them use changes', () => {
+    workspace.edit('libs/observability/src/events.ts', (text) => `${text}// touched\n`);
+    expect(affectedProjects()).toEqual(['cli', 'coordinator', 'observability', 'service-runtime', 'worker']);
+  });
+
+  it('marks everything when package.json changes', () => {
+    workspace.edit('package.json', (text) => text.replace('"private": true,', '"private": true,\n  "keywords": ["nba"],'));
+    expect(affectedProjects()).toEqual(ALL);
+  });
+
+  it('marks everything when the lockfile changes', () => {
+    workspace.edit('package-lock.json', (text) => text.replace('"lockfileVersion": 3,', '"lockfileVersion": 3,\n  "comment": "touched",'));
+    expect(affectedProjects()).toEqual(ALL);
+  });
+});
