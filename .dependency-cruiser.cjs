@@ -36,6 +36,18 @@ module.exports = {
       to: { path: TEST_FILE },
     },
     {
+      name: 'google-cloud-only-in-gcp-adapters',
+      severity: 'error',
+      from: { path: '^(apps|libs)/[^/]+/src/', pathNot: ['/src/gcp/', TEST_FILE] },
+      to: { path: 'node_modules/@google-cloud/' },
+    },
+    {
+      name: 'duckdb-only-in-local-adapters',
+      severity: 'error',
+      from: { path: '^(apps|libs)/[^/]+/src/', pathNot: ['/src/local/', TEST_FILE] },
+      to: { path: 'node_modules/@duckdb/' },
+    },
+    {
       name: 'no-orphans',
       severity: 'error',
       from: {

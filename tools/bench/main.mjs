@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: speed and size figures, each measured side by side in one run and printed as
 // ratios. Builds the bundles first, so it always measures the current sources.
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { buildApp } from '../build/build-app.mjs';
 import { deployableApps } from '../gate/workspace.mjs';
 import { benchDeployPayload } from './deploy-payload.mjs';
@@ -11,9 +12,17 @@ const root = resolve(import.meta.dirname, '../..');
 const apps = deployableApps(root);
 for (const app of apps) await buildApp(app, { root, log: () => {} });
 
+/** A benchmark written in TypeScript against the libs, run through tsx; it prints its own lines. */
+function typescriptBench(file) {
+  const result = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), file], { cwd: root, encoding: 'utf8', env: { ...process.env, METADATA_SERVER_DETECTION: 'none' } });
+  if (result.status !== 0) return [`failed (exit ${result.status}): ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`];
+  return result.stdout.trimEnd().split('\n');
+}
+
 const sections = [
   ['service startup', () => benchServiceStartup(root)],
   ['deploy payload', () => benchDeployPayload(root, apps)],
+  ['distributed lock', () => typescriptBench('tools/bench/lock-bench.ts')],
 ];
 for (const [name, run] of sections) {
   console.log(`── ${name} ──`);

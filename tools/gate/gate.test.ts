@@ -77,6 +77,16 @@ describe('the gate', () => {
       expectViolation('dependencies', 'lib-only-through-public-entry', 'apps/worker/src/predict-route.ts');
     });
 
+    it('a Google Cloud client imported outside a src/gcp adapter', () => {
+      workspace.edit('apps/coordinator/src/start-route.ts', (text) => `import { Firestore } from '@google-cloud/firestore';\n${text}\nexport const store = () => new Firestore();\n`);
+      expectViolation('dependencies', 'google-cloud-only-in-gcp-adapters', 'apps/coordinator/src/start-route.ts');
+    });
+
+    it('DuckDB imported outside a src/local adapter', () => {
+      workspace.edit('apps/coordinator/src/start-route.ts', (text) => `import { DuckDBInstance } from '@duckdb/node-api';\n${text}\nexport const open = () => DuckDBInstance.create(':memory:');\n`);
+      expectViolation('dependencies', 'duckdb-only-in-local-adapters', 'apps/coordinator/src/start-route.ts');
+    });
+
     it('a cycle between files', () => {
       workspace.write('libs/contracts/src/cycle-a.ts', "import { b } from './cycle-b';\nexport const a = () => b;\n");
       workspace.write('libs/contracts/src/cycle-b.ts', "import { a } from './cycle-a';\nexport const b = () => a;\n");

@@ -1,22 +1,11 @@
 import { existsSync } from 'node:fs';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { listSupportedBackends } from 'onnxruntime-node';
 import { runSelfCheck, type ReadinessCheck } from '@props/service-runtime';
 import type { CliCommand } from './cli-command';
+import { duckdbBindingCheck } from './local/duckdb-binding-check';
 
 const nativeBindingChecks: ReadinessCheck[] = [
-  {
-    name: '@duckdb/node-api',
-    async run() {
-      const instance = await DuckDBInstance.create(':memory:');
-      const connection = await instance.connect();
-      const reader = await connection.runAndReadAll('SELECT 42 AS answer');
-      const answer = Number(reader.getRowObjects()[0]?.answer);
-      connection.closeSync();
-      instance.closeSync();
-      return answer === 42 ? { status: 'ok', detail: 'native binding loaded, query answered' } : { status: 'failed', detail: `query answered ${answer}` };
-    },
-  },
+  duckdbBindingCheck,
   {
     name: 'onnxruntime-node',
     run: () =>

@@ -2,7 +2,7 @@ import fastify, { type FastifyBaseLogger } from 'fastify';
 import { createLogger } from '@props/observability';
 import { buildInfo, registerHealthRoutes, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
 import { loadCoordinatorConfig } from './coordinator-config';
-import { duckdbCheck } from './duckdb-check';
+import { duckdbCheck } from './local/duckdb-check';
 import { registerStartRoute } from './start-route';
 
 export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<AssembledService> {

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssembledService } from '@props/service-runtime';
 import { assembleWorker } from './assemble-worker';
@@ -11,8 +12,8 @@ beforeAll(async () => {
 afterAll(() => worker.app.close());
 
 async function post(body: string, contentType = 'application/json') {
-  const address = worker.app.addresses()[0]!;
-  const response = await fetch(`http://127.0.0.1:${address.port}/predict`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const { port } = worker.app.server.address() as AddressInfo;
+  const response = await fetch(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': contentType }, body });
   return { status: response.status, body: (await response.json()) as Record<string, string> };
 }
 

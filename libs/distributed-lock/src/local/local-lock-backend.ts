@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LeaseLostError, type Lease, type LockBackend } from '../lease';
+
+interface LeaseRecord {
+  holderId: string;
+  token: number;
+  expiresAt: number;
+  released: boolean;
+}
+
+const LEASE_FILE = /^lease-(\d{12})\.json$/;
+const leaseFile = (token: number) => `lease-${String(token).padStart(12, '0')}.json`;
+
+/**
+ * Locks for several processes on one machine, with no server and no native addon. Each key is a
+ * folder; each holder's lease is a file named by its fencing token. A new token file is created
+ * with link(2), which fails if it exists, so exactly one contender wins each token; renew and
+ * release replace the holder's own file by rename(2), so readers see old or new, never half.
+ *
+ * Safety rests on one shared clock: a contender treats a lease as expired only if it started
+ * reading after the expiry, and a renewal counts only if its rename finished before the expiry.
+ */
+export class LocalLockBackend implements LockBackend {
+  readonly name = 'local';
+
+  constructor(private readonly root: string) {}
+
+  async tryAcquire(key: string, holderId: string, leaseMs: number): Promise<Lease | null> {
+    const folder = join(this.root, key);
+    mkdirSync(folder, { recursive: true });
+    const readStarted = Date.now();
+    const latest = this.latest(folder);
+    if (latest && !latest.released && latest.expiresAt > readStarted) return null;
+    const token = (latest?.token ?? 0) + 1;
+    const record: LeaseRecord = { holderId, token, expiresAt: Date.now() + leaseMs, released: false };
+    const staged = join(folder, `.claim-${randomUUID()}`);
+    writeFileSync(staged, JSON.stringify(record));
+    try {
+      linkSync(staged, join(folder, leaseFile(token)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
+      throw error;
+    } finally {
+      unlinkSync(staged);
+    }
+    this.removeOlderThan(folder, token - 1);
+    return { key, holderId, token, expiresAt: record.expiresAt };
+  }
+
+  async renew(lease: Lease, leaseMs: number): Promise<Lease> {
+    const current = this.heldRecord(lease);
+    const expiresAt = Date.now() + leaseMs;
+    this.replace(lease, { ...current, expiresAt });
+    if (Date.now() >= current.expiresAt) throw new LeaseLostError(lease, 'the renewal finished after the lease had expired');
+    return { ...lease, expiresAt };
+  }
+
+  async release(lease: Lease): Promise<void> {
+    const current = this.heldRecord(lease);
+    this.replace(lease, { ...current, released: true });
+  }
+
+  /** The lease file of `lease`, if it is still the newest, held by its holder and unexpired. */
+  private heldRecord(lease: Lease): LeaseRecord {
+    const now = Date.now();
+    const folder = join(this.root, lease.key);
+    const latest = this.latest(folder);
+    if (!latest || latest.token !== lease.token) throw new LeaseLostError(lease, `token ${latest?.token ?? 'none'} is newer`);
+    if (latest.holderId !== lease.holderId) throw new LeaseLostError(lease, `held by ${latest.holderId}`);
+    if (latest.released) throw new LeaseLostError(lease, 'already released');
+    if (now >= latest.expiresAt) throw new LeaseLostError(lease, `expired ${now - latest.expiresAt} ms ago`);
+    return latest;
+  }
+
+  private replace(lease: Lease, record: LeaseRecord): void {
+    const folder = join(this.root, lease.key);
+    const staged = join(folder, `.update-${randomUUID()}`);
+    writeFileSync(staged, JSON.stringify(record));
+    renameSync(staged, join(folder, leaseFile(lease.token)));
+  }
+
+  private latest(folder: string): LeaseRecord | undefined {
+    // A newer contender may delete the file we listed before we read it; list again then.
+    for (;;) {
+      let names: string[];
+      try {
+        names = readdirSync(folder);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+      const tokens = names.map((name) => LEASE_FILE.exec(name)?.[1]).filter((token): token is string => token !== undefined);
+      if (tokens.length === 0) return undefined;
+      const newest = Math.max(...tokens.map(Number));
+      try {
+        return JSON.parse(readFileSync(join(folder, leaseFile(newest)), 'utf8')) as LeaseRecord;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+  }
+
+  private removeOlderThan(folder: string, token: number): void {
+    for (const name of readdirSync(folder)) {
+      const found = LEASE_FILE.exec(name);
+      if (found && Number(found[1]) < token) {
+        try {
+          unlinkSync(join(folder, name));
+        } catch {
+          /* another contender removed it first */
+        }
+      }
+    }
+  }
+}
