@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { copyWorkspace, type WorkspaceCopy } from './test-support/workspace-copy';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyWorkspace, workspaceRoot, type WorkspaceCopy } from './test-support/workspace-copy';
 
 // Deploys run `nx affected -t deploy`, so what "affected" means decides what ships.
 let workspace: WorkspaceCopy;
@@ -15,7 +17,9 @@ function affectedProjects(): string[] {
   return (JSON.parse(json) as string[]).sort();
 }
 
-const ALL = ['cli', 'configuration', 'contracts', 'coordinator', 'observability', 'service-runtime', 'worker'];
+const ALL = ['apps', 'libs']
+  .flatMap((kind) => readdirSync(join(workspaceRoot, kind)).filter((name) => existsSync(join(workspaceRoot, kind, name, 'project.json'))))
+  .sort();
 
 beforeAll(() => {
   workspace = copyWorkspace('props-affected-');

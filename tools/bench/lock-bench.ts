@@ -27,7 +27,8 @@ async function handoffsPerSecond(kind: string, setting: string, processes: numbe
   await Promise.all(
     Array.from({ length: processes }, (_, index) =>
       new Promise<void>((resolveRun, reject) => {
-        const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), contender], {
+        const child = spawn(process.execPath, ['--import', 'tsx', contender], {
+          cwd: root,
           env: { ...process.env, LOCK_BACKEND: kind, LOCK_SETTING: setting, HOLDER: `b${index}`, LOCK_KEY: 'bench-contended', LEASE_MS: '3000', MODE: 'contend', ROUNDS: String(rounds), LOG_FILE: log },
           stdio: ['ignore', 'ignore', 'pipe'],
         });

@@ -14,7 +14,9 @@ let uniqueKey = 0;
 const freshKey = (label: string) => `${label}-${process.pid}-${++uniqueKey}-${Date.now()}`;
 
 function runContender(env: Record<string, string>): { done: Promise<{ code: number | null; output: string }>; kill: () => void; firstLine: Promise<string> } {
-  const child = spawn(process.execPath, [resolve(root, 'node_modules/tsx/dist/cli.mjs'), contender], {
+  // `node --import tsx` runs the TypeScript in this one process (the tsx CLI would fork a second
+  // one that survives a SIGKILL of the first).
+  const child = spawn(process.execPath, ['--import', 'tsx', contender], {
     cwd: root,
     env: { ...process.env, METADATA_SERVER_DETECTION: 'none', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

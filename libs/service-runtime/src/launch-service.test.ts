@@ -3,10 +3,9 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../../..');
-const tsx = resolve(root, 'node_modules/tsx/dist/cli.mjs');
 
 function start(app: string, env: NodeJS.ProcessEnv, args: string[] = []) {
-  return spawnSync(process.execPath, [tsx, `apps/${app}/src/main.ts`, ...args], {
+  return spawnSync(process.execPath, ['--import', 'tsx', `apps/${app}/src/main.ts`, ...args], {
     cwd: root,
     encoding: 'utf8',
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'fatal', ...env },
