@@ -37,9 +37,9 @@ describe('nx affected', () => {
     expect(affectedProjects()).toEqual(['worker']);
   });
 
-  it('marks a lib and every app that uses it when the lib changes', () => {
+  it('marks a lib, the libs that import it and every app that uses them when the lib changes', () => {
     workspace.edit('libs/contracts/src/game-date.ts', (text) => `${text}// touched\n`);
-    expect(affectedProjects()).toEqual(['contracts', 'coordinator', 'worker']);
+    expect(affectedProjects()).toEqual(['cli', 'contracts', 'coordinator', 'models', 'worker']);
   });
 
   it('marks every app when a lib all of them use changes', () => {

@@ -23,6 +23,7 @@ const sections = [
   ['service startup', () => benchServiceStartup(root)],
   ['deploy payload', () => benchDeployPayload(root, apps)],
   ['distributed lock', () => typescriptBench('tools/bench/lock-bench.ts')],
+  ['prediction systems', () => typescriptBench('tools/bench/models-bench.ts')],
 ];
 for (const [name, run] of sections) {
   console.log(`── ${name} ──`);

@@ -4,10 +4,11 @@
 // (native) packages, so the folder installs and runs on its own. What stays external is declared
 // in the app's project.json ("bundle": {"external": [...]}); the gate allows only native packages.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { builtinModules } from 'node:module';
 import * as esbuild from 'esbuild';
+import { absentOptionalModulesPlugin } from './absent-optional-modules.mjs';
 import { lockfileSubset } from './lockfile-subset.mjs';
 
 const workspaceRoot = resolve(import.meta.dirname, '../..');
@@ -61,12 +62,17 @@ export async function buildApp(app, { root = workspaceRoot, log = console.log } 
     logLevel: 'warning',
     tsconfig: join(root, 'apps', app, 'tsconfig.json'),
     external,
+    plugins: [absentOptionalModulesPlugin()],
     define: {
       'process.env.PROPS_BUILD_COMMIT': JSON.stringify(gitCommit(root)),
       'process.env.PROPS_BUILD_TIME': JSON.stringify(new Date().toISOString()),
     },
   });
   writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+  // Declared artifacts (model files) travel in the bundle folder; readiness verifies them by sha256.
+  for (const artifact of project.bundle?.artifacts ?? []) {
+    cpSync(join(root, artifact), join(outdir, artifact), { recursive: true });
+  }
 
   const workspaceManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const dependencies = {};

@@ -1,8 +1,9 @@
 import { buildInfo } from '@props/service-runtime';
 import { UsageError, type CliCommand } from './cli-command';
+import { convertCommand } from './models/convert-command';
 import { selfCheckCommand } from './self-check-command';
 
-const commands: readonly CliCommand[] = [selfCheckCommand];
+const commands: readonly CliCommand[] = [convertCommand, selfCheckCommand];
 
 function helpText(): string {
   const lines = ['usage: props <command> [options]', '', 'commands:'];

@@ -1,7 +1,9 @@
 import fastify, { type FastifyBaseLogger } from 'fastify';
-import { createLogger } from '@props/observability';
+import { loadServedModels } from '@props/models';
+import { LogEvent, createLogger } from '@props/observability';
 import { buildInfo, registerHealthRoutes, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
 import { loadWorkerConfig } from './worker-config';
+import { modelReadinessChecks } from './model-readiness';
 import { onnxRuntimeCheck } from './onnx-runtime-check';
 import { registerPredictRoute } from './predict-route';
 
@@ -9,9 +11,14 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
   const config = loadWorkerConfig(env);
   const logger = createLogger({ service: 'worker', level: config.logLevel });
   const app = fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 4 * 1024 * 1024 });
+  const models = await loadServedModels({ modelDir: config.modelDir, cacheDir: config.modelCacheDir, env, requireModels: config.requireModels });
+  for (const model of models.filter((served) => !served.regressor)) {
+    logger.warn({ event: LogEvent.modelUnavailable, system_id: model.systemId, reason: model.unavailableReason }, `${model.systemId} will serve fallback predictions`);
+  }
   const checks: ReadinessCheck[] = [
-    { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port}` }) },
+    { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} models=${config.modelDir}` }) },
     onnxRuntimeCheck,
+    ...modelReadinessChecks(models),
   ];
   registerHealthRoutes(app, checks, buildInfo('worker'));
   registerPredictRoute(app);

@@ -38,7 +38,7 @@ describe('worker POST /predict', () => {
     const response = await worker.app.inject({ method: 'GET', url: '/health/ready' });
     expect(response.statusCode).toBe(200);
     const body = response.json() as { status: string; commit: string; checks: Array<{ name: string; status: string }> };
-    expect(body.checks.map((check) => check.name)).toEqual(['configuration', 'onnxruntime-node']);
+    expect(body.checks.map((check) => check.name)).toEqual(['configuration', 'onnxruntime-node', 'model catboost_v8', 'model xgboost_v1']);
     expect(body.checks.every((check) => check.status === 'ok')).toBe(true);
     expect(body.commit).toBeTruthy();
   });

@@ -7,6 +7,9 @@ const WorkerEnvironment = z.object({
   PROPS_BACKEND: variables.backend(),
   LOG_LEVEL: variables.logLevel(),
   PROPS_DATA_DIR: z.string().default('var'),
+  PROPS_MODEL_DIR: z.string().default('models'),
+  PROPS_MODEL_CACHE_DIR: z.string().optional(),
+  PROPS_REQUIRE_MODELS: variables.flag(true),
   GCP_PROJECT_ID: z.string().optional(),
 });
 
@@ -16,6 +19,10 @@ export interface WorkerConfig {
   backend: 'local' | 'gcp';
   logLevel: string;
   dataDir: string;
+  modelDir: string;
+  modelCacheDir: string;
+  /** true (the default): a model that cannot load stops startup; false: its system falls back, visibly. */
+  requireModels: boolean;
   gcpProjectId: string | undefined;
 }
 
@@ -33,6 +40,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     backend: parsed.PROPS_BACKEND,
     logLevel: parsed.LOG_LEVEL,
     dataDir: parsed.PROPS_DATA_DIR,
+    modelDir: parsed.PROPS_MODEL_DIR,
+    modelCacheDir: parsed.PROPS_MODEL_CACHE_DIR ?? `${parsed.PROPS_DATA_DIR}/model-cache`,
+    requireModels: parsed.PROPS_REQUIRE_MODELS,
     gcpProjectId: parsed.GCP_PROJECT_ID,
   };
 }

@@ -9,8 +9,6 @@ export {
 } from './push-envelope';
 export { GameDateSchema, isCalendarDate } from './game-date';
 export {
-  FEATURE_VERSION,
-  FEATURE_COUNT,
   PredictionRequestSchema,
   type PredictionRequest,
   type HistoricalGame,

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { GameDateSchema } from './game-date';
 
-export const FEATURE_VERSION = 'v2_33features';
-export const FEATURE_COUNT = 33;
-
 export const LineSourceSchema = z.enum(['ACTUAL_PROP', 'ESTIMATED_AVG', 'NEEDS_BOOTSTRAP']);
 
 export const FeaturePayloadSchema = z.object({
@@ -18,6 +15,8 @@ export const HistoricalGameSchema = z.object({
   points: z.number().finite().min(0),
   minutes: z.number().finite().min(0),
   opponent_team_abbr: z.string().min(2).max(4),
+  /** The opponent's defensive rating going into that game, when the warehouse has it. */
+  opponent_def_rating: z.number().finite().min(50).max(200).nullable(),
   is_home: z.boolean(),
 });
 

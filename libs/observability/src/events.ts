@@ -8,5 +8,7 @@ export const LogEvent = {
   readinessDegraded: 'readiness_degraded',
   configurationInvalid: 'configuration_invalid',
   messageRejected: 'message_rejected',
+  startupFailed: 'startup_failed',
+  modelUnavailable: 'model_unavailable',
 } as const;
 export type LogEvent = (typeof LogEvent)[keyof typeof LogEvent];

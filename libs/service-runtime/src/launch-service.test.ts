@@ -14,16 +14,31 @@ function start(app: string, env: NodeJS.ProcessEnv, args: string[] = []) {
 }
 
 describe('a service started with bad configuration', () => {
-  it('stops with exit 1 and one line naming the variable', () => {
+  const failure = (stderr: string) => JSON.parse(stderr.trim()) as { severity: string; event: string; message: string };
+
+  it('stops with exit 1 and one structured line naming the variable', () => {
     const result = start('worker', { PORT: 'abc' });
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toBe('configuration: PORT is "abc": expected a TCP port number');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(failure(result.stderr)).toEqual({ severity: 'CRITICAL', event: 'startup_failed', message: 'configuration: PORT is "abc": expected a TCP port number' });
   });
 
   it('requires the project id on the gcp backend', () => {
     const result = start('coordinator', { PROPS_BACKEND: 'gcp' });
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toBe('configuration: GCP_PROJECT_ID is missing: is required when PROPS_BACKEND=gcp');
+    expect(failure(result.stderr).message).toBe('configuration: GCP_PROJECT_ID is missing: is required when PROPS_BACKEND=gcp');
+  });
+
+  it('stops when a required model cannot load, naming the model and the path', () => {
+    const result = start('worker', { PORT: '0', CATBOOST_V8_MODEL_PATH: '/nowhere/v8.onnx' });
+    expect(result.status).toBe(1);
+    expect(failure(result.stderr).message).toBe('startup failed: model catboost_v8_33features_20260108_211817: cannot read /nowhere/v8.onnx (from CATBOOST_V8_MODEL_PATH): ENOENT');
+  });
+
+  it('serves the fallback, visibly, when models are not required', () => {
+    const result = start('worker', { PORT: '0', CATBOOST_V8_MODEL_PATH: '/nowhere/v8.onnx', PROPS_REQUIRE_MODELS: 'false' }, ['--self-check']);
+    expect(result.stdout).toMatch(/^degraded +model catboost_v8: serving the weighted-average fallback: model catboost_v8_33features_20260108_211817: cannot read/m);
+    expect(result.status).toBe(0);
   });
 });
 
@@ -32,7 +47,9 @@ describe('--self-check', () => {
     const result = start('worker', { PORT: '0' }, ['--self-check']);
     expect(result.stdout).toMatch(/^ok +configuration: backend=local/m);
     expect(result.stdout).toMatch(/^ok +onnxruntime-node: /m);
-    expect(result.stdout).toContain('self-check passed (2 checks)');
+    expect(result.stdout).toMatch(/^ok +model catboost_v8: catboost_v8_33features_20260108_211817 from models\/onnx\//m);
+    expect(result.stdout).toMatch(/^ok +model xgboost_v1: /m);
+    expect(result.stdout).toContain('self-check passed (4 checks)');
     expect(result.status).toBe(0);
   });
 });

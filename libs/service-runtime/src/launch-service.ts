@@ -22,11 +22,10 @@ export async function launchService(argv: readonly string[], assemble: () => Pro
   try {
     service = await assemble();
   } catch (error) {
-    if (error instanceof ConfigurationError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+    // One line an operator can act on: the bad variable, or the artifact that would not load.
+    const message = error instanceof ConfigurationError ? error.message : `startup failed: ${error instanceof Error ? error.message : String(error)}`;
+    process.stderr.write(`${JSON.stringify({ severity: 'CRITICAL', event: LogEvent.startupFailed, message })}\n`);
+    process.exit(1);
   }
   if (argv.includes('--self-check')) {
     await service.app.ready();

@@ -1,0 +1,12 @@
+export { PredictionSystems, type PlayerOutcomes, type SystemFailure } from './run-prediction-systems';
+export { isPrediction, type PredictionInput, type SystemPrediction, type SystemSkip, type SystemOutcome, type Recommendation } from './systems/prediction-system';
+export type { FallbackEvent } from './systems/tree-model-system';
+export { FALLBACK_MODEL_VERSION } from './systems/weighted-average-fallback';
+export { loadServedModels, type ModelLoadOptions } from './artifacts/load-served-models';
+export { modelManifest, ModelArtifactError, type ManifestEntry } from './artifacts/model-manifest';
+export type { ServedModel } from './artifacts/served-model';
+export { convertModel, type ConversionOptions, type ConvertedModel } from './conversion/convert-model';
+export { UnsupportedModelError, ModelFormatError } from './conversion/tree-ensemble';
+export { OnnxRegressor } from './inference/onnx-regressor';
+export { roundHalfEven } from './python-round';
+export { PredictionInputError } from './prediction-input-error';
