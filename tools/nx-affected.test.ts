@@ -39,7 +39,13 @@ describe('nx affected', () => {
 
   it('marks a lib, the libs that import it and every app that uses them when the lib changes', () => {
     workspace.edit('libs/contracts/src/game-date.ts', (text) => `${text}// touched\n`);
-    expect(affectedProjects()).toEqual(['cli', 'contracts', 'coordinator', 'models', 'worker']);
+    // contracts is imported by models, prediction-store, consolidation and messaging, and through them by every app.
+    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'contracts', 'coordinator', 'messaging', 'models', 'prediction-store', 'worker']);
+  });
+
+  it('marks only the lib and the apps that use it when a lib only the worker uses changes', () => {
+    workspace.edit('libs/messaging/src/publisher.ts', (text) => `${text}// touched\n`);
+    expect(affectedProjects()).toEqual(['messaging', 'worker']);
   });
 
   it('marks every app when a lib all of them use changes', () => {

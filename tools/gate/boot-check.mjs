@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,8 +36,9 @@ function run(command, args, options) {
 }
 
 /** The environment an image has: no repository, no NODE_PATH, production-shaped configuration. */
-function productionEnvironment(folder, port) {
+function productionEnvironment(folder, port, completionUrl = 'http://127.0.0.1:9/complete') {
   return {
+    PROPS_COMPLETION_URL: completionUrl,
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'production',
@@ -66,9 +68,23 @@ async function waitForReady(baseUrl, child) {
   return { ready: false, last };
 }
 
-async function bootService(app, folder, probe, report) {
+/** Stands in for the coordinator's /complete so a worker's real request can finish. */
+async function completionSink() {
+  const server = createHttpServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.statusCode = 204;
+      response.end();
+    });
+  });
+  await new Promise((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  return { url: `http://127.0.0.1:${server.address().port}/complete`, close: () => new Promise((resolveClose) => server.close(resolveClose)) };
+}
+
+async function bootService(root, app, folder, probe, report) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['main.js'], { cwd: folder, env: productionEnvironment(folder, port), stdio: ['ignore', 'pipe', 'pipe'] });
+  const sink = await completionSink();
+  const child = spawn(process.execPath, ['main.js'], { cwd: folder, env: productionEnvironment(folder, port, sink.url), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -81,17 +97,19 @@ async function bootService(app, folder, probe, report) {
       return output;
     }
     const readyMs = Date.now() - started;
+    const body = probe.bodyFile ? readFileSync(join(root, probe.bodyFile), 'utf8') : probe.body === undefined ? undefined : JSON.stringify(probe.body);
     const response = await fetch(`${baseUrl}${probe.path}`, {
       method: probe.method,
-      headers: probe.body === undefined ? {} : { 'content-type': 'application/json' },
-      body: probe.body === undefined ? undefined : JSON.stringify(probe.body),
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body,
     });
-    const body = await response.text();
+    const answer = await response.text();
     if (response.status !== probe.expectStatus) {
-      report(violation('boot-check', `dist/apps/${app}/main.js`, `${probe.method} ${probe.path} answered ${response.status} (expected ${probe.expectStatus}): ${body.slice(0, 300)}`, 'the route fails when served from the bundle; reproduce with the bundle outside the repository'));
+      report(violation('boot-check', `dist/apps/${app}/main.js`, `${probe.method} ${probe.path} answered ${response.status} (expected ${probe.expectStatus}): ${answer.slice(0, 300)}`, 'the route fails when served from the bundle; reproduce with the bundle outside the repository'));
     }
     return `${output}\n[ready in ${readyMs} ms]`;
   } finally {
+    await sink.close();
     child.kill('SIGTERM');
     await new Promise((resolveExit) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
@@ -128,7 +146,7 @@ export async function bootCheckApp(root, app) {
     if (selfCheck.code !== 0) {
       report(violation('boot-check', `dist/apps/${app}/main.js`, `--self-check exited ${selfCheck.code ?? selfCheck.signal}: ${selfCheck.output.trim().split('\n').slice(-5).join(' | ').slice(0, 600)}`, 'run node main.js --self-check in a copy of the bundle folder outside the repository'));
     } else if (project.bundle?.bootProbe) {
-      output += await bootService(app, folder, project.bundle.bootProbe, report);
+      output += await bootService(root, app, folder, project.bundle.bootProbe, report);
     }
     for (const args of project.bundle?.bootCommands ?? []) {
       const result = await run(process.execPath, ['main.js', ...args], { cwd: folder, env: productionEnvironment(folder, 0), timeoutMs: 60_000 });

@@ -1,9 +1,10 @@
 import { buildInfo } from '@props/service-runtime';
 import { UsageError, type CliCommand } from './cli-command';
 import { convertCommand } from './models/convert-command';
+import { runCommand } from './run/run-command';
 import { selfCheckCommand } from './self-check-command';
 
-const commands: readonly CliCommand[] = [convertCommand, selfCheckCommand];
+const commands: readonly CliCommand[] = [runCommand, convertCommand, selfCheckCommand];
 
 function helpText(): string {
   const lines = ['usage: props <command> [options]', '', 'commands:'];

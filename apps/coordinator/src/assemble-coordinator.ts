@@ -1,8 +1,11 @@
 import fastify, { type FastifyBaseLogger } from 'fastify';
+import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { createLogger } from '@props/observability';
+import { NdjsonStagingStore } from '@props/prediction-store';
 import { buildInfo, registerHealthRoutes, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
 import { loadCoordinatorConfig } from './coordinator-config';
 import { duckdbCheck } from './local/duckdb-check';
+import { registerConsolidateRoute } from './consolidate-route';
 import { registerStartRoute } from './start-route';
 
 export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<AssembledService> {
@@ -15,5 +18,10 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
   ];
   registerHealthRoutes(app, checks, buildInfo('coordinator'));
   registerStartRoute(app);
+  registerConsolidateRoute(app, {
+    staging: new NdjsonStagingStore(config.stagingDir),
+    lock: new DistributedLock(new LocalLockBackend(config.lockDir)),
+    warehousePath: config.warehousePath,
+  });
   return { app, checks, logger, port: config.port, host: config.host };
 }

@@ -8,6 +8,8 @@ const CoordinatorEnvironment = z.object({
   LOG_LEVEL: variables.logLevel(),
   PROPS_DATA_DIR: z.string().default('var'),
   PROPS_WAREHOUSE_PATH: z.string().optional(),
+  PROPS_STAGING_DIR: z.string().optional(),
+  PROPS_LOCK_DIR: z.string().optional(),
   GCP_PROJECT_ID: z.string().optional(),
 });
 
@@ -18,14 +20,16 @@ export interface CoordinatorConfig {
   logLevel: string;
   dataDir: string;
   warehousePath: string;
+  stagingDir: string;
+  lockDir: string;
   gcpProjectId: string | undefined;
 }
 
 export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig {
   const parsed = parseEnvironment(
-    CoordinatorEnvironment.refine((value) => value.PROPS_BACKEND !== 'gcp' || Boolean(value.GCP_PROJECT_ID), {
-      path: ['GCP_PROJECT_ID'],
-      message: 'is required when PROPS_BACKEND=gcp',
+    CoordinatorEnvironment.refine((value) => value.PROPS_BACKEND !== 'gcp', {
+      path: ['PROPS_BACKEND'],
+      message: 'gcp is not available for the coordinator yet (BigQuery consolidation and Firestore batch state are not built); use local',
     }),
     env,
   );
@@ -36,6 +40,8 @@ export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig
     logLevel: parsed.LOG_LEVEL,
     dataDir: parsed.PROPS_DATA_DIR,
     warehousePath: parsed.PROPS_WAREHOUSE_PATH ?? `${parsed.PROPS_DATA_DIR}/warehouse.duckdb`,
+    stagingDir: parsed.PROPS_STAGING_DIR ?? `${parsed.PROPS_DATA_DIR}/staging`,
+    lockDir: parsed.PROPS_LOCK_DIR ?? `${parsed.PROPS_DATA_DIR}/locks`,
     gcpProjectId: parsed.GCP_PROJECT_ID,
   };
 }

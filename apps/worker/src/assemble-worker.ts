@@ -1,10 +1,14 @@
 import fastify, { type FastifyBaseLogger } from 'fastify';
-import { loadServedModels } from '@props/models';
+import { hostname } from 'node:os';
+import { HttpPushPublisher } from '@props/messaging';
+import { PredictionSystems, loadServedModels } from '@props/models';
+import { NdjsonStagingStore } from '@props/prediction-store';
 import { LogEvent, createLogger } from '@props/observability';
 import { buildInfo, registerHealthRoutes, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
 import { loadWorkerConfig } from './worker-config';
 import { modelReadinessChecks } from './model-readiness';
 import { onnxRuntimeCheck } from './onnx-runtime-check';
+import { COMPLETION_TOPIC, PredictionPipeline } from './prediction-pipeline';
 import { registerPredictRoute } from './predict-route';
 
 export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledService> {
@@ -15,12 +19,18 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
   for (const model of models.filter((served) => !served.regressor)) {
     logger.warn({ event: LogEvent.modelUnavailable, system_id: model.systemId, reason: model.unavailableReason }, `${model.systemId} will serve fallback predictions`);
   }
+  const systems = new PredictionSystems(models, (fallback) =>
+    logger.warn({ event: LogEvent.predictionFallback, system_id: fallback.systemId, reason: fallback.reason, players: fallback.players }, `${fallback.systemId} fell back for ${fallback.players} player(s)`),
+  );
+  const staging = new NdjsonStagingStore(config.stagingDir);
+  const publisher = new HttpPushPublisher({ endpoints: { [COMPLETION_TOPIC]: config.completionUrl } });
+  const pipeline = new PredictionPipeline(systems, staging, publisher, process.env.K_REVISION ?? `${hostname()}:${process.pid}`);
   const checks: ReadinessCheck[] = [
-    { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} models=${config.modelDir}` }) },
+    { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} models=${config.modelDir} staging=${config.stagingDir} completions=${config.completionUrl}` }) },
     onnxRuntimeCheck,
     ...modelReadinessChecks(models),
   ];
   registerHealthRoutes(app, checks, buildInfo('worker'));
-  registerPredictRoute(app);
+  registerPredictRoute(app, pipeline);
   return { app, checks, logger, port: config.port, host: config.host };
 }

@@ -1,37 +1,115 @@
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CompletionEventSchema, PredictionRowSchema, decodePushEnvelope, type CompletionEvent } from '@props/contracts';
 import type { AssembledService } from '@props/service-runtime';
 import { assembleWorker } from './assemble-worker';
+import { envelopeFor, validRequest } from './test-support/valid-request';
 
+const root = resolve(import.meta.dirname, '../../..');
 let worker: AssembledService;
+let receiver: FastifyInstance;
+let staging: string;
+const completions: CompletionEvent[] = [];
+let failCompletions = 0;
 
 beforeAll(async () => {
-  worker = await assembleWorker({ PORT: '0', LOG_LEVEL: 'fatal' });
+  receiver = fastify();
+  receiver.post('/complete', async (request, reply) => {
+    if (failCompletions > 0) {
+      failCompletions -= 1;
+      return reply.code(503).send();
+    }
+    completions.push(decodePushEnvelope(request.body, CompletionEventSchema).payload);
+    return reply.code(204).send();
+  });
+  await receiver.listen({ port: 0, host: '127.0.0.1' });
+  staging = mkdtempSync(join(tmpdir(), 'props-staging-'));
+  worker = await assembleWorker({
+    PORT: '0',
+    LOG_LEVEL: 'fatal',
+    PROPS_MODEL_DIR: join(root, 'models'),
+    PROPS_STAGING_DIR: staging,
+    PROPS_COMPLETION_URL: `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}/complete`,
+  });
   await worker.app.listen({ port: 0, host: '127.0.0.1' });
 });
-afterAll(() => worker.app.close());
+afterAll(async () => {
+  await worker.app.close();
+  await receiver.close();
+});
+afterEach(() => {
+  completions.length = 0;
+  failCompletions = 0;
+});
 
-async function post(body: string, contentType = 'application/json') {
+async function post(body: string | object) {
   const { port } = worker.app.server.address() as AddressInfo;
-  const response = await fetch(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': contentType }, body });
-  return { status: response.status, body: (await response.json()) as Record<string, string> };
+  const response = await fetch(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, string>) : {} };
 }
 
+const stagedRows = (batchId: string) =>
+  readdirSync(join(staging, batchId))
+    .filter((name) => name.endsWith('.ndjson'))
+    .flatMap((name) => readFileSync(join(staging, batchId, name), 'utf8').trim().split('\n').filter(Boolean).map((line) => PredictionRowSchema.parse(JSON.parse(line))));
+
 describe('worker POST /predict', () => {
+  it('stages one row per system with a model_version, publishes the completion, answers 204', async () => {
+    const response = await post(envelopeFor(validRequest({ batch_id: 'batch_ok' })));
+    expect(response.status).toBe(204);
+    const rows = stagedRows('batch_ok');
+    expect(rows.map((row) => row.system_id).sort()).toEqual(['catboost_v8', 'ensemble_v1', 'moving_average', 'similarity_balanced_v1', 'xgboost_v1', 'zone_matchup_v1']);
+    expect(rows.every((row) => row.model_version.length > 0 && row.line === 25.5)).toBe(true);
+    expect(completions).toMatchObject([{ batch_id: 'batch_ok', player_lookup: 'exampleplayer', outcome: 'staged', rows_staged: 6, message_id: 'message-1' }]);
+  });
+
+  it('replaces, not duplicates, the rows of a redelivered message', async () => {
+    await post(envelopeFor(validRequest({ batch_id: 'batch_redelivered' }), 'same-id'));
+    await post(envelopeFor(validRequest({ batch_id: 'batch_redelivered' }), 'same-id'));
+    expect(stagedRows('batch_redelivered')).toHaveLength(6);
+    expect(completions).toHaveLength(2);
+  });
+
+  it('writes NO_LINE rows for a player without a line', async () => {
+    expect((await post(envelopeFor(validRequest({ batch_id: 'batch_no_line', line_values: [] })))).status).toBe(204);
+    expect(new Set(stagedRows('batch_no_line').map((row) => row.recommendation))).toEqual(new Set(['NO_LINE']));
+  });
+
+  it('answers 500 when the completion cannot be published, and a retry then stages exactly one set', async () => {
+    failCompletions = 5;
+    const first = await post(envelopeFor(validRequest({ batch_id: 'batch_transient' }), 'retried'));
+    expect(first.status).toBe(500);
+    expect(first.body.reason).toContain('did not accept message');
+    const second = await post(envelopeFor(validRequest({ batch_id: 'batch_transient' }), 'retried'));
+    expect(second.status).toBe(204);
+    expect(stagedRows('batch_transient')).toHaveLength(6);
+    expect(completions).toHaveLength(1);
+  }, 30_000);
+
   it.each([
-    ['an empty object', '{}', 'message'],
-    ['a message without data', '{"message":{"messageId":"m"}}', 'message.data'],
-    ['data that is not JSON', `{"message":{"data":"${Buffer.from('nope').toString('base64')}","messageId":"m"}}`, 'message.data'],
-    ['a payload without player_lookup', `{"message":{"data":"${Buffer.from('{"batch_id":"b"}').toString('base64')}","messageId":"m"}}`, 'message.data.player_lookup'],
-  ])('answers 400 naming the field for %s, so Pub/Sub does not retry', async (_label, body, field) => {
+    ['an empty object', {}, 'message'],
+    ['a message without data', { message: { messageId: 'm' } }, 'message.data'],
+    ['data that is not JSON', { message: { data: Buffer.from('nope').toString('base64'), messageId: 'm' } }, 'message.data'],
+    ['a payload without player_lookup', envelopeFor({ ...validRequest(), player_lookup: undefined }), 'message.data.player_lookup'],
+    ['a bad game_date', envelopeFor({ ...validRequest(), game_date: '2025-02-30' }), 'message.data.game_date'],
+    ['a negative line', envelopeFor({ ...validRequest(), line_values: [-2] }), 'message.data.line_values.0'],
+    ['negative minutes in the history', envelopeFor({ ...validRequest(), history: [{ ...validRequest().history[0]!, minutes: -3 }] }), 'message.data.history.0.minutes'],
+    ['a wrong feature_version', envelopeFor({ ...validRequest(), features: { ...validRequest().features, feature_version: 'v1_25features' } }), 'message.data.features.feature_version'],
+    ['32 features', envelopeFor({ ...validRequest(), features: { ...validRequest().features, values: validRequest().features.values.slice(1) } }), 'message.data.features.values'],
+  ])('answers 400 naming the field for %s, stages nothing', async (_label, body, field) => {
     const response = await post(body);
     expect(response.status).toBe(400);
     expect(response.body.field).toBe(field);
+    expect(completions).toHaveLength(0);
   });
 
   it('answers 400 for a body that is not JSON at all', async () => {
-    const response = await post('{not json');
-    expect(response.status).toBe(400);
+    expect((await post('{not json')).status).toBe(400);
   });
 
   it('reports readiness with its checks and the commit', async () => {

@@ -10,6 +10,8 @@ const WorkerEnvironment = z.object({
   PROPS_MODEL_DIR: z.string().default('models'),
   PROPS_MODEL_CACHE_DIR: z.string().optional(),
   PROPS_REQUIRE_MODELS: variables.flag(true),
+  PROPS_STAGING_DIR: z.string().optional(),
+  PROPS_COMPLETION_URL: variables.httpUrl().default('http://127.0.0.1:8080/complete'),
   GCP_PROJECT_ID: z.string().optional(),
 });
 
@@ -23,14 +25,18 @@ export interface WorkerConfig {
   modelCacheDir: string;
   /** true (the default): a model that cannot load stops startup; false: its system falls back, visibly. */
   requireModels: boolean;
+  /** Local runtime: staged rows go here, one NDJSON file per message. */
+  stagingDir: string;
+  /** Local runtime: where completion events are pushed (the coordinator's /complete). */
+  completionUrl: string;
   gcpProjectId: string | undefined;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
   const parsed = parseEnvironment(
-    WorkerEnvironment.refine((value) => value.PROPS_BACKEND !== 'gcp' || Boolean(value.GCP_PROJECT_ID), {
-      path: ['GCP_PROJECT_ID'],
-      message: 'is required when PROPS_BACKEND=gcp',
+    WorkerEnvironment.refine((value) => value.PROPS_BACKEND !== 'gcp', {
+      path: ['PROPS_BACKEND'],
+      message: 'gcp is not available for the worker yet (BigQuery staging and Pub/Sub publishing are not built); use local',
     }),
     env,
   );
@@ -43,6 +49,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     modelDir: parsed.PROPS_MODEL_DIR,
     modelCacheDir: parsed.PROPS_MODEL_CACHE_DIR ?? `${parsed.PROPS_DATA_DIR}/model-cache`,
     requireModels: parsed.PROPS_REQUIRE_MODELS,
+    stagingDir: parsed.PROPS_STAGING_DIR ?? `${parsed.PROPS_DATA_DIR}/staging`,
+    completionUrl: parsed.PROPS_COMPLETION_URL,
     gcpProjectId: parsed.GCP_PROJECT_ID,
   };
 }

@@ -10,5 +10,9 @@ export const LogEvent = {
   messageRejected: 'message_rejected',
   startupFailed: 'startup_failed',
   modelUnavailable: 'model_unavailable',
+  predictionFallback: 'prediction_fallback',
+  stagingWriteFailed: 'staging_write_failed',
+  completionPublishFailed: 'completion_publish_failed',
+  consolidationFailed: 'consolidation_failed',
 } as const;
 export type LogEvent = (typeof LogEvent)[keyof typeof LogEvent];

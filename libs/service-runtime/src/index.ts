@@ -3,3 +3,4 @@ export { buildInfo, type BuildInfo } from './build-info';
 export { registerHealthRoutes } from './health-routes';
 export { runSelfCheck } from './self-check';
 export { launchService, type AssembledService } from './launch-service';
+export { freePort } from './free-port';

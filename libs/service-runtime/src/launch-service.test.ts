@@ -23,10 +23,12 @@ describe('a service started with bad configuration', () => {
     expect(failure(result.stderr)).toEqual({ severity: 'CRITICAL', event: 'startup_failed', message: 'configuration: PORT is "abc": expected a TCP port number' });
   });
 
-  it('requires the project id on the gcp backend', () => {
+  it('refuses a backend it cannot serve instead of silently using another', () => {
     const result = start('coordinator', { PROPS_BACKEND: 'gcp' });
     expect(result.status).toBe(1);
-    expect(failure(result.stderr).message).toBe('configuration: GCP_PROJECT_ID is missing: is required when PROPS_BACKEND=gcp');
+    expect(failure(result.stderr).message).toBe(
+      'configuration: PROPS_BACKEND is "gcp": gcp is not available for the coordinator yet (BigQuery consolidation and Firestore batch state are not built); use local',
+    );
   });
 
   it('stops when a required model cannot load, naming the model and the path', () => {

@@ -14,7 +14,7 @@ export function duckdbCheck(warehousePath: string): ReadinessCheck {
       connection.closeSync();
       instance.closeSync();
       if (!existsSync(warehousePath)) {
-        return { status: 'degraded', detail: `duckdb ${version}; no warehouse at ${warehousePath} (run: npx props warehouse seed)` };
+        return { status: 'degraded', detail: `duckdb ${version}; no warehouse at ${warehousePath} yet (nothing seeded)` };
       }
       return { status: 'ok', detail: `duckdb ${version}; warehouse ${warehousePath}` };
     },

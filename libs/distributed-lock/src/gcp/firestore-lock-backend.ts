@@ -1,5 +1,7 @@
-import { FieldValue, Timestamp, type Firestore } from '@google-cloud/firestore';
+import { FieldValue, Timestamp, type DocumentReference, type Firestore } from '@google-cloud/firestore';
 import { LeaseLostError, type Lease, type LockBackend } from '../lease';
+
+const ABORTED = 10;
 
 interface LockDocument {
   key: string;
@@ -21,8 +23,18 @@ export class FirestoreLockBackend implements LockBackend {
     private readonly collection = 'consolidation_locks',
   ) {}
 
-  tryAcquire(key: string, holderId: string, leaseMs: number): Promise<Lease | null> {
+  async tryAcquire(key: string, holderId: string, leaseMs: number): Promise<Lease | null> {
     const ref = this.firestore.collection(this.collection).doc(key);
+    try {
+      return await this.acquireInTransaction(ref, key, holderId, leaseMs);
+    } catch (error) {
+      // ABORTED: the transaction lost to a concurrent one on the same document, i.e. contention.
+      if ((error as { code?: number }).code === ABORTED) return null;
+      throw error;
+    }
+  }
+
+  private acquireInTransaction(ref: DocumentReference, key: string, holderId: string, leaseMs: number): Promise<Lease | null> {
     return this.firestore.runTransaction(async (transaction) => {
       const current = (await transaction.get(ref)).data() as LockDocument | undefined;
       const now = Date.now();

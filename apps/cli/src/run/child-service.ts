@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from '@props/service-runtime';
+
+/** A service bundle running as a child process on a loopback port. */
+export class ChildService {
+  private readonly output: string[] = [];
+
+  private constructor(
+    readonly name: string,
+    readonly url: string,
+    private readonly child: ChildProcess,
+  ) {
+    const keep = (chunk: Buffer) => {
+      this.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      this.output.splice(0, Math.max(0, this.output.length - 50));
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+  }
+
+  static async start(name: string, bundle: string, env: NodeJS.ProcessEnv): Promise<ChildService> {
+    const port = await freePort();
+    const child = spawn(process.execPath, [bundle], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new ChildService(name, `http://127.0.0.1:${port}`, child);
+  }
+
+  /** Polls /health/ready until 200, the process exits, or the deadline passes. */
+  async waitUntilReady(timeoutMs: number): Promise<{ checks: Array<{ name: string; status: string; detail: string }> }> {
+    const deadline = Date.now() + timeoutMs;
+    let last = 'no answer';
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`${this.name} exited with ${this.child.exitCode}: ${this.output.slice(-3).join(' | ')}`);
+      try {
+        const response = await fetch(`${this.url}/health/ready`);
+        const body = (await response.json()) as { checks: Array<{ name: string; status: string; detail: string }> };
+        if (response.status === 200) return body;
+        last = `HTTP ${response.status}: ${JSON.stringify(body).slice(0, 200)}`;
+      } catch (error) {
+        last = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
+      }
+      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    }
+    throw new Error(`${this.name} was not ready within ${timeoutMs / 1000} s (last: ${last})`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolveExit) => this.child.once('exit', () => resolveExit()));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
+import { NdjsonStagingStore } from '@props/prediction-store';
+import { StaleFencingTokenError, consolidateBatch, withWarehouse } from './index';
+import { consolidateIntoDuckdb } from './local/duckdb-consolidation';
+import { rowsFor } from './test-support/staged-rows';
+
+const root = resolve(import.meta.dirname, '../../..');
+const scratch = () => mkdtempSync(join(tmpdir(), 'props-consolidation-'));
+
+async function tableState(warehouse: string) {
+  return withWarehouse(warehouse, async (connection) => {
+    const count = Number((await connection.runAndReadAll('SELECT count(*) FROM player_prop_predictions')).getRows()[0]![0]);
+    const duplicates = Number(
+      (await connection.runAndReadAll('SELECT count(*) FROM (SELECT game_id, player_lookup, system_id, line FROM player_prop_predictions GROUP BY ALL HAVING count(*) > 1)')).getRows()[0]![0],
+    );
+    const points = (await connection.runAndReadAll("SELECT CAST(predicted_points AS DOUBLE) FROM player_prop_predictions WHERE system_id = 'moving_average' ORDER BY player_lookup")).getRows().map((row) => Number(row[0]));
+    return { count, duplicates, points };
+  });
+}
+
+function runConsolidator(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'test-support/consolidator.ts')], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    child.on('close', (code) => resolveRun({ code, output }));
+  });
+}
+
+describe('consolidation', () => {
+  it('three coordinator processes consolidating one date at once leave every row exactly once', async () => {
+    const folder = scratch();
+    const staging = new NdjsonStagingStore(join(folder, 'staging'));
+    for (let player = 0; player < 20; player += 1) await staging.write('batch_race', `m${player}`, rowsFor(`player${player}`, `m${player}`, { batchId: 'batch_race' }));
+    const env = { BATCH_ID: 'batch_race', GAME_DATE: '2025-01-15', STAGING_DIR: join(folder, 'staging'), LOCK_DIR: join(folder, 'locks'), WAREHOUSE: join(folder, 'warehouse.duckdb') };
+    const results = await Promise.all([runConsolidator(env), runConsolidator(env), runConsolidator(env)]);
+    for (const result of results) expect(result.code, result.output).toBe(0);
+    const merged = results.map((result) => JSON.parse(result.output.trim().split('\n').at(-1)!) as { rowsMerged: number; fencingToken: number });
+    expect(merged.map((result) => result.rowsMerged).sort((a, b) => a - b)).toEqual([0, 0, 120]);
+    expect(new Set(merged.map((result) => result.fencingToken)).size).toBe(3);
+    expect(await tableState(env.WAREHOUSE)).toMatchObject({ count: 120, duplicates: 0 });
+    expect(await staging.list('batch_race')).toEqual([]);
+  }, 120_000);
+
+  it('a redelivered message consolidated again replaces its rows, newest first', async () => {
+    const folder = scratch();
+    const staging = new NdjsonStagingStore(join(folder, 'staging'));
+    const lock = new DistributedLock(new LocalLockBackend(join(folder, 'locks')), 'coordinator');
+    const options = { batchId: 'batch_again', gameDate: '2025-01-15', staging, lock, lockOptions: { leaseMs: 10_000, maxWaitMs: 10_000, retryIntervalMs: 20 }, warehousePath: join(folder, 'w.duckdb') };
+    await staging.write('batch_again', 'm1', rowsFor('alpha', 'm1', { predicted: 20 }));
+    await consolidateBatch(options);
+    await staging.write('batch_again', 'm1', rowsFor('alpha', 'm1', { predicted: 30, createdAt: '2025-01-15T13:00:00.000Z' }));
+    const second = await consolidateBatch(options);
+    expect(second).toMatchObject({ rowsMerged: 6, rowsReplaced: 6 });
+    expect(await tableState(options.warehousePath)).toEqual({ count: 6, duplicates: 0, points: [30] });
+  });
+
+  it('keeps lines 25.5 and 26.0 apart (the original cast both to 26)', async () => {
+    const folder = scratch();
+    const warehouse = join(folder, 'w.duckdb');
+    const rows = [...rowsFor('alpha', 'm1', { line: 25.5 }), ...rowsFor('alpha', 'm2', { line: 26.0 }), ...rowsFor('alpha', 'm3', { line: null })];
+    await withWarehouse(warehouse, (connection) => consolidateIntoDuckdb(connection, '2025-01-15', rows, 1));
+    expect(await tableState(warehouse)).toMatchObject({ count: 18, duplicates: 0 });
+  });
+
+  it('refuses a write with an older fencing token than one already used for the date, and changes nothing', async () => {
+    const folder = scratch();
+    const warehouse = join(folder, 'w.duckdb');
+    await withWarehouse(warehouse, (connection) => consolidateIntoDuckdb(connection, '2025-01-15', rowsFor('alpha', 'm1', { predicted: 20 }), 5));
+    const stale = withWarehouse(warehouse, (connection) => consolidateIntoDuckdb(connection, '2025-01-15', rowsFor('alpha', 'm1', { predicted: 40, createdAt: '2025-01-15T14:00:00.000Z' }), 3));
+    await expect(stale).rejects.toBeInstanceOf(StaleFencingTokenError);
+    await expect(stale).rejects.toThrow('fencing token 3 is older than 5');
+    expect(await tableState(warehouse)).toEqual({ count: 6, duplicates: 0, points: [20] });
+  });
+
+  it('refuses staged rows for another date without writing anything', async () => {
+    const folder = scratch();
+    const warehouse = join(folder, 'w.duckdb');
+    const wrong = withWarehouse(warehouse, (connection) => consolidateIntoDuckdb(connection, '2025-01-15', rowsFor('alpha', 'm1', { gameDate: '2025-01-16' }), 1));
+    await expect(wrong).rejects.toThrow('is for 2025-01-16, the batch for 2025-01-15');
+    expect(await tableState(warehouse)).toMatchObject({ count: 0 });
+  });
+});

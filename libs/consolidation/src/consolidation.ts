@@ -1,0 +1,19 @@
+export interface ConsolidationResult {
+  rowsStaged: number;
+  rowsMerged: number;
+  /** Existing rows a newer staged row replaced (same key). */
+  rowsReplaced: number;
+  duplicateKeys: number;
+}
+
+/** A consolidation holding an older fencing token than one already used for the date. */
+export class StaleFencingTokenError extends Error {
+  override readonly name = 'StaleFencingTokenError';
+  constructor(
+    readonly gameDate: string,
+    readonly token: number,
+    readonly current: number,
+  ) {
+    super(`consolidation of ${gameDate}: fencing token ${token} is older than ${current}; a newer lock holder has written, this write is refused`);
+  }
+}

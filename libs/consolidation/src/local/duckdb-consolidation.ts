@@ -1,0 +1,72 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { PredictionRow } from '@props/contracts';
+import { StaleFencingTokenError, type ConsolidationResult } from '../consolidation';
+
+export const PREDICTIONS_DDL = `
+CREATE TABLE IF NOT EXISTS player_prop_predictions (
+  prediction_id VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, message_id VARCHAR NOT NULL,
+  system_id VARCHAR NOT NULL, model_version VARCHAR NOT NULL, player_lookup VARCHAR NOT NULL,
+  game_id VARCHAR NOT NULL, game_date DATE NOT NULL, line DECIMAL(4,1), line_source VARCHAR,
+  sportsbook VARCHAR, predicted_points DECIMAL(5,1) NOT NULL, confidence_score DOUBLE NOT NULL,
+  recommendation VARCHAR NOT NULL, line_margin DOUBLE, is_actionable BOOLEAN NOT NULL,
+  filter_reason VARCHAR, feature_quality_score DOUBLE, is_fallback BOOLEAN NOT NULL,
+  details VARCHAR, created_at TIMESTAMP NOT NULL, fencing_token BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS consolidation_fences (game_date DATE PRIMARY KEY, token BIGINT NOT NULL);`;
+
+const COLUMNS = [
+  'prediction_id', 'batch_id', 'message_id', 'system_id', 'model_version', 'player_lookup', 'game_id', 'game_date', 'line', 'line_source',
+  'sportsbook', 'predicted_points', 'confidence_score', 'recommendation', 'line_margin', 'is_actionable', 'filter_reason', 'feature_quality_score',
+  'is_fallback', 'details', 'created_at',
+] as const;
+
+/** The business key; the line at one decimal (25.5 and 26.0 stay apart; no line is -1). */
+const KEY = `game_id, player_lookup, system_id, COALESCE(CAST(line AS DECIMAL(4,1)), -1)`;
+
+/**
+ * MERGE of one batch's staged rows into player_prop_predictions, newest row per key winning, in
+ * one transaction that first checks and advances the game date's fence: a holder whose fencing
+ * token is older than one already used for that date changes nothing. After the write, any
+ * duplicate key for the date rolls the whole transaction back.
+ */
+export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDate: string, rows: readonly PredictionRow[], fencingToken: number): Promise<ConsolidationResult> {
+  await connection.run(PREDICTIONS_DDL);
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    const fence = await connection.runAndReadAll('SELECT token FROM consolidation_fences WHERE game_date = CAST($1 AS DATE)', [gameDate]);
+    const current = fence.getRows()[0]?.[0];
+    if (current !== undefined && Number(current) > fencingToken) throw new StaleFencingTokenError(gameDate, fencingToken, Number(current));
+    await connection.run('INSERT OR REPLACE INTO consolidation_fences VALUES (CAST($1 AS DATE), $2)', [gameDate, fencingToken]);
+    await connection.run(`CREATE OR REPLACE TEMP TABLE staged AS SELECT * EXCLUDE (fencing_token) FROM player_prop_predictions WHERE false`);
+    const insert = await connection.prepare(`INSERT INTO staged VALUES (${COLUMNS.map((_, index) => `$${index + 1}`).join(', ')})`);
+    for (const row of rows) {
+      if (row.game_date !== gameDate) throw new Error(`staged row ${row.prediction_id} is for ${row.game_date}, the batch for ${gameDate}`);
+      COLUMNS.forEach((column, index) => {
+        const value = row[column];
+        if (value === null) insert.bindNull(index + 1);
+        else if (typeof value === 'boolean') insert.bindBoolean(index + 1, value);
+        else if (typeof value === 'number') insert.bindDouble(index + 1, value);
+        else insert.bindVarchar(index + 1, value);
+      });
+      await insert.run();
+    }
+    const newest = `SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at DESC, prediction_id DESC) AS rank FROM staged) WHERE rank = 1`;
+    const replaced = await connection.runAndReadAll(
+      `DELETE FROM player_prop_predictions WHERE game_date = CAST($1 AS DATE) AND (${KEY}) IN (SELECT ${KEY} FROM staged) RETURNING prediction_id`,
+      [gameDate],
+    );
+    await connection.run(`INSERT INTO player_prop_predictions SELECT *, ${fencingToken} FROM (${newest})`);
+    const merged = await connection.runAndReadAll(`SELECT count(*) FROM (${newest})`);
+    const duplicates = await connection.runAndReadAll(
+      `SELECT count(*) FROM (SELECT ${KEY} FROM player_prop_predictions WHERE game_date = CAST($1 AS DATE) GROUP BY ALL HAVING count(*) > 1)`,
+      [gameDate],
+    );
+    const duplicateKeys = Number(duplicates.getRows()[0]![0]);
+    if (duplicateKeys > 0) throw new Error(`consolidation of ${gameDate} would leave ${duplicateKeys} duplicate keys; rolled back`);
+    await connection.run('COMMIT');
+    return { rowsStaged: rows.length, rowsMerged: Number(merged.getRows()[0]![0]), rowsReplaced: replaced.getRows().length, duplicateKeys: 0 };
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+}

@@ -1,0 +1,37 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+export class WarehouseBusyError extends Error {
+  override readonly name = 'WarehouseBusyError';
+}
+
+const LOCKED = /Could not set lock on file|Conflicting lock is held/;
+
+/**
+ * Runs one unit of work on the local DuckDB warehouse and closes it. DuckDB lets one process at a
+ * time open a file for writing, so while another process holds it this retries with backoff
+ * (jittered, doubling up to 1 s) until `maxWaitMs`, then throws WarehouseBusyError.
+ */
+export async function withWarehouse<T>(path: string, work: (connection: DuckDBConnection) => Promise<T>, maxWaitMs = 60_000): Promise<T> {
+  const started = Date.now();
+  let delay = 20;
+  for (;;) {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!LOCKED.test(message)) throw error;
+      if (Date.now() - started >= maxWaitMs) throw new WarehouseBusyError(`warehouse ${path}: still held by another process after ${maxWaitMs} ms (${message.split('\n')[0]})`);
+      await new Promise((resolveWait) => setTimeout(resolveWait, delay * (0.5 + Math.random())));
+      delay = Math.min(1_000, delay * 2);
+      continue;
+    }
+    const connection = await instance.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  }
+}

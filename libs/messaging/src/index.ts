@@ -1,0 +1,2 @@
+export { PublishError, type Publisher } from './publisher';
+export { HttpPushPublisher, type HttpPushOptions } from './local/http-push-publisher';

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { encodePushEnvelope } from '@props/contracts';
+import { PublishError, type Publisher } from '../publisher';
+
+export interface HttpPushOptions {
+  /** Push endpoint per topic, e.g. { 'prediction-ready': 'http://127.0.0.1:8081/complete' }. */
+  endpoints: Record<string, string>;
+  /** Attempts per message before giving up (Pub/Sub's default dead-letter policy allows 5). */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt, like Pub/Sub's exponential backoff. */
+  initialBackoffMs?: number;
+}
+
+/**
+ * The local stand-in for a Pub/Sub push subscription: POSTs the same envelope Pub/Sub would to the
+ * topic's endpoint, retrying 5xx and connection failures with backoff. 2xx and 4xx end delivery
+ * (a 4xx is an acknowledged, permanent rejection, as with Pub/Sub push).
+ */
+export class HttpPushPublisher implements Publisher {
+  readonly name = 'http push';
+
+  constructor(private readonly options: HttpPushOptions) {}
+
+  async publish(topic: string, payload: unknown): Promise<string> {
+    const endpoint = this.options.endpoints[topic];
+    if (!endpoint) throw new PublishError(`no push endpoint configured for topic ${topic}`);
+    const messageId = randomUUID();
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    let delay = this.options.initialBackoffMs ?? 100;
+    let last = '';
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      try {
+        const response = await fetch(endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(encodePushEnvelope(payload, messageId, `projects/local/subscriptions/${topic}`, attempt)),
+        });
+        if (response.status < 500) return messageId;
+        last = `HTTP ${response.status}`;
+      } catch (error) {
+        last = (error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error));
+      }
+      if (attempt < maxAttempts) await new Promise((resolveWait) => setTimeout(resolveWait, delay));
+      delay *= 2;
+    }
+    throw new PublishError(`${topic}: ${endpoint} did not accept message ${messageId} after ${maxAttempts} attempts (last: ${last})`);
+  }
+}

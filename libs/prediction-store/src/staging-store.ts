@@ -1,0 +1,18 @@
+import type { PredictionRow } from '@props/contracts';
+
+/**
+ * Where a worker stages one request's rows until the coordinator consolidates the batch. Keyed by
+ * the Pub/Sub message id: a redelivered message replaces its rows instead of adding to them.
+ */
+export interface StagingStore {
+  readonly name: string;
+  write(batchId: string, messageId: string, rows: readonly PredictionRow[]): Promise<void>;
+  /** The message ids staged for a batch so far. */
+  list(batchId: string): Promise<string[]>;
+  read(batchId: string, messageIds: readonly string[]): Promise<PredictionRow[]>;
+  remove(batchId: string, messageIds: readonly string[]): Promise<void>;
+}
+
+export class StagingWriteError extends Error {
+  override readonly name = 'StagingWriteError';
+}
