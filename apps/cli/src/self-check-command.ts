@@ -1,19 +1,10 @@
 import { existsSync } from 'node:fs';
-import { listSupportedBackends } from 'onnxruntime-node';
+import { warehouseReadinessCheck } from '@props/consolidation';
+import { onnxRuntimeCheck } from '@props/models';
 import { runSelfCheck, type ReadinessCheck } from '@props/service-runtime';
 import type { CliCommand } from './cli-command';
-import { duckdbBindingCheck } from './local/duckdb-binding-check';
 
-const nativeBindingChecks: ReadinessCheck[] = [
-  duckdbBindingCheck,
-  {
-    name: 'onnxruntime-node',
-    run: () =>
-      listSupportedBackends().some((backend) => backend.name === 'cpu')
-        ? { status: 'ok', detail: 'cpu backend available' }
-        : { status: 'failed', detail: 'the cpu execution provider is not available' },
-  },
-];
+const nativeBindingChecks: ReadinessCheck[] = [warehouseReadinessCheck(), onnxRuntimeCheck];
 
 export const selfCheckCommand: CliCommand = {
   words: ['--self-check'],

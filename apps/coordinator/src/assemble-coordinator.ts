@@ -4,7 +4,7 @@ import { createLogger } from '@props/observability';
 import { NdjsonStagingStore } from '@props/prediction-store';
 import { buildInfo, registerHealthRoutes, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
 import { loadCoordinatorConfig } from './coordinator-config';
-import { duckdbCheck } from './local/duckdb-check';
+import { warehouseReadinessCheck } from '@props/consolidation';
 import { registerConsolidateRoute } from './consolidate-route';
 import { registerStartRoute } from './start-route';
 
@@ -14,7 +14,7 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
   const app = fastify({ loggerInstance: logger as FastifyBaseLogger });
   const checks: ReadinessCheck[] = [
     { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port}` }) },
-    duckdbCheck(config.warehousePath),
+    warehouseReadinessCheck(config.warehousePath),
   ];
   registerHealthRoutes(app, checks, buildInfo('coordinator'));
   registerStartRoute(app);

@@ -1,13 +1,12 @@
 import fastify, { type FastifyBaseLogger } from 'fastify';
 import { hostname } from 'node:os';
 import { HttpPushPublisher } from '@props/messaging';
-import { PredictionSystems, loadServedModels } from '@props/models';
+import { PredictionSystems, loadServedModels, onnxRuntimeCheck } from '@props/models';
 import { NdjsonStagingStore } from '@props/prediction-store';
 import { LogEvent, createLogger } from '@props/observability';
 import { buildInfo, registerHealthRoutes, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
 import { loadWorkerConfig } from './worker-config';
 import { modelReadinessChecks } from './model-readiness';
-import { onnxRuntimeCheck } from './onnx-runtime-check';
 import { COMPLETION_TOPIC, PredictionPipeline } from './prediction-pipeline';
 import { registerPredictRoute } from './predict-route';
 

@@ -10,3 +10,4 @@ export { UnsupportedModelError, ModelFormatError } from './conversion/tree-ensem
 export { OnnxRegressor } from './inference/onnx-regressor';
 export { roundHalfEven } from './python-round';
 export { PredictionInputError } from './prediction-input-error';
+export { onnxRuntimeCheck } from './inference/onnx-runtime-check';

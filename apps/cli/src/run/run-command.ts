@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CompletionEventSchema, PredictionRowSchema, decodePushEnvelope, type CompletionEvent, type PredictionRow } from '@props/contracts';
+import { CompletionEventSchema, decodePushEnvelope, type CompletionEvent, type PredictionRow } from '@props/contracts';
+import { NdjsonStagingStore } from '@props/prediction-store';
 import { UsageError, type CliCommand } from '../cli-command';
 import { ChildService } from './child-service';
 import { ProgressBar } from './progress-bar';
@@ -25,13 +26,6 @@ async function completionReceiver(onEvent: (event: CompletionEvent) => void): Pr
   await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen()));
   const address = server.address();
   return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/complete`, server };
-}
-
-function readStaged(folder: string): PredictionRow[] {
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    .filter((name) => name.endsWith('.ndjson'))
-    .flatMap((name) => readFileSync(join(folder, name), 'utf8').trim().split('\n').filter(Boolean).map((line) => PredictionRowSchema.parse(JSON.parse(line))));
 }
 
 export const runCommand: CliCommand = {
@@ -88,7 +82,9 @@ export const runCommand: CliCommand = {
         progress.update(statuses.length, `last HTTP ${response.status}`);
       }
       const batches = [...new Map(events.map((event) => [event.batch_id, event.game_date])).entries()];
-      const rows = batches.flatMap(([batch]) => readStaged(join(stagingDir, batch)));
+      const staging = new NdjsonStagingStore(stagingDir);
+      const rows: PredictionRow[] = [];
+      for (const [batchId] of batches) rows.push(...(await staging.read(batchId, await staging.list(batchId))));
       const coordinator = services[1]!;
       const consolidations: Array<{ rows_merged: number; duplicate_keys: number; fencing_token: number }> = [];
       for (const [batchId, gameDate] of batches) {
