@@ -24,6 +24,7 @@ const sections = [
   ['deploy payload', () => benchDeployPayload(root, apps)],
   ['distributed lock', () => typescriptBench('tools/bench/lock-bench.ts')],
   ['prediction systems', () => typescriptBench('tools/bench/models-bench.ts')],
+  ['warehouse', () => typescriptBench('tools/bench/warehouse-bench.ts')],
 ];
 for (const [name, run] of sections) {
   console.log(`── ${name} ──`);

@@ -3,8 +3,10 @@ import { UsageError, type CliCommand } from './cli-command';
 import { convertCommand } from './models/convert-command';
 import { runCommand } from './run/run-command';
 import { selfCheckCommand } from './self-check-command';
+import { schemaCommand } from './warehouse/schema-command';
+import { seedCommand } from './warehouse/seed-command';
 
-const commands: readonly CliCommand[] = [runCommand, convertCommand, selfCheckCommand];
+const commands: readonly CliCommand[] = [runCommand, seedCommand, schemaCommand, convertCommand, selfCheckCommand];
 
 function helpText(): string {
   const lines = ['usage: props <command> [options]', '', 'commands:'];

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { ConsolidateRequestSchema, toMalformedMessageError } from '@props/contracts';
 import { LockTimeoutError, LeaseLostError, type DistributedLock } from '@props/distributed-lock';
 import { LogEvent } from '@props/observability';
-import { StaleFencingTokenError, WarehouseBusyError, consolidateBatch } from '@props/consolidation';
+import { StaleFencingTokenError, consolidateBatch } from '@props/consolidation';
+import { WarehouseBusyError } from '@props/warehouse';
 import type { StagingStore } from '@props/prediction-store';
 
 export interface ConsolidationDependencies {

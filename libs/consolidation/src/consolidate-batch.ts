@@ -1,7 +1,7 @@
 import { DistributedLock, type AcquireOptions } from '@props/distributed-lock';
 import type { ConsolidationResult } from './consolidation';
 import { consolidateIntoDuckdb } from './local/duckdb-consolidation';
-import { withWarehouse } from './local/duckdb-warehouse';
+import { ensureWarehouseTables, requireCurrentSchema, withWarehouse } from '@props/warehouse';
 import type { StagingStore } from '@props/prediction-store';
 
 export interface ConsolidateBatchOptions {
@@ -22,7 +22,11 @@ export async function consolidateBatch(options: ConsolidateBatchOptions): Promis
   return options.lock.withLock(`consolidation_${options.gameDate}`, options.lockOptions, async ({ lease }) => {
     const messages = await options.staging.list(options.batchId);
     const rows = await options.staging.read(options.batchId, messages);
-    const result = await withWarehouse(options.warehousePath, (connection) => consolidateIntoDuckdb(connection, options.gameDate, rows, lease.token));
+    const result = await withWarehouse(options.warehousePath, async (connection) => {
+      await ensureWarehouseTables(connection);
+      await requireCurrentSchema(connection, options.warehousePath);
+      return consolidateIntoDuckdb(connection, options.gameDate, rows, lease.token);
+    });
     await options.staging.remove(options.batchId, messages);
     return { ...result, fencingToken: lease.token };
   });

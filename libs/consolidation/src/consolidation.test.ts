@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { NdjsonStagingStore } from '@props/prediction-store';
-import { StaleFencingTokenError, consolidateBatch, withWarehouse } from './index';
+import { ensureWarehouseTables, withWarehouse } from '@props/warehouse';
+import { StaleFencingTokenError, consolidateBatch } from './index';
 import { consolidateIntoDuckdb } from './local/duckdb-consolidation';
 import { rowsFor } from './test-support/staged-rows';
 
@@ -14,11 +15,11 @@ const scratch = () => mkdtempSync(join(tmpdir(), 'props-consolidation-'));
 
 async function tableState(warehouse: string) {
   return withWarehouse(warehouse, async (connection) => {
-    const count = Number((await connection.runAndReadAll('SELECT count(*) FROM player_prop_predictions')).getRows()[0]![0]);
+    const count = Number((await connection.runAndReadAll('SELECT count(*) FROM nba_predictions.player_prop_predictions')).getRows()[0]![0]);
     const duplicates = Number(
-      (await connection.runAndReadAll('SELECT count(*) FROM (SELECT game_id, player_lookup, system_id, line FROM player_prop_predictions GROUP BY ALL HAVING count(*) > 1)')).getRows()[0]![0],
+      (await connection.runAndReadAll('SELECT count(*) FROM (SELECT game_id, player_lookup, system_id, line FROM nba_predictions.player_prop_predictions GROUP BY ALL HAVING count(*) > 1)')).getRows()[0]![0],
     );
-    const points = (await connection.runAndReadAll("SELECT CAST(predicted_points AS DOUBLE) FROM player_prop_predictions WHERE system_id = 'moving_average' ORDER BY player_lookup")).getRows().map((row) => Number(row[0]));
+    const points = (await connection.runAndReadAll("SELECT CAST(predicted_points AS DOUBLE) FROM nba_predictions.player_prop_predictions WHERE system_id = 'moving_average' ORDER BY player_lookup")).getRows().map((row) => Number(row[0]));
     return { count, duplicates, points };
   });
 }
@@ -65,15 +66,15 @@ describe('consolidation', () => {
     const folder = scratch();
     const warehouse = join(folder, 'w.duckdb');
     const rows = [...rowsFor('alpha', 'm1', { line: 25.5 }), ...rowsFor('alpha', 'm2', { line: 26.0 }), ...rowsFor('alpha', 'm3', { line: null })];
-    await withWarehouse(warehouse, (connection) => consolidateIntoDuckdb(connection, '2025-01-15', rows, 1));
+    await withWarehouse(warehouse, async (connection) => (await ensureWarehouseTables(connection), consolidateIntoDuckdb(connection, '2025-01-15', rows, 1)));
     expect(await tableState(warehouse)).toMatchObject({ count: 18, duplicates: 0 });
   });
 
   it('refuses a write with an older fencing token than one already used for the date, and changes nothing', async () => {
     const folder = scratch();
     const warehouse = join(folder, 'w.duckdb');
-    await withWarehouse(warehouse, (connection) => consolidateIntoDuckdb(connection, '2025-01-15', rowsFor('alpha', 'm1', { predicted: 20 }), 5));
-    const stale = withWarehouse(warehouse, (connection) => consolidateIntoDuckdb(connection, '2025-01-15', rowsFor('alpha', 'm1', { predicted: 40, createdAt: '2025-01-15T14:00:00.000Z' }), 3));
+    await withWarehouse(warehouse, async (connection) => (await ensureWarehouseTables(connection), consolidateIntoDuckdb(connection, '2025-01-15', rowsFor('alpha', 'm1', { predicted: 20 }), 5)));
+    const stale = withWarehouse(warehouse, async (connection) => (await ensureWarehouseTables(connection), consolidateIntoDuckdb(connection, '2025-01-15', rowsFor('alpha', 'm1', { predicted: 40, createdAt: '2025-01-15T14:00:00.000Z' }), 3)));
     await expect(stale).rejects.toBeInstanceOf(StaleFencingTokenError);
     await expect(stale).rejects.toThrow('fencing token 3 is older than 5');
     expect(await tableState(warehouse)).toEqual({ count: 6, duplicates: 0, points: [20] });
@@ -82,7 +83,7 @@ describe('consolidation', () => {
   it('refuses staged rows for another date without writing anything', async () => {
     const folder = scratch();
     const warehouse = join(folder, 'w.duckdb');
-    const wrong = withWarehouse(warehouse, (connection) => consolidateIntoDuckdb(connection, '2025-01-15', rowsFor('alpha', 'm1', { gameDate: '2025-01-16' }), 1));
+    const wrong = withWarehouse(warehouse, async (connection) => (await ensureWarehouseTables(connection), consolidateIntoDuckdb(connection, '2025-01-15', rowsFor('alpha', 'm1', { gameDate: '2025-01-16' }), 1)));
     await expect(wrong).rejects.toThrow('is for 2025-01-16, the batch for 2025-01-15');
     expect(await tableState(warehouse)).toMatchObject({ count: 0 });
   });

@@ -6,7 +6,7 @@ import { CompletionEventSchema, decodePushEnvelope, type CompletionEvent, type P
 import { NdjsonStagingStore } from '@props/prediction-store';
 import { UsageError, type CliCommand } from '../cli-command';
 import { ChildService } from './child-service';
-import { ProgressBar } from './progress-bar';
+import { ProgressBar } from '../progress-bar';
 
 /** Receives the worker's completion events (the coordinator's /complete role, until it takes it over). */
 async function completionReceiver(onEvent: (event: CompletionEvent) => void): Promise<{ url: string; server: Server }> {

@@ -1,18 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PredictionRow } from '@props/contracts';
+import { CONSOLIDATION_FENCES, PLAYER_PROP_PREDICTIONS, qualifiedTableName } from '@props/warehouse';
 import { StaleFencingTokenError, type ConsolidationResult } from '../consolidation';
 
-export const PREDICTIONS_DDL = `
-CREATE TABLE IF NOT EXISTS player_prop_predictions (
-  prediction_id VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, message_id VARCHAR NOT NULL,
-  system_id VARCHAR NOT NULL, model_version VARCHAR NOT NULL, player_lookup VARCHAR NOT NULL,
-  game_id VARCHAR NOT NULL, game_date DATE NOT NULL, line DECIMAL(4,1), line_source VARCHAR,
-  sportsbook VARCHAR, predicted_points DECIMAL(5,1) NOT NULL, confidence_score DOUBLE NOT NULL,
-  recommendation VARCHAR NOT NULL, line_margin DOUBLE, is_actionable BOOLEAN NOT NULL,
-  filter_reason VARCHAR, feature_quality_score DOUBLE, is_fallback BOOLEAN NOT NULL,
-  details VARCHAR, created_at TIMESTAMP NOT NULL, fencing_token BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS consolidation_fences (game_date DATE PRIMARY KEY, token BIGINT NOT NULL);`;
+const PREDICTIONS = qualifiedTableName(PLAYER_PROP_PREDICTIONS);
+const FENCES = qualifiedTableName(CONSOLIDATION_FENCES);
 
 const COLUMNS = [
   'prediction_id', 'batch_id', 'message_id', 'system_id', 'model_version', 'player_lookup', 'game_id', 'game_date', 'line', 'line_source',
@@ -30,14 +22,14 @@ const KEY = `game_id, player_lookup, system_id, COALESCE(CAST(line AS DECIMAL(4,
  * duplicate key for the date rolls the whole transaction back.
  */
 export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDate: string, rows: readonly PredictionRow[], fencingToken: number): Promise<ConsolidationResult> {
-  await connection.run(PREDICTIONS_DDL);
   await connection.run('BEGIN TRANSACTION');
   try {
-    const fence = await connection.runAndReadAll('SELECT token FROM consolidation_fences WHERE game_date = CAST($1 AS DATE)', [gameDate]);
+    const fence = await connection.runAndReadAll(`SELECT token FROM ${FENCES} WHERE game_date = CAST($1 AS DATE)`, [gameDate]);
     const current = fence.getRows()[0]?.[0];
     if (current !== undefined && Number(current) > fencingToken) throw new StaleFencingTokenError(gameDate, fencingToken, Number(current));
-    await connection.run('INSERT OR REPLACE INTO consolidation_fences VALUES (CAST($1 AS DATE), $2)', [gameDate, fencingToken]);
-    await connection.run(`CREATE OR REPLACE TEMP TABLE staged AS SELECT * EXCLUDE (fencing_token) FROM player_prop_predictions WHERE false`);
+    await connection.run(`DELETE FROM ${FENCES} WHERE game_date = CAST($1 AS DATE)`, [gameDate]);
+    await connection.run(`INSERT INTO ${FENCES} VALUES (CAST($1 AS DATE), $2)`, [gameDate, fencingToken]);
+    await connection.run(`CREATE OR REPLACE TEMP TABLE staged AS SELECT * EXCLUDE (fencing_token) FROM ${PREDICTIONS} WHERE false`);
     const insert = await connection.prepare(`INSERT INTO staged VALUES (${COLUMNS.map((_, index) => `$${index + 1}`).join(', ')})`);
     for (const row of rows) {
       if (row.game_date !== gameDate) throw new Error(`staged row ${row.prediction_id} is for ${row.game_date}, the batch for ${gameDate}`);
@@ -52,13 +44,13 @@ export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDa
     }
     const newest = `SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at DESC, prediction_id DESC) AS rank FROM staged) WHERE rank = 1`;
     const replaced = await connection.runAndReadAll(
-      `DELETE FROM player_prop_predictions WHERE game_date = CAST($1 AS DATE) AND (${KEY}) IN (SELECT ${KEY} FROM staged) RETURNING prediction_id`,
+      `DELETE FROM ${PREDICTIONS} WHERE game_date = CAST($1 AS DATE) AND (${KEY}) IN (SELECT ${KEY} FROM staged) RETURNING prediction_id`,
       [gameDate],
     );
-    await connection.run(`INSERT INTO player_prop_predictions SELECT *, ${fencingToken} FROM (${newest})`);
+    await connection.run(`INSERT INTO ${PREDICTIONS} SELECT *, ${fencingToken} FROM (${newest})`);
     const merged = await connection.runAndReadAll(`SELECT count(*) FROM (${newest})`);
     const duplicates = await connection.runAndReadAll(
-      `SELECT count(*) FROM (SELECT ${KEY} FROM player_prop_predictions WHERE game_date = CAST($1 AS DATE) GROUP BY ALL HAVING count(*) > 1)`,
+      `SELECT count(*) FROM (SELECT ${KEY} FROM ${PREDICTIONS} WHERE game_date = CAST($1 AS DATE) GROUP BY ALL HAVING count(*) > 1)`,
       [gameDate],
     );
     const duplicateKeys = Number(duplicates.getRows()[0]![0]);

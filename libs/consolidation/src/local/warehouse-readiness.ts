@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { withWarehouse } from './duckdb-warehouse';
+import { withWarehouse } from '@props/warehouse';
 
 /**
  * Readiness of the local warehouse: proves the native DuckDB binding loads and, given a path,

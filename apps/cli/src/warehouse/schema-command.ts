@@ -1,0 +1,34 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { WAREHOUSE_TABLES, datasetName, renderBigQuerySchema, renderDuckdbDdl } from '@props/warehouse';
+import { UsageError, type CliCommand } from '../cli-command';
+
+export const schemaCommand: CliCommand = {
+  words: ['warehouse', 'schema'],
+  summary: 'write the table definitions as BigQuery schema files (for bq mk) or print them as DuckDB DDL',
+  usage: 'props warehouse schema (--bigquery DIR | --duckdb) [--dataset-prefix P]',
+  async run(args) {
+    let values;
+    try {
+      ({ values } = parseArgs({ args: [...args], options: { bigquery: { type: 'string' }, duckdb: { type: 'boolean' }, 'dataset-prefix': { type: 'string', default: '' } } }));
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    const prefix = values['dataset-prefix'];
+    if (values.duckdb) {
+      process.stdout.write(`${WAREHOUSE_TABLES.map((table) => renderDuckdbDdl(table, prefix)).join('\n\n')}\n`);
+      return 0;
+    }
+    if (!values.bigquery) throw new UsageError('choose --bigquery DIR or --duckdb');
+    const folder = resolve(values.bigquery);
+    mkdirSync(folder, { recursive: true });
+    for (const table of WAREHOUSE_TABLES) {
+      const file = join(folder, `${datasetName(table, prefix)}.${table.name}.json`);
+      writeFileSync(file, `${JSON.stringify(renderBigQuerySchema(table), null, 2)}\n`);
+      const partition = table.partitionBy ? ` --time_partitioning_field ${table.partitionBy}` : '';
+      process.stdout.write(`bq mk --table${partition} --clustering_fields ${table.key.slice(0, 4).join(',')} ${datasetName(table, prefix)}.${table.name} ${file}\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,16 @@
+export type { TableDefinition, ColumnDefinition, ColumnType } from './tables/table-definition';
+export { WAREHOUSE_TABLES, WAREHOUSE_SCHEMA_VERSION } from './tables/warehouse-tables';
+export { PLAYER_GAME_SUMMARY, TEAM_GAME_SUMMARY, SCHEDULE } from './tables/box-scores';
+export { UPCOMING_PLAYER_GAME_CONTEXT, PLAYER_POINTS_PROPS } from './tables/context-and-lines';
+export { ML_FEATURE_STORE } from './tables/feature-store';
+export { PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, CONSOLIDATION_FENCES, PREDICTION_BATCHES } from './tables/predictions';
+export { renderBigQuerySchema, type BigQueryField } from './render-bigquery-schema';
+export { renderDuckdbDdl, qualifiedTableName, duckdbType } from './render-duckdb-ddl';
+export { validateDatasetPrefix, datasetName, DatasetPrefixError } from './dataset-prefix';
+export { playerLookup } from './player-lookup';
+export { withWarehouse, WarehouseBusyError } from './local/duckdb-warehouse';
+export { ensureWarehouseTables, requireWarehouseFile, requireCurrentSchema, WarehouseMissingError, WarehouseSchemaError } from './local/warehouse-schema';
+export { insertRows } from './local/insert-rows';
+export { seedWarehouse, type SeedOptions, type SeedSummary } from './local/seed-warehouse';
+export { DuckdbSlateSource } from './local/duckdb-slate-source';
+export { BigQuerySlateSource, type BigQuerySlateOptions } from './gcp/bigquery-slate-source';

@@ -1,0 +1,26 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { duckdbType, qualifiedTableName } from '../render-duckdb-ddl';
+import type { TableDefinition } from '../tables/table-definition';
+
+/**
+ * Bulk insert through one NDJSON file read with the table's own column types, so every value is
+ * cast exactly as the DDL says (DECIMAL lines, DATE strings, DOUBLE[] features).
+ */
+export async function insertRows(connection: DuckDBConnection, table: TableDefinition, rows: readonly Record<string, unknown>[], prefix = ''): Promise<void> {
+  if (rows.length === 0) return;
+  const folder = mkdtempSync(join(tmpdir(), 'props-insert-'));
+  try {
+    const file = join(folder, `${table.name}.ndjson`);
+    writeFileSync(file, rows.map((row) => JSON.stringify(row)).join('\n'));
+    const columns = table.columns.map((column) => `'${column.name}': '${duckdbType(column.type)}'`).join(', ');
+    const names = table.columns.map((column) => column.name).join(', ');
+    await connection.run(
+      `INSERT INTO ${qualifiedTableName(table, prefix)} (${names}) SELECT ${names} FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = {${columns}})`,
+    );
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}

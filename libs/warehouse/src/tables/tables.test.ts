@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { withWarehouse } from '../local/duckdb-warehouse';
+import { renderBigQuerySchema, type BigQueryField } from '../render-bigquery-schema';
+import { renderDuckdbDdl } from '../render-duckdb-ddl';
+import { DatasetPrefixError, datasetName } from '../dataset-prefix';
+import { WAREHOUSE_TABLES } from './warehouse-tables';
+
+/** What DuckDB's information_schema must say for a BigQuery field, written out independently of the renderer. */
+function expectedDuckdbType(field: BigQueryField): string {
+  const base = { STRING: 'VARCHAR', INT64: 'BIGINT', FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN', DATE: 'DATE', TIMESTAMP: 'TIMESTAMP WITH TIME ZONE', NUMERIC: `DECIMAL(${field.precision},${field.scale})` }[field.type];
+  return field.mode === 'REPEATED' ? `${base}[]` : base;
+}
+
+describe('table definitions', () => {
+  it('render to BigQuery schemas and DuckDB tables that agree column by column', async () => {
+    await withWarehouse(':memory:', async (connection) => {
+      for (const table of WAREHOUSE_TABLES) {
+        await connection.run(renderDuckdbDdl(table));
+        const duckdb = (
+          await connection.runAndReadAll(
+            'SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
+            [table.dataset, table.name],
+          )
+        ).getRowObjectsJS();
+        const bigquery = renderBigQuerySchema(table);
+        expect(duckdb.map((column) => column.column_name), `${table.name}: column names and order`).toEqual(bigquery.map((field) => field.name));
+        bigquery.forEach((field, index) => {
+          const column = duckdb[index]!;
+          expect(`${field.name} ${column.data_type}`).toBe(`${field.name} ${expectedDuckdbType(field)}`);
+          expect(`${field.name} nullable=${column.is_nullable}`).toBe(`${field.name} nullable=${field.mode === 'REQUIRED' ? 'NO' : field.mode === 'REPEATED' ? 'NO' : 'YES'}`);
+        });
+      }
+    });
+  });
+
+  it('keeps prop lines DECIMAL(4,1) so 24.5 rounds to 25 as in BigQuery, where a DOUBLE would round to 24', async () => {
+    const lines = WAREHOUSE_TABLES.flatMap((table) => table.columns.filter((column) => ['current_points_line', 'points_line', 'line'].includes(column.name)));
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    for (const column of lines) expect(column.type).toEqual({ kind: 'NUMERIC', precision: 4, scale: 1 });
+    await withWarehouse(':memory:', async (connection) => {
+      const row = (await connection.runAndReadAll('SELECT CAST(CAST(24.5 AS DECIMAL(4,1)) AS BIGINT), CAST(CAST(24.5 AS DOUBLE) AS BIGINT)')).getRowsJS()[0]!;
+      expect(row.map(Number)).toEqual([25, 24]);
+    });
+  });
+
+  it('renders schemas bq mk accepts: REQUIRED/NULLABLE/REPEATED modes, NUMERIC precision and scale as strings', () => {
+    const features = renderBigQuerySchema(WAREHOUSE_TABLES.find((table) => table.name === 'ml_feature_store_v2')!);
+    expect(features.find((field) => field.name === 'features')).toMatchObject({ type: 'FLOAT64', mode: 'REPEATED' });
+    expect(features.find((field) => field.name === 'feature_quality_score')).toMatchObject({ type: 'NUMERIC', precision: '5', scale: '2', mode: 'REQUIRED' });
+  });
+
+  it('refuses a dataset_prefix with anything but letters, digits and underscores, naming the field', () => {
+    expect(datasetName({ dataset: 'nba_raw' }, 'ci_run_7')).toBe('ci_run_7_nba_raw');
+    for (const prefix of ['a-b', 'x.y', 'drop table;', 'a b', '`x`']) {
+      expect(() => datasetName({ dataset: 'nba_raw' }, prefix)).toThrow(DatasetPrefixError);
+      expect(() => datasetName({ dataset: 'nba_raw' }, prefix)).toThrow(/^dataset_prefix: expected letters, digits and underscores/);
+    }
+  });
+});
