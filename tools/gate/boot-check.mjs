@@ -35,10 +35,15 @@ function run(command, args, options) {
   });
 }
 
+/** The shared secret the boot check configures; a probe names it as $BOOT_API_KEY in its headers. */
+const BOOT_API_KEY = 'boot-check-api-key-0001';
+
 /** The environment an image has: no repository, no NODE_PATH, production-shaped configuration. */
 function productionEnvironment(folder, port, completionUrl = 'http://127.0.0.1:9/complete') {
   return {
     PROPS_COMPLETION_URL: completionUrl,
+    PROPS_API_KEY: BOOT_API_KEY,
+    PROPS_COMPLETION_API_KEY: BOOT_API_KEY,
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'production',
@@ -100,7 +105,7 @@ async function bootService(root, app, folder, probe, report) {
     const body = probe.bodyFile ? readFileSync(join(root, probe.bodyFile), 'utf8') : probe.body === undefined ? undefined : JSON.stringify(probe.body);
     const response = await fetch(`${baseUrl}${probe.path}`, {
       method: probe.method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...Object.fromEntries(Object.entries(probe.headers ?? {}).map(([name, value]) => [name, value === '$BOOT_API_KEY' ? BOOT_API_KEY : value])) },
       body,
     });
     const answer = await response.text();

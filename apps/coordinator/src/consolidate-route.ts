@@ -35,7 +35,7 @@ export function registerConsolidateRoute(app: FastifyInstance, dependencies: Con
         lockOptions: { leaseMs: 300_000, maxWaitMs: 30_000, retryIntervalMs: 1_000 },
         warehousePath: dependencies.warehousePath,
       });
-      request.log.info({ event: 'consolidation_completed', ...context, ...result }, `consolidated ${result.rowsMerged} rows`);
+      request.log.info({ event: LogEvent.consolidationCompleted, ...context, ...result }, `consolidated ${result.rowsMerged} rows`);
       return { batch_id: batchId, game_date: gameDate, rows_staged: result.rowsStaged, rows_merged: result.rowsMerged, rows_replaced: result.rowsReplaced, duplicate_keys: result.duplicateKeys, fencing_token: result.fencingToken };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -10,6 +10,16 @@ const CoordinatorEnvironment = z.object({
   PROPS_WAREHOUSE_PATH: z.string().optional(),
   PROPS_STAGING_DIR: z.string().optional(),
   PROPS_LOCK_DIR: z.string().optional(),
+  PROPS_STATE_DIR: z.string().optional(),
+  PROPS_API_KEY: z.string({ error: 'required: the shared secret callers send in x-api-key (at least 16 characters)' }).min(16, 'expected at least 16 characters'),
+  PROPS_WORKER_URLS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'expected comma-separated http(s) URLs of the workers\' /predict' }))),
+  PROPS_STALL_SECONDS: z.coerce.number().int().min(1).default(600),
+  PROPS_MIN_COVERAGE: z.coerce.number().min(0).max(1).default(0.95),
+  PROPS_SLATE_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
   GCP_PROJECT_ID: z.string().optional(),
 });
 
@@ -22,26 +32,39 @@ export interface CoordinatorConfig {
   warehousePath: string;
   stagingDir: string;
   lockDir: string;
-  gcpProjectId: string | undefined;
+  stateDir: string;
+  deadLetterDir: string;
+  apiKey: string;
+  workerUrls: string[];
+  stallSeconds: number;
+  minCoverage: number;
+  slateTimeoutMs: number;
 }
 
 export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig {
   const parsed = parseEnvironment(
     CoordinatorEnvironment.refine((value) => value.PROPS_BACKEND !== 'gcp', {
       path: ['PROPS_BACKEND'],
-      message: 'gcp is not available for the coordinator yet (BigQuery consolidation and Firestore batch state are not built); use local',
+      message: 'gcp is not available for the coordinator yet (BigQuery consolidation, Firestore batch state and Pub/Sub fan-out are not built); use local',
     }),
     env,
   );
+  const dataDir = parsed.PROPS_DATA_DIR;
   return {
     port: parsed.PORT,
     host: parsed.HOST,
     backend: parsed.PROPS_BACKEND,
     logLevel: parsed.LOG_LEVEL,
-    dataDir: parsed.PROPS_DATA_DIR,
-    warehousePath: parsed.PROPS_WAREHOUSE_PATH ?? `${parsed.PROPS_DATA_DIR}/warehouse.duckdb`,
-    stagingDir: parsed.PROPS_STAGING_DIR ?? `${parsed.PROPS_DATA_DIR}/staging`,
-    lockDir: parsed.PROPS_LOCK_DIR ?? `${parsed.PROPS_DATA_DIR}/locks`,
-    gcpProjectId: parsed.GCP_PROJECT_ID,
+    dataDir,
+    warehousePath: parsed.PROPS_WAREHOUSE_PATH ?? `${dataDir}/warehouse.duckdb`,
+    stagingDir: parsed.PROPS_STAGING_DIR ?? `${dataDir}/staging`,
+    lockDir: parsed.PROPS_LOCK_DIR ?? `${dataDir}/locks`,
+    stateDir: parsed.PROPS_STATE_DIR ?? `${dataDir}/batches`,
+    deadLetterDir: `${dataDir}/dead-letter`,
+    apiKey: parsed.PROPS_API_KEY,
+    workerUrls: parsed.PROPS_WORKER_URLS,
+    stallSeconds: parsed.PROPS_STALL_SECONDS,
+    minCoverage: parsed.PROPS_MIN_COVERAGE,
+    slateTimeoutMs: parsed.PROPS_SLATE_TIMEOUT_MS,
   };
 }

@@ -22,7 +22,10 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
     logger.warn({ event: LogEvent.predictionFallback, system_id: fallback.systemId, reason: fallback.reason, players: fallback.players }, `${fallback.systemId} fell back for ${fallback.players} player(s)`),
   );
   const staging = new NdjsonStagingStore(config.stagingDir);
-  const publisher = new HttpPushPublisher({ endpoints: { [COMPLETION_TOPIC]: config.completionUrl } });
+  const publisher = new HttpPushPublisher({
+    endpoints: { [COMPLETION_TOPIC]: config.completionUrl },
+    headers: config.completionApiKey ? { 'x-api-key': config.completionApiKey } : {},
+  });
   const pipeline = new PredictionPipeline(systems, staging, publisher, process.env.K_REVISION ?? `${hostname()}:${process.pid}`);
   const checks: ReadinessCheck[] = [
     { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} models=${config.modelDir} staging=${config.stagingDir} completions=${config.completionUrl}` }) },

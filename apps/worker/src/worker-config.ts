@@ -12,6 +12,7 @@ const WorkerEnvironment = z.object({
   PROPS_REQUIRE_MODELS: variables.flag(true),
   PROPS_STAGING_DIR: z.string().optional(),
   PROPS_COMPLETION_URL: variables.httpUrl().default('http://127.0.0.1:8080/complete'),
+  PROPS_COMPLETION_API_KEY: z.string().min(16, 'expected at least 16 characters').optional(),
   GCP_PROJECT_ID: z.string().optional(),
 });
 
@@ -29,6 +30,8 @@ export interface WorkerConfig {
   stagingDir: string;
   /** Local runtime: where completion events are pushed (the coordinator's /complete). */
   completionUrl: string;
+  /** Sent as x-api-key with each completion push (the coordinator's key). */
+  completionApiKey: string | undefined;
   gcpProjectId: string | undefined;
 }
 
@@ -51,6 +54,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     requireModels: parsed.PROPS_REQUIRE_MODELS,
     stagingDir: parsed.PROPS_STAGING_DIR ?? `${parsed.PROPS_DATA_DIR}/staging`,
     completionUrl: parsed.PROPS_COMPLETION_URL,
+    completionApiKey: parsed.PROPS_COMPLETION_API_KEY,
     gcpProjectId: parsed.GCP_PROJECT_ID,
   };
 }

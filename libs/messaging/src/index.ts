@@ -1,2 +1,3 @@
-export { PublishError, type Publisher } from './publisher';
+export { PublishError, type Publisher, type PublishOptions } from './publisher';
 export { HttpPushPublisher, type HttpPushOptions } from './local/http-push-publisher';
+export { PushDeliveryQueue, type DeadLetter, type PushDeliveryQueueOptions } from './local/push-delivery-queue';

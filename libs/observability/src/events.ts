@@ -14,5 +14,13 @@ export const LogEvent = {
   stagingWriteFailed: 'staging_write_failed',
   completionPublishFailed: 'completion_publish_failed',
   consolidationFailed: 'consolidation_failed',
+  consolidationCompleted: 'consolidation_completed',
+  batchStarted: 'batch_started',
+  batchSummary: 'batch_summary',
+  slateLoadFallback: 'slate_load_fallback',
+  messageDeadLettered: 'message_dead_lettered',
+  completionIgnored: 'completion_ignored',
+  batchRepublished: 'batch_republished',
+  authRejected: 'auth_rejected',
 } as const;
 export type LogEvent = (typeof LogEvent)[keyof typeof LogEvent];

@@ -24,10 +24,10 @@ describe('a service started with bad configuration', () => {
   });
 
   it('refuses a backend it cannot serve instead of silently using another', () => {
-    const result = start('coordinator', { PROPS_BACKEND: 'gcp' });
+    const result = start('coordinator', { PROPS_BACKEND: 'gcp', PROPS_API_KEY: 'launch-test-key-0123' });
     expect(result.status).toBe(1);
     expect(failure(result.stderr).message).toBe(
-      'configuration: PROPS_BACKEND is "gcp": gcp is not available for the coordinator yet (BigQuery consolidation and Firestore batch state are not built); use local',
+      'configuration: PROPS_BACKEND is "gcp": gcp is not available for the coordinator yet (BigQuery consolidation, Firestore batch state and Pub/Sub fan-out are not built); use local',
     );
   });
 

@@ -14,3 +14,4 @@ export { insertRows } from './local/insert-rows';
 export { seedWarehouse, type SeedOptions, type SeedSummary } from './local/seed-warehouse';
 export { DuckdbSlateSource } from './local/duckdb-slate-source';
 export { BigQuerySlateSource, type BigQuerySlateOptions } from './gcp/bigquery-slate-source';
+export { queryPlayerCandidates, PREFERRED_BOOKMAKERS, type PlayerCandidate } from './local/duckdb-player-candidates';

@@ -18,8 +18,8 @@ export class ChildService {
     child.stderr?.on('data', keep);
   }
 
-  static async start(name: string, bundle: string, env: NodeJS.ProcessEnv): Promise<ChildService> {
-    const port = await freePort();
+  static async start(name: string, bundle: string, env: NodeJS.ProcessEnv, port?: number): Promise<ChildService> {
+    port ??= await freePort();
     const child = spawn(process.execPath, [bundle], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     return new ChildService(name, `http://127.0.0.1:${port}`, child);
   }
@@ -41,6 +41,16 @@ export class ChildService {
       await new Promise((resolveWait) => setTimeout(resolveWait, 100));
     }
     throw new Error(`${this.name} was not ready within ${timeoutMs / 1000} s (last: ${last})`);
+  }
+
+  /** The last lines the service wrote (for an error report). */
+  recentOutput(): string[] {
+    return [...this.output];
+  }
+
+  /** Kills the process at once, as a crash or an OOM kill would. */
+  kill(): void {
+    this.child.kill('SIGKILL');
   }
 
   async stop(): Promise<void> {

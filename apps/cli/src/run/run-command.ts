@@ -1,63 +1,67 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CompletionEventSchema, decodePushEnvelope, type CompletionEvent, type PredictionRow } from '@props/contracts';
-import { NdjsonStagingStore } from '@props/prediction-store';
+import { isCalendarDate } from '@props/contracts';
+import { freePort } from '@props/service-runtime';
+import { seedWarehouse } from '@props/warehouse';
 import { UsageError, type CliCommand } from '../cli-command';
-import { ChildService } from './child-service';
 import { ProgressBar } from '../progress-bar';
+import { DEFAULT_SEED, samplesDirectory } from '../warehouse/seed-command';
+import { ChildService } from './child-service';
+import { readBatchOutcome, type BatchStatusBody } from './batch-outcome';
 
-/** Receives the worker's completion events (the coordinator's /complete role, until it takes it over). */
-async function completionReceiver(onEvent: (event: CompletionEvent) => void): Promise<{ url: string; server: Server }> {
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      try {
-        onEvent(decodePushEnvelope(JSON.parse(body), CompletionEventSchema).payload);
-        response.statusCode = 204;
-      } catch {
-        response.statusCode = 400;
-      }
-      response.end();
-    });
-  });
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen()));
-  const address = server.address();
-  return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/complete`, server };
+/** A past date of the seeded season with a full slate and real prop lines. */
+export const DEFAULT_GAME_DATE = '2025-03-15';
+
+async function post(url: string, apiKey: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
 export const runCommand: CliCommand = {
   words: ['run'],
-  summary: 'run the local stack: requests through the worker, then the coordinator consolidates them once',
-  usage: 'props run [--requests FILE.json] [--data-dir DIR]',
+  summary: 'run a whole local batch: seed if needed, start coordinator and worker(s), predict a date, consolidate, summarize',
+  usage: 'props run [--date YYYY-MM-DD] [--workers N] [--data-dir DIR]',
   async run(args) {
-    let parsed;
+    let values;
     try {
-      parsed = parseArgs({ args: [...args], options: { requests: { type: 'string' }, 'data-dir': { type: 'string' } } });
+      ({ values } = parseArgs({ args: [...args], options: { date: { type: 'string', default: DEFAULT_GAME_DATE }, workers: { type: 'string', default: '1' }, 'data-dir': { type: 'string' } } }));
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }
+    if (!isCalendarDate(values.date)) throw new UsageError(`--date: expected YYYY-MM-DD, got ${values.date}`);
+    const workerCount = Number(values.workers);
+    if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 8) throw new UsageError(`--workers: expected 1-8, got ${values.workers}`);
     const bundles = process.env.PROPS_BUNDLES_DIR;
     if (!bundles || !existsSync(join(bundles, 'worker', 'main.js')) || !existsSync(join(bundles, 'coordinator', 'main.js'))) {
       process.stderr.write(`props run: the coordinator and worker bundles are missing${bundles ? ` from ${bundles}` : ''}; run it as npx props run (or npm start), which builds them\n`);
       return 1;
     }
-    const requestsFile = parsed.values.requests ?? join(process.env.PROPS_REPOSITORY_ROOT ?? '.', 'apps/worker/boot-probe-request.json');
-    if (!existsSync(requestsFile)) throw new UsageError(`--requests ${requestsFile} does not exist`);
-    const loaded = JSON.parse(readFileSync(requestsFile, 'utf8')) as unknown;
-    const envelopes = Array.isArray(loaded) ? loaded : [loaded];
-    const dataDir = resolve(parsed.values['data-dir'] ?? process.env.PROPS_DATA_DIR ?? 'var');
+    const dataDir = resolve(values['data-dir'] ?? process.env.PROPS_DATA_DIR ?? 'var');
     mkdirSync(dataDir, { recursive: true });
+    const warehousePath = join(dataDir, 'warehouse.duckdb');
     const started = Date.now();
-    const events: CompletionEvent[] = [];
-    const receiver = await completionReceiver((event) => events.push(event));
+    if (!existsSync(warehousePath)) {
+      process.stdout.write(`no warehouse at ${warehousePath}: seeding the 2024-25 season (seed ${DEFAULT_SEED})\n`);
+      const progress = new Map<string, ProgressBar>();
+      await seedWarehouse({
+        samplesDir: samplesDirectory(undefined),
+        out: warehousePath,
+        seed: DEFAULT_SEED,
+        onProgress: (stage, done, stageTotal) => {
+          const key = stage.startsWith('writing') ? 'writing tables' : 'generating season';
+          if (!progress.has(key)) progress.set(key, new ProgressBar(key.padEnd(20), stageTotal));
+          progress.get(key)!.update(done);
+        },
+      });
+    }
+    const seededMs = Date.now() - started;
+
+    const apiKey = randomBytes(16).toString('hex');
     const services: ChildService[] = [];
-    const stopAll = async () => {
-      await Promise.all(services.map((service) => service.stop()));
-      await new Promise((resolveClose) => receiver.server.close(resolveClose));
-    };
+    const stopAll = () => Promise.all(services.map((service) => service.stop()));
     const interrupted = () => {
       process.stderr.write('\nprops run: interrupted, stopping the services\n');
       void stopAll().then(() => process.exit(130));
@@ -65,61 +69,79 @@ export const runCommand: CliCommand = {
     process.once('SIGINT', interrupted);
     process.once('SIGTERM', interrupted);
     try {
-      const stagingDir = join(dataDir, 'staging');
       const common = { PROPS_BACKEND: 'local', PROPS_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-      services.push(await ChildService.start('worker', join(bundles, 'worker', 'main.js'), { ...common, PROPS_MODEL_DIR: join(bundles, 'worker', 'models'), PROPS_STAGING_DIR: stagingDir, PROPS_COMPLETION_URL: receiver.url }));
-      services.push(await ChildService.start('coordinator', join(bundles, 'coordinator', 'main.js'), common));
+      const workerPorts = await Promise.all(Array.from({ length: workerCount }, () => freePort()));
+      const coordinatorPort = await freePort();
+      const coordinatorUrl = `http://127.0.0.1:${coordinatorPort}`;
+      for (const [index, port] of workerPorts.entries()) {
+        services.push(
+          await ChildService.start(
+            workerCount === 1 ? 'worker' : `worker ${index + 1}`,
+            join(bundles, 'worker', 'main.js'),
+            { ...common, PROPS_MODEL_DIR: join(bundles, 'worker', 'models'), PROPS_COMPLETION_URL: `${coordinatorUrl}/complete`, PROPS_COMPLETION_API_KEY: apiKey },
+            port,
+          ),
+        );
+      }
+      services.push(
+        await ChildService.start(
+          'coordinator',
+          join(bundles, 'coordinator', 'main.js'),
+          { ...common, PROPS_API_KEY: apiKey, PROPS_WORKER_URLS: workerPorts.map((port) => `http://127.0.0.1:${port}/predict`).join(','), PROPS_STALL_SECONDS: '60' },
+          coordinatorPort,
+        ),
+      );
       for (const service of services) {
         const ready = await service.waitUntilReady(60_000);
         process.stdout.write(`${service.name} ready at ${service.url}\n${ready.checks.map((check) => `  ${check.status.padEnd(8)} ${check.name}: ${check.detail}`).join('\n')}\n`);
       }
-      const worker = services[0]!;
-      const progress = new ProgressBar('predicting', envelopes.length);
-      const statuses: number[] = [];
-      for (const envelope of envelopes) {
-        const response = await fetch(`${worker.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope) });
-        statuses.push(response.status);
-        progress.update(statuses.length, `last HTTP ${response.status}`);
+      const batchStarted = Date.now();
+      const start = await post(`${coordinatorUrl}/start`, apiKey, { game_date: values.date, force: true });
+      if (start.status !== 202) {
+        process.stderr.write(`props run: the coordinator refused the batch for ${values.date}: HTTP ${start.status} ${String(start.body.error ?? JSON.stringify(start.body))}\n`);
+        return 1;
       }
-      const batches = [...new Map(events.map((event) => [event.batch_id, event.game_date])).entries()];
-      const staging = new NdjsonStagingStore(stagingDir);
-      const rows: PredictionRow[] = [];
-      for (const [batchId] of batches) rows.push(...(await staging.read(batchId, await staging.list(batchId))));
-      const coordinator = services[1]!;
-      const consolidations: Array<{ rows_merged: number; duplicate_keys: number; fencing_token: number }> = [];
-      for (const [batchId, gameDate] of batches) {
-        const response = await fetch(`${coordinator.url}/consolidate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batch_id: batchId, game_date: gameDate }) });
-        const body = (await response.json()) as { rows_merged: number; duplicate_keys: number; fencing_token: number; reason?: string };
-        if (response.status !== 200) throw new Error(`consolidation of ${batchId} failed: HTTP ${response.status} ${body.reason ?? ''}`);
-        consolidations.push(body);
+      const batchId = String(start.body.batch_id);
+      const expected = Number(start.body.players_expected);
+      process.stdout.write(`batch ${batchId}: ${expected} players published to ${workerCount} worker(s)\n`);
+      const progress = new ProgressBar('predicting'.padEnd(20), expected);
+      let status: BatchStatusBody;
+      let stalledChecks = 0;
+      for (;;) {
+        const response = await fetch(`${coordinatorUrl}/status/${batchId}`);
+        status = (await response.json()) as BatchStatusBody;
+        progress.update(expected - status.players_pending, status.status);
+        if (status.status === 'consolidated') break;
+        if (Date.now() - batchStarted > 120_000 * (stalledChecks + 1)) {
+          stalledChecks += 1;
+          const check = await post(`${coordinatorUrl}/check-stalled`, apiKey, { batch_id: batchId, force: true });
+          process.stdout.write(`\nstall check: ${JSON.stringify(check.body.actions)}\n`);
+          if (stalledChecks > 3) throw new Error(`batch ${batchId} did not finish: ${status.players_pending} players pending (${status.last_error ?? 'no error recorded'})`);
+        }
+        await new Promise((resolveWait) => setTimeout(resolveWait, 200));
       }
-      const perSystem = new Map<string, number>();
-      for (const row of rows) perSystem.set(row.system_id, (perSystem.get(row.system_id) ?? 0) + 1);
+      const outcome = await readBatchOutcome(warehousePath, status);
       const lines = [
         '',
-        'summary',
-        `  requests sent            ${envelopes.length} (${statuses.filter((status) => status === 204).length} answered 204, ${statuses.filter((status) => status !== 204).length} other)`,
-        `  completion events        ${events.length} (${events.filter((event) => event.outcome === 'staged').length} staged, ${events.filter((event) => event.outcome === 'skipped').length} skipped)`,
-        `  rows staged              ${rows.length}`,
-        ...[...perSystem.entries()].sort().map(([system, count]) => `    ${system.padEnd(24)} ${count}`),
-        `  rows without model_version ${rows.filter((row) => !row.model_version).length}`,
-        `  fallback rows            ${rows.filter((row) => row.is_fallback).length}`,
-        `  biggest edges:`,
-        ...rows
-          .filter((row) => row.line_margin !== null)
-          .sort((a, b) => Math.abs(b.line_margin!) - Math.abs(a.line_margin!))
-          .slice(0, 5)
-          .map((row) => `    ${row.player_lookup} ${row.system_id}: ${row.predicted_points} vs line ${row.line} (${row.recommendation})`),
-        `  rows consolidated        ${consolidations.reduce((sum, result) => sum + result.rows_merged, 0)} into ${join(dataDir, 'warehouse.duckdb')} (player_prop_predictions), fencing token ${consolidations.map((result) => result.fencing_token).join(', ') || '-'}`,
-        `  duplicate keys           ${consolidations.reduce((sum, result) => sum + result.duplicate_keys, 0)}`,
-        `  staging folder           ${stagingDir}`,
-        `  duration                 ${((Date.now() - started) / 1000).toFixed(1)} s`,
-        '',
-        'Not yet part of this run: player selection and one-query feature loading from a seeded',
-        `warehouse, and completion tracking in the coordinator (the requests above come from ${requestsFile}).`,
+        `summary of ${batchId}`,
+        `  game date                ${status.game_date}`,
+        `  players selected         ${status.players_expected} (left out by selection: ${Object.entries(status.selection_dropped).map(([reason, count]) => `${reason} ${count}`).join(', ') || 'none'})`,
+        `  players predicted        ${status.players_predicted}`,
+        `  players skipped          ${Object.entries(status.players_skipped).map(([reason, count]) => `${reason} ${count}`).join(', ') || '0'}`,
+        `  features missing         ${status.load.missing.length}${status.load.missing.length ? ` (${status.load.missing.slice(0, 3).map((entry) => `${entry.playerLookup}: ${entry.reason}`).join('; ')})` : ''}`,
+        `  slate load               ${status.load.path === 'one_query' ? 'one query' : `per player (fallback: ${status.load.fallback_reason})`}, ${status.load.duration_ms} ms`,
+        `  rows per system          ${outcome.rowsPerSystem.map(([system, count]) => `${system} ${count}`).join(', ')}`,
+        `  rows without model_version ${outcome.rowsWithoutModelVersion}`,
+        `  fallback rows            ${outcome.fallbackRows}`,
+        `  duplicate keys           ${outcome.duplicateKeys}`,
+        `  rows merged              ${status.consolidation?.rows_merged ?? 0} (fencing token ${status.consolidation?.fencing_token ?? '-'}, coverage ${((status.consolidation?.coverage ?? 0) * 100).toFixed(1)}%)`,
+        `  biggest edges (catboost_v8):`,
+        ...outcome.biggestEdges.map((edge) => `    ${edge.player.padEnd(24)} predicted ${edge.predicted.toFixed(1).padStart(5)} vs line ${edge.line.toFixed(1).padStart(5)}  ${edge.recommendation}`),
+        `  durations                seed ${(seededMs / 1000).toFixed(1)} s, batch ${((Date.now() - batchStarted) / 1000).toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `  warehouse                ${warehousePath} (nba_predictions.player_prop_predictions)`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
-      return statuses.every((status) => status === 204) && rows.every((row) => row.model_version) ? 0 : 1;
+      return outcome.rowsWithoutModelVersion === 0 && outcome.duplicateKeys === 0 ? 0 : 1;
     } finally {
       process.removeListener('SIGINT', interrupted);
       process.removeListener('SIGTERM', interrupted);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { encodePushEnvelope } from '@props/contracts';
-import { PublishError, type Publisher } from '../publisher';
+import { PublishError, type PublishOptions, type Publisher } from '../publisher';
 
 export interface HttpPushOptions {
   /** Push endpoint per topic, e.g. { 'prediction-ready': 'http://127.0.0.1:8081/complete' }. */
@@ -9,6 +9,8 @@ export interface HttpPushOptions {
   maxAttempts?: number;
   /** First retry delay; doubles per attempt, like Pub/Sub's exponential backoff. */
   initialBackoffMs?: number;
+  /** Sent with every push, e.g. the receiver's API key. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -21,10 +23,10 @@ export class HttpPushPublisher implements Publisher {
 
   constructor(private readonly options: HttpPushOptions) {}
 
-  async publish(topic: string, payload: unknown): Promise<string> {
+  async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<string> {
     const endpoint = this.options.endpoints[topic];
     if (!endpoint) throw new PublishError(`no push endpoint configured for topic ${topic}`);
-    const messageId = randomUUID();
+    const messageId = options.messageId ?? randomUUID();
     const maxAttempts = this.options.maxAttempts ?? 5;
     let delay = this.options.initialBackoffMs ?? 100;
     let last = '';
@@ -32,7 +34,7 @@ export class HttpPushPublisher implements Publisher {
       try {
         const response = await fetch(endpoint, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...this.options.headers },
           body: JSON.stringify(encodePushEnvelope(payload, messageId, `projects/local/subscriptions/${topic}`, attempt)),
         });
         if (response.status < 500) return messageId;

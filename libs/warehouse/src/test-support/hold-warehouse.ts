@@ -1,12 +1,7 @@
-// Child process for the lock test: opens a DuckDB file for writing, says so, and keeps it until killed.
-import { DuckDBInstance } from '@duckdb/node-api';
+// Child process for the lock test: opens the warehouse for a unit of work that never ends, says so, and keeps it until killed.
+import { withWarehouse } from '../local/duckdb-warehouse';
 
-async function hold(path: string): Promise<void> {
-  const instance = await DuckDBInstance.create(path);
-  const connection = await instance.connect();
-  await connection.run('SELECT 1');
+void withWarehouse(process.argv[2]!, async () => {
   process.stdout.write('held\n');
-  setInterval(() => undefined, 60_000);
-}
-
-void hold(process.argv[2]!);
+  await new Promise(() => undefined);
+});

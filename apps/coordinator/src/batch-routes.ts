@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { CompletionEventSchema, GameDateSchema, MalformedMessageError, StartBatchRequestSchema, decodePushEnvelope, toMalformedMessageError } from '@props/contracts';
+import { LogEvent } from '@props/observability';
+import { BatchRefusal, type BatchOrchestrator } from './batch/batch-orchestrator';
+
+const CheckStalledSchema = z.strictObject({ batch_id: z.string().optional(), force: z.boolean().default(false) });
+
+function refusalStatus(error: unknown): { status: number; reason: string } | null {
+  if (error instanceof BatchRefusal) return { status: error.status, reason: error.message };
+  const permanent = typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
+  if (!(error instanceof Error)) return null;
+  if (error.name === 'NoGamesOnDateError' || error.name === 'UnknownGameDateError') return { status: 422, reason: error.message };
+  if (error.name === 'WarehouseBusyError' || error.name === 'LockTimeoutError') return { status: 503, reason: error.message };
+  if (permanent) return { status: 503, reason: error.message };
+  return null;
+}
+
+/** /start, /complete, /status and /check-stalled over the batch orchestrator. */
+export function registerBatchRoutes(app: FastifyInstance, batches: BatchOrchestrator): void {
+  app.post('/start', async (request, reply) => {
+    const parsed = StartBatchRequestSchema.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      const error = toMalformedMessageError(parsed.error);
+      return reply.code(400).send({ error: 'invalid request', field: error.field, problem: error.problem });
+    }
+    try {
+      return reply.code(202).send(await batches.start(parsed.data));
+    } catch (error) {
+      const refusal = refusalStatus(error);
+      if (!refusal) throw error;
+      return reply.code(refusal.status).send({ error: refusal.reason });
+    }
+  });
+
+  app.post('/complete', async (request, reply) => {
+    try {
+      const { payload } = decodePushEnvelope(request.body, CompletionEventSchema);
+      const outcome = await batches.complete(payload);
+      return reply.code(204).header('x-completion', outcome).send();
+    } catch (error) {
+      if (!(error instanceof MalformedMessageError)) throw error;
+      request.log.warn({ event: LogEvent.messageRejected, field: error.field, reason: error.problem }, 'completion event rejected');
+      return reply.code(400).send({ error: 'malformed completion event', field: error.field, problem: error.problem });
+    }
+  });
+
+  app.get('/status/:batchId', async (request, reply) => {
+    const status = batches.status((request.params as { batchId: string }).batchId);
+    return status ? status : reply.code(404).send({ error: 'no such batch' });
+  });
+
+  app.get('/status', async (request, reply) => {
+    const gameDate = (request.query as { game_date?: string }).game_date;
+    if (!gameDate || !GameDateSchema.safeParse(gameDate).success) return reply.code(400).send({ error: 'invalid request', field: 'game_date', problem: 'expected ?game_date=YYYY-MM-DD' });
+    return { game_date: gameDate, batches: batches.statusByDate(gameDate) };
+  });
+
+  app.post('/check-stalled', async (request, reply) => {
+    const parsed = CheckStalledSchema.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      const error = toMalformedMessageError(parsed.error);
+      return reply.code(400).send({ error: 'invalid request', field: error.field, problem: error.problem });
+    }
+    return { actions: await batches.checkStalled({ batchId: parsed.data.batch_id, force: parsed.data.force }) };
+  });
+}

@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '@props/observability';
+import { LogEvent } from '@props/observability';
+import type { CompletionEvent, PredictionRequest } from '@props/contracts';
+import { consolidateBatch } from '@props/consolidation';
+import type { DistributedLock } from '@props/distributed-lock';
+import { loadSlate } from '@props/feature-loader';
+import type { PushDeliveryQueue } from '@props/messaging';
+import type { StagingStore } from '@props/prediction-store';
+import { DuckdbSlateSource, PREDICTION_BATCHES, insertRows, queryPlayerCandidates, requireCurrentSchema, requireWarehouseFile, withWarehouse } from '@props/warehouse';
+import { selectPlayers } from '../selection/select-players';
+import type { BatchRecord } from './batch-record';
+import type { FileBatchState } from './file-batch-state';
+import { resolveGameDate } from './resolve-game-date';
+
+export const PREDICTION_TOPIC = 'prediction-request';
+
+export interface BatchOrchestratorOptions {
+  state: FileBatchState;
+  lock: DistributedLock;
+  staging: StagingStore;
+  delivery: PushDeliveryQueue | null;
+  warehousePath: string;
+  logger: Logger;
+  stallSeconds: number;
+  minCoverage: number;
+  slateTimeoutMs: number;
+}
+
+/** A refusal with the HTTP status it maps to and a reason for the caller. */
+export class BatchRefusal extends Error {
+  override readonly name = 'BatchRefusal';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface BatchStatus {
+  batch_id: string;
+  game_date: string;
+  status: BatchRecord['status'];
+  players_expected: number;
+  players_predicted: number;
+  players_skipped: Record<string, number>;
+  players_pending: number;
+  coverage: number;
+  rows_staged: number;
+  load: BatchRecord['load'];
+  selection_dropped: Record<string, number>;
+  consolidation: BatchRecord['consolidation'];
+  created_at: string;
+  republished_at: string | null;
+  last_error: string | null;
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The coordinator's batch: start (select, load in one query, fan out), record completions
+ * idempotently, consolidate exactly once, re-publish stalled players. All state lives in the
+ * shared state store, so any coordinator process can answer or finish any batch.
+ */
+export class BatchOrchestrator {
+  constructor(private readonly options: BatchOrchestratorOptions) {}
+
+  async start(request: { game_date: string; force: boolean; dataset_prefix: string }): Promise<BatchStatus> {
+    if (!this.options.delivery) throw new BatchRefusal(503, 'no worker endpoints are configured (PROPS_WORKER_URLS)');
+    const gameDate = resolveGameDate(request.game_date);
+    return this.options.lock.withLock(`start_${gameDate}`, { leaseMs: 300_000, maxWaitMs: 30_000, retryIntervalMs: 50 }, async () => {
+      const running = this.options.state.list().filter((batch) => batch.game_date === gameDate && batch.status !== 'consolidated');
+      if (running.length > 0 && !request.force) {
+        throw new BatchRefusal(409, `batch ${running[0]!.batch_id} for ${gameDate} is still ${running[0]!.status}; send force: true to start another`);
+      }
+      requireWarehouseFile(this.options.warehousePath);
+      const started = Date.now();
+      const { selection, load } = await withWarehouse(this.options.warehousePath, async (connection) => {
+        await requireCurrentSchema(connection, this.options.warehousePath);
+        const candidates = await queryPlayerCandidates(connection, gameDate, request.dataset_prefix);
+        if (candidates.length === 0) throw new BatchRefusal(422, `no players in the game context for ${gameDate}; is it a game date of the seeded season?`);
+        const chosen = selectPlayers(candidates);
+        if (chosen.selected.length === 0) throw new BatchRefusal(422, `no eligible players on ${gameDate} (dropped: ${JSON.stringify(chosen.dropped)})`);
+        const slate = await loadSlate(new DuckdbSlateSource(connection, this.options.warehousePath, request.dataset_prefix), gameDate, chosen.selected.map((player) => player.candidate.playerLookup), { timeoutMs: this.options.slateTimeoutMs });
+        return { selection: chosen, load: slate };
+      });
+      const batchId = `batch_${gameDate}_${Math.floor(Date.now() / 1000)}_${randomBytes(3).toString('hex')}`;
+      if (load.path !== 'one_query') this.options.logger.warn({ event: LogEvent.slateLoadFallback, batch_id: batchId, game_date: gameDate, reason: load.fallbackReason }, 'slate loaded player by player');
+      const messages: Record<string, PredictionRequest> = {};
+      const messageIds: Record<string, string> = {};
+      for (const player of selection.selected) {
+        const loaded = load.players.get(player.candidate.playerLookup);
+        if (!loaded) continue;
+        const lookup = player.candidate.playerLookup;
+        messageIds[lookup] = `${batchId}.${lookup}`;
+        messages[lookup] = {
+          batch_id: batchId,
+          player_lookup: lookup,
+          game_id: loaded.gameId,
+          game_date: gameDate,
+          team_abbr: player.candidate.teamAbbr,
+          opponent_team_abbr: player.candidate.opponentTeamAbbr,
+          is_home: player.candidate.isHome,
+          line_values: [player.line],
+          line_source: player.lineSource,
+          sportsbook: player.sportsbook,
+          dataset_prefix: request.dataset_prefix,
+          features: { feature_version: loaded.features.featureVersion, values: loaded.storedValues, quality_score: loaded.features.qualityScore },
+          history: loaded.history,
+        };
+      }
+      const players = Object.keys(messages).sort();
+      const now = new Date();
+      const record: BatchRecord = {
+        batch_id: batchId,
+        game_date: gameDate,
+        status: 'running',
+        created_at: now.toISOString(),
+        stall_deadline: new Date(now.getTime() + this.options.stallSeconds * 1000).toISOString(),
+        players,
+        message_ids: messageIds,
+        selection_dropped: selection.dropped,
+        load: { path: load.path, fallback_reason: load.fallbackReason, duration_ms: Date.now() - started, missing: load.missing },
+        republished_at: null,
+        consolidation: null,
+        last_error: null,
+      };
+      this.options.state.create(record, messages);
+      for (const player of players) this.options.delivery!.enqueue(PREDICTION_TOPIC, messages[player], messageIds[player]!);
+      this.options.logger.info({ event: LogEvent.batchStarted, batch_id: batchId, game_date: gameDate, players: players.length, load_path: load.path }, `batch ${batchId}: ${players.length} players published`);
+      return this.status(batchId)!;
+    });
+  }
+
+  /** Idempotent: a completion for an unknown, finished or foreign player's batch changes nothing. */
+  async complete(event: CompletionEvent): Promise<'recorded' | 'ignored'> {
+    const batch = this.options.state.get(event.batch_id);
+    const ignore = (reason: string) => {
+      this.options.logger.info({ event: LogEvent.completionIgnored, batch_id: event.batch_id, player_lookup: event.player_lookup, reason }, `completion ignored: ${reason}`);
+      return 'ignored' as const;
+    };
+    if (!batch) return ignore('unknown batch');
+    if (batch.status !== 'running') return ignore(`batch already ${batch.status}`);
+    if (!batch.players.includes(event.player_lookup)) return ignore('player is not part of the batch');
+    this.options.state.recordCompletion(batch.batch_id, {
+      player_lookup: event.player_lookup,
+      message_id: event.message_id,
+      outcome: event.outcome,
+      rows_staged: event.rows_staged,
+      skip_reason: event.skip_reason,
+      recorded_at: new Date().toISOString(),
+    });
+    // A failed consolidation is logged and left running for the stall check; the completion is still recorded.
+    if (this.options.state.completions(batch.batch_id).length >= batch.players.length) void this.consolidate(batch.batch_id, false).catch(() => undefined);
+    return 'recorded';
+  }
+
+  /** Runs once per batch: only the caller that moves it from running to consolidating does the MERGE. */
+  async consolidate(batchId: string, partial: boolean): Promise<BatchStatus | null> {
+    const claimed = await this.options.state.update(batchId, (record) => (record.status === 'running' ? { ...record, status: 'consolidating' } : null));
+    if (!claimed) return this.status(batchId);
+    const context = { batch_id: batchId, game_date: claimed.game_date };
+    try {
+      const result = await consolidateBatch({
+        batchId,
+        gameDate: claimed.game_date,
+        staging: this.options.staging,
+        lock: this.options.lock,
+        lockOptions: { leaseMs: 300_000, maxWaitMs: 120_000, retryIntervalMs: 200 },
+        warehousePath: this.options.warehousePath,
+      });
+      const completed = this.options.state.completions(batchId).length;
+      const consolidatedAt = new Date().toISOString();
+      await withWarehouse(this.options.warehousePath, (connection) =>
+        insertRows(connection, PREDICTION_BATCHES, [
+          { batch_id: batchId, game_date: claimed.game_date, players_expected: claimed.players.length, players_completed: completed, rows_merged: result.rowsMerged, fencing_token: result.fencingToken, load_path: claimed.load.path, consolidated_at: consolidatedAt },
+        ]),
+      );
+      await this.options.state.update(batchId, (record) => ({
+        ...record,
+        status: 'consolidated',
+        last_error: null,
+        consolidation: {
+          rows_staged: result.rowsStaged,
+          rows_merged: result.rowsMerged,
+          rows_replaced: result.rowsReplaced,
+          duplicate_keys: result.duplicateKeys,
+          fencing_token: result.fencingToken,
+          coverage: claimed.players.length === 0 ? 1 : completed / claimed.players.length,
+          partial,
+          consolidated_at: consolidatedAt,
+        },
+      }));
+      const status = this.status(batchId)!;
+      this.options.logger.info({ event: LogEvent.batchSummary, ...context, ...summaryFields(status) }, `batch ${batchId} consolidated: ${result.rowsMerged} rows`);
+      return status;
+    } catch (error) {
+      await this.options.state.update(batchId, (record) => ({ ...record, status: 'running', last_error: message(error) }));
+      this.options.logger.error({ event: LogEvent.consolidationFailed, ...context, reason: message(error) }, `consolidation of ${batchId} failed; it stays running and the stall check retries it`);
+      throw error;
+    }
+  }
+
+  /**
+   * For each running batch past its stall deadline (or every running batch with `force`):
+   * re-publish the missing players once; after that, consolidate when coverage is high enough.
+   */
+  async checkStalled(options: { batchId?: string; force?: boolean }): Promise<{ batch_id: string; action: string }[]> {
+    const now = Date.now();
+    const actions: { batch_id: string; action: string }[] = [];
+    for (const batch of this.options.state.list()) {
+      if (options.batchId && batch.batch_id !== options.batchId) continue;
+      if (batch.status !== 'running') continue;
+      if (!options.force && Date.parse(batch.stall_deadline) > now) continue;
+      const done = new Set(this.options.state.completions(batch.batch_id).map((completion) => completion.player_lookup));
+      const missing = batch.players.filter((player) => !done.has(player));
+      const coverage = batch.players.length === 0 ? 1 : done.size / batch.players.length;
+      if (missing.length === 0) {
+        await this.consolidate(batch.batch_id, false);
+        actions.push({ batch_id: batch.batch_id, action: 'consolidated: every player was in' });
+      } else if (batch.republished_at === null && this.options.delivery) {
+        for (const player of missing) this.options.delivery.enqueue(PREDICTION_TOPIC, this.options.state.message(batch.batch_id, player), batch.message_ids[player]!);
+        await this.options.state.update(batch.batch_id, (record) => ({ ...record, republished_at: new Date().toISOString(), stall_deadline: new Date(now + this.options.stallSeconds * 1000).toISOString() }));
+        this.options.logger.warn({ event: LogEvent.batchRepublished, batch_id: batch.batch_id, game_date: batch.game_date, players: missing.length }, `re-published ${missing.length} missing players`);
+        actions.push({ batch_id: batch.batch_id, action: `re-published ${missing.length} missing players` });
+      } else if (coverage >= this.options.minCoverage) {
+        await this.consolidate(batch.batch_id, true);
+        actions.push({ batch_id: batch.batch_id, action: `consolidated with partial coverage ${(coverage * 100).toFixed(1)}%` });
+      } else {
+        actions.push({ batch_id: batch.batch_id, action: `waiting: coverage ${(coverage * 100).toFixed(1)}% is below ${(this.options.minCoverage * 100).toFixed(1)}% after the re-publish` });
+      }
+    }
+    return actions;
+  }
+
+  status(batchId: string): BatchStatus | null {
+    const batch = this.options.state.get(batchId);
+    if (!batch) return null;
+    const completions = this.options.state.completions(batchId);
+    const skipped: Record<string, number> = {};
+    for (const completion of completions) if (completion.outcome === 'skipped') skipped[completion.skip_reason ?? 'unknown'] = (skipped[completion.skip_reason ?? 'unknown'] ?? 0) + 1;
+    return {
+      batch_id: batch.batch_id,
+      game_date: batch.game_date,
+      status: batch.status,
+      players_expected: batch.players.length,
+      players_predicted: completions.filter((completion) => completion.outcome === 'staged').length,
+      players_skipped: skipped,
+      players_pending: batch.players.length - completions.length,
+      coverage: batch.players.length === 0 ? 1 : completions.length / batch.players.length,
+      rows_staged: completions.reduce((sum, completion) => sum + completion.rows_staged, 0),
+      load: batch.load,
+      selection_dropped: batch.selection_dropped,
+      consolidation: batch.consolidation,
+      created_at: batch.created_at,
+      republished_at: batch.republished_at,
+      last_error: batch.last_error,
+    };
+  }
+
+  statusByDate(gameDate: string): BatchStatus[] {
+    return this.options.state
+      .list()
+      .filter((batch) => batch.game_date === gameDate)
+      .map((batch) => this.status(batch.batch_id)!);
+  }
+}
+
+function summaryFields(status: BatchStatus) {
+  return {
+    players_expected: status.players_expected,
+    players_predicted: status.players_predicted,
+    players_skipped: status.players_skipped,
+    coverage: status.coverage,
+    load_path: status.load.path,
+    rows_merged: status.consolidation?.rows_merged,
+    duplicate_keys: status.consolidation?.duplicate_keys,
+  };
+}

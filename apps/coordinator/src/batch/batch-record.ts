@@ -1,0 +1,34 @@
+/** A batch as the state store keeps it (the header; completions are stored one per player). */
+export interface BatchRecord {
+  batch_id: string;
+  game_date: string;
+  status: 'running' | 'consolidating' | 'consolidated';
+  created_at: string;
+  stall_deadline: string;
+  players: string[];
+  /** Message id per player: a re-publish reuses it, so its staging replaces the first. */
+  message_ids: Record<string, string>;
+  selection_dropped: Record<string, number>;
+  load: { path: 'one_query' | 'per_player'; fallback_reason: string | null; duration_ms: number; missing: { playerLookup: string; reason: string }[] };
+  republished_at: string | null;
+  consolidation: null | {
+    rows_staged: number;
+    rows_merged: number;
+    rows_replaced: number;
+    duplicate_keys: number;
+    fencing_token: number;
+    coverage: number;
+    partial: boolean;
+    consolidated_at: string;
+  };
+  last_error: string | null;
+}
+
+export interface CompletionRecord {
+  player_lookup: string;
+  message_id: string;
+  outcome: 'staged' | 'skipped';
+  rows_staged: number;
+  skip_reason: string | null;
+  recorded_at: string;
+}

@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { DistributedLock } from '@props/distributed-lock';
+import type { BatchRecord, CompletionRecord } from './batch-record';
+
+const SAFE = /^[A-Za-z0-9_-]{1,128}$/;
+
+function writeAtomically(file: string, value: unknown): void {
+  const temporary = `${file}.${randomUUID()}.tmp`;
+  writeFileSync(temporary, JSON.stringify(value, null, 1));
+  renameSync(temporary, file);
+}
+
+/**
+ * Batch state on the local disk, shared by every coordinator process: one folder per batch with
+ * its header (changed only under the batch's lock) and one file per completed player (written
+ * by rename, so a redelivered completion replaces itself and nothing is counted twice).
+ */
+export class FileBatchState {
+  constructor(
+    private readonly folder: string,
+    private readonly lock: DistributedLock,
+  ) {
+    mkdirSync(folder, { recursive: true });
+  }
+
+  private batchFolder(batchId: string): string {
+    if (!SAFE.test(batchId)) throw new Error(`batch id ${JSON.stringify(batchId)}: expected letters, digits, _ or -`);
+    return join(this.folder, batchId);
+  }
+
+  create(record: BatchRecord, messages: Record<string, unknown>): void {
+    const folder = this.batchFolder(record.batch_id);
+    mkdirSync(join(folder, 'completions'), { recursive: true });
+    mkdirSync(join(folder, 'messages'), { recursive: true });
+    for (const [player, message] of Object.entries(messages)) writeAtomically(join(folder, 'messages', `${player}.json`), message);
+    writeAtomically(join(folder, 'batch.json'), record);
+  }
+
+  get(batchId: string): BatchRecord | null {
+    const file = join(this.batchFolder(batchId), 'batch.json');
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BatchRecord) : null;
+  }
+
+  list(): BatchRecord[] {
+    return readdirSync(this.folder)
+      .filter((name) => SAFE.test(name) && existsSync(join(this.folder, name, 'batch.json')))
+      .map((name) => this.get(name)!)
+      .sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  message(batchId: string, player: string): unknown {
+    return JSON.parse(readFileSync(join(this.batchFolder(batchId), 'messages', `${player}.json`), 'utf8'));
+  }
+
+  /** Idempotent per player: the last delivery of a player's completion is the one kept. */
+  recordCompletion(batchId: string, completion: CompletionRecord): void {
+    if (!/^[a-z0-9]{1,64}$/.test(completion.player_lookup)) throw new Error(`player_lookup ${JSON.stringify(completion.player_lookup)} is not a normalised lookup`);
+    writeAtomically(join(this.batchFolder(batchId), 'completions', `${completion.player_lookup}.json`), completion);
+  }
+
+  completions(batchId: string): CompletionRecord[] {
+    const folder = join(this.batchFolder(batchId), 'completions');
+    return readdirSync(folder)
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => JSON.parse(readFileSync(join(folder, name), 'utf8')) as CompletionRecord);
+  }
+
+  /** Changes the header under the batch's lock; `change` returns null to leave it as it is. */
+  async update(batchId: string, change: (record: BatchRecord) => BatchRecord | null): Promise<BatchRecord | null> {
+    return this.lock.withLock(`batch_${batchId}`, { leaseMs: 10_000, maxWaitMs: 30_000, retryIntervalMs: 20 }, async () => {
+      const current = this.get(batchId);
+      if (!current) return null;
+      const next = change(current);
+      if (next) writeAtomically(join(this.batchFolder(batchId), 'batch.json'), next);
+      return next;
+    });
+  }
+}

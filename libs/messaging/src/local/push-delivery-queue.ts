@@ -1,0 +1,74 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Publisher } from '../publisher';
+
+export interface DeadLetter {
+  topic: string;
+  messageId: string;
+  payload: unknown;
+  reason: string;
+  deadLetteredAt: string;
+}
+
+export interface PushDeliveryQueueOptions {
+  /** One publisher per subscriber endpoint (e.g. per worker); messages go round-robin. */
+  publishers: readonly Publisher[];
+  /** Deliveries in flight per publisher. */
+  concurrencyPerPublisher?: number;
+  /** Where a message that exhausted its attempts is recorded (one JSON file per message). */
+  deadLetterDir: string;
+  onDeadLetter?: (letter: DeadLetter) => void;
+}
+
+/**
+ * Pub/Sub's fan-out on the local runtime: publish() returns at once and delivery happens in the
+ * background, spread over the subscriber endpoints, each publisher retrying with backoff; a
+ * message that never gets through is written to the dead-letter folder instead of being lost.
+ */
+export class PushDeliveryQueue {
+  private readonly pending: { topic: string; payload: unknown; messageId: string }[] = [];
+  private active = 0;
+  private next = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: PushDeliveryQueueOptions) {
+    if (options.publishers.length === 0) throw new Error('PushDeliveryQueue needs at least one publisher');
+  }
+
+  enqueue(topic: string, payload: unknown, messageId: string): void {
+    this.pending.push({ topic, payload, messageId });
+    this.pump();
+  }
+
+  /** Resolves when every enqueued message is delivered or dead-lettered. */
+  idle(): Promise<void> {
+    if (this.active === 0 && this.pending.length === 0) return Promise.resolve();
+    return new Promise((resolveIdle) => this.idleWaiters.push(resolveIdle));
+  }
+
+  private pump(): void {
+    const limit = this.options.publishers.length * (this.options.concurrencyPerPublisher ?? 4);
+    while (this.active < limit && this.pending.length > 0) {
+      const message = this.pending.shift()!;
+      const publisher = this.options.publishers[this.next++ % this.options.publishers.length]!;
+      this.active += 1;
+      void publisher
+        .publish(message.topic, message.payload, { messageId: message.messageId })
+        .catch((error: unknown) => this.deadLetter(message, error instanceof Error ? error.message : String(error)))
+        .finally(() => {
+          this.active -= 1;
+          this.pump();
+          if (this.active === 0 && this.pending.length === 0) for (const resolveIdle of this.idleWaiters.splice(0)) resolveIdle();
+        });
+    }
+  }
+
+  private deadLetter(message: { topic: string; payload: unknown; messageId: string }, reason: string): void {
+    const letter: DeadLetter = { ...message, reason, deadLetteredAt: new Date().toISOString() };
+    mkdirSync(this.options.deadLetterDir, { recursive: true });
+    const file = join(this.options.deadLetterDir, `${message.messageId.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+    writeFileSync(`${file}.tmp`, JSON.stringify(letter));
+    renameSync(`${file}.tmp`, file);
+    this.options.onDeadLetter?.(letter);
+  }
+}
