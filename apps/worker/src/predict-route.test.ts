@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CompletionEventSchema, PredictionRowSchema, decodePushEnvelope, type CompletionEvent } from '@props/contracts';
 import type { AssembledService } from '@props/service-runtime';
 import { assembleWorker } from './assemble-worker';
+import { fuzzedEnvelopes } from './test-support/fuzzed-envelopes';
 import { envelopeFor, validRequest } from './test-support/valid-request';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -120,4 +121,23 @@ describe('worker POST /predict', () => {
     expect(body.checks.every((check) => check.status === 'ok')).toBe(true);
     expect(body.commit).toBeTruthy();
   });
+});
+
+describe('worker POST /predict under fuzzing', () => {
+  it('answers 400 with a field and a reason to 1,000 malformed or fuzzed envelopes, never 500, stages nothing, and keeps serving', async () => {
+    const { port } = worker.app.server.address() as AddressInfo;
+    const answers: { status: number; field?: string; problem?: string; what: string }[] = [];
+    for (const { body, what } of fuzzedEnvelopes(1000, 7)) {
+      const response = await fetch(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const answer = (await response.json()) as { field?: string; problem?: string };
+      answers.push({ status: response.status, field: answer.field, problem: answer.problem, what });
+    }
+    const wrong = answers.filter((answer) => answer.status !== 400 || !answer.field || !answer.problem);
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(new Set(answers.map((answer) => answer.field)).size).toBeGreaterThan(20);
+    expect(completions).toHaveLength(0);
+    expect(existsSync(join(staging, 'batch_fuzz'))).toBe(false);
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    expect((await post(envelopeFor(validRequest({ batch_id: 'batch_after_fuzz' })))).status).toBe(204);
+  }, 120_000);
 });

@@ -21,7 +21,12 @@ export class NdjsonStagingStore implements StagingStore {
       writeFileSync(staged, rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : ''));
       renameSync(staged, join(folder, `${messageId}.ndjson`));
     } catch (error) {
-      rmSync(staged, { force: true });
+      // The folder itself may be what failed (ENOTDIR), so removing the partial file can fail too.
+      try {
+        rmSync(staged, { force: true });
+      } catch {
+        // nothing was written there
+      }
       throw new StagingWriteError(`staging: cannot write ${folder}/${messageId}.ndjson: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
   }

@@ -1,0 +1,244 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HttpPushPublisher } from '@props/messaging';
+import { freePort } from '@props/service-runtime';
+import { withWarehouse } from '@props/warehouse';
+import { API_KEY, ServiceProcess, Tap, dataDirWith, post, seedOnce, waitForConsolidated } from './test-support/local-stack';
+
+const DATE = '2025-03-15';
+let seeded: string;
+const running: Array<{ kill(): Promise<void> } | Tap> = [];
+
+beforeAll(async () => {
+  seeded = await seedOnce();
+}, 120_000);
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((item) => (item instanceof Tap ? item.stop() : item.kill())));
+});
+
+async function coordinator(dataDir: string, workerUrls: string[], extra: Record<string, string> = {}, port?: number) {
+  const service = await ServiceProcess.start('coordinator', { PROPS_DATA_DIR: dataDir, PROPS_API_KEY: API_KEY, PROPS_WORKER_URLS: workerUrls.join(','), ...extra }, port);
+  running.push(service);
+  return service;
+}
+
+async function worker(dataDir: string, completionUrl: string, port?: number) {
+  const service = await ServiceProcess.start('worker', { PROPS_DATA_DIR: dataDir, PROPS_COMPLETION_URL: completionUrl, PROPS_COMPLETION_API_KEY: API_KEY }, port);
+  running.push(service);
+  return service;
+}
+
+async function tap() {
+  const endpoint = new Tap();
+  await endpoint.start();
+  running.push(endpoint);
+  return endpoint;
+}
+
+/** The predictions of the date, without the columns that differ between runs by nature (ids, times, lease). */
+async function predictionsTable(dataDir: string) {
+  return withWarehouse(join(dataDir, 'warehouse.duckdb'), async (connection) =>
+    (
+      await connection.runAndReadAll(
+        `SELECT game_id, player_lookup, system_id, CAST(line AS DOUBLE) AS line, CAST(predicted_points AS DOUBLE) AS predicted, confidence_score, recommendation, model_version, is_fallback, line_source
+         FROM nba_predictions.player_prop_predictions WHERE game_date = '${DATE}' ORDER BY ALL`,
+      )
+    ).getRowObjectsJS(),
+  );
+}
+
+async function duplicateKeys(dataDir: string): Promise<number> {
+  return withWarehouse(join(dataDir, 'warehouse.duckdb'), async (connection) =>
+    Number((await connection.runAndReadAll(`SELECT count(*) FROM (SELECT game_id, player_lookup, system_id, line FROM nba_predictions.player_prop_predictions GROUP BY ALL HAVING count(*) > 1)`)).getRows()[0]![0]),
+  );
+}
+
+/** Starts a batch whose requests land in a tap instead of a worker, and returns them. */
+async function capturedBatch(dataDir: string, extra: Record<string, string> = {}) {
+  const requests = await tap();
+  const service = await coordinator(dataDir, [requests.url], extra);
+  const started = await post(`${service.url}/start`, { game_date: DATE });
+  expect(started.status).toBe(202);
+  await requests.waitFor(started.body.players_expected);
+  return { coordinator: service, batchId: started.body.batch_id as string, envelopes: requests.received };
+}
+
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index -= 1) {
+    seed = (seed * 16807) % 2147483647;
+    const other = seed % (index + 1);
+    [copy[index], copy[other]] = [copy[other]!, copy[index]!];
+  }
+  return copy;
+}
+
+async function deliver(workerUrl: string, envelopes: readonly unknown[], concurrency = 6): Promise<number[]> {
+  const statuses: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < envelopes.length) {
+        const envelope = envelopes[next++];
+        const response = await fetch(`${workerUrl}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope) });
+        statuses.push(response.status);
+      }
+    }),
+  );
+  return statuses;
+}
+
+describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', () => {
+  it('every message delivered three times in shuffled order leaves the same predictions table as one delivery', async () => {
+    const once = dataDirWith(seeded);
+    const single = await capturedBatch(once);
+    const singleWorker = await worker(once, `${single.coordinator.url}/complete`);
+    expect(new Set(await deliver(singleWorker.url, single.envelopes))).toEqual(new Set([204]));
+    await waitForConsolidated(single.coordinator.url, single.batchId);
+
+    const thrice = dataDirWith(seeded);
+    const triple = await capturedBatch(thrice);
+    expect(triple.envelopes.length).toBe(single.envelopes.length);
+    const tripleWorker = await worker(thrice, `${triple.coordinator.url}/complete`);
+    const statuses = await deliver(tripleWorker.url, shuffled([...triple.envelopes, ...triple.envelopes, ...triple.envelopes], 42));
+    expect(statuses.length).toBe(3 * triple.envelopes.length);
+    expect(new Set(statuses)).toEqual(new Set([204]));
+    const status = await waitForConsolidated(triple.coordinator.url, triple.batchId);
+    expect(status.players_predicted).toBe(single.envelopes.length);
+
+    const expected = await predictionsTable(once);
+    expect(expected.length).toBeGreaterThan(single.envelopes.length * 4);
+    expect(await predictionsTable(thrice)).toEqual(expected);
+    expect(await duplicateKeys(thrice)).toBe(0);
+  }, 240_000);
+
+  it('three coordinator processes finishing the same batch at once consolidate it exactly once, with no duplicate keys', async () => {
+    const dataDir = dataDirWith(seeded);
+    const batch = await capturedBatch(dataDir);
+    const others = [await coordinator(dataDir, [batch.coordinator.url]), await coordinator(dataDir, [batch.coordinator.url])];
+    const completions = await tap();
+    const predictor = await worker(dataDir, completions.url);
+    await deliver(predictor.url, batch.envelopes);
+    await completions.waitFor(batch.envelopes.length);
+    const coordinators = [batch.coordinator, ...others];
+    // Every completion goes to all three coordinators at once; each may see the batch complete.
+    await Promise.all(completions.received.map((event) => Promise.all(coordinators.map((service) => post(`${service.url}/complete`, event)))));
+    const status = await waitForConsolidated(others[1]!.url, batch.batchId);
+    expect(status.coverage).toBe(1);
+    expect(await duplicateKeys(dataDir)).toBe(0);
+    const merges = await withWarehouse(join(dataDir, 'warehouse.duckdb'), async (connection) =>
+      Number((await connection.runAndReadAll(`SELECT count(*) FROM nba_orchestration.prediction_batches WHERE batch_id = '${batch.batchId}'`)).getRows()[0]![0]),
+    );
+    expect(merges).toBe(1);
+    expect((await predictionsTable(dataDir)).length).toBe(status.consolidation.rows_merged);
+  }, 240_000);
+
+  it('a worker killed mid-batch: the stall check re-publishes the missing players and the batch completes with full coverage', async () => {
+    const dataDir = dataDirWith(seeded);
+    const port = await freePort();
+    const workerPort = await freePort();
+    const first = await worker(dataDir, `http://127.0.0.1:${port}/complete`, workerPort);
+    const service = await coordinator(dataDir, [`${first.url}/predict`], { PROPS_STALL_SECONDS: '3600' }, port);
+    const started = await post(`${service.url}/start`, { game_date: DATE });
+    expect(started.status).toBe(202);
+    const batchId = started.body.batch_id as string;
+    for (;;) {
+      const status = (await (await fetch(`${service.url}/status/${batchId}`)).json()) as { players_pending: number; players_expected: number };
+      if (status.players_pending < status.players_expected) break;
+      await new Promise((resolveWait) => setTimeout(resolveWait, 5));
+    }
+    await first.kill();
+    const midway = (await (await fetch(`${service.url}/status/${batchId}`)).json()) as { status: string; players_pending: number };
+    expect(midway.status).toBe('running');
+    expect(midway.players_pending).toBeGreaterThan(0);
+    // Deliveries to the dead worker exhaust their retries and are dead-lettered, not lost.
+    const deadLetters = join(dataDir, 'dead-letter');
+    const deadline = Date.now() + 60_000;
+    while (!(existsSync(deadLetters) && readdirSync(deadLetters).length >= 3) && Date.now() < deadline) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    const lettered = readdirSync(deadLetters).map((name) => JSON.parse(readFileSync(join(deadLetters, name), 'utf8')));
+    expect(lettered.length).toBeGreaterThanOrEqual(3);
+    expect(lettered[0].reason).toMatch(/did not accept message .* after 5 attempts \(last: ECONNREFUSED\)/);
+
+    await worker(dataDir, `${service.url}/complete`, workerPort);
+    const check = await post(`${service.url}/check-stalled`, { batch_id: batchId, force: true });
+    expect(check.status).toBe(200);
+    expect(check.body.actions).toHaveLength(1);
+    expect(check.body.actions[0].action).toMatch(/^re-published \d+ missing players$/);
+    expect(Number(/\d+/.exec(check.body.actions[0].action)![0])).toBeGreaterThanOrEqual(lettered.length);
+    const status = await waitForConsolidated(service.url, batchId);
+    expect(status.coverage).toBe(1);
+    expect(status.consolidation.partial).toBe(false);
+    expect(status.players_predicted).toBe(status.players_expected);
+    expect(await duplicateKeys(dataDir)).toBe(0);
+  }, 240_000);
+
+  it('a transient staging failure answers 500, Pub/Sub-style retries succeed, and exactly one set of rows is staged', async () => {
+    const dataDir = dataDirWith(seeded);
+    const batch = await capturedBatch(dataDir);
+    const predictor = await worker(dataDir, `${batch.coordinator.url}/complete`);
+    const envelope = batch.envelopes[0] as { message: { messageId: string } };
+    // A file where the batch's staging folder must go makes the write fail until it is removed.
+    const staging = join(dataDir, 'staging');
+    mkdirSync(staging, { recursive: true });
+    const blocker = join(staging, batch.batchId);
+    writeFileSync(blocker, 'not a folder');
+    const statuses: number[] = [];
+    const publisher = new HttpPushPublisher({ endpoints: { 'prediction-request': `${predictor.url}/predict` }, maxAttempts: 5, initialBackoffMs: 300 });
+    const originalFetch = globalThis.fetch;
+    globalThis.fetch = async (...args) => {
+      const response = await originalFetch(...args);
+      statuses.push(response.status);
+      if (response.status === 500) rmSync(blocker);
+      return response;
+    };
+    try {
+      await publisher.publish('prediction-request', JSON.parse(Buffer.from((batch.envelopes[0] as { message: { data: string } }).message.data, 'base64').toString()), { messageId: envelope.message.messageId });
+    } finally {
+      globalThis.fetch = originalFetch;
+    }
+    expect(statuses).toEqual([500, 204]);
+    expect(predictor.logs).toContain('staging_write_failed');
+    const files = readdirSync(join(staging, batch.batchId));
+    expect(files).toEqual([`${envelope.message.messageId}.ndjson`]);
+    const rows = readFileSync(join(staging, batch.batchId, files[0]!), 'utf8').trim().split('\n');
+    expect(new Set(rows.map((row) => JSON.parse(row).system_id)).size).toBe(rows.length);
+  }, 240_000);
+});
+
+describe('coordinator refusals and bookkeeping', () => {
+  it('answers each bad start with a status and a reason, refuses a second running batch, and ignores stray completions', async () => {
+    const dataDir = dataDirWith(seeded);
+    const requests = await tap();
+    const service = await coordinator(dataDir, [requests.url]);
+    const noGames = await post(`${service.url}/start`, { game_date: '2025-02-14' });
+    expect(noGames).toEqual({ status: 422, body: { error: 'no players in the game context for 2025-02-14; is it a game date of the seeded season?' } });
+    const first = await post(`${service.url}/start`, { game_date: DATE });
+    expect(first.status).toBe(202);
+    const second = await post(`${service.url}/start`, { game_date: DATE });
+    expect(second).toEqual({ status: 409, body: { error: `batch ${first.body.batch_id} for ${DATE} is still running; send force: true to start another` } });
+    expect((await post(`${service.url}/start`, { game_date: DATE, force: true })).status).toBe(202);
+    const byDate = (await (await fetch(`${service.url}/status?game_date=${DATE}`)).json()) as { batches: { batch_id: string }[] };
+    expect(byDate.batches.map((batch) => batch.batch_id)).toContain(first.body.batch_id);
+    const stray = { batch_id: 'batch_unknown', player_lookup: 'nobody', game_date: DATE, message_id: 'm', outcome: 'staged', rows_staged: 6, skip_reason: null, worker_instance: 'w', timestamp: new Date().toISOString() };
+    const envelope = { message: { data: Buffer.from(JSON.stringify(stray)).toString('base64'), messageId: 'c1' }, subscription: 'projects/local/subscriptions/prediction-ready' };
+    const response = await fetch(`${service.url}/complete`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body: JSON.stringify(envelope) });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('x-completion')).toBe('ignored');
+    expect((await post(`${service.url}/complete`, { message: {} })).status).toBe(400);
+    expect((await fetch(`${service.url}/status/batch_nope`)).status).toBe(404);
+  }, 120_000);
+
+  it('refuses to start without a warehouse, naming the seed command, and without workers', async () => {
+    const empty = dataDirWith(seeded);
+    rmSync(join(empty, 'warehouse.duckdb'));
+    const requests = await tap();
+    const service = await coordinator(empty, [requests.url]);
+    const missing = await post(`${service.url}/start`, { game_date: DATE });
+    expect(missing.status).toBe(503);
+    expect(missing.body.error).toBe(`warehouse ${join(empty, 'warehouse.duckdb')} does not exist; build it with: props warehouse seed --out ${join(empty, 'warehouse.duckdb')}`);
+    const noWorkers = await coordinator(dataDirWith(seeded), []);
+    expect(await post(`${noWorkers.url}/start`, { game_date: DATE })).toEqual({ status: 503, body: { error: 'no worker endpoints are configured (PROPS_WORKER_URLS)' } });
+  }, 120_000);
+});
