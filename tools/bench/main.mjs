@@ -7,6 +7,7 @@ import { buildApp } from '../build/build-app.mjs';
 import { deployableApps } from '../gate/workspace.mjs';
 import { benchDeployPayload } from './deploy-payload.mjs';
 import { benchServiceStartup } from './service-startup.mjs';
+import { benchBatch } from './batch-bench.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const apps = deployableApps(root);
@@ -25,6 +26,7 @@ const sections = [
   ['distributed lock', () => typescriptBench('tools/bench/lock-bench.ts')],
   ['prediction systems', () => typescriptBench('tools/bench/models-bench.ts')],
   ['warehouse', () => typescriptBench('tools/bench/warehouse-bench.ts')],
+  ['local batch', () => benchBatch(root)],
 ];
 for (const [name, run] of sections) {
   console.log(`── ${name} ──`);

@@ -78,13 +78,13 @@ describe('the gate', () => {
     });
 
     it('a Google Cloud client imported outside a src/gcp adapter', () => {
-      workspace.edit('apps/coordinator/src/start-route.ts', (text) => `import { Firestore } from '@google-cloud/firestore';\n${text}\nexport const store = () => new Firestore();\n`);
-      expectViolation('dependencies', 'google-cloud-only-in-gcp-adapters', 'apps/coordinator/src/start-route.ts');
+      workspace.edit('apps/coordinator/src/batch-routes.ts', (text) => `import { Firestore } from '@google-cloud/firestore';\n${text}\nexport const store = () => new Firestore();\n`);
+      expectViolation('dependencies', 'google-cloud-only-in-gcp-adapters', 'apps/coordinator/src/batch-routes.ts');
     });
 
     it('DuckDB imported outside a src/local adapter', () => {
-      workspace.edit('apps/coordinator/src/start-route.ts', (text) => `import { DuckDBInstance } from '@duckdb/node-api';\n${text}\nexport const open = () => DuckDBInstance.create(':memory:');\n`);
-      expectViolation('dependencies', 'duckdb-only-in-local-adapters', 'apps/coordinator/src/start-route.ts');
+      workspace.edit('apps/coordinator/src/batch-routes.ts', (text) => `import { DuckDBInstance } from '@duckdb/node-api';\n${text}\nexport const open = () => DuckDBInstance.create(':memory:');\n`);
+      expectViolation('dependencies', 'duckdb-only-in-local-adapters', 'apps/coordinator/src/batch-routes.ts');
     });
 
     it('a cycle between files', () => {
@@ -106,10 +106,10 @@ describe('the gate', () => {
 
     it('a file read relative to the source tree', () => {
       workspace.edit(
-        'apps/coordinator/src/start-route.ts',
+        'apps/coordinator/src/batch-routes.ts',
         (text) => `import { readFileSync } from 'node:fs';\nimport { join } from 'node:path';\n${text}\nexport const selectPlayersSql = () => readFileSync(join(__dirname, 'select-players.sql'), 'utf8');\n`,
       );
-      expectViolation('source-rules', 'no-source-relative-read', 'apps/coordinator/src/start-route.ts');
+      expectViolation('source-rules', 'no-source-relative-read', 'apps/coordinator/src/batch-routes.ts');
     });
 
     it('a bundle that leaves a non-native package external', () => {

@@ -36,6 +36,7 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
     stallSeconds: config.stallSeconds,
     minCoverage: config.minCoverage,
     slateTimeoutMs: config.slateTimeoutMs,
+    slateLoad: config.slateLoad,
   });
   const checks: ReadinessCheck[] = [
     { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} workers=${config.workerUrls.length}` }) },

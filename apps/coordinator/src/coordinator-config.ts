@@ -20,6 +20,7 @@ const CoordinatorEnvironment = z.object({
   PROPS_STALL_SECONDS: z.coerce.number().int().min(1).default(600),
   PROPS_MIN_COVERAGE: z.coerce.number().min(0).max(1).default(0.95),
   PROPS_SLATE_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
+  PROPS_SLATE_LOAD: z.enum(['one_query', 'per_player']).default('one_query'),
   GCP_PROJECT_ID: z.string().optional(),
 });
 
@@ -39,6 +40,7 @@ export interface CoordinatorConfig {
   stallSeconds: number;
   minCoverage: number;
   slateTimeoutMs: number;
+  slateLoad: 'one_query' | 'per_player';
 }
 
 export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig {
@@ -66,5 +68,6 @@ export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig
     stallSeconds: parsed.PROPS_STALL_SECONDS,
     minCoverage: parsed.PROPS_MIN_COVERAGE,
     slateTimeoutMs: parsed.PROPS_SLATE_TIMEOUT_MS,
+    slateLoad: parsed.PROPS_SLATE_LOAD,
   };
 }

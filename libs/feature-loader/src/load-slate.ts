@@ -28,6 +28,8 @@ export interface LoadSlateOptions {
   timeoutMs?: number;
   /** Concurrent queries on the per-player fallback path. */
   fallbackConcurrency?: number;
+  /** 'per_player' skips the one query (an operator's switch, and the benchmark's baseline). */
+  mode?: 'one_query' | 'per_player';
 }
 
 export class SlateTimeoutError extends Error {
@@ -43,6 +45,8 @@ export class NoGamesOnDateError extends Error {
   override readonly name = 'NoGamesOnDateError';
   readonly permanent = true;
 }
+
+class PerPlayerModeRequested extends Error {}
 
 /** Neither path could load the slate: the caller must treat this as "could not load", never as "no players". */
 export class SlateLoadError extends Error {
@@ -107,13 +111,14 @@ export async function loadSlate(source: SlateSource, gameDate: string, players: 
   };
 
   try {
+    if (options.mode === 'per_player') throw new PerPlayerModeRequested();
     const result = await query(requested);
     checkSchedule(gameDate, result);
     collect(result.rows);
   } catch (error) {
     if (isPermanent(error)) throw error;
     load.path = 'per_player';
-    load.fallbackReason = message(error);
+    load.fallbackReason = error instanceof PerPlayerModeRequested ? 'per-player loading requested by configuration' : message(error);
     const failures: string[] = [];
     let next = 0;
     const concurrency = Math.max(1, options.fallbackConcurrency ?? 8);

@@ -25,6 +25,7 @@ export interface BatchOrchestratorOptions {
   stallSeconds: number;
   minCoverage: number;
   slateTimeoutMs: number;
+  slateLoad: 'one_query' | 'per_player';
 }
 
 /** A refusal with the HTTP status it maps to and a reason for the caller. */
@@ -82,7 +83,7 @@ export class BatchOrchestrator {
         if (candidates.length === 0) throw new BatchRefusal(422, `no players in the game context for ${gameDate}; is it a game date of the seeded season?`);
         const chosen = selectPlayers(candidates);
         if (chosen.selected.length === 0) throw new BatchRefusal(422, `no eligible players on ${gameDate} (dropped: ${JSON.stringify(chosen.dropped)})`);
-        const slate = await loadSlate(new DuckdbSlateSource(connection, this.options.warehousePath, request.dataset_prefix), gameDate, chosen.selected.map((player) => player.candidate.playerLookup), { timeoutMs: this.options.slateTimeoutMs });
+        const slate = await loadSlate(new DuckdbSlateSource(connection, this.options.warehousePath, request.dataset_prefix), gameDate, chosen.selected.map((player) => player.candidate.playerLookup), { timeoutMs: this.options.slateTimeoutMs, mode: this.options.slateLoad });
         return { selection: chosen, load: slate };
       });
       const batchId = `batch_${gameDate}_${Math.floor(Date.now() / 1000)}_${randomBytes(3).toString('hex')}`;

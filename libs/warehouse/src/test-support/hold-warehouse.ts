@@ -3,5 +3,6 @@ import { withWarehouse } from '../local/duckdb-warehouse';
 
 void withWarehouse(process.argv[2]!, async () => {
   process.stdout.write('held\n');
-  await new Promise(() => undefined);
+  // A pending promise alone does not keep Node running; the timer does.
+  await new Promise(() => setInterval(() => undefined, 60_000));
 });
