@@ -40,8 +40,8 @@ describe('nx affected', () => {
   it('marks a lib, the libs that import it and every app that uses them when the lib changes', () => {
     workspace.edit('libs/contracts/src/game-date.ts', (text) => `${text}// touched\n`);
     // contracts is imported by feature-loader, models, prediction-store, consolidation and messaging, through
-    // feature-loader by warehouse, and through them by every app.
-    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'contracts', 'coordinator', 'feature-loader', 'messaging', 'models', 'prediction-store', 'warehouse', 'worker']);
+    // feature-loader by warehouse, through warehouse by grading, and through them by every app.
+    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'contracts', 'coordinator', 'feature-loader', 'grading', 'messaging', 'models', 'prediction-store', 'warehouse', 'worker']);
   });
 
   it('marks only the lib and the apps that use it when a lib only the worker uses changes', () => {

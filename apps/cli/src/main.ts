@@ -5,8 +5,11 @@ import { runCommand } from './run/run-command';
 import { selfCheckCommand } from './self-check-command';
 import { schemaCommand } from './warehouse/schema-command';
 import { seedCommand } from './warehouse/seed-command';
+import { gradeCommand } from './grading/grade-command';
+import { reportCommand } from './grading/report-command';
+import { verifyCommand } from './grading/verify-command';
 
-const commands: readonly CliCommand[] = [runCommand, seedCommand, schemaCommand, convertCommand, selfCheckCommand];
+const commands: readonly CliCommand[] = [runCommand, seedCommand, schemaCommand, gradeCommand, verifyCommand, reportCommand, convertCommand, selfCheckCommand];
 
 function helpText(): string {
   const lines = ['usage: props <command> [options]', '', 'commands:'];

@@ -29,7 +29,7 @@ export function registerPredictRoute(app: FastifyInstance, pipeline: PredictionP
     const context = { message_id: messageId, batch_id: payload.batch_id, player_lookup: payload.player_lookup, game_date: payload.game_date };
     try {
       const result = await pipeline.handle(messageId, payload);
-      request.log.info({ event: 'prediction_staged', ...context, rows: result.rowsStaged, skipped: result.skipped }, `staged ${result.rowsStaged} rows`);
+      request.log.info({ event: LogEvent.predictionStaged, ...context, rows: result.rowsStaged, skipped: result.skipped }, `staged ${result.rowsStaged} rows`);
       return reply.code(204).send();
     } catch (error) {
       if (error instanceof FeatureVectorError) return reject(`message.data.features.${error.field}`, error.problem);

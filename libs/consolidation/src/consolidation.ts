@@ -4,6 +4,8 @@ export interface ConsolidationResult {
   /** Existing rows a newer staged row replaced (same key). */
   rowsReplaced: number;
   duplicateKeys: number;
+  /** Staged rows that came from a system's fallback rather than its model. */
+  fallbackRows: number;
 }
 
 /** A consolidation holding an older fencing token than one already used for the date. */

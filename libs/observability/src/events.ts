@@ -4,9 +4,10 @@
  */
 export const LogEvent = {
   serviceStarted: 'service_started',
+  serviceStopping: 'service_stopping',
+  predictionStaged: 'prediction_staged',
   selfCheckFailed: 'self_check_failed',
   readinessDegraded: 'readiness_degraded',
-  configurationInvalid: 'configuration_invalid',
   messageRejected: 'message_rejected',
   startupFailed: 'startup_failed',
   modelUnavailable: 'model_unavailable',
@@ -22,5 +23,28 @@ export const LogEvent = {
   completionIgnored: 'completion_ignored',
   batchRepublished: 'batch_republished',
   authRejected: 'auth_rejected',
+  gradingCompleted: 'grading_completed',
+  gradingSkipped: 'grading_skipped',
+  modelVersionMissing: 'model_version_missing',
+  coverageBelowThreshold: 'coverage_below_threshold',
+  fallbackShareHigh: 'fallback_share_high',
 } as const;
 export type LogEvent = (typeof LogEvent)[keyof typeof LogEvent];
+
+/**
+ * Events an operator must hear about: each has a log-based metric and an alert policy in
+ * monitoring/ (tools/monitoring.test.ts fails when one is missing or names an event no code emits).
+ */
+export const ALERTABLE_EVENTS: readonly LogEvent[] = [
+  LogEvent.startupFailed,
+  LogEvent.selfCheckFailed,
+  LogEvent.readinessDegraded,
+  LogEvent.slateLoadFallback,
+  LogEvent.consolidationFailed,
+  LogEvent.stagingWriteFailed,
+  LogEvent.messageDeadLettered,
+  LogEvent.fallbackShareHigh,
+  LogEvent.coverageBelowThreshold,
+  LogEvent.modelVersionMissing,
+  LogEvent.gradingCompleted,
+];

@@ -1,2 +1,2 @@
 export { createLogger, type Logger, type LoggerOptions } from './logger';
-export { LogEvent } from './events';
+export { LogEvent, ALERTABLE_EVENTS } from './events';

@@ -15,7 +15,8 @@ export interface LoggerOptions {
   service: string;
   level?: string;
   /** Where lines go; stdout by default. Tests pass a stream to read the events back. */
-  destination?: DestinationStream;
+  /** A stream, or a file descriptor (1 stdout, 2 stderr); stdout by default. */
+  destination?: DestinationStream | 1 | 2;
 }
 
 /**
@@ -34,6 +35,6 @@ export function createLogger({ service, level = 'info', destination }: LoggerOpt
       },
       redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.api_key', '*.token'], censor: '[redacted]' },
     },
-    destination ?? pino.destination({ dest: 1, sync: true }),
+    typeof destination === 'object' ? destination : pino.destination({ dest: destination ?? 1, sync: true }),
   );
 }

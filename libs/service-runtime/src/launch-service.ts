@@ -36,7 +36,7 @@ export async function launchService(argv: readonly string[], assemble: () => Pro
     process.exit(code);
   }
   const shutdown = async (signal: string) => {
-    service.logger.info({ event: 'service_stopping', signal }, `received ${signal}, closing`);
+    service.logger.info({ event: LogEvent.serviceStopping, signal }, `received ${signal}, closing`);
     await service.app.close();
     await service.close?.();
     process.exit(0);

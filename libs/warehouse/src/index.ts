@@ -9,7 +9,7 @@ export { renderDuckdbDdl, qualifiedTableName, duckdbType } from './render-duckdb
 export { validateDatasetPrefix, datasetName, DatasetPrefixError } from './dataset-prefix';
 export { playerLookup } from './player-lookup';
 export { withWarehouse, WarehouseBusyError } from './local/duckdb-warehouse';
-export { ensureWarehouseTables, requireWarehouseFile, requireCurrentSchema, WarehouseMissingError, WarehouseSchemaError } from './local/warehouse-schema';
+export { ensureWarehouseTables, requireWarehouseFile, requireCurrentSchema, requireTableColumns, WarehouseMissingError, WarehouseSchemaError } from './local/warehouse-schema';
 export { insertRows } from './local/insert-rows';
 export { seedWarehouse, type SeedOptions, type SeedSummary } from './local/seed-warehouse';
 export { DuckdbSlateSource } from './local/duckdb-slate-source';

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,7 +29,34 @@ describe('props run (npm start)', () => {
     expect(out).toContain('duplicate keys           0');
     expect(out).toMatch(/coverage 100\.0%/);
     expect(out).toContain(`game date                2025-03-15`);
+    expect(out).toContain('grading of 2025-03-15 (real lines only; hit rate = wins / (wins + losses)):');
+    expect(out).toMatch(/ {4}catboost_v8 +\d+ +\d+ +\d+ +\d+ +\d+ +\d+\.\d%/);
+    expect(out).toContain(`report                   ${join(dataDir, 'reports', 'report-2025-03-15.html')}`);
+    expect(readFileSync(join(dataDir, 'reports', 'report-2025-03-15.html'), 'utf8').match(/<figure class="chart"/g)).toHaveLength(4);
     expect(out).toContain(`warehouse                ${join(dataDir, 'warehouse.duckdb')}`);
     expect(result.status, result.stderr).toBe(0);
+
+    // props verify passes on the real output and fails once one row lacks a model_version.
+    const warehouse = join(dataDir, 'warehouse.duckdb');
+    const props = (...args: string[]) => spawnSync(process.execPath, ['tools/bin/props.cjs', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const passed = props('verify', '--date', '2025-03-15', '--warehouse', warehouse);
+    expect(passed.stdout).toMatch(/model_version check, game_date 2025-03-15: \d+ rows, 0 without a model_version/);
+    expect(passed.stdout).toContain('PASSED');
+    expect(passed.status).toBe(0);
+    const tamper = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '-e', `import('@duckdb/node-api').then(async ({ DuckDBInstance }) => { const c = await (await DuckDBInstance.create(${JSON.stringify(warehouse)})).connect(); await c.run("INSERT INTO nba_predictions.player_prop_predictions SELECT * REPLACE ('' AS model_version, 'tampered' AS prediction_id, 99.0 AS line) FROM nba_predictions.player_prop_predictions LIMIT 1"); })`],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(tamper.status, tamper.stderr).toBe(0);
+    const failed = props('verify', '--date', '2025-03-15', '--warehouse', warehouse);
+    expect(failed.stdout).toContain('FAILED: 1 row(s) without a model_version');
+    expect(failed.stdout).toMatch(/\(none\) +1 /);
+    expect(failed.stderr).toContain('"event":"model_version_missing"');
+    expect(failed.status).toBe(1);
+    expect(props('verify', '--date', '2025-13-01', '--warehouse', warehouse).stderr).toContain('--date: expected YYYY-MM-DD, got 2025-13-01');
+    const nothing = props('grade', '--date', '2025-03-16', '--warehouse', warehouse);
+    expect(nothing.stderr).toContain('props grade: no predictions of real prop lines for 2025-03-16');
+    expect(nothing.status).toBe(1);
   }, 300_000);
 });

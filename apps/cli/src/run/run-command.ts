@@ -10,6 +10,8 @@ import { ProgressBar } from '../progress-bar';
 import { DEFAULT_SEED, samplesDirectory } from '../warehouse/seed-command';
 import { ChildService } from './child-service';
 import { readBatchOutcome, type BatchStatusBody } from './batch-outcome';
+import { gradingTable } from '../grading/grading-table';
+import { writeReport } from '../grading/report-command';
 
 /** A past date of the seeded season with a full slate and real prop lines. */
 export const DEFAULT_GAME_DATE = '2025-03-15';
@@ -121,6 +123,7 @@ export const runCommand: CliCommand = {
         await new Promise((resolveWait) => setTimeout(resolveWait, 200));
       }
       const outcome = await readBatchOutcome(warehousePath, status);
+      const report = await writeReport(warehousePath, status.game_date, join(dataDir, 'reports', `report-${status.game_date}.html`));
       const lines = [
         '',
         `summary of ${batchId}`,
@@ -137,6 +140,9 @@ export const runCommand: CliCommand = {
         `  rows merged              ${status.consolidation?.rows_merged ?? 0} (fencing token ${status.consolidation?.fencing_token ?? '-'}, coverage ${((status.consolidation?.coverage ?? 0) * 100).toFixed(1)}%)`,
         `  biggest edges (catboost_v8):`,
         ...outcome.biggestEdges.map((edge) => `    ${edge.player.padEnd(24)} predicted ${edge.predicted.toFixed(1).padStart(5)} vs line ${edge.line.toFixed(1).padStart(5)}  ${edge.recommendation}`),
+        `  grading of ${status.game_date} (real lines only; hit rate = wins / (wins + losses)):`,
+        ...gradingTable(report.input.systems, '    '),
+        `  report                   ${report.path}`,
         `  durations                seed ${(seededMs / 1000).toFixed(1)} s, batch ${((Date.now() - batchStarted) / 1000).toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s`,
         `  warehouse                ${warehousePath} (nba_predictions.player_prop_predictions)`,
       ];

@@ -14,6 +14,8 @@ import type { FileBatchState } from './file-batch-state';
 import { resolveGameDate } from './resolve-game-date';
 
 export const PREDICTION_TOPIC = 'prediction-request';
+/** Above this share of fallback rows a batch raises fallback_share_high (the original alerted at 10%). */
+export const MAX_FALLBACK_SHARE = 0.1;
 
 export interface BatchOrchestratorOptions {
   state: FileBatchState;
@@ -194,7 +196,11 @@ export class BatchOrchestrator {
         },
       }));
       const status = this.status(batchId)!;
-      this.options.logger.info({ event: LogEvent.batchSummary, ...context, ...summaryFields(status) }, `batch ${batchId} consolidated: ${result.rowsMerged} rows`);
+      const fallbackShare = result.rowsStaged === 0 ? 0 : result.fallbackRows / result.rowsStaged;
+      this.options.logger.info({ event: LogEvent.batchSummary, ...context, ...summaryFields(status), fallback_share: fallbackShare }, `batch ${batchId} consolidated: ${result.rowsMerged} rows`);
+      if (fallbackShare > MAX_FALLBACK_SHARE) {
+        this.options.logger.error({ event: LogEvent.fallbackShareHigh, ...context, fallback_share: fallbackShare, fallback_rows: result.fallbackRows }, `${(fallbackShare * 100).toFixed(1)}% of the batch are fallback predictions`);
+      }
       return status;
     } catch (error) {
       await this.options.state.update(batchId, (record) => ({ ...record, status: 'running', last_error: message(error) }));

@@ -56,7 +56,7 @@ export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDa
     const duplicateKeys = Number(duplicates.getRows()[0]![0]);
     if (duplicateKeys > 0) throw new Error(`consolidation of ${gameDate} would leave ${duplicateKeys} duplicate keys; rolled back`);
     await connection.run('COMMIT');
-    return { rowsStaged: rows.length, rowsMerged: Number(merged.getRows()[0]![0]), rowsReplaced: replaced.getRows().length, duplicateKeys: 0 };
+    return { rowsStaged: rows.length, rowsMerged: Number(merged.getRows()[0]![0]), rowsReplaced: replaced.getRows().length, duplicateKeys: 0, fallbackRows: rows.filter((row) => row.is_fallback).length };
   } catch (error) {
     await connection.run('ROLLBACK');
     throw error;

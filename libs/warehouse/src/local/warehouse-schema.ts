@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { renderDuckdbDdl } from '../render-duckdb-ddl';
+import { datasetName } from '../dataset-prefix';
+import { duckdbType, renderDuckdbDdl } from '../render-duckdb-ddl';
+import type { TableDefinition } from '../tables/table-definition';
 import { WAREHOUSE_SCHEMA_VERSION, WAREHOUSE_TABLES } from '../tables/warehouse-tables';
 
 export class WarehouseMissingError extends Error {
@@ -46,4 +48,25 @@ export async function requireCurrentSchema(connection: DuckDBConnection, path: s
   if (version === WAREHOUSE_SCHEMA_VERSION) return;
   const found = version === undefined ? 'no schema version (written before versioning, or not a props warehouse)' : `schema version ${version}`;
   throw new WarehouseSchemaError(`warehouse ${path} has ${found}; this build reads version ${WAREHOUSE_SCHEMA_VERSION}. Rebuild it: props warehouse seed --out ${path}`);
+}
+
+/**
+ * Refuses a table whose columns differ from its definition (a table left by an older build),
+ * naming the table, what differs and the fix.
+ */
+export async function requireTableColumns(connection: DuckDBConnection, table: TableDefinition, prefix = ''): Promise<void> {
+  const schema = datasetName(table, prefix);
+  const rows = (
+    await connection.runAndReadAll('SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', [schema, table.name])
+  ).getRowObjectsJS();
+  const found = rows.map((row) => `${String(row.column_name)} ${String(row.data_type)}`);
+  const expected = table.columns.map((column) => `${column.name} ${duckdbType(column.type).replace('TIMESTAMPTZ', 'TIMESTAMP WITH TIME ZONE').replace(/DECIMAL\((\d+),(\d+)\)/, 'DECIMAL($1,$2)')}`);
+  if (found.length === 0) throw new WarehouseSchemaError(`table ${schema}.${table.name} does not exist; rebuild the warehouse: props warehouse seed`);
+  const missing = expected.filter((column) => !found.includes(column));
+  const extra = found.filter((column) => !expected.includes(column));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new WarehouseSchemaError(
+      `table ${schema}.${table.name} is from another schema version (missing: ${missing.join(', ') || 'none'}; unexpected: ${extra.join(', ') || 'none'}); rebuild the warehouse: props warehouse seed`,
+    );
+  }
 }

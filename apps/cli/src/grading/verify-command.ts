@@ -1,0 +1,35 @@
+import { verifyPredictions } from '@props/grading';
+import { LogEvent, createLogger } from '@props/observability';
+import { requireWarehouseFile, withWarehouse } from '@props/warehouse';
+import { UsageError, type CliCommand } from '../cli-command';
+import { parseGradingArgs } from './warehouse-option';
+
+export const verifyCommand: CliCommand = {
+  words: ['verify'],
+  summary: 'check every prediction has a model_version and each system covers the expected players; exit 1 if not',
+  usage: 'props verify (--date YYYY-MM-DD | --since TIMESTAMP) [--min-coverage 0.95] [--warehouse FILE]',
+  async run(args) {
+    const { values, warehouse } = parseGradingArgs(args, { date: { type: 'string' }, since: { type: 'string' }, 'min-coverage': { type: 'string', default: '0.95' } });
+    if ((values.date === undefined) === (values.since === undefined)) throw new UsageError('give exactly one of --date or --since');
+    if (typeof values.since === 'string' && Number.isNaN(Date.parse(values.since))) throw new UsageError(`--since: expected a timestamp such as 2025-03-15T00:00:00Z, got ${values.since}`);
+    const minCoverage = Number(values['min-coverage']);
+    if (!(minCoverage >= 0 && minCoverage <= 1)) throw new UsageError(`--min-coverage: expected a share between 0 and 1, got ${values['min-coverage']}`);
+    requireWarehouseFile(warehouse);
+    const scope = typeof values.date === 'string' ? { date: values.date } : { since: new Date(Date.parse(values.since as string)).toISOString() };
+    const result = await withWarehouse(warehouse, (connection) => verifyPredictions(connection, scope, minCoverage));
+    const lines = [
+      `model_version check, ${result.scope}: ${result.rows} rows, ${result.rowsWithoutModelVersion} without a model_version`,
+      `  ${'system'.padEnd(24)} ${'model_version'.padEnd(58)} ${'rows'.padStart(6)} ${'share'.padStart(7)} ${'players'.padStart(7)}`,
+      ...result.modelVersions.map((row) => `  ${row.systemId.padEnd(24)} ${row.modelVersion.padEnd(58)} ${String(row.rows).padStart(6)} ${`${(row.share * 100).toFixed(1)}%`.padStart(7)} ${String(row.players).padStart(7)}`),
+      `coverage: ${result.expectedPlayers} players expected (from ${result.expectedFrom}), minimum ${(minCoverage * 100).toFixed(1)}% for required systems`,
+      ...result.coverage.map((row) => `  ${row.systemId.padEnd(24)} ${String(row.players).padStart(6)} players ${`${(row.coverage * 100).toFixed(1)}%`.padStart(7)}${row.required ? '' : '  (not required: skips players without similar games)'}`),
+      result.failures.length === 0 ? 'PASSED' : `FAILED: ${result.failures.join('; ')}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    const logger = createLogger({ service: 'cli', destination: 2 });
+    if (result.rowsWithoutModelVersion > 0) logger.error({ event: LogEvent.modelVersionMissing, scope: result.scope, rows: result.rowsWithoutModelVersion }, 'predictions without model_version');
+    const low = result.coverage.filter((row) => row.required && row.coverage < minCoverage);
+    if (result.rows > 0 && low.length > 0) logger.error({ event: LogEvent.coverageBelowThreshold, scope: result.scope, systems: low.map((row) => row.systemId), min_coverage: minCoverage }, 'coverage below threshold');
+    return result.failures.length === 0 ? 0 : 1;
+  },
+};
