@@ -44,14 +44,14 @@ describe('nx affected', () => {
     expect(affectedProjects()).toEqual(['cli', 'consolidation', 'contracts', 'coordinator', 'feature-loader', 'grading', 'messaging', 'models', 'prediction-store', 'warehouse', 'worker']);
   });
 
-  it('marks only the lib and the apps that use it when a lib only the worker uses changes', () => {
+  it('marks only the lib and the apps that use it when a lib only the two services use changes', () => {
     workspace.edit('libs/messaging/src/publisher.ts', (text) => `${text}// touched\n`);
-    expect(affectedProjects()).toEqual(['messaging', 'worker']);
+    expect(affectedProjects()).toEqual(['coordinator', 'messaging', 'worker']);
   });
 
   it('marks every app when a lib all of them use changes', () => {
     workspace.edit('libs/observability/src/events.ts', (text) => `${text}// touched\n`);
-    expect(affectedProjects()).toEqual(['cli', 'coordinator', 'observability', 'service-runtime', 'worker']);
+    expect(affectedProjects()).toEqual(['cli', 'coordinator', 'messaging', 'observability', 'service-runtime', 'worker']);
   });
 
   it('marks everything when package.json changes', () => {

@@ -44,6 +44,8 @@ function productionEnvironment(folder, port, completionUrl = 'http://127.0.0.1:9
     PROPS_COMPLETION_URL: completionUrl,
     PROPS_API_KEY: BOOT_API_KEY,
     PROPS_COMPLETION_API_KEY: BOOT_API_KEY,
+    // The local runtime turns push authentication off explicitly; production sets PROPS_OIDC_*.
+    PROPS_PUSH_AUTH: 'none',
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'production',

@@ -1,22 +1,35 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { LogEvent } from '@props/observability';
+import { OidcTokenError, OidcVerifier, type OidcPolicy } from '@props/service-runtime';
 
 export const API_KEY_HEADER = 'x-api-key';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
- * Every mutating endpoint needs the API key in `x-api-key` (compared in constant time). A bearer
- * token alone is never accepted unchecked; the key itself is never logged.
+ * Every mutating endpoint needs the API key in `x-api-key` (compared in constant time) or, when
+ * an OIDC policy is configured, a verified bearer token from an allowed service account (Cloud
+ * Scheduler, Pub/Sub push). A bearer token is never accepted unchecked; neither secret is logged.
  */
-export function requireApiKey(app: FastifyInstance, apiKey: string): void {
+export function requireCaller(app: FastifyInstance, apiKey: string, oidc: OidcPolicy | null): void {
   const expected = digest(apiKey);
+  const verifier = oidc ? new OidcVerifier(oidc) : null;
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'POST') return;
     const given = request.headers[API_KEY_HEADER];
     if (typeof given === 'string' && timingSafeEqual(digest(given), expected)) return;
-    request.log.warn({ event: LogEvent.authRejected, path: request.url, reason: given === undefined ? 'no api key' : 'wrong api key' }, 'request refused: missing or wrong api key');
-    return reply.code(401).send({ error: `missing or wrong ${API_KEY_HEADER} header` });
+    let reason = given === undefined ? 'no api key' : 'wrong api key';
+    if (verifier && request.headers.authorization) {
+      try {
+        await verifier.verify(request.headers.authorization);
+        return;
+      } catch (error) {
+        if (!(error instanceof OidcTokenError)) throw error;
+        reason = `${reason}; OIDC: ${error.message}`;
+      }
+    }
+    request.log.warn({ event: LogEvent.authRejected, path: request.url, reason }, 'request refused: no valid credentials');
+    return reply.code(401).send({ error: `missing or wrong ${API_KEY_HEADER} header${verifier ? ' or OIDC bearer token' : ''}` });
   });
 }

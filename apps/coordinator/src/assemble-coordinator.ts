@@ -5,7 +5,7 @@ import { LogEvent, createLogger } from '@props/observability';
 import { NdjsonStagingStore } from '@props/prediction-store';
 import { buildInfo, registerHealthRoutes, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
 import { warehouseReadinessCheck } from '@props/consolidation';
-import { requireApiKey } from './api-key-auth';
+import { requireCaller } from './api-key-auth';
 import { BatchOrchestrator, PREDICTION_TOPIC } from './batch/batch-orchestrator';
 import { FileBatchState } from './batch/file-batch-state';
 import { registerBatchRoutes } from './batch-routes';
@@ -43,7 +43,7 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
     warehouseReadinessCheck(config.warehousePath),
   ];
   registerHealthRoutes(app, checks, buildInfo('coordinator'));
-  requireApiKey(app, config.apiKey);
+  requireCaller(app, config.apiKey, config.oidc);
   registerBatchRoutes(app, batches);
   registerConsolidateRoute(app, { staging, lock, warehousePath: config.warehousePath });
   return { app, checks, logger, port: config.port, host: config.host };

@@ -25,7 +25,7 @@ async function coordinator(dataDir: string, workerUrls: string[], extra: Record<
 }
 
 async function worker(dataDir: string, completionUrl: string, port?: number) {
-  const service = await ServiceProcess.start('worker', { PROPS_DATA_DIR: dataDir, PROPS_COMPLETION_URL: completionUrl, PROPS_COMPLETION_API_KEY: API_KEY }, port);
+  const service = await ServiceProcess.start('worker', { PROPS_DATA_DIR: dataDir, PROPS_COMPLETION_URL: completionUrl, PROPS_COMPLETION_API_KEY: API_KEY, PROPS_PUSH_AUTH: 'none' }, port);
   running.push(service);
   return service;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnvironment, variables } from '@props/configuration';
+import { OidcEnvironment, oidcPolicyFrom, type OidcPolicy } from '@props/service-runtime';
 
 const CoordinatorEnvironment = z.object({
   PORT: variables.port(8080),
@@ -22,7 +23,7 @@ const CoordinatorEnvironment = z.object({
   PROPS_SLATE_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
   PROPS_SLATE_LOAD: z.enum(['one_query', 'per_player']).default('one_query'),
   GCP_PROJECT_ID: z.string().optional(),
-});
+}).extend(OidcEnvironment.shape);
 
 export interface CoordinatorConfig {
   port: number;
@@ -41,6 +42,8 @@ export interface CoordinatorConfig {
   minCoverage: number;
   slateTimeoutMs: number;
   slateLoad: 'one_query' | 'per_player';
+  /** Callers with a verified OIDC token (Cloud Scheduler, Pub/Sub push) need no API key; null: API key only. */
+  oidc: OidcPolicy | null;
 }
 
 export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig {
@@ -69,5 +72,6 @@ export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig
     minCoverage: parsed.PROPS_MIN_COVERAGE,
     slateTimeoutMs: parsed.PROPS_SLATE_TIMEOUT_MS,
     slateLoad: parsed.PROPS_SLATE_LOAD,
+    oidc: oidcPolicyFrom(parsed),
   };
 }

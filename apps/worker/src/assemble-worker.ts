@@ -4,7 +4,7 @@ import { HttpPushPublisher } from '@props/messaging';
 import { PredictionSystems, loadServedModels, onnxRuntimeCheck } from '@props/models';
 import { NdjsonStagingStore } from '@props/prediction-store';
 import { LogEvent, createLogger } from '@props/observability';
-import { buildInfo, registerHealthRoutes, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
+import { buildInfo, registerHealthRoutes, requireOidc, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
 import { loadWorkerConfig } from './worker-config';
 import { modelReadinessChecks } from './model-readiness';
 import { COMPLETION_TOPIC, PredictionPipeline } from './prediction-pipeline';
@@ -28,11 +28,12 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
   });
   const pipeline = new PredictionPipeline(systems, staging, publisher, process.env.K_REVISION ?? `${hostname()}:${process.pid}`);
   const checks: ReadinessCheck[] = [
-    { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} models=${config.modelDir} staging=${config.stagingDir} completions=${config.completionUrl}` }) },
+    { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} models=${config.modelDir} staging=${config.stagingDir} completions=${config.completionUrl} push-auth=${config.pushAuth ? `oidc (audience ${config.pushAuth.audience})` : 'OFF (PROPS_PUSH_AUTH=none, local only)'}` }) },
     onnxRuntimeCheck,
     ...modelReadinessChecks(models),
   ];
   registerHealthRoutes(app, checks, buildInfo('worker'));
+  if (config.pushAuth) requireOidc(app, config.pushAuth);
   registerPredictRoute(app, pipeline);
   return { app, checks, logger, port: config.port, host: config.host };
 }

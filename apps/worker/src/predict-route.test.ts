@@ -31,6 +31,7 @@ beforeAll(async () => {
   staging = mkdtempSync(join(tmpdir(), 'props-staging-'));
   worker = await assembleWorker({
     PORT: '0',
+    PROPS_PUSH_AUTH: 'none',
     LOG_LEVEL: 'fatal',
     PROPS_MODEL_DIR: join(root, 'models'),
     PROPS_STAGING_DIR: staging,
@@ -140,4 +141,30 @@ describe('worker POST /predict under fuzzing', () => {
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     expect((await post(envelopeFor(validRequest({ batch_id: 'batch_after_fuzz' })))).status).toBe(204);
   }, 120_000);
+});
+
+describe('worker push authentication', () => {
+  it('needs an OIDC audience and service accounts unless the local runtime turns push auth off explicitly', async () => {
+    await expect(assembleWorker({ LOG_LEVEL: 'fatal', PROPS_MODEL_DIR: join(root, 'models') })).rejects.toThrow(
+      'PROPS_OIDC_AUDIENCE is missing: with PROPS_PUSH_AUTH=oidc (the default) set PROPS_OIDC_AUDIENCE and PROPS_OIDC_SERVICE_ACCOUNTS; only the local runtime may set PROPS_PUSH_AUTH=none',
+    );
+  });
+
+  it('answers 401 to a push without a verified token, whatever its bearer says', async () => {
+    const guarded = await assembleWorker({
+      LOG_LEVEL: 'fatal',
+      PROPS_MODEL_DIR: join(root, 'models'),
+      PROPS_STAGING_DIR: staging,
+      PROPS_OIDC_AUDIENCE: 'https://worker.example',
+      PROPS_OIDC_SERVICE_ACCOUNTS: 'pusher@project.iam.gserviceaccount.com',
+      PROPS_OIDC_JWKS_URL: 'http://127.0.0.1:9/certs',
+    });
+    for (const authorization of [undefined, 'Bearer anything', 'Basic abc']) {
+      const response = await guarded.app.inject({ method: 'POST', url: '/predict', payload: envelopeFor(validRequest({ batch_id: 'batch_unauthorized' })), headers: authorization ? { authorization } : {} });
+      expect(response.statusCode).toBe(401);
+      expect(response.json().error).toBe('unauthorized: no bearer token');
+    }
+    expect(existsSync(join(staging, 'batch_unauthorized'))).toBe(false);
+    await guarded.app.close();
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnvironment, variables } from '@props/configuration';
+import { OidcEnvironment, oidcPolicyFrom, type OidcPolicy } from '@props/service-runtime';
 
 const WorkerEnvironment = z.object({
   PORT: variables.port(8080),
@@ -13,8 +14,9 @@ const WorkerEnvironment = z.object({
   PROPS_STAGING_DIR: z.string().optional(),
   PROPS_COMPLETION_URL: variables.httpUrl().default('http://127.0.0.1:8080/complete'),
   PROPS_COMPLETION_API_KEY: z.string().min(16, 'expected at least 16 characters').optional(),
+  PROPS_PUSH_AUTH: z.enum(['oidc', 'none']).default('oidc'),
   GCP_PROJECT_ID: z.string().optional(),
-});
+}).extend(OidcEnvironment.shape);
 
 export interface WorkerConfig {
   port: number;
@@ -33,6 +35,8 @@ export interface WorkerConfig {
   /** Sent as x-api-key with each completion push (the coordinator's key). */
   completionApiKey: string | undefined;
   gcpProjectId: string | undefined;
+  /** Who may push to /predict; null only when the local runtime turned push auth off explicitly. */
+  pushAuth: OidcPolicy | null;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
@@ -40,6 +44,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     WorkerEnvironment.refine((value) => value.PROPS_BACKEND !== 'gcp', {
       path: ['PROPS_BACKEND'],
       message: 'gcp is not available for the worker yet (BigQuery staging and Pub/Sub publishing are not built); use local',
+    }).refine((value) => value.PROPS_PUSH_AUTH === 'none' || oidcPolicyFrom(value) !== null, {
+      path: ['PROPS_OIDC_AUDIENCE'],
+      message: 'with PROPS_PUSH_AUTH=oidc (the default) set PROPS_OIDC_AUDIENCE and PROPS_OIDC_SERVICE_ACCOUNTS; only the local runtime may set PROPS_PUSH_AUTH=none',
     }),
     env,
   );
@@ -56,5 +63,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     completionUrl: parsed.PROPS_COMPLETION_URL,
     completionApiKey: parsed.PROPS_COMPLETION_API_KEY,
     gcpProjectId: parsed.GCP_PROJECT_ID,
+    pushAuth: parsed.PROPS_PUSH_AUTH === 'none' ? null : oidcPolicyFrom(parsed),
   };
 }

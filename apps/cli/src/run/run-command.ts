@@ -80,7 +80,7 @@ export const runCommand: CliCommand = {
           await ChildService.start(
             workerCount === 1 ? 'worker' : `worker ${index + 1}`,
             join(bundles, 'worker', 'main.js'),
-            { ...common, PROPS_MODEL_DIR: join(bundles, 'worker', 'models'), PROPS_COMPLETION_URL: `${coordinatorUrl}/complete`, PROPS_COMPLETION_API_KEY: apiKey },
+            { ...common, PROPS_MODEL_DIR: join(bundles, 'worker', 'models'), PROPS_COMPLETION_URL: `${coordinatorUrl}/complete`, PROPS_COMPLETION_API_KEY: apiKey, PROPS_PUSH_AUTH: 'none' },
             port,
           ),
         );
