@@ -1,20 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { ModelFormatError, UnsupportedModelError, convertModel } from '@props/models';
-import { UsageError, type CliCommand } from '../cli-command';
+import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 
 export const convertCommand: CliCommand = {
   words: ['models', 'convert'],
   summary: 'convert a CatBoost .cbm or XGBoost .json model to ONNX',
   usage: 'props models convert <model.cbm|model.json> --out <model.onnx> [--last-iteration N]',
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: [...args], allowPositionals: true, options: { out: { type: 'string' }, 'last-iteration': { type: 'string' } } });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs({ args: [...args], allowPositionals: true, options: { out: { type: 'string' }, 'last-iteration': { type: 'string' } } });
     const [input] = positionals;
     if (!input || positionals.length > 1) throw new UsageError('name exactly one model file');
     if (!values.out) throw new UsageError('--out <model.onnx> is required');

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { isCalendarDate } from '@props/contracts';
 import { freePort } from '@props/service-runtime';
 import { seedWarehouse } from '@props/warehouse';
-import { UsageError, type CliCommand } from '../cli-command';
+import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { ProgressBar } from '../progress-bar';
 import { DEFAULT_SEED, samplesDirectory } from '../warehouse/seed-command';
 import { ChildService } from './child-service';
@@ -27,12 +26,7 @@ export const runCommand: CliCommand = {
   summary: 'run a whole local batch: seed if needed, start coordinator and worker(s), predict a date, consolidate, summarize',
   usage: 'props run [--date YYYY-MM-DD] [--workers N] [--data-dir DIR]',
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: [...args], options: { date: { type: 'string', default: DEFAULT_GAME_DATE }, workers: { type: 'string', default: '1' }, 'data-dir': { type: 'string' } } }));
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const { values } = parseCommandArgs({ args: [...args], options: { date: { type: 'string', default: DEFAULT_GAME_DATE }, workers: { type: 'string', default: '1' }, 'data-dir': { type: 'string' } } });
     if (!isCalendarDate(values.date)) throw new UsageError(`--date: expected YYYY-MM-DD, got ${values.date}`);
     const workerCount = Number(values.workers);
     if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 8) throw new UsageError(`--workers: expected 1-8, got ${values.workers}`);

@@ -1,20 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { WAREHOUSE_TABLES, datasetName, renderBigQuerySchema, renderDuckdbDdl } from '@props/warehouse';
-import { UsageError, type CliCommand } from '../cli-command';
+import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 
 export const schemaCommand: CliCommand = {
   words: ['warehouse', 'schema'],
   summary: 'write the table definitions as BigQuery schema files (for bq mk) or print them as DuckDB DDL',
   usage: 'props warehouse schema (--bigquery DIR | --duckdb) [--dataset-prefix P]',
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: [...args], options: { bigquery: { type: 'string' }, duckdb: { type: 'boolean' }, 'dataset-prefix': { type: 'string', default: '' } } }));
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const { values } = parseCommandArgs({ args: [...args], options: { bigquery: { type: 'string' }, duckdb: { type: 'boolean' }, 'dataset-prefix': { type: 'string', default: '' } } });
     const prefix = values['dataset-prefix'];
     if (values.duckdb) {
       process.stdout.write(`${WAREHOUSE_TABLES.map((table) => renderDuckdbDdl(table, prefix)).join('\n\n')}\n`);

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { seedWarehouse } from '@props/warehouse';
-import { UsageError, type CliCommand } from '../cli-command';
+import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { ProgressBar } from '../progress-bar';
 
 export const DEFAULT_SEED = 20241022;
@@ -17,15 +16,7 @@ export const seedCommand: CliCommand = {
   summary: 'build the local DuckDB warehouse: the real 2024-25 schedule with a synthesized season of box scores, lines and features',
   usage: 'props warehouse seed [--season 2024-25] [--seed N] [--out FILE] [--samples DIR]',
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: [...args],
-        options: { season: { type: 'string', default: '2024-25' }, seed: { type: 'string' }, out: { type: 'string' }, samples: { type: 'string' } },
-      }));
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const { values } = parseCommandArgs({ args: [...args], options: { season: { type: 'string', default: '2024-25' }, seed: { type: 'string' }, out: { type: 'string' }, samples: { type: 'string' } } });
     if (values.season !== '2024-25') throw new UsageError(`--season: only 2024-25 has a real schedule in the samples, got ${values.season}`);
     const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed: expected an integer 0-4294967295, got ${values.seed}`);
