@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DistributedLock } from '@props/distributed-lock';
-import { firestoreEmulatorUnavailable, startFirestoreEmulator } from '../../libs/distributed-lock/src/test-support/firestore-emulator';
+import { emulatorUnavailable, startEmulator } from '@props/emulators';
 import { lockBackendFor } from '../../libs/distributed-lock/src/test-support/lock-backends';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -51,11 +51,11 @@ async function main(): Promise<void> {
   const local = { latency: await uncontended('local', folder, 200), handoffs: await handoffsPerSecond('local', folder, 8, 10) };
   lines.push(`  local files      acquire+release ${local.latency.toFixed(2).padStart(7)} ms   handoffs ${local.handoffs.toFixed(1).padStart(7)}/s`);
   rmSync(folder, { recursive: true, force: true });
-  const unavailable = firestoreEmulatorUnavailable();
+  const unavailable = emulatorUnavailable('firestore');
   if (unavailable) {
     lines.push(`  firestore        skipped: ${unavailable}`);
   } else {
-    const emulator = await startFirestoreEmulator();
+    const emulator = await startEmulator('firestore');
     try {
       const latency = await uncontended('firestore', emulator.host, 50);
       const handoffs = await handoffsPerSecond('firestore', emulator.host, 8, 10);

@@ -46,14 +46,14 @@ export function registerBatchRoutes(app: FastifyInstance, batches: BatchOrchestr
   });
 
   app.get('/status/:batchId', async (request, reply) => {
-    const status = batches.status((request.params as { batchId: string }).batchId);
+    const status = await batches.status((request.params as { batchId: string }).batchId);
     return status ? status : reply.code(404).send({ error: 'no such batch' });
   });
 
   app.get('/status', async (request, reply) => {
     const gameDate = (request.query as { game_date?: string }).game_date;
     if (!gameDate || !GameDateSchema.safeParse(gameDate).success) return reply.code(400).send({ error: 'invalid request', field: 'game_date', problem: 'expected ?game_date=YYYY-MM-DD' });
-    return { game_date: gameDate, batches: batches.statusByDate(gameDate) };
+    return { game_date: gameDate, batches: await batches.statusByDate(gameDate) };
   });
 
   app.post('/check-stalled', async (request, reply) => {

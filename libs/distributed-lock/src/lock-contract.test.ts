@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DistributedLock, LeaseLostError, LockArgumentError, LockTimeoutError, type Lease, type LockBackend } from './index';
-import { firestoreEmulatorUnavailable, startFirestoreEmulator, type RunningEmulator } from './test-support/firestore-emulator';
+import { emulatorUnavailable, startEmulator, type RunningEmulator } from '@props/emulators';
 import { lockBackendFor } from './test-support/lock-backends';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -55,9 +55,9 @@ const backends: BackendUnderTest[] = [
   },
   {
     name: 'Firestore emulator',
-    skipReason: firestoreEmulatorUnavailable,
+    skipReason: () => emulatorUnavailable('firestore'),
     setUp: async () => {
-      const emulator: RunningEmulator = await startFirestoreEmulator();
+      const emulator: RunningEmulator = await startEmulator('firestore');
       return { kind: 'firestore', setting: emulator.host, tearDown: () => emulator.stop() };
     },
   },

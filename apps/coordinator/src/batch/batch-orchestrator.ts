@@ -10,7 +10,7 @@ import type { StagingStore } from '@props/prediction-store';
 import { DuckdbSlateSource, PREDICTION_BATCHES, insertRows, queryPlayerCandidates, requireCurrentSchema, requireWarehouseFile, withWarehouse } from '@props/warehouse';
 import { selectPlayers } from '../selection/select-players';
 import type { BatchRecord } from './batch-record';
-import type { FileBatchState } from './file-batch-state';
+import type { BatchStateStore } from './batch-state-store';
 import { resolveGameDate } from './resolve-game-date';
 
 export const PREDICTION_TOPIC = 'prediction-request';
@@ -18,7 +18,7 @@ export const PREDICTION_TOPIC = 'prediction-request';
 export const MAX_FALLBACK_SHARE = 0.1;
 
 export interface BatchOrchestratorOptions {
-  state: FileBatchState;
+  state: BatchStateStore;
   lock: DistributedLock;
   staging: StagingStore;
   delivery: PushDeliveryQueue | null;
@@ -73,7 +73,7 @@ export class BatchOrchestrator {
     if (!this.options.delivery) throw new BatchRefusal(503, 'no worker endpoints are configured (PROPS_WORKER_URLS)');
     const gameDate = resolveGameDate(request.game_date);
     return this.options.lock.withLock(`start_${gameDate}`, { leaseMs: 300_000, maxWaitMs: 30_000, retryIntervalMs: 50 }, async () => {
-      const running = this.options.state.list().filter((batch) => batch.game_date === gameDate && batch.status !== 'consolidated');
+      const running = (await this.options.state.list()).filter((batch) => batch.game_date === gameDate && batch.status !== 'consolidated');
       if (running.length > 0 && !request.force) {
         throw new BatchRefusal(409, `batch ${running[0]!.batch_id} for ${gameDate} is still ${running[0]!.status}; send force: true to start another`);
       }
@@ -129,16 +129,16 @@ export class BatchOrchestrator {
         consolidation: null,
         last_error: null,
       };
-      this.options.state.create(record, messages);
+      await this.options.state.create(record, messages);
       for (const player of players) this.options.delivery!.enqueue(PREDICTION_TOPIC, messages[player], messageIds[player]!);
       this.options.logger.info({ event: LogEvent.batchStarted, batch_id: batchId, game_date: gameDate, players: players.length, load_path: load.path }, `batch ${batchId}: ${players.length} players published`);
-      return this.status(batchId)!;
+      return (await this.status(batchId))!;
     });
   }
 
   /** Idempotent: a completion for an unknown, finished or foreign player's batch changes nothing. */
   async complete(event: CompletionEvent): Promise<'recorded' | 'ignored'> {
-    const batch = this.options.state.get(event.batch_id);
+    const batch = await this.options.state.get(event.batch_id);
     const ignore = (reason: string) => {
       this.options.logger.info({ event: LogEvent.completionIgnored, batch_id: event.batch_id, player_lookup: event.player_lookup, reason }, `completion ignored: ${reason}`);
       return 'ignored' as const;
@@ -146,7 +146,7 @@ export class BatchOrchestrator {
     if (!batch) return ignore('unknown batch');
     if (batch.status !== 'running') return ignore(`batch already ${batch.status}`);
     if (!batch.players.includes(event.player_lookup)) return ignore('player is not part of the batch');
-    this.options.state.recordCompletion(batch.batch_id, {
+    await this.options.state.recordCompletion(batch.batch_id, {
       player_lookup: event.player_lookup,
       message_id: event.message_id,
       outcome: event.outcome,
@@ -155,14 +155,14 @@ export class BatchOrchestrator {
       recorded_at: new Date().toISOString(),
     });
     // A failed consolidation is logged and left running for the stall check; the completion is still recorded.
-    if (this.options.state.completions(batch.batch_id).length >= batch.players.length) void this.consolidate(batch.batch_id, false).catch(() => undefined);
+    if ((await this.options.state.completions(batch.batch_id)).length >= batch.players.length) void this.consolidate(batch.batch_id, false).catch(() => undefined);
     return 'recorded';
   }
 
   /** Runs once per batch: only the caller that moves it from running to consolidating does the MERGE. */
   async consolidate(batchId: string, partial: boolean): Promise<BatchStatus | null> {
     const claimed = await this.options.state.update(batchId, (record) => (record.status === 'running' ? { ...record, status: 'consolidating' } : null));
-    if (!claimed) return this.status(batchId);
+    if (!claimed) return await this.status(batchId);
     const context = { batch_id: batchId, game_date: claimed.game_date };
     try {
       const result = await consolidateBatch({
@@ -173,7 +173,7 @@ export class BatchOrchestrator {
         lockOptions: { leaseMs: 300_000, maxWaitMs: 120_000, retryIntervalMs: 200 },
         warehousePath: this.options.warehousePath,
       });
-      const completed = this.options.state.completions(batchId).length;
+      const completed = (await this.options.state.completions(batchId)).length;
       const consolidatedAt = new Date().toISOString();
       await withWarehouse(this.options.warehousePath, (connection) =>
         insertRows(connection, PREDICTION_BATCHES, [
@@ -195,7 +195,7 @@ export class BatchOrchestrator {
           consolidated_at: consolidatedAt,
         },
       }));
-      const status = this.status(batchId)!;
+      const status = (await this.status(batchId))!;
       const fallbackShare = result.rowsStaged === 0 ? 0 : result.fallbackRows / result.rowsStaged;
       this.options.logger.info({ event: LogEvent.batchSummary, ...context, ...summaryFields(status), fallback_share: fallbackShare }, `batch ${batchId} consolidated: ${result.rowsMerged} rows`);
       if (fallbackShare > MAX_FALLBACK_SHARE) {
@@ -216,18 +216,18 @@ export class BatchOrchestrator {
   async checkStalled(options: { batchId?: string; force?: boolean }): Promise<{ batch_id: string; action: string }[]> {
     const now = Date.now();
     const actions: { batch_id: string; action: string }[] = [];
-    for (const batch of this.options.state.list()) {
+    for (const batch of await this.options.state.list()) {
       if (options.batchId && batch.batch_id !== options.batchId) continue;
       if (batch.status !== 'running') continue;
       if (!options.force && Date.parse(batch.stall_deadline) > now) continue;
-      const done = new Set(this.options.state.completions(batch.batch_id).map((completion) => completion.player_lookup));
+      const done = new Set((await this.options.state.completions(batch.batch_id)).map((completion) => completion.player_lookup));
       const missing = batch.players.filter((player) => !done.has(player));
       const coverage = batch.players.length === 0 ? 1 : done.size / batch.players.length;
       if (missing.length === 0) {
         await this.consolidate(batch.batch_id, false);
         actions.push({ batch_id: batch.batch_id, action: 'consolidated: every player was in' });
       } else if (batch.republished_at === null && this.options.delivery) {
-        for (const player of missing) this.options.delivery.enqueue(PREDICTION_TOPIC, this.options.state.message(batch.batch_id, player), batch.message_ids[player]!);
+        for (const player of missing) this.options.delivery.enqueue(PREDICTION_TOPIC, await this.options.state.message(batch.batch_id, player), batch.message_ids[player]!);
         await this.options.state.update(batch.batch_id, (record) => ({ ...record, republished_at: new Date().toISOString(), stall_deadline: new Date(now + this.options.stallSeconds * 1000).toISOString() }));
         this.options.logger.warn({ event: LogEvent.batchRepublished, batch_id: batch.batch_id, game_date: batch.game_date, players: missing.length }, `re-published ${missing.length} missing players`);
         actions.push({ batch_id: batch.batch_id, action: `re-published ${missing.length} missing players` });
@@ -241,10 +241,10 @@ export class BatchOrchestrator {
     return actions;
   }
 
-  status(batchId: string): BatchStatus | null {
-    const batch = this.options.state.get(batchId);
+  async status(batchId: string): Promise<BatchStatus | null> {
+    const batch = await this.options.state.get(batchId);
     if (!batch) return null;
-    const completions = this.options.state.completions(batchId);
+    const completions = await this.options.state.completions(batchId);
     const skipped: Record<string, number> = {};
     for (const completion of completions) if (completion.outcome === 'skipped') skipped[completion.skip_reason ?? 'unknown'] = (skipped[completion.skip_reason ?? 'unknown'] ?? 0) + 1;
     return {
@@ -266,11 +266,9 @@ export class BatchOrchestrator {
     };
   }
 
-  statusByDate(gameDate: string): BatchStatus[] {
-    return this.options.state
-      .list()
-      .filter((batch) => batch.game_date === gameDate)
-      .map((batch) => this.status(batch.batch_id)!);
+  async statusByDate(gameDate: string): Promise<BatchStatus[]> {
+    const batches = (await this.options.state.list()).filter((batch) => batch.game_date === gameDate);
+    return Promise.all(batches.map(async (batch) => (await this.status(batch.batch_id))!));
   }
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { DistributedLock } from '@props/distributed-lock';
 import type { BatchRecord, CompletionRecord } from './batch-record';
+import type { BatchStateStore } from './batch-state-store';
 
 const SAFE = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -17,7 +18,7 @@ function writeAtomically(file: string, value: unknown): void {
  * its header (changed only under the batch's lock) and one file per completed player (written
  * by rename, so a redelivered completion replaces itself and nothing is counted twice).
  */
-export class FileBatchState {
+export class FileBatchState implements BatchStateStore {
   constructor(
     private readonly folder: string,
     private readonly lock: DistributedLock,
@@ -30,7 +31,7 @@ export class FileBatchState {
     return join(this.folder, batchId);
   }
 
-  create(record: BatchRecord, messages: Record<string, unknown>): void {
+  async create(record: BatchRecord, messages: Record<string, unknown>): Promise<void> {
     const folder = this.batchFolder(record.batch_id);
     mkdirSync(join(folder, 'completions'), { recursive: true });
     mkdirSync(join(folder, 'messages'), { recursive: true });
@@ -38,29 +39,33 @@ export class FileBatchState {
     writeAtomically(join(folder, 'batch.json'), record);
   }
 
-  get(batchId: string): BatchRecord | null {
+  async get(batchId: string): Promise<BatchRecord | null> {
+    return this.read(batchId);
+  }
+
+  private read(batchId: string): BatchRecord | null {
     const file = join(this.batchFolder(batchId), 'batch.json');
     return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BatchRecord) : null;
   }
 
-  list(): BatchRecord[] {
+  async list(): Promise<BatchRecord[]> {
     return readdirSync(this.folder)
       .filter((name) => SAFE.test(name) && existsSync(join(this.folder, name, 'batch.json')))
-      .map((name) => this.get(name)!)
+      .map((name) => this.read(name)!)
       .sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 
-  message(batchId: string, player: string): unknown {
+  async message(batchId: string, player: string): Promise<unknown> {
     return JSON.parse(readFileSync(join(this.batchFolder(batchId), 'messages', `${player}.json`), 'utf8'));
   }
 
   /** Idempotent per player: the last delivery of a player's completion is the one kept. */
-  recordCompletion(batchId: string, completion: CompletionRecord): void {
+  async recordCompletion(batchId: string, completion: CompletionRecord): Promise<void> {
     if (!/^[a-z0-9]{1,64}$/.test(completion.player_lookup)) throw new Error(`player_lookup ${JSON.stringify(completion.player_lookup)} is not a normalised lookup`);
     writeAtomically(join(this.batchFolder(batchId), 'completions', `${completion.player_lookup}.json`), completion);
   }
 
-  completions(batchId: string): CompletionRecord[] {
+  async completions(batchId: string): Promise<CompletionRecord[]> {
     const folder = join(this.batchFolder(batchId), 'completions');
     return readdirSync(folder)
       .filter((name) => name.endsWith('.json'))
@@ -70,7 +75,7 @@ export class FileBatchState {
   /** Changes the header under the batch's lock; `change` returns null to leave it as it is. */
   async update(batchId: string, change: (record: BatchRecord) => BatchRecord | null): Promise<BatchRecord | null> {
     return this.lock.withLock(`batch_${batchId}`, { leaseMs: 10_000, maxWaitMs: 30_000, retryIntervalMs: 20 }, async () => {
-      const current = this.get(batchId);
+      const current = this.read(batchId);
       if (!current) return null;
       const next = change(current);
       if (next) writeAtomically(join(this.batchFolder(batchId), 'batch.json'), next);

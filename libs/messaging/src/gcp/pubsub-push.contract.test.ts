@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { decodePushEnvelope } from '@props/contracts';
 import { HttpPushPublisher } from '../local/http-push-publisher';
-import { pubsubEmulatorUnavailable, startPubsubEmulator } from '../test-support/pubsub-emulator';
+import { emulatorUnavailable, startEmulator } from '@props/emulators';
 import { LOGICAL_ID_ATTRIBUTE, PubSubPublisher } from './pubsub-publisher';
 
-const unavailable = pubsubEmulatorUnavailable();
+const unavailable = emulatorUnavailable('pubsub');
 const required = process.env.PROPS_REQUIRE_EMULATORS === 'true';
 if (unavailable && !required) console.log(`Pub/Sub contract skipped: ${unavailable}`);
 
@@ -53,7 +53,7 @@ describe.skipIf(unavailable !== undefined && !required)('Pub/Sub push, real emul
   let pubsub: PubSub;
 
   beforeAll(async () => {
-    emulator = await startPubsubEmulator();
+    emulator = await startEmulator('pubsub');
     process.env.PUBSUB_EMULATOR_HOST = emulator.host;
     pubsub = new PubSub({ projectId: 'props-test' });
   }, 90_000);

@@ -1,0 +1,19 @@
+import type { BatchRecord, CompletionRecord } from './batch-record';
+
+/**
+ * Where batches live, shared by every coordinator instance (never one process's memory):
+ * files on the local runtime, Firestore in production. Completions are kept one per player, so
+ * a redelivered completion replaces itself; `update` changes a header atomically.
+ */
+export interface BatchStateStore {
+  create(record: BatchRecord, messages: Record<string, unknown>): Promise<void>;
+  get(batchId: string): Promise<BatchRecord | null>;
+  /** Every batch, oldest first. */
+  list(): Promise<BatchRecord[]>;
+  /** The request published for a player, for a re-publish. */
+  message(batchId: string, player: string): Promise<unknown>;
+  recordCompletion(batchId: string, completion: CompletionRecord): Promise<void>;
+  completions(batchId: string): Promise<CompletionRecord[]>;
+  /** Applies `change` to the current header atomically; `change` returns null to leave it. Resolves with what was written. */
+  update(batchId: string, change: (record: BatchRecord) => BatchRecord | null): Promise<BatchRecord | null>;
+}

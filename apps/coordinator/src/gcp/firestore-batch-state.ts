@@ -1,0 +1,67 @@
+import type { Firestore } from '@google-cloud/firestore';
+import type { BatchRecord, CompletionRecord } from '../batch/batch-record';
+import type { BatchStateStore } from '../batch/batch-state-store';
+
+/**
+ * Batch state in Firestore: a document per batch (changed only in transactions) with
+ * subcollections `completions` and `messages`, one document per player.
+ */
+export class FirestoreBatchState implements BatchStateStore {
+  constructor(
+    private readonly firestore: Firestore,
+    private readonly collection = 'prediction_batches',
+  ) {}
+
+  private batch(batchId: string) {
+    return this.firestore.collection(this.collection).doc(batchId);
+  }
+
+  async create(record: BatchRecord, messages: Record<string, unknown>): Promise<void> {
+    const entries = Object.entries(messages);
+    for (let start = 0; start < entries.length; start += 400) {
+      const writes = this.firestore.batch();
+      for (const [player, message] of entries.slice(start, start + 400)) writes.set(this.batch(record.batch_id).collection('messages').doc(player), { message });
+      await writes.commit();
+    }
+    // The header last: a batch is visible only once every message it names can be re-published.
+    await this.batch(record.batch_id).create(record);
+  }
+
+  async get(batchId: string): Promise<BatchRecord | null> {
+    const snapshot = await this.batch(batchId).get();
+    return snapshot.exists ? (snapshot.data() as BatchRecord) : null;
+  }
+
+  async list(): Promise<BatchRecord[]> {
+    const snapshot = await this.firestore.collection(this.collection).orderBy('created_at').get();
+    return snapshot.docs.map((document) => document.data() as BatchRecord);
+  }
+
+  async message(batchId: string, player: string): Promise<unknown> {
+    const snapshot = await this.batch(batchId).collection('messages').doc(player).get();
+    if (!snapshot.exists) throw new Error(`batch ${batchId} has no stored message for ${player}`);
+    return (snapshot.data() as { message: unknown }).message;
+  }
+
+  async recordCompletion(batchId: string, completion: CompletionRecord): Promise<void> {
+    await this.batch(batchId).collection('completions').doc(completion.player_lookup).set(completion);
+  }
+
+  async completions(batchId: string): Promise<CompletionRecord[]> {
+    const snapshot = await this.batch(batchId).collection('completions').get();
+    return snapshot.docs.map((document) => document.data() as CompletionRecord);
+  }
+
+  async update(batchId: string, change: (record: BatchRecord) => BatchRecord | null): Promise<BatchRecord | null> {
+    return this.firestore.runTransaction(
+      async (transaction) => {
+        const snapshot = await transaction.get(this.batch(batchId));
+        if (!snapshot.exists) return null;
+        const next = change(snapshot.data() as BatchRecord);
+        if (next) transaction.set(this.batch(batchId), next);
+        return next;
+      },
+      { maxAttempts: 50 },
+    );
+  }
+}

@@ -1,0 +1,1 @@
+export { startEmulator, emulatorUnavailable, EMULATORS, type EmulatorKind, type RunningEmulator } from './gcloud-emulator';
