@@ -10,7 +10,6 @@ import { BatchOrchestrator, PREDICTION_TOPIC } from './batch/batch-orchestrator'
 import { FileBatchState } from './batch/file-batch-state';
 import { registerBatchRoutes } from './batch-routes';
 import { loadCoordinatorConfig } from './coordinator-config';
-import { registerConsolidateRoute } from './consolidate-route';
 
 export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<AssembledService> {
   const config = loadCoordinatorConfig(env);
@@ -45,6 +44,5 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
   registerHealthRoutes(app, checks, buildInfo('coordinator'));
   requireCaller(app, config.apiKey, config.oidc);
   registerBatchRoutes(app, batches);
-  registerConsolidateRoute(app, { staging, lock, warehousePath: config.warehousePath });
   return { app, checks, logger, port: config.port, host: config.host };
 }

@@ -16,4 +16,3 @@ export {
 export { CompletionEventSchema, type CompletionEvent } from './completion-event';
 export { StartBatchRequestSchema, type StartBatchRequest } from './start-batch-request';
 export { PredictionRowSchema, type PredictionRow } from './prediction-row';
-export { ConsolidateRequestSchema, type ConsolidateRequest } from './consolidate-request';
