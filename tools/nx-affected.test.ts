@@ -51,7 +51,7 @@ describe('nx affected', () => {
 
   it('marks every app when a lib all of them use changes', () => {
     workspace.edit('libs/observability/src/events.ts', (text) => `${text}// touched\n`);
-    expect(affectedProjects()).toEqual(['cli', 'coordinator', 'distributed-lock', 'emulators', 'messaging', 'observability', 'service-runtime', 'worker']);
+    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'coordinator', 'distributed-lock', 'emulators', 'messaging', 'observability', 'service-runtime', 'worker']);
   });
 
   it('marks everything when package.json changes', () => {

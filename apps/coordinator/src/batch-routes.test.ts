@@ -1,3 +1,6 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { assembleCoordinator } from './assemble-coordinator';
 
@@ -37,5 +40,40 @@ describe('coordinator POST /start', () => {
   it('stops at startup when PROPS_API_KEY is missing or short, naming the variable', async () => {
     await expect(assembleCoordinator({ LOG_LEVEL: 'fatal' })).rejects.toThrow(/PROPS_API_KEY/);
     await expect(assembleCoordinator({ LOG_LEVEL: 'fatal', PROPS_API_KEY: 'short' })).rejects.toThrow(/PROPS_API_KEY.*at least 16/);
+  });
+});
+
+describe('coordinator OIDC callers (Cloud Scheduler, Pub/Sub push)', () => {
+  it('accepts a verified token from an allowed service account instead of the API key, and refuses any other bearer', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwks = createServer((_request, response) => response.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1' }] })));
+    await new Promise<void>((resolveListen) => jwks.listen(0, '127.0.0.1', () => resolveListen()));
+    const port = (jwks.address() as AddressInfo).port;
+    const token = (claims: Record<string, unknown>) => {
+      const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const body = `${part({ alg: 'RS256', kid: 'k1' })}.${part(claims)}`;
+      return `Bearer ${body}.${sign('RSA-SHA256', Buffer.from(body), privateKey).toString('base64url')}`;
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const scheduler = { iss: 'https://accounts.google.com', aud: 'https://coordinator.example', email: 'scheduler@p.iam.gserviceaccount.com', email_verified: true, exp: now + 600 };
+    const coordinator = await assembleCoordinator({
+      LOG_LEVEL: 'fatal',
+      PROPS_API_KEY: KEY,
+      PROPS_OIDC_AUDIENCE: 'https://coordinator.example',
+      PROPS_OIDC_SERVICE_ACCOUNTS: 'scheduler@p.iam.gserviceaccount.com',
+      PROPS_OIDC_JWKS_URL: `http://127.0.0.1:${port}/certs`,
+    });
+    try {
+      const post = (authorization: string) => coordinator.app.inject({ method: 'POST', url: '/start', payload: { game_date: '2025-02-30' }, headers: { authorization } });
+      // Past authentication, the body is validated: 400 naming the field.
+      expect((await post(token(scheduler))).statusCode).toBe(400);
+      for (const claims of [{ ...scheduler, email: 'intruder@p.iam.gserviceaccount.com' }, { ...scheduler, aud: 'https://elsewhere.example' }, { ...scheduler, exp: now - 600 }]) {
+        expect((await post(token(claims))).statusCode).toBe(401);
+      }
+      expect((await post('Bearer anything')).statusCode).toBe(401);
+    } finally {
+      await coordinator.app.close();
+      jwks.close();
+    }
   });
 });

@@ -1,18 +1,22 @@
 import type { RosterPlayer } from './rosters';
 import type { SeededRandom } from './seeded-random';
 
-export interface PlayerLine {
-  player: RosterPlayer;
-  minutes: number;
-  points: number;
-  ftMakes: number;
-  ftAttempts: number;
+/** Field-goal makes and attempts by zone (a player's line, or what a defence allowed). */
+export interface ZoneTotals {
   paintMakes: number;
   paintAttempts: number;
   midMakes: number;
   midAttempts: number;
   threeMakes: number;
   threeAttempts: number;
+}
+
+export interface PlayerLine extends ZoneTotals {
+  player: RosterPlayer;
+  minutes: number;
+  points: number;
+  ftMakes: number;
+  ftAttempts: number;
 }
 
 const TEAM_MINUTES = 240;

@@ -1,4 +1,4 @@
-import type { PlayerLine } from './box-score-synthesis';
+import type { PlayerLine, ZoneTotals } from './box-score-synthesis';
 
 /** One game a player played, as the features read it (newest first in the lists below). */
 export interface PlayedGame {
@@ -25,15 +25,6 @@ export interface TeamGame {
   won: boolean;
   /** Zone makes and attempts the team allowed (for the opponent's shot-zone defence). */
   allowed: ZoneTotals;
-}
-
-export interface ZoneTotals {
-  paintMakes: number;
-  paintAttempts: number;
-  midMakes: number;
-  midAttempts: number;
-  threeMakes: number;
-  threeAttempts: number;
 }
 
 export const ZONES = ['paint', 'mid', 'three'] as const;
