@@ -242,3 +242,31 @@ describe('coordinator refusals and bookkeeping', () => {
     expect(await post(`${noWorkers.url}/start`, { game_date: DATE })).toEqual({ status: 503, body: { error: 'no worker endpoints are configured (PROPS_WORKER_URLS)' } });
   }, 120_000);
 });
+
+describe('a coordinator that dies while consolidating', () => {
+  it('leaves the batch consolidating with its staging intact; the stall check reopens and finishes it once the date lock is free', async () => {
+    const dataDir = dataDirWith(seeded);
+    const batch = await capturedBatch(dataDir);
+    const completions = await tap();
+    const predictor = await worker(dataDir, completions.url);
+    await deliver(predictor.url, batch.envelopes);
+    await completions.waitFor(batch.envelopes.length);
+    // What a crash mid-consolidation leaves behind: the claim, an hour old, and no lock holder.
+    const header = join(dataDir, 'batches', batch.batchId, 'batch.json');
+    const claimed = { ...JSON.parse(readFileSync(header, 'utf8')), status: 'consolidating', consolidating_since: new Date(Date.now() - 3_600_000).toISOString() };
+    writeFileSync(header, JSON.stringify(claimed));
+    // Completions that arrive meanwhile are still recorded.
+    for (const event of completions.received) expect((await post(`${batch.coordinator.url}/complete`, event)).status).toBe(204);
+    expect((await (await fetch(`${batch.coordinator.url}/status/${batch.batchId}`)).json()).status).toBe('consolidating');
+
+    const check = await post(`${batch.coordinator.url}/check-stalled`, { batch_id: batch.batchId });
+    expect(check.body.actions).toEqual([
+      { batch_id: batch.batchId, action: `reopened a consolidation left unfinished since ${claimed.consolidating_since}` },
+      { batch_id: batch.batchId, action: 'consolidated: every player was in' },
+    ]);
+    const status = await waitForConsolidated(batch.coordinator.url, batch.batchId);
+    expect(status.coverage).toBe(1);
+    expect(status.consolidation.rows_merged).toBeGreaterThan(batch.envelopes.length * 4);
+    expect(await duplicateKeys(dataDir)).toBe(0);
+  }, 240_000);
+});

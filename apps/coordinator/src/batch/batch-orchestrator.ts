@@ -3,7 +3,7 @@ import type { Logger } from '@props/observability';
 import { LogEvent } from '@props/observability';
 import type { CompletionEvent, PredictionRequest } from '@props/contracts';
 import { consolidateBatch } from '@props/consolidation';
-import type { DistributedLock } from '@props/distributed-lock';
+import { LockTimeoutError, type DistributedLock } from '@props/distributed-lock';
 import { loadSlate } from '@props/feature-loader';
 import type { PushDeliveryQueue } from '@props/messaging';
 import type { StagingStore } from '@props/prediction-store';
@@ -16,6 +16,8 @@ import { resolveGameDate } from './resolve-game-date';
 export const PREDICTION_TOPIC = 'prediction-request';
 /** Above this share of fallback rows a batch raises fallback_share_high (the original alerted at 10%). */
 export const MAX_FALLBACK_SHARE = 0.1;
+/** A consolidating batch older than this whose date lock is free has lost its consolidator. */
+export const CONSOLIDATION_GRACE_MS = 30_000;
 
 export interface BatchOrchestratorOptions {
   state: BatchStateStore;
@@ -126,6 +128,7 @@ export class BatchOrchestrator {
         selection_dropped: selection.dropped,
         load: { path: load.path, fallback_reason: load.fallbackReason, duration_ms: Date.now() - started, missing: load.missing },
         republished_at: null,
+        consolidating_since: null,
         consolidation: null,
         last_error: null,
       };
@@ -144,7 +147,7 @@ export class BatchOrchestrator {
       return 'ignored' as const;
     };
     if (!batch) return ignore('unknown batch');
-    if (batch.status !== 'running') return ignore(`batch already ${batch.status}`);
+    if (batch.status === 'consolidated') return ignore('batch already consolidated');
     if (!batch.players.includes(event.player_lookup)) return ignore('player is not part of the batch');
     await this.options.state.recordCompletion(batch.batch_id, {
       player_lookup: event.player_lookup,
@@ -161,7 +164,7 @@ export class BatchOrchestrator {
 
   /** Runs once per batch: only the caller that moves it from running to consolidating does the MERGE. */
   async consolidate(batchId: string, partial: boolean): Promise<BatchStatus | null> {
-    const claimed = await this.options.state.update(batchId, (record) => (record.status === 'running' ? { ...record, status: 'consolidating' } : null));
+    const claimed = await this.options.state.update(batchId, (record) => (record.status === 'running' ? { ...record, status: 'consolidating', consolidating_since: new Date().toISOString() } : null));
     if (!claimed) return await this.status(batchId);
     const context = { batch_id: batchId, game_date: claimed.game_date };
     try {
@@ -203,7 +206,7 @@ export class BatchOrchestrator {
       }
       return status;
     } catch (error) {
-      await this.options.state.update(batchId, (record) => ({ ...record, status: 'running', last_error: message(error) }));
+      await this.options.state.update(batchId, (record) => ({ ...record, status: 'running', consolidating_since: null, last_error: message(error) }));
       this.options.logger.error({ event: LogEvent.consolidationFailed, ...context, reason: message(error) }, `consolidation of ${batchId} failed; it stays running and the stall check retries it`);
       throw error;
     }
@@ -212,14 +215,28 @@ export class BatchOrchestrator {
   /**
    * For each running batch past its stall deadline (or every running batch with `force`):
    * re-publish the missing players once; after that, consolidate when coverage is high enough.
+   * A batch left consolidating by a coordinator that died (claim older than the grace period,
+   * date lock free) is reopened first.
    */
   async checkStalled(options: { batchId?: string; force?: boolean }): Promise<{ batch_id: string; action: string }[]> {
     const now = Date.now();
     const actions: { batch_id: string; action: string }[] = [];
-    for (const batch of await this.options.state.list()) {
-      if (options.batchId && batch.batch_id !== options.batchId) continue;
+    for (const listed of await this.options.state.list()) {
+      if (options.batchId && listed.batch_id !== options.batchId) continue;
+      let batch = listed;
+      if (batch.status === 'consolidating' && now - Date.parse(batch.consolidating_since ?? batch.created_at) > CONSOLIDATION_GRACE_MS && !(await this.consolidationLockHeld(batch.game_date))) {
+        // The coordinator that claimed it died mid-consolidation: its transaction rolled back and the staging is intact.
+        const since = batch.consolidating_since;
+        const reopened = await this.options.state.update(batch.batch_id, (record) =>
+          record.status === 'consolidating' && record.consolidating_since === since ? { ...record, status: 'running', consolidating_since: null } : null,
+        );
+        if (!reopened) continue;
+        actions.push({ batch_id: batch.batch_id, action: `reopened a consolidation left unfinished since ${since ?? 'an unknown time'}` });
+        batch = reopened;
+      }
       if (batch.status !== 'running') continue;
-      if (!options.force && Date.parse(batch.stall_deadline) > now) continue;
+      const reopenedNow = batch !== listed;
+      if (!options.force && !reopenedNow && Date.parse(batch.stall_deadline) > now) continue;
       const done = new Set((await this.options.state.completions(batch.batch_id)).map((completion) => completion.player_lookup));
       const missing = batch.players.filter((player) => !done.has(player));
       const coverage = batch.players.length === 0 ? 1 : done.size / batch.players.length;
@@ -239,6 +256,18 @@ export class BatchOrchestrator {
       }
     }
     return actions;
+  }
+
+  /** Whether some process holds the date's consolidation lock right now (probing takes and returns it). */
+  private async consolidationLockHeld(gameDate: string): Promise<boolean> {
+    try {
+      const lease = await this.options.lock.acquire(`consolidation_${gameDate}`, { leaseMs: 5_000, maxWaitMs: 0, retryIntervalMs: 100 });
+      await this.options.lock.release(lease);
+      return false;
+    } catch (error) {
+      if (error instanceof LockTimeoutError) return true;
+      throw error;
+    }
   }
 
   async status(batchId: string): Promise<BatchStatus | null> {

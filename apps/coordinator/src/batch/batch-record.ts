@@ -11,6 +11,8 @@ export interface BatchRecord {
   selection_dropped: Record<string, number>;
   load: { path: 'one_query' | 'per_player'; fallback_reason: string | null; duration_ms: number; missing: { playerLookup: string; reason: string }[] };
   republished_at: string | null;
+  /** When the current consolidation claimed the batch; a claim older than a lease is presumed dead. */
+  consolidating_since: string | null;
   consolidation: null | {
     rows_staged: number;
     rows_merged: number;

@@ -26,6 +26,7 @@ function record(batchId: string, createdAt: string): BatchRecord {
     selection_dropped: { 'injury status out': 2 },
     load: { path: 'one_query', fallback_reason: null, duration_ms: 12, missing: [] },
     republished_at: null,
+    consolidating_since: null,
     consolidation: null,
     last_error: null,
   };
