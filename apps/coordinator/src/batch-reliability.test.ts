@@ -257,7 +257,7 @@ describe('a coordinator that dies while consolidating', () => {
     writeFileSync(header, JSON.stringify(claimed));
     // Completions that arrive meanwhile are still recorded.
     for (const event of completions.received) expect((await post(`${batch.coordinator.url}/complete`, event)).status).toBe(204);
-    expect((await (await fetch(`${batch.coordinator.url}/status/${batch.batchId}`)).json()).status).toBe('consolidating');
+    expect(((await (await fetch(`${batch.coordinator.url}/status/${batch.batchId}`)).json()) as { status: string }).status).toBe('consolidating');
 
     const check = await post(`${batch.coordinator.url}/check-stalled`, { batch_id: batch.batchId });
     expect(check.body.actions).toEqual([

@@ -2,8 +2,9 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PLAYER_PROP_PREDICTIONS, WarehouseSchemaError, insertRows, seedWarehouse, withWarehouse } from '@props/warehouse';
-import { NothingToGradeError, gradeDate, gradePrediction, type PredictionToGrade } from './index';
+import { WarehouseSchemaError, seedWarehouse, withWarehouse } from '@props/warehouse';
+import { stagePredictions } from './test-support/staged-predictions';
+import { DuckdbGradingStore, NothingToGradeError, gradeDate, gradePrediction, type PredictionToGrade } from './index';
 
 const DATE = '2025-03-15';
 let seeded: string;
@@ -47,29 +48,10 @@ describe('gradeDate on the seeded warehouse', () => {
     return path;
   }
 
-  /** One OVER and one PASS prediction per lined player of the date, plus one for a player who sat out. */
-  async function stagePredictions(path: string): Promise<number> {
-    return withWarehouse(path, async (connection) => {
-      const lined = (
-        await connection.runAndReadAll(`SELECT player_lookup, game_id, CAST(current_points_line AS DOUBLE) AS line FROM nba_analytics.upcoming_player_game_context WHERE game_date = '${DATE}' AND has_prop_line ORDER BY 1`)
-      ).getRowObjectsJS();
-      const rows = lined.flatMap((player, index) =>
-        ['catboost_v8', 'moving_average'].map((system) => ({
-          prediction_id: `${system}-${index}`, batch_id: 'b', message_id: `m${index}`, system_id: system, model_version: `${system}_v`, player_lookup: player.player_lookup,
-          game_id: player.game_id, game_date: DATE, line: player.line, line_source: 'ACTUAL_PROP', sportsbook: 'DRAFTKINGS', predicted_points: Number(player.line) + (system === 'catboost_v8' ? 3 : 0),
-          confidence_score: 0.7, recommendation: system === 'catboost_v8' ? 'OVER' : 'PASS', line_margin: 3, is_actionable: true, filter_reason: null, feature_quality_score: 90,
-          is_fallback: false, details: '{}', created_at: `${DATE}T18:00:00Z`, fencing_token: 1,
-        })),
-      );
-      await insertRows(connection, PLAYER_PROP_PREDICTIONS, rows);
-      return rows.length;
-    });
-  }
-
   it('grades every prediction of a real line, reports per system, and a re-grade replaces its rows', async () => {
     const path = copy();
-    const staged = await stagePredictions(path);
-    const first = await withWarehouse(path, (connection) => gradeDate(connection, DATE));
+    const staged = await stagePredictions(path, DATE);
+    const first = await withWarehouse(path, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE));
     expect(first.rows).toHaveLength(staged);
     expect(first.replaced).toBe(0);
     const catboost = first.systems.find((system) => system.systemId === 'catboost_v8')!;
@@ -78,7 +60,7 @@ describe('gradeDate on the seeded warehouse', () => {
     expect(catboost.hitRate).toBeGreaterThan(0);
     expect(catboost.bias).toBeGreaterThan(0);
     expect(first.systems.find((system) => system.systemId === 'moving_average')!.picks).toBe(0);
-    const again = await withWarehouse(path, (connection) => gradeDate(connection, DATE));
+    const again = await withWarehouse(path, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE));
     expect(again.replaced).toBe(staged);
     const stored = await withWarehouse(path, async (connection) => Number((await connection.runAndReadAll(`SELECT count(*) FROM nba_predictions.prediction_accuracy WHERE game_date = '${DATE}'`)).getRows()[0]![0]));
     expect(stored).toBe(staged);
@@ -86,13 +68,13 @@ describe('gradeDate on the seeded warehouse', () => {
 
   it('refuses a date without predictions, a date without box scores yet, and a grading table of an older schema', async () => {
     const path = copy();
-    await expect(withWarehouse(path, (connection) => gradeDate(connection, DATE))).rejects.toThrow(new NothingToGradeError(`no predictions of real prop lines for ${DATE}: run a batch for that date first (props run --date ${DATE})`));
-    await stagePredictions(path);
+    await expect(withWarehouse(path, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE))).rejects.toThrow(new NothingToGradeError(`no predictions of real prop lines for ${DATE}: run a batch for that date first (props run --date ${DATE})`));
+    await stagePredictions(path, DATE);
     await withWarehouse(path, (connection) => connection.run(`DELETE FROM nba_analytics.player_game_summary WHERE game_date = '${DATE}'`));
-    await expect(withWarehouse(path, (connection) => gradeDate(connection, DATE))).rejects.toThrow(`no box scores for ${DATE} yet`);
+    await expect(withWarehouse(path, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE))).rejects.toThrow(`no box scores for ${DATE} yet`);
     const old = copy();
     await withWarehouse(old, (connection) => connection.run('DROP INDEX nba_predictions.prediction_accuracy_key; ALTER TABLE nba_predictions.prediction_accuracy DROP COLUMN is_push'));
-    await expect(withWarehouse(old, (connection) => gradeDate(connection, DATE))).rejects.toThrow(WarehouseSchemaError);
-    await expect(withWarehouse(old, (connection) => gradeDate(connection, DATE))).rejects.toThrow('table nba_predictions.prediction_accuracy is from another schema version (missing: is_push BOOLEAN; unexpected: none)');
+    await expect(withWarehouse(old, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE))).rejects.toThrow(WarehouseSchemaError);
+    await expect(withWarehouse(old, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE))).rejects.toThrow('table nba_predictions.prediction_accuracy is from another schema version (missing: is_push BOOLEAN; unexpected: none)');
   });
 });

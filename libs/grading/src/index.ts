@@ -1,4 +1,7 @@
 export { gradePrediction, type GradedPrediction, type PredictionToGrade, type ActualLine } from './grade-prediction';
 export { summarizeBySystem, type SystemSummary, type ConfidenceBucket } from './system-summary';
-export { gradeDate, NothingToGradeError, type GradingResult } from './local/duckdb-grading';
+export type { GradingStore } from './grading-store';
+export { gradeDate, NothingToGradeError, type GradingResult } from './grade-date';
+export { DuckdbGradingStore } from './local/duckdb-grading-store';
+export { BigQueryGradingStore, type BigQueryGradingOptions } from './gcp/bigquery-grading-store';
 export { verifyPredictions, REQUIRED_SYSTEMS, type Verification, type VerificationScope } from './local/duckdb-verification';

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { NothingToGradeError, gradeDate } from '@props/grading';
+import { DuckdbGradingStore, NothingToGradeError, gradeDate } from '@props/grading';
 import { PREDICTION_BATCHES, qualifiedTableName, requireWarehouseFile, withWarehouse } from '@props/warehouse';
 import { UsageError, type CliCommand } from '../cli-command';
 import { renderReport, type ReportInput } from './report-html';
@@ -9,7 +9,7 @@ import { parseGradingArgs } from './warehouse-option';
 /** Grades the date (idempotent) and writes its report; returns the report's path. */
 export async function writeReport(warehouse: string, gameDate: string, out: string): Promise<{ path: string; input: ReportInput }> {
   const input = await withWarehouse(warehouse, async (connection) => {
-    const graded = await gradeDate(connection, gameDate);
+    const graded = await gradeDate(new DuckdbGradingStore(connection), gameDate);
     const batch = (
       await connection.runAndReadAll(
         `SELECT batch_id, players_expected, players_completed, rows_merged, load_path, CAST(consolidated_at AS VARCHAR) AS consolidated_at FROM ${qualifiedTableName(PREDICTION_BATCHES)} WHERE game_date = CAST($1 AS DATE) ORDER BY consolidated_at DESC LIMIT 1`,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoGamesOnDateError, SlateLoadError, UnknownGameDateError, loadSlate, type SlateLoad } from '@props/feature-loader';
 import { DatasetPrefixError } from '../dataset-prefix';
 import { BigQuerySlateSource } from '../gcp/bigquery-slate-source';
-import { BigQueryRestFake } from '../test-support/bigquery-rest-fake';
+import { BigQueryRestEmulator } from '@props/emulators';
 import { seedTestWarehouse } from '../test-support/seeded-warehouse';
 import { DuckdbSlateSource } from './duckdb-slate-source';
 import { WarehouseBusyError, withWarehouse } from './duckdb-warehouse';
@@ -28,9 +28,9 @@ function comparable(load: SlateLoad) {
   return [...load.players.values()].map((player) => ({ ...player, features: player.features.slice(33) })).sort((a, b) => a.playerLookup.localeCompare(b.playerLookup));
 }
 
-async function withBigQuery<T>(options: { delayMs?: number; slowQueries?: number }, work: (source: (prefix?: string) => BigQuerySlateSource, fake: BigQueryRestFake) => Promise<T>): Promise<T> {
+async function withBigQuery<T>(options: { delayMs?: number; slowQueries?: number }, work: (source: (prefix?: string) => BigQuerySlateSource, fake: BigQueryRestEmulator) => Promise<T>): Promise<T> {
   return withWarehouse(warehouse, async (connection) => {
-    const fake = new BigQueryRestFake(connection, options);
+    const fake = new BigQueryRestEmulator(connection, options);
     const endpoint = await fake.start();
     try {
       const client = new BigQuery({ projectId: 'props-test', apiEndpoint: endpoint });

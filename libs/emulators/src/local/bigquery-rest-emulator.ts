@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 
 interface QueryParameter {
@@ -15,7 +18,7 @@ interface FakeJob {
   jobTimeoutMs: number | null;
 }
 
-export interface BigQueryRestFakeOptions {
+export interface BigQueryRestEmulatorOptions {
   /** Milliseconds each of the first `slowQueries` results is held back (to exercise timeouts). */
   delayMs?: number;
   slowQueries?: number;
@@ -42,6 +45,20 @@ export function toDuckdbDialect(sql: string, parameters: readonly QueryParameter
     .replace(/COUNTIF\(/g, 'count_if(')
     .replace(/\bFLOAT64\b/g, 'DOUBLE')
     .replace(/@(\w+)/g, (_, name: string) => reference(name));
+}
+
+interface LoadConfiguration {
+  destinationTable: { projectId: string; datasetId: string; tableId: string };
+  schema?: { fields: { name: string; type: string; mode?: string; precision?: string; scale?: string }[] };
+  writeDisposition?: string;
+}
+
+const LEGACY_TYPES: Record<string, string> = { VARCHAR: 'STRING', BIGINT: 'INTEGER', INTEGER: 'INTEGER', DOUBLE: 'FLOAT', BOOLEAN: 'BOOLEAN', DATE: 'DATE', 'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP' };
+
+function duckdbTypeOf(field: { type: string; mode?: string; precision?: string; scale?: string }): string {
+  const base: Record<string, string> = { STRING: 'VARCHAR', INT64: 'BIGINT', INTEGER: 'BIGINT', FLOAT64: 'DOUBLE', FLOAT: 'DOUBLE', BOOL: 'BOOLEAN', BOOLEAN: 'BOOLEAN', DATE: 'DATE', TIMESTAMP: 'TIMESTAMPTZ' };
+  const type = field.type === 'NUMERIC' ? `DECIMAL(${field.precision ?? 38},${field.scale ?? 9})` : (base[field.type] ?? 'VARCHAR');
+  return field.mode === 'REPEATED' ? `${type}[]` : type;
 }
 
 function bigQueryType(duckdbType: string): { type: string; mode: string } {
@@ -72,7 +89,7 @@ function readBody(request: IncomingMessage): Promise<string> {
  * job (jobs.insert, jobs.get, jobs.getQueryResults), answered by running the translated SQL on
  * DuckDB. It records every request so tests can see what the client sent.
  */
-export class BigQueryRestFake {
+export class BigQueryRestEmulator {
   readonly requests: { method: string; path: string; body: unknown }[] = [];
   private readonly jobs = new Map<string, FakeJob>();
   private server: Server | undefined;
@@ -80,7 +97,7 @@ export class BigQueryRestFake {
 
   constructor(
     private readonly connection: DuckDBConnection,
-    private readonly options: BigQueryRestFakeOptions = {},
+    private readonly options: BigQueryRestEmulatorOptions = {},
   ) {}
 
   async start(): Promise<string> {
@@ -109,8 +126,12 @@ export class BigQueryRestFake {
   private async handle(request: IncomingMessage): Promise<{ status: number; body: unknown }> {
     const url = new URL(request.url ?? '/', 'http://fake');
     const raw = await readBody(request);
+    const upload = url.pathname.match(/^\/upload\/bigquery\/v2\/projects\/([^/]+)\/jobs$/);
+    if (request.method === 'POST' && upload) return this.load(upload[1]!, raw, String(request.headers['content-type'] ?? ''));
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     this.requests.push({ method: request.method ?? 'GET', path: url.pathname, body });
+    const table = url.pathname.match(/^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/);
+    if (request.method === 'GET' && table) return this.describeTable(table[1]!, table[2]!, decodeURIComponent(table[3]!));
     const insert = url.pathname.match(/^\/bigquery\/v2\/projects\/([^/]+)\/jobs$/);
     if (request.method === 'POST' && insert) {
       const configuration = body.configuration as { query: { query: string; queryParameters?: QueryParameter[] }; jobTimeoutMs?: string };
@@ -139,6 +160,63 @@ export class BigQueryRestFake {
       return { status: 200, body: await this.run(results[1]!, job) };
     }
     return { status: 404, body: { error: { code: 404, message: `the fake does not serve ${request.method} ${url.pathname}` } } };
+  }
+
+  /** tables.get: the DuckDB table's columns as a BigQuery schema (legacy type names, as the API answers). */
+  private async describeTable(projectId: string, datasetId: string, tableId: string): Promise<{ status: number; body: unknown }> {
+    const columns = (
+      await this.connection.runAndReadAll('SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', [datasetId, tableId])
+    ).getRowObjectsJS();
+    if (columns.length === 0) return { status: 404, body: { error: { code: 404, message: `Not found: Table ${projectId}:${datasetId}.${tableId}`, errors: [{ reason: 'notFound' }] } } };
+    const fields = columns.map((column) => {
+      const type = String(column.data_type);
+      const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
+      const base = type.endsWith('[]') ? type.slice(0, -2) : type;
+      return {
+        name: String(column.column_name),
+        type: decimal ? 'NUMERIC' : LEGACY_TYPES[base] ?? 'STRING',
+        mode: type.endsWith('[]') ? 'REPEATED' : column.is_nullable === 'NO' ? 'REQUIRED' : 'NULLABLE',
+        ...(decimal ? { precision: decimal[1], scale: decimal[2] } : {}),
+      };
+    });
+    return { status: 200, body: { kind: 'bigquery#table', tableReference: { projectId, datasetId, tableId }, schema: { fields } } };
+  }
+
+  /**
+   * A load job sent as a multipart upload: NDJSON into a table, creating it from the job's schema
+   * if needed; WRITE_TRUNCATE on a partition decorator (table$YYYYMMDD) replaces that game_date only.
+   */
+  private async load(projectId: string, raw: string, contentType: string): Promise<{ status: number; body: unknown }> {
+    const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
+    if (!boundary) throw new Error('load job upload without a multipart boundary');
+    const parts = raw.split(`--${boundary}`).slice(1, -1).map((part) => part.replace(/^\r?\n/, '').split(/\r?\n\r?\n/).slice(1).join('\n\n').replace(/\r?\n$/, ''));
+    const job = JSON.parse(parts[0]!) as { jobReference: { jobId: string; location?: string }; configuration: { load: LoadConfiguration } };
+    this.requests.push({ method: 'POST', path: `/upload/bigquery/v2/projects/${projectId}/jobs`, body: job });
+    const { destinationTable, schema, writeDisposition } = job.configuration.load;
+    const [tableId, partition] = destinationTable.tableId.split('$') as [string, string | undefined];
+    const target = `${destinationTable.datasetId}.${tableId}`;
+    await this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${destinationTable.datasetId}`);
+    if (schema) {
+      const columns = schema.fields.map((field) => `${field.name} ${duckdbTypeOf(field)}${field.mode === 'REQUIRED' ? ' NOT NULL' : ''}`);
+      await this.connection.run(`CREATE TABLE IF NOT EXISTS ${target} (${columns.join(', ')})`);
+    }
+    if (writeDisposition === 'WRITE_TRUNCATE') {
+      const where = partition ? ` WHERE game_date = CAST('${partition.slice(0, 4)}-${partition.slice(4, 6)}-${partition.slice(6, 8)}' AS DATE)` : '';
+      await this.connection.run(`DELETE FROM ${target}${where}`);
+    }
+    const rows = (parts[1] ?? '').split('\n').filter((line) => line.trim());
+    if (rows.length > 0) {
+      const types = (await this.connection.runAndReadAll('SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', [destinationTable.datasetId, tableId])).getRowObjectsJS();
+      const file = join(mkdtempSync(join(tmpdir(), 'bq-load-')), 'rows.ndjson');
+      writeFileSync(file, rows.join('\n'));
+      const names = types.map((column) => String(column.column_name)).join(', ');
+      const columns = types.map((column) => `'${String(column.column_name)}': '${String(column.data_type)}'`).join(', ');
+      await this.connection.run(`INSERT INTO ${target} (${names}) SELECT ${names} FROM read_json('${file}', format = 'newline_delimited', columns = {${columns}})`);
+      rmSync(dirname(file), { recursive: true, force: true });
+    }
+    const reference = { projectId, jobId: job.jobReference.jobId, location: job.jobReference.location ?? 'US' };
+    this.jobs.set(reference.jobId, { jobId: reference.jobId, location: reference.location, query: '', parameters: [], jobTimeoutMs: null });
+    return { status: 200, body: { kind: 'bigquery#job', jobReference: reference, configuration: job.configuration, status: { state: 'DONE' }, statistics: { load: { outputRows: String(rows.length) } } } };
   }
 
   private async run(projectId: string, job: FakeJob): Promise<unknown> {

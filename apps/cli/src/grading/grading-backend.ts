@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { parseEnvironment, variables } from '@props/configuration';
+import { BigQueryGradingStore, DuckdbGradingStore, type GradingStore } from '@props/grading';
+import { requireWarehouseFile, withWarehouse } from '@props/warehouse';
+import { bigQueryClient } from '../gcp/bigquery-client';
+
+const GradingEnvironment = z
+  .object({
+    PROPS_BACKEND: variables.backend(),
+    GCP_PROJECT_ID: z.string().min(1).optional(),
+    PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
+    PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
+  })
+  .refine((value) => value.PROPS_BACKEND !== 'gcp' || value.GCP_PROJECT_ID !== undefined, { path: ['GCP_PROJECT_ID'], message: 'required with PROPS_BACKEND=gcp' });
+
+/**
+ * Runs grading work on the configured backend: the local DuckDB warehouse (opened for this unit
+ * of work), or BigQuery with PROPS_BACKEND=gcp (the Cloud Run job).
+ */
+export async function withGradingStore<T>(env: NodeJS.ProcessEnv, warehouse: string, datasetPrefix: string, work: (store: GradingStore) => Promise<T>): Promise<T> {
+  const config = parseEnvironment(GradingEnvironment, env);
+  if (config.PROPS_BACKEND === 'gcp') {
+    const client = bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT);
+    return work(new BigQueryGradingStore(client, { projectId: config.GCP_PROJECT_ID!, location: config.PROPS_BIGQUERY_LOCATION, datasetPrefix }));
+  }
+  requireWarehouseFile(warehouse);
+  return withWarehouse(warehouse, (connection) => work(new DuckdbGradingStore(connection)));
+}

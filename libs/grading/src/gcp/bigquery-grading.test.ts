@@ -1,0 +1,70 @@
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BigQuery } from '@google-cloud/bigquery';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BigQueryRestEmulator } from '@props/emulators';
+import { WarehouseSchemaError, seedWarehouse, withWarehouse } from '@props/warehouse';
+import { DuckdbGradingStore, gradeDate } from '../index';
+import { stagePredictions } from '../test-support/staged-predictions';
+import { BigQueryGradingStore } from './bigquery-grading-store';
+
+const DATE = '2025-03-15';
+let seeded: string;
+
+beforeAll(async () => {
+  seeded = (await seedWarehouse({ samplesDir: 'data/nba-samples', out: join(mkdtempSync(join(tmpdir(), 'props-bq-grading-')), 'warehouse.duckdb'), seed: 7 })).out;
+  await stagePredictions(seeded, DATE);
+}, 120_000);
+
+function copy(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'props-bq-grading-')), 'warehouse.duckdb');
+  copyFileSync(seeded, path);
+  return path;
+}
+
+async function onBigQuery<T>(path: string, work: (store: BigQueryGradingStore, emulator: BigQueryRestEmulator) => Promise<T>): Promise<T> {
+  return withWarehouse(path, async (connection) => {
+    const emulator = new BigQueryRestEmulator(connection);
+    const endpoint = await emulator.start();
+    try {
+      const client = new BigQuery({ projectId: 'props-test', apiEndpoint: endpoint });
+      // With a custom endpoint the client skips authentication, and then its multipart upload
+      // finds no headers object to add to (teeny-request). Real credentials always provide one.
+      const authenticated = client.makeAuthenticatedRequest;
+      client.makeAuthenticatedRequest = Object.assign((request: object, options?: unknown) => authenticated({ headers: {}, ...request } as never, options as never), authenticated);
+      return await work(new BigQueryGradingStore(client, { projectId: 'props-test', location: 'us-west2' }), emulator);
+    } finally {
+      await emulator.stop();
+    }
+  });
+}
+
+describe('grading on BigQuery (through the real client against a loopback BigQuery endpoint)', () => {
+  it('grades like the DuckDB store and writes the date partition with a WRITE_TRUNCATE load job, so a re-grade replaces', async () => {
+    const local = await withWarehouse(copy(), (connection) => gradeDate(new DuckdbGradingStore(connection), DATE));
+    const path = copy();
+    const first = await onBigQuery(path, async (store, emulator) => {
+      const result = await gradeDate(store, DATE);
+      const load = emulator.requests.find((request) => request.path.startsWith('/upload/')) as { body: { configuration: { load: { destinationTable: { tableId: string }; writeDisposition: string; sourceFormat: string } } } };
+      expect(load.body.configuration.load).toMatchObject({ destinationTable: { tableId: 'prediction_accuracy$20250315' }, writeDisposition: 'WRITE_TRUNCATE', sourceFormat: 'NEWLINE_DELIMITED_JSON' });
+      return result;
+    });
+    expect(first.systems).toEqual(local.systems);
+    expect(first.replaced).toBe(0);
+    const again = await onBigQuery(path, (store) => gradeDate(store, DATE));
+    expect(again.replaced).toBe(first.rows.length);
+    const stored = await withWarehouse(path, async (connection) => Number((await connection.runAndReadAll(`SELECT count(*) FROM nba_predictions.prediction_accuracy WHERE game_date = '${DATE}'`)).getRows()[0]![0]));
+    expect(stored).toBe(first.rows.length);
+  });
+
+  it('refuses a grading table of another schema before writing anything', async () => {
+    const path = copy();
+    await withWarehouse(path, (connection) => connection.run('DROP INDEX nba_predictions.prediction_accuracy_key; ALTER TABLE nba_predictions.prediction_accuracy DROP COLUMN void_reason'));
+    await onBigQuery(path, async (store, emulator) => {
+      await expect(gradeDate(store, DATE)).rejects.toThrow(WarehouseSchemaError);
+      await expect(gradeDate(store, DATE)).rejects.toThrow('table nba_predictions.prediction_accuracy is from another schema version (missing: void_reason STRING; unexpected: none)');
+      expect(emulator.requests.some((request) => request.path.startsWith('/upload/'))).toBe(false);
+    });
+  });
+});

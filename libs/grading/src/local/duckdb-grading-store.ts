@@ -1,0 +1,57 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, insertRows, qualifiedTableName, requireTableColumns } from '@props/warehouse';
+import type { ActualLine, PredictionToGrade } from '../grade-prediction';
+import type { GradingStore } from '../grading-store';
+
+/** Grading on the local DuckDB warehouse, over a connection opened for one unit of work. */
+export class DuckdbGradingStore implements GradingStore {
+  readonly name = 'duckdb';
+
+  constructor(private readonly connection: DuckDBConnection) {}
+
+  checkSchema(): Promise<void> {
+    return requireTableColumns(this.connection, PREDICTION_ACCURACY);
+  }
+
+  async predictions(gameDate: string): Promise<PredictionToGrade[]> {
+    const rows = (
+      await this.connection.runAndReadAll(
+        `SELECT player_lookup, game_id, system_id, model_version, CAST(predicted_points AS DOUBLE) AS predicted, confidence_score, recommendation, CAST(line AS DOUBLE) AS line
+         FROM ${qualifiedTableName(PLAYER_PROP_PREDICTIONS)}
+         WHERE game_date = CAST($1 AS DATE) AND line IS NOT NULL AND line_source = 'ACTUAL_PROP'
+         ORDER BY system_id, player_lookup`,
+        [gameDate],
+      )
+    ).getRowObjectsJS();
+    return rows.map((row) => ({
+      playerLookup: String(row.player_lookup),
+      gameId: String(row.game_id),
+      systemId: String(row.system_id),
+      modelVersion: String(row.model_version),
+      predictedPoints: Number(row.predicted),
+      confidenceScore: Number(row.confidence_score),
+      recommendation: String(row.recommendation),
+      line: Number(row.line),
+    }));
+  }
+
+  async actuals(gameDate: string): Promise<Map<string, ActualLine>> {
+    const rows = (
+      await this.connection.runAndReadAll(`SELECT player_lookup, points, CAST(minutes_played AS DOUBLE) AS minutes FROM ${qualifiedTableName(PLAYER_GAME_SUMMARY)} WHERE game_date = CAST($1 AS DATE)`, [gameDate])
+    ).getRowObjectsJS();
+    return new Map(rows.map((row) => [String(row.player_lookup), { points: Number(row.points), minutes: Number(row.minutes) }]));
+  }
+
+  async replaceGrades(gameDate: string, rows: readonly Record<string, unknown>[]): Promise<number> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      const deleted = await this.connection.runAndReadAll(`DELETE FROM ${qualifiedTableName(PREDICTION_ACCURACY)} WHERE game_date = CAST($1 AS DATE) RETURNING 1`, [gameDate]);
+      await insertRows(this.connection, PREDICTION_ACCURACY, rows);
+      await this.connection.run('COMMIT');
+      return deleted.getRows().length;
+    } catch (error) {
+      await this.connection.run('ROLLBACK');
+      throw error;
+    }
+  }
+}
