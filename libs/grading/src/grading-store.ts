@@ -1,5 +1,33 @@
 import type { ActualLine, PredictionToGrade } from './grade-prediction';
 
+export interface BatchRecordSummary {
+  batchId: string;
+  playersExpected: number;
+  playersCompleted: number;
+  rowsMerged: number;
+  loadPath: string;
+  consolidatedAt: string;
+}
+
+const BATCH_COLUMNS = 'batch_id, players_expected, players_completed, rows_merged, load_path, CAST(consolidated_at AS STRING) AS consolidated_at';
+
+/** The latest-batch query in the SQL both warehouses accept (the table name and the date predicate differ). */
+export function latestBatchSql(table: string, datePredicate: string): string {
+  return `SELECT ${BATCH_COLUMNS} FROM ${table} WHERE ${datePredicate} ORDER BY consolidated_at DESC LIMIT 1`;
+}
+
+export function toBatchSummary(row: Record<string, unknown> | undefined): BatchRecordSummary | null {
+  if (!row) return null;
+  return {
+    batchId: String(row.batch_id),
+    playersExpected: Number(row.players_expected),
+    playersCompleted: Number(row.players_completed),
+    rowsMerged: Number(row.rows_merged),
+    loadPath: String(row.load_path),
+    consolidatedAt: String(row.consolidated_at),
+  };
+}
+
 /** Where grading reads predictions and box scores and writes its table: DuckDB locally, BigQuery in production. */
 export interface GradingStore {
   readonly name: string;
@@ -9,6 +37,8 @@ export interface GradingStore {
   predictions(gameDate: string): Promise<PredictionToGrade[]>;
   /** Box score lines of the date by player; empty when the box scores are not loaded yet. */
   actuals(gameDate: string): Promise<Map<string, ActualLine>>;
+  /** The date's most recently consolidated batch, for the report; null when none is recorded. */
+  latestBatch(gameDate: string): Promise<BatchRecordSummary | null>;
   /** Replaces the date's grading rows with these; resolves with how many rows it replaced. */
   replaceGrades(gameDate: string, rows: readonly Record<string, unknown>[]): Promise<number>;
 }

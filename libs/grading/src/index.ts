@@ -1,7 +1,9 @@
 export { gradePrediction, type GradedPrediction, type PredictionToGrade, type ActualLine } from './grade-prediction';
 export { summarizeBySystem, type SystemSummary, type ConfidenceBucket } from './system-summary';
-export type { GradingStore } from './grading-store';
+export type { GradingStore, BatchRecordSummary } from './grading-store';
 export { gradeDate, NothingToGradeError, type GradingResult } from './grade-date';
 export { DuckdbGradingStore } from './local/duckdb-grading-store';
 export { BigQueryGradingStore, type BigQueryGradingOptions } from './gcp/bigquery-grading-store';
-export { verifyPredictions, REQUIRED_SYSTEMS, type Verification, type VerificationScope } from './local/duckdb-verification';
+export { verifyPredictions, REQUIRED_SYSTEMS, type Verification, type VerificationScope, type VerificationSource } from './verification';
+export { DuckdbVerificationSource } from './local/duckdb-verification-source';
+export { BigQueryVerificationSource } from './gcp/bigquery-verification-source';

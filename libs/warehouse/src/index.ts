@@ -15,3 +15,4 @@ export { seedWarehouse, type SeedOptions, type SeedSummary } from './local/seed-
 export { DuckdbSlateSource } from './local/duckdb-slate-source';
 export { BigQuerySlateSource, type BigQuerySlateOptions } from './gcp/bigquery-slate-source';
 export { queryPlayerCandidates, PREFERRED_BOOKMAKERS, type PlayerCandidate } from './local/duckdb-player-candidates';
+export { bigQueryClient } from './gcp/bigquery-client';

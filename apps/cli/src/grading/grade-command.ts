@@ -1,8 +1,7 @@
 import { NothingToGradeError, gradeDate } from '@props/grading';
-import { validateDatasetPrefix } from '@props/warehouse';
 import { LogEvent, createLogger } from '@props/observability';
 import { UsageError, type CliCommand } from '../cli-command';
-import { withGradingStore } from './grading-backend';
+import { withWarehouseReads } from './grading-backend';
 import { gradingTable } from './grading-table';
 import { parseGradingArgs } from './warehouse-option';
 
@@ -11,17 +10,11 @@ export const gradeCommand: CliCommand = {
   summary: "grade a date's consolidated predictions against the box scores (replaces that date's grading)",
   usage: 'props grade --date YYYY-MM-DD [--warehouse FILE] [--dataset-prefix P]   (PROPS_BACKEND=gcp: BigQuery)',
   async run(args) {
-    const { values, warehouse } = parseGradingArgs(args, { date: { type: 'string' }, 'dataset-prefix': { type: 'string', default: '' } });
+    const { values, warehouse, prefix } = parseGradingArgs(args, { date: { type: 'string' } });
     if (typeof values.date !== 'string') throw new UsageError('--date is required');
-    let prefix: string;
-    try {
-      prefix = validateDatasetPrefix(String(values['dataset-prefix']));
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
     const logger = createLogger({ service: 'cli', destination: 2 });
     try {
-      const result = await withGradingStore(process.env, warehouse, prefix, (store) => gradeDate(store, values.date as string));
+      const result = await withWarehouseReads(process.env, warehouse, prefix, ({ grading }) => gradeDate(grading, values.date as string));
       logger.info({ event: LogEvent.gradingCompleted, game_date: result.gameDate, rows: result.rows.length, replaced: result.replaced }, `graded ${result.rows.length} predictions`);
       process.stdout.write(`graded ${result.rows.length} predictions of ${result.gameDate}${result.replaced ? ` (replaced ${result.replaced} earlier rows)` : ''} into nba_predictions.prediction_accuracy\n${gradingTable(result.systems).join('\n')}\n`);
       return 0;

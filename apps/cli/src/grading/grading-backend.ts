@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { parseEnvironment, variables } from '@props/configuration';
-import { BigQueryGradingStore, DuckdbGradingStore, type GradingStore } from '@props/grading';
-import { requireWarehouseFile, withWarehouse } from '@props/warehouse';
-import { bigQueryClient } from '../gcp/bigquery-client';
+import { BigQueryGradingStore, BigQueryVerificationSource, DuckdbGradingStore, DuckdbVerificationSource, type GradingStore, type VerificationSource } from '@props/grading';
+import { bigQueryClient, requireWarehouseFile, withWarehouse } from '@props/warehouse';
 
 const GradingEnvironment = z
   .object({
@@ -13,16 +12,22 @@ const GradingEnvironment = z
   })
   .refine((value) => value.PROPS_BACKEND !== 'gcp' || value.GCP_PROJECT_ID !== undefined, { path: ['GCP_PROJECT_ID'], message: 'required with PROPS_BACKEND=gcp' });
 
+export interface WarehouseReads {
+  grading: GradingStore;
+  verification: VerificationSource;
+}
+
 /**
- * Runs grading work on the configured backend: the local DuckDB warehouse (opened for this unit
- * of work), or BigQuery with PROPS_BACKEND=gcp (the Cloud Run job).
+ * Runs grading, verification or report work on the configured backend: the local DuckDB
+ * warehouse (opened for this unit of work), or BigQuery with PROPS_BACKEND=gcp (the Cloud Run job).
  */
-export async function withGradingStore<T>(env: NodeJS.ProcessEnv, warehouse: string, datasetPrefix: string, work: (store: GradingStore) => Promise<T>): Promise<T> {
+export async function withWarehouseReads<T>(env: NodeJS.ProcessEnv, warehouse: string, datasetPrefix: string, work: (reads: WarehouseReads) => Promise<T>): Promise<T> {
   const config = parseEnvironment(GradingEnvironment, env);
   if (config.PROPS_BACKEND === 'gcp') {
     const client = bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT);
-    return work(new BigQueryGradingStore(client, { projectId: config.GCP_PROJECT_ID!, location: config.PROPS_BIGQUERY_LOCATION, datasetPrefix }));
+    const options = { projectId: config.GCP_PROJECT_ID!, location: config.PROPS_BIGQUERY_LOCATION, datasetPrefix };
+    return work({ grading: new BigQueryGradingStore(client, options), verification: new BigQueryVerificationSource(client, options) });
   }
   requireWarehouseFile(warehouse);
-  return withWarehouse(warehouse, (connection) => work(new DuckdbGradingStore(connection)));
+  return withWarehouse(warehouse, (connection) => work({ grading: new DuckdbGradingStore(connection), verification: new DuckdbVerificationSource(connection) }));
 }

@@ -1,22 +1,21 @@
 import { verifyPredictions } from '@props/grading';
 import { LogEvent, createLogger } from '@props/observability';
-import { requireWarehouseFile, withWarehouse } from '@props/warehouse';
 import { UsageError, type CliCommand } from '../cli-command';
+import { withWarehouseReads } from './grading-backend';
 import { parseGradingArgs } from './warehouse-option';
 
 export const verifyCommand: CliCommand = {
   words: ['verify'],
   summary: 'check every prediction has a model_version and each system covers the expected players; exit 1 if not',
-  usage: 'props verify (--date YYYY-MM-DD | --since TIMESTAMP) [--min-coverage 0.95] [--warehouse FILE]',
+  usage: 'props verify (--date YYYY-MM-DD | --since TIMESTAMP) [--min-coverage 0.95] [--warehouse FILE] [--dataset-prefix P]',
   async run(args) {
-    const { values, warehouse } = parseGradingArgs(args, { date: { type: 'string' }, since: { type: 'string' }, 'min-coverage': { type: 'string', default: '0.95' } });
+    const { values, warehouse, prefix } = parseGradingArgs(args, { date: { type: 'string' }, since: { type: 'string' }, 'min-coverage': { type: 'string', default: '0.95' } });
     if ((values.date === undefined) === (values.since === undefined)) throw new UsageError('give exactly one of --date or --since');
     if (typeof values.since === 'string' && Number.isNaN(Date.parse(values.since))) throw new UsageError(`--since: expected a timestamp such as 2025-03-15T00:00:00Z, got ${values.since}`);
     const minCoverage = Number(values['min-coverage']);
     if (!(minCoverage >= 0 && minCoverage <= 1)) throw new UsageError(`--min-coverage: expected a share between 0 and 1, got ${values['min-coverage']}`);
-    requireWarehouseFile(warehouse);
     const scope = typeof values.date === 'string' ? { date: values.date } : { since: new Date(Date.parse(values.since as string)).toISOString() };
-    const result = await withWarehouse(warehouse, (connection) => verifyPredictions(connection, scope, minCoverage));
+    const result = await withWarehouseReads(process.env, warehouse, prefix, ({ verification }) => verifyPredictions(verification, scope, minCoverage));
     const lines = [
       `model_version check, ${result.scope}: ${result.rows} rows, ${result.rowsWithoutModelVersion} without a model_version`,
       `  ${'system'.padEnd(24)} ${'model_version'.padEnd(58)} ${'rows'.padStart(6)} ${'share'.padStart(7)} ${'players'.padStart(7)}`,

@@ -2,12 +2,27 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { BigQueryRestEmulator } from '@props/emulators';
+import { withWarehouse } from '@props/warehouse';
 
 const root = resolve(import.meta.dirname, '../../../..');
 
+/** props in a child process without blocking this one (which may be serving it over HTTP). */
+function propsAsync(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, ['tools/bin/props.cjs', ...args], { cwd: root, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
 describe('props run (npm start)', () => {
-  it('seeds the warehouse, runs a whole batch through coordinator and worker bundles, and prints the summary', () => {
+  it('seeds the warehouse, runs a whole batch through coordinator and worker bundles, and prints the summary', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'props-run-'));
     const result = spawnSync(process.execPath, ['tools/bin/props.cjs', 'run', '--data-dir', dataDir, '--workers', '2'], {
       cwd: root,
@@ -58,5 +73,25 @@ describe('props run (npm start)', () => {
     const nothing = props('grade', '--date', '2025-03-16', '--warehouse', warehouse);
     expect(nothing.stderr).toContain('props grade: no predictions of real prop lines for 2025-03-16');
     expect(nothing.status).toBe(1);
+
+    // The same commands as the Cloud Run job runs them (PROPS_BACKEND=gcp), against a loopback
+    // BigQuery endpoint answered from this warehouse: verify sees the same tampered row.
+    await withWarehouse(warehouse, async (connection) => {
+      const emulator = new BigQueryRestEmulator(connection);
+      const endpoint = await emulator.start();
+      try {
+        const gcp = { ...process.env, PROPS_BACKEND: 'gcp', GCP_PROJECT_ID: 'props-test', PROPS_BIGQUERY_ENDPOINT: endpoint, METADATA_SERVER_DETECTION: 'none' };
+        const verified = await propsAsync(gcp, 'verify', '--date', '2025-03-15');
+        expect(verified.stdout).toContain('FAILED: 1 row(s) without a model_version');
+        expect(verified.code).toBe(1);
+        const out = join(dataDir, 'gcp-report.html');
+        const reported = await propsAsync(gcp, 'report', '--date', '2025-03-15', '--out', out);
+        expect(reported.stdout, reported.stderr).toContain(`report of 2025-03-15: ${out}`);
+        expect(readFileSync(out, 'utf8').match(/<figure class="chart"/g)).toHaveLength(4);
+        expect(emulator.requests.some((request) => request.path === '/upload/bigquery/v2/projects/props-test/jobs')).toBe(true);
+      } finally {
+        await emulator.stop();
+      }
+    });
   }, 300_000);
 });

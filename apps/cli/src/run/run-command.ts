@@ -117,7 +117,7 @@ export const runCommand: CliCommand = {
         await new Promise((resolveWait) => setTimeout(resolveWait, 200));
       }
       const outcome = await readBatchOutcome(warehousePath, status);
-      const report = await writeReport(warehousePath, status.game_date, join(dataDir, 'reports', `report-${status.game_date}.html`));
+      const report = await writeReport({ ...process.env, PROPS_BACKEND: 'local' }, warehousePath, '', status.game_date, join(dataDir, 'reports', `report-${status.game_date}.html`));
       const lines = [
         '',
         `summary of ${batchId}`,

@@ -35,6 +35,7 @@ export function toDuckdbDialect(sql: string, parameters: readonly QueryParameter
     if (!type) throw new Error(`query uses @${name}, which no queryParameter defines`);
     if (type.type === 'ARRAY') return `CAST($${name} AS ${type.arrayType?.type === 'STRING' ? 'VARCHAR' : 'DOUBLE'}[])`;
     if (type.type === 'DATE') return `CAST($${name} AS DATE)`;
+    if (type.type === 'TIMESTAMP') return `CAST($${name} AS TIMESTAMPTZ)`;
     return `$${name}`;
   };
   return sql

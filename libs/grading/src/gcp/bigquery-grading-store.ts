@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BigQuery } from '@google-cloud/bigquery';
-import { PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, WarehouseSchemaError, datasetName, renderBigQuerySchema, validateDatasetPrefix, type TableDefinition } from '@props/warehouse';
+import { PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, PREDICTION_BATCHES, WarehouseSchemaError, datasetName, renderBigQuerySchema, validateDatasetPrefix, type TableDefinition } from '@props/warehouse';
 import type { ActualLine, PredictionToGrade } from '../grade-prediction';
-import type { GradingStore } from '../grading-store';
+import { latestBatchSql, toBatchSummary, type BatchRecordSummary, type GradingStore } from '../grading-store';
 
 export interface BigQueryGradingOptions {
   projectId: string;
@@ -76,6 +76,10 @@ export class BigQueryGradingStore implements GradingStore {
   async actuals(gameDate: string): Promise<Map<string, ActualLine>> {
     const rows = await this.query(`SELECT player_lookup, points, CAST(minutes_played AS FLOAT64) AS minutes FROM ${this.table(PLAYER_GAME_SUMMARY)} WHERE game_date = @game_date`, gameDate);
     return new Map(rows.map((row) => [String(row.player_lookup), { points: Number(row.points), minutes: Number(row.minutes) }]));
+  }
+
+  async latestBatch(gameDate: string): Promise<BatchRecordSummary | null> {
+    return toBatchSummary((await this.query(latestBatchSql(this.table(PREDICTION_BATCHES), 'game_date = @game_date'), gameDate))[0]);
   }
 
   async replaceGrades(gameDate: string, rows: readonly Record<string, unknown>[]): Promise<number> {

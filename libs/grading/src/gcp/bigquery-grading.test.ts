@@ -1,10 +1,9 @@
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BigQuery } from '@google-cloud/bigquery';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BigQueryRestEmulator } from '@props/emulators';
-import { WarehouseSchemaError, seedWarehouse, withWarehouse } from '@props/warehouse';
+import { WarehouseSchemaError, bigQueryClient, seedWarehouse, withWarehouse } from '@props/warehouse';
 import { DuckdbGradingStore, gradeDate } from '../index';
 import { stagePredictions } from '../test-support/staged-predictions';
 import { BigQueryGradingStore } from './bigquery-grading-store';
@@ -28,12 +27,7 @@ async function onBigQuery<T>(path: string, work: (store: BigQueryGradingStore, e
     const emulator = new BigQueryRestEmulator(connection);
     const endpoint = await emulator.start();
     try {
-      const client = new BigQuery({ projectId: 'props-test', apiEndpoint: endpoint });
-      // With a custom endpoint the client skips authentication, and then its multipart upload
-      // finds no headers object to add to (teeny-request). Real credentials always provide one.
-      const authenticated = client.makeAuthenticatedRequest;
-      client.makeAuthenticatedRequest = Object.assign((request: object, options?: unknown) => authenticated({ headers: {}, ...request } as never, options as never), authenticated);
-      return await work(new BigQueryGradingStore(client, { projectId: 'props-test', location: 'us-west2' }), emulator);
+      return await work(new BigQueryGradingStore(bigQueryClient('props-test', endpoint), { projectId: 'props-test', location: 'us-west2' }), emulator);
     } finally {
       await emulator.stop();
     }

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, insertRows, qualifiedTableName, requireTableColumns } from '@props/warehouse';
+import { PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, PREDICTION_BATCHES, insertRows, qualifiedTableName, requireTableColumns } from '@props/warehouse';
 import type { ActualLine, PredictionToGrade } from '../grade-prediction';
-import type { GradingStore } from '../grading-store';
+import { latestBatchSql, toBatchSummary, type BatchRecordSummary, type GradingStore } from '../grading-store';
 
 /** Grading on the local DuckDB warehouse, over a connection opened for one unit of work. */
 export class DuckdbGradingStore implements GradingStore {
@@ -40,6 +40,10 @@ export class DuckdbGradingStore implements GradingStore {
       await this.connection.runAndReadAll(`SELECT player_lookup, points, CAST(minutes_played AS DOUBLE) AS minutes FROM ${qualifiedTableName(PLAYER_GAME_SUMMARY)} WHERE game_date = CAST($1 AS DATE)`, [gameDate])
     ).getRowObjectsJS();
     return new Map(rows.map((row) => [String(row.player_lookup), { points: Number(row.points), minutes: Number(row.minutes) }]));
+  }
+
+  async latestBatch(gameDate: string): Promise<BatchRecordSummary | null> {
+    return toBatchSummary((await this.connection.runAndReadAll(latestBatchSql(qualifiedTableName(PREDICTION_BATCHES), 'game_date = CAST($1 AS DATE)'), [gameDate])).getRowObjectsJS()[0]);
   }
 
   async replaceGrades(gameDate: string, rows: readonly Record<string, unknown>[]): Promise<number> {
