@@ -2,7 +2,7 @@ import { NothingToGradeError, gradeDate } from '@props/grading';
 import { LogEvent, createLogger } from '@props/observability';
 import { UsageError, type CliCommand } from '../cli-command';
 import { withWarehouseReads } from './grading-backend';
-import { gradingTable } from './grading-table';
+import { confidenceTable, gradingTable } from './grading-table';
 import { parseGradingArgs } from './warehouse-option';
 
 export const gradeCommand: CliCommand = {
@@ -16,7 +16,7 @@ export const gradeCommand: CliCommand = {
     try {
       const result = await withWarehouseReads(process.env, warehouse, prefix, ({ grading }) => gradeDate(grading, values.date as string));
       logger.info({ event: LogEvent.gradingCompleted, game_date: result.gameDate, rows: result.rows.length, replaced: result.replaced }, `graded ${result.rows.length} predictions`);
-      process.stdout.write(`graded ${result.rows.length} predictions of ${result.gameDate}${result.replaced ? ` (replaced ${result.replaced} earlier rows)` : ''} into nba_predictions.prediction_accuracy\n${gradingTable(result.systems).join('\n')}\n`);
+      process.stdout.write(`graded ${result.rows.length} predictions of ${result.gameDate}${result.replaced ? ` (replaced ${result.replaced} earlier rows)` : ''} into nba_predictions.prediction_accuracy\n${gradingTable(result.systems).join('\n')}\nhit rate by confidence decile (picks):\n${confidenceTable(result.systems).join('\n')}\n`);
       return 0;
     } catch (error) {
       if (!(error instanceof NothingToGradeError)) throw error;

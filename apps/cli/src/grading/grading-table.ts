@@ -14,3 +14,10 @@ export function gradingTable(systems: readonly SystemSummary[], indent = '  '): 
     ),
   ];
 }
+
+/** Hit rate by confidence decile, one line per system with picks. */
+export function confidenceTable(systems: readonly SystemSummary[], indent = '  '): string[] {
+  return systems
+    .filter((system) => system.byConfidence.length > 0)
+    .map((system) => `${indent}${system.systemId.padEnd(24)} ${system.byConfidence.map((bucket) => `d${bucket.decile} ${percent(bucket.hitRate)} (${bucket.picks})`).join('  ')}`);
+}
