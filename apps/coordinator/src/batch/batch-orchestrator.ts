@@ -158,7 +158,7 @@ export class BatchOrchestrator {
       recorded_at: new Date().toISOString(),
     });
     // A failed consolidation is logged and left running for the stall check; the completion is still recorded.
-    if ((await this.options.state.completions(batch.batch_id)).length >= batch.players.length) void this.consolidate(batch.batch_id, false).catch(() => undefined);
+    if ((await this.options.state.completionCount(batch.batch_id)) >= batch.players.length) void this.consolidate(batch.batch_id, false).catch(() => undefined);
     return 'recorded';
   }
 
@@ -176,7 +176,7 @@ export class BatchOrchestrator {
         lockOptions: { leaseMs: 300_000, maxWaitMs: 120_000, retryIntervalMs: 200 },
         warehousePath: this.options.warehousePath,
       });
-      const completed = (await this.options.state.completions(batchId)).length;
+      const completed = await this.options.state.completionCount(batchId);
       const consolidatedAt = new Date().toISOString();
       await withWarehouse(this.options.warehousePath, (connection) =>
         insertRows(connection, PREDICTION_BATCHES, [

@@ -52,6 +52,7 @@ function contract(name: string, open: () => Promise<BatchStateStore>, skip: stri
       await Promise.all([completion('alpha', 6), completion('alpha', 6), completion('beta', 5), completion('alpha', 6)].map((entry) => state.recordCompletion('batch_c', entry)));
       const stored = await state.completions('batch_c');
       expect(stored.map((entry) => entry.player_lookup).sort()).toEqual(['alpha', 'beta']);
+      expect(await state.completionCount('batch_c')).toBe(2);
     });
 
     it('lets exactly one of many concurrent callers move a batch from running to consolidating', async () => {

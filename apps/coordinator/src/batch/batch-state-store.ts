@@ -14,6 +14,8 @@ export interface BatchStateStore {
   message(batchId: string, player: string): Promise<unknown>;
   recordCompletion(batchId: string, completion: CompletionRecord): Promise<void>;
   completions(batchId: string): Promise<CompletionRecord[]>;
+  /** How many players have completed, without reading the completions. */
+  completionCount(batchId: string): Promise<number>;
   /** Applies `change` to the current header atomically; `change` returns null to leave it. Resolves with what was written. */
   update(batchId: string, change: (record: BatchRecord) => BatchRecord | null): Promise<BatchRecord | null>;
 }

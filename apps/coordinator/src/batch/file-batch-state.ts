@@ -72,6 +72,10 @@ export class FileBatchState implements BatchStateStore {
       .map((name) => JSON.parse(readFileSync(join(folder, name), 'utf8')) as CompletionRecord);
   }
 
+  async completionCount(batchId: string): Promise<number> {
+    return readdirSync(join(this.batchFolder(batchId), 'completions')).filter((name) => name.endsWith('.json')).length;
+  }
+
   /** Changes the header under the batch's lock; `change` returns null to leave it as it is. */
   async update(batchId: string, change: (record: BatchRecord) => BatchRecord | null): Promise<BatchRecord | null> {
     return this.lock.withLock(`batch_${batchId}`, { leaseMs: 10_000, maxWaitMs: 30_000, retryIntervalMs: 20 }, async () => {

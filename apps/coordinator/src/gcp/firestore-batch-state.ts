@@ -52,6 +52,11 @@ export class FirestoreBatchState implements BatchStateStore {
     return snapshot.docs.map((document) => document.data() as CompletionRecord);
   }
 
+  async completionCount(batchId: string): Promise<number> {
+    const snapshot = await this.batch(batchId).collection('completions').count().get();
+    return snapshot.data().count;
+  }
+
   async update(batchId: string, change: (record: BatchRecord) => BatchRecord | null): Promise<BatchRecord | null> {
     return this.firestore.runTransaction(
       async (transaction) => {
