@@ -23,6 +23,8 @@ const CoordinatorEnvironment = z.object({
   PROPS_SLATE_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
   PROPS_SLATE_LOAD: z.enum(['one_query', 'per_player']).default('one_query'),
   GCP_PROJECT_ID: z.string().optional(),
+  PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
+  PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
 }).extend(OidcEnvironment.shape);
 
 export interface CoordinatorConfig {
@@ -44,13 +46,15 @@ export interface CoordinatorConfig {
   slateLoad: 'one_query' | 'per_player';
   /** Callers with a verified OIDC token (Cloud Scheduler, Pub/Sub push) need no API key; null: API key only. */
   oidc: OidcPolicy | null;
+  /** Production: the project, BigQuery's location and (for emulators) its endpoint. */
+  gcp: { projectId: string; location: string; bigqueryEndpoint: string | undefined } | null;
 }
 
 export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig {
   const parsed = parseEnvironment(
-    CoordinatorEnvironment.refine((value) => value.PROPS_BACKEND !== 'gcp', {
-      path: ['PROPS_BACKEND'],
-      message: 'gcp is not available for the coordinator yet (BigQuery consolidation, Firestore batch state and Pub/Sub fan-out are not built); use local',
+    CoordinatorEnvironment.refine((value) => value.PROPS_BACKEND !== 'gcp' || value.GCP_PROJECT_ID !== undefined, {
+      path: ['GCP_PROJECT_ID'],
+      message: 'required with PROPS_BACKEND=gcp',
     }),
     env,
   );
@@ -73,5 +77,6 @@ export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig
     slateTimeoutMs: parsed.PROPS_SLATE_TIMEOUT_MS,
     slateLoad: parsed.PROPS_SLATE_LOAD,
     oidc: oidcPolicyFrom(parsed),
+    gcp: parsed.PROPS_BACKEND === 'gcp' ? { projectId: parsed.GCP_PROJECT_ID!, location: parsed.PROPS_BIGQUERY_LOCATION, bigqueryEndpoint: parsed.PROPS_BIGQUERY_ENDPOINT } : null,
   };
 }

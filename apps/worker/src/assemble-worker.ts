@@ -7,6 +7,7 @@ import { LogEvent, createLogger } from '@props/observability';
 import { buildInfo, registerHealthRoutes, requireOidc, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
 import { loadWorkerConfig } from './worker-config';
 import { modelReadinessChecks } from './model-readiness';
+import { gcpWorkerPorts } from './gcp/gcp-worker-ports';
 import { COMPLETION_TOPIC, PredictionPipeline } from './prediction-pipeline';
 import { registerPredictRoute } from './predict-route';
 
@@ -21,14 +22,15 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
   const systems = new PredictionSystems(models, (fallback) =>
     logger.warn({ event: LogEvent.predictionFallback, system_id: fallback.systemId, reason: fallback.reason, players: fallback.players }, `${fallback.systemId} fell back for ${fallback.players} player(s)`),
   );
-  const staging = new NdjsonStagingStore(config.stagingDir);
-  const publisher = new HttpPushPublisher({
-    endpoints: { [COMPLETION_TOPIC]: config.completionUrl },
-    headers: config.completionApiKey ? { 'x-api-key': config.completionApiKey } : {},
-  });
+  const { staging, publisher } = config.gcp
+    ? gcpWorkerPorts(config.gcp)
+    : {
+        staging: new NdjsonStagingStore(config.stagingDir),
+        publisher: new HttpPushPublisher({ endpoints: { [COMPLETION_TOPIC]: config.completionUrl }, headers: config.completionApiKey ? { 'x-api-key': config.completionApiKey } : {} }),
+      };
   const pipeline = new PredictionPipeline(systems, staging, publisher, process.env.K_REVISION ?? `${hostname()}:${process.pid}`);
   const checks: ReadinessCheck[] = [
-    { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} models=${config.modelDir} staging=${config.stagingDir} completions=${config.completionUrl} push-auth=${config.pushAuth ? `oidc (audience ${config.pushAuth.audience})` : 'OFF (PROPS_PUSH_AUTH=none, local only)'}` }) },
+    { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} models=${config.modelDir} staging=${config.gcp ? `bigquery ${config.gcp.predictionsDataset}` : config.stagingDir} completions=${config.gcp ? 'pubsub prediction-ready' : config.completionUrl} push-auth=${config.pushAuth ? `oidc (audience ${config.pushAuth.audience})` : 'OFF (PROPS_PUSH_AUTH=none, local only)'}` }) },
     onnxRuntimeCheck,
     ...modelReadinessChecks(models),
   ];

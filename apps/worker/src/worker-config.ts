@@ -15,6 +15,9 @@ const WorkerEnvironment = z.object({
   PROPS_COMPLETION_URL: variables.httpUrl().default('http://127.0.0.1:8080/complete'),
   PROPS_COMPLETION_API_KEY: z.string().min(16, 'expected at least 16 characters').optional(),
   PROPS_PUSH_AUTH: z.enum(['oidc', 'none']).default('oidc'),
+  PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
+  PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
+  PROPS_DATASET_PREFIX: z.string().regex(/^[A-Za-z0-9_]{0,64}$/, 'expected letters, digits and underscores').default(''),
   GCP_PROJECT_ID: z.string().optional(),
 }).extend(OidcEnvironment.shape);
 
@@ -37,14 +40,20 @@ export interface WorkerConfig {
   gcpProjectId: string | undefined;
   /** Who may push to /predict; null only when the local runtime turned push auth off explicitly. */
   pushAuth: OidcPolicy | null;
+  /** Production: where staging tables go (the predictions dataset) and BigQuery's location. */
+  gcp: { projectId: string; location: string; bigqueryEndpoint: string | undefined; predictionsDataset: string } | null;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
   const parsed = parseEnvironment(
-    WorkerEnvironment.refine((value) => value.PROPS_BACKEND !== 'gcp', {
-      path: ['PROPS_BACKEND'],
-      message: 'gcp is not available for the worker yet (BigQuery staging and Pub/Sub publishing are not built); use local',
-    }).refine((value) => value.PROPS_PUSH_AUTH === 'none' || oidcPolicyFrom(value) !== null, {
+    WorkerEnvironment.refine((value) => value.PROPS_BACKEND !== 'gcp' || value.GCP_PROJECT_ID !== undefined, {
+      path: ['GCP_PROJECT_ID'],
+      message: 'required with PROPS_BACKEND=gcp',
+    })
+      .refine((value) => value.PROPS_BACKEND !== 'gcp' || value.PROPS_PUSH_AUTH === 'oidc', {
+        path: ['PROPS_PUSH_AUTH'],
+        message: 'must be oidc with PROPS_BACKEND=gcp: only the local runtime may turn push authentication off',
+      }).refine((value) => value.PROPS_PUSH_AUTH === 'none' || oidcPolicyFrom(value) !== null, {
       path: ['PROPS_OIDC_AUDIENCE'],
       message: 'with PROPS_PUSH_AUTH=oidc (the default) set PROPS_OIDC_AUDIENCE and PROPS_OIDC_SERVICE_ACCOUNTS; only the local runtime may set PROPS_PUSH_AUTH=none',
     }),
@@ -64,5 +73,14 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     completionApiKey: parsed.PROPS_COMPLETION_API_KEY,
     gcpProjectId: parsed.GCP_PROJECT_ID,
     pushAuth: parsed.PROPS_PUSH_AUTH === 'none' ? null : oidcPolicyFrom(parsed),
+    gcp:
+      parsed.PROPS_BACKEND === 'gcp'
+        ? {
+            projectId: parsed.GCP_PROJECT_ID!,
+            location: parsed.PROPS_BIGQUERY_LOCATION,
+            bigqueryEndpoint: parsed.PROPS_BIGQUERY_ENDPOINT,
+            predictionsDataset: parsed.PROPS_DATASET_PREFIX ? `${parsed.PROPS_DATASET_PREFIX}_nba_predictions` : 'nba_predictions',
+          }
+        : null,
   };
 }

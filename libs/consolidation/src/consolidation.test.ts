@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { NdjsonStagingStore } from '@props/prediction-store';
 import { ensureWarehouseTables, withWarehouse } from '@props/warehouse';
-import { StaleFencingTokenError, consolidateBatch } from './index';
+import { DuckdbMerger, StaleFencingTokenError, consolidateBatch } from './index';
 import { consolidateIntoDuckdb } from './local/duckdb-consolidation';
 import { rowsFor } from './test-support/staged-rows';
 
@@ -53,13 +53,13 @@ describe('consolidation', () => {
     const folder = scratch();
     const staging = new NdjsonStagingStore(join(folder, 'staging'));
     const lock = new DistributedLock(new LocalLockBackend(join(folder, 'locks')), 'coordinator');
-    const options = { batchId: 'batch_again', gameDate: '2025-01-15', staging, lock, lockOptions: { leaseMs: 10_000, maxWaitMs: 10_000, retryIntervalMs: 20 }, warehousePath: join(folder, 'w.duckdb') };
+    const options = { batchId: 'batch_again', gameDate: '2025-01-15', staging, lock, lockOptions: { leaseMs: 10_000, maxWaitMs: 10_000, retryIntervalMs: 20 }, merger: new DuckdbMerger(join(folder, 'w.duckdb')) };
     await staging.write('batch_again', 'm1', rowsFor('alpha', 'm1', { predicted: 20 }));
     await consolidateBatch(options);
     await staging.write('batch_again', 'm1', rowsFor('alpha', 'm1', { predicted: 30, createdAt: '2025-01-15T13:00:00.000Z' }));
     const second = await consolidateBatch(options);
     expect(second).toMatchObject({ rowsMerged: 6, rowsReplaced: 6 });
-    expect(await tableState(options.warehousePath)).toEqual({ count: 6, duplicates: 0, points: [30] });
+    expect(await tableState(join(folder, 'w.duckdb'))).toEqual({ count: 6, duplicates: 0, points: [30] });
   });
 
   it('keeps lines 25.5 and 26.0 apart (the original cast both to 26)', async () => {

@@ -1,2 +1,3 @@
 export { StagingWriteError, type StagingStore } from './staging-store';
 export { NdjsonStagingStore } from './local/ndjson-staging-store';
+export { BigQueryStagingStore, type BigQueryStagingOptions } from './gcp/bigquery-staging-store';

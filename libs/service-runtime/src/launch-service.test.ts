@@ -23,12 +23,10 @@ describe('a service started with bad configuration', () => {
     expect(failure(result.stderr)).toEqual({ severity: 'CRITICAL', event: 'startup_failed', message: 'configuration: PORT is "abc": expected a TCP port number' });
   });
 
-  it('refuses a backend it cannot serve instead of silently using another', () => {
+  it('refuses the gcp backend without a project instead of silently using another', () => {
     const result = start('coordinator', { PROPS_BACKEND: 'gcp', PROPS_API_KEY: 'launch-test-key-0123' });
     expect(result.status).toBe(1);
-    expect(failure(result.stderr).message).toBe(
-      'configuration: PROPS_BACKEND is "gcp": gcp is not available for the coordinator yet (BigQuery consolidation, Firestore batch state and Pub/Sub fan-out are not built); use local',
-    );
+    expect(failure(result.stderr).message).toBe('configuration: GCP_PROJECT_ID is missing: required with PROPS_BACKEND=gcp');
   });
 
   it('stops when a required model cannot load, naming the model and the path', () => {

@@ -14,5 +14,6 @@ export { insertRows } from './local/insert-rows';
 export { seedWarehouse, type SeedOptions, type SeedSummary } from './local/seed-warehouse';
 export { DuckdbSlateSource } from './local/duckdb-slate-source';
 export { BigQuerySlateSource, type BigQuerySlateOptions } from './gcp/bigquery-slate-source';
-export { queryPlayerCandidates, PREFERRED_BOOKMAKERS, type PlayerCandidate } from './local/duckdb-player-candidates';
-export { bigQueryClient } from './gcp/bigquery-client';
+export { PREFERRED_BOOKMAKERS, type PlayerCandidate } from './player-candidates';
+export { queryPlayerCandidates } from './local/duckdb-player-candidates';
+export { queryPlayerCandidatesOnBigQuery } from './gcp/bigquery-player-candidates';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { parseEnvironment, variables } from '@props/configuration';
 import { BigQueryGradingStore, BigQueryVerificationSource, DuckdbGradingStore, DuckdbVerificationSource, type GradingStore, type VerificationSource } from '@props/grading';
-import { bigQueryClient, requireWarehouseFile, withWarehouse } from '@props/warehouse';
+import { requireWarehouseFile, withWarehouse } from '@props/warehouse';
+import { bigQueryClient } from '@props/gcp-clients';
 
 const GradingEnvironment = z
   .object({

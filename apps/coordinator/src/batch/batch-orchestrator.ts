@@ -4,13 +4,12 @@ import { LogEvent } from '@props/observability';
 import type { CompletionEvent, PredictionRequest } from '@props/contracts';
 import { consolidateBatch } from '@props/consolidation';
 import { LockTimeoutError, type DistributedLock } from '@props/distributed-lock';
-import { loadSlate } from '@props/feature-loader';
-import type { PushDeliveryQueue } from '@props/messaging';
 import type { StagingStore } from '@props/prediction-store';
-import { DuckdbSlateSource, PREDICTION_BATCHES, insertRows, queryPlayerCandidates, requireCurrentSchema, requireWarehouseFile, withWarehouse } from '@props/warehouse';
 import { selectPlayers } from '../selection/select-players';
 import type { BatchRecord } from './batch-record';
 import type { BatchStateStore } from './batch-state-store';
+import type { BatchWarehouse } from './batch-warehouse';
+import type { Fanout } from './coordinator-ports';
 import { resolveGameDate } from './resolve-game-date';
 
 export const PREDICTION_TOPIC = 'prediction-request';
@@ -23,8 +22,8 @@ export interface BatchOrchestratorOptions {
   state: BatchStateStore;
   lock: DistributedLock;
   staging: StagingStore;
-  delivery: PushDeliveryQueue | null;
-  warehousePath: string;
+  delivery: Fanout | null;
+  warehouse: BatchWarehouse;
   logger: Logger;
   stallSeconds: number;
   minCoverage: number;
@@ -79,17 +78,12 @@ export class BatchOrchestrator {
       if (running.length > 0 && !request.force) {
         throw new BatchRefusal(409, `batch ${running[0]!.batch_id} for ${gameDate} is still ${running[0]!.status}; send force: true to start another`);
       }
-      requireWarehouseFile(this.options.warehousePath);
       const started = Date.now();
-      const { selection, load } = await withWarehouse(this.options.warehousePath, async (connection) => {
-        await requireCurrentSchema(connection, this.options.warehousePath);
-        const candidates = await queryPlayerCandidates(connection, gameDate, request.dataset_prefix);
-        if (candidates.length === 0) throw new BatchRefusal(422, `no players in the game context for ${gameDate}; is it a game date of the seeded season?`);
-        const chosen = selectPlayers(candidates);
-        if (chosen.selected.length === 0) throw new BatchRefusal(422, `no eligible players on ${gameDate} (dropped: ${JSON.stringify(chosen.dropped)})`);
-        const slate = await loadSlate(new DuckdbSlateSource(connection, this.options.warehousePath, request.dataset_prefix), gameDate, chosen.selected.map((player) => player.candidate.playerLookup), { timeoutMs: this.options.slateTimeoutMs, mode: this.options.slateLoad });
-        return { selection: chosen, load: slate };
-      });
+      const candidates = await this.options.warehouse.candidates(gameDate, request.dataset_prefix);
+      if (candidates.length === 0) throw new BatchRefusal(422, `no players in the game context for ${gameDate}; is it a game date of the seeded season?`);
+      const selection = selectPlayers(candidates);
+      if (selection.selected.length === 0) throw new BatchRefusal(422, `no eligible players on ${gameDate} (dropped: ${JSON.stringify(selection.dropped)})`);
+      const load = await this.options.warehouse.loadSlate(gameDate, selection.selected.map((player) => player.candidate.playerLookup), request.dataset_prefix, { timeoutMs: this.options.slateTimeoutMs, mode: this.options.slateLoad });
       const batchId = `batch_${gameDate}_${Math.floor(Date.now() / 1000)}_${randomBytes(3).toString('hex')}`;
       if (load.path !== 'one_query') this.options.logger.warn({ event: LogEvent.slateLoadFallback, batch_id: batchId, game_date: gameDate, reason: load.fallbackReason }, 'slate loaded player by player');
       const messages: Record<string, PredictionRequest> = {};
@@ -174,15 +168,11 @@ export class BatchOrchestrator {
         staging: this.options.staging,
         lock: this.options.lock,
         lockOptions: { leaseMs: 300_000, maxWaitMs: 120_000, retryIntervalMs: 200 },
-        warehousePath: this.options.warehousePath,
+        merger: this.options.warehouse.merger,
       });
       const completed = await this.options.state.completionCount(batchId);
       const consolidatedAt = new Date().toISOString();
-      await withWarehouse(this.options.warehousePath, (connection) =>
-        insertRows(connection, PREDICTION_BATCHES, [
-          { batch_id: batchId, game_date: claimed.game_date, players_expected: claimed.players.length, players_completed: completed, rows_merged: result.rowsMerged, fencing_token: result.fencingToken, load_path: claimed.load.path, consolidated_at: consolidatedAt },
-        ]),
-      );
+      await this.options.warehouse.recordBatch({ batch_id: batchId, game_date: claimed.game_date, players_expected: claimed.players.length, players_completed: completed, rows_merged: result.rowsMerged, fencing_token: result.fencingToken, load_path: claimed.load.path, consolidated_at: consolidatedAt });
       await this.options.state.update(batchId, (record) => ({
         ...record,
         status: 'consolidated',

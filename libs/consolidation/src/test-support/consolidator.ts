@@ -1,7 +1,7 @@
 // A separate coordinator process consolidating one batch (for the concurrency test).
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { NdjsonStagingStore } from '@props/prediction-store';
-import { consolidateBatch } from '../index';
+import { DuckdbMerger, consolidateBatch } from '../index';
 
 const env = (name: string) => process.env[name] ?? '';
 
@@ -11,7 +11,7 @@ consolidateBatch({
   staging: new NdjsonStagingStore(env('STAGING_DIR')),
   lock: new DistributedLock(new LocalLockBackend(env('LOCK_DIR')), `consolidator-${process.pid}`),
   lockOptions: { leaseMs: 30_000, maxWaitMs: 60_000, retryIntervalMs: 20 },
-  warehousePath: env('WAREHOUSE'),
+  merger: new DuckdbMerger(env('WAREHOUSE')),
 }).then(
   (result) => {
     process.stdout.write(`${JSON.stringify(result)}\n`);

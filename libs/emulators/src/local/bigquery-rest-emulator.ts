@@ -44,6 +44,7 @@ export function toDuckdbDialect(sql: string, parameters: readonly QueryParameter
     .replace(/IN UNNEST\(@(\w+)\)/g, (_, name: string) => `IN (SELECT unnest(${reference(name)}))`)
     .replace(/\[SAFE_OFFSET\((\d+)\)\]/g, (_, index: string) => `[${Number(index) + 1}]`)
     .replace(/COUNTIF\(/g, 'count_if(')
+    .replace(/SELECT \* EXCEPT \(/g, 'SELECT * EXCLUDE (')
     .replace(/\bFLOAT64\b/g, 'DOUBLE')
     .replace(/@(\w+)/g, (_, name: string) => reference(name));
 }
@@ -60,6 +61,38 @@ function duckdbTypeOf(field: { type: string; mode?: string; precision?: string; 
   const base: Record<string, string> = { STRING: 'VARCHAR', INT64: 'BIGINT', INTEGER: 'BIGINT', FLOAT64: 'DOUBLE', FLOAT: 'DOUBLE', BOOL: 'BOOLEAN', BOOLEAN: 'BOOLEAN', DATE: 'DATE', TIMESTAMP: 'TIMESTAMPTZ' };
   const type = field.type === 'NUMERIC' ? `DECIMAL(${field.precision ?? 38},${field.scale ?? 9})` : (base[field.type] ?? 'VARCHAR');
   return field.mode === 'REPEATED' ? `${type}[]` : type;
+}
+
+/** A multi-statement script (a transaction, DDL or DML): run whole, parameters inlined as literals. */
+function isScript(sql: string): boolean {
+  return /^\s*(BEGIN|MERGE|DELETE|INSERT|DROP|CREATE|UPDATE)\b/i.test(sql);
+}
+
+function literal(parameter: QueryParameter): string {
+  const { type } = parameter.parameterType;
+  const value = parameter.parameterValue.value;
+  if (value === undefined || value === null) return 'NULL';
+  if (type === 'INT64' || type === 'FLOAT64' || type === 'NUMERIC') return String(Number(value));
+  if (type === 'BOOL') return value === 'true' ? 'TRUE' : 'FALSE';
+  const quoted = `'${value.replaceAll("'", "''")}'`;
+  if (type === 'DATE') return `DATE ${quoted}`;
+  if (type === 'TIMESTAMP') return `CAST(${quoted} AS TIMESTAMPTZ)`;
+  return quoted;
+}
+
+/** The BigQuery scripting the adapters use, in DuckDB's words: ASSERT, COMMIT TRANSACTION, SELECT * EXCEPT. */
+export function toDuckdbScript(sql: string, parameters: readonly QueryParameter[]): string {
+  const values = new Map(parameters.map((parameter) => [parameter.name, literal(parameter)]));
+  return sql
+    .replace(/`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_$]+)`/g, '$1.$2')
+    .replace(/ASSERT\s+([\s\S]+?)\s+AS\s+'([^']*)'\s*;/g, (_, condition: string, message: string) => `SELECT CASE WHEN NOT (${condition}) THEN error('${message}') END;`)
+    .replace(/COMMIT TRANSACTION/g, 'COMMIT')
+    .replace(/SELECT \* EXCEPT \(/g, 'SELECT * EXCLUDE (')
+    .replace(/\bFLOAT64\b/g, 'DOUBLE')
+    .replace(/@(\w+)/g, (_, name: string) => {
+      if (!values.has(name)) throw new Error(`script uses @${name}, which no queryParameter defines`);
+      return values.get(name)!;
+    });
 }
 
 function bigQueryType(duckdbType: string): { type: string; mode: string } {
@@ -133,6 +166,15 @@ export class BigQueryRestEmulator {
     this.requests.push({ method: request.method ?? 'GET', path: url.pathname, body });
     const table = url.pathname.match(/^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/);
     if (request.method === 'GET' && table) return this.describeTable(table[1]!, table[2]!, decodeURIComponent(table[3]!));
+    if (request.method === 'DELETE' && table) {
+      await this.connection.run(`DROP TABLE IF EXISTS ${table[2]}.${decodeURIComponent(table[3]!)}`);
+      return { status: 204, body: {} };
+    }
+    const tables = url.pathname.match(/^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)\/tables$/);
+    if (request.method === 'GET' && tables) {
+      const names = (await this.connection.runAndReadAll('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [tables[2]!])).getRows().map((row) => String(row[0]));
+      return { status: 200, body: { kind: 'bigquery#tableList', tables: names.map((tableId) => ({ kind: 'bigquery#table', tableReference: { projectId: tables[1], datasetId: tables[2], tableId } })), totalItems: names.length } };
+    }
     const insert = url.pathname.match(/^\/bigquery\/v2\/projects\/([^/]+)\/jobs$/);
     if (request.method === 'POST' && insert) {
       const configuration = body.configuration as { query: { query: string; queryParameters?: QueryParameter[] }; jobTimeoutMs?: string };
@@ -221,6 +263,10 @@ export class BigQueryRestEmulator {
   }
 
   private async run(projectId: string, job: FakeJob): Promise<unknown> {
+    if (isScript(job.query)) {
+      await this.connection.run(toDuckdbScript(job.query, job.parameters));
+      return { kind: 'bigquery#getQueryResultsResponse', jobReference: { projectId, jobId: job.jobId, location: job.location }, jobComplete: true, schema: { fields: [] }, rows: [], totalRows: '0' };
+    }
     const values: Record<string, DuckDBValue> = {};
     for (const parameter of job.parameters) {
       values[parameter.name] = parameter.parameterType.type === 'ARRAY' ? listValue((parameter.parameterValue.arrayValues ?? []).map((item) => item.value)) : (parameter.parameterValue.value ?? null);

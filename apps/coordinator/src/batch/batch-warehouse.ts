@@ -1,0 +1,24 @@
+import type { LoadSlateOptions, SlateLoad } from '@props/feature-loader';
+import type { PredictionsMerger } from '@props/consolidation';
+import type { PlayerCandidate } from '@props/warehouse';
+
+/** The row the batch leaves in nba_orchestration.prediction_batches. */
+export interface BatchBookkeepingRow {
+  batch_id: string;
+  game_date: string;
+  players_expected: number;
+  players_completed: number;
+  rows_merged: number;
+  fencing_token: number;
+  load_path: string;
+  consolidated_at: string;
+}
+
+/** What a batch needs of the warehouse: DuckDB on the local runtime, BigQuery in production. */
+export interface BatchWarehouse {
+  readonly name: string;
+  candidates(gameDate: string, datasetPrefix: string): Promise<PlayerCandidate[]>;
+  loadSlate(gameDate: string, players: readonly string[], datasetPrefix: string, options: LoadSlateOptions): Promise<SlateLoad>;
+  readonly merger: PredictionsMerger;
+  recordBatch(row: BatchBookkeepingRow): Promise<void>;
+}

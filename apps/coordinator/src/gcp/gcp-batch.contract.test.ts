@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PubSub } from '@google-cloud/pubsub';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BigQueryRestEmulator, emulatorUnavailable, startEmulator, type RunningEmulator } from '@props/emulators';
+import { freePort, type AssembledService } from '@props/service-runtime';
+import { seedWarehouse, withWarehouse } from '@props/warehouse';
+import { assembleCoordinator } from '../assemble-coordinator';
+
+const required = process.env.PROPS_REQUIRE_EMULATORS === 'true';
+const missing = emulatorUnavailable('firestore') ?? emulatorUnavailable('pubsub');
+if (missing && !required) console.log(`gcp batch contract skipped: ${missing}`);
+
+const DATE = '2025-03-15';
+const KEY = 'gcp-contract-api-key-01';
+const AUDIENCE = 'https://worker.example';
+const PUSHER = 'pusher@props-test.iam.gserviceaccount.com';
+
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+function bearer(): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const body = `${part({ alg: 'RS256', kid: 'k1' })}.${part({ iss: 'https://accounts.google.com', aud: AUDIENCE, email: PUSHER, email_verified: true, iat: now, exp: now + 600 })}`;
+  return `Bearer ${body}.${sign('RSA-SHA256', Buffer.from(body), privateKey).toString('base64url')}`;
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen()));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Pub/Sub push as production does it: the emulator pushes here, this forwards with the OIDC token or API key. */
+function relay(target: () => string, headers: () => Record<string, string>): { server: Server; statuses: number[] } {
+  const statuses: number[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      void fetch(target(), { method: 'POST', headers: { 'content-type': 'application/json', ...headers() }, body }).then(
+        (answer) => {
+          statuses.push(answer.status);
+          response.statusCode = answer.status;
+          response.end();
+        },
+        () => {
+          response.statusCode = 503;
+          response.end();
+        },
+      );
+    });
+  });
+  return { server, statuses };
+}
+
+describe.skipIf(missing !== undefined && !required)('a batch on the gcp backend: Firestore, Pub/Sub and BigQuery emulators (contract)', () => {
+  let firestore: RunningEmulator;
+  let pubsubEmulator: RunningEmulator;
+  let warehouse: string;
+  const servers: Server[] = [];
+  let worker: ChildProcess | undefined;
+  let coordinator: AssembledService | undefined;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    [firestore, pubsubEmulator] = await Promise.all([startEmulator('firestore'), startEmulator('pubsub')]);
+    warehouse = (await seedWarehouse({ samplesDir: 'data/nba-samples', out: join(mkdtempSync(join(tmpdir(), 'props-gcp-')), 'warehouse.duckdb'), seed: 7 })).out;
+  }, 120_000);
+
+  afterAll(async () => {
+    process.env = saved;
+    worker?.kill('SIGKILL');
+    await coordinator?.app.close();
+    for (const server of servers) server.close();
+    await Promise.all([firestore?.stop(), pubsubEmulator?.stop()]);
+  });
+
+  it('selects, loads, publishes, stages in BigQuery, records completions in Firestore and merges once', async () => {
+    await withWarehouse(warehouse, async (connection) => {
+      const bigquery = new BigQueryRestEmulator(connection);
+      const bigqueryUrl = await bigquery.start();
+      try {
+        const jwks = createServer((_request, response) => response.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1' }] })));
+        servers.push(jwks);
+        const jwksUrl = await listen(jwks);
+        const gcp = { PROPS_BACKEND: 'gcp', GCP_PROJECT_ID: 'props-test', PROPS_BIGQUERY_ENDPOINT: bigqueryUrl, PUBSUB_EMULATOR_HOST: pubsubEmulator.host, FIRESTORE_EMULATOR_HOST: firestore.host, METADATA_SERVER_DETECTION: 'none' };
+        Object.assign(process.env, gcp);
+
+        const workerPort = await freePort();
+        worker = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, ...gcp, PORT: String(workerPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PROPS_MODEL_DIR: 'models', PROPS_OIDC_AUDIENCE: AUDIENCE, PROPS_OIDC_SERVICE_ACCOUNTS: PUSHER, PROPS_OIDC_JWKS_URL: `${jwksUrl}/certs` },
+          stdio: 'ignore',
+        });
+        coordinator = await assembleCoordinator({ ...process.env, PROPS_API_KEY: KEY, LOG_LEVEL: 'warn' });
+        await coordinator.app.listen({ port: 0, host: '127.0.0.1' });
+        const coordinatorUrl = `http://127.0.0.1:${(coordinator.app.server.address() as AddressInfo).port}`;
+        const toWorker = relay(() => `http://127.0.0.1:${workerPort}/predict`, () => ({ authorization: bearer() }));
+        const toCoordinator = relay(() => `${coordinatorUrl}/complete`, () => ({ 'x-api-key': KEY }));
+        servers.push(toWorker.server, toCoordinator.server);
+        const pubsub = new PubSub({ projectId: 'props-test' });
+        const [requests] = await pubsub.createTopic('prediction-request');
+        await requests.createSubscription('worker-push', { pushConfig: { pushEndpoint: `${await listen(toWorker.server)}/push` }, retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 5 } } });
+        const [ready] = await pubsub.createTopic('prediction-ready');
+        await ready.createSubscription('coordinator-push', { pushConfig: { pushEndpoint: `${await listen(toCoordinator.server)}/push` } });
+        for (let attempt = 0; attempt < 100 && !(await fetch(`http://127.0.0.1:${workerPort}/health`).then((answer) => answer.ok, () => false)); attempt += 1) await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+
+        const started = await fetch(`${coordinatorUrl}/start`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify({ game_date: DATE }) });
+        const batch = (await started.json()) as { batch_id: string; players_expected: number };
+        expect(started.status, JSON.stringify(batch)).toBe(202);
+        expect(batch.players_expected).toBeGreaterThan(50);
+
+        let status: { status: string; coverage: number; consolidation: { rows_merged: number } | null } = { status: 'running', coverage: 0, consolidation: null };
+        const deadline = Date.now() + 150_000;
+        while (status.status !== 'consolidated' && Date.now() < deadline) {
+          await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+          status = (await (await fetch(`${coordinatorUrl}/status/${batch.batch_id}`)).json()) as typeof status;
+        }
+        expect(status.status).toBe('consolidated');
+        expect(status.coverage).toBe(1);
+        expect(toWorker.statuses.filter((code) => code !== 204)).toEqual([]);
+
+        const read = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRows()[0]![0]);
+        expect(await read(`SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE batch_id = '${batch.batch_id}'`)).toBe(status.consolidation!.rows_merged);
+        expect(await read(`SELECT count(*) FROM (SELECT 1 FROM nba_predictions.player_prop_predictions GROUP BY game_id, player_lookup, system_id, line HAVING count(*) > 1)`)).toBe(0);
+        expect(await read(`SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE batch_id = '${batch.batch_id}' AND (model_version IS NULL OR model_version = '')`)).toBe(0);
+        expect(await read(`SELECT count(*) FROM information_schema.tables WHERE table_name LIKE '\\_staging\\_%' ESCAPE '\\' OR table_name LIKE '\\_merge\\_%' ESCAPE '\\'`)).toBe(0);
+        expect(await read(`SELECT count(*) FROM nba_orchestration.prediction_batches WHERE batch_id = '${batch.batch_id}'`)).toBe(1);
+        await pubsub.close();
+      } finally {
+        await bigquery.stop();
+      }
+    });
+  }, 240_000);
+});

@@ -1,0 +1,30 @@
+import { DuckdbMerger } from '@props/consolidation';
+import { loadSlate, type LoadSlateOptions } from '@props/feature-loader';
+import { DuckdbSlateSource, PREDICTION_BATCHES, insertRows, queryPlayerCandidates, requireCurrentSchema, requireWarehouseFile, withWarehouse } from '@props/warehouse';
+import type { BatchBookkeepingRow, BatchWarehouse } from '../batch/batch-warehouse';
+
+/** The local DuckDB file, opened for each unit of work (so several processes can share it). */
+export class DuckdbBatchWarehouse implements BatchWarehouse {
+  readonly name = 'duckdb';
+  readonly merger: DuckdbMerger;
+
+  constructor(private readonly path: string) {
+    this.merger = new DuckdbMerger(path);
+  }
+
+  async candidates(gameDate: string, datasetPrefix: string) {
+    requireWarehouseFile(this.path);
+    return withWarehouse(this.path, async (connection) => {
+      await requireCurrentSchema(connection, this.path);
+      return queryPlayerCandidates(connection, gameDate, datasetPrefix);
+    });
+  }
+
+  loadSlate(gameDate: string, players: readonly string[], datasetPrefix: string, options: LoadSlateOptions) {
+    return withWarehouse(this.path, (connection) => loadSlate(new DuckdbSlateSource(connection, this.path, datasetPrefix), gameDate, players, options));
+  }
+
+  recordBatch(row: BatchBookkeepingRow): Promise<void> {
+    return withWarehouse(this.path, (connection) => insertRows(connection, PREDICTION_BATCHES, [{ ...row }]));
+  }
+}

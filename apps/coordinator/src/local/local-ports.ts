@@ -1,0 +1,30 @@
+import { warehouseReadinessCheck } from '@props/consolidation';
+import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
+import { HttpPushPublisher, PushDeliveryQueue } from '@props/messaging';
+import { LogEvent, type Logger } from '@props/observability';
+import { NdjsonStagingStore } from '@props/prediction-store';
+import { PREDICTION_TOPIC } from '../batch/batch-orchestrator';
+import type { CoordinatorPorts } from '../batch/coordinator-ports';
+import { FileBatchState } from '../batch/file-batch-state';
+import type { CoordinatorConfig } from '../coordinator-config';
+import { DuckdbBatchWarehouse } from './duckdb-batch-warehouse';
+
+/** The embedded default: DuckDB, files, and HTTP push to the worker URLs with Pub/Sub's retries. */
+export function localPorts(config: CoordinatorConfig, logger: Logger): CoordinatorPorts {
+  const lock = new DistributedLock(new LocalLockBackend(config.lockDir));
+  return {
+    lock,
+    state: new FileBatchState(config.stateDir, lock),
+    staging: new NdjsonStagingStore(config.stagingDir),
+    warehouse: new DuckdbBatchWarehouse(config.warehousePath),
+    delivery:
+      config.workerUrls.length === 0
+        ? null
+        : new PushDeliveryQueue({
+            publishers: config.workerUrls.map((url) => new HttpPushPublisher({ endpoints: { [PREDICTION_TOPIC]: url }, maxAttempts: 5, initialBackoffMs: 200 })),
+            deadLetterDir: config.deadLetterDir,
+            onDeadLetter: (letter) => logger.error({ event: LogEvent.messageDeadLettered, message_id: letter.messageId, reason: letter.reason }, `message ${letter.messageId} dead-lettered`),
+          }),
+    checks: [warehouseReadinessCheck(config.warehousePath)],
+  };
+}

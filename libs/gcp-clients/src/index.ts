@@ -1,0 +1,1 @@
+export { bigQueryClient } from './gcp/bigquery-client';

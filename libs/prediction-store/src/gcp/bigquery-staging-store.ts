@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BigQuery, TableField } from '@google-cloud/bigquery';
+import { PredictionRowSchema, type PredictionRow } from '@props/contracts';
+import { StagingWriteError, type StagingStore } from '../staging-store';
+
+export interface BigQueryStagingOptions {
+  /** The dataset holding player_prop_predictions (nba_predictions, or P_nba_predictions). */
+  dataset: string;
+  location: string;
+}
+
+const PREDICTIONS = 'player_prop_predictions';
+const safe = (value: string) => value.replace(/[^A-Za-z0-9_]/g, '_');
+
+/** BigQuery's CAST(TIMESTAMP AS STRING) ('2025-03-15 18:00:00.5+00') as ISO 8601. */
+function isoTimestamp(text: string): string {
+  return new Date(text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString();
+}
+
+/**
+ * Staging on BigQuery: one table per request, `_staging_<batch>_<message>`, written by a load job
+ * with WRITE_TRUNCATE (a redelivery replaces its rows) and the predictions table's schema less the
+ * fencing token, which consolidation adds.
+ */
+export class BigQueryStagingStore implements StagingStore {
+  readonly name = 'bigquery staging tables';
+  private schema: Promise<TableField[]> | undefined;
+
+  constructor(
+    private readonly client: BigQuery,
+    private readonly options: BigQueryStagingOptions,
+  ) {}
+
+  private prefix(batchId: string): string {
+    return `_staging_${safe(batchId)}_`;
+  }
+
+  private stagingSchema(): Promise<TableField[]> {
+    this.schema ??= this.client
+      .dataset(this.options.dataset)
+      .table(PREDICTIONS)
+      .getMetadata()
+      .then(([metadata]) => ((metadata as { schema: { fields: TableField[] } }).schema.fields ?? []).filter((field) => field.name !== 'fencing_token'));
+    return this.schema;
+  }
+
+  async write(batchId: string, messageId: string, rows: readonly PredictionRow[]): Promise<void> {
+    const folder = mkdtempSync(join(tmpdir(), 'props-staging-'));
+    try {
+      const file = join(folder, 'rows.json');
+      writeFileSync(file, rows.map((row) => JSON.stringify(row)).join('\n'));
+      await this.client
+        .dataset(this.options.dataset)
+        .table(`${this.prefix(batchId)}${safe(messageId)}`)
+        .load(file, { sourceFormat: 'NEWLINE_DELIMITED_JSON', writeDisposition: 'WRITE_TRUNCATE', createDisposition: 'CREATE_IF_NEEDED', schema: { fields: await this.stagingSchema() }, location: this.options.location });
+    } catch (error) {
+      this.schema = undefined;
+      throw new StagingWriteError(`staging: load job into ${this.options.dataset}.${this.prefix(batchId)}${safe(messageId)} failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
+
+  async list(batchId: string): Promise<string[]> {
+    const [tables] = await this.client.dataset(this.options.dataset).getTables();
+    const prefix = this.prefix(batchId);
+    return tables
+      .map((table) => table.id ?? '')
+      .filter((id) => id.startsWith(prefix))
+      .map((id) => id.slice(prefix.length))
+      .sort();
+  }
+
+  async read(batchId: string, messageIds: readonly string[]): Promise<PredictionRow[]> {
+    if (messageIds.length === 0) return [];
+    const fields = await this.stagingSchema();
+    const select = fields
+      .map((field) => (['DATE', 'TIMESTAMP'].includes(field.type ?? '') ? `CAST(${field.name} AS STRING) AS ${field.name}` : field.type === 'NUMERIC' ? `CAST(${field.name} AS FLOAT64) AS ${field.name}` : field.name))
+      .join(', ');
+    const union = messageIds.map((messageId) => `SELECT ${select} FROM \`${this.client.projectId}.${this.options.dataset}.${this.prefix(batchId)}${safe(messageId)}\``).join(' UNION ALL ');
+    const [job] = await this.client.createQueryJob({ query: union, location: this.options.location });
+    const [rows] = await job.getQueryResults();
+    return (rows as Record<string, unknown>[]).map((row) => PredictionRowSchema.parse({ ...row, created_at: isoTimestamp(String(row.created_at)) }));
+  }
+
+  async remove(batchId: string, messageIds: readonly string[]): Promise<void> {
+    for (const messageId of messageIds) await this.client.dataset(this.options.dataset).table(`${this.prefix(batchId)}${safe(messageId)}`).delete({ ignoreNotFound: true });
+  }
+}
