@@ -9,6 +9,25 @@ export interface BatchRecordSummary {
   consolidatedAt: string;
 }
 
+/** The predictions grading reads: real prop lines only (the original graded ACTUAL_PROP lines). */
+export function predictionsToGradeSql(table: string, datePredicate: string): string {
+  return `SELECT player_lookup, game_id, system_id, model_version, CAST(predicted_points AS FLOAT64) AS predicted, confidence_score, recommendation, CAST(line AS FLOAT64) AS line
+    FROM ${table} WHERE ${datePredicate} AND line IS NOT NULL AND line_source = 'ACTUAL_PROP' ORDER BY system_id, player_lookup`;
+}
+
+export function toPredictionToGrade(row: Record<string, unknown>): PredictionToGrade {
+  return {
+    playerLookup: String(row.player_lookup),
+    gameId: String(row.game_id),
+    systemId: String(row.system_id),
+    modelVersion: String(row.model_version),
+    predictedPoints: Number(row.predicted),
+    confidenceScore: Number(row.confidence_score),
+    recommendation: String(row.recommendation),
+    line: Number(row.line),
+  };
+}
+
 const BATCH_COLUMNS = 'batch_id, players_expected, players_completed, rows_merged, load_path, CAST(consolidated_at AS STRING) AS consolidated_at';
 
 /** The latest-batch query in the SQL both warehouses accept (the table name and the date predicate differ). */

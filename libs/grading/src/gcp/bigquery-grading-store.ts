@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, PREDICTION_BATCHES, WarehouseSchemaError, datasetName, renderBigQuerySchema, validateDatasetPrefix, type TableDefinition } from '@props/warehouse';
 import type { ActualLine, PredictionToGrade } from '../grade-prediction';
-import { latestBatchSql, toBatchSummary, type BatchRecordSummary, type GradingStore } from '../grading-store';
+import { latestBatchSql, predictionsToGradeSql, toBatchSummary, toPredictionToGrade, type BatchRecordSummary, type GradingStore } from '../grading-store';
 
 export interface BigQueryGradingOptions {
   projectId: string;
@@ -54,23 +54,7 @@ export class BigQueryGradingStore implements GradingStore {
   }
 
   async predictions(gameDate: string): Promise<PredictionToGrade[]> {
-    const rows = await this.query(
-      `SELECT player_lookup, game_id, system_id, model_version, CAST(predicted_points AS FLOAT64) AS predicted, confidence_score, recommendation, CAST(line AS FLOAT64) AS line
-       FROM ${this.table(PLAYER_PROP_PREDICTIONS)}
-       WHERE game_date = @game_date AND line IS NOT NULL AND line_source = 'ACTUAL_PROP'
-       ORDER BY system_id, player_lookup`,
-      gameDate,
-    );
-    return rows.map((row) => ({
-      playerLookup: String(row.player_lookup),
-      gameId: String(row.game_id),
-      systemId: String(row.system_id),
-      modelVersion: String(row.model_version),
-      predictedPoints: Number(row.predicted),
-      confidenceScore: Number(row.confidence_score),
-      recommendation: String(row.recommendation),
-      line: Number(row.line),
-    }));
+    return (await this.query(predictionsToGradeSql(this.table(PLAYER_PROP_PREDICTIONS), 'game_date = @game_date'), gameDate)).map(toPredictionToGrade);
   }
 
   async actuals(gameDate: string): Promise<Map<string, ActualLine>> {

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, PREDICTION_BATCHES, insertRows, qualifiedTableName, requireTableColumns } from '@props/warehouse';
 import type { ActualLine, PredictionToGrade } from '../grade-prediction';
-import { latestBatchSql, toBatchSummary, type BatchRecordSummary, type GradingStore } from '../grading-store';
+import { latestBatchSql, predictionsToGradeSql, toBatchSummary, toPredictionToGrade, type BatchRecordSummary, type GradingStore } from '../grading-store';
 
 /** Grading on the local DuckDB warehouse, over a connection opened for one unit of work. */
 export class DuckdbGradingStore implements GradingStore {
@@ -14,25 +14,8 @@ export class DuckdbGradingStore implements GradingStore {
   }
 
   async predictions(gameDate: string): Promise<PredictionToGrade[]> {
-    const rows = (
-      await this.connection.runAndReadAll(
-        `SELECT player_lookup, game_id, system_id, model_version, CAST(predicted_points AS DOUBLE) AS predicted, confidence_score, recommendation, CAST(line AS DOUBLE) AS line
-         FROM ${qualifiedTableName(PLAYER_PROP_PREDICTIONS)}
-         WHERE game_date = CAST($1 AS DATE) AND line IS NOT NULL AND line_source = 'ACTUAL_PROP'
-         ORDER BY system_id, player_lookup`,
-        [gameDate],
-      )
-    ).getRowObjectsJS();
-    return rows.map((row) => ({
-      playerLookup: String(row.player_lookup),
-      gameId: String(row.game_id),
-      systemId: String(row.system_id),
-      modelVersion: String(row.model_version),
-      predictedPoints: Number(row.predicted),
-      confidenceScore: Number(row.confidence_score),
-      recommendation: String(row.recommendation),
-      line: Number(row.line),
-    }));
+    const sql = predictionsToGradeSql(qualifiedTableName(PLAYER_PROP_PREDICTIONS), 'game_date = CAST($1 AS DATE)').replaceAll('FLOAT64', 'DOUBLE');
+    return (await this.connection.runAndReadAll(sql, [gameDate])).getRowObjectsJS().map(toPredictionToGrade);
   }
 
   async actuals(gameDate: string): Promise<Map<string, ActualLine>> {
