@@ -1,16 +1,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PredictionRow } from '@props/contracts';
-import { CONSOLIDATION_FENCES, PLAYER_PROP_PREDICTIONS, qualifiedTableName } from '@props/warehouse';
+import { CONSOLIDATION_FENCES, PLAYER_PROP_PREDICTIONS, insertRows, qualifiedTableName } from '@props/warehouse';
 import { StaleFencingTokenError, type ConsolidationResult } from '../consolidation';
 
 const PREDICTIONS = qualifiedTableName(PLAYER_PROP_PREDICTIONS);
 const FENCES = qualifiedTableName(CONSOLIDATION_FENCES);
 
-const COLUMNS = [
-  'prediction_id', 'batch_id', 'message_id', 'system_id', 'model_version', 'player_lookup', 'game_id', 'game_date', 'line', 'line_source',
-  'sportsbook', 'predicted_points', 'confidence_score', 'recommendation', 'line_margin', 'is_actionable', 'filter_reason', 'feature_quality_score',
-  'is_fallback', 'details', 'created_at',
-] as const;
+/** A batch's staged rows: the predictions table without the lease that merges them. */
+const STAGED_ROWS = { ...PLAYER_PROP_PREDICTIONS, columns: PLAYER_PROP_PREDICTIONS.columns.filter((column) => column.name !== 'fencing_token') };
 
 /** The business key; the line at one decimal (25.5 and 26.0 stay apart; no line is -1). */
 const KEY = `game_id, player_lookup, system_id, COALESCE(CAST(line AS DECIMAL(4,1)), -1)`;
@@ -30,18 +27,8 @@ export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDa
     await connection.run(`DELETE FROM ${FENCES} WHERE game_date = CAST($1 AS DATE)`, [gameDate]);
     await connection.run(`INSERT INTO ${FENCES} VALUES (CAST($1 AS DATE), $2)`, [gameDate, fencingToken]);
     await connection.run(`CREATE OR REPLACE TEMP TABLE staged AS SELECT * EXCLUDE (fencing_token) FROM ${PREDICTIONS} WHERE false`);
-    const insert = await connection.prepare(`INSERT INTO staged VALUES (${COLUMNS.map((_, index) => `$${index + 1}`).join(', ')})`);
-    for (const row of rows) {
-      if (row.game_date !== gameDate) throw new Error(`staged row ${row.prediction_id} is for ${row.game_date}, the batch for ${gameDate}`);
-      COLUMNS.forEach((column, index) => {
-        const value = row[column];
-        if (value === null) insert.bindNull(index + 1);
-        else if (typeof value === 'boolean') insert.bindBoolean(index + 1, value);
-        else if (typeof value === 'number') insert.bindDouble(index + 1, value);
-        else insert.bindVarchar(index + 1, value);
-      });
-      await insert.run();
-    }
+    for (const row of rows) if (row.game_date !== gameDate) throw new Error(`staged row ${row.prediction_id} is for ${row.game_date}, the batch for ${gameDate}`);
+    await insertRows(connection, STAGED_ROWS, rows, '', 'staged');
     const newest = `SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at DESC, prediction_id DESC) AS rank FROM staged) WHERE rank = 1`;
     const replaced = await connection.runAndReadAll(
       `DELETE FROM ${PREDICTIONS} WHERE game_date = CAST($1 AS DATE) AND (${KEY}) IN (SELECT ${KEY} FROM staged) RETURNING prediction_id`,

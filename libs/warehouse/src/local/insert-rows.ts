@@ -9,7 +9,7 @@ import type { TableDefinition } from '../tables/table-definition';
  * Bulk insert through one NDJSON file read with the table's own column types, so every value is
  * cast exactly as the DDL says (DECIMAL lines, DATE strings, DOUBLE[] features).
  */
-export async function insertRows(connection: DuckDBConnection, table: TableDefinition, rows: readonly Record<string, unknown>[], prefix = ''): Promise<void> {
+export async function insertRows(connection: DuckDBConnection, table: TableDefinition, rows: readonly Record<string, unknown>[], prefix = '', target = qualifiedTableName(table, prefix)): Promise<void> {
   if (rows.length === 0) return;
   const folder = mkdtempSync(join(tmpdir(), 'props-insert-'));
   try {
@@ -18,7 +18,7 @@ export async function insertRows(connection: DuckDBConnection, table: TableDefin
     const columns = table.columns.map((column) => `'${column.name}': '${duckdbType(column.type)}'`).join(', ');
     const names = table.columns.map((column) => column.name).join(', ');
     await connection.run(
-      `INSERT INTO ${qualifiedTableName(table, prefix)} (${names}) SELECT ${names} FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = {${columns}})`,
+      `INSERT INTO ${target} (${names}) SELECT ${names} FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = {${columns}})`,
     );
   } finally {
     rmSync(folder, { recursive: true, force: true });
