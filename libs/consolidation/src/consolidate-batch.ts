@@ -20,8 +20,7 @@ export interface ConsolidateBatchOptions {
 export async function consolidateBatch(options: ConsolidateBatchOptions): Promise<ConsolidationResult & { fencingToken: number }> {
   return options.lock.withLock(`consolidation_${options.gameDate}`, options.lockOptions, async ({ lease }) => {
     const messages = await options.staging.list(options.batchId);
-    const rows = await options.staging.read(options.batchId, messages);
-    const result = await options.merger.merge(options.batchId, options.gameDate, rows, lease.token);
+    const result = await options.merger.merge({ batchId: options.batchId, gameDate: options.gameDate, messageIds: messages }, lease.token);
     await options.staging.remove(options.batchId, messages);
     return { ...result, fencingToken: lease.token };
   });

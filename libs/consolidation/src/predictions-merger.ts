@@ -1,11 +1,18 @@
-import type { PredictionRow } from '@props/contracts';
 import type { ConsolidationResult } from './consolidation';
 
+/** One batch's staging, as consolidation found it under the lock. */
+export interface StagedBatch {
+  batchId: string;
+  gameDate: string;
+  /** The staged requests to merge (staged later, they wait for the next consolidation). */
+  messageIds: readonly string[];
+}
+
 /**
- * Writes one batch's staged rows into the predictions table, atomically, newest row per key,
- * refusing a fencing token older than one already used for the date.
+ * Merges a batch's staged rows into the predictions table where they are staged, atomically,
+ * newest row per key, refusing a fencing token older than one already used for the date.
  */
 export interface PredictionsMerger {
   readonly name: string;
-  merge(batchId: string, gameDate: string, rows: readonly PredictionRow[], fencingToken: number): Promise<ConsolidationResult>;
+  merge(batch: StagedBatch, fencingToken: number): Promise<ConsolidationResult>;
 }

@@ -1,3 +1,3 @@
 export { StagingWriteError, type StagingStore } from './staging-store';
 export { NdjsonStagingStore } from './local/ndjson-staging-store';
-export { BigQueryStagingStore, type BigQueryStagingOptions } from './gcp/bigquery-staging-store';
+export { BigQueryStagingStore, stagingTableName, type BigQueryStagingOptions } from './gcp/bigquery-staging-store';

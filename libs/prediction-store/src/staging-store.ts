@@ -9,7 +9,6 @@ export interface StagingStore {
   write(batchId: string, messageId: string, rows: readonly PredictionRow[]): Promise<void>;
   /** The message ids staged for a batch so far. */
   list(batchId: string): Promise<string[]>;
-  read(batchId: string, messageIds: readonly string[]): Promise<PredictionRow[]>;
   remove(batchId: string, messageIds: readonly string[]): Promise<void>;
 }
 

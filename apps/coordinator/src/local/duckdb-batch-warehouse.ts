@@ -1,4 +1,5 @@
 import { DuckdbMerger } from '@props/consolidation';
+import type { NdjsonStagingStore } from '@props/prediction-store';
 import { loadSlate, type LoadSlateOptions } from '@props/feature-loader';
 import { DuckdbSlateSource, PREDICTION_BATCHES, insertRows, queryPlayerCandidates, requireCurrentSchema, requireWarehouseFile, withWarehouse } from '@props/warehouse';
 import type { BatchBookkeepingRow, BatchWarehouse } from '../batch/batch-warehouse';
@@ -8,8 +9,11 @@ export class DuckdbBatchWarehouse implements BatchWarehouse {
   readonly name = 'duckdb';
   readonly merger: DuckdbMerger;
 
-  constructor(private readonly path: string) {
-    this.merger = new DuckdbMerger(path);
+  constructor(
+    private readonly path: string,
+    staging: NdjsonStagingStore,
+  ) {
+    this.merger = new DuckdbMerger(path, staging);
   }
 
   async candidates(gameDate: string, datasetPrefix: string) {

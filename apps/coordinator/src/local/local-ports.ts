@@ -12,11 +12,12 @@ import { DuckdbBatchWarehouse } from './duckdb-batch-warehouse';
 /** The embedded default: DuckDB, files, and HTTP push to the worker URLs with Pub/Sub's retries. */
 export function localPorts(config: CoordinatorConfig, logger: Logger): CoordinatorPorts {
   const lock = new DistributedLock(new LocalLockBackend(config.lockDir));
+  const staging = new NdjsonStagingStore(config.stagingDir);
   return {
     lock,
     state: new FileBatchState(config.stateDir, lock),
-    staging: new NdjsonStagingStore(config.stagingDir),
-    warehouse: new DuckdbBatchWarehouse(config.warehousePath),
+    staging,
+    warehouse: new DuckdbBatchWarehouse(config.warehousePath, staging),
     delivery:
       config.workerUrls.length === 0
         ? null

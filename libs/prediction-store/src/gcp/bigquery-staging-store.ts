@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BigQuery, TableField } from '@google-cloud/bigquery';
-import { PredictionRowSchema, type PredictionRow } from '@props/contracts';
+import type { PredictionRow } from '@props/contracts';
 import { StagingWriteError, type StagingStore } from '../staging-store';
 
 export interface BigQueryStagingOptions {
@@ -14,9 +14,9 @@ export interface BigQueryStagingOptions {
 const PREDICTIONS = 'player_prop_predictions';
 const safe = (value: string) => value.replace(/[^A-Za-z0-9_]/g, '_');
 
-/** BigQuery's CAST(TIMESTAMP AS STRING) ('2025-03-15 18:00:00.5+00') as ISO 8601. */
-function isoTimestamp(text: string): string {
-  return new Date(text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString();
+/** The staging table of one request; consolidation merges straight from these tables. */
+export function stagingTableName(batchId: string, messageId: string): string {
+  return `_staging_${safe(batchId)}_${safe(messageId)}`;
 }
 
 /**
@@ -34,7 +34,7 @@ export class BigQueryStagingStore implements StagingStore {
   ) {}
 
   private prefix(batchId: string): string {
-    return `_staging_${safe(batchId)}_`;
+    return stagingTableName(batchId, '');
   }
 
   private stagingSchema(): Promise<TableField[]> {
@@ -53,11 +53,11 @@ export class BigQueryStagingStore implements StagingStore {
       writeFileSync(file, rows.map((row) => JSON.stringify(row)).join('\n'));
       await this.client
         .dataset(this.options.dataset)
-        .table(`${this.prefix(batchId)}${safe(messageId)}`)
+        .table(stagingTableName(batchId, messageId))
         .load(file, { sourceFormat: 'NEWLINE_DELIMITED_JSON', writeDisposition: 'WRITE_TRUNCATE', createDisposition: 'CREATE_IF_NEEDED', schema: { fields: await this.stagingSchema() }, location: this.options.location });
     } catch (error) {
       this.schema = undefined;
-      throw new StagingWriteError(`staging: load job into ${this.options.dataset}.${this.prefix(batchId)}${safe(messageId)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new StagingWriteError(`staging: load job into ${this.options.dataset}.${stagingTableName(batchId, messageId)} failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
@@ -73,19 +73,7 @@ export class BigQueryStagingStore implements StagingStore {
       .sort();
   }
 
-  async read(batchId: string, messageIds: readonly string[]): Promise<PredictionRow[]> {
-    if (messageIds.length === 0) return [];
-    const fields = await this.stagingSchema();
-    const select = fields
-      .map((field) => (['DATE', 'TIMESTAMP'].includes(field.type ?? '') ? `CAST(${field.name} AS STRING) AS ${field.name}` : field.type === 'NUMERIC' ? `CAST(${field.name} AS FLOAT64) AS ${field.name}` : field.name))
-      .join(', ');
-    const union = messageIds.map((messageId) => `SELECT ${select} FROM \`${this.client.projectId}.${this.options.dataset}.${this.prefix(batchId)}${safe(messageId)}\``).join(' UNION ALL ');
-    const [job] = await this.client.createQueryJob({ query: union, location: this.options.location });
-    const [rows] = await job.getQueryResults();
-    return (rows as Record<string, unknown>[]).map((row) => PredictionRowSchema.parse({ ...row, created_at: isoTimestamp(String(row.created_at)) }));
-  }
-
   async remove(batchId: string, messageIds: readonly string[]): Promise<void> {
-    for (const messageId of messageIds) await this.client.dataset(this.options.dataset).table(`${this.prefix(batchId)}${safe(messageId)}`).delete({ ignoreNotFound: true });
+    for (const messageId of messageIds) await this.client.dataset(this.options.dataset).table(stagingTableName(batchId, messageId)).delete({ ignoreNotFound: true });
   }
 }
