@@ -1,2 +1,2 @@
 export { startEmulator, emulatorUnavailable, EMULATORS, type EmulatorKind, type RunningEmulator } from './gcloud-emulator';
-export { BigQueryRestEmulator, toDuckdbDialect, type BigQueryRestEmulatorOptions } from './local/bigquery-rest-emulator';
+export { BigQueryRestEmulator, type BigQueryRestEmulatorOptions } from './local/bigquery-rest-emulator';

@@ -46,8 +46,6 @@ export class NoGamesOnDateError extends Error {
   readonly permanent = true;
 }
 
-class PerPlayerModeRequested extends Error {}
-
 /** Neither path could load the slate: the caller must treat this as "could not load", never as "no players". */
 export class SlateLoadError extends Error {
   override readonly name = 'SlateLoadError';
@@ -110,15 +108,9 @@ export async function loadSlate(source: SlateSource, gameDate: string, players: 
     return withTimeout(source.querySlate(gameDate, list, { timeoutMs, historyFrom: historyFrom(gameDate) }), timeoutMs, `${source.name} slate query for ${gameDate} (${list.length} players)`);
   };
 
-  try {
-    if (options.mode === 'per_player') throw new PerPlayerModeRequested();
-    const result = await query(requested);
-    checkSchedule(gameDate, result);
-    collect(result.rows);
-  } catch (error) {
-    if (isPermanent(error)) throw error;
+  const loadPlayerByPlayer = async (reason: string) => {
     load.path = 'per_player';
-    load.fallbackReason = error instanceof PerPlayerModeRequested ? 'per-player loading requested by configuration' : message(error);
+    load.fallbackReason = reason;
     const failures: string[] = [];
     let next = 0;
     const concurrency = Math.max(1, options.fallbackConcurrency ?? 8);
@@ -139,7 +131,20 @@ export async function loadSlate(source: SlateSource, gameDate: string, players: 
       }),
     );
     if (requested.length > 0 && failures.length === requested.length) {
-      throw new SlateLoadError(`could not load the slate of ${gameDate}: the one query failed (${load.fallbackReason}) and so did every per-player query (first: ${failures[0]})`);
+      throw new SlateLoadError(`could not load the slate of ${gameDate}: the one query failed (${reason}) and so did every per-player query (first: ${failures[0]})`);
+    }
+  };
+
+  if (options.mode === 'per_player') {
+    await loadPlayerByPlayer('per-player loading requested by configuration');
+  } else {
+    try {
+      const result = await query(requested);
+      checkSchedule(gameDate, result);
+      collect(result.rows);
+    } catch (error) {
+      if (isPermanent(error)) throw error;
+      await loadPlayerByPlayer(message(error));
     }
   }
   load.missing.sort((a, b) => a.playerLookup.localeCompare(b.playerLookup));

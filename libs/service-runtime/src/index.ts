@@ -4,6 +4,6 @@ export { registerHealthRoutes } from './health-routes';
 export { runSelfCheck } from './self-check';
 export { launchService, type AssembledService } from './launch-service';
 export { freePort } from './free-port';
-export { OidcVerifier, OidcTokenError, GOOGLE_ISSUERS, GOOGLE_JWKS_URL, type OidcPolicy } from './oidc-verifier';
+export { OidcVerifier, OidcTokenError, type OidcPolicy } from './oidc-verifier';
 export { OidcEnvironment, oidcPolicyFrom } from './oidc-environment';
 export { requireOidc } from './oidc-guard';

@@ -6,7 +6,7 @@ import { freePort } from '@props/service-runtime';
 import { seedWarehouse } from '@props/warehouse';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { ProgressBar } from '../progress-bar';
-import { DEFAULT_SEED, samplesDirectory } from '../warehouse/seed-command';
+import { DEFAULT_SEED, samplesDirectory, seedingProgress } from '../warehouse/seed-command';
 import { ChildService } from './child-service';
 import { readBatchOutcome, type BatchStatusBody } from './batch-outcome';
 import { gradingTable } from '../grading/grading-table';
@@ -41,16 +41,11 @@ export const runCommand: CliCommand = {
     const started = Date.now();
     if (!existsSync(warehousePath)) {
       process.stdout.write(`no warehouse at ${warehousePath}: seeding the 2024-25 season (seed ${DEFAULT_SEED})\n`);
-      const progress = new Map<string, ProgressBar>();
       await seedWarehouse({
         samplesDir: samplesDirectory(undefined),
         out: warehousePath,
         seed: DEFAULT_SEED,
-        onProgress: (stage, done, stageTotal) => {
-          const key = stage.startsWith('writing') ? 'writing tables' : 'generating season';
-          if (!progress.has(key)) progress.set(key, new ProgressBar(key.padEnd(20), stageTotal));
-          progress.get(key)!.update(done);
-        },
+        onProgress: seedingProgress(),
       });
     }
     const seededMs = Date.now() - started;

@@ -11,6 +11,16 @@ export function samplesDirectory(flag: string | undefined): string {
   return resolve(flag ?? join(process.env.PROPS_REPOSITORY_ROOT ?? '.', 'data', 'nba-samples'));
 }
 
+/** Progress bars for seeding: one for generating the season, one for writing the tables. */
+export function seedingProgress(): (stage: string, done: number, total: number) => void {
+  const bars = new Map<string, ProgressBar>();
+  return (stage, done, total) => {
+    const key = stage.startsWith('writing') ? 'writing tables' : stage;
+    if (!bars.has(key)) bars.set(key, new ProgressBar(key.padEnd(38), total));
+    bars.get(key)!.update(done, stage.startsWith('writing ') && done < total ? stage.slice(8) : '');
+  };
+}
+
 export const seedCommand: CliCommand = {
   words: ['warehouse', 'seed'],
   summary: 'build the local DuckDB warehouse: the real 2024-25 schedule with a synthesized season of box scores, lines and features',
@@ -24,16 +34,11 @@ export const seedCommand: CliCommand = {
     if (!existsSync(join(samples, 'schedule_2024_25_nbacom.json.gz'))) throw new UsageError(`--samples ${samples}: schedule_2024_25_nbacom.json.gz is not there`);
     const out = resolve(values.out ?? join(process.env.PROPS_DATA_DIR ?? 'var', 'warehouse.duckdb'));
     const started = Date.now();
-    const bars = new Map<string, ProgressBar>();
     const summary = await seedWarehouse({
       samplesDir: samples,
       out,
       seed,
-      onProgress: (stage, done, total) => {
-        const key = stage.startsWith('writing') ? 'writing tables' : stage;
-        if (!bars.has(key)) bars.set(key, new ProgressBar(key.padEnd(38), total));
-        bars.get(key)!.update(done, stage.startsWith('writing ') && done < total ? stage.slice(8) : '');
-      },
+      onProgress: seedingProgress(),
     });
     const lines = [
       `seeded ${summary.out} in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${seed})`,

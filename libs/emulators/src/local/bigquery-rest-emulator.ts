@@ -28,7 +28,7 @@ export interface BigQueryRestEmulatorOptions {
  * Translates the BigQuery dialect the adapters use into DuckDB's, mechanically: backquoted
  * project.dataset.table names, @parameters, UNNEST of array parameters, SAFE_OFFSET, COUNTIF, FLOAT64.
  */
-export function toDuckdbDialect(sql: string, parameters: readonly QueryParameter[]): string {
+function toDuckdbDialect(sql: string, parameters: readonly QueryParameter[]): string {
   const types = new Map(parameters.map((parameter) => [parameter.name, parameter.parameterType]));
   const reference = (name: string) => {
     const type = types.get(name);
@@ -38,15 +38,20 @@ export function toDuckdbDialect(sql: string, parameters: readonly QueryParameter
     if (type.type === 'TIMESTAMP') return `CAST($${name} AS TIMESTAMPTZ)`;
     return `$${name}`;
   };
-  return sql
-    .replace(/`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)`/g, '$1.$2')
+  return commonDialect(sql)
     .replace(/FROM UNNEST\(@(\w+)\) AS (\w+)/g, (_, name: string, alias: string) => `FROM (SELECT unnest(${reference(name)}) AS ${alias})`)
     .replace(/IN UNNEST\(@(\w+)\)/g, (_, name: string) => `IN (SELECT unnest(${reference(name)}))`)
     .replace(/\[SAFE_OFFSET\((\d+)\)\]/g, (_, index: string) => `[${Number(index) + 1}]`)
+    .replace(/@(\w+)/g, (_, name: string) => reference(name));
+}
+
+/** What queries and scripts share: project.dataset.table names, COUNTIF, SELECT * EXCEPT, FLOAT64. */
+function commonDialect(sql: string): string {
+  return sql
+    .replace(/`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_$]+)`/g, '$1.$2')
     .replace(/COUNTIF\(/g, 'count_if(')
     .replace(/SELECT \* EXCEPT \(/g, 'SELECT * EXCLUDE (')
-    .replace(/\bFLOAT64\b/g, 'DOUBLE')
-    .replace(/@(\w+)/g, (_, name: string) => reference(name));
+    .replace(/\bFLOAT64\b/g, 'DOUBLE');
 }
 
 interface LoadConfiguration {
@@ -55,7 +60,7 @@ interface LoadConfiguration {
   writeDisposition?: string;
 }
 
-const LEGACY_TYPES: Record<string, string> = { VARCHAR: 'STRING', BIGINT: 'INTEGER', INTEGER: 'INTEGER', DOUBLE: 'FLOAT', BOOLEAN: 'BOOLEAN', DATE: 'DATE', 'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP' };
+const LEGACY_TYPES: Record<string, string> = { VARCHAR: 'STRING', BIGINT: 'INTEGER', HUGEINT: 'INTEGER', INTEGER: 'INTEGER', DOUBLE: 'FLOAT', BOOLEAN: 'BOOLEAN', DATE: 'DATE', 'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP' };
 
 function duckdbTypeOf(field: { type: string; mode?: string; precision?: string; scale?: string }): string {
   const base: Record<string, string> = { STRING: 'VARCHAR', INT64: 'BIGINT', INTEGER: 'BIGINT', FLOAT64: 'DOUBLE', FLOAT: 'DOUBLE', BOOL: 'BOOLEAN', BOOLEAN: 'BOOLEAN', DATE: 'DATE', TIMESTAMP: 'TIMESTAMPTZ' };
@@ -80,26 +85,23 @@ function literal(parameter: QueryParameter): string {
   return quoted;
 }
 
-/** The BigQuery scripting the adapters use, in DuckDB's words: ASSERT, COMMIT TRANSACTION, SELECT * EXCEPT. */
-export function toDuckdbScript(sql: string, parameters: readonly QueryParameter[]): string {
+/** The BigQuery scripting the adapters use, in DuckDB's words: ASSERT and COMMIT TRANSACTION. */
+function toDuckdbScript(sql: string, parameters: readonly QueryParameter[]): string {
   const values = new Map(parameters.map((parameter) => [parameter.name, literal(parameter)]));
-  return sql
-    .replace(/`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_$]+)`/g, '$1.$2')
+  return commonDialect(sql)
     .replace(/ASSERT\s+([\s\S]+?)\s+AS\s+'([^']*)'\s*;/g, (_, condition: string, message: string) => `SELECT CASE WHEN NOT (${condition}) THEN error('${message}') END;`)
     .replace(/COMMIT TRANSACTION/g, 'COMMIT')
-    .replace(/SELECT \* EXCEPT \(/g, 'SELECT * EXCLUDE (')
-    .replace(/\bFLOAT64\b/g, 'DOUBLE')
     .replace(/@(\w+)/g, (_, name: string) => {
       if (!values.has(name)) throw new Error(`script uses @${name}, which no queryParameter defines`);
       return values.get(name)!;
     });
 }
 
+/** A result column's type: NUMERIC comes back as FLOAT (numbers for the adapters), timestamps as text. */
 function bigQueryType(duckdbType: string): { type: string; mode: string } {
   const repeated = duckdbType.endsWith('[]');
   const base = repeated ? duckdbType.slice(0, -2) : duckdbType;
-  const type = base === 'VARCHAR' ? 'STRING' : base === 'DOUBLE' || base.startsWith('DECIMAL') ? 'FLOAT' : base === 'BOOLEAN' ? 'BOOLEAN' : base === 'DATE' ? 'DATE' : /INT/.test(base) ? 'INTEGER' : 'STRING';
-  return { type, mode: repeated ? 'REPEATED' : 'NULLABLE' };
+  return { type: base.startsWith('DECIMAL') ? 'FLOAT' : base.startsWith('TIMESTAMP') ? 'STRING' : (LEGACY_TYPES[base] ?? 'STRING'), mode: repeated ? 'REPEATED' : 'NULLABLE' };
 }
 
 /** BigQuery's row encoding; a NULL array comes back as an empty one, as BigQuery sends it. */

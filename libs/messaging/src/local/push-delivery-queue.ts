@@ -29,7 +29,6 @@ export class PushDeliveryQueue {
   private readonly pending: { topic: string; payload: unknown; messageId: string }[] = [];
   private active = 0;
   private next = 0;
-  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: PushDeliveryQueueOptions) {
     if (options.publishers.length === 0) throw new Error('PushDeliveryQueue needs at least one publisher');
@@ -38,12 +37,6 @@ export class PushDeliveryQueue {
   enqueue(topic: string, payload: unknown, messageId: string): void {
     this.pending.push({ topic, payload, messageId });
     this.pump();
-  }
-
-  /** Resolves when every enqueued message is delivered or dead-lettered. */
-  idle(): Promise<void> {
-    if (this.active === 0 && this.pending.length === 0) return Promise.resolve();
-    return new Promise((resolveIdle) => this.idleWaiters.push(resolveIdle));
   }
 
   private pump(): void {
@@ -58,7 +51,6 @@ export class PushDeliveryQueue {
         .finally(() => {
           this.active -= 1;
           this.pump();
-          if (this.active === 0 && this.pending.length === 0) for (const resolveIdle of this.idleWaiters.splice(0)) resolveIdle();
         });
     }
   }

@@ -60,7 +60,7 @@ export async function requireTableColumns(connection: DuckDBConnection, table: T
     await connection.runAndReadAll('SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', [schema, table.name])
   ).getRowObjectsJS();
   const found = rows.map((row) => `${String(row.column_name)} ${String(row.data_type)}`);
-  const expected = table.columns.map((column) => `${column.name} ${duckdbType(column.type).replace('TIMESTAMPTZ', 'TIMESTAMP WITH TIME ZONE').replace(/DECIMAL\((\d+),(\d+)\)/, 'DECIMAL($1,$2)')}`);
+  const expected = table.columns.map((column) => `${column.name} ${duckdbType(column.type).replace('TIMESTAMPTZ', 'TIMESTAMP WITH TIME ZONE')}`);
   if (found.length === 0) throw new WarehouseSchemaError(`table ${schema}.${table.name} does not exist; rebuild the warehouse: props warehouse seed`);
   const missing = expected.filter((column) => !found.includes(column));
   const extra = found.filter((column) => !expected.includes(column));
