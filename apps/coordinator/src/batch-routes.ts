@@ -1,18 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CompletionEventSchema, GameDateSchema, MalformedMessageError, StartBatchRequestSchema, decodePushEnvelope, toMalformedMessageError } from '@props/contracts';
+import { LockTimeoutError } from '@props/distributed-lock';
+import { NoGamesOnDateError, UnknownGameDateError } from '@props/feature-loader';
 import { LogEvent } from '@props/observability';
+import { WarehouseBusyError } from '@props/warehouse';
 import { BatchRefusal, type BatchOrchestrator } from './batch/batch-orchestrator';
 
 const CheckStalledSchema = z.strictObject({ batch_id: z.string().optional(), force: z.boolean().default(false) });
 
 function refusalStatus(error: unknown): { status: number; reason: string } | null {
   if (error instanceof BatchRefusal) return { status: error.status, reason: error.message };
-  const permanent = typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
-  if (!(error instanceof Error)) return null;
-  if (error.name === 'NoGamesOnDateError' || error.name === 'UnknownGameDateError') return { status: 422, reason: error.message };
-  if (error.name === 'WarehouseBusyError' || error.name === 'LockTimeoutError') return { status: 503, reason: error.message };
-  if (permanent) return { status: 503, reason: error.message };
+  if (error instanceof NoGamesOnDateError || error instanceof UnknownGameDateError) return { status: 422, reason: error.message };
+  if (error instanceof WarehouseBusyError || error instanceof LockTimeoutError) return { status: 503, reason: error.message };
+  // A missing or outdated warehouse, a bad dataset prefix: nothing a retry of the same call fixes.
+  if (error instanceof Error && (error as { permanent?: unknown }).permanent === true) return { status: 503, reason: error.message };
   return null;
 }
 
