@@ -59,7 +59,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: ['node_modules'] },
-    exclude: { path: ['^dist/', '^tools/', '^node_modules/'] },
+    // node_modules stays in the graph (not followed): the package rules match imports that land there.
+    exclude: { path: ['^dist/', '^tools/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.base.json' },
     enhancedResolveOptions: {

@@ -1,19 +1,26 @@
 # Image for the coordinator service (Cloud Run). Built from the repository root after `nx build coordinator`:
 #   docker build -f docker/coordinator.Dockerfile --build-arg BUILD_COMMIT=$(git rev-parse HEAD) .
 # The bundle carries all code; only the native packages named in its generated package.json are
-# installed. `npm run gate` checks this file's shape (tools/gate/check-dockerfiles.mjs).
-FROM node:20.20-bookworm-slim
+# installed. `npm run gate` checks this file's shape and builds and runs the image (tools/gate/).
+# NODE_VERSION must equal .node-version (the gate's node-version check holds them together).
+ARG NODE_VERSION=24.22.3
+FROM node:${NODE_VERSION}-bookworm-slim
+# Cloud Run's root filesystem is treated as read-only: everything the app writes goes under /tmp.
 ENV NODE_ENV=production \
-    ONNXRUNTIME_NODE_INSTALL=skip
+    ONNXRUNTIME_NODE_INSTALL=skip \
+    PROPS_DATA_DIR=/tmp/props
 WORKDIR /app
 COPY dist/apps/coordinator/ ./
 RUN npm ci --omit=dev --no-audit --no-fund \
  && rm -rf node_modules/onnxruntime-node/bin/napi-v6/darwin node_modules/onnxruntime-node/bin/napi-v6/win32 \
            node_modules/onnxruntime-node/bin/napi-v6/linux/arm64 \
  && npm cache clean --force
-# A bundle that cannot load what it needs stops the build here, before any image exists.
-RUN node main.js --self-check
+USER node
+# What the image carries, proven before the image exists and as the user that runs it: every
+# module and the adapters of both backends load, native addons load, model artifacts match their
+# manifest hashes, the folders it writes are writable. It needs no secret or URL: configuration
+# is checked when the service starts, and its dependencies by /health/ready.
+RUN node main.js --build-check
 ARG BUILD_COMMIT=unknown
 LABEL org.opencontainers.image.revision=$BUILD_COMMIT
-USER node
 CMD ["node", "main.js"]

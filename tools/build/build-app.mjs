@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds one deployable app into dist/apps/<app>: a CommonJS bundle for Node 20 with its source
+// Builds one deployable app into dist/apps/<app>: a CommonJS bundle for the pinned Node (.node-version) with its source
 // map and metafile, plus a generated package.json and lockfile naming exactly its external
 // (native) packages, so the folder installs and runs on its own. What stays external is declared
 // in the app's project.json ("bundle": {"external": [...]}); the gate allows only native packages.
@@ -10,6 +10,7 @@ import { builtinModules } from 'node:module';
 import * as esbuild from 'esbuild';
 import { absentOptionalModulesPlugin } from './absent-optional-modules.mjs';
 import { lockfileSubset } from './lockfile-subset.mjs';
+import { pinnedNodeVersion } from '../node/pinned-version.mjs';
 
 const workspaceRoot = resolve(import.meta.dirname, '../..');
 
@@ -55,7 +56,7 @@ export async function buildApp(app, { root = workspaceRoot, log = console.log } 
     outfile: join(outdir, 'main.js'),
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: `node${pinnedNodeVersion(root).split('.')[0]}`,
     format: 'cjs',
     sourcemap: true,
     metafile: true,

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { violation } from './violation.mjs';
 
 const MISSING_MODULE = /Cannot find module|MODULE_NOT_FOUND|ERR_MODULE_NOT_FOUND|Cannot find package|No module named/;
+// Node prints `(node:PID) [DEP0040] DeprecationWarning: ...` once per deprecated API a bundle touches.
+const DEPRECATION = /DeprecationWarning/;
 const READY_WAIT_MS = 30_000;
 
 export function freePort() {
@@ -148,10 +150,11 @@ export async function bootCheckApp(root, app) {
       return { violations, detail: `${app}: install failed` };
     }
     const project = JSON.parse(readFileSync(join(root, 'apps', app, 'project.json'), 'utf8'));
-    const selfCheck = await run(process.execPath, ['main.js', '--self-check'], { cwd: folder, env: productionEnvironment(folder, 0), timeoutMs: 60_000 });
-    let output = selfCheck.output;
-    if (selfCheck.code !== 0) {
-      report(violation('boot-check', `dist/apps/${app}/main.js`, `--self-check exited ${selfCheck.code ?? selfCheck.signal}: ${selfCheck.output.trim().split('\n').slice(-5).join(' | ').slice(0, 600)}`, 'run node main.js --self-check in a copy of the bundle folder outside the repository'));
+    // As at image build: no configuration at all, only what the bundle folder carries.
+    const buildCheck = await run(process.execPath, ['main.js', '--build-check'], { cwd: folder, env: { PATH: process.env.PATH, HOME: process.env.HOME, PROPS_DATA_DIR: join(folder, 'var') }, timeoutMs: 60_000 });
+    let output = buildCheck.output;
+    if (buildCheck.code !== 0) {
+      report(violation('boot-check', `dist/apps/${app}/main.js`, `--build-check exited ${buildCheck.code ?? buildCheck.signal}: ${buildCheck.output.trim().split('\n').slice(-5).join(' | ').slice(0, 600)}`, 'run node main.js --build-check in a copy of the bundle folder outside the repository'));
     } else if (project.bundle?.bootProbe) {
       output += await bootService(root, app, folder, project.bundle.bootProbe, report);
     }
@@ -166,8 +169,12 @@ export async function bootCheckApp(root, app) {
     if (missing) {
       report(violation('boot-check', `dist/apps/${app}/main.js`, `output mentions a missing module: ${missing.trim().slice(0, 300)}`, 'bundle the module (static import) or declare it; the image would fail the same way'));
     }
+    const deprecated = output.split('\n').find((line) => DEPRECATION.test(line));
+    if (deprecated) {
+      report(violation('boot-check', `dist/apps/${app}/main.js`, `output has a deprecation warning: ${deprecated.trim().slice(0, 300)}`, 'update the package that uses the deprecated API (node --trace-deprecation main.js shows which)'));
+    }
     const readyMs = /\[ready in (\d+) ms\]/.exec(output)?.[1];
-    return { violations, detail: `${app}: ${readyMs ? `ready in ${readyMs} ms` : 'self-check passed'}` };
+    return { violations, detail: `${app}: ${readyMs ? `ready in ${readyMs} ms` : 'build-check passed'}` };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

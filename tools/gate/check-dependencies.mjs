@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { violation } from './violation.mjs';
 
@@ -16,9 +17,16 @@ const FIXES = {
   'no-orphans': 'the file is imported by nothing: import it from its project, or delete it',
 };
 
+/** The installed dependency-cruiser's own `depcruise` bin (its path moves between majors). */
+function depcruiseBin(root) {
+  const folder = join(root, 'node_modules', 'dependency-cruiser');
+  const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+  return join(folder, manifest.bin.depcruise);
+}
+
 /** dependency-cruiser with .dependency-cruiser.cjs; refuses a run that cruised nothing (TypeScript 7 does that). */
 export function checkDependencies(root) {
-  const depcruise = join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
+  const depcruise = depcruiseBin(root);
   const result = spawnSync(process.execPath, [depcruise, 'apps', 'libs', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], {
     cwd: root,
     encoding: 'utf8',

@@ -33,6 +33,25 @@ function copySources(args) {
   return { sources: positional.slice(0, -1), fromStage: from?.slice('--from='.length) };
 }
 
+/** `ARG NAME=value` lines before the first FROM: the defaults a plain `docker build` uses. */
+function globalArgs(instructions) {
+  const args = {};
+  for (const instruction of instructions) {
+    if (instruction.keyword === 'FROM') break;
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(\S+)$/.exec(instruction.args);
+    if (instruction.keyword === 'ARG' && match) args[match[1]] = match[2].replace(/^["']|["']$/g, '');
+  }
+  return args;
+}
+
+/** The image the final stage starts from, with ARG defaults substituted (what a plain build pulls). */
+export function dockerfileBaseImage(root, app) {
+  const instructions = parseDockerfile(readFileSync(join(root, 'docker', `${app}.Dockerfile`), 'utf8'));
+  const args = globalArgs(instructions);
+  const from = instructions.filter((instruction) => instruction.keyword === 'FROM').at(-1);
+  return from.args.split(/\s+/)[0].replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, name) => args[name] ?? '');
+}
+
 /** One Dockerfile per deployable app, shaped so a broken image cannot even be built. */
 export function inspectDockerfile(root, app) {
   const file = `docker/${app}.Dockerfile`;
@@ -45,24 +64,29 @@ export function inspectDockerfile(root, app) {
   const violations = [];
   const stageStarts = instructions.map((instruction, index) => (instruction.keyword === 'FROM' ? index : -1)).filter((index) => index >= 0);
   const stageNames = new Set(instructions.filter((i) => i.keyword === 'FROM').map((i) => /\bAS\s+(\S+)/i.exec(i.args)?.[1]).filter(Boolean));
-  if (stageStarts.length === 0) return [violation('docker-recipe', file, 'has no FROM', 'start from a glibc Node 20 image, e.g. node:20-bookworm-slim')];
+  if (stageStarts.length === 0) return [violation('docker-recipe', file, 'has no FROM', 'start from the glibc Node image: FROM node:${NODE_VERSION}-bookworm-slim')];
   const finalStage = instructions.slice(stageStarts.at(-1));
   const project = JSON.parse(readFileSync(join(root, 'apps', app, 'project.json'), 'utf8'));
   const natives = (project.bundle?.external ?? []).filter((name) => NATIVE_PACKAGES.includes(name));
   const from = finalStage[0];
   if (natives.length > 0 && NON_GLIBC_BASE.test(from.args)) {
-    violations.push(violation('docker-base-image', at(from), `base "${from.args}" has no glibc, but the bundle loads native ${natives.join(', ')}`, 'use a glibc base such as node:20-bookworm-slim'));
+    violations.push(violation('docker-base-image', at(from), `base "${from.args}" has no glibc, but the bundle loads native ${natives.join(', ')}`, 'use a glibc base: node:${NODE_VERSION}-bookworm-slim'));
   }
   const allowed = `dist/apps/${app}`;
+  let copiesBundle = false;
   for (const instruction of instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')) {
     const { sources, fromStage } = copySources(instruction.args);
     if (fromStage && stageNames.has(fromStage)) continue;
     for (const source of sources) {
       const normalized = source.replace(/^\.\//, '').replace(/\/+$/, '');
+      if (normalized === allowed) copiesBundle = true;
       if (normalized !== allowed && !normalized.startsWith(`${allowed}/`)) {
         violations.push(violation('docker-copy', at(instruction), `copies "${source}"; an image may contain only its bundle folder ${allowed}/`, `COPY ${allowed}/ ./ and let the bundle carry the code`));
       }
     }
+  }
+  if (!copiesBundle) {
+    violations.push(violation('docker-copy', file, `never copies its bundle folder ${allowed}/, so the image has no code to run`, `COPY ${allowed}/ ./`));
   }
   const envSkip = finalStage.some((i) => (i.keyword === 'ENV' || i.keyword === 'ARG') && /ONNXRUNTIME_NODE_INSTALL[= ]+["']?skip/.test(i.args));
   const runs = finalStage.filter((i) => i.keyword === 'RUN');
@@ -81,11 +105,17 @@ export function inspectDockerfile(root, app) {
     const bad = runs.find((i) => /\bnpm\s+(install|i)\b/.test(i.args));
     violations.push(violation('docker-install', at(bad), 'npm install ignores the generated lockfile', 'use npm ci --omit=dev'));
   }
-  const selfCheck = runs.findIndex((i) => /\bmain\.js\b.*--self-check/.test(i.args));
-  if (selfCheck === -1) {
-    violations.push(violation('docker-self-check', file, 'never runs the bundle\'s --self-check, so an image that cannot boot still builds', 'RUN node main.js --self-check after the install'));
-  } else if (install && runs.indexOf(install) > selfCheck) {
-    violations.push(violation('docker-self-check', at(runs[selfCheck]), 'runs --self-check before the install, so it cannot see missing packages', 'move the self-check after npm ci'));
+  const buildCheck = finalStage.findIndex((i) => i.keyword === 'RUN' && /\bmain\.js\b.*--build-check/.test(i.args));
+  const lastUser = finalStage.filter((i) => i.keyword === 'USER').at(-1);
+  if (!lastUser || /^(root|0)(:|$)/.test(lastUser.args)) {
+    violations.push(violation('docker-user', lastUser ? at(lastUser) : file, 'the service would run as root', 'USER node before the build check, so it runs (and is checked) as the image\'s own user'));
+  }
+  if (buildCheck === -1) {
+    violations.push(violation('docker-build-check', file, 'never runs the bundle\'s --build-check, so an image that cannot boot still builds', 'RUN node main.js --build-check after the install and USER node'));
+  } else if (install && finalStage.indexOf(install) > buildCheck) {
+    violations.push(violation('docker-build-check', at(finalStage[buildCheck]), 'runs --build-check before the install, so it cannot see missing packages', 'move the build check after npm ci'));
+  } else if (lastUser && finalStage.indexOf(lastUser) > buildCheck) {
+    violations.push(violation('docker-build-check', at(finalStage[buildCheck]), 'runs --build-check as root, so it cannot see folders the service user cannot write', 'move the build check after USER node'));
   }
   const entrypoint = finalStage.filter((i) => i.keyword === 'ENTRYPOINT').at(-1);
   const command = entrypoint ?? finalStage.filter((i) => i.keyword === 'CMD').at(-1);

@@ -23,7 +23,7 @@ export function checkProjects(root) {
     }
     if (project.kind === 'libs') {
       const alias = `@props/${project.folder}`;
-      const target = `libs/${project.folder}/src/index.ts`;
+      const target = `./libs/${project.folder}/src/index.ts`;
       if (JSON.stringify(paths[alias]) !== JSON.stringify([target])) {
         violations.push(violation('project-shape', 'tsconfig.base.json', `the lib ${project.folder} has no path alias ${alias} → ${target}`, `add "${alias}": ["${target}"] to compilerOptions.paths`));
       }

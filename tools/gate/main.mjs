@@ -9,6 +9,8 @@ import { checkBoot } from './boot-check.mjs';
 import { checkBundles } from './check-bundles.mjs';
 import { checkDependencies } from './check-dependencies.mjs';
 import { checkDockerfiles } from './check-dockerfiles.mjs';
+import { checkImages } from './check-images.mjs';
+import { checkNodeVersion } from './check-node-version.mjs';
 import { checkProjects } from './check-projects.mjs';
 import { checkSourceRules } from './check-source-rules.mjs';
 import { checkTypes } from './check-types.mjs';
@@ -17,6 +19,7 @@ import { formatViolation } from './violation.mjs';
 import { defaultRoot, deployableApps } from './workspace.mjs';
 
 const CHECKS = {
+  'node-version': (root) => checkNodeVersion(root),
   projects: (root) => checkProjects(root),
   types: (root) => checkTypes(root),
   dependencies: (root) => checkDependencies(root),
@@ -25,6 +28,7 @@ const CHECKS = {
   dockerfiles: (root, apps) => checkDockerfiles(root, apps),
   workflows: (root) => checkWorkflows(root),
   boot: (root, apps) => checkBoot(root, apps),
+  images: (root, apps) => checkImages(root, apps),
 };
 
 const { values } = parseArgs({
@@ -47,8 +51,8 @@ let failed = 0;
 let violationCount = 0;
 let bundlesFailed = false;
 for (const name of selected) {
-  if (name === 'boot' && bundlesFailed) {
-    console.log(`✖ boot check: skipped because the bundles check failed`);
+  if ((name === 'boot' || name === 'images') && bundlesFailed) {
+    console.log(`✖ ${name}: not run because the bundles check failed`);
     failed += 1;
     continue;
   }

@@ -2,14 +2,14 @@ import { buildInfo } from '@props/service-runtime';
 import { UsageError, type CliCommand } from './cli-command';
 import { convertCommand } from './models/convert-command';
 import { runCommand } from './run/run-command';
-import { selfCheckCommand } from './self-check-command';
+import { buildCheckCommand } from './build-check-command';
 import { schemaCommand } from './warehouse/schema-command';
 import { seedCommand } from './warehouse/seed-command';
 import { gradeCommand } from './grading/grade-command';
 import { reportCommand } from './grading/report-command';
 import { verifyCommand } from './grading/verify-command';
 
-const commands: readonly CliCommand[] = [runCommand, seedCommand, schemaCommand, gradeCommand, verifyCommand, reportCommand, convertCommand, selfCheckCommand];
+const commands: readonly CliCommand[] = [runCommand, seedCommand, schemaCommand, gradeCommand, verifyCommand, reportCommand, convertCommand, buildCheckCommand];
 
 function helpText(): string {
   const lines = ['usage: props <command> [options]', '', 'commands:'];

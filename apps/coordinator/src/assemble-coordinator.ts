@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import fastify, { type FastifyBaseLogger } from 'fastify';
 import { createLogger } from '@props/observability';
 import { buildInfo, registerHealthRoutes, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
@@ -32,5 +33,6 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
   registerHealthRoutes(app, checks, buildInfo('coordinator'));
   requireCaller(app, config.apiKey, config.oidc);
   registerBatchRoutes(app, batches);
-  return { app, checks, logger, port: config.port, host: config.host };
+  const writableFolders = config.gcp ? [] : [config.stagingDir, config.lockDir, config.stateDir, config.deadLetterDir, dirname(config.warehousePath)];
+  return { app, checks, logger, port: config.port, host: config.host, writableFolders };
 }

@@ -1,4 +1,12 @@
 import { launchService } from '@props/service-runtime';
 import { assembleCoordinator } from './assemble-coordinator';
 
-void launchService(process.argv.slice(2), () => assembleCoordinator(process.env));
+const placeholderApiKey = 'build-check-placeholder';
+
+void launchService(process.argv.slice(2), {
+  assemble: assembleCoordinator,
+  buildCheckEnvironments: {
+    local: { PROPS_API_KEY: placeholderApiKey },
+    gcp: { PROPS_API_KEY: placeholderApiKey, GCP_PROJECT_ID: 'build-check' },
+  },
+});

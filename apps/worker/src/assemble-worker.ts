@@ -37,5 +37,6 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
   registerHealthRoutes(app, checks, buildInfo('worker'));
   if (config.pushAuth) requireOidc(app, config.pushAuth);
   registerPredictRoute(app, pipeline);
-  return { app, checks, logger, port: config.port, host: config.host };
+  const writableFolders = config.gcp ? [config.modelCacheDir] : [config.stagingDir, config.modelCacheDir];
+  return { app, checks, logger, port: config.port, host: config.host, writableFolders };
 }

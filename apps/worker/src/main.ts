@@ -1,4 +1,10 @@
 import { launchService } from '@props/service-runtime';
 import { assembleWorker } from './assemble-worker';
 
-void launchService(process.argv.slice(2), () => assembleWorker(process.env));
+void launchService(process.argv.slice(2), {
+  assemble: assembleWorker,
+  buildCheckEnvironments: {
+    local: { PROPS_PUSH_AUTH: 'none' },
+    gcp: { GCP_PROJECT_ID: 'build-check', PROPS_OIDC_AUDIENCE: 'https://build-check.invalid', PROPS_OIDC_SERVICE_ACCOUNTS: 'build-check@build-check.invalid' },
+  },
+});

@@ -5,6 +5,7 @@ import type { ReadinessCheck } from '@props/service-runtime';
 export function modelReadinessChecks(models: readonly ServedModel[]): ReadinessCheck[] {
   return models.map((model) => ({
     name: `model ${model.systemId}`,
+    buildTime: true,
     run: () =>
       model.regressor
         ? { status: 'ok', detail: `${model.modelVersion} from ${model.location}` }

@@ -6,7 +6,7 @@ export const LogEvent = {
   serviceStarted: 'service_started',
   serviceStopping: 'service_stopping',
   predictionStaged: 'prediction_staged',
-  selfCheckFailed: 'self_check_failed',
+  buildCheckFailed: 'build_check_failed',
   readinessDegraded: 'readiness_degraded',
   messageRejected: 'message_rejected',
   startupFailed: 'startup_failed',
@@ -37,7 +37,6 @@ export type LogEvent = (typeof LogEvent)[keyof typeof LogEvent];
  */
 export const ALERTABLE_EVENTS: readonly LogEvent[] = [
   LogEvent.startupFailed,
-  LogEvent.selfCheckFailed,
   LogEvent.readinessDegraded,
   LogEvent.slateLoadFallback,
   LogEvent.consolidationFailed,

@@ -8,6 +8,11 @@ export interface CheckResult {
 /** One thing a service needs to serve: a configuration value, an adapter, a native library, a model. */
 export interface ReadinessCheck {
   name: string;
+  /**
+   * True when the check proves what the image carries (a native addon, a model artifact, a
+   * writable folder) and needs no runtime configuration: `--build-check` runs it at image build.
+   */
+  buildTime?: boolean;
   run(): Promise<CheckResult> | CheckResult;
 }
 

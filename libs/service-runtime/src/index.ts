@@ -1,8 +1,8 @@
 export { runChecks, overallStatus, type ReadinessCheck, type CheckResult, type CheckReport, type CheckStatus } from './check';
 export { buildInfo, type BuildInfo } from './build-info';
 export { registerHealthRoutes } from './health-routes';
-export { runSelfCheck } from './self-check';
-export { launchService, type AssembledService } from './launch-service';
+export { printCheckReports, runBuildTimeChecks, writableFolderCheck } from './build-check';
+export { launchService, type AssembledService, type ServiceDefinition } from './launch-service';
 export { freePort } from './free-port';
 export { OidcVerifier, OidcTokenError, type OidcPolicy } from './oidc-verifier';
 export { OidcEnvironment, oidcPolicyFrom } from './oidc-environment';

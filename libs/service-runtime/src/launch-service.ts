@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ConfigurationError } from '@props/configuration';
 import { LogEvent, type Logger } from '@props/observability';
-import type { ReadinessCheck } from './check';
-import { runSelfCheck } from './self-check';
+import { printCheckReports, runBuildTimeChecks, writableFolderCheck } from './build-check';
+import type { CheckReport, ReadinessCheck } from './check';
 
 export interface AssembledService {
   app: FastifyInstance;
@@ -10,39 +10,74 @@ export interface AssembledService {
   logger: Logger;
   port: number;
   host: string;
+  /** Folders the service creates or writes at run time (the image's user must be able to). */
+  writableFolders: readonly string[];
   close?: () => Promise<void>;
 }
 
+export interface ServiceDefinition {
+  assemble(env: NodeJS.ProcessEnv): Promise<AssembledService>;
+  /**
+   * Per backend, placeholder variables that let `--build-check` assemble every route and adapter
+   * without the runtime's secrets or URLs. Nothing is contacted with them; none is a secret.
+   */
+  buildCheckEnvironments: Readonly<Record<'local' | 'gcp', NodeJS.ProcessEnv>>;
+}
+
 /**
- * The one entry every service shares: parse the configuration (one line and exit 1 when it is
- * wrong), assemble the app with every route and adapter, then either run `--self-check` or listen.
+ * The one entry every service shares.
+ * - `--build-check` (the image build step): assembles the app for each backend from placeholders
+ *   and runs the build-time checks (modules, adapters, native addons, artifacts, writable folders).
+ * - otherwise (start): parse the configuration (one line and exit 1 when it is wrong), assemble
+ *   the app with every route and adapter, and listen; `/health/ready` runs every check.
  */
-export async function launchService(argv: readonly string[], assemble: () => Promise<AssembledService>): Promise<void> {
-  let service: AssembledService;
+export async function launchService(argv: readonly string[], service: ServiceDefinition): Promise<void> {
+  if (argv.includes('--build-check')) process.exit(await buildCheck(service));
+  let assembled: AssembledService;
   try {
-    service = await assemble();
+    assembled = await service.assemble(process.env);
   } catch (error) {
-    // One line an operator can act on: the bad variable, or the artifact that would not load.
-    const message = error instanceof ConfigurationError ? error.message : `startup failed: ${error instanceof Error ? error.message : String(error)}`;
-    process.stderr.write(`${JSON.stringify({ severity: 'CRITICAL', event: LogEvent.startupFailed, message })}\n`);
-    process.exit(1);
-  }
-  if (argv.includes('--self-check')) {
-    await service.app.ready();
-    const code = await runSelfCheck(service.checks, (line) => process.stdout.write(`${line}\n`));
-    if (code !== 0) service.logger.error({ event: LogEvent.selfCheckFailed }, 'self-check failed');
-    await service.app.close();
-    await service.close?.();
-    process.exit(code);
+    exitOnStartupFailure(error);
   }
   const shutdown = async (signal: string) => {
-    service.logger.info({ event: LogEvent.serviceStopping, signal }, `received ${signal}, closing`);
-    await service.app.close();
-    await service.close?.();
+    assembled.logger.info({ event: LogEvent.serviceStopping, signal }, `received ${signal}, closing`);
+    await assembled.app.close();
+    await assembled.close?.();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
-  const address = await service.app.listen({ port: service.port, host: service.host });
-  service.logger.info({ event: LogEvent.serviceStarted, address }, `listening on ${address}`);
+  const address = await assembled.app.listen({ port: assembled.port, host: assembled.host });
+  assembled.logger.info({ event: LogEvent.serviceStarted, address }, `listening on ${address}`);
+}
+
+function exitOnStartupFailure(error: unknown): never {
+  // One line an operator can act on: the bad variable, or the artifact that would not load.
+  const message = error instanceof ConfigurationError ? error.message : `startup failed: ${error instanceof Error ? error.message : String(error)}`;
+  process.stderr.write(`${JSON.stringify({ severity: 'CRITICAL', event: LogEvent.startupFailed, message })}\n`);
+  process.exit(1);
+}
+
+async function buildCheck(service: ServiceDefinition): Promise<number> {
+  const reports: CheckReport[] = [];
+  const folders = new Set<string>();
+  for (const [backend, placeholders] of Object.entries(service.buildCheckEnvironments)) {
+    let assembled: AssembledService;
+    try {
+      assembled = await service.assemble({ ...process.env, ...placeholders, PROPS_BACKEND: backend, LOG_LEVEL: 'warn' });
+      await assembled.app.ready();
+    } catch (error) {
+      reports.push({ name: `[${backend}] assemble`, status: 'failed', detail: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    reports.push({ name: `[${backend}] assemble`, status: 'ok', detail: `${assembled.app.printRoutes({ commonPrefix: false }).split('\n').filter((line) => line.includes('(')).length} routes and the ${backend} adapters constructed` });
+    reports.push(...(await runBuildTimeChecks(assembled.checks, `[${backend}] `)));
+    for (const folder of assembled.writableFolders) folders.add(folder);
+    await assembled.app.close();
+    await assembled.close?.();
+  }
+  reports.push(...(await runBuildTimeChecks([...folders].map(writableFolderCheck), '')));
+  const code = printCheckReports('build-check', reports, (line) => process.stdout.write(`${line}\n`));
+  if (code !== 0) process.stderr.write(`${JSON.stringify({ severity: 'ERROR', event: LogEvent.buildCheckFailed, message: 'build-check failed; the lines above say which check' })}\n`);
+  return code;
 }

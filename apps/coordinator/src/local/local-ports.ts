@@ -26,6 +26,6 @@ export function localPorts(config: CoordinatorConfig, logger: Logger): Coordinat
             deadLetterDir: config.deadLetterDir,
             onDeadLetter: (letter) => logger.error({ event: LogEvent.messageDeadLettered, message_id: letter.messageId, reason: letter.reason }, `message ${letter.messageId} dead-lettered`),
           }),
-    checks: [warehouseReadinessCheck(config.warehousePath)],
+    checks: [{ ...warehouseReadinessCheck(), buildTime: true }, warehouseReadinessCheck(config.warehousePath)],
   };
 }

@@ -6,6 +6,7 @@ import { listSupportedBackends } from 'onnxruntime-node';
  */
 export const onnxRuntimeCheck = {
   name: 'onnxruntime-node',
+  buildTime: true,
   run(): { status: 'ok' | 'failed'; detail: string } {
     const cpu = listSupportedBackends().find((backend) => backend.name === 'cpu');
     return cpu ? { status: 'ok', detail: `cpu backend ${cpu.bundled ? 'bundled' : 'available'}` } : { status: 'failed', detail: 'the cpu execution provider is not available' };

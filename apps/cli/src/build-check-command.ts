@@ -1,21 +1,26 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { warehouseReadinessCheck } from '@props/consolidation';
 import { onnxRuntimeCheck } from '@props/models';
-import { runSelfCheck, type ReadinessCheck } from '@props/service-runtime';
+import { printCheckReports, runBuildTimeChecks, writableFolderCheck, type ReadinessCheck } from '@props/service-runtime';
 import type { CliCommand } from './cli-command';
 
-const nativeBindingChecks: ReadinessCheck[] = [warehouseReadinessCheck(), onnxRuntimeCheck];
-
-export const selfCheckCommand: CliCommand = {
-  words: ['--self-check'],
+/** The image build step: what this bundle carries loads, and the data folder is writable. No configuration needed. */
+export const buildCheckCommand: CliCommand = {
+  words: ['--build-check'],
   summary: 'check that this bundle loads everything it needs, one line per check',
-  usage: 'props --self-check',
+  usage: 'props --build-check',
   async run() {
+    const checks: ReadinessCheck[] = [
+      { ...warehouseReadinessCheck(), buildTime: true },
+      onnxRuntimeCheck,
+      writableFolderCheck(resolve(process.env.PROPS_DATA_DIR ?? 'var')),
+    ];
     const bundlesDir = process.env.PROPS_BUNDLES_DIR;
-    const checks: ReadinessCheck[] = [...nativeBindingChecks];
     if (bundlesDir) {
       checks.push({
         name: 'service bundles',
+        buildTime: true,
         run: () => {
           const missing = ['coordinator', 'worker'].filter((app) => !existsSync(`${bundlesDir}/${app}/main.js`));
           return missing.length === 0
@@ -24,6 +29,6 @@ export const selfCheckCommand: CliCommand = {
         },
       });
     }
-    return runSelfCheck(checks, (line) => process.stdout.write(`${line}\n`));
+    return printCheckReports('build-check', await runBuildTimeChecks(checks, ''), (line) => process.stdout.write(`${line}\n`));
   },
 };
