@@ -1,29 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { copyWorkspace, type WorkspaceCopy } from '../test-support/workspace-copy';
+import { copyWorkspace, workspaceRoot, type WorkspaceCopy } from '../test-support/workspace-copy';
 
-// Each case injects one failure into a copy of the workspace and runs the gate's check for it;
-// the gate must exit 1 and name the rule and the offending file.
+// Each case plants one violation in a copy of the workspace laid out as a fresh clone (its own
+// node_modules) and runs the gate's check for it; the gate must exit 1 and name the rule and the file.
 let workspace: WorkspaceCopy;
+const planted = new Set<string>();
 
 function gate(checks: string) {
   return workspace.run(process.execPath, ['tools/gate/main.mjs', '--only', checks]);
 }
 
 function expectViolation(checks: string, rule: string, file: string) {
+  planted.add(rule);
   const { status, output } = gate(checks);
   expect(output, output).toContain(`[${rule}] ${file}`);
   expect(status, output).toBe(1);
 }
 
+/** Every rule a check can report: the names its source passes to violation(), or the depcruise config's. */
+function rulesOf(check: string): string[] {
+  const source = readFileSync(join(workspaceRoot, 'tools', 'gate', check), 'utf8');
+  return [...new Set([...source.matchAll(/violation\(\s*'([a-z-]+)'/g)].map((match) => match[1]!))];
+}
+const dependencyRules = (createRequire(import.meta.url)(join(workspaceRoot, '.dependency-cruiser.cjs')) as { forbidden: { name: string }[] }).forbidden.map((rule) => rule.name);
+
 beforeAll(() => {
   workspace = copyWorkspace('props-gate-');
-});
+}, 300_000);
 afterAll(() => workspace?.remove());
 
 describe('the gate', () => {
   it('passes the workspace as it is, static checks and boot check included', () => {
-    const { status, output } = gate('projects,types,dependencies,source-rules,bundles,dockerfiles,workflows,boot');
-    expect(output).toContain('gate passed: 8 checks');
+    const { status, output } = gate('node-version,projects,types,dependencies,source-rules,bundles,dockerfiles,workflows,boot');
+    expect(output).toContain('gate passed: 9 checks');
     expect(status, output).toBe(0);
   });
 
@@ -127,7 +139,7 @@ describe('the gate', () => {
 
     it('a Dockerfile that copies more than its bundle folder', () => {
       workspace.edit('docker/worker.Dockerfile', (text) => text.replace('COPY dist/apps/worker/ ./', 'COPY dist/apps/worker/ ./\nCOPY libs/ ./libs/'));
-      expectViolation('dockerfiles', 'docker-copy', 'docker/worker.Dockerfile:10');
+      expectViolation('dockerfiles', 'docker-copy', 'docker/worker.Dockerfile:14');
     });
 
     it('a Dockerfile that installs devDependencies', () => {
@@ -141,7 +153,7 @@ describe('the gate', () => {
     });
 
     it('a base image without glibc while a native package is external', () => {
-      workspace.edit('docker/worker.Dockerfile', (text) => text.replace('FROM node:20.20-bookworm-slim', 'FROM node:20-alpine'));
+      workspace.edit('docker/worker.Dockerfile', (text) => text.replace('FROM node:${NODE_VERSION}-bookworm-slim', 'FROM node:${NODE_VERSION}-alpine'));
       expectViolation('dockerfiles', 'docker-base-image', 'docker/worker.Dockerfile:');
     });
 
@@ -150,9 +162,44 @@ describe('the gate', () => {
       expectViolation('dockerfiles', 'docker-command', 'docker/coordinator.Dockerfile:');
     });
 
-    it('a Dockerfile without the self-check build step', () => {
-      workspace.edit('docker/worker.Dockerfile', (text) => text.replace('RUN node main.js --self-check\n', ''));
-      expectViolation('dockerfiles', 'docker-self-check', 'docker/worker.Dockerfile');
+    it('a Dockerfile without the build-check step', () => {
+      workspace.edit('docker/worker.Dockerfile', (text) => text.replace('RUN node main.js --build-check\n', ''));
+      expectViolation('dockerfiles', 'docker-build-check', 'docker/worker.Dockerfile');
+    });
+
+    it('a Dockerfile that never copies its bundle', () => {
+      workspace.edit('docker/coordinator.Dockerfile', (text) => text.replace('COPY dist/apps/coordinator/ ./\n', ''));
+      expectViolation('dockerfiles', 'docker-copy', 'docker/coordinator.Dockerfile');
+    });
+
+    it('a Dockerfile whose service runs as root', () => {
+      workspace.edit('docker/worker.Dockerfile', (text) => text.replace('USER node\n', ''));
+      expectViolation('dockerfiles', 'docker-user', 'docker/worker.Dockerfile');
+    });
+
+    it('a Dockerfile whose Node differs from .node-version', () => {
+      workspace.edit('docker/cli.Dockerfile', (text) => text.replace(/ARG NODE_VERSION=\S+/, 'ARG NODE_VERSION=22.12.0'));
+      expectViolation('node-version', 'node-version', 'docker/cli.Dockerfile');
+    });
+
+    it('runtime code importing test support', () => {
+      workspace.edit('apps/worker/src/predict-route.ts', (text) => `import { validRequest } from './test-support/valid-request';\n${text}\nexport const example = validRequest;\n`);
+      expectViolation('dependencies', 'no-test-code-in-runtime', 'apps/worker/src/predict-route.ts');
+    });
+
+    it('a file nothing imports', () => {
+      workspace.write('libs/contracts/src/forgotten.ts', 'export const forgotten = 1;\n');
+      expectViolation('dependencies', 'no-orphans', 'libs/contracts/src/forgotten.ts');
+    });
+
+    it('a require() of a package in ES module source', () => {
+      workspace.edit('libs/observability/src/events.ts', (text) => `${text}\nexport const fs: unknown = require('node:fs');\n`);
+      expectViolation('source-rules', 'no-require-in-source', 'libs/observability/src/events.ts');
+    });
+
+    it('an image whose build check finds a folder its user cannot write (built for real)', () => {
+      workspace.edit('docker/worker.Dockerfile', (text) => text.replace('PROPS_DATA_DIR=/tmp/props', 'PROPS_DATA_DIR=/app/var'));
+      expectViolation('images', 'image-build', 'docker/worker.Dockerfile');
     });
 
     it('a .dockerignore that excludes what a Dockerfile copies', () => {
@@ -179,5 +226,10 @@ describe('the gate', () => {
       workspace.edit('libs/contracts/project.json', (text) => text.replace('"tags": ["type:lib"]', '"tags": []'));
       expectViolation('projects', 'project-shape', 'libs/contracts/project.json');
     });
+  });
+
+  it('has planted a violation for every rule the dependency, source, Dockerfile and Node version checks know', () => {
+    const known = [...dependencyRules, ...rulesOf('check-source-rules.mjs'), ...rulesOf('check-dockerfiles.mjs'), ...rulesOf('check-node-version.mjs')];
+    expect(known.filter((rule) => !planted.has(rule))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -19,7 +19,8 @@ export interface WorkspaceCopy {
 
 /**
  * A temporary git repository holding the workspace's files (tracked and not ignored) as they are
- * now, with node_modules linked from the workspace, committed once.
+ * now, committed once, with its own node_modules installed from the lockfile (from the npm
+ * cache): packages resolve to paths inside the copy exactly as in a fresh clone, never into this tree.
  */
 export function copyWorkspace(prefix = 'props-workspace-'): WorkspaceCopy {
   const root = mkdtempSync(join(tmpdir(), prefix));
@@ -34,12 +35,17 @@ export function copyWorkspace(prefix = 'props-workspace-'): WorkspaceCopy {
       /* listed by git but deleted in the working tree */
     }
   }
-  symlinkSync(join(workspaceRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=gate-test', '-c', 'user.email=gate-test@localhost', ...args], { cwd: root, encoding: 'utf8' });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'workspace copy');
+  const install = spawnSync('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', PATH: `${dirname(process.execPath)}:${process.env.PATH}` },
+  });
+  if (install.status !== 0) throw new Error(`npm ci in the workspace copy failed: ${`${install.stdout}${install.stderr}`.trim().slice(-600)}`);
   return {
     root,
     read: (file) => readFileSync(join(root, file), 'utf8'),

@@ -5,6 +5,6 @@ void launchService(process.argv.slice(2), {
   assemble: assembleWorker,
   buildCheckEnvironments: {
     local: { PROPS_PUSH_AUTH: 'none' },
-    gcp: { GCP_PROJECT_ID: 'build-check', PROPS_OIDC_AUDIENCE: 'https://build-check.invalid', PROPS_OIDC_SERVICE_ACCOUNTS: 'build-check@build-check.invalid' },
+    gcp: { GCP_PROJECT_ID: 'build-check', PROPS_PUSH_AUTH: 'oidc', PROPS_OIDC_AUDIENCE: 'https://build-check.invalid', PROPS_OIDC_SERVICE_ACCOUNTS: 'build-check@build-check.invalid' },
   },
 });
