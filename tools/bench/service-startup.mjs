@@ -42,8 +42,8 @@ export async function benchServiceStartup(root, { rounds = 7 } = {}) {
   if (previousNode) {
     const onPrevious = median(previous);
     lines.push(
-      `  the same bundle on Node ${PREVIOUS_NODE}                    ${onPrevious.toFixed(0).padStart(6)} ms`,
-      `  ratio Node ${PREVIOUS_NODE} / Node ${process.versions.node}              ${(onPrevious / bundled).toFixed(2).padStart(6)} x`,
+      `${`  the same bundle on Node ${PREVIOUS_NODE}`.padEnd(53)}${onPrevious.toFixed(0).padStart(6)} ms`,
+      `${`  ratio Node ${PREVIOUS_NODE} / Node ${process.versions.node}`.padEnd(53)}${(onPrevious / bundled).toFixed(2).padStart(6)} x`,
     );
   } else {
     lines.push(`  Node ${PREVIOUS_NODE} could not be fetched for the comparison (npm registry unreachable)`);

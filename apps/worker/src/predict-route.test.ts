@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CompletionEventSchema, PredictionRowSchema, decodePushEnvelope, type CompletionEvent } from '@props/contracts';
+import { CompletionEventSchema, PredictionRowSchema, decodePushEnvelope, encodePushEnvelope, type CompletionEvent } from '@props/contracts';
 import type { AssembledService } from '@props/service-runtime';
 import { assembleWorker } from './assemble-worker';
 import { fuzzedEnvelopes } from './test-support/fuzzed-envelopes';
@@ -75,6 +75,14 @@ describe('worker POST /predict', () => {
     await post(envelopeFor(validRequest({ batch_id: 'batch_redelivered' }), 'same-id'));
     expect(stagedRows('batch_redelivered')).toHaveLength(6);
     expect(completions).toHaveLength(2);
+  });
+
+  it('replaces, not duplicates, the rows of a re-published message: a new delivery id, the same logical id', async () => {
+    const request = validRequest({ batch_id: 'batch_republished' });
+    await post(encodePushEnvelope(request, 'pubsub-id-1', 'projects/p/subscriptions/s', 1, 'batch_republished.exampleplayer'));
+    await post(encodePushEnvelope(request, 'pubsub-id-2', 'projects/p/subscriptions/s', 1, 'batch_republished.exampleplayer'));
+    expect(readdirSync(join(staging, 'batch_republished'))).toEqual(['batch_republished.exampleplayer.ndjson']);
+    expect(stagedRows('batch_republished')).toHaveLength(6);
   });
 
   it('writes NO_LINE rows for a player without a line', async () => {

@@ -4,6 +4,7 @@ export {
   toMalformedMessageError,
   decodePushEnvelope,
   encodePushEnvelope,
+  LOGICAL_ID_ATTRIBUTE,
   type PushEnvelope,
   type DecodedPush,
 } from './push-envelope';

@@ -1,5 +1,13 @@
 import { z } from 'zod';
 
+/**
+ * The attribute carrying the id the publisher chose (`<batch>.<player>`). Pub/Sub assigns every
+ * publish its own `messageId`, so a re-publish of the same logical message arrives under a new
+ * one; staging is keyed by this attribute instead, on both backends.
+ */
+export const LOGICAL_ID_ATTRIBUTE = 'props_message_id';
+const LOGICAL_ID = /^[A-Za-z0-9._:-]{1,200}$/;
+
 /** The body Pub/Sub POSTs to a push subscription (and what the local publisher POSTs too). */
 export const PushEnvelopeSchema = z.object({
   message: z.object({
@@ -34,7 +42,10 @@ export function toMalformedMessageError(error: z.ZodError, prefix = ''): Malform
 }
 
 export interface DecodedPush<T> {
+  /** The logical id (the publisher's, from the attribute), else the delivery's own id. */
   messageId: string;
+  /** The id Pub/Sub (or the local stand-in) gave this publish; redeliveries keep it. */
+  deliveryId: string;
   deliveryAttempt: number;
   payload: T;
 }
@@ -50,8 +61,12 @@ export function decodePushEnvelope<T>(body: unknown, payloadSchema: z.ZodType<T>
   const envelope = PushEnvelopeSchema.safeParse(body);
   if (!envelope.success) throw toMalformedMessageError(envelope.error);
   const { message } = envelope.data;
-  const messageId = message.messageId ?? message.message_id;
-  if (!messageId) throw new MalformedMessageError('message.messageId', 'missing');
+  const deliveryId = message.messageId ?? message.message_id;
+  if (!deliveryId) throw new MalformedMessageError('message.messageId', 'missing');
+  const logicalId = message.attributes?.[LOGICAL_ID_ATTRIBUTE];
+  if (logicalId !== undefined && !LOGICAL_ID.test(logicalId)) {
+    throw new MalformedMessageError(`message.attributes.${LOGICAL_ID_ATTRIBUTE}`, 'expected 1 to 200 letters, digits, ".", "_", ":" or "-"');
+  }
   if (!/^[A-Za-z0-9+/=_-]+$/.test(message.data)) {
     throw new MalformedMessageError('message.data', 'is not base64');
   }
@@ -64,19 +79,21 @@ export function decodePushEnvelope<T>(body: unknown, payloadSchema: z.ZodType<T>
   const payload = payloadSchema.safeParse(json);
   if (!payload.success) throw toMalformedMessageError(payload.error, 'message.data');
   return {
-    messageId,
+    messageId: logicalId ?? deliveryId,
+    deliveryId,
     deliveryAttempt: envelope.data.deliveryAttempt ?? message.deliveryAttempt ?? 1,
     payload: payload.data,
   };
 }
 
-export function encodePushEnvelope(payload: unknown, messageId: string, subscription: string, deliveryAttempt = 1): PushEnvelope {
+/** The body a push subscription POSTs; `logicalId` travels as the attribute Pub/Sub would carry. */
+export function encodePushEnvelope(payload: unknown, deliveryId: string, subscription: string, deliveryAttempt = 1, logicalId?: string): PushEnvelope {
   return {
     message: {
       data: Buffer.from(JSON.stringify(payload), 'utf8').toString('base64'),
-      messageId,
+      messageId: deliveryId,
       publishTime: new Date().toISOString(),
-      attributes: {},
+      attributes: logicalId === undefined ? {} : { [LOGICAL_ID_ATTRIBUTE]: logicalId },
     },
     subscription,
     deliveryAttempt,

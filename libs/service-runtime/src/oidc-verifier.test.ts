@@ -7,6 +7,7 @@ const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 20
 const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 let jwks: Server;
 let jwksUrl = '';
+let keyFetches = 0;
 
 function signedToken(claims: Record<string, unknown>, key: KeyObject = privateKey, kid = 'k1'): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -15,15 +16,22 @@ function signedToken(claims: Record<string, unknown>, key: KeyObject = privateKe
 }
 
 beforeAll(async () => {
-  jwks = createServer((_request, response) => {
+  jwks = createServer((request, response) => {
+    keyFetches += 1;
+    if (request.url === '/hang') return;
     response.setHeader('content-type', 'application/json');
+    // Google's key endpoint answers with a max-age of several hours; the verifier honours it.
+    response.setHeader('cache-control', 'public, max-age=600, must-revalidate, no-transform');
     response.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] }));
   });
   await new Promise<void>((resolveListen) => jwks.listen(0, '127.0.0.1', () => resolveListen()));
   const address = jwks.address();
   jwksUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/certs`;
 });
-afterAll(() => new Promise((resolveClose) => jwks.close(resolveClose)));
+afterAll(() => {
+  jwks.closeAllConnections();
+  return new Promise((resolveClose) => jwks.close(resolveClose));
+});
 
 const now = () => Math.floor(Date.now() / 1000);
 const good = () => ({ iss: 'https://accounts.google.com', aud: 'https://worker.example', email: 'pusher@project.iam.gserviceaccount.com', email_verified: true, iat: now(), exp: now() + 3600 });
@@ -49,5 +57,42 @@ describe('OIDC bearer verification', () => {
     const attempt = verifier().verify(header);
     await expect(attempt).rejects.toThrow(OidcTokenError);
     await expect(verifier().verify(header)).rejects.toThrow(reason);
+  });
+});
+
+describe('the signing-key cache', () => {
+  const policy = { audience: 'https://worker.example', serviceAccounts: ['pusher@project.iam.gserviceaccount.com'] };
+
+  it('keeps the keys for the max-age the key endpoint sends, then fetches them again', async () => {
+    let clock = 1_000_000;
+    const verifier = new OidcVerifier({ ...policy, jwksUrl }, { now: () => clock });
+    for (let call = 0; call < 5; call += 1) await verifier.verify(`Bearer ${signedToken(good())}`);
+    expect(verifier.keys.fetches).toBe(1);
+    clock += 599_000;
+    await verifier.verify(`Bearer ${signedToken(good())}`);
+    expect(verifier.keys.fetches).toBe(1);
+    clock += 2_000;
+    await verifier.verify(`Bearer ${signedToken(good())}`);
+    expect(verifier.keys.fetches).toBe(2);
+  });
+
+  it('lets a burst of forged tokens with random key ids cause at most one fetch per refresh window', async () => {
+    let clock = 5_000_000;
+    const verifier = new OidcVerifier({ ...policy, jwksUrl }, { now: () => clock, unknownKeyCooldownMs: 60_000 });
+    await verifier.verify(`Bearer ${signedToken(good())}`);
+    const before = keyFetches;
+    const forged = Array.from({ length: 200 }, (_, index) => verifier.verify(`Bearer ${signedToken(good(), other, `forged-${index}-${Math.random()}`)}`).catch((error: unknown) => error));
+    const outcomes = await Promise.all(forged);
+    expect(outcomes.every((outcome) => outcome instanceof OidcTokenError && /unknown key forged-/.test(outcome.message))).toBe(true);
+    expect(keyFetches - before).toBe(0);
+    clock += 60_000;
+    await Promise.all(Array.from({ length: 50 }, (_, index) => verifier.verify(`Bearer ${signedToken(good(), other, `later-${index}`)}`).catch(() => undefined)));
+    expect(keyFetches - before).toBe(1);
+    await expect(verifier.verify(`Bearer ${signedToken(good())}`)).resolves.toBe('pusher@project.iam.gserviceaccount.com');
+  });
+
+  it('gives up on a key endpoint that does not answer within the fetch timeout', async () => {
+    const verifier = new OidcVerifier({ ...policy, jwksUrl: jwksUrl.replace('/certs', '/hang') }, { fetchTimeoutMs: 200 });
+    await expect(verifier.verify(`Bearer ${signedToken(good())}`)).rejects.toThrow('cannot fetch the signing keys: timed out');
   });
 });

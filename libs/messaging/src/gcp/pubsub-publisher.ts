@@ -1,8 +1,6 @@
 import type { PubSub } from '@google-cloud/pubsub';
+import { LOGICAL_ID_ATTRIBUTE } from '@props/contracts';
 import { PublishError, type PublishOptions, type Publisher } from '../publisher';
-
-/** The id the caller chose travels as an attribute: Pub/Sub assigns its own messageId. */
-export const LOGICAL_ID_ATTRIBUTE = 'props_message_id';
 
 /** Publishes JSON payloads to Pub/Sub topics; push subscriptions deliver them to the services. */
 export class PubSubPublisher implements Publisher {

@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import { PubSub } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { decodePushEnvelope } from '@props/contracts';
+import { LOGICAL_ID_ATTRIBUTE, decodePushEnvelope } from '@props/contracts';
 import { HttpPushPublisher } from '../local/http-push-publisher';
 import { emulatorUnavailable, startEmulator } from '@props/emulators';
-import { LOGICAL_ID_ATTRIBUTE, PubSubPublisher } from './pubsub-publisher';
+import { PubSubPublisher } from './pubsub-publisher';
 
 const unavailable = emulatorUnavailable('pubsub');
 const required = process.env.PROPS_REQUIRE_EMULATORS === 'true';
@@ -63,30 +63,38 @@ describe.skipIf(unavailable !== undefined && !required)('Pub/Sub push, real emul
     await emulator?.stop();
   });
 
-  it('delivers the envelope decodePushEnvelope reads, with the caller id as an attribute, and the local stand-in sends the same shape', async () => {
+  it('delivers the envelope decodePushEnvelope reads, with the caller id as the logical id, and the local stand-in sends the same shape', async () => {
     const push = endpoint(0);
     const url = await listen(push.server);
     const [topic] = await pubsub.createTopic('prediction-request');
     await topic.createSubscription('to-worker', { pushConfig: { pushEndpoint: url } });
     const payload = { player_lookup: 'lebronjames', n: 1 };
-    const messageId = await new PubSubPublisher(pubsub).publish('prediction-request', payload, { messageId: 'batch_x.lebronjames' });
+    const publisher = new PubSubPublisher(pubsub);
+    const deliveryId = await publisher.publish('prediction-request', payload, { messageId: 'batch_x.lebronjames' });
     await until(() => push.bodies.length === 1);
     const real = push.bodies[0] as { message: { attributes: Record<string, string>; messageId: string }; subscription: string };
     const decoded = decodePushEnvelope(real, Payload);
     expect(decoded.payload).toEqual(payload);
-    expect(decoded.messageId).toBe(messageId);
+    expect(decoded.deliveryId).toBe(deliveryId);
+    expect(decoded.messageId).toBe('batch_x.lebronjames');
     expect(real.message.attributes[LOGICAL_ID_ATTRIBUTE]).toBe('batch_x.lebronjames');
+    // A re-publish (the stall check's) is a new Pub/Sub message under the same logical id.
+    const again = await publisher.publish('prediction-request', payload, { messageId: 'batch_x.lebronjames' });
+    await until(() => push.bodies.length === 2);
+    const second = decodePushEnvelope(push.bodies[1], Payload);
+    expect(again).not.toBe(deliveryId);
+    expect([second.deliveryId, second.messageId]).toEqual([again, 'batch_x.lebronjames']);
     expect(real.subscription).toBe('projects/props-test/subscriptions/to-worker');
 
     const local = endpoint(0);
     const localUrl = await listen(local.server);
-    await new HttpPushPublisher({ endpoints: { 'prediction-request': localUrl } }).publish('prediction-request', payload, { messageId: 'm-1' });
+    await new HttpPushPublisher({ endpoints: { 'prediction-request': localUrl } }).publish('prediction-request', payload, { messageId: 'batch_x.lebronjames' });
     const stand = local.bodies[0] as { message: Record<string, unknown> };
     // deliveryAttempt is sent by Pub/Sub only with a dead-letter policy; the stand-in always sends it.
     const shape = (envelope: object) => Object.keys(envelope).filter((key) => key !== 'deliveryAttempt').sort();
     expect(shape(stand)).toEqual(shape(real));
     for (const key of ['data', 'messageId', 'attributes', 'publishTime']) expect(key in stand.message && key in real.message, key).toBe(true);
-    expect(decodePushEnvelope(stand, Payload).payload).toEqual(payload);
+    expect(decodePushEnvelope(stand, Payload)).toMatchObject({ payload, messageId: 'batch_x.lebronjames' });
     push.server.close();
     local.server.close();
   }, 90_000);

@@ -26,7 +26,9 @@ export class HttpPushPublisher implements Publisher {
   async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<string> {
     const endpoint = this.options.endpoints[topic];
     if (!endpoint) throw new PublishError(`no push endpoint configured for topic ${topic}`);
-    const messageId = options.messageId ?? randomUUID();
+    // As Pub/Sub: every publish gets its own delivery id (kept across its redeliveries); the id
+    // the caller chose travels as the logical-id attribute.
+    const deliveryId = randomUUID();
     const maxAttempts = this.options.maxAttempts ?? 5;
     let delay = this.options.initialBackoffMs ?? 100;
     let last = '';
@@ -35,9 +37,9 @@ export class HttpPushPublisher implements Publisher {
         const response = await fetch(endpoint, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...this.options.headers },
-          body: JSON.stringify(encodePushEnvelope(payload, messageId, `projects/local/subscriptions/${topic}`, attempt)),
+          body: JSON.stringify(encodePushEnvelope(payload, deliveryId, `projects/local/subscriptions/${topic}`, attempt, options.messageId)),
         });
-        if (response.status < 500) return messageId;
+        if (response.status < 500) return deliveryId;
         last = `HTTP ${response.status}`;
       } catch (error) {
         last = (error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error));
@@ -45,6 +47,6 @@ export class HttpPushPublisher implements Publisher {
       if (attempt < maxAttempts) await new Promise((resolveWait) => setTimeout(resolveWait, delay));
       delay *= 2;
     }
-    throw new PublishError(`${topic}: ${endpoint} did not accept message ${messageId} after ${maxAttempts} attempts (last: ${last})`);
+    throw new PublishError(`${topic}: ${endpoint} did not accept message ${options.messageId ?? deliveryId} after ${maxAttempts} attempts (last: ${last})`);
   }
 }
