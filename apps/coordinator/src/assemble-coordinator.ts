@@ -32,7 +32,7 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
   ];
   registerHealthRoutes(app, checks, buildInfo('coordinator'));
   requireCaller(app, config.apiKey, config.oidc);
-  registerBatchRoutes(app, batches);
-  const writableFolders = config.gcp ? [] : [config.stagingDir, config.lockDir, config.stateDir, config.deadLetterDir, dirname(config.warehousePath)];
+  registerBatchRoutes(app, batches, ports.rejected);
+  const writableFolders = config.gcp ? [] : [config.stagingDir, config.lockDir, config.stateDir, config.deadLetterDir, config.rejectedDir, dirname(config.warehousePath)];
   return { app, checks, logger, port: config.port, host: config.host, writableFolders };
 }

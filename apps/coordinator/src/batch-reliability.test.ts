@@ -226,7 +226,8 @@ describe('coordinator refusals and bookkeeping', () => {
     const response = await fetch(`${service.url}/complete`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body: JSON.stringify(envelope) });
     expect(response.status).toBe(204);
     expect(response.headers.get('x-completion')).toBe('ignored');
-    expect((await post(`${service.url}/complete`, { message: {} })).status).toBe(400);
+    // A malformed completion is acknowledged (Pub/Sub would redeliver anything else) and recorded.
+    expect(await post(`${service.url}/complete`, { message: {} })).toEqual({ status: 200, body: { acknowledged: true, rejected: { field: 'message.data', problem: expect.any(String) } } });
     expect((await fetch(`${service.url}/status/batch_nope`)).status).toBe(404);
   }, 120_000);
 

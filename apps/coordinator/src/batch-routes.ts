@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { CompletionEventSchema, GameDateSchema, MalformedMessageError, StartBatchRequestSchema, decodePushEnvelope, toMalformedMessageError } from '@props/contracts';
+import { CompletionEventSchema, GameDateSchema, MalformedMessageError, StartBatchRequestSchema, decodePushEnvelope, rejectedMessage, toMalformedMessageError } from '@props/contracts';
 import { LockTimeoutError } from '@props/distributed-lock';
 import { NoGamesOnDateError, UnknownGameDateError } from '@props/feature-loader';
+import { acknowledgeRejection, type RejectedMessageStore } from '@props/messaging';
 import { LogEvent } from '@props/observability';
 import { WarehouseBusyError } from '@props/warehouse';
 import { BatchRefusal, type BatchOrchestrator } from './batch/batch-orchestrator';
@@ -19,7 +20,7 @@ function refusalStatus(error: unknown): { status: number; reason: string } | nul
 }
 
 /** /start, /complete, /status and /check-stalled over the batch orchestrator. */
-export function registerBatchRoutes(app: FastifyInstance, batches: BatchOrchestrator): void {
+export function registerBatchRoutes(app: FastifyInstance, batches: BatchOrchestrator, rejected: RejectedMessageStore): void {
   app.post('/start', async (request, reply) => {
     const parsed = StartBatchRequestSchema.safeParse(request.body ?? {});
     if (!parsed.success) {
@@ -42,8 +43,11 @@ export function registerBatchRoutes(app: FastifyInstance, batches: BatchOrchestr
       return reply.code(204).header('x-completion', outcome).send();
     } catch (error) {
       if (!(error instanceof MalformedMessageError)) throw error;
-      request.log.warn({ event: LogEvent.messageRejected, field: error.field, reason: error.problem }, 'completion event rejected');
-      return reply.code(400).send({ error: 'malformed completion event', field: error.field, problem: error.problem });
+      // A push Pub/Sub would redeliver forever unless acknowledged: record it, then acknowledge.
+      const rejection = rejectedMessage('coordinator', request.body, error);
+      request.log.warn({ event: LogEvent.messageRejected, field: error.field, problem: error.problem, delivery_id: rejection.delivery_id }, 'completion event rejected');
+      const answer = await acknowledgeRejection(rejected, rejection);
+      return reply.code(answer.status).send(answer.body);
     }
   });
 

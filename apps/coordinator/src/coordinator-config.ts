@@ -38,6 +38,8 @@ export interface CoordinatorConfig {
   lockDir: string;
   stateDir: string;
   deadLetterDir: string;
+  /** Local runtime: completion events acknowledged without processing, one JSON file each. */
+  rejectedDir: string;
   apiKey: string;
   workerUrls: string[];
   stallSeconds: number;
@@ -70,6 +72,7 @@ export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig
     lockDir: parsed.PROPS_LOCK_DIR ?? `${dataDir}/locks`,
     stateDir: parsed.PROPS_STATE_DIR ?? `${dataDir}/batches`,
     deadLetterDir: `${dataDir}/dead-letter`,
+    rejectedDir: `${dataDir}/rejected`,
     apiKey: parsed.PROPS_API_KEY,
     workerUrls: parsed.PROPS_WORKER_URLS,
     stallSeconds: parsed.PROPS_STALL_SECONDS,

@@ -1,6 +1,6 @@
 import fastify, { type FastifyBaseLogger } from 'fastify';
 import { hostname } from 'node:os';
-import { HttpPushPublisher } from '@props/messaging';
+import { FileRejectedMessageStore, HttpPushPublisher } from '@props/messaging';
 import { PredictionSystems, loadServedModels, onnxRuntimeCheck } from '@props/models';
 import { NdjsonStagingStore } from '@props/prediction-store';
 import { LogEvent, createLogger } from '@props/observability';
@@ -22,11 +22,12 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
   const systems = new PredictionSystems(models, (fallback) =>
     logger.warn({ event: LogEvent.predictionFallback, system_id: fallback.systemId, reason: fallback.reason, players: fallback.players }, `${fallback.systemId} fell back for ${fallback.players} player(s)`),
   );
-  const { staging, publisher } = config.gcp
+  const { staging, publisher, rejected } = config.gcp
     ? gcpWorkerPorts(config.gcp)
     : {
         staging: new NdjsonStagingStore(config.stagingDir),
         publisher: new HttpPushPublisher({ endpoints: { [COMPLETION_TOPIC]: config.completionUrl }, headers: config.completionApiKey ? { 'x-api-key': config.completionApiKey } : {} }),
+        rejected: new FileRejectedMessageStore(config.rejectedDir),
       };
   const pipeline = new PredictionPipeline(systems, staging, publisher, process.env.K_REVISION ?? `${hostname()}:${process.pid}`);
   const checks: ReadinessCheck[] = [
@@ -36,7 +37,7 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
   ];
   registerHealthRoutes(app, checks, buildInfo('worker'));
   if (config.pushAuth) requireOidc(app, config.pushAuth);
-  registerPredictRoute(app, pipeline);
-  const writableFolders = config.gcp ? [config.modelCacheDir] : [config.stagingDir, config.modelCacheDir];
+  registerPredictRoute(app, pipeline, rejected);
+  const writableFolders = config.gcp ? [config.modelCacheDir] : [config.stagingDir, config.rejectedDir, config.modelCacheDir];
   return { app, checks, logger, port: config.port, host: config.host, writableFolders };
 }

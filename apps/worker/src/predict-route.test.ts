@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CompletionEventSchema, PredictionRowSchema, decodePushEnvelope, encodePushEnvelope, type CompletionEvent } from '@props/contracts';
+import { CompletionEventSchema, PredictionRowSchema, decodePushEnvelope, encodePushEnvelope, rejectedMessage, type CompletionEvent, type RejectedMessage } from '@props/contracts';
+import { acknowledgeRejection } from '@props/messaging';
 import type { AssembledService } from '@props/service-runtime';
 import { assembleWorker } from './assemble-worker';
 import { fuzzedEnvelopes } from './test-support/fuzzed-envelopes';
@@ -14,6 +15,7 @@ const root = resolve(import.meta.dirname, '../../..');
 let worker: AssembledService;
 let receiver: FastifyInstance;
 let staging: string;
+let dataDir: string;
 const completions: CompletionEvent[] = [];
 let failCompletions = 0;
 
@@ -29,8 +31,10 @@ beforeAll(async () => {
   });
   await receiver.listen({ port: 0, host: '127.0.0.1' });
   staging = mkdtempSync(join(tmpdir(), 'props-staging-'));
+  dataDir = mkdtempSync(join(tmpdir(), 'props-worker-data-'));
   worker = await assembleWorker({
     PORT: '0',
+    PROPS_DATA_DIR: dataDir,
     PROPS_PUSH_AUTH: 'none',
     LOG_LEVEL: 'fatal',
     PROPS_MODEL_DIR: join(root, 'models'),
@@ -54,6 +58,11 @@ async function post(body: string | object) {
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, string>) : {} };
 }
+
+const rejections = (): RejectedMessage[] => {
+  const folder = join(dataDir, 'rejected');
+  return existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.json')).map((name) => JSON.parse(readFileSync(join(folder, name), 'utf8')) as RejectedMessage) : [];
+};
 
 const stagedRows = (batchId: string) =>
   readdirSync(join(staging, batchId))
@@ -111,14 +120,23 @@ describe('worker POST /predict', () => {
     ['negative minutes in the history', envelopeFor({ ...validRequest(), history: [{ ...validRequest().history[0]!, minutes: -3 }] }), 'message.data.history.0.minutes'],
     ['a wrong feature_version', envelopeFor({ ...validRequest(), features: { ...validRequest().features, feature_version: 'v1_25features' } }), 'message.data.features.feature_version'],
     ['32 features', envelopeFor({ ...validRequest(), features: { ...validRequest().features, values: validRequest().features.values.slice(1) } }), 'message.data.features.values'],
-  ])('answers 400 naming the field for %s, stages nothing', async (_label, body, field) => {
+  ])('acknowledges %s with 200 naming the field, records it for replay, stages nothing', async (_label, body, field) => {
+    const before = rejections().length;
     const response = await post(body);
-    expect(response.status).toBe(400);
-    expect(response.body.field).toBe(field);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ acknowledged: true, rejected: { field } });
+    const recorded = rejections().slice(before);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({ service: 'worker', field, body: JSON.stringify(body) });
     expect(completions).toHaveLength(0);
   });
 
-  it('answers 400 for a body that is not JSON at all', async () => {
+  it('answers 500 (redelivery) when a rejection cannot be recorded, so the message is not lost', async () => {
+    const store = { name: 'broken', record: async () => Promise.reject(new Error('disk full')) };
+    expect(await acknowledgeRejection(store, rejectedMessage('worker', {}, { field: 'message', problem: 'x' }))).toEqual({ status: 500, body: { error: 'the rejected message could not be recorded; retry', reason: 'disk full' } });
+  });
+
+  it('answers 400 for a body that is not JSON at all (Pub/Sub never sends one)', async () => {
     expect((await post('{not json')).status).toBe(400);
   });
 
@@ -133,17 +151,19 @@ describe('worker POST /predict', () => {
 });
 
 describe('worker POST /predict under fuzzing', () => {
-  it('answers 400 with a field and a reason to 1,000 malformed or fuzzed envelopes, never 500, stages nothing, and keeps serving', async () => {
+  it('acknowledges 1,000 malformed or fuzzed envelopes with a field and a reason, records each, never 500, stages nothing, and keeps serving', async () => {
+    const before = rejections().length;
     const { port } = worker.app.server.address() as AddressInfo;
     const answers: { status: number; field?: string; problem?: string; what: string }[] = [];
     for (const { body, what } of fuzzedEnvelopes(1000, 7)) {
       const response = await fetch(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      const answer = (await response.json()) as { field?: string; problem?: string };
-      answers.push({ status: response.status, field: answer.field, problem: answer.problem, what });
+      const answer = (await response.json()) as { rejected?: { field?: string; problem?: string } };
+      answers.push({ status: response.status, field: answer.rejected?.field, problem: answer.rejected?.problem, what });
     }
-    const wrong = answers.filter((answer) => answer.status !== 400 || !answer.field || !answer.problem);
+    const wrong = answers.filter((answer) => answer.status !== 200 || !answer.field || !answer.problem);
     expect(wrong.slice(0, 5)).toEqual([]);
     expect(new Set(answers.map((answer) => answer.field)).size).toBeGreaterThan(20);
+    expect(rejections().length - before).toBe(1000);
     expect(completions).toHaveLength(0);
     expect(existsSync(join(staging, 'batch_fuzz'))).toBe(false);
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);

@@ -1,22 +1,26 @@
 import type { FastifyInstance } from 'fastify';
-import { MalformedMessageError, PredictionRequestSchema, decodePushEnvelope } from '@props/contracts';
+import { MalformedMessageError, PredictionRequestSchema, decodePushEnvelope, rejectedMessage } from '@props/contracts';
 import { FeatureVectorError } from '@props/feature-loader';
-import { PublishError } from '@props/messaging';
+import { PublishError, acknowledgeRejection, type RejectedMessageStore } from '@props/messaging';
 import { PredictionInputError } from '@props/models';
 import { LogEvent } from '@props/observability';
 import { StagingWriteError } from '@props/prediction-store';
 import type { PredictionPipeline } from './prediction-pipeline';
 
 /**
- * `POST /predict`, the Pub/Sub push endpoint. 400 with the field and the problem for anything
- * malformed (acknowledged, never retried); 204 once the rows are staged and the completion event
- * published; 500 when staging or publishing failed, so Pub/Sub redelivers.
+ * `POST /predict`, the Pub/Sub push endpoint. Pub/Sub redelivers every answer but 102/200/201/202/
+ * 204, so: a message that can never be processed (malformed, invalid features) is recorded in the
+ * rejected messages and acknowledged with 200 naming the field and the problem, nothing staged;
+ * 204 once the rows are staged and the completion event published; 500 when staging or
+ * publishing (or recording a rejection) failed, so Pub/Sub redelivers.
  */
-export function registerPredictRoute(app: FastifyInstance, pipeline: PredictionPipeline): void {
+export function registerPredictRoute(app: FastifyInstance, pipeline: PredictionPipeline, rejected: RejectedMessageStore): void {
   app.post('/predict', async (request, reply) => {
-    const reject = (field: string, problem: string) => {
-      request.log.warn({ event: LogEvent.messageRejected, field, problem }, `rejected message: ${field}: ${problem}`);
-      return reply.code(400).send({ error: 'malformed message', field, problem });
+    const reject = async (field: string, problem: string) => {
+      const rejection = rejectedMessage('worker', request.body, { field, problem });
+      request.log.warn({ event: LogEvent.messageRejected, field, problem, message_id: rejection.message_id, delivery_id: rejection.delivery_id }, `rejected message: ${field}: ${problem}`);
+      const answer = await acknowledgeRejection(rejected, rejection);
+      return reply.code(answer.status).send(answer.body);
     };
     let decoded;
     try {
@@ -26,7 +30,7 @@ export function registerPredictRoute(app: FastifyInstance, pipeline: PredictionP
       throw error;
     }
     const { messageId, payload } = decoded;
-    const context = { message_id: messageId, batch_id: payload.batch_id, player_lookup: payload.player_lookup, game_date: payload.game_date };
+    const context = { message_id: messageId, delivery_id: decoded.deliveryId, batch_id: payload.batch_id, player_lookup: payload.player_lookup, game_date: payload.game_date };
     try {
       const result = await pipeline.handle(messageId, payload);
       request.log.info({ event: LogEvent.predictionStaged, ...context, rows: result.rowsStaged, skipped: result.skipped }, `staged ${result.rowsStaged} rows`);

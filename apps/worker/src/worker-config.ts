@@ -33,6 +33,8 @@ export interface WorkerConfig {
   requireModels: boolean;
   /** Local runtime: staged rows go here, one NDJSON file per message. */
   stagingDir: string;
+  /** Local runtime: the push messages acknowledged without processing, one JSON file each. */
+  rejectedDir: string;
   /** Local runtime: where completion events are pushed (the coordinator's /complete). */
   completionUrl: string;
   /** Sent as x-api-key with each completion push (the coordinator's key). */
@@ -69,6 +71,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     modelCacheDir: parsed.PROPS_MODEL_CACHE_DIR ?? `${parsed.PROPS_DATA_DIR}/model-cache`,
     requireModels: parsed.PROPS_REQUIRE_MODELS,
     stagingDir: parsed.PROPS_STAGING_DIR ?? `${parsed.PROPS_DATA_DIR}/staging`,
+    rejectedDir: `${parsed.PROPS_DATA_DIR}/rejected`,
     completionUrl: parsed.PROPS_COMPLETION_URL,
     completionApiKey: parsed.PROPS_COMPLETION_API_KEY,
     gcpProjectId: parsed.GCP_PROJECT_ID,

@@ -17,3 +17,4 @@ export {
 export { CompletionEventSchema, type CompletionEvent } from './completion-event';
 export { StartBatchRequestSchema, type StartBatchRequest } from './start-batch-request';
 export { PredictionRowSchema, type PredictionRow } from './prediction-row';
+export { REJECTED_MESSAGES_TABLE, rejectedMessage, type RejectedMessage } from './rejected-message';

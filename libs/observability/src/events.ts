@@ -42,6 +42,7 @@ export const ALERTABLE_EVENTS: readonly LogEvent[] = [
   LogEvent.consolidationFailed,
   LogEvent.stagingWriteFailed,
   LogEvent.messageDeadLettered,
+  LogEvent.messageRejected,
   LogEvent.fallbackShareHigh,
   LogEvent.coverageBelowThreshold,
   LogEvent.modelVersionMissing,

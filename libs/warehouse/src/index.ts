@@ -3,7 +3,7 @@ export { WAREHOUSE_TABLES, WAREHOUSE_SCHEMA_VERSION } from './tables/warehouse-t
 export { PLAYER_GAME_SUMMARY, TEAM_GAME_SUMMARY, SCHEDULE } from './tables/box-scores';
 export { UPCOMING_PLAYER_GAME_CONTEXT, PLAYER_POINTS_PROPS } from './tables/context-and-lines';
 export { ML_FEATURE_STORE } from './tables/feature-store';
-export { PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, CONSOLIDATION_FENCES, PREDICTION_BATCHES } from './tables/predictions';
+export { PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, CONSOLIDATION_FENCES, PREDICTION_BATCHES, REJECTED_MESSAGES } from './tables/predictions';
 export { renderBigQuerySchema, type BigQueryField } from './render-bigquery-schema';
 export { renderDuckdbDdl, qualifiedTableName, duckdbType } from './render-duckdb-ddl';
 export { validateDatasetPrefix, datasetName, DatasetPrefixError } from './dataset-prefix';

@@ -1,4 +1,5 @@
 import type { DistributedLock } from '@props/distributed-lock';
+import type { RejectedMessageStore } from '@props/messaging';
 import type { StagingStore } from '@props/prediction-store';
 import type { ReadinessCheck } from '@props/service-runtime';
 import type { BatchStateStore } from './batch-state-store';
@@ -17,5 +18,7 @@ export interface CoordinatorPorts {
   warehouse: BatchWarehouse;
   /** null when there is nowhere to publish (local runtime without worker URLs). */
   delivery: Fanout | null;
+  /** Completion events acknowledged without processing (malformed), for an operator to find. */
+  rejected: RejectedMessageStore;
   checks: ReadinessCheck[];
 }

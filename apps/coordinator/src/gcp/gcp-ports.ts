@@ -3,7 +3,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { DistributedLock, FirestoreLockBackend } from '@props/distributed-lock';
 import { PubSubPublisher } from '@props/messaging';
 import { LogEvent, type Logger } from '@props/observability';
-import { BigQueryStagingStore } from '@props/prediction-store';
+import { BigQueryRejectedMessageStore, BigQueryStagingStore } from '@props/prediction-store';
 import { datasetName, PLAYER_PROP_PREDICTIONS } from '@props/warehouse';
 import { bigQueryClient } from '@props/gcp-clients';
 import type { CoordinatorPorts, Fanout } from '../batch/coordinator-ports';
@@ -36,6 +36,7 @@ export function gcpPorts(config: CoordinatorConfig, logger: Logger): Coordinator
     staging: new BigQueryStagingStore(bigquery, { dataset: datasetName(PLAYER_PROP_PREDICTIONS), location: config.gcp!.location }),
     warehouse: new BigQueryBatchWarehouse(bigquery, { projectId, location: config.gcp!.location }),
     delivery: new PubSubFanout(new PubSubPublisher(new PubSub({ projectId })), logger),
+    rejected: new BigQueryRejectedMessageStore(bigquery, { projectId, dataset: datasetName(PLAYER_PROP_PREDICTIONS), location: config.gcp!.location }),
     checks: [],
   };
 }

@@ -1,6 +1,6 @@
 import { warehouseReadinessCheck } from '@props/consolidation';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
-import { HttpPushPublisher, PushDeliveryQueue } from '@props/messaging';
+import { FileRejectedMessageStore, HttpPushPublisher, PushDeliveryQueue } from '@props/messaging';
 import { LogEvent, type Logger } from '@props/observability';
 import { NdjsonStagingStore } from '@props/prediction-store';
 import { PREDICTION_TOPIC } from '../batch/batch-orchestrator';
@@ -26,6 +26,7 @@ export function localPorts(config: CoordinatorConfig, logger: Logger): Coordinat
             deadLetterDir: config.deadLetterDir,
             onDeadLetter: (letter) => logger.error({ event: LogEvent.messageDeadLettered, message_id: letter.messageId, reason: letter.reason }, `message ${letter.messageId} dead-lettered`),
           }),
+    rejected: new FileRejectedMessageStore(config.rejectedDir),
     checks: [{ ...warehouseReadinessCheck(), buildTime: true }, warehouseReadinessCheck(config.warehousePath)],
   };
 }

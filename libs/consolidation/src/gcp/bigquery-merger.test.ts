@@ -6,7 +6,7 @@ import { BigQueryRestEmulator } from '@props/emulators';
 import { bigQueryClient } from '@props/gcp-clients';
 import { ensureWarehouseTables, withWarehouse } from '@props/warehouse';
 import type { PredictionRow } from '@props/contracts';
-import { BigQueryStagingStore } from '@props/prediction-store';
+import { BigQueryStagingStore, stagingTableName } from '@props/prediction-store';
 import { StaleFencingTokenError } from '../consolidation';
 import { rowsFor } from '../test-support/staged-rows';
 import { BigQueryMerger } from './bigquery-merger';
@@ -38,6 +38,24 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
         await expect(mergeStaged('batch_stale', { m4: rowsFor('gamma', 'm4') }, 3)).rejects.toThrow(StaleFencingTokenError);
         expect(await count("SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE player_lookup = 'gamma'")).toBe(0);
         expect(await count('SELECT max(fencing_token) FROM nba_predictions.player_prop_predictions')).toBe(5);
+      } finally {
+        await emulator.stop();
+      }
+    });
+  });
+
+  it('keeps one staged copy of a message that is staged, then re-published and staged again under the same logical id', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'props-bq-republish-')), 'warehouse.duckdb');
+    await withWarehouse(path, async (connection) => {
+      await ensureWarehouseTables(connection);
+      const emulator = new BigQueryRestEmulator(connection);
+      const staging = new BigQueryStagingStore(bigQueryClient('props-test', await emulator.start()), { dataset: 'nba_predictions', location: 'us-west2' });
+      try {
+        await staging.write('batch_x', 'batch_x.alpha', rowsFor('alpha', 'batch_x.alpha'));
+        await staging.write('batch_x', 'batch_x.alpha', rowsFor('alpha', 'batch_x.alpha', { predicted: 25, createdAt: '2025-01-15T13:00:00.000Z' }));
+        expect(await staging.list('batch_x')).toHaveLength(1);
+        const table = `nba_predictions."${stagingTableName('batch_x', 'batch_x.alpha')}"`;
+        expect((await connection.runAndReadAll(`SELECT count(*), CAST(min(predicted_points) AS DOUBLE) FROM ${table}`)).getRows()[0]).toEqual([6n, 25]);
       } finally {
         await emulator.stop();
       }

@@ -13,8 +13,8 @@ if (unavailable && !required) console.log(`Pub/Sub contract skipped: ${unavailab
 
 const Payload = z.object({ player_lookup: z.string(), n: z.number() });
 
-/** A push endpoint that fails the first `failures` deliveries with 500, then keeps every body. */
-function endpoint(failures: number) {
+/** A push endpoint that answers the first `failures` deliveries with `status`, then keeps every body. */
+function endpoint(failures: number, status = 500) {
   const bodies: unknown[] = [];
   let failed = 0;
   const server: Server = createServer((request, response) => {
@@ -23,7 +23,7 @@ function endpoint(failures: number) {
     request.on('end', () => {
       if (failed < failures) {
         failed += 1;
-        response.statusCode = 500;
+        response.statusCode = status;
       } else {
         bodies.push(JSON.parse(body));
         response.statusCode = 204;
@@ -99,16 +99,16 @@ describe.skipIf(unavailable !== undefined && !required)('Pub/Sub push, real emul
     local.server.close();
   }, 90_000);
 
-  it('redelivers after a 500, as the local stand-in does', async () => {
-    const push = endpoint(2);
+  it.each([500, 400, 401])('redelivers after a %i (only 102/200/201/202/204 acknowledge), as the local stand-in does', async (status) => {
+    const push = endpoint(2, status);
     const url = await listen(push.server);
-    const [topic] = await pubsub.createTopic('prediction-ready');
-    await topic.createSubscription('to-coordinator', { pushConfig: { pushEndpoint: url }, retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 2 } } });
-    await new PubSubPublisher(pubsub).publish('prediction-ready', { player_lookup: 'x', n: 2 });
+    const [topic] = await pubsub.createTopic(`prediction-ready-${status}`);
+    await topic.createSubscription(`to-coordinator-${status}`, { pushConfig: { pushEndpoint: url }, retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 2 } } });
+    await new PubSubPublisher(pubsub).publish(`prediction-ready-${status}`, { player_lookup: 'x', n: 2 });
     await until(() => push.bodies.length === 1, 80_000);
     expect(push.attempts()).toBe(3);
 
-    const local = endpoint(2);
+    const local = endpoint(2, status);
     const localUrl = await listen(local.server);
     await new HttpPushPublisher({ endpoints: { 'prediction-ready': localUrl }, initialBackoffMs: 20 }).publish('prediction-ready', { player_lookup: 'x', n: 2 });
     expect(local.attempts()).toBe(3);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodePushEnvelope } from '@props/contracts';
 import { PublishError, type PublishOptions, type Publisher } from '../publisher';
+import { PUSH_ACK_STATUSES } from '../rejected-message-store';
 
 export interface HttpPushOptions {
   /** Push endpoint per topic, e.g. { 'prediction-ready': 'http://127.0.0.1:8081/complete' }. */
@@ -15,8 +16,9 @@ export interface HttpPushOptions {
 
 /**
  * The local stand-in for a Pub/Sub push subscription: POSTs the same envelope Pub/Sub would to the
- * topic's endpoint, retrying 5xx and connection failures with backoff. 2xx and 4xx end delivery
- * (a 4xx is an acknowledged, permanent rejection, as with Pub/Sub push).
+ * topic's endpoint. As with Pub/Sub, only 102/200/201/202/204 acknowledge; any other status (a 400
+ * or 401 too) and a connection failure are redelivered with exponential backoff, up to the
+ * dead-letter policy's attempts.
  */
 export class HttpPushPublisher implements Publisher {
   readonly name = 'http push';
@@ -39,7 +41,7 @@ export class HttpPushPublisher implements Publisher {
           headers: { 'content-type': 'application/json', ...this.options.headers },
           body: JSON.stringify(encodePushEnvelope(payload, deliveryId, `projects/local/subscriptions/${topic}`, attempt, options.messageId)),
         });
-        if (response.status < 500) return deliveryId;
+        if (PUSH_ACK_STATUSES.has(response.status)) return deliveryId;
         last = `HTTP ${response.status}`;
       } catch (error) {
         last = (error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error));

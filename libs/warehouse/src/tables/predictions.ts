@@ -1,3 +1,4 @@
+import { REJECTED_MESSAGES_TABLE } from '@props/contracts';
 import { BOOL, DATE, FLOAT64, INT64, STRING, TIMESTAMP, numeric, nullable, required, type TableDefinition } from './table-definition';
 
 /** The consolidated predictions: one row per (game_id, player_lookup, system_id, line). */
@@ -87,5 +88,23 @@ export const PREDICTION_BATCHES: TableDefinition = {
     required('fencing_token', INT64),
     required('load_path', STRING),
     required('consolidated_at', TIMESTAMP),
+  ],
+};
+
+/** Push messages the services acknowledged without processing (the shape of @props/contracts' RejectedMessage). */
+export const REJECTED_MESSAGES: TableDefinition = {
+  dataset: 'nba_predictions',
+  name: REJECTED_MESSAGES_TABLE,
+  description: 'Push messages that can never be processed: acknowledged, recorded for an operator to fix and replay',
+  key: ['rejected_at', 'service'],
+  columns: [
+    required('rejected_at', TIMESTAMP),
+    required('service', STRING),
+    nullable('subscription', STRING),
+    nullable('delivery_id', STRING),
+    nullable('message_id', STRING),
+    required('field', STRING),
+    required('problem', STRING),
+    required('body', STRING),
   ],
 };

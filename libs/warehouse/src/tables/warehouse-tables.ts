@@ -1,11 +1,11 @@
 import { PLAYER_GAME_SUMMARY, SCHEDULE, TEAM_GAME_SUMMARY } from './box-scores';
 import { PLAYER_POINTS_PROPS, UPCOMING_PLAYER_GAME_CONTEXT } from './context-and-lines';
 import { ML_FEATURE_STORE } from './feature-store';
-import { CONSOLIDATION_FENCES, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, PREDICTION_BATCHES } from './predictions';
+import { CONSOLIDATION_FENCES, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, PREDICTION_BATCHES, REJECTED_MESSAGES } from './predictions';
 import type { TableDefinition } from './table-definition';
 
 /** Bumped whenever a table definition changes; a local warehouse of another version is refused. */
-export const WAREHOUSE_SCHEMA_VERSION = 3;
+export const WAREHOUSE_SCHEMA_VERSION = 4;
 
 export const WAREHOUSE_TABLES: readonly TableDefinition[] = [
   SCHEDULE,
@@ -18,4 +18,5 @@ export const WAREHOUSE_TABLES: readonly TableDefinition[] = [
   PREDICTION_ACCURACY,
   CONSOLIDATION_FENCES,
   PREDICTION_BATCHES,
+  REJECTED_MESSAGES,
 ];

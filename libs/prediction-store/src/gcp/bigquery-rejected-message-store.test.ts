@@ -1,0 +1,32 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rejectedMessage } from '@props/contracts';
+import { BigQueryRestEmulator } from '@props/emulators';
+import { bigQueryClient } from '@props/gcp-clients';
+import { ensureWarehouseTables, withWarehouse } from '@props/warehouse';
+import { BigQueryRejectedMessageStore } from './bigquery-rejected-message-store';
+
+describe('BigQueryRejectedMessageStore (through the real client against the loopback BigQuery endpoint)', () => {
+  it('records a rejected push with its ids, field, problem and the body to replay', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'props-bq-rejected-')), 'warehouse.duckdb');
+    await withWarehouse(path, async (connection) => {
+      await ensureWarehouseTables(connection);
+      const emulator = new BigQueryRestEmulator(connection);
+      const store = new BigQueryRejectedMessageStore(bigQueryClient('props-test', await emulator.start()), { projectId: 'props-test', dataset: 'nba_predictions', location: 'us-west2' });
+      try {
+        const body = { message: { data: 'e30=', messageId: '17', attributes: { props_message_id: 'batch_x.alpha' } }, subscription: 'projects/p/subscriptions/worker-push' };
+        await store.record(rejectedMessage('worker', body, { field: 'message.data.player_lookup', problem: 'expected string' }));
+        await store.record(rejectedMessage('coordinator', 'not an envelope', { field: '(root)', problem: 'expected a JSON object' }));
+        const rows = (await connection.runAndReadAll('SELECT service, subscription, delivery_id, message_id, field, body FROM nba_predictions.rejected_messages ORDER BY service DESC')).getRows();
+        expect(rows).toEqual([
+          ['worker', 'projects/p/subscriptions/worker-push', '17', 'batch_x.alpha', 'message.data.player_lookup', JSON.stringify(body)],
+          ['coordinator', null, null, null, '(root)', '"not an envelope"'],
+        ]);
+      } finally {
+        await emulator.stop();
+      }
+    });
+  });
+});
