@@ -40,8 +40,10 @@ describe('nx affected', () => {
   it('marks a lib, the libs that import it and every app that uses them when the lib changes', () => {
     workspace.edit('libs/contracts/src/game-date.ts', (text) => `${text}// touched\n`);
     // contracts is imported by feature-loader, models, prediction-store, consolidation and messaging, through
-    // feature-loader by warehouse, through warehouse by grading, and through them by every app.
-    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'contracts', 'coordinator', 'feature-loader', 'grading', 'messaging', 'models', 'prediction-store', 'warehouse', 'worker']);
+    // feature-loader by warehouse, through warehouse by grading and by the test lib emulators (its BigQuery
+    // endpoint knows which tables need a partition filter), through emulators by the contract tests of
+    // distributed-lock, and through them by every app.
+    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'contracts', 'coordinator', 'distributed-lock', 'emulators', 'feature-loader', 'grading', 'messaging', 'models', 'prediction-store', 'warehouse', 'worker']);
   });
 
   it('marks only the lib and the apps that use it when a lib only the two services use changes', () => {
@@ -52,7 +54,7 @@ describe('nx affected', () => {
   it('marks every app when a lib all of them use changes', () => {
     workspace.edit('libs/observability/src/events.ts', (text) => `${text}// touched\n`);
     // Contract tests reach observability through @props/emulators, so their libs count as affected too.
-    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'coordinator', 'distributed-lock', 'emulators', 'grading', 'messaging', 'observability', 'service-runtime', 'warehouse', 'worker']);
+    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'coordinator', 'distributed-lock', 'emulators', 'grading', 'messaging', 'observability', 'prediction-store', 'service-runtime', 'warehouse', 'worker']);
   });
 
   it('marks everything when package.json changes', () => {

@@ -32,7 +32,7 @@ beforeAll(() => {
 }, 300_000);
 afterAll(() => workspace?.remove());
 
-describe('the gate', () => {
+describe('the gate', { timeout: 600_000 }, () => {
   it('passes the workspace as it is, static checks and boot check included', () => {
     const { status, output } = gate('node-version,projects,types,dependencies,source-rules,bundles,dockerfiles,workflows,boot');
     expect(output).toContain('gate passed: 9 checks');

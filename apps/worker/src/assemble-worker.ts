@@ -22,18 +22,20 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
   const systems = new PredictionSystems(models, (fallback) =>
     logger.warn({ event: LogEvent.predictionFallback, system_id: fallback.systemId, reason: fallback.reason, players: fallback.players }, `${fallback.systemId} fell back for ${fallback.players} player(s)`),
   );
-  const { staging, publisher, rejected } = config.gcp
+  const { staging, publisher, rejected, checks: dependencyChecks } = config.gcp
     ? gcpWorkerPorts(config.gcp)
     : {
         staging: new NdjsonStagingStore(config.stagingDir),
         publisher: new HttpPushPublisher({ endpoints: { [COMPLETION_TOPIC]: config.completionUrl }, headers: config.completionApiKey ? { 'x-api-key': config.completionApiKey } : {} }),
         rejected: new FileRejectedMessageStore(config.rejectedDir),
+        checks: [],
       };
   const pipeline = new PredictionPipeline(systems, staging, publisher, process.env.K_REVISION ?? `${hostname()}:${process.pid}`);
   const checks: ReadinessCheck[] = [
     { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} models=${config.modelDir} staging=${config.gcp ? `bigquery ${config.gcp.predictionsDataset}` : config.stagingDir} completions=${config.gcp ? 'pubsub prediction-ready' : config.completionUrl} push-auth=${config.pushAuth ? `oidc (audience ${config.pushAuth.audience})` : 'OFF (PROPS_PUSH_AUTH=none, local only)'}` }) },
     onnxRuntimeCheck,
     ...modelReadinessChecks(models),
+    ...dependencyChecks,
   ];
   registerHealthRoutes(app, checks, buildInfo('worker'));
   if (config.pushAuth) requireOidc(app, config.pushAuth);

@@ -4,6 +4,7 @@ export { registerHealthRoutes } from './health-routes';
 export { printCheckReports, runBuildTimeChecks, writableFolderCheck } from './build-check';
 export { launchService, type AssembledService, type ServiceDefinition } from './launch-service';
 export { freePort } from './free-port';
+export { dependencyCheck } from './dependency-check';
 export { OidcVerifier, OidcTokenError, type OidcPolicy } from './oidc-verifier';
 export { OidcEnvironment, oidcPolicyFrom } from './oidc-environment';
 export { requireOidc } from './oidc-guard';

@@ -127,7 +127,7 @@ export class BatchOrchestrator {
         last_error: null,
       };
       await this.options.state.create(record, messages);
-      for (const player of players) this.options.delivery!.enqueue(PREDICTION_TOPIC, messages[player], messageIds[player]!);
+      await Promise.all(players.map((player) => this.options.delivery!.publish(PREDICTION_TOPIC, messages[player], messageIds[player]!)));
       this.options.logger.info({ event: LogEvent.batchStarted, batch_id: batchId, game_date: gameDate, players: players.length, load_path: load.path }, `batch ${batchId}: ${players.length} players published`);
       return (await this.status(batchId))!;
     });
@@ -151,8 +151,10 @@ export class BatchOrchestrator {
       skip_reason: event.skip_reason,
       recorded_at: new Date().toISOString(),
     });
-    // A failed consolidation is logged and left running for the stall check; the completion is still recorded.
-    if ((await this.options.state.completionCount(batch.batch_id)) >= batch.players.length) void this.consolidate(batch.batch_id, false).catch(() => undefined);
+    // The completion that makes the batch whole consolidates it before it is answered: Cloud Run
+    // gives an instance CPU only while a request is open. A failed consolidation is logged and left
+    // running for the stall check; the completion is recorded either way.
+    if ((await this.options.state.completionCount(batch.batch_id)) >= batch.players.length) await this.consolidate(batch.batch_id, false).catch(() => undefined);
     return 'recorded';
   }
 
@@ -234,7 +236,7 @@ export class BatchOrchestrator {
         await this.consolidate(batch.batch_id, false);
         actions.push({ batch_id: batch.batch_id, action: 'consolidated: every player was in' });
       } else if (batch.republished_at === null && this.options.delivery) {
-        for (const player of missing) this.options.delivery.enqueue(PREDICTION_TOPIC, await this.options.state.message(batch.batch_id, player), batch.message_ids[player]!);
+        for (const player of missing) await this.options.delivery.publish(PREDICTION_TOPIC, await this.options.state.message(batch.batch_id, player), batch.message_ids[player]!);
         await this.options.state.update(batch.batch_id, (record) => ({ ...record, republished_at: new Date().toISOString(), stall_deadline: new Date(now + this.options.stallSeconds * 1000).toISOString() }));
         this.options.logger.warn({ event: LogEvent.batchRepublished, batch_id: batch.batch_id, game_date: batch.game_date, players: missing.length }, `re-published ${missing.length} missing players`);
         actions.push({ batch_id: batch.batch_id, action: `re-published ${missing.length} missing players` });

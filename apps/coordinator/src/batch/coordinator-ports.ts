@@ -5,9 +5,15 @@ import type { ReadinessCheck } from '@props/service-runtime';
 import type { BatchStateStore } from './batch-state-store';
 import type { BatchWarehouse } from './batch-warehouse';
 
-/** Fan-out of prediction requests: publish() returns at once, delivery happens behind it. */
+/**
+ * Fan-out of prediction requests. `publish` resolves once the message is handed to the
+ * subscription (Pub/Sub accepted it; the local push queue holds it); delivery to the workers is
+ * the subscription's work. It never rejects: a message it could not hand over is logged, and the
+ * stall check re-publishes it. Callers await it inside their request, so no work is left for
+ * after the response, when Cloud Run's request-based CPU allocation gives the instance none.
+ */
 export interface Fanout {
-  enqueue(topic: string, payload: unknown, messageId: string): void;
+  publish(topic: string, payload: unknown, messageId: string): Promise<void>;
 }
 
 /** Everything the coordinator talks to, built for one runtime by one composition function. */

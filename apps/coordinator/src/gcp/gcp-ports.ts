@@ -6,22 +6,26 @@ import { LogEvent, type Logger } from '@props/observability';
 import { BigQueryRejectedMessageStore, BigQueryStagingStore } from '@props/prediction-store';
 import { datasetName, PLAYER_PROP_PREDICTIONS } from '@props/warehouse';
 import { bigQueryClient } from '@props/gcp-clients';
+import { dependencyCheck } from '@props/service-runtime';
+import { PREDICTION_TOPIC } from '../batch/batch-orchestrator';
 import type { CoordinatorPorts, Fanout } from '../batch/coordinator-ports';
 import type { CoordinatorConfig } from '../coordinator-config';
 import { BigQueryBatchWarehouse } from './bigquery-batch-warehouse';
 import { FirestoreBatchState } from './firestore-batch-state';
 
-/** Publishes to Pub/Sub in the background; a publish that fails is logged, and the stall check re-publishes it. */
+/** Publishes to Pub/Sub; a publish that fails is logged, and the stall check re-publishes it. */
 class PubSubFanout implements Fanout {
   constructor(
     private readonly publisher: PubSubPublisher,
     private readonly logger: Logger,
   ) {}
 
-  enqueue(topic: string, payload: unknown, messageId: string): void {
-    void this.publisher.publish(topic, payload, { messageId }).catch((error: unknown) => {
+  async publish(topic: string, payload: unknown, messageId: string): Promise<void> {
+    try {
+      await this.publisher.publish(topic, payload, { messageId });
+    } catch (error) {
       this.logger.error({ event: LogEvent.messageDeadLettered, message_id: messageId, reason: error instanceof Error ? error.message : String(error) }, `could not publish ${messageId}`);
-    });
+    }
   }
 }
 
@@ -30,13 +34,29 @@ export function gcpPorts(config: CoordinatorConfig, logger: Logger): Coordinator
   const projectId = config.gcp!.projectId;
   const firestore = new Firestore({ projectId });
   const bigquery = bigQueryClient(projectId, config.gcp!.bigqueryEndpoint);
+  const pubsub = new PubSub({ projectId });
+  const predictions = `${datasetName(PLAYER_PROP_PREDICTIONS)}.${PLAYER_PROP_PREDICTIONS.name}`;
   return {
     lock: new DistributedLock(new FirestoreLockBackend(firestore)),
     state: new FirestoreBatchState(firestore),
     staging: new BigQueryStagingStore(bigquery, { dataset: datasetName(PLAYER_PROP_PREDICTIONS), location: config.gcp!.location }),
     warehouse: new BigQueryBatchWarehouse(bigquery, { projectId, location: config.gcp!.location }),
-    delivery: new PubSubFanout(new PubSubPublisher(new PubSub({ projectId })), logger),
+    delivery: new PubSubFanout(new PubSubPublisher(pubsub), logger),
     rejected: new BigQueryRejectedMessageStore(bigquery, { projectId, dataset: datasetName(PLAYER_PROP_PREDICTIONS), location: config.gcp!.location }),
-    checks: [],
+    checks: [
+      dependencyCheck('bigquery', async () => {
+        await bigquery.dataset(datasetName(PLAYER_PROP_PREDICTIONS)).table(PLAYER_PROP_PREDICTIONS.name).getMetadata();
+        return `${predictions} answers`;
+      }),
+      dependencyCheck('firestore', async () => {
+        await firestore.collection('prediction_batches').limit(1).get();
+        return 'prediction_batches answers';
+      }),
+      dependencyCheck('pubsub', async () => {
+        const [exists] = await pubsub.topic(PREDICTION_TOPIC).exists();
+        if (!exists) throw new Error(`topic ${PREDICTION_TOPIC} does not exist in ${projectId}`);
+        return `topic ${PREDICTION_TOPIC} exists`;
+      }),
+    ],
   };
 }

@@ -4,10 +4,17 @@ import { FileRejectedMessageStore, HttpPushPublisher, PushDeliveryQueue } from '
 import { LogEvent, type Logger } from '@props/observability';
 import { NdjsonStagingStore } from '@props/prediction-store';
 import { PREDICTION_TOPIC } from '../batch/batch-orchestrator';
-import type { CoordinatorPorts } from '../batch/coordinator-ports';
+import type { CoordinatorPorts, Fanout } from '../batch/coordinator-ports';
 import { FileBatchState } from '../batch/file-batch-state';
 import type { CoordinatorConfig } from '../coordinator-config';
 import { DuckdbBatchWarehouse } from './duckdb-batch-warehouse';
+
+/** The local push queue is the subscription: handing a message to it is the whole publish. */
+function fanoutThrough(queue: PushDeliveryQueue): Fanout {
+  return {
+    publish: async (topic, payload, messageId) => queue.enqueue(topic, payload, messageId),
+  };
+}
 
 /** The embedded default: DuckDB, files, and HTTP push to the worker URLs with Pub/Sub's retries. */
 export function localPorts(config: CoordinatorConfig, logger: Logger): CoordinatorPorts {
@@ -21,11 +28,11 @@ export function localPorts(config: CoordinatorConfig, logger: Logger): Coordinat
     delivery:
       config.workerUrls.length === 0
         ? null
-        : new PushDeliveryQueue({
+        : fanoutThrough(new PushDeliveryQueue({
             publishers: config.workerUrls.map((url) => new HttpPushPublisher({ endpoints: { [PREDICTION_TOPIC]: url }, maxAttempts: 5, initialBackoffMs: 200 })),
             deadLetterDir: config.deadLetterDir,
             onDeadLetter: (letter) => logger.error({ event: LogEvent.messageDeadLettered, message_id: letter.messageId, reason: letter.reason }, `message ${letter.messageId} dead-lettered`),
-          }),
+          })),
     rejected: new FileRejectedMessageStore(config.rejectedDir),
     checks: [{ ...warehouseReadinessCheck(), buildTime: true }, warehouseReadinessCheck(config.warehousePath)],
   };

@@ -2,19 +2,34 @@ import { PubSub } from '@google-cloud/pubsub';
 import { PubSubPublisher, type Publisher, type RejectedMessageStore } from '@props/messaging';
 import { BigQueryRejectedMessageStore, BigQueryStagingStore, type StagingStore } from '@props/prediction-store';
 import { bigQueryClient } from '@props/gcp-clients';
+import { dependencyCheck, type ReadinessCheck } from '@props/service-runtime';
+import { COMPLETION_TOPIC } from '../prediction-pipeline';
 
 export interface WorkerPorts {
   staging: StagingStore;
   publisher: Publisher;
   rejected: RejectedMessageStore;
+  checks: ReadinessCheck[];
 }
 
 /** Production: staging tables in BigQuery, completion events on Pub/Sub, rejected messages in BigQuery. */
 export function gcpWorkerPorts(gcp: { projectId: string; location: string; bigqueryEndpoint: string | undefined; predictionsDataset: string }): WorkerPorts {
   const bigquery = bigQueryClient(gcp.projectId, gcp.bigqueryEndpoint);
+  const pubsub = new PubSub({ projectId: gcp.projectId });
   return {
     staging: new BigQueryStagingStore(bigquery, { dataset: gcp.predictionsDataset, location: gcp.location }),
-    publisher: new PubSubPublisher(new PubSub({ projectId: gcp.projectId })),
+    publisher: new PubSubPublisher(pubsub),
     rejected: new BigQueryRejectedMessageStore(bigquery, { projectId: gcp.projectId, dataset: gcp.predictionsDataset, location: gcp.location }),
+    checks: [
+      dependencyCheck('bigquery', async () => {
+        await bigquery.dataset(gcp.predictionsDataset).table('player_prop_predictions').getMetadata();
+        return `${gcp.predictionsDataset}.player_prop_predictions answers (staging copies its schema)`;
+      }),
+      dependencyCheck('pubsub', async () => {
+        const [exists] = await pubsub.topic(COMPLETION_TOPIC).exists();
+        if (!exists) throw new Error(`topic ${COMPLETION_TOPIC} does not exist in ${gcp.projectId}`);
+        return `topic ${COMPLETION_TOPIC} exists`;
+      }),
+    ],
   };
 }

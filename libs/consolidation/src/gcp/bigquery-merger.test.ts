@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BigQueryRestEmulator } from '@props/emulators';
+import { BigQueryRestEmulator, QUERY_LENGTH_LIMIT } from '@props/emulators';
 import { bigQueryClient } from '@props/gcp-clients';
-import { ensureWarehouseTables, withWarehouse } from '@props/warehouse';
+import { PLAYER_PROP_PREDICTIONS, ensureWarehouseTables, withWarehouse } from '@props/warehouse';
 import type { PredictionRow } from '@props/contracts';
 import { BigQueryStagingStore, stagingTableName } from '@props/prediction-store';
 import { StaleFencingTokenError } from '../consolidation';
@@ -61,4 +61,42 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
       }
     });
   });
+
+  it('consolidates a 600-player batch with SQL of constant size, where the one-table-per-message UNION and an unfiltered MERGE are refused as BigQuery refuses them', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'props-bq-600-')), 'warehouse.duckdb');
+    await withWarehouse(path, async (connection) => {
+      await ensureWarehouseTables(connection);
+      const emulator = new BigQueryRestEmulator(connection);
+      const project = 'nba-props-platform-prod';
+      const client = bigQueryClient(project, await emulator.start());
+      const staging = new BigQueryStagingStore(client, { dataset: 'nba_predictions', location: 'us-west2' });
+      try {
+        // Ids as production makes them: batch_<date>_<epoch>_<hex>, messages <batch>.<player_lookup>.
+        const batchId = 'batch_2025-01-15_1736899200_5fca76';
+        const players = Array.from({ length: 600 }, (_, index) => `player${String(index).padStart(3, '0')}lastname`);
+        for (const player of players) await staging.write(batchId, `${batchId}.${player}`, rowsFor(player, `${batchId}.${player}`, { batchId }));
+        const messageIds = await staging.list(batchId);
+        const result = await new BigQueryMerger(client, { projectId: project, location: 'us-west2' }).merge({ batchId, gameDate: '2025-01-15', messageIds }, 1);
+        expect(result).toMatchObject({ rowsStaged: 3600, rowsMerged: 3600 });
+        const queries = emulator.requests.flatMap((request) => {
+          const query = (request.body as { configuration?: { query?: { query?: string } } }).configuration?.query?.query;
+          return query ? [query] : [];
+        });
+        expect(Math.max(...queries.map((query) => query.length))).toBeLessThan(20_000);
+
+        // What the merge used to send: one SELECT per staging table, UNION ALL'd, in four subqueries.
+        const columns = PLAYER_PROP_PREDICTIONS.columns.map((column) => column.name).filter((name) => name !== 'fencing_token').join(', ');
+        const union = messageIds.map((id) => `SELECT ${columns} FROM \`${project}.nba_predictions.${stagingTableName(batchId, id)}\``).join(' UNION ALL ');
+        const oldCounts = `SELECT (SELECT COUNT(*) FROM (${union})) AS a, (SELECT COUNT(*) FROM (${union})) AS b, (SELECT COUNT(*) FROM (${union})) AS c, (SELECT COUNT(*) FROM (${union})) AS d`;
+        expect(oldCounts.length).toBeGreaterThan(QUERY_LENGTH_LIMIT);
+        await expect(client.createQueryJob({ query: oldCounts, location: 'us-west2' })).rejects.toThrow(/The query is too large. The maximum standard SQL query length is 1024.00K characters/);
+        const unfiltered = `MERGE INTO \`${project}.nba_predictions.player_prop_predictions\` AS T USING (SELECT * FROM \`${project}.nba_predictions.${stagingTableName(batchId, messageIds[0]!)}\`) AS S
+  ON T.game_id = S.game_id AND T.player_lookup = S.player_lookup AND T.system_id = S.system_id
+  WHEN MATCHED THEN UPDATE SET predicted_points = S.predicted_points`;
+        await expect(client.createQueryJob({ query: unfiltered, location: 'us-west2' })).rejects.toThrow("Cannot query over table 'nba_predictions.player_prop_predictions' without a filter over column(s) 'game_date' that can be used for partition elimination");
+      } finally {
+        await emulator.stop();
+      }
+    });
+  }, 180_000);
 });

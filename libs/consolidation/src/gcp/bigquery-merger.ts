@@ -1,5 +1,5 @@
-import type { BigQuery } from '@google-cloud/bigquery';
-import { stagingTableName } from '@props/prediction-store';
+import type { BigQuery, Query } from '@google-cloud/bigquery';
+import { stagingTablePrefix } from '@props/prediction-store';
 import { CONSOLIDATION_FENCES, PLAYER_PROP_PREDICTIONS, datasetName, validateDatasetPrefix, type TableDefinition } from '@props/warehouse';
 import { StaleFencingTokenError, type ConsolidationResult } from '../consolidation';
 import type { PredictionsMerger, StagedBatch } from '../predictions-merger';
@@ -11,6 +11,12 @@ const ROW_COLUMNS = PLAYER_PROP_PREDICTIONS.columns.map((column) => column.name)
  * BigQuery's MERGE, straight from the batch's staging tables: one transaction advances the date's
  * fence, merges the newest row per key only if this lease holds the fence, and ASSERTs that every
  * staged row is for the date and no key is duplicated. Rows never leave BigQuery.
+ *
+ * The staging tables are read through one wildcard table (`_staging_<batch>_*`) narrowed to the
+ * batch's messages by `_TABLE_SUFFIX IN UNNEST(@messages)`, so the SQL is the same size for 10
+ * players or 600 (BigQuery refuses a query text over 1,024K characters), and every statement on
+ * the predictions table filters its `game_date` partition (full-table reads cost, and a table with
+ * `require_partition_filter` refuses them).
  */
 export class BigQueryMerger implements PredictionsMerger {
   readonly name = 'bigquery';
@@ -27,24 +33,26 @@ export class BigQueryMerger implements PredictionsMerger {
     return `\`${this.options.projectId}.${datasetName(definition, this.prefix)}.${definition.name}\``;
   }
 
-  private async query(sql: string, params: Record<string, unknown>): Promise<Record<string, unknown>[]> {
-    const [job] = await this.client.createQueryJob({ query: sql, params, location: this.options.location });
+  private async query(sql: string, params: Record<string, unknown>, types?: Query['types']): Promise<Record<string, unknown>[]> {
+    const [job] = await this.client.createQueryJob({ query: sql, params, ...(types ? { types } : {}), location: this.options.location });
     return (await job.getQueryResults())[0] as Record<string, unknown>[];
   }
 
   async merge({ batchId, gameDate, messageIds }: StagedBatch, fencingToken: number): Promise<ConsolidationResult> {
     const staged = messageIds.length === 0
-      ? `SELECT ${ROW_COLUMNS.join(', ')} FROM ${this.table(PLAYER_PROP_PREDICTIONS)} WHERE FALSE`
-      : messageIds.map((messageId) => `SELECT ${ROW_COLUMNS.join(', ')} FROM ${this.table({ dataset: PLAYER_PROP_PREDICTIONS.dataset, name: stagingTableName(batchId, messageId) })}`).join(' UNION ALL ');
-    const params = { game_date: this.client.date(gameDate), token: fencingToken };
+      ? `SELECT ${ROW_COLUMNS.join(', ')} FROM ${this.table(PLAYER_PROP_PREDICTIONS)} WHERE FALSE AND game_date = @game_date`
+      : `SELECT ${ROW_COLUMNS.join(', ')} FROM \`${this.options.projectId}.${datasetName(PLAYER_PROP_PREDICTIONS, this.prefix)}.${stagingTablePrefix(batchId)}*\` WHERE _TABLE_SUFFIX IN UNNEST(@messages)`;
+    const params = { game_date: this.client.date(gameDate), token: fencingToken, messages: [...messageIds] };
+    const types: Query['types'] = { messages: ['STRING'] };
     const key = (alias: string) => [...KEY.map((column) => `${alias}.${column}`), `COALESCE(${alias}.line, -1)`];
-    const on = key('T').map((left, index) => `${left} = ${key('S')[index]}`).join(' AND ');
+    const on = [`T.game_date = @game_date`, ...key('T').map((left, index) => `${left} = ${key('S')[index]}`)].join(' AND ');
     const newest = `SELECT * EXCEPT (newest) FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY game_id, player_lookup, system_id, COALESCE(line, -1) ORDER BY created_at DESC, prediction_id DESC) AS newest FROM (${staged})) WHERE newest = 1`;
     const fenced = `EXISTS (SELECT 1 FROM ${this.table(CONSOLIDATION_FENCES)} WHERE game_date = @game_date AND token = @token)`;
     const [counts] = await this.query(
       `SELECT (SELECT COUNT(*) FROM (${staged})) AS staged, (SELECT COUNTIF(is_fallback) FROM (${staged})) AS fallback, (SELECT COUNT(*) FROM (${newest})) AS merged,
         (SELECT COUNT(*) FROM ${this.table(PLAYER_PROP_PREDICTIONS)} AS T JOIN (${newest}) AS S ON ${on}) AS replaced`,
-      {},
+      params,
+      types,
     );
     await this.query(
       `BEGIN TRANSACTION;
@@ -58,6 +66,7 @@ MERGE INTO ${this.table(PLAYER_PROP_PREDICTIONS)} AS T USING (SELECT * FROM (${n
 ASSERT (SELECT COUNT(*) FROM (SELECT game_id FROM ${this.table(PLAYER_PROP_PREDICTIONS)} WHERE game_date = @game_date GROUP BY game_id, player_lookup, system_id, COALESCE(line, -1) HAVING COUNT(*) > 1)) = 0 AS 'duplicate keys after the merge; rolled back';
 COMMIT TRANSACTION;`,
       params,
+      types,
     );
     const [fence] = await this.query(`SELECT token FROM ${this.table(CONSOLIDATION_FENCES)} WHERE game_date = @game_date`, { game_date: params.game_date });
     const current = Number(fence?.token ?? 0);

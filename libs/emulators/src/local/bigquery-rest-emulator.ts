@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { partitionFilterRequirements } from '@props/warehouse';
 
 interface QueryParameter {
   name: string;
@@ -22,6 +23,29 @@ export interface BigQueryRestEmulatorOptions {
   /** Milliseconds each of the first `slowQueries` results is held back (to exercise timeouts). */
   delayMs?: number;
   slowQueries?: number;
+  /**
+   * Tables created with `require_partition_filter` ("dataset.table" → partition column): a query
+   * statement that reads one without a predicate on that column is refused, as BigQuery refuses it.
+   * Default: the tables whose definition in @props/warehouse requires it.
+   */
+  requirePartitionFilter?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Documented limits of query jobs (https://cloud.google.com/bigquery/quotas#query_jobs): the
+ * unresolved GoogleSQL text at most 1,024K characters, at most 1,000 unique tables referenced.
+ */
+export const QUERY_LENGTH_LIMIT = 1024 * 1024;
+export const TABLES_PER_QUERY_LIMIT = 1000;
+
+/** BigQuery's answer to a job it refuses: HTTP 400 with `error.errors[].reason` (here invalidQuery). */
+export class BigQueryJobError extends Error {
+  constructor(
+    message: string,
+    readonly reason = 'invalidQuery',
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -48,6 +72,7 @@ function toDuckdbDialect(sql: string, parameters: readonly QueryParameter[]): st
 /** What queries and scripts share: project.dataset.table names, COUNTIF, SELECT * EXCEPT, FLOAT64. */
 function commonDialect(sql: string): string {
   return sql
+    .replace(/\b_TABLE_SUFFIX\b/g, '_table_suffix')
     .replace(/`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_$]+)`/g, '$1.$2')
     .replace(/COUNTIF\(/g, 'count_if(')
     .replace(/SELECT \* EXCEPT \(/g, 'SELECT * EXCLUDE (')
@@ -75,6 +100,10 @@ function isScript(sql: string): boolean {
 
 function literal(parameter: QueryParameter): string {
   const { type } = parameter.parameterType;
+  if (type === 'ARRAY') {
+    const element = { name: parameter.name, parameterType: parameter.parameterType.arrayType ?? { type: 'STRING' } };
+    return `[${(parameter.parameterValue.arrayValues ?? []).map((item) => literal({ ...element, parameterValue: item })).join(', ')}]`;
+  }
   const value = parameter.parameterValue.value;
   if (value === undefined || value === null) return 'NULL';
   if (type === 'INT64' || type === 'FLOAT64' || type === 'NUMERIC') return String(Number(value));
@@ -91,6 +120,7 @@ function toDuckdbScript(sql: string, parameters: readonly QueryParameter[]): str
   return commonDialect(sql)
     .replace(/ASSERT\s+([\s\S]+?)\s+AS\s+'([^']*)'\s*;/g, (_, condition: string, message: string) => `SELECT CASE WHEN NOT (${condition}) THEN error('${message}') END;`)
     .replace(/COMMIT TRANSACTION/g, 'COMMIT')
+    .replace(/IN UNNEST\(@(\w+)\)/g, (_, name: string) => `IN (SELECT unnest(@${name}))`)
     .replace(/@(\w+)/g, (_, name: string) => {
       if (!values.has(name)) throw new Error(`script uses @${name}, which no queryParameter defines`);
       return values.get(name)!;
@@ -144,8 +174,10 @@ export class BigQueryRestEmulator {
           response.end(JSON.stringify(body));
         },
         (error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          const reason = error instanceof BigQueryJobError ? error.reason : 'invalidQuery';
           response.writeHead(400, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ error: { code: 400, message: error instanceof Error ? error.message : String(error), errors: [{ reason: 'invalidQuery' }] } }));
+          response.end(JSON.stringify({ error: { code: 400, message, errors: [{ message, domain: 'global', reason }], status: 'INVALID_ARGUMENT' } }));
         },
       );
     });
@@ -181,6 +213,7 @@ export class BigQueryRestEmulator {
     if (request.method === 'POST' && insert) {
       const configuration = body.configuration as { query: { query: string; queryParameters?: QueryParameter[] }; jobTimeoutMs?: string };
       const reference = (body.jobReference ?? {}) as { jobId?: string; location?: string };
+      await this.validate(configuration.query.query);
       const job: FakeJob = {
         jobId: reference.jobId ?? `job_${this.jobs.size + 1}`,
         location: reference.location ?? 'US',
@@ -264,7 +297,49 @@ export class BigQueryRestEmulator {
     return { status: 200, body: { kind: 'bigquery#job', jobReference: reference, configuration: job.configuration, status: { state: 'DONE' }, statistics: { load: { outputRows: String(rows.length) } } } };
   }
 
+  /** What BigQuery checks before it runs a job: the query's length, its tables, required partition filters. */
+  private async validate(sql: string): Promise<void> {
+    if (sql.length > QUERY_LENGTH_LIMIT) {
+      throw new BigQueryJobError(`The query is too large. The maximum standard SQL query length is 1024.00K characters, including comments and white space characters. (this one: ${sql.length} characters)`);
+    }
+    const tables = new Set<string>();
+    for (const match of sql.matchAll(/`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_$]+)(\*?)`/g)) {
+      if (match[3]) for (const name of await this.wildcardTables(match[1]!, match[2]!)) tables.add(`${match[1]}.${name}`);
+      else tables.add(`${match[1]}.${match[2]}`);
+    }
+    if (tables.size > TABLES_PER_QUERY_LIMIT) throw new BigQueryJobError(`Too many tables referenced by the query: ${tables.size}; the limit is ${TABLES_PER_QUERY_LIMIT}.`);
+    for (const [table, column] of Object.entries(this.options.requirePartitionFilter ?? partitionFilterRequirements())) {
+      const [dataset, name] = table.split('.') as [string, string];
+      const reference = new RegExp(`\`[A-Za-z0-9_-]+\\.${dataset}\\.${name}\``);
+      const filter = new RegExp(`\\b${column}\\s*(=|IN\\b|BETWEEN\\b|>=|<=|>|<)`, 'i');
+      for (const statement of sql.split(';')) {
+        if (reference.test(statement) && !filter.test(statement)) {
+          throw new BigQueryJobError(`Cannot query over table '${table}' without a filter over column(s) '${column}' that can be used for partition elimination`);
+        }
+      }
+    }
+  }
+
+  private async wildcardTables(dataset: string, prefix: string): Promise<string[]> {
+    const rows = (await this.connection.runAndReadAll('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND starts_with(table_name, $2) ORDER BY 1', [dataset, prefix])).getRows();
+    return rows.map((row) => String(row[0]));
+  }
+
+  /** A wildcard table `dataset.prefix*` as the union of the tables it matches, each with its _TABLE_SUFFIX. */
+  private async expandWildcards(sql: string): Promise<string> {
+    let expanded = sql;
+    for (const match of new Set([...sql.matchAll(/`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\*`/g)].map((found) => found[0]))) {
+      const [, dataset, prefix] = /`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\*`/.exec(match)!;
+      const tables = await this.wildcardTables(dataset!, prefix!);
+      if (tables.length === 0) throw new BigQueryJobError(`Not found: Table ${dataset}.${prefix}* was not found`, 'notFound');
+      const union = tables.map((table) => `SELECT *, '${table.slice(prefix!.length)}' AS _table_suffix FROM ${dataset}.${table}`).join(' UNION ALL BY NAME ');
+      expanded = expanded.replaceAll(match, `(${union})`);
+    }
+    return expanded;
+  }
+
   private async run(projectId: string, job: FakeJob): Promise<unknown> {
+    job = { ...job, query: await this.expandWildcards(job.query) };
     if (isScript(job.query)) {
       await this.connection.run(toDuckdbScript(job.query, job.parameters));
       return { kind: 'bigquery#getQueryResultsResponse', jobReference: { projectId, jobId: job.jobId, location: job.location }, jobComplete: true, schema: { fields: [] }, rows: [], totalRows: '0' };
@@ -273,7 +348,10 @@ export class BigQueryRestEmulator {
     for (const parameter of job.parameters) {
       values[parameter.name] = parameter.parameterType.type === 'ARRAY' ? listValue((parameter.parameterValue.arrayValues ?? []).map((item) => item.value)) : (parameter.parameterValue.value ?? null);
     }
-    const reader = await this.connection.runAndReadAll(toDuckdbDialect(job.query, job.parameters), values);
+    const sql = toDuckdbDialect(job.query, job.parameters);
+    // BigQuery ignores a parameter the query does not use; DuckDB refuses one, so pass only the used ones.
+    const used = Object.fromEntries(Object.entries(values).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)));
+    const reader = await this.connection.runAndReadAll(sql, used);
     const names = reader.columnNames();
     const fields = reader.columnTypes().map((type, index) => ({ name: names[index]!, ...bigQueryType(type.toString()) }));
     const rows = reader.getRowsJS().map((row) => ({ f: row.map((value, index) => cell(value, fields[index]!.mode === 'REPEATED')) }));

@@ -16,7 +16,12 @@ const safe = (value: string) => value.replace(/[^A-Za-z0-9_]/g, '_');
 
 /** The staging table of one request; consolidation merges straight from these tables. */
 export function stagingTableName(batchId: string, messageId: string): string {
-  return `_staging_${safe(batchId)}_${safe(messageId)}`;
+  return `${stagingTablePrefix(batchId)}${safe(messageId)}`;
+}
+
+/** What every staging table of a batch starts with (a wildcard over it reads the whole batch). */
+export function stagingTablePrefix(batchId: string): string {
+  return `_staging_${safe(batchId)}_`;
 }
 
 /**
@@ -32,10 +37,6 @@ export class BigQueryStagingStore implements StagingStore {
     private readonly client: BigQuery,
     private readonly options: BigQueryStagingOptions,
   ) {}
-
-  private prefix(batchId: string): string {
-    return stagingTableName(batchId, '');
-  }
 
   private stagingSchema(): Promise<TableField[]> {
     this.schema ??= this.client
@@ -65,7 +66,7 @@ export class BigQueryStagingStore implements StagingStore {
 
   async list(batchId: string): Promise<string[]> {
     const [tables] = await this.client.dataset(this.options.dataset).getTables();
-    const prefix = this.prefix(batchId);
+    const prefix = stagingTablePrefix(batchId);
     return tables
       .map((table) => table.id ?? '')
       .filter((id) => id.startsWith(prefix))

@@ -8,6 +8,7 @@ export const PLAYER_PROP_PREDICTIONS: TableDefinition = {
   description: 'Predictions of every system, merged exactly once per batch',
   key: ['game_id', 'player_lookup', 'system_id', 'line'],
   partitionBy: 'game_date',
+  requirePartitionFilter: true,
   columns: [
     required('prediction_id', STRING),
     required('batch_id', STRING),
@@ -41,6 +42,7 @@ export const PREDICTION_ACCURACY: TableDefinition = {
   description: 'Predictions graded against the box scores',
   key: ['game_id', 'player_lookup', 'system_id', 'line_value'],
   partitionBy: 'game_date',
+  requirePartitionFilter: true,
   columns: [
     required('player_lookup', STRING),
     required('game_id', STRING),
