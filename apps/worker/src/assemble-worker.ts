@@ -2,7 +2,7 @@ import fastify, { type FastifyBaseLogger } from 'fastify';
 import { hostname } from 'node:os';
 import { FileRejectedMessageStore, HttpPushPublisher } from '@props/messaging';
 import { PredictionSystems, loadServedModels, onnxRuntimeCheck } from '@props/models';
-import { NdjsonStagingStore } from '@props/prediction-store';
+import { ndjsonStagingFor } from '@props/prediction-store';
 import { LogEvent, createLogger } from '@props/observability';
 import { buildInfo, registerHealthRoutes, requireOidc, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
 import { loadWorkerConfig } from './worker-config';
@@ -25,7 +25,7 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
   const { staging, publisher, rejected, checks: dependencyChecks } = config.gcp
     ? gcpWorkerPorts(config.gcp)
     : {
-        staging: new NdjsonStagingStore(config.stagingDir),
+        staging: ndjsonStagingFor(config.stagingDir),
         publisher: new HttpPushPublisher({ endpoints: { [COMPLETION_TOPIC]: config.completionUrl }, headers: config.completionApiKey ? { 'x-api-key': config.completionApiKey } : {} }),
         rejected: new FileRejectedMessageStore(config.rejectedDir),
         checks: [],

@@ -2,7 +2,7 @@ import type { CompletionEvent, PredictionRequest } from '@props/contracts';
 import { FeatureVector } from '@props/feature-loader';
 import type { Publisher } from '@props/messaging';
 import type { PredictionSystems } from '@props/models';
-import type { StagingStore } from '@props/prediction-store';
+import type { StagingFor } from '@props/prediction-store';
 import { formPredictionRows } from './form-prediction-rows';
 
 export const COMPLETION_TOPIC = 'prediction-ready';
@@ -20,7 +20,7 @@ export interface PipelineResult {
 export class PredictionPipeline {
   constructor(
     private readonly systems: PredictionSystems,
-    private readonly staging: StagingStore,
+    private readonly staging: StagingFor,
     private readonly publisher: Publisher,
     private readonly workerInstance: string,
   ) {}
@@ -36,7 +36,7 @@ export class PredictionPipeline {
       ...result.outcomes.flatMap((outcome) => ('skipped' in outcome ? [{ systemId: outcome.systemId, reason: outcome.skipped }] : [])),
       ...result.failures.map((failure) => ({ systemId: failure.systemId, reason: `failed: ${failure.error}` })),
     ]);
-    await this.staging.write(request.batch_id, messageId, rows);
+    await this.staging(request.dataset_prefix).write(request.batch_id, messageId, rows);
     const event: CompletionEvent = {
       batch_id: request.batch_id,
       player_lookup: request.player_lookup,

@@ -17,7 +17,6 @@ const WorkerEnvironment = z.object({
   PROPS_PUSH_AUTH: z.enum(['oidc', 'none']).default('oidc'),
   PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
   PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
-  PROPS_DATASET_PREFIX: z.string().regex(/^[A-Za-z0-9_]{0,64}$/, 'expected letters, digits and underscores').default(''),
   GCP_PROJECT_ID: z.string().optional(),
 }).extend(OidcEnvironment.shape);
 
@@ -82,7 +81,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
             projectId: parsed.GCP_PROJECT_ID!,
             location: parsed.PROPS_BIGQUERY_LOCATION,
             bigqueryEndpoint: parsed.PROPS_BIGQUERY_ENDPOINT,
-            predictionsDataset: parsed.PROPS_DATASET_PREFIX ? `${parsed.PROPS_DATASET_PREFIX}_nba_predictions` : 'nba_predictions',
+            // Rejected messages and the readiness probe; staging goes to each message's own dataset_prefix.
+            predictionsDataset: 'nba_predictions',
           }
         : null,
   };

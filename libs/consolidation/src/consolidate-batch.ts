@@ -6,10 +6,16 @@ import type { PredictionsMerger } from './predictions-merger';
 export interface ConsolidateBatchOptions {
   batchId: string;
   gameDate: string;
+  datasetPrefix: string;
   staging: StagingStore;
   lock: DistributedLock;
   lockOptions: AcquireOptions;
   merger: PredictionsMerger;
+}
+
+/** The distributed lock a date's consolidation holds; a prefixed (test) batch has its own. */
+export function consolidationLockKey(gameDate: string, datasetPrefix: string): string {
+  return datasetPrefix ? `consolidation_${datasetPrefix}_${gameDate}` : `consolidation_${gameDate}`;
 }
 
 /**
@@ -18,9 +24,9 @@ export interface ConsolidateBatchOptions {
  * staging that was merged (anything staged meanwhile waits for the next run).
  */
 export async function consolidateBatch(options: ConsolidateBatchOptions): Promise<ConsolidationResult & { fencingToken: number }> {
-  return options.lock.withLock(`consolidation_${options.gameDate}`, options.lockOptions, async ({ lease }) => {
+  return options.lock.withLock(consolidationLockKey(options.gameDate, options.datasetPrefix), options.lockOptions, async ({ lease }) => {
     const messages = await options.staging.list(options.batchId);
-    const result = await options.merger.merge({ batchId: options.batchId, gameDate: options.gameDate, messageIds: messages }, lease.token);
+    const result = await options.merger.merge({ batchId: options.batchId, gameDate: options.gameDate, datasetPrefix: options.datasetPrefix, messageIds: messages }, lease.token);
     await options.staging.remove(options.batchId, messages);
     return { ...result, fencingToken: lease.token };
   });

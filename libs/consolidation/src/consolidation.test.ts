@@ -53,7 +53,7 @@ describe('consolidation', () => {
     const folder = scratch();
     const staging = new NdjsonStagingStore(join(folder, 'staging'));
     const lock = new DistributedLock(new LocalLockBackend(join(folder, 'locks')), 'coordinator');
-    const options = { batchId: 'batch_again', gameDate: '2025-01-15', staging, lock, lockOptions: { leaseMs: 10_000, maxWaitMs: 10_000, retryIntervalMs: 20 }, merger: new DuckdbMerger(join(folder, 'w.duckdb'), staging) };
+    const options = { batchId: 'batch_again', gameDate: '2025-01-15', datasetPrefix: '', staging, lock, lockOptions: { leaseMs: 10_000, maxWaitMs: 10_000, retryIntervalMs: 20 }, merger: new DuckdbMerger(join(folder, 'w.duckdb'), () => staging) };
     await staging.write('batch_again', 'm1', rowsFor('alpha', 'm1', { predicted: 20 }));
     await consolidateBatch(options);
     await staging.write('batch_again', 'm1', rowsFor('alpha', 'm1', { predicted: 30, createdAt: '2025-01-15T13:00:00.000Z' }));

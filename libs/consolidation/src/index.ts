@@ -1,5 +1,5 @@
 export { StaleFencingTokenError, type ConsolidationResult } from './consolidation';
-export { consolidateBatch, type ConsolidateBatchOptions } from './consolidate-batch';
+export { consolidateBatch, consolidationLockKey, type ConsolidateBatchOptions } from './consolidate-batch';
 export type { PredictionsMerger, StagedBatch } from './predictions-merger';
 export { DuckdbMerger } from './local/duckdb-merger';
 export { BigQueryMerger } from './gcp/bigquery-merger';

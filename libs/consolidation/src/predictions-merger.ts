@@ -4,6 +4,8 @@ import type { ConsolidationResult } from './consolidation';
 export interface StagedBatch {
   batchId: string;
   gameDate: string;
+  /** Whose tables: '' for production, else the prefixed datasets of a test or backtest batch. */
+  datasetPrefix: string;
   /** The staged requests to merge (staged later, they wait for the next consolidation). */
   messageIds: readonly string[];
 }

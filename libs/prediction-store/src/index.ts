@@ -1,4 +1,5 @@
 export { StagingWriteError, type StagingStore } from './staging-store';
-export { NdjsonStagingStore } from './local/ndjson-staging-store';
-export { BigQueryStagingStore, stagingTableName, stagingTablePrefix, type BigQueryStagingOptions } from './gcp/bigquery-staging-store';
+export { NdjsonStagingStore, ndjsonStagingFor } from './local/ndjson-staging-store';
+export type { StagingFor } from './staging-for-prefix';
+export { BigQueryStagingStore, bigQueryStagingFor, stagingTableName, stagingTablePrefix, type BigQueryStagingOptions } from './gcp/bigquery-staging-store';
 export { BigQueryRejectedMessageStore } from './gcp/bigquery-rejected-message-store';

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '@props/observability';
 import { LogEvent } from '@props/observability';
 import type { CompletionEvent, PredictionRequest } from '@props/contracts';
-import { consolidateBatch } from '@props/consolidation';
+import { consolidateBatch, consolidationLockKey } from '@props/consolidation';
 import { LockTimeoutError, type DistributedLock } from '@props/distributed-lock';
-import type { StagingStore } from '@props/prediction-store';
+import type { StagingFor } from '@props/prediction-store';
 import { selectPlayers } from '../selection/select-players';
 import type { BatchRecord } from './batch-record';
 import type { BatchStateStore } from './batch-state-store';
@@ -21,7 +21,7 @@ export const CONSOLIDATION_GRACE_MS = 30_000;
 export interface BatchOrchestratorOptions {
   state: BatchStateStore;
   lock: DistributedLock;
-  staging: StagingStore;
+  staging: StagingFor;
   delivery: Fanout | null;
   warehouse: BatchWarehouse;
   logger: Logger;
@@ -45,6 +45,7 @@ export class BatchRefusal extends Error {
 export interface BatchStatus {
   batch_id: string;
   game_date: string;
+  dataset_prefix: string;
   status: BatchRecord['status'];
   players_expected: number;
   players_predicted: number;
@@ -60,6 +61,9 @@ export interface BatchStatus {
   last_error: string | null;
 }
 
+/** Batch records written before prefixes were recorded are production's. */
+const prefixOf = (batch: Pick<BatchRecord, 'dataset_prefix'>) => batch.dataset_prefix ?? '';
+
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -73,8 +77,10 @@ export class BatchOrchestrator {
   async start(request: { game_date: string; force: boolean; dataset_prefix: string }): Promise<BatchStatus> {
     if (!this.options.delivery) throw new BatchRefusal(503, 'no worker endpoints are configured (PROPS_WORKER_URLS)');
     const gameDate = resolveGameDate(request.game_date);
-    return this.options.lock.withLock(`start_${gameDate}`, { leaseMs: 300_000, maxWaitMs: 30_000, retryIntervalMs: 50 }, async () => {
-      const running = (await this.options.state.list()).filter((batch) => batch.game_date === gameDate && batch.status !== 'consolidated');
+    const prefix = request.dataset_prefix;
+    // A prefixed (test) batch and production's batch of the same date never wait for or refuse each other.
+    return this.options.lock.withLock(prefix ? `start_${prefix}_${gameDate}` : `start_${gameDate}`, { leaseMs: 300_000, maxWaitMs: 30_000, retryIntervalMs: 50 }, async () => {
+      const running = (await this.options.state.list()).filter((batch) => batch.game_date === gameDate && prefixOf(batch) === prefix && batch.status !== 'consolidated');
       if (running.length > 0 && !request.force) {
         throw new BatchRefusal(409, `batch ${running[0]!.batch_id} for ${gameDate} is still ${running[0]!.status}; send force: true to start another`);
       }
@@ -114,6 +120,7 @@ export class BatchOrchestrator {
       const record: BatchRecord = {
         batch_id: batchId,
         game_date: gameDate,
+        dataset_prefix: prefix,
         status: 'running',
         created_at: now.toISOString(),
         stall_deadline: new Date(now.getTime() + this.options.stallSeconds * 1000).toISOString(),
@@ -162,19 +169,20 @@ export class BatchOrchestrator {
   async consolidate(batchId: string, partial: boolean): Promise<BatchStatus | null> {
     const claimed = await this.options.state.update(batchId, (record) => (record.status === 'running' ? { ...record, status: 'consolidating', consolidating_since: new Date().toISOString() } : null));
     if (!claimed) return await this.status(batchId);
-    const context = { batch_id: batchId, game_date: claimed.game_date };
+    const context = { batch_id: batchId, game_date: claimed.game_date, dataset_prefix: prefixOf(claimed) };
     try {
       const result = await consolidateBatch({
         batchId,
         gameDate: claimed.game_date,
-        staging: this.options.staging,
+        datasetPrefix: prefixOf(claimed),
+        staging: this.options.staging(prefixOf(claimed)),
         lock: this.options.lock,
         lockOptions: { leaseMs: 300_000, maxWaitMs: 120_000, retryIntervalMs: 200 },
         merger: this.options.warehouse.merger,
       });
       const completed = await this.options.state.completionCount(batchId);
       const consolidatedAt = new Date().toISOString();
-      await this.options.warehouse.recordBatch({ batch_id: batchId, game_date: claimed.game_date, players_expected: claimed.players.length, players_completed: completed, rows_merged: result.rowsMerged, fencing_token: result.fencingToken, load_path: claimed.load.path, consolidated_at: consolidatedAt });
+      await this.options.warehouse.recordBatch({ batch_id: batchId, game_date: claimed.game_date, players_expected: claimed.players.length, players_completed: completed, rows_merged: result.rowsMerged, fencing_token: result.fencingToken, load_path: claimed.load.path, consolidated_at: consolidatedAt }, prefixOf(claimed));
       await this.options.state.update(batchId, (record) => ({
         ...record,
         status: 'consolidated',
@@ -216,7 +224,7 @@ export class BatchOrchestrator {
     for (const listed of await this.options.state.list()) {
       if (options.batchId && listed.batch_id !== options.batchId) continue;
       let batch = listed;
-      if (batch.status === 'consolidating' && now - Date.parse(batch.consolidating_since ?? batch.created_at) > CONSOLIDATION_GRACE_MS && !(await this.consolidationLockHeld(batch.game_date))) {
+      if (batch.status === 'consolidating' && now - Date.parse(batch.consolidating_since ?? batch.created_at) > CONSOLIDATION_GRACE_MS && !(await this.consolidationLockHeld(batch.game_date, prefixOf(batch)))) {
         // The coordinator that claimed it died mid-consolidation: its transaction rolled back and the staging is intact.
         const since = batch.consolidating_since;
         const reopened = await this.options.state.update(batch.batch_id, (record) =>
@@ -251,9 +259,9 @@ export class BatchOrchestrator {
   }
 
   /** Whether some process holds the date's consolidation lock right now (probing takes and returns it). */
-  private async consolidationLockHeld(gameDate: string): Promise<boolean> {
+  private async consolidationLockHeld(gameDate: string, datasetPrefix: string): Promise<boolean> {
     try {
-      const lease = await this.options.lock.acquire(`consolidation_${gameDate}`, { leaseMs: 5_000, maxWaitMs: 0, retryIntervalMs: 100 });
+      const lease = await this.options.lock.acquire(consolidationLockKey(gameDate, datasetPrefix), { leaseMs: 5_000, maxWaitMs: 0, retryIntervalMs: 100 });
       await this.options.lock.release(lease);
       return false;
     } catch (error) {
@@ -271,6 +279,7 @@ export class BatchOrchestrator {
     return {
       batch_id: batch.batch_id,
       game_date: batch.game_date,
+      dataset_prefix: prefixOf(batch),
       status: batch.status,
       players_expected: batch.players.length,
       players_predicted: completions.filter((completion) => completion.outcome === 'staged').length,

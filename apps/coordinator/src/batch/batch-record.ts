@@ -2,6 +2,8 @@
 export interface BatchRecord {
   batch_id: string;
   game_date: string;
+  /** '' for production; a prefix keeps the batch in its own tables, staging, locks and duplicate check. */
+  dataset_prefix: string;
   status: 'running' | 'consolidating' | 'consolidated';
   created_at: string;
   stall_deadline: string;

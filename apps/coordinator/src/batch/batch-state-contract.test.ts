@@ -17,7 +17,8 @@ if (firestoreMissing && !required) console.log(`batch state contract on Firestor
 function record(batchId: string, createdAt: string): BatchRecord {
   return {
     batch_id: batchId,
-    game_date: '2025-03-15',
+    dataset_prefix: '',
+  game_date: '2025-03-15',
     status: 'running',
     created_at: createdAt,
     stall_deadline: '2025-03-15T19:00:00.000Z',

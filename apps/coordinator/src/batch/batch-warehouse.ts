@@ -20,5 +20,6 @@ export interface BatchWarehouse {
   candidates(gameDate: string, datasetPrefix: string): Promise<PlayerCandidate[]>;
   loadSlate(gameDate: string, players: readonly string[], datasetPrefix: string, options: LoadSlateOptions): Promise<SlateLoad>;
   readonly merger: PredictionsMerger;
-  recordBatch(row: BatchBookkeepingRow): Promise<void>;
+  /** Into the prefix's nba_orchestration.prediction_batches. */
+  recordBatch(row: BatchBookkeepingRow, datasetPrefix: string): Promise<void>;
 }

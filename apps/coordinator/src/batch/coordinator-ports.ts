@@ -1,6 +1,6 @@
 import type { DistributedLock } from '@props/distributed-lock';
 import type { RejectedMessageStore } from '@props/messaging';
-import type { StagingStore } from '@props/prediction-store';
+import type { StagingFor } from '@props/prediction-store';
 import type { ReadinessCheck } from '@props/service-runtime';
 import type { BatchStateStore } from './batch-state-store';
 import type { BatchWarehouse } from './batch-warehouse';
@@ -20,7 +20,7 @@ export interface Fanout {
 export interface CoordinatorPorts {
   lock: DistributedLock;
   state: BatchStateStore;
-  staging: StagingStore;
+  staging: StagingFor;
   warehouse: BatchWarehouse;
   /** null when there is nowhere to publish (local runtime without worker URLs). */
   delivery: Fanout | null;

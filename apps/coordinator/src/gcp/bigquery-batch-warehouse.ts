@@ -24,8 +24,8 @@ export class BigQueryBatchWarehouse implements BatchWarehouse {
     return loadSlate(new BigQuerySlateSource(this.client, { ...this.options, datasetPrefix }), gameDate, players, options);
   }
 
-  async recordBatch(row: BatchBookkeepingRow): Promise<void> {
-    const table = `\`${this.options.projectId}.${datasetName(PREDICTION_BATCHES)}.${PREDICTION_BATCHES.name}\``;
+  async recordBatch(row: BatchBookkeepingRow, datasetPrefix: string): Promise<void> {
+    const table = `\`${this.options.projectId}.${datasetName(PREDICTION_BATCHES, datasetPrefix)}.${PREDICTION_BATCHES.name}\``;
     const [job] = await this.client.createQueryJob({
       query: `INSERT INTO ${table} (batch_id, game_date, players_expected, players_completed, rows_merged, fencing_token, load_path, consolidated_at) VALUES (@batch_id, @game_date, @players_expected, @players_completed, @rows_merged, @fencing_token, @load_path, @consolidated_at)`,
       params: { ...row, game_date: this.client.date(row.game_date), consolidated_at: this.client.timestamp(row.consolidated_at) },

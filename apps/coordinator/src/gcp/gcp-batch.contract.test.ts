@@ -9,7 +9,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BigQueryRestEmulator, emulatorUnavailable, startEmulator, type RunningEmulator } from '@props/emulators';
 import { freePort, type AssembledService } from '@props/service-runtime';
-import { seedWarehouse, withWarehouse } from '@props/warehouse';
+import { WAREHOUSE_TABLES, datasetName, seedWarehouse, withWarehouse } from '@props/warehouse';
 import { assembleCoordinator } from '../assemble-coordinator';
 
 const required = process.env.PROPS_REQUIRE_EMULATORS === 'true';
@@ -79,8 +79,13 @@ describe.skipIf(missing !== undefined && !required)('a batch on the gcp backend:
     await Promise.all([firestore?.stop(), pubsubEmulator?.stop()]);
   });
 
-  it('selects, loads, publishes, stages in BigQuery, records completions in Firestore and merges once', async () => {
+  it('selects, loads, publishes, stages in BigQuery, records completions in Firestore and merges once; a prefixed batch of the same date runs beside it in its own tables', async () => {
     await withWarehouse(warehouse, async (connection) => {
+      // The test datasets of prefix "ci": copies of every table, as a staging project would have them.
+      for (const table of WAREHOUSE_TABLES) {
+        await connection.run(`CREATE SCHEMA IF NOT EXISTS ${datasetName(table, 'ci')}`);
+        await connection.run(`CREATE TABLE ${datasetName(table, 'ci')}.${table.name} AS SELECT * FROM ${datasetName(table)}.${table.name}`);
+      }
       const bigquery = new BigQueryRestEmulator(connection);
       const bigqueryUrl = await bigquery.start();
       try {
@@ -108,31 +113,44 @@ describe.skipIf(missing !== undefined && !required)('a batch on the gcp backend:
         await ready.createSubscription('coordinator-push', { pushConfig: { pushEndpoint: `${await listen(toCoordinator.server)}/push` } });
         for (let attempt = 0; attempt < 100 && !(await fetch(`http://127.0.0.1:${workerPort}/health`).then((answer) => answer.ok, () => false)); attempt += 1) await new Promise((resolveWait) => setTimeout(resolveWait, 200));
 
-        const started = await fetch(`${coordinatorUrl}/start`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify({ game_date: DATE }) });
+        // Production's batch and a test batch (dataset_prefix "ci") of the same date, started at once.
+        const start = (body: object) => fetch(`${coordinatorUrl}/start`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify(body) });
+        const [started, startedCi] = await Promise.all([start({ game_date: DATE }), start({ game_date: DATE, dataset_prefix: 'ci' })]);
         const batch = (await started.json()) as { batch_id: string; players_expected: number };
-        expect(started.status, JSON.stringify(batch)).toBe(202);
+        const batchCi = (await startedCi.json()) as { batch_id: string; players_expected: number };
+        expect([started.status, startedCi.status], JSON.stringify([batch, batchCi])).toEqual([202, 202]);
         expect(batch.players_expected).toBeGreaterThan(50);
+        expect(batchCi.players_expected).toBe(batch.players_expected);
 
-        let status: { status: string; coverage: number; consolidation: { rows_merged: number } | null } = { status: 'running', coverage: 0, consolidation: null };
-        const deadline = Date.now() + 150_000;
-        while (status.status !== 'consolidated' && Date.now() < deadline) {
-          await new Promise((resolveWait) => setTimeout(resolveWait, 500));
-          status = (await (await fetch(`${coordinatorUrl}/status/${batch.batch_id}`)).json()) as typeof status;
-        }
-        expect(status.status).toBe('consolidated');
-        expect(status.coverage).toBe(1);
+        type Status = { status: string; coverage: number; consolidation: { rows_merged: number } | null };
+        const finished = async (batchId: string): Promise<Status> => {
+          let status: Status = { status: 'running', coverage: 0, consolidation: null };
+          const deadline = Date.now() + 200_000;
+          while (status.status !== 'consolidated' && Date.now() < deadline) {
+            await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+            status = (await (await fetch(`${coordinatorUrl}/status/${batchId}`)).json()) as Status;
+          }
+          return status;
+        };
+        const [status, statusCi] = await Promise.all([finished(batch.batch_id), finished(batchCi.batch_id)]);
+        expect([status.status, statusCi.status]).toEqual(['consolidated', 'consolidated']);
+        expect([status.coverage, statusCi.coverage]).toEqual([1, 1]);
         expect(toWorker.statuses.filter((code) => code !== 204)).toEqual([]);
 
         const read = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRows()[0]![0]);
-        expect(await read(`SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE batch_id = '${batch.batch_id}'`)).toBe(status.consolidation!.rows_merged);
-        expect(await read(`SELECT count(*) FROM (SELECT 1 FROM nba_predictions.player_prop_predictions GROUP BY game_id, player_lookup, system_id, line HAVING count(*) > 1)`)).toBe(0);
-        expect(await read(`SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE batch_id = '${batch.batch_id}' AND (model_version IS NULL OR model_version = '')`)).toBe(0);
+        for (const [prefix, id, merged] of [['', batch.batch_id, status.consolidation!.rows_merged], ['ci_', batchCi.batch_id, statusCi.consolidation!.rows_merged]] as const) {
+          expect(merged).toBeGreaterThan(300);
+          expect(await read(`SELECT count(*) FROM ${prefix}nba_predictions.player_prop_predictions WHERE batch_id = '${id}'`)).toBe(merged);
+          expect(await read(`SELECT count(*) FROM ${prefix}nba_predictions.player_prop_predictions WHERE batch_id != '${id}'`)).toBe(0);
+          expect(await read(`SELECT count(*) FROM (SELECT 1 FROM ${prefix}nba_predictions.player_prop_predictions GROUP BY game_id, player_lookup, system_id, line HAVING count(*) > 1)`)).toBe(0);
+          expect(await read(`SELECT count(*) FROM ${prefix}nba_predictions.player_prop_predictions WHERE model_version IS NULL OR model_version = ''`)).toBe(0);
+          expect(await read(`SELECT count(*) FROM ${prefix}nba_orchestration.prediction_batches WHERE batch_id = '${id}'`)).toBe(1);
+        }
         expect(await read(`SELECT count(*) FROM information_schema.tables WHERE table_name LIKE '\\_staging\\_%' ESCAPE '\\' OR table_name LIKE '\\_merge\\_%' ESCAPE '\\'`)).toBe(0);
-        expect(await read(`SELECT count(*) FROM nba_orchestration.prediction_batches WHERE batch_id = '${batch.batch_id}'`)).toBe(1);
         await pubsub.close();
       } finally {
         await bigquery.stop();
       }
     });
-  }, 240_000);
+  }, 400_000);
 });

@@ -3,7 +3,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { DistributedLock, FirestoreLockBackend } from '@props/distributed-lock';
 import { PubSubPublisher } from '@props/messaging';
 import { LogEvent, type Logger } from '@props/observability';
-import { BigQueryRejectedMessageStore, BigQueryStagingStore } from '@props/prediction-store';
+import { BigQueryRejectedMessageStore, bigQueryStagingFor } from '@props/prediction-store';
 import { datasetName, PLAYER_PROP_PREDICTIONS } from '@props/warehouse';
 import { bigQueryClient } from '@props/gcp-clients';
 import { dependencyCheck } from '@props/service-runtime';
@@ -39,7 +39,7 @@ export function gcpPorts(config: CoordinatorConfig, logger: Logger): Coordinator
   return {
     lock: new DistributedLock(new FirestoreLockBackend(firestore)),
     state: new FirestoreBatchState(firestore),
-    staging: new BigQueryStagingStore(bigquery, { dataset: datasetName(PLAYER_PROP_PREDICTIONS), location: config.gcp!.location }),
+    staging: bigQueryStagingFor(bigquery, config.gcp!.location),
     warehouse: new BigQueryBatchWarehouse(bigquery, { projectId, location: config.gcp!.location }),
     delivery: new PubSubFanout(new PubSubPublisher(pubsub), logger),
     rejected: new BigQueryRejectedMessageStore(bigquery, { projectId, dataset: datasetName(PLAYER_PROP_PREDICTIONS), location: config.gcp!.location }),

@@ -1,7 +1,7 @@
 import { DuckdbMerger } from '@props/consolidation';
-import type { NdjsonStagingStore } from '@props/prediction-store';
+import type { NdjsonStagingStore, StagingFor } from '@props/prediction-store';
 import { loadSlate, type LoadSlateOptions } from '@props/feature-loader';
-import { DuckdbSlateSource, PREDICTION_BATCHES, insertRows, queryPlayerCandidates, requireCurrentSchema, requireWarehouseFile, withWarehouse } from '@props/warehouse';
+import { DuckdbSlateSource, PREDICTION_BATCHES, insertRows, queryPlayerCandidates, renderDuckdbDdl, requireCurrentSchema, requireWarehouseFile, withWarehouse } from '@props/warehouse';
 import type { BatchBookkeepingRow, BatchWarehouse } from '../batch/batch-warehouse';
 
 /** The local DuckDB file, opened for each unit of work (so several processes can share it). */
@@ -11,7 +11,7 @@ export class DuckdbBatchWarehouse implements BatchWarehouse {
 
   constructor(
     private readonly path: string,
-    staging: NdjsonStagingStore,
+    staging: StagingFor<NdjsonStagingStore>,
   ) {
     this.merger = new DuckdbMerger(path, staging);
   }
@@ -28,7 +28,10 @@ export class DuckdbBatchWarehouse implements BatchWarehouse {
     return withWarehouse(this.path, (connection) => loadSlate(new DuckdbSlateSource(connection, this.path, datasetPrefix), gameDate, players, options));
   }
 
-  recordBatch(row: BatchBookkeepingRow): Promise<void> {
-    return withWarehouse(this.path, (connection) => insertRows(connection, PREDICTION_BATCHES, [{ ...row }]));
+  recordBatch(row: BatchBookkeepingRow, datasetPrefix: string): Promise<void> {
+    return withWarehouse(this.path, async (connection) => {
+      if (datasetPrefix) await connection.run(renderDuckdbDdl(PREDICTION_BATCHES, datasetPrefix));
+      await insertRows(connection, PREDICTION_BATCHES, [{ ...row }], datasetPrefix);
+    });
   }
 }

@@ -2,7 +2,7 @@ import { warehouseReadinessCheck } from '@props/consolidation';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { FileRejectedMessageStore, HttpPushPublisher, PushDeliveryQueue } from '@props/messaging';
 import { LogEvent, type Logger } from '@props/observability';
-import { NdjsonStagingStore } from '@props/prediction-store';
+import { ndjsonStagingFor } from '@props/prediction-store';
 import { PREDICTION_TOPIC } from '../batch/batch-orchestrator';
 import type { CoordinatorPorts, Fanout } from '../batch/coordinator-ports';
 import { FileBatchState } from '../batch/file-batch-state';
@@ -19,7 +19,7 @@ function fanoutThrough(queue: PushDeliveryQueue): Fanout {
 /** The embedded default: DuckDB, files, and HTTP push to the worker URLs with Pub/Sub's retries. */
 export function localPorts(config: CoordinatorConfig, logger: Logger): CoordinatorPorts {
   const lock = new DistributedLock(new LocalLockBackend(config.lockDir));
-  const staging = new NdjsonStagingStore(config.stagingDir);
+  const staging = ndjsonStagingFor(config.stagingDir);
   return {
     lock,
     state: new FileBatchState(config.stateDir, lock),

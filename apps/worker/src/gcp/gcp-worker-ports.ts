@@ -1,12 +1,12 @@
 import { PubSub } from '@google-cloud/pubsub';
 import { PubSubPublisher, type Publisher, type RejectedMessageStore } from '@props/messaging';
-import { BigQueryRejectedMessageStore, BigQueryStagingStore, type StagingStore } from '@props/prediction-store';
+import { BigQueryRejectedMessageStore, bigQueryStagingFor, type StagingFor } from '@props/prediction-store';
 import { bigQueryClient } from '@props/gcp-clients';
 import { dependencyCheck, type ReadinessCheck } from '@props/service-runtime';
 import { COMPLETION_TOPIC } from '../prediction-pipeline';
 
 export interface WorkerPorts {
-  staging: StagingStore;
+  staging: StagingFor;
   publisher: Publisher;
   rejected: RejectedMessageStore;
   checks: ReadinessCheck[];
@@ -17,7 +17,7 @@ export function gcpWorkerPorts(gcp: { projectId: string; location: string; bigqu
   const bigquery = bigQueryClient(gcp.projectId, gcp.bigqueryEndpoint);
   const pubsub = new PubSub({ projectId: gcp.projectId });
   return {
-    staging: new BigQueryStagingStore(bigquery, { dataset: gcp.predictionsDataset, location: gcp.location }),
+    staging: bigQueryStagingFor(bigquery, gcp.location),
     publisher: new PubSubPublisher(pubsub),
     rejected: new BigQueryRejectedMessageStore(bigquery, { projectId: gcp.projectId, dataset: gcp.predictionsDataset, location: gcp.location }),
     checks: [

@@ -23,7 +23,7 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
       /** Stages each message's rows in its own table, as workers do, and merges the batch from there. */
       const mergeStaged = async (batchId: string, messages: Record<string, PredictionRow[]>, token: number) => {
         for (const [messageId, rows] of Object.entries(messages)) await staging.write(batchId, messageId, rows);
-        return merger.merge({ batchId, gameDate: '2025-01-15', messageIds: await staging.list(batchId) }, token);
+        return merger.merge({ batchId, gameDate: '2025-01-15', datasetPrefix: '', messageIds: await staging.list(batchId) }, token);
       };
       const count = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRows()[0]![0]);
       try {
@@ -76,7 +76,7 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
         const players = Array.from({ length: 600 }, (_, index) => `player${String(index).padStart(3, '0')}lastname`);
         for (const player of players) await staging.write(batchId, `${batchId}.${player}`, rowsFor(player, `${batchId}.${player}`, { batchId }));
         const messageIds = await staging.list(batchId);
-        const result = await new BigQueryMerger(client, { projectId: project, location: 'us-west2' }).merge({ batchId, gameDate: '2025-01-15', messageIds }, 1);
+        const result = await new BigQueryMerger(client, { projectId: project, location: 'us-west2' }).merge({ batchId, gameDate: '2025-01-15', datasetPrefix: '', messageIds }, 1);
         expect(result).toMatchObject({ rowsStaged: 3600, rowsMerged: 3600 });
         const queries = emulator.requests.flatMap((request) => {
           const query = (request.body as { configuration?: { query?: { query?: string } } }).configuration?.query?.query;

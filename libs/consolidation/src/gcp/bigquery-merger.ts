@@ -20,17 +20,14 @@ const ROW_COLUMNS = PLAYER_PROP_PREDICTIONS.columns.map((column) => column.name)
  */
 export class BigQueryMerger implements PredictionsMerger {
   readonly name = 'bigquery';
-  private readonly prefix: string;
 
   constructor(
     private readonly client: BigQuery,
-    private readonly options: { projectId: string; location: string; datasetPrefix?: string },
-  ) {
-    this.prefix = validateDatasetPrefix(options.datasetPrefix ?? '');
-  }
+    private readonly options: { projectId: string; location: string },
+  ) {}
 
-  private table(definition: Pick<TableDefinition, 'dataset' | 'name'>): string {
-    return `\`${this.options.projectId}.${datasetName(definition, this.prefix)}.${definition.name}\``;
+  private table(definition: Pick<TableDefinition, 'dataset' | 'name'>, prefix: string): string {
+    return `\`${this.options.projectId}.${datasetName(definition, prefix)}.${definition.name}\``;
   }
 
   private async query(sql: string, params: Record<string, unknown>, types?: Query['types']): Promise<Record<string, unknown>[]> {
@@ -38,37 +35,40 @@ export class BigQueryMerger implements PredictionsMerger {
     return (await job.getQueryResults())[0] as Record<string, unknown>[];
   }
 
-  async merge({ batchId, gameDate, messageIds }: StagedBatch, fencingToken: number): Promise<ConsolidationResult> {
+  async merge({ batchId, gameDate, datasetPrefix, messageIds }: StagedBatch, fencingToken: number): Promise<ConsolidationResult> {
+    const prefix = validateDatasetPrefix(datasetPrefix);
+    const predictions = this.table(PLAYER_PROP_PREDICTIONS, prefix);
+    const fences = this.table(CONSOLIDATION_FENCES, prefix);
     const staged = messageIds.length === 0
-      ? `SELECT ${ROW_COLUMNS.join(', ')} FROM ${this.table(PLAYER_PROP_PREDICTIONS)} WHERE FALSE AND game_date = @game_date`
-      : `SELECT ${ROW_COLUMNS.join(', ')} FROM \`${this.options.projectId}.${datasetName(PLAYER_PROP_PREDICTIONS, this.prefix)}.${stagingTablePrefix(batchId)}*\` WHERE _TABLE_SUFFIX IN UNNEST(@messages)`;
+      ? `SELECT ${ROW_COLUMNS.join(', ')} FROM ${predictions} WHERE FALSE AND game_date = @game_date`
+      : `SELECT ${ROW_COLUMNS.join(', ')} FROM \`${this.options.projectId}.${datasetName(PLAYER_PROP_PREDICTIONS, prefix)}.${stagingTablePrefix(batchId)}*\` WHERE _TABLE_SUFFIX IN UNNEST(@messages)`;
     const params = { game_date: this.client.date(gameDate), token: fencingToken, messages: [...messageIds] };
     const types: Query['types'] = { messages: ['STRING'] };
     const key = (alias: string) => [...KEY.map((column) => `${alias}.${column}`), `COALESCE(${alias}.line, -1)`];
     const on = [`T.game_date = @game_date`, ...key('T').map((left, index) => `${left} = ${key('S')[index]}`)].join(' AND ');
     const newest = `SELECT * EXCEPT (newest) FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY game_id, player_lookup, system_id, COALESCE(line, -1) ORDER BY created_at DESC, prediction_id DESC) AS newest FROM (${staged})) WHERE newest = 1`;
-    const fenced = `EXISTS (SELECT 1 FROM ${this.table(CONSOLIDATION_FENCES)} WHERE game_date = @game_date AND token = @token)`;
+    const fenced = `EXISTS (SELECT 1 FROM ${fences} WHERE game_date = @game_date AND token = @token)`;
     const [counts] = await this.query(
       `SELECT (SELECT COUNT(*) FROM (${staged})) AS staged, (SELECT COUNTIF(is_fallback) FROM (${staged})) AS fallback, (SELECT COUNT(*) FROM (${newest})) AS merged,
-        (SELECT COUNT(*) FROM ${this.table(PLAYER_PROP_PREDICTIONS)} AS T JOIN (${newest}) AS S ON ${on}) AS replaced`,
+        (SELECT COUNT(*) FROM ${predictions} AS T JOIN (${newest}) AS S ON ${on}) AS replaced`,
       params,
       types,
     );
     await this.query(
       `BEGIN TRANSACTION;
 ASSERT NOT EXISTS (SELECT 1 FROM (${staged}) WHERE game_date != @game_date) AS 'staged rows for another date than the batch; nothing merged';
-MERGE INTO ${this.table(CONSOLIDATION_FENCES)} AS F USING (SELECT @game_date AS game_date, @token AS token) AS S ON F.game_date = S.game_date
+MERGE INTO ${fences} AS F USING (SELECT @game_date AS game_date, @token AS token) AS S ON F.game_date = S.game_date
   WHEN MATCHED AND F.token <= S.token THEN UPDATE SET token = S.token
   WHEN NOT MATCHED THEN INSERT (game_date, token) VALUES (S.game_date, S.token);
-MERGE INTO ${this.table(PLAYER_PROP_PREDICTIONS)} AS T USING (SELECT * FROM (${newest}) WHERE ${fenced}) AS S ON ${on}
+MERGE INTO ${predictions} AS T USING (SELECT * FROM (${newest}) WHERE ${fenced}) AS S ON ${on}
   WHEN MATCHED THEN UPDATE SET ${ROW_COLUMNS.map((column) => `${column} = S.${column}`).join(', ')}, fencing_token = @token
   WHEN NOT MATCHED THEN INSERT (${ROW_COLUMNS.join(', ')}, fencing_token) VALUES (${ROW_COLUMNS.map((column) => `S.${column}`).join(', ')}, @token);
-ASSERT (SELECT COUNT(*) FROM (SELECT game_id FROM ${this.table(PLAYER_PROP_PREDICTIONS)} WHERE game_date = @game_date GROUP BY game_id, player_lookup, system_id, COALESCE(line, -1) HAVING COUNT(*) > 1)) = 0 AS 'duplicate keys after the merge; rolled back';
+ASSERT (SELECT COUNT(*) FROM (SELECT game_id FROM ${predictions} WHERE game_date = @game_date GROUP BY game_id, player_lookup, system_id, COALESCE(line, -1) HAVING COUNT(*) > 1)) = 0 AS 'duplicate keys after the merge; rolled back';
 COMMIT TRANSACTION;`,
       params,
       types,
     );
-    const [fence] = await this.query(`SELECT token FROM ${this.table(CONSOLIDATION_FENCES)} WHERE game_date = @game_date`, { game_date: params.game_date });
+    const [fence] = await this.query(`SELECT token FROM ${fences} WHERE game_date = @game_date`, { game_date: params.game_date });
     const current = Number(fence?.token ?? 0);
     if (current !== fencingToken) throw new StaleFencingTokenError(gameDate, fencingToken, current);
     return { rowsStaged: Number(counts?.staged ?? 0), rowsMerged: Number(counts?.merged ?? 0), rowsReplaced: Number(counts?.replaced ?? 0), duplicateKeys: 0, fallbackRows: Number(counts?.fallback ?? 0) };

@@ -1,10 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PredictionRow } from '@props/contracts';
-import { CONSOLIDATION_FENCES, PLAYER_PROP_PREDICTIONS, insertRows, qualifiedTableName } from '@props/warehouse';
+import { CONSOLIDATION_FENCES, PLAYER_PROP_PREDICTIONS, insertRows, qualifiedTableName, renderDuckdbDdl } from '@props/warehouse';
 import { StaleFencingTokenError, type ConsolidationResult } from '../consolidation';
 
-const PREDICTIONS = qualifiedTableName(PLAYER_PROP_PREDICTIONS);
-const FENCES = qualifiedTableName(CONSOLIDATION_FENCES);
 
 /** A batch's staged rows: the predictions table without the lease that merges them. */
 const STAGED_ROWS = { ...PLAYER_PROP_PREDICTIONS, columns: PLAYER_PROP_PREDICTIONS.columns.filter((column) => column.name !== 'fencing_token') };
@@ -18,7 +16,11 @@ const KEY = `game_id, player_lookup, system_id, COALESCE(CAST(line AS DECIMAL(4,
  * token is older than one already used for that date changes nothing. After the write, any
  * duplicate key for the date rolls the whole transaction back.
  */
-export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDate: string, rows: readonly PredictionRow[], fencingToken: number): Promise<ConsolidationResult> {
+export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDate: string, rows: readonly PredictionRow[], fencingToken: number, datasetPrefix = ''): Promise<ConsolidationResult> {
+  const PREDICTIONS = qualifiedTableName(PLAYER_PROP_PREDICTIONS, datasetPrefix);
+  const FENCES = qualifiedTableName(CONSOLIDATION_FENCES, datasetPrefix);
+  // A prefixed (test) batch merges into its own tables, made on first use.
+  if (datasetPrefix) for (const table of [PLAYER_PROP_PREDICTIONS, CONSOLIDATION_FENCES]) await connection.run(renderDuckdbDdl(table, datasetPrefix));
   await connection.run('BEGIN TRANSACTION');
   try {
     const fence = await connection.runAndReadAll(`SELECT token FROM ${FENCES} WHERE game_date = CAST($1 AS DATE)`, [gameDate]);

@@ -1,4 +1,4 @@
-import type { NdjsonStagingStore } from '@props/prediction-store';
+import type { NdjsonStagingStore, StagingFor } from '@props/prediction-store';
 import { ensureWarehouseTables, requireCurrentSchema, withWarehouse } from '@props/warehouse';
 import type { ConsolidationResult } from '../consolidation';
 import type { PredictionsMerger, StagedBatch } from '../predictions-merger';
@@ -10,15 +10,15 @@ export class DuckdbMerger implements PredictionsMerger {
 
   constructor(
     private readonly warehousePath: string,
-    private readonly staging: NdjsonStagingStore,
+    private readonly staging: StagingFor<NdjsonStagingStore>,
   ) {}
 
   async merge(batch: StagedBatch, fencingToken: number): Promise<ConsolidationResult> {
-    const rows = await this.staging.read(batch.batchId, batch.messageIds);
+    const rows = await this.staging(batch.datasetPrefix).read(batch.batchId, batch.messageIds);
     return withWarehouse(this.warehousePath, async (connection) => {
       await ensureWarehouseTables(connection);
       await requireCurrentSchema(connection, this.warehousePath);
-      return consolidateIntoDuckdb(connection, batch.gameDate, rows, fencingToken);
+      return consolidateIntoDuckdb(connection, batch.gameDate, rows, fencingToken, batch.datasetPrefix);
     });
   }
 }

@@ -9,10 +9,11 @@ const staging = new NdjsonStagingStore(env('STAGING_DIR'));
 consolidateBatch({
   batchId: env('BATCH_ID'),
   gameDate: env('GAME_DATE'),
+  datasetPrefix: '',
   staging,
   lock: new DistributedLock(new LocalLockBackend(env('LOCK_DIR')), `consolidator-${process.pid}`),
   lockOptions: { leaseMs: 30_000, maxWaitMs: 60_000, retryIntervalMs: 20 },
-  merger: new DuckdbMerger(env('WAREHOUSE'), staging),
+  merger: new DuckdbMerger(env('WAREHOUSE'), () => staging),
 }).then(
   (result) => {
     process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BigQuery, TableField } from '@google-cloud/bigquery';
 import type { PredictionRow } from '@props/contracts';
+import { stagingPerPrefix, type StagingFor } from '../staging-for-prefix';
 import { StagingWriteError, type StagingStore } from '../staging-store';
 
 export interface BigQueryStagingOptions {
@@ -77,4 +78,9 @@ export class BigQueryStagingStore implements StagingStore {
   async remove(batchId: string, messageIds: readonly string[]): Promise<void> {
     for (const messageId of messageIds) await this.client.dataset(this.options.dataset).table(stagingTableName(batchId, messageId)).delete({ ignoreNotFound: true });
   }
+}
+
+/** Staging tables in each prefix's predictions dataset (`nba_predictions` or `<prefix>_nba_predictions`). */
+export function bigQueryStagingFor(client: BigQuery, location: string): StagingFor<BigQueryStagingStore> {
+  return stagingPerPrefix((datasetPrefix) => new BigQueryStagingStore(client, { dataset: datasetPrefix ? `${datasetPrefix}_nba_predictions` : 'nba_predictions', location }));
 }

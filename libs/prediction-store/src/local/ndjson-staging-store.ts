@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PredictionRowSchema, type PredictionRow } from '@props/contracts';
+import { stagingPerPrefix, type StagingFor } from '../staging-for-prefix';
 import { StagingWriteError, type StagingStore } from '../staging-store';
 
 const SAFE_NAME = /^[A-Za-z0-9_.-]{1,200}$/;
@@ -55,4 +56,9 @@ export class NdjsonStagingStore implements StagingStore {
   async remove(batchId: string, messageIds: readonly string[]): Promise<void> {
     for (const messageId of messageIds) rmSync(join(this.root, batchId, `${messageId}.ndjson`), { force: true });
   }
+}
+
+/** Local staging per prefix: `<root>/` for production, `<root>/prefixed/<prefix>/` for a prefix. */
+export function ndjsonStagingFor(root: string): StagingFor<NdjsonStagingStore> {
+  return stagingPerPrefix((datasetPrefix) => new NdjsonStagingStore(datasetPrefix ? join(root, 'prefixed', datasetPrefix) : root));
 }
