@@ -3,13 +3,14 @@ import { UsageError, type CliCommand } from './cli-command';
 import { convertCommand } from './models/convert-command';
 import { runCommand } from './run/run-command';
 import { buildCheckCommand } from './build-check-command';
+import { stagingCleanupCommand } from './staging/staging-cleanup-command';
 import { schemaCommand } from './warehouse/schema-command';
 import { seedCommand } from './warehouse/seed-command';
 import { gradeCommand } from './grading/grade-command';
 import { reportCommand } from './grading/report-command';
 import { verifyCommand } from './grading/verify-command';
 
-const commands: readonly CliCommand[] = [runCommand, seedCommand, schemaCommand, gradeCommand, verifyCommand, reportCommand, convertCommand, buildCheckCommand];
+const commands: readonly CliCommand[] = [runCommand, seedCommand, schemaCommand, gradeCommand, verifyCommand, reportCommand, stagingCleanupCommand, convertCommand, buildCheckCommand];
 
 function helpText(): string {
   const lines = ['usage: props <command> [options]', '', 'commands:'];

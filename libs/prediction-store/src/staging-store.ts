@@ -10,6 +10,11 @@ export interface StagingStore {
   /** The message ids staged for a batch so far. */
   list(batchId: string): Promise<string[]>;
   remove(batchId: string, messageIds: readonly string[]): Promise<void>;
+  /**
+   * Removes staging last written before `cutoff` (what batches that died left behind; a live batch
+   * rewrites its staging within minutes) and returns what it removed, one name per table or folder.
+   */
+  removeStale(cutoff: Date): Promise<string[]>;
 }
 
 export class StagingWriteError extends Error {

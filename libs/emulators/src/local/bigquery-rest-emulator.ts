@@ -160,6 +160,9 @@ export class BigQueryRestEmulator {
   private readonly jobs = new Map<string, FakeJob>();
   private server: Server | undefined;
   private answered = 0;
+  /** When each table was created (tables made before this endpoint started count from its start). */
+  private readonly created = new Map<string, number>();
+  private readonly startedAt = Date.now();
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -202,12 +205,14 @@ export class BigQueryRestEmulator {
     if (request.method === 'GET' && table) return this.describeTable(table[1]!, table[2]!, decodeURIComponent(table[3]!));
     if (request.method === 'DELETE' && table) {
       await this.connection.run(`DROP TABLE IF EXISTS ${table[2]}.${decodeURIComponent(table[3]!)}`);
+      this.created.delete(`${table[2]}.${decodeURIComponent(table[3]!)}`);
       return { status: 204, body: {} };
     }
     const tables = url.pathname.match(/^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)\/tables$/);
     if (request.method === 'GET' && tables) {
       const names = (await this.connection.runAndReadAll('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [tables[2]!])).getRows().map((row) => String(row[0]));
-      return { status: 200, body: { kind: 'bigquery#tableList', tables: names.map((tableId) => ({ kind: 'bigquery#table', tableReference: { projectId: tables[1], datasetId: tables[2], tableId } })), totalItems: names.length } };
+      const creationTime = (tableId: string) => String(this.created.get(`${tables[2]}.${tableId}`) ?? this.startedAt);
+      return { status: 200, body: { kind: 'bigquery#tableList', tables: names.map((tableId) => ({ kind: 'bigquery#table', tableReference: { projectId: tables[1], datasetId: tables[2], tableId }, creationTime: creationTime(tableId) })), totalItems: names.length } };
     }
     const insert = url.pathname.match(/^\/bigquery\/v2\/projects\/([^/]+)\/jobs$/);
     if (request.method === 'POST' && insert) {
@@ -274,6 +279,7 @@ export class BigQueryRestEmulator {
     const [tableId, partition] = destinationTable.tableId.split('$') as [string, string | undefined];
     const target = `${destinationTable.datasetId}.${tableId}`;
     await this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${destinationTable.datasetId}`);
+    if (!this.created.has(target)) this.created.set(target, Date.now());
     if (schema) {
       const columns = schema.fields.map((field) => `${field.name} ${duckdbTypeOf(field)}${field.mode === 'REQUIRED' ? ' NOT NULL' : ''}`);
       await this.connection.run(`CREATE TABLE IF NOT EXISTS ${target} (${columns.join(', ')})`);

@@ -75,6 +75,13 @@ export class BigQueryStagingStore implements StagingStore {
       .sort();
   }
 
+  async removeStale(cutoff: Date): Promise<string[]> {
+    const [tables] = await this.client.dataset(this.options.dataset).getTables();
+    const stale = tables.filter((table) => (table.id ?? '').startsWith('_staging_') && Number(table.metadata?.creationTime ?? Number.POSITIVE_INFINITY) < cutoff.getTime());
+    for (const table of stale) await table.delete({ ignoreNotFound: true });
+    return stale.map((table) => `${this.options.dataset}.${table.id}`);
+  }
+
   async remove(batchId: string, messageIds: readonly string[]): Promise<void> {
     for (const messageId of messageIds) await this.client.dataset(this.options.dataset).table(stagingTableName(batchId, messageId)).delete({ ignoreNotFound: true });
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PredictionRowSchema, type PredictionRow } from '@props/contracts';
 import { stagingPerPrefix, type StagingFor } from '../staging-for-prefix';
@@ -55,6 +55,20 @@ export class NdjsonStagingStore implements StagingStore {
 
   async remove(batchId: string, messageIds: readonly string[]): Promise<void> {
     for (const messageId of messageIds) rmSync(join(this.root, batchId, `${messageId}.ndjson`), { force: true });
+  }
+
+  async removeStale(cutoff: Date): Promise<string[]> {
+    if (!existsSync(this.root)) return [];
+    const removed: string[] = [];
+    for (const entry of readdirSync(this.root, { withFileTypes: true })) {
+      if (!entry.isDirectory() || !SAFE_NAME.test(entry.name) || entry.name === 'prefixed') continue;
+      const folder = join(this.root, entry.name);
+      const newest = Math.max(statSync(folder).mtimeMs, ...readdirSync(folder).map((name) => statSync(join(folder, name)).mtimeMs));
+      if (newest >= cutoff.getTime()) continue;
+      rmSync(folder, { recursive: true, force: true });
+      removed.push(folder);
+    }
+    return removed;
   }
 }
 

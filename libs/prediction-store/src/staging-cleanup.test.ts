@@ -1,0 +1,76 @@
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { PredictionRow } from '@props/contracts';
+import { BigQueryRestEmulator } from '@props/emulators';
+import { bigQueryClient } from '@props/gcp-clients';
+import { ensureWarehouseTables, withWarehouse } from '@props/warehouse';
+import { bigQueryStagingFor } from './gcp/bigquery-staging-store';
+import { ndjsonStagingFor } from './local/ndjson-staging-store';
+
+const row = (batchId: string, messageId: string): PredictionRow => ({
+  prediction_id: `${messageId}-ma`,
+  batch_id: batchId,
+  message_id: messageId,
+  system_id: 'moving_average',
+  model_version: 'moving_average_v1',
+  player_lookup: 'alpha',
+  game_id: '20250115_ALP_BOS',
+  game_date: '2025-01-15',
+  line: 20.5,
+  line_source: 'ACTUAL_PROP',
+  sportsbook: 'draftkings',
+  predicted_points: 21,
+  confidence_score: 0.6,
+  recommendation: 'PASS',
+  line_margin: 0.5,
+  is_actionable: false,
+  filter_reason: null,
+  feature_quality_score: 80,
+  is_fallback: false,
+  details: '{}',
+  created_at: '2025-01-15T12:00:00.000Z',
+});
+
+describe('removing the staging dead batches left behind', () => {
+  it('locally: removes batch folders last written before the cutoff, keeps newer ones and other prefixes', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'props-stale-'));
+    const staging = ndjsonStagingFor(root);
+    await staging('').write('batch_dead', 'batch_dead.alpha', [row('batch_dead', 'batch_dead.alpha')]);
+    await staging('').write('batch_live', 'batch_live.alpha', [row('batch_live', 'batch_live.alpha')]);
+    await staging('ci').write('batch_ci_dead', 'batch_ci_dead.alpha', [row('batch_ci_dead', 'batch_ci_dead.alpha')]);
+    const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
+    for (const folder of [join(root, 'batch_dead'), join(root, 'prefixed', 'ci', 'batch_ci_dead')]) {
+      for (const name of readdirSync(folder)) utimesSync(join(folder, name), twoDaysAgo, twoDaysAgo);
+      utimesSync(folder, twoDaysAgo, twoDaysAgo);
+    }
+    mkdirSync(join(root, 'not a batch'));
+    writeFileSync(join(root, 'stray.txt'), 'x');
+    const cutoff = new Date(Date.now() - 24 * 3_600_000);
+    expect(await staging('').removeStale(cutoff)).toEqual([join(root, 'batch_dead')]);
+    expect(readdirSync(root).sort()).toEqual(['batch_live', 'not a batch', 'prefixed', 'stray.txt']);
+    expect(await staging('ci').removeStale(cutoff)).toEqual([join(root, 'prefixed', 'ci', 'batch_ci_dead')]);
+  });
+
+  it('on BigQuery: deletes staging tables created before the cutoff, nothing else (through the real client)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'props-stale-bq-')), 'warehouse.duckdb');
+    await withWarehouse(path, async (connection) => {
+      await ensureWarehouseTables(connection);
+      const emulator = new BigQueryRestEmulator(connection);
+      const staging = bigQueryStagingFor(bigQueryClient('props-test', await emulator.start()), 'us-west2')('');
+      try {
+        await staging.write('batch_a', 'batch_a.alpha', [row('batch_a', 'batch_a.alpha')]);
+        await staging.write('batch_b', 'batch_b.alpha', [row('batch_b', 'batch_b.alpha')]);
+        expect(await staging.removeStale(new Date(Date.now() - 3_600_000))).toEqual([]);
+        const removed = await staging.removeStale(new Date(Date.now() + 1_000));
+        expect(removed.sort()).toEqual(['nba_predictions._staging_batch_a_batch_a_alpha', 'nba_predictions._staging_batch_b_batch_b_alpha']);
+        const left = (await connection.runAndReadAll("SELECT table_name FROM information_schema.tables WHERE table_schema = 'nba_predictions' ORDER BY 1")).getRows().map((found) => String(found[0]));
+        expect(left.filter((name) => name.startsWith('_staging_'))).toEqual([]);
+        expect(left).toContain('player_prop_predictions');
+      } finally {
+        await emulator.stop();
+      }
+    });
+  });
+});
