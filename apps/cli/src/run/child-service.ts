@@ -29,7 +29,7 @@ export class ChildService {
     const deadline = Date.now() + timeoutMs;
     let last = 'no answer';
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`${this.name} exited with ${this.child.exitCode}: ${this.output.slice(-3).join(' | ')}`);
+      if (this.ended() !== null) throw new Error(`${this.name} ${this.ended()}: ${this.output.slice(-3).join(' | ')}`);
       try {
         const response = await fetch(`${this.url}/health/ready`);
         const body = (await response.json()) as { checks: Array<{ name: string; status: string; detail: string }> };
@@ -43,6 +43,17 @@ export class ChildService {
     throw new Error(`${this.name} was not ready within ${timeoutMs / 1000} s (last: ${last})`);
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** null while the process runs; otherwise how it ended ("exited with 1", "was killed by SIGKILL"). */
+  ended(): string | null {
+    if (this.child.signalCode !== null) return `was killed by ${this.child.signalCode}`;
+    if (this.child.exitCode !== null) return `exited with ${this.child.exitCode}`;
+    return null;
+  }
+
   /** The last lines the service wrote (for an error report). */
   recentOutput(): string[] {
     return [...this.output];
@@ -54,7 +65,8 @@ export class ChildService {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    // A child killed by a signal has no exit code, only a signal code; its exit event has fired.
+    if (this.ended() !== null) return;
     const exited = new Promise<void>((resolveExit) => this.child.once('exit', () => resolveExit()));
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);

@@ -94,4 +94,29 @@ describe('props run (npm start)', () => {
       }
     });
   }, 300_000);
+
+  it.each(['worker', 'coordinator'])('exits 1 saying so when the %s is killed mid-batch, and leaves no child running', async (victim) => {
+    const dataDir = mkdtempSync(join(tmpdir(), `props-run-kill-${victim}-`));
+    const child = spawn(process.execPath, ['tools/bin/props.cjs', 'run', '--data-dir', dataDir], { cwd: root, env: { ...process.env, METADATA_SERVER_DETECTION: 'none' } });
+    let stdout = '';
+    let stderr = '';
+    const pids: Record<string, number> = {};
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+      for (const match of stdout.matchAll(/^(worker|coordinator) ready at \S+ \(pid (\d+)\)$/gm)) pids[match[1]!] = Number(match[2]);
+      // As soon as the batch is published, kill the victim as a crash or an OOM kill would.
+      if (/batch \S+: \d+ players published/.test(stdout) && pids[victim] && !pids.killed) {
+        pids.killed = 1;
+        process.kill(pids[victim]!, 'SIGKILL');
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
+    expect(pids.killed, stdout).toBe(1);
+    expect(code, `${stdout}\n${stderr}`).toBe(1);
+    expect(stderr).toMatch(new RegExp(`props run FAILED: the ${victim} was killed by SIGKILL while batch \\S+ was running`));
+    expect(stdout).not.toContain('summary of');
+    const survivor = victim === 'worker' ? pids.coordinator! : pids.worker!;
+    expect(() => process.kill(survivor, 0)).toThrow();
+  }, 240_000);
 });

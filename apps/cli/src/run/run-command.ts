@@ -84,7 +84,7 @@ export const runCommand: CliCommand = {
       );
       for (const service of services) {
         const ready = await service.waitUntilReady(60_000);
-        process.stdout.write(`${service.name} ready at ${service.url}\n${ready.checks.map((check) => `  ${check.status.padEnd(8)} ${check.name}: ${check.detail}`).join('\n')}\n`);
+        process.stdout.write(`${service.name} ready at ${service.url} (pid ${service.pid})\n${ready.checks.map((check) => `  ${check.status.padEnd(8)} ${check.name}: ${check.detail}`).join('\n')}\n`);
       }
       const batchStarted = Date.now();
       const start = await post(`${coordinatorUrl}/start`, apiKey, { game_date: values.date, force: true });
@@ -98,8 +98,21 @@ export const runCommand: CliCommand = {
       const progress = new ProgressBar('predicting'.padEnd(20), expected);
       let status: BatchStatusBody;
       let stalledChecks = 0;
+      const deadService = () => {
+        const dead = services.find((service) => service.ended() !== null);
+        return dead ? new Error(`the ${dead.name} ${dead.ended()} while batch ${batchId} was running; its last lines: ${dead.recentOutput().slice(-3).join(' | ') || '(none)'}`) : null;
+      };
       for (;;) {
-        const response = await fetch(`${coordinatorUrl}/status/${batchId}`);
+        const died = deadService();
+        if (died) throw died;
+        let response: Response;
+        try {
+          response = await fetch(`${coordinatorUrl}/status/${batchId}`);
+        } catch (error) {
+          // The coordinator may have died between the check and the request: say so rather than "fetch failed".
+          await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+          throw deadService() ?? error;
+        }
         status = (await response.json()) as BatchStatusBody;
         progress.update(expected - status.players_pending, status.status);
         if (status.status === 'consolidated') break;
@@ -137,6 +150,10 @@ export const runCommand: CliCommand = {
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
       return outcome.rowsWithoutModelVersion === 0 && outcome.duplicateKeys === 0 ? 0 : 1;
+    } catch (error) {
+      // A child that died, a batch that did not finish: one line saying what failed, and exit 1.
+      process.stderr.write(`\nprops run FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
     } finally {
       process.removeListener('SIGINT', interrupted);
       process.removeListener('SIGTERM', interrupted);
