@@ -7,6 +7,8 @@ export interface ConsolidateBatchOptions {
   batchId: string;
   gameDate: string;
   datasetPrefix: string;
+  /** The logical ids the batch published: only their staging is merged, each once. */
+  expectedMessageIds: readonly string[];
   staging: StagingStore;
   lock: DistributedLock;
   lockOptions: AcquireOptions;
@@ -19,15 +21,19 @@ export function consolidationLockKey(gameDate: string, datasetPrefix: string): s
 }
 
 /**
- * Exactly-once consolidation: under the distributed lock for the game date, MERGE the batch's
- * staged rows into the predictions table with the lease's fencing token, then remove exactly the
- * staging that was merged (anything staged meanwhile waits for the next run).
+ * Exactly-once consolidation: under the distributed lock for the game date, MERGE the staged rows
+ * of the messages the batch published into the predictions table with the lease's fencing token,
+ * then remove exactly the staging that was merged (anything staged meanwhile waits for the next
+ * run). Staging under the batch that it never published (forged, or another batch's) is left out
+ * and returned in `unexpectedMessageIds` for the caller to report.
  */
-export async function consolidateBatch(options: ConsolidateBatchOptions): Promise<ConsolidationResult & { fencingToken: number }> {
+export async function consolidateBatch(options: ConsolidateBatchOptions): Promise<ConsolidationResult & { fencingToken: number; unexpectedMessageIds: string[] }> {
   return options.lock.withLock(consolidationLockKey(options.gameDate, options.datasetPrefix), options.lockOptions, async ({ lease }) => {
-    const messages = await options.staging.list(options.batchId);
+    const expected = new Set(options.expectedMessageIds);
+    const staged = await options.staging.list(options.batchId);
+    const messages = staged.filter((messageId) => expected.has(messageId));
     const result = await options.merger.merge({ batchId: options.batchId, gameDate: options.gameDate, datasetPrefix: options.datasetPrefix, messageIds: messages }, lease.token);
     await options.staging.remove(options.batchId, messages);
-    return { ...result, fencingToken: lease.token };
+    return { ...result, fencingToken: lease.token, unexpectedMessageIds: staged.filter((messageId) => !expected.has(messageId)) };
   });
 }

@@ -39,7 +39,7 @@ describe('consolidation', () => {
     const folder = scratch();
     const staging = new NdjsonStagingStore(join(folder, 'staging'));
     for (let player = 0; player < 20; player += 1) await staging.write('batch_race', `m${player}`, rowsFor(`player${player}`, `m${player}`, { batchId: 'batch_race' }));
-    const env = { BATCH_ID: 'batch_race', GAME_DATE: '2025-01-15', STAGING_DIR: join(folder, 'staging'), LOCK_DIR: join(folder, 'locks'), WAREHOUSE: join(folder, 'warehouse.duckdb') };
+    const env = { EXPECTED: Array.from({ length: 20 }, (_, player) => `m${player}`).join(','), BATCH_ID: 'batch_race', GAME_DATE: '2025-01-15', STAGING_DIR: join(folder, 'staging'), LOCK_DIR: join(folder, 'locks'), WAREHOUSE: join(folder, 'warehouse.duckdb') };
     const results = await Promise.all([runConsolidator(env), runConsolidator(env), runConsolidator(env)]);
     for (const result of results) expect(result.code, result.output).toBe(0);
     const merged = results.map((result) => JSON.parse(result.output.trim().split('\n').at(-1)!) as { rowsMerged: number; fencingToken: number });
@@ -49,11 +49,26 @@ describe('consolidation', () => {
     expect(await staging.list('batch_race')).toEqual([]);
   }, 120_000);
 
+  it('merges only the messages the batch published: a forged extra player and a forged copy of a real one are left out and reported', async () => {
+    const folder = scratch();
+    const staging = new NdjsonStagingStore(join(folder, 'staging'));
+    const lock = new DistributedLock(new LocalLockBackend(join(folder, 'locks')), 'coordinator');
+    await staging.write('batch_x', 'batch_x.alpha', rowsFor('alpha', 'batch_x.alpha', { predicted: 20 }));
+    await staging.write('batch_x', 'batch_x.beta', rowsFor('beta', 'batch_x.beta', { predicted: 20 }));
+    // Pushed by someone who can publish to the request topic: a player never selected, and 58.8 OVER for alpha.
+    await staging.write('batch_x', 'batch_x.intruder', rowsFor('intruder', 'batch_x.intruder', { predicted: 50 }));
+    await staging.write('batch_x', 'batch_x.alpha2', rowsFor('alpha', 'batch_x.alpha2', { predicted: 58.8, createdAt: '2025-01-15T23:00:00.000Z' }));
+    const result = await consolidateBatch({ batchId: 'batch_x', gameDate: '2025-01-15', datasetPrefix: '', expectedMessageIds: ['batch_x.alpha', 'batch_x.beta'], staging, lock, lockOptions: { leaseMs: 10_000, maxWaitMs: 10_000, retryIntervalMs: 20 }, merger: new DuckdbMerger(join(folder, 'w.duckdb'), () => staging) });
+    expect(result).toMatchObject({ rowsMerged: 12, unexpectedMessageIds: ['batch_x.alpha2', 'batch_x.intruder'] });
+    expect(await tableState(join(folder, 'w.duckdb'))).toEqual({ count: 12, duplicates: 0, points: [20, 20] });
+    expect(await staging.list('batch_x')).toEqual(['batch_x.alpha2', 'batch_x.intruder']);
+  });
+
   it('a redelivered message consolidated again replaces its rows, newest first', async () => {
     const folder = scratch();
     const staging = new NdjsonStagingStore(join(folder, 'staging'));
     const lock = new DistributedLock(new LocalLockBackend(join(folder, 'locks')), 'coordinator');
-    const options = { batchId: 'batch_again', gameDate: '2025-01-15', datasetPrefix: '', staging, lock, lockOptions: { leaseMs: 10_000, maxWaitMs: 10_000, retryIntervalMs: 20 }, merger: new DuckdbMerger(join(folder, 'w.duckdb'), () => staging) };
+    const options = { batchId: 'batch_again', gameDate: '2025-01-15', datasetPrefix: '', expectedMessageIds: ['m1'], staging, lock, lockOptions: { leaseMs: 10_000, maxWaitMs: 10_000, retryIntervalMs: 20 }, merger: new DuckdbMerger(join(folder, 'w.duckdb'), () => staging) };
     await staging.write('batch_again', 'm1', rowsFor('alpha', 'm1', { predicted: 20 }));
     await consolidateBatch(options);
     await staging.write('batch_again', 'm1', rowsFor('alpha', 'm1', { predicted: 30, createdAt: '2025-01-15T13:00:00.000Z' }));

@@ -6,7 +6,7 @@ import type { PredictionRow } from '@props/contracts';
 import { BigQueryRestEmulator } from '@props/emulators';
 import { bigQueryClient } from '@props/gcp-clients';
 import { ensureWarehouseTables, withWarehouse } from '@props/warehouse';
-import { bigQueryStagingFor } from './gcp/bigquery-staging-store';
+import { bigQueryStagingFor, stagingTableName } from './gcp/bigquery-staging-store';
 import { ndjsonStagingFor } from './local/ndjson-staging-store';
 
 const row = (batchId: string, messageId: string): PredictionRow => ({
@@ -64,7 +64,7 @@ describe('removing the staging dead batches left behind', () => {
         await staging.write('batch_b', 'batch_b.alpha', [row('batch_b', 'batch_b.alpha')]);
         expect(await staging.removeStale(new Date(Date.now() - 3_600_000))).toEqual([]);
         const removed = await staging.removeStale(new Date(Date.now() + 1_000));
-        expect(removed.sort()).toEqual(['nba_predictions._staging_batch_a_batch_a_alpha', 'nba_predictions._staging_batch_b_batch_b_alpha']);
+        expect(removed.sort()).toEqual([`nba_predictions.${stagingTableName('batch_a', 'batch_a.alpha')}`, `nba_predictions.${stagingTableName('batch_b', 'batch_b.alpha')}`]);
         const left = (await connection.runAndReadAll("SELECT table_name FROM information_schema.tables WHERE table_schema = 'nba_predictions' ORDER BY 1")).getRows().map((found) => String(found[0]));
         expect(left.filter((name) => name.startsWith('_staging_'))).toEqual([]);
         expect(left).toContain('player_prop_predictions');

@@ -7,7 +7,7 @@ import type { PredictionRow } from '@props/contracts';
 export interface StagingStore {
   readonly name: string;
   write(batchId: string, messageId: string, rows: readonly PredictionRow[]): Promise<void>;
-  /** The message ids staged for a batch so far. */
+  /** The (logical) message ids staged for a batch so far, whoever staged them. */
   list(batchId: string): Promise<string[]>;
   remove(batchId: string, messageIds: readonly string[]): Promise<void>;
   /**

@@ -175,11 +175,15 @@ export class BatchOrchestrator {
         batchId,
         gameDate: claimed.game_date,
         datasetPrefix: prefixOf(claimed),
+        expectedMessageIds: Object.values(claimed.message_ids),
         staging: this.options.staging(prefixOf(claimed)),
         lock: this.options.lock,
         lockOptions: { leaseMs: 300_000, maxWaitMs: 120_000, retryIntervalMs: 200 },
         merger: this.options.warehouse.merger,
       });
+      if (result.unexpectedMessageIds.length > 0) {
+        this.options.logger.error({ event: LogEvent.unexpectedStagingIgnored, ...context, message_ids: result.unexpectedMessageIds.slice(0, 20), count: result.unexpectedMessageIds.length }, `${result.unexpectedMessageIds.length} staged message(s) under ${batchId} were never published by it; left out of the merge`);
+      }
       const completed = await this.options.state.completionCount(batchId);
       const consolidatedAt = new Date().toISOString();
       await this.options.warehouse.recordBatch({ batch_id: batchId, game_date: claimed.game_date, players_expected: claimed.players.length, players_completed: completed, rows_merged: result.rowsMerged, fencing_token: result.fencingToken, load_path: claimed.load.path, consolidated_at: consolidatedAt }, prefixOf(claimed));

@@ -53,7 +53,14 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
       try {
         await staging.write('batch_x', 'batch_x.alpha', rowsFor('alpha', 'batch_x.alpha'));
         await staging.write('batch_x', 'batch_x.alpha', rowsFor('alpha', 'batch_x.alpha', { predicted: 25, createdAt: '2025-01-15T13:00:00.000Z' }));
-        expect(await staging.list('batch_x')).toHaveLength(1);
+        expect(await staging.list('batch_x')).toEqual(['batch_x.alpha']);
+        // Names are unambiguous: ids differing only in "-" and "_" get their own tables, and a batch
+        // whose id extends another's is not listed under it.
+        await staging.write('batch_x', 'batch_x.a-b', rowsFor('ab', 'batch_x.a-b'));
+        await staging.write('batch_x', 'batch_x.a_b', rowsFor('ab', 'batch_x.a_b'));
+        await staging.write('batch_xy', 'batch_xy.alpha', rowsFor('alpha', 'batch_xy.alpha'));
+        await staging.write('batch_x_m', 'batch_x_m.alpha', rowsFor('alpha', 'batch_x_m.alpha'));
+        expect(await staging.list('batch_x')).toEqual(['batch_x.a-b', 'batch_x.a_b', 'batch_x.alpha']);
         const table = `nba_predictions."${stagingTableName('batch_x', 'batch_x.alpha')}"`;
         expect((await connection.runAndReadAll(`SELECT count(*), CAST(min(predicted_points) AS DOUBLE) FROM ${table}`)).getRows()[0]).toEqual([6n, 25]);
       } finally {

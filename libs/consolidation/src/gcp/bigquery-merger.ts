@@ -1,5 +1,5 @@
 import type { BigQuery, Query } from '@google-cloud/bigquery';
-import { stagingTablePrefix } from '@props/prediction-store';
+import { stagingTablePrefix, stagingTableSuffix } from '@props/prediction-store';
 import { CONSOLIDATION_FENCES, PLAYER_PROP_PREDICTIONS, datasetName, validateDatasetPrefix, type TableDefinition } from '@props/warehouse';
 import { StaleFencingTokenError, type ConsolidationResult } from '../consolidation';
 import type { PredictionsMerger, StagedBatch } from '../predictions-merger';
@@ -42,7 +42,7 @@ export class BigQueryMerger implements PredictionsMerger {
     const staged = messageIds.length === 0
       ? `SELECT ${ROW_COLUMNS.join(', ')} FROM ${predictions} WHERE FALSE AND game_date = @game_date`
       : `SELECT ${ROW_COLUMNS.join(', ')} FROM \`${this.options.projectId}.${datasetName(PLAYER_PROP_PREDICTIONS, prefix)}.${stagingTablePrefix(batchId)}*\` WHERE _TABLE_SUFFIX IN UNNEST(@messages)`;
-    const params = { game_date: this.client.date(gameDate), token: fencingToken, messages: [...messageIds] };
+    const params = { game_date: this.client.date(gameDate), token: fencingToken, messages: messageIds.map(stagingTableSuffix) };
     const types: Query['types'] = { messages: ['STRING'] };
     const key = (alias: string) => [...KEY.map((column) => `${alias}.${column}`), `COALESCE(${alias}.line, -1)`];
     const on = [`T.game_date = @game_date`, ...key('T').map((left, index) => `${left} = ${key('S')[index]}`)].join(' AND ');

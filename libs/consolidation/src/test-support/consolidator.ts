@@ -10,6 +10,7 @@ consolidateBatch({
   batchId: env('BATCH_ID'),
   gameDate: env('GAME_DATE'),
   datasetPrefix: '',
+  expectedMessageIds: env('EXPECTED').split(','),
   staging,
   lock: new DistributedLock(new LocalLockBackend(env('LOCK_DIR')), `consolidator-${process.pid}`),
   lockOptions: { leaseMs: 30_000, maxWaitMs: 60_000, retryIntervalMs: 20 },

@@ -13,16 +13,30 @@ export interface BigQueryStagingOptions {
 }
 
 const PREDICTIONS = 'player_prop_predictions';
-const safe = (value: string) => value.replace(/[^A-Za-z0-9_]/g, '_');
+/**
+ * Ids as table-name text, reversibly: `_` → `__`, `.` → `_d`, `-` → `_h`, `:` → `_c` (the only
+ * characters ids may hold besides letters and digits), so `a-b` and `a_b` never share a table.
+ */
+export function stagingTableSuffix(id: string): string {
+  if (!/^[A-Za-z0-9._:-]{1,200}$/.test(id)) throw new StagingWriteError(`staging: id "${id}" may hold only letters, digits, ".", "_", ":" and "-"`);
+  return id.replace(/[_.:-]/g, (character) => ({ _: '__', '.': '_d', '-': '_h', ':': '_c' })[character]!);
+}
+
+function fromTableSuffix(suffix: string): string {
+  return suffix.replace(/_(.)/g, (_, code: string) => ({ _: '_', d: '.', h: '-', c: ':' })[code] ?? `_${code}`);
+}
 
 /** The staging table of one request; consolidation merges straight from these tables. */
 export function stagingTableName(batchId: string, messageId: string): string {
-  return `${stagingTablePrefix(batchId)}${safe(messageId)}`;
+  return `${stagingTablePrefix(batchId)}${stagingTableSuffix(messageId)}`;
 }
 
-/** What every staging table of a batch starts with (a wildcard over it reads the whole batch). */
+/**
+ * What every staging table of a batch starts with (a wildcard over it reads the whole batch). The
+ * encoding never yields `_m_`, so no other batch's tables share this prefix.
+ */
 export function stagingTablePrefix(batchId: string): string {
-  return `_staging_${safe(batchId)}_`;
+  return `_staging_${stagingTableSuffix(batchId)}_m_`;
 }
 
 /**
@@ -71,7 +85,7 @@ export class BigQueryStagingStore implements StagingStore {
     return tables
       .map((table) => table.id ?? '')
       .filter((id) => id.startsWith(prefix))
-      .map((id) => id.slice(prefix.length))
+      .map((id) => fromTableSuffix(id.slice(prefix.length)))
       .sort();
   }
 
