@@ -12,7 +12,7 @@ import { localPorts } from './local/local-ports';
 export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<AssembledService> {
   const config = loadCoordinatorConfig(env);
   const logger = createLogger({ service: 'coordinator', level: config.logLevel });
-  const app = fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 8 * 1024 * 1024 });
+  const app = fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 256 * 1024 });
   const ports = config.backend === 'gcp' ? gcpPorts(config, logger) : localPorts(config, logger);
   const batches = new BatchOrchestrator({
     state: ports.state,

@@ -11,10 +11,13 @@ import { gcpWorkerPorts } from './gcp/gcp-worker-ports';
 import { COMPLETION_TOPIC, PredictionPipeline } from './prediction-pipeline';
 import { registerPredictRoute } from './predict-route';
 
+/** A request at its bounds (60 games, 64 features), base64 in a push envelope, is under 40 KB. */
+const PUSH_BODY_LIMIT = 256 * 1024;
+
 export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledService> {
   const config = loadWorkerConfig(env);
   const logger = createLogger({ service: 'worker', level: config.logLevel });
-  const app = fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 4 * 1024 * 1024 });
+  const app = fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: PUSH_BODY_LIMIT });
   const models = await loadServedModels({ modelDir: config.modelDir, cacheDir: config.modelCacheDir, env, requireModels: config.requireModels });
   for (const model of models.filter((served) => !served.regressor)) {
     logger.warn({ event: LogEvent.modelUnavailable, system_id: model.systemId, reason: model.unavailableReason }, `${model.systemId} will serve fallback predictions`);

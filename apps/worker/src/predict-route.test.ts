@@ -131,6 +131,26 @@ describe('worker POST /predict', () => {
     expect(completions).toHaveLength(0);
   });
 
+  it.each([
+    ['61 history games (the coordinator sends at most 30)', { history: Array.from({ length: 61 }, () => validRequest().history[0]!) }, 'message.data.history'],
+    ['a 65-character sportsbook', { sportsbook: 'x'.repeat(65) }, 'message.data.sportsbook'],
+    ['a 65-character dataset_prefix', { dataset_prefix: 'p'.repeat(65) }, 'message.data.dataset_prefix'],
+  ])('acknowledges and records %s as a rejection naming the field', async (_label, change, field) => {
+    const response = await post(envelopeFor({ ...validRequest({ batch_id: 'batch_bounds' }), ...change }));
+    expect(response).toMatchObject({ status: 200, body: { rejected: { field } } });
+    expect(existsSync(join(staging, 'batch_bounds'))).toBe(false);
+  });
+
+  it('refuses a body over 256 KB (a 20,000-game history, a 3.7 MB sportsbook) with 413 at once, and keeps serving', async () => {
+    const { port } = worker.app.server.address() as AddressInfo;
+    for (const change of [{ history: Array.from({ length: 20_000 }, () => validRequest().history[0]!) }, { sportsbook: 'x'.repeat(3_700_000) }]) {
+      const response = await fetch(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelopeFor({ ...validRequest({ batch_id: 'batch_huge' }), ...change })) });
+      expect(response.status).toBe(413);
+    }
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    expect(existsSync(join(staging, 'batch_huge'))).toBe(false);
+  });
+
   it('answers 500 (redelivery) when a rejection cannot be recorded, so the message is not lost', async () => {
     const store = { name: 'broken', record: async () => Promise.reject(new Error('disk full')) };
     expect(await acknowledgeRejection(store, rejectedMessage('worker', {}, { field: 'message', problem: 'x' }))).toEqual({ status: 500, body: { error: 'the rejected message could not be recorded; retry', reason: 'disk full' } });

@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import { GameDateSchema } from './game-date';
 
+/**
+ * Bounds on what a request may carry, from what the coordinator sends with a margin: it sends at
+ * most 30 earlier games (90 days), 33 feature values, one line. Anything bigger is not ours.
+ */
+export const REQUEST_LIMITS = { historyGames: 60, featureValues: 64, lines: 5, text: 64 } as const;
+
 export const LineSourceSchema = z.enum(['ACTUAL_PROP', 'ESTIMATED_AVG', 'NEEDS_BOOTSTRAP']);
 
 export const FeaturePayloadSchema = z.object({
-  feature_version: z.string().min(1),
+  feature_version: z.string().min(1).max(REQUEST_LIMITS.text),
   /** The 33 values in v2_33features order; null marks a value the store did not have. */
-  values: z.array(z.number().finite().nullable()),
+  values: z.array(z.number().finite().nullable()).max(REQUEST_LIMITS.featureValues),
   quality_score: z.number().finite().min(0).max(100),
 });
 
@@ -29,12 +35,12 @@ export const PredictionRequestSchema = z.object({
   team_abbr: z.string().min(2).max(4),
   opponent_team_abbr: z.string().min(2).max(4),
   is_home: z.boolean(),
-  line_values: z.array(z.number().finite().min(0).max(100)).max(5),
+  line_values: z.array(z.number().finite().min(0).max(100)).max(REQUEST_LIMITS.lines),
   line_source: LineSourceSchema,
-  sportsbook: z.string().nullable(),
-  dataset_prefix: z.string().regex(/^[A-Za-z0-9_]*$/, 'expected letters, digits and underscores').default(''),
+  sportsbook: z.string().max(REQUEST_LIMITS.text).nullable(),
+  dataset_prefix: z.string().regex(/^[A-Za-z0-9_]{0,64}$/, 'expected up to 64 letters, digits and underscores').default(''),
   features: FeaturePayloadSchema,
-  history: z.array(HistoricalGameSchema),
+  history: z.array(HistoricalGameSchema).max(REQUEST_LIMITS.historyGames),
 });
 export type PredictionRequest = z.infer<typeof PredictionRequestSchema>;
 export type HistoricalGame = z.infer<typeof HistoricalGameSchema>;

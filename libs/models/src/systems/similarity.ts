@@ -25,10 +25,14 @@ const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + 
  * (The original used constants for tier and venue and look-ahead form and rest.)
  */
 function historyContexts(history: readonly HistoricalGame[]): GameContext[] {
+  // One pass: the running total gives the mean of every earlier game (added in the same order as
+  // a fresh sum would be, so the same value), the last five come from a fixed window.
+  let totalBefore = 0;
   return history.map((game, index) => {
-    const before = history.slice(0, index).map((earlier) => earlier.points);
-    const form = before.length >= 5 ? formOf(mean(before.slice(-5)) - mean(before)) : 'normal';
+    const lastFive = history.slice(Math.max(0, index - 5), index).map((earlier) => earlier.points);
+    const form = index >= 5 ? formOf(mean(lastFive) - totalBefore / index) : 'normal';
     const previous = history[index - 1];
+    totalBefore += game.points;
     return { tier: tierOf(game.opponent_def_rating), rest: restOf(previous ? daysBetween(previous.game_date, game.game_date) : 1), home: game.is_home, form };
   });
 }
