@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DistributedLock, LeaseLostError, LockArgumentError, LockTimeoutError, type Lease, type LockBackend } from './index';
+import { DistributedLock, LeaseLostError, LocalLockBackend, LockArgumentError, LockTimeoutError, type Lease, type LockBackend } from './index';
 import { emulatorUnavailable, startEmulator, type RunningEmulator } from '@props/emulators';
 import { lockBackendFor } from './test-support/lock-backends';
 
@@ -212,5 +212,16 @@ describe('distributed-lock bad input', () => {
     const error = await lock.acquire(key, options).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(LockArgumentError);
     expect((error as Error).message).toContain(message);
+  });
+});
+
+describe('local lease files', () => {
+  it('does not wedge a key whose newest lease file is torn: the next holder gets the next token', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'props-lease-torn-'));
+    const lock = new DistributedLock(new LocalLockBackend(folder), 'holder-a');
+    const first = await lock.acquire('consolidation_2025-03-15', { leaseMs: 60_000, maxWaitMs: 0, retryIntervalMs: 10 });
+    writeFileSync(join(folder, 'consolidation_2025-03-15', `lease-${String(first.token).padStart(12, '0')}.json`), '');
+    const next = await new DistributedLock(new LocalLockBackend(folder), 'holder-b').acquire('consolidation_2025-03-15', { leaseMs: 60_000, maxWaitMs: 0, retryIntervalMs: 10 });
+    expect(next.token).toBe(first.token + 1);
   });
 });

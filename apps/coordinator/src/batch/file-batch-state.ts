@@ -1,17 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { DistributedLock } from '@props/distributed-lock';
+import { UnreadableFileError, readJsonFile, writeFileDurably } from '@props/durable-files';
 import type { BatchRecord, CompletionRecord } from './batch-record';
 import type { BatchStateStore } from './batch-state-store';
 
 const SAFE = /^[A-Za-z0-9_-]{1,128}$/;
 
-function writeAtomically(file: string, value: unknown): void {
-  const temporary = `${file}.${randomUUID()}.tmp`;
-  writeFileSync(temporary, JSON.stringify(value, null, 1));
-  renameSync(temporary, file);
-}
+const writeAtomically = (file: string, value: unknown) => writeFileDurably(file, JSON.stringify(value, null, 1));
 
 /**
  * Batch state on the local disk, shared by every coordinator process: one folder per batch with
@@ -22,6 +18,8 @@ export class FileBatchState implements BatchStateStore {
   constructor(
     private readonly folder: string,
     private readonly lock: DistributedLock,
+    /** Told about each state file that cannot be read; the file is skipped, other batches go on. */
+    private readonly onUnreadable: (error: UnreadableFileError) => void = () => undefined,
   ) {
     mkdirSync(folder, { recursive: true });
   }
@@ -45,18 +43,26 @@ export class FileBatchState implements BatchStateStore {
 
   private read(batchId: string): BatchRecord | null {
     const file = join(this.batchFolder(batchId), 'batch.json');
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BatchRecord) : null;
+    return existsSync(file) ? readJsonFile<BatchRecord>(file) : null;
   }
 
+  /** Every readable batch; an unreadable batch.json is reported and skipped, never fatal to the others. */
   async list(): Promise<BatchRecord[]> {
-    return readdirSync(this.folder)
-      .filter((name) => SAFE.test(name) && existsSync(join(this.folder, name, 'batch.json')))
-      .map((name) => this.read(name)!)
-      .sort((a, b) => a.created_at.localeCompare(b.created_at));
+    const records: BatchRecord[] = [];
+    for (const name of readdirSync(this.folder)) {
+      if (!SAFE.test(name) || !existsSync(join(this.folder, name, 'batch.json'))) continue;
+      try {
+        records.push(this.read(name)!);
+      } catch (error) {
+        if (!(error instanceof UnreadableFileError)) throw error;
+        this.onUnreadable(error);
+      }
+    }
+    return records.sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 
   async message(batchId: string, player: string): Promise<unknown> {
-    return JSON.parse(readFileSync(join(this.batchFolder(batchId), 'messages', `${player}.json`), 'utf8'));
+    return readJsonFile(join(this.batchFolder(batchId), 'messages', `${player}.json`));
   }
 
   /** Idempotent per player: the last delivery of a player's completion is the one kept. */
@@ -67,9 +73,17 @@ export class FileBatchState implements BatchStateStore {
 
   async completions(batchId: string): Promise<CompletionRecord[]> {
     const folder = join(this.batchFolder(batchId), 'completions');
-    return readdirSync(folder)
-      .filter((name) => name.endsWith('.json'))
-      .map((name) => JSON.parse(readFileSync(join(folder, name), 'utf8')) as CompletionRecord);
+    const records: CompletionRecord[] = [];
+    for (const name of readdirSync(folder).filter((found) => found.endsWith('.json'))) {
+      try {
+        records.push(readJsonFile<CompletionRecord>(join(folder, name)));
+      } catch (error) {
+        // A torn completion counts as not in: the stall check re-publishes that player.
+        if (!(error instanceof UnreadableFileError)) throw error;
+        this.onUnreadable(error);
+      }
+    }
+    return records;
   }
 
   async completionCount(batchId: string): Promise<number> {

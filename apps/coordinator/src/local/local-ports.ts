@@ -22,7 +22,7 @@ export function localPorts(config: CoordinatorConfig, logger: Logger): Coordinat
   const staging = ndjsonStagingFor(config.stagingDir);
   return {
     lock,
-    state: new FileBatchState(config.stateDir, lock),
+    state: new FileBatchState(config.stateDir, lock, (error) => logger.error({ event: LogEvent.stateFileUnreadable, path: error.path, reason: error.reason }, error.message)),
     staging,
     warehouse: new DuckdbBatchWarehouse(config.warehousePath, staging),
     delivery:

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileDurably } from '@props/durable-files';
 import { LeaseLostError, type Lease, type LockBackend } from '../lease';
 
 interface LeaseRecord {
@@ -36,7 +37,13 @@ export class LocalLockBackend implements LockBackend {
     const token = (latest?.token ?? 0) + 1;
     const record: LeaseRecord = { holderId, token, expiresAt: Date.now() + leaseMs, released: false };
     const staged = join(folder, `.claim-${randomUUID()}`);
-    writeFileSync(staged, JSON.stringify(record));
+    const handle = openSync(staged, 'w');
+    try {
+      writeSync(handle, JSON.stringify(record));
+      fsyncSync(handle);
+    } finally {
+      closeSync(handle);
+    }
     try {
       linkSync(staged, join(folder, leaseFile(token)));
     } catch (error) {
@@ -75,10 +82,7 @@ export class LocalLockBackend implements LockBackend {
   }
 
   private replace(lease: Lease, record: LeaseRecord): void {
-    const folder = join(this.root, lease.key);
-    const staged = join(folder, `.update-${randomUUID()}`);
-    writeFileSync(staged, JSON.stringify(record));
-    renameSync(staged, join(folder, leaseFile(lease.token)));
+    writeFileDurably(join(this.root, lease.key, leaseFile(lease.token)), JSON.stringify(record));
   }
 
   private latest(folder: string): LeaseRecord | undefined {
@@ -94,10 +98,19 @@ export class LocalLockBackend implements LockBackend {
       const tokens = names.map((name) => LEASE_FILE.exec(name)?.[1]).filter((token): token is string => token !== undefined);
       if (tokens.length === 0) return undefined;
       const newest = Math.max(...tokens.map(Number));
+      let text: string;
       try {
-        return JSON.parse(readFileSync(join(folder, leaseFile(newest)), 'utf8')) as LeaseRecord;
+        text = readFileSync(join(folder, leaseFile(newest)), 'utf8');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        continue;
+      }
+      try {
+        return JSON.parse(text) as LeaseRecord;
+      } catch {
+        // A torn lease file (damaged on disk) must not wedge the key: its token stays used, so
+        // fencing stays monotonic, and the lease counts as released.
+        return { holderId: '(unreadable lease file)', token: newest, expiresAt: 0, released: true };
       }
     }
   }

@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileDurably } from '@props/durable-files';
 import type { Publisher } from '../publisher';
 
 export interface DeadLetter {
@@ -59,8 +60,7 @@ export class PushDeliveryQueue {
     const letter: DeadLetter = { ...message, reason, deadLetteredAt: new Date().toISOString() };
     mkdirSync(this.options.deadLetterDir, { recursive: true });
     const file = join(this.options.deadLetterDir, `${message.messageId.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
-    writeFileSync(`${file}.tmp`, JSON.stringify(letter));
-    renameSync(`${file}.tmp`, file);
+    writeFileDurably(file, JSON.stringify(letter));
     this.options.onDeadLetter?.(letter);
   }
 }
