@@ -133,7 +133,7 @@ async function bootService(root, app, folder, probe, report) {
 
 /**
  * Each bundle, with only its generated package.json, in a fresh folder outside the repository
- * (Node cannot climb into the workspace's node_modules): install offline, self-check, start with
+ * (Node cannot climb into the workspace's node_modules): install offline, build-check, start with
  * production-shaped configuration, wait for readiness and serve one real request.
  */
 export async function bootCheckApp(root, app) {
