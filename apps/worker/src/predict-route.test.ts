@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CompletionEventSchema, PredictionRowSchema, decodePushEnvelope, encodePushEnvelope, rejectedMessage, type CompletionEvent, type RejectedMessage } from '@props/contracts';
+import { FEATURE_NAMES } from '@props/feature-loader';
 import { acknowledgeRejection } from '@props/messaging';
 import type { AssembledService } from '@props/service-runtime';
 import { assembleWorker } from './assemble-worker';
@@ -92,6 +93,18 @@ describe('worker POST /predict', () => {
     await post(encodePushEnvelope(request, 'pubsub-id-2', 'projects/p/subscriptions/s', 1, 'batch_republished.exampleplayer'));
     expect(readdirSync(join(staging, 'batch_republished'))).toEqual(['batch_republished.exampleplayer.ndjson']);
     expect(stagedRows('batch_republished')).toHaveLength(6);
+  });
+
+  it('stages only valid rows for extreme but finite features: a system driven to Infinity or NaN is skipped, never staged', async () => {
+    const request = validRequest({ batch_id: 'batch_extreme' });
+    const values = [...request.features.values];
+    values[FEATURE_NAMES.indexOf('shot_zone_mismatch_score')] = 1e307;
+    values[FEATURE_NAMES.indexOf('pace_score')] = -1e307;
+    const response = await post(envelopeFor({ ...request, features: { ...request.features, values } }));
+    expect(response.status).toBe(204);
+    const rows = stagedRows('batch_extreme'); // parses every staged row with the row schema
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => Number.isFinite(row.predicted_points) && Number.isFinite(row.confidence_score))).toBe(true);
   });
 
   it('writes NO_LINE rows for a player without a line', async () => {

@@ -31,10 +31,12 @@ export class PredictionPipeline {
     const inputs = lines.map((line) => ({ playerLookup: request.player_lookup, gameDate: request.game_date, isHome: request.is_home, features, history: request.history, line }));
     const results = await this.systems.predict(inputs);
     const createdAt = new Date().toISOString();
-    const rows = results.flatMap((result, index) => formPredictionRows(request, messageId, lines[index]!, result.outcomes, createdAt));
-    const skipped = results.flatMap((result) => [
+    const formed = results.map((result, index) => formPredictionRows(request, messageId, lines[index]!, result.outcomes, createdAt));
+    const rows = formed.flatMap((form) => form.rows);
+    const skipped = results.flatMap((result, index) => [
       ...result.outcomes.flatMap((outcome) => ('skipped' in outcome ? [{ systemId: outcome.systemId, reason: outcome.skipped }] : [])),
       ...result.failures.map((failure) => ({ systemId: failure.systemId, reason: `failed: ${failure.error}` })),
+      ...formed[index]!.invalid,
     ]);
     await this.staging(request.dataset_prefix).write(request.batch_id, messageId, rows);
     const event: CompletionEvent = {

@@ -33,7 +33,9 @@ export async function consolidateBatch(options: ConsolidateBatchOptions): Promis
     const staged = await options.staging.list(options.batchId);
     const messages = staged.filter((messageId) => expected.has(messageId));
     const result = await options.merger.merge({ batchId: options.batchId, gameDate: options.gameDate, datasetPrefix: options.datasetPrefix, messageIds: messages }, lease.token);
-    await options.staging.remove(options.batchId, messages);
+    // Quarantined staging stays where an operator can look at it (the cleanup removes it later).
+    const quarantined = new Set(result.quarantined.map((bad) => bad.messageId));
+    await options.staging.remove(options.batchId, messages.filter((messageId) => !quarantined.has(messageId)));
     return { ...result, fencingToken: lease.token, unexpectedMessageIds: staged.filter((messageId) => !expected.has(messageId)) };
   });
 }

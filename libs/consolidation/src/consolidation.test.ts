@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +62,23 @@ describe('consolidation', () => {
     expect(result).toMatchObject({ rowsMerged: 12, unexpectedMessageIds: ['batch_x.alpha2', 'batch_x.intruder'] });
     expect(await tableState(join(folder, 'w.duckdb'))).toEqual({ count: 12, duplicates: 0, points: [20, 20] });
     expect(await staging.list('batch_x')).toEqual(['batch_x.alpha2', 'batch_x.intruder']);
+  });
+
+  it('quarantines a staged file with an invalid row or a row for another date, names it, and merges the rest', async () => {
+    const folder = scratch();
+    const staging = new NdjsonStagingStore(join(folder, 'staging'));
+    const lock = new DistributedLock(new LocalLockBackend(join(folder, 'locks')), 'coordinator');
+    await staging.write('batch_q', 'batch_q.alpha', rowsFor('alpha', 'batch_q.alpha'));
+    await staging.write('batch_q', 'batch_q.other', rowsFor('other', 'batch_q.other', { gameDate: '2025-01-16' }));
+    // What an old worker staged for extreme features: NaN written as null.
+    writeFileSync(join(folder, 'staging', 'batch_q', 'batch_q.nan.ndjson'), `${JSON.stringify({ ...rowsFor('nan', 'batch_q.nan')[0], predicted_points: null })}\n`);
+    const result = await consolidateBatch({ batchId: 'batch_q', gameDate: '2025-01-15', datasetPrefix: '', expectedMessageIds: ['batch_q.alpha', 'batch_q.other', 'batch_q.nan'], staging, lock, lockOptions: { leaseMs: 10_000, maxWaitMs: 10_000, retryIntervalMs: 20 }, merger: new DuckdbMerger(join(folder, 'w.duckdb'), () => staging) });
+    expect(result.rowsMerged).toBe(6);
+    expect(result.quarantined.map((bad) => bad.messageId)).toEqual(['batch_q.nan', 'batch_q.other']);
+    expect(result.quarantined[0]!.reason).toContain('batch_q.nan.ndjson: line 1: predicted_points');
+    expect(result.quarantined[1]!.reason).toContain('is for 2025-01-16, the batch for 2025-01-15');
+    expect(readdirSync(join(folder, 'staging', 'batch_q', 'quarantine')).sort()).toEqual(['batch_q.nan.ndjson', 'batch_q.other.ndjson']);
+    expect(await tableState(join(folder, 'w.duckdb'))).toMatchObject({ count: 6, duplicates: 0 });
   });
 
   it('a redelivered message consolidated again replaces its rows, newest first', async () => {

@@ -6,6 +6,8 @@ export interface ConsolidationResult {
   duplicateKeys: number;
   /** Staged rows that came from a system's fallback rather than its model. */
   fallbackRows: number;
+  /** Staged messages left out because their rows are invalid or for another date, with why. */
+  quarantined: Array<{ messageId: string; reason: string }>;
 }
 
 /** A consolidation holding an older fencing token than one already used for the date. */

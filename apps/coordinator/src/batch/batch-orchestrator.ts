@@ -181,6 +181,9 @@ export class BatchOrchestrator {
         lockOptions: { leaseMs: 300_000, maxWaitMs: 120_000, retryIntervalMs: 200 },
         merger: this.options.warehouse.merger,
       });
+      for (const bad of result.quarantined) {
+        this.options.logger.error({ event: LogEvent.stagedMessageQuarantined, ...context, message_id: bad.messageId, reason: bad.reason }, `staged message ${bad.messageId} quarantined: ${bad.reason}`);
+      }
       if (result.unexpectedMessageIds.length > 0) {
         this.options.logger.error({ event: LogEvent.unexpectedStagingIgnored, ...context, message_ids: result.unexpectedMessageIds.slice(0, 20), count: result.unexpectedMessageIds.length }, `${result.unexpectedMessageIds.length} staged message(s) under ${batchId} were never published by it; left out of the merge`);
       }
@@ -199,6 +202,7 @@ export class BatchOrchestrator {
           fencing_token: result.fencingToken,
           coverage: claimed.players.length === 0 ? 1 : completed / claimed.players.length,
           partial,
+          quarantined: result.quarantined.map((bad) => bad.messageId),
           consolidated_at: consolidatedAt,
         },
       }));

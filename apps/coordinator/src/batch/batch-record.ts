@@ -23,6 +23,8 @@ export interface BatchRecord {
     fencing_token: number;
     coverage: number;
     partial: boolean;
+    /** Staged messages left out of the merge (invalid rows, another date); logged with the reason. */
+    quarantined?: string[];
     consolidated_at: string;
   };
   last_error: string | null;

@@ -31,9 +31,14 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
         expect(first).toMatchObject({ rowsStaged: 18, rowsMerged: 12, rowsReplaced: 0 });
         expect(await count("SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE player_lookup = 'alpha' AND predicted_points >= 30")).toBe(6);
 
+        // A message staged for another date is quarantined, the rest of its batch merges.
+        const mixed = await mergeStaged('batch_mixed', { m5: rowsFor('delta', 'm5'), m6: rowsFor('epsilon', 'm6', { gameDate: '2025-01-16' }) }, 4);
+        expect(mixed).toMatchObject({ rowsMerged: 6, quarantined: [{ messageId: 'm6', reason: '6 row(s) for another date than 2025-01-15, 0 row(s) out of range' }] });
+        expect(await count("SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE player_lookup = 'epsilon'")).toBe(0);
+
         const second = await mergeStaged('batch_two', { m3: rowsFor('beta', 'm3', { predicted: 11, createdAt: '2025-01-15T14:00:00.000Z' }) }, 5);
         expect(second).toMatchObject({ rowsMerged: 6, rowsReplaced: 6 });
-        expect(await count('SELECT count(*) FROM nba_predictions.player_prop_predictions')).toBe(12);
+        expect(await count('SELECT count(*) FROM nba_predictions.player_prop_predictions')).toBe(18);
 
         await expect(mergeStaged('batch_stale', { m4: rowsFor('gamma', 'm4') }, 3)).rejects.toThrow(StaleFencingTokenError);
         expect(await count("SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE player_lookup = 'gamma'")).toBe(0);

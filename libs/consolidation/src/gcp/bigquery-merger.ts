@@ -35,14 +35,35 @@ export class BigQueryMerger implements PredictionsMerger {
     return (await job.getQueryResults())[0] as Record<string, unknown>[];
   }
 
+  /** The batch's messages with a staged row for another date or outside the row's ranges, and why. */
+  private async invalidMessages(prefix: string, batchId: string, gameDate: string, messageIds: readonly string[]): Promise<Array<{ messageId: string; reason: string }>> {
+    const wildcard = `\`${this.options.projectId}.${datasetName(PLAYER_PROP_PREDICTIONS, prefix)}.${stagingTablePrefix(batchId)}*\``;
+    const rows = await this.query(
+      `SELECT _TABLE_SUFFIX AS suffix, COUNTIF(game_date != @game_date) AS other_date,
+        COUNTIF(predicted_points IS NULL OR predicted_points < 0 OR predicted_points > 60 OR confidence_score IS NULL OR confidence_score < 0 OR confidence_score > 1 OR model_version IS NULL OR model_version = '') AS out_of_range
+       FROM ${wildcard} WHERE _TABLE_SUFFIX IN UNNEST(@messages) GROUP BY suffix HAVING other_date > 0 OR out_of_range > 0`,
+      { game_date: this.client.date(gameDate), messages: messageIds.map(stagingTableSuffix) },
+      { messages: ['STRING'] },
+    );
+    const bySuffix = new Map(messageIds.map((messageId) => [stagingTableSuffix(messageId), messageId]));
+    return rows.map((row) => ({
+      messageId: bySuffix.get(String(row.suffix)) ?? String(row.suffix),
+      reason: `${Number(row.other_date)} row(s) for another date than ${gameDate}, ${Number(row.out_of_range)} row(s) out of range`,
+    }));
+  }
+
   async merge({ batchId, gameDate, datasetPrefix, messageIds }: StagedBatch, fencingToken: number): Promise<ConsolidationResult> {
     const prefix = validateDatasetPrefix(datasetPrefix);
     const predictions = this.table(PLAYER_PROP_PREDICTIONS, prefix);
     const fences = this.table(CONSOLIDATION_FENCES, prefix);
-    const staged = messageIds.length === 0
+    // Messages whose staged rows are for another date or out of range are quarantined: left out of
+    // the merge (their tables stay for an operator), so one bad message cannot block the batch.
+    const quarantined = messageIds.length === 0 ? [] : await this.invalidMessages(prefix, batchId, gameDate, messageIds);
+    const mergeable = messageIds.filter((messageId) => !quarantined.some((bad) => bad.messageId === messageId));
+    const staged = mergeable.length === 0
       ? `SELECT ${ROW_COLUMNS.join(', ')} FROM ${predictions} WHERE FALSE AND game_date = @game_date`
       : `SELECT ${ROW_COLUMNS.join(', ')} FROM \`${this.options.projectId}.${datasetName(PLAYER_PROP_PREDICTIONS, prefix)}.${stagingTablePrefix(batchId)}*\` WHERE _TABLE_SUFFIX IN UNNEST(@messages)`;
-    const params = { game_date: this.client.date(gameDate), token: fencingToken, messages: messageIds.map(stagingTableSuffix) };
+    const params = { game_date: this.client.date(gameDate), token: fencingToken, messages: mergeable.map(stagingTableSuffix) };
     const types: Query['types'] = { messages: ['STRING'] };
     const key = (alias: string) => [...KEY.map((column) => `${alias}.${column}`), `COALESCE(${alias}.line, -1)`];
     const on = [`T.game_date = @game_date`, ...key('T').map((left, index) => `${left} = ${key('S')[index]}`)].join(' AND ');
@@ -71,6 +92,6 @@ COMMIT TRANSACTION;`,
     const [fence] = await this.query(`SELECT token FROM ${fences} WHERE game_date = @game_date`, { game_date: params.game_date });
     const current = Number(fence?.token ?? 0);
     if (current !== fencingToken) throw new StaleFencingTokenError(gameDate, fencingToken, current);
-    return { rowsStaged: Number(counts?.staged ?? 0), rowsMerged: Number(counts?.merged ?? 0), rowsReplaced: Number(counts?.replaced ?? 0), duplicateKeys: 0, fallbackRows: Number(counts?.fallback ?? 0) };
+    return { rowsStaged: Number(counts?.staged ?? 0), rowsMerged: Number(counts?.merged ?? 0), rowsReplaced: Number(counts?.replaced ?? 0), duplicateKeys: 0, fallbackRows: Number(counts?.fallback ?? 0), quarantined };
   }
 }

@@ -16,7 +16,7 @@ const KEY = `game_id, player_lookup, system_id, COALESCE(CAST(line AS DECIMAL(4,
  * token is older than one already used for that date changes nothing. After the write, any
  * duplicate key for the date rolls the whole transaction back.
  */
-export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDate: string, rows: readonly PredictionRow[], fencingToken: number, datasetPrefix = ''): Promise<ConsolidationResult> {
+export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDate: string, rows: readonly PredictionRow[], fencingToken: number, datasetPrefix = ''): Promise<Omit<ConsolidationResult, 'quarantined'>> {
   const PREDICTIONS = qualifiedTableName(PLAYER_PROP_PREDICTIONS, datasetPrefix);
   const FENCES = qualifiedTableName(CONSOLIDATION_FENCES, datasetPrefix);
   // A prefixed (test) batch merges into its own tables, made on first use.

@@ -14,11 +14,14 @@ export class DuckdbMerger implements PredictionsMerger {
   ) {}
 
   async merge(batch: StagedBatch, fencingToken: number): Promise<ConsolidationResult> {
-    const rows = await this.staging(batch.datasetPrefix).read(batch.batchId, batch.messageIds);
-    return withWarehouse(this.warehousePath, async (connection) => {
+    const staging = this.staging(batch.datasetPrefix);
+    const { rows, invalid } = await staging.read(batch.batchId, batch.messageIds, batch.gameDate);
+    const result = await withWarehouse(this.warehousePath, async (connection) => {
       await ensureWarehouseTables(connection);
       await requireCurrentSchema(connection, this.warehousePath);
       return consolidateIntoDuckdb(connection, batch.gameDate, rows, fencingToken, batch.datasetPrefix);
     });
+    for (const bad of invalid) await staging.quarantine(batch.batchId, bad.messageId);
+    return { ...result, quarantined: invalid };
   }
 }

@@ -44,13 +44,47 @@ export class NdjsonStagingStore implements StagingStore {
     }
   }
 
-  async read(batchId: string, messageIds: readonly string[]): Promise<PredictionRow[]> {
-    return messageIds.flatMap((messageId) =>
-      readFileSync(join(this.root, batchId, `${messageId}.ndjson`), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => PredictionRowSchema.parse(JSON.parse(line))),
-    );
+  /**
+   * The staged rows of each message, checked against the row schema and the batch's date; a file
+   * that fails is named with its reason instead of failing the whole batch.
+   */
+  async read(batchId: string, messageIds: readonly string[], gameDate: string): Promise<{ rows: PredictionRow[]; invalid: Array<{ messageId: string; reason: string }> }> {
+    const rows: PredictionRow[] = [];
+    const invalid: Array<{ messageId: string; reason: string }> = [];
+    for (const messageId of messageIds) {
+      const file = join(this.root, batchId, `${messageId}.ndjson`);
+      const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+      const parsed: PredictionRow[] = [];
+      let reason: string | null = null;
+      for (const [index, line] of lines.entries()) {
+        let value: unknown;
+        try {
+          value = JSON.parse(line);
+        } catch {
+          reason = `line ${index + 1} is not JSON`;
+          break;
+        }
+        const checked = PredictionRowSchema.safeParse(value);
+        if (!checked.success) {
+          reason = `line ${index + 1}: ${checked.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`;
+          break;
+        }
+        if (checked.data.game_date !== gameDate) {
+          reason = `line ${index + 1} is for ${checked.data.game_date}, the batch for ${gameDate}`;
+          break;
+        }
+        parsed.push(checked.data);
+      }
+      if (reason) invalid.push({ messageId, reason: `${file}: ${reason}` });
+      else rows.push(...parsed);
+    }
+    return { rows, invalid };
+  }
+
+  /** Moves a message's staging aside (`<batch>/quarantine/`), kept for an operator, out of every later merge. */
+  async quarantine(batchId: string, messageId: string): Promise<void> {
+    mkdirSync(join(this.root, batchId, 'quarantine'), { recursive: true });
+    renameSync(join(this.root, batchId, `${messageId}.ndjson`), join(this.root, batchId, 'quarantine', `${messageId}.ndjson`));
   }
 
   async remove(batchId: string, messageIds: readonly string[]): Promise<void> {
