@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import fastify, { type FastifyBaseLogger } from 'fastify';
 import { createLogger } from '@props/observability';
-import { buildInfo, registerHealthRoutes, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
+import { buildInfo, registerErrorReplies, registerHealthRoutes, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
 import { requireCaller } from './api-key-auth';
 import { BatchOrchestrator } from './batch/batch-orchestrator';
 import { registerBatchRoutes } from './batch-routes';
@@ -30,6 +30,7 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
     { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} ${config.gcp ? `project=${config.gcp.projectId}` : `workers=${config.workerUrls.length}`}` }) },
     ...ports.checks,
   ];
+  registerErrorReplies(app);
   registerHealthRoutes(app, checks, buildInfo('coordinator'));
   requireCaller(app, config.apiKey, config.oidc);
   registerBatchRoutes(app, batches, ports.rejected);

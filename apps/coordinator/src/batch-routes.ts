@@ -47,6 +47,7 @@ export function registerBatchRoutes(app: FastifyInstance, batches: BatchOrchestr
       const rejection = rejectedMessage('coordinator', request.body, error);
       request.log.warn({ event: LogEvent.messageRejected, field: error.field, problem: error.problem, delivery_id: rejection.delivery_id }, 'completion event rejected');
       const answer = await acknowledgeRejection(rejected, rejection);
+      if (answer.failure) request.log.error({ event: LogEvent.requestFailed, reason: answer.failure }, `could not record a rejected message: ${answer.failure}`);
       return reply.code(answer.status).send(answer.body);
     }
   });

@@ -4,7 +4,7 @@ import { FileRejectedMessageStore, HttpPushPublisher } from '@props/messaging';
 import { PredictionSystems, loadServedModels, onnxRuntimeCheck } from '@props/models';
 import { ndjsonStagingFor } from '@props/prediction-store';
 import { LogEvent, createLogger } from '@props/observability';
-import { buildInfo, registerHealthRoutes, requireOidc, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
+import { buildInfo, registerErrorReplies, registerHealthRoutes, requireOidc, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
 import { loadWorkerConfig } from './worker-config';
 import { modelReadinessChecks } from './model-readiness';
 import { gcpWorkerPorts } from './gcp/gcp-worker-ports';
@@ -40,6 +40,7 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
     ...modelReadinessChecks(models),
     ...dependencyChecks,
   ];
+  registerErrorReplies(app);
   registerHealthRoutes(app, checks, buildInfo('worker'));
   if (config.pushAuth) requireOidc(app, config.pushAuth);
   registerPredictRoute(app, pipeline, rejected);

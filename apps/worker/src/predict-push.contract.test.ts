@@ -56,7 +56,7 @@ describe.skipIf(unavailable !== undefined && !required)('the worker behind a rea
     });
     servers.push(completions);
     dataDir = mkdtempSync(join(tmpdir(), 'props-push-'));
-    worker = await assembleWorker({ PORT: '0', PROPS_PUSH_AUTH: 'none', LOG_LEVEL: 'fatal', PROPS_DATA_DIR: dataDir, PROPS_MODEL_DIR: join(root, 'models'), PROPS_COMPLETION_URL: `${await listen(completions)}/complete` });
+    worker = await assembleWorker({ PORT: '0', HOST: '127.0.0.1', PROPS_PUSH_AUTH: 'none', LOG_LEVEL: 'fatal', PROPS_DATA_DIR: dataDir, PROPS_MODEL_DIR: join(root, 'models'), PROPS_COMPLETION_URL: `${await listen(completions)}/complete` });
     await worker.app.listen({ port: 0, host: '127.0.0.1' });
   }, 90_000);
 

@@ -35,6 +35,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'props-worker-data-'));
   worker = await assembleWorker({
     PORT: '0',
+    HOST: '127.0.0.1',
     PROPS_DATA_DIR: dataDir,
     PROPS_PUSH_AUTH: 'none',
     LOG_LEVEL: 'fatal',
@@ -116,7 +117,7 @@ describe('worker POST /predict', () => {
     failCompletions = 5;
     const first = await post(envelopeFor(validRequest({ batch_id: 'batch_transient' }), 'retried'));
     expect(first.status).toBe(500);
-    expect(first.body.reason).toContain('did not accept message');
+    expect(first.body).toEqual({ error: 'transient failure, retry', code: 'completion_publish_failed' });
     const second = await post(envelopeFor(validRequest({ batch_id: 'batch_transient' }), 'retried'));
     expect(second.status).toBe(204);
     expect(stagedRows('batch_transient')).toHaveLength(6);
@@ -166,7 +167,7 @@ describe('worker POST /predict', () => {
 
   it('answers 500 (redelivery) when a rejection cannot be recorded, so the message is not lost', async () => {
     const store = { name: 'broken', record: async () => Promise.reject(new Error('disk full')) };
-    expect(await acknowledgeRejection(store, rejectedMessage('worker', {}, { field: 'message', problem: 'x' }))).toEqual({ status: 500, body: { error: 'the rejected message could not be recorded; retry', reason: 'disk full' } });
+    expect(await acknowledgeRejection(store, rejectedMessage('worker', {}, { field: 'message', problem: 'x' }))).toEqual({ status: 500, body: { error: 'the rejected message could not be recorded; retry', code: 'rejection_not_recorded' }, failure: 'disk full' });
   });
 
   it('answers 400 for a body that is not JSON at all (Pub/Sub never sends one)', async () => {
@@ -205,6 +206,12 @@ describe('worker POST /predict under fuzzing', () => {
 });
 
 describe('worker push authentication', () => {
+  it('refuses push auth off on an address other machines can reach, naming both variables', async () => {
+    await expect(assembleWorker({ LOG_LEVEL: 'fatal', PROPS_PUSH_AUTH: 'none', PROPS_MODEL_DIR: join(root, 'models') })).rejects.toThrow(
+      'PROPS_PUSH_AUTH is "none": is none while HOST is not a loopback address: anyone who can reach the port could push; set HOST=127.0.0.1 with PROPS_PUSH_AUTH=none, or configure OIDC',
+    );
+  });
+
   it('needs an OIDC audience and service accounts unless the local runtime turns push auth off explicitly', async () => {
     await expect(assembleWorker({ LOG_LEVEL: 'fatal', PROPS_MODEL_DIR: join(root, 'models') })).rejects.toThrow(
       'PROPS_OIDC_AUDIENCE is missing: with PROPS_PUSH_AUTH=oidc (the default) set PROPS_OIDC_AUDIENCE and PROPS_OIDC_SERVICE_ACCOUNTS; only the local runtime may set PROPS_PUSH_AUTH=none',
@@ -223,7 +230,7 @@ describe('worker push authentication', () => {
     for (const authorization of [undefined, 'Bearer anything', 'Basic abc']) {
       const response = await guarded.app.inject({ method: 'POST', url: '/predict', payload: envelopeFor(validRequest({ batch_id: 'batch_unauthorized' })), headers: authorization ? { authorization } : {} });
       expect(response.statusCode).toBe(401);
-      expect(response.json().error).toBe('unauthorized: no bearer token');
+      expect(response.json()).toEqual({ error: 'unauthorized', code: 'unauthorized' });
     }
     expect(existsSync(join(staging, 'batch_unauthorized'))).toBe(false);
     await guarded.app.close();

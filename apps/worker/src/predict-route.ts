@@ -20,6 +20,7 @@ export function registerPredictRoute(app: FastifyInstance, pipeline: PredictionP
       const rejection = rejectedMessage('worker', request.body, { field, problem });
       request.log.warn({ event: LogEvent.messageRejected, field, problem, message_id: rejection.message_id, delivery_id: rejection.delivery_id }, `rejected message: ${field}: ${problem}`);
       const answer = await acknowledgeRejection(rejected, rejection);
+      if (answer.failure) request.log.error({ event: LogEvent.requestFailed, reason: answer.failure }, `could not record a rejected message: ${answer.failure}`);
       return reply.code(answer.status).send(answer.body);
     };
     let decoded;
@@ -40,7 +41,7 @@ export function registerPredictRoute(app: FastifyInstance, pipeline: PredictionP
       if (error instanceof PredictionInputError) return reject(`message.data.${error.field}`, error.problem);
       if (error instanceof StagingWriteError || error instanceof PublishError) {
         request.log.error({ event: error instanceof StagingWriteError ? LogEvent.stagingWriteFailed : LogEvent.completionPublishFailed, ...context, reason: error.message }, error.message);
-        return reply.code(500).send({ error: 'transient failure, retry', reason: error.message });
+        return reply.code(500).send({ error: 'transient failure, retry', code: error instanceof StagingWriteError ? 'staging_failed' : 'completion_publish_failed' });
       }
       throw error;
     }

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { parseEnvironment, variables } from '@props/configuration';
 import { OidcEnvironment, oidcPolicyFrom, type OidcPolicy } from '@props/service-runtime';
 
+/** Push authentication may be off only on an address no other machine can reach. */
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
+
 const WorkerEnvironment = z.object({
   PORT: variables.port(8080),
   HOST: z.string().default('0.0.0.0'),
@@ -54,7 +57,12 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
       .refine((value) => value.PROPS_BACKEND !== 'gcp' || value.PROPS_PUSH_AUTH === 'oidc', {
         path: ['PROPS_PUSH_AUTH'],
         message: 'must be oidc with PROPS_BACKEND=gcp: only the local runtime may turn push authentication off',
-      }).refine((value) => value.PROPS_PUSH_AUTH === 'none' || oidcPolicyFrom(value) !== null, {
+      })
+      .refine((value) => value.PROPS_PUSH_AUTH !== 'none' || LOOPBACK_HOSTS.includes(value.HOST), {
+        path: ['PROPS_PUSH_AUTH'],
+        message: 'is none while HOST is not a loopback address: anyone who can reach the port could push; set HOST=127.0.0.1 with PROPS_PUSH_AUTH=none, or configure OIDC',
+      })
+      .refine((value) => value.PROPS_PUSH_AUTH === 'none' || oidcPolicyFrom(value) !== null, {
       path: ['PROPS_OIDC_AUDIENCE'],
       message: 'with PROPS_PUSH_AUTH=oidc (the default) set PROPS_OIDC_AUDIENCE and PROPS_OIDC_SERVICE_ACCOUNTS; only the local runtime may set PROPS_PUSH_AUTH=none',
     }),

@@ -12,6 +12,7 @@ export const LogEvent = {
   unexpectedStagingIgnored: 'unexpected_staging_ignored',
   stateFileUnreadable: 'state_file_unreadable',
   stagedMessageQuarantined: 'staged_message_quarantined',
+  requestFailed: 'request_failed',
   startupFailed: 'startup_failed',
   modelUnavailable: 'model_unavailable',
   predictionFallback: 'prediction_fallback',

@@ -1,6 +1,7 @@
 export { runChecks, overallStatus, type ReadinessCheck, type CheckResult, type CheckReport, type CheckStatus } from './check';
 export { buildInfo, type BuildInfo } from './build-info';
 export { registerHealthRoutes } from './health-routes';
+export { registerErrorReplies } from './error-replies';
 export { printCheckReports, runBuildTimeChecks, writableFolderCheck } from './build-check';
 export { launchService, type AssembledService, type ServiceDefinition } from './launch-service';
 export { freePort } from './free-port';

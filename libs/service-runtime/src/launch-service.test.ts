@@ -10,7 +10,7 @@ function start(app: string, env: NodeJS.ProcessEnv, args: string[] = []) {
   return spawnSync(process.execPath, ['--import', 'tsx', `apps/${app}/src/main.ts`, ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'fatal', PROPS_PUSH_AUTH: 'none', ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'fatal', PROPS_PUSH_AUTH: 'none', HOST: '127.0.0.1', ...env },
     timeout: 60_000,
   });
 }

@@ -12,7 +12,8 @@ export function requireOidc(app: FastifyInstance, policy: OidcPolicy): void {
     } catch (error) {
       if (!(error instanceof OidcTokenError)) throw error;
       request.log.warn({ event: LogEvent.authRejected, path: request.url, reason: error.message }, 'request refused: OIDC token not accepted');
-      return reply.code(401).send({ error: `unauthorized: ${error.message}` });
+      // What was wrong goes to the log only: the body must not describe the configuration (the audience).
+      return reply.code(401).send({ error: 'unauthorized', code: 'unauthorized' });
     }
   });
 }

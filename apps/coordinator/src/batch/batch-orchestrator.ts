@@ -232,6 +232,7 @@ export class BatchOrchestrator {
     for (const listed of await this.options.state.list()) {
       if (options.batchId && listed.batch_id !== options.batchId) continue;
       let batch = listed;
+      if (batch.status === 'consolidated') continue;
       if (batch.status === 'consolidating' && now - Date.parse(batch.consolidating_since ?? batch.created_at) > CONSOLIDATION_GRACE_MS && !(await this.consolidationLockHeld(batch.game_date, prefixOf(batch)))) {
         // The coordinator that claimed it died mid-consolidation: its transaction rolled back and the staging is intact.
         const since = batch.consolidating_since;
@@ -242,9 +243,16 @@ export class BatchOrchestrator {
         actions.push({ batch_id: batch.batch_id, action: `reopened a consolidation left unfinished since ${since ?? 'an unknown time'}` });
         batch = reopened;
       }
-      if (batch.status !== 'running') continue;
+      if (batch.status !== 'running') {
+        actions.push({ batch_id: batch.batch_id, action: `waiting: consolidating since ${batch.consolidating_since ?? 'an unknown time'}; reopened when its date lock is free and ${CONSOLIDATION_GRACE_MS / 1000} s have passed` });
+        continue;
+      }
       const reopenedNow = batch !== listed;
-      if (!options.force && !reopenedNow && Date.parse(batch.stall_deadline) > now) continue;
+      if (!options.force && !reopenedNow && Date.parse(batch.stall_deadline) > now) {
+        const pending = batch.players.length - (await this.options.state.completionCount(batch.batch_id));
+        actions.push({ batch_id: batch.batch_id, action: `waiting: ${pending} of ${batch.players.length} players pending; stall deadline ${batch.stall_deadline}` });
+        continue;
+      }
       const done = new Set((await this.options.state.completions(batch.batch_id)).map((completion) => completion.player_lookup));
       const missing = batch.players.filter((player) => !done.has(player));
       const coverage = batch.players.length === 0 ? 1 : done.size / batch.players.length;
