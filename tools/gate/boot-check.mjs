@@ -4,6 +4,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runProcess as run } from './run-process.mjs';
 import { violation } from './violation.mjs';
 
 const MISSING_MODULE = /Cannot find module|MODULE_NOT_FOUND|ERR_MODULE_NOT_FOUND|Cannot find package|No module named/;
@@ -18,21 +19,6 @@ export function freePort() {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
       server.close(() => resolvePort(port));
-    });
-  });
-}
-
-/** Runs a command to completion, capturing everything it prints. */
-function run(command, args, options) {
-  return new Promise((resolveRun) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolveRun({ code, signal, output });
     });
   });
 }

@@ -3,30 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './boot-check.mjs';
 import { dockerfileBaseImage } from './check-dockerfiles.mjs';
+import { runProcess as run } from './run-process.mjs';
 import { violation } from './violation.mjs';
 
 const READY_WAIT_MS = 30_000;
 const STOP_WAIT_S = 10;
 const API_KEY = 'images-check-api-key-01';
-
-/** Runs a command to completion, capturing what it prints; `input` is written to its stdin. */
-function run(command, args, { cwd, timeoutMs = 600_000 } = {}) {
-  return new Promise((resolveRun) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      resolveRun({ code: null, output: error.message });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolveRun({ code, output });
-    });
-  });
-}
 
 const lastLines = (text, count) => text.trim().split('\n').slice(-count).join('\n      | ');
 
@@ -156,7 +138,7 @@ async function jobRun(app, image, spec, endpoints, report) {
 
 async function buildImage(root, app, image, report) {
   const commit = (await run('git', ['rev-parse', 'HEAD'], { cwd: root })).output.trim() || 'unknown';
-  const built = await run('docker', ['build', '--network', 'host', '-f', `docker/${app}.Dockerfile`, '-t', image, '--build-arg', `BUILD_COMMIT=${commit}`, '.'], { cwd: root });
+  const built = await run('docker', ['build', '--network', 'host', '-f', `docker/${app}.Dockerfile`, '-t', image, '--build-arg', `BUILD_COMMIT=${commit}`, '.'], { cwd: root, timeoutMs: 600_000 });
   if (built.code === 0) return true;
   const step = built.output.split('\n').filter((line) => /^Step \d+\/\d+ : /.test(line)).at(-1) ?? '(before the first step)';
   report(violation('image-build', `docker/${app}.Dockerfile`, `docker build failed at ${step.trim()}; last lines:\n      | ${lastLines(built.output, 12)}`, `docker build -f docker/${app}.Dockerfile . reproduces it`));

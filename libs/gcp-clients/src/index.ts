@@ -1,1 +1,2 @@
 export { bigQueryClient } from './gcp/bigquery-client';
+export { bigQueryTableProbe, pubSubTopicProbe } from './gcp/dependency-probes';

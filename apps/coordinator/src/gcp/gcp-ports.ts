@@ -5,7 +5,7 @@ import { PubSubPublisher } from '@props/messaging';
 import { LogEvent, type Logger } from '@props/observability';
 import { BigQueryRejectedMessageStore, bigQueryStagingFor } from '@props/prediction-store';
 import { datasetName, PLAYER_PROP_PREDICTIONS } from '@props/warehouse';
-import { bigQueryClient } from '@props/gcp-clients';
+import { bigQueryClient, bigQueryTableProbe, pubSubTopicProbe } from '@props/gcp-clients';
 import { dependencyCheck } from '@props/service-runtime';
 import { PREDICTION_TOPIC } from '../batch/batch-orchestrator';
 import type { CoordinatorPorts, Fanout } from '../batch/coordinator-ports';
@@ -35,7 +35,6 @@ export function gcpPorts(config: CoordinatorConfig, logger: Logger): Coordinator
   const firestore = new Firestore({ projectId });
   const bigquery = bigQueryClient(projectId, config.gcp!.bigqueryEndpoint);
   const pubsub = new PubSub({ projectId });
-  const predictions = `${datasetName(PLAYER_PROP_PREDICTIONS)}.${PLAYER_PROP_PREDICTIONS.name}`;
   return {
     lock: new DistributedLock(new FirestoreLockBackend(firestore)),
     state: new FirestoreBatchState(firestore),
@@ -44,19 +43,12 @@ export function gcpPorts(config: CoordinatorConfig, logger: Logger): Coordinator
     delivery: new PubSubFanout(new PubSubPublisher(pubsub), logger),
     rejected: new BigQueryRejectedMessageStore(bigquery, { projectId, dataset: datasetName(PLAYER_PROP_PREDICTIONS), location: config.gcp!.location }),
     checks: [
-      dependencyCheck('bigquery', async () => {
-        await bigquery.dataset(datasetName(PLAYER_PROP_PREDICTIONS)).table(PLAYER_PROP_PREDICTIONS.name).getMetadata();
-        return `${predictions} answers`;
-      }),
+      dependencyCheck('bigquery', bigQueryTableProbe(bigquery, datasetName(PLAYER_PROP_PREDICTIONS), PLAYER_PROP_PREDICTIONS.name)),
       dependencyCheck('firestore', async () => {
         await firestore.collection('prediction_batches').limit(1).get();
         return 'prediction_batches answers';
       }),
-      dependencyCheck('pubsub', async () => {
-        const [exists] = await pubsub.topic(PREDICTION_TOPIC).exists();
-        if (!exists) throw new Error(`topic ${PREDICTION_TOPIC} does not exist in ${projectId}`);
-        return `topic ${PREDICTION_TOPIC} exists`;
-      }),
+      dependencyCheck('pubsub', pubSubTopicProbe(pubsub, PREDICTION_TOPIC)),
     ],
   };
 }

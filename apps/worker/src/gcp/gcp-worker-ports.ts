@@ -1,7 +1,7 @@
 import { PubSub } from '@google-cloud/pubsub';
 import { PubSubPublisher, type Publisher, type RejectedMessageStore } from '@props/messaging';
 import { BigQueryRejectedMessageStore, bigQueryStagingFor, type StagingFor } from '@props/prediction-store';
-import { bigQueryClient } from '@props/gcp-clients';
+import { bigQueryClient, bigQueryTableProbe, pubSubTopicProbe } from '@props/gcp-clients';
 import { dependencyCheck, type ReadinessCheck } from '@props/service-runtime';
 import { COMPLETION_TOPIC } from '../prediction-pipeline';
 
@@ -21,15 +21,9 @@ export function gcpWorkerPorts(gcp: { projectId: string; location: string; bigqu
     publisher: new PubSubPublisher(pubsub),
     rejected: new BigQueryRejectedMessageStore(bigquery, { projectId: gcp.projectId, dataset: gcp.predictionsDataset, location: gcp.location }),
     checks: [
-      dependencyCheck('bigquery', async () => {
-        await bigquery.dataset(gcp.predictionsDataset).table('player_prop_predictions').getMetadata();
-        return `${gcp.predictionsDataset}.player_prop_predictions answers (staging copies its schema)`;
-      }),
-      dependencyCheck('pubsub', async () => {
-        const [exists] = await pubsub.topic(COMPLETION_TOPIC).exists();
-        if (!exists) throw new Error(`topic ${COMPLETION_TOPIC} does not exist in ${gcp.projectId}`);
-        return `topic ${COMPLETION_TOPIC} exists`;
-      }),
+      // Staging copies this table's schema.
+      dependencyCheck('bigquery', bigQueryTableProbe(bigquery, gcp.predictionsDataset, 'player_prop_predictions')),
+      dependencyCheck('pubsub', pubSubTopicProbe(pubsub, COMPLETION_TOPIC)),
     ],
   };
 }
