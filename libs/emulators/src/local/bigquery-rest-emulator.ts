@@ -38,7 +38,11 @@ export interface BigQueryRestEmulatorOptions {
 export const QUERY_LENGTH_LIMIT = 1024 * 1024;
 export const TABLES_PER_QUERY_LIMIT = 1000;
 
-/** BigQuery's answer to a job it refuses: HTTP 400 with `error.errors[].reason` (here invalidQuery). */
+/**
+ * BigQuery's answer to a job it refuses: HTTP 400 with `error.errors[].reason` naming the kind
+ * (invalidQuery, notFound; https://cloud.google.com/bigquery/docs/error-messages), the shape the
+ * client turns into an ApiError carrying that message.
+ */
 export class BigQueryJobError extends Error {
   constructor(
     message: string,
@@ -211,6 +215,8 @@ export class BigQueryRestEmulator {
     const tables = url.pathname.match(/^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)\/tables$/);
     if (request.method === 'GET' && tables) {
       const names = (await this.connection.runAndReadAll('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [tables[2]!])).getRows().map((row) => String(row[0]));
+      // tables.list reports each table's creationTime in milliseconds since the epoch, as a string
+      // (https://cloud.google.com/bigquery/docs/reference/rest/v2/tables/list).
       const creationTime = (tableId: string) => String(this.created.get(`${tables[2]}.${tableId}`) ?? this.startedAt);
       return { status: 200, body: { kind: 'bigquery#tableList', tables: names.map((tableId) => ({ kind: 'bigquery#table', tableReference: { projectId: tables[1], datasetId: tables[2], tableId }, creationTime: creationTime(tableId) })), totalItems: names.length } };
     }
@@ -314,6 +320,8 @@ export class BigQueryRestEmulator {
       else tables.add(`${match[1]}.${match[2]}`);
     }
     if (tables.size > TABLES_PER_QUERY_LIMIT) throw new BigQueryJobError(`Too many tables referenced by the query: ${tables.size}; the limit is ${TABLES_PER_QUERY_LIMIT}.`);
+    // A table with require_partition_filter refuses any statement without a predicate on its
+    // partition column (https://cloud.google.com/bigquery/docs/managing-partitioned-tables#require-filter).
     for (const [table, column] of Object.entries(this.options.requirePartitionFilter ?? partitionFilterRequirements())) {
       const [dataset, name] = table.split('.') as [string, string];
       const reference = new RegExp(`\`[A-Za-z0-9_-]+\\.${dataset}\\.${name}\``);
@@ -331,7 +339,11 @@ export class BigQueryRestEmulator {
     return rows.map((row) => String(row[0]));
   }
 
-  /** A wildcard table `dataset.prefix*` as the union of the tables it matches, each with its _TABLE_SUFFIX. */
+  /**
+   * A wildcard table `dataset.prefix*` as the union of the tables it matches, each with its
+   * _TABLE_SUFFIX, the part of the name after the prefix; no match is a notFound error
+   * (https://cloud.google.com/bigquery/docs/querying-wildcard-tables).
+   */
   private async expandWildcards(sql: string): Promise<string> {
     let expanded = sql;
     for (const match of new Set([...sql.matchAll(/`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\*`/g)].map((found) => found[0]))) {
