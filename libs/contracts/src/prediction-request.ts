@@ -5,7 +5,7 @@ import { GameDateSchema } from './game-date';
  * Bounds on what a request may carry, from what the coordinator sends with a margin: it sends at
  * most 30 earlier games (90 days), 33 feature values, one line. Anything bigger is not ours.
  */
-export const REQUEST_LIMITS = { historyGames: 60, featureValues: 64, lines: 5, text: 64 } as const;
+const REQUEST_LIMITS = { historyGames: 60, featureValues: 64, lines: 5, text: 64 } as const;
 
 export const LineSourceSchema = z.enum(['ACTUAL_PROP', 'ESTIMATED_AVG', 'NEEDS_BOOTSTRAP']);
 

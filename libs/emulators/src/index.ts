@@ -1,2 +1,2 @@
 export { startEmulator, emulatorUnavailable, EMULATORS, type EmulatorKind, type RunningEmulator } from './gcloud-emulator';
-export { BigQueryRestEmulator, QUERY_LENGTH_LIMIT, TABLES_PER_QUERY_LIMIT, type BigQueryRestEmulatorOptions } from './local/bigquery-rest-emulator';
+export { BigQueryRestEmulator, QUERY_LENGTH_LIMIT, type BigQueryRestEmulatorOptions } from './local/bigquery-rest-emulator';

@@ -36,7 +36,7 @@ export interface BigQueryRestEmulatorOptions {
  * unresolved GoogleSQL text at most 1,024K characters, at most 1,000 unique tables referenced.
  */
 export const QUERY_LENGTH_LIMIT = 1024 * 1024;
-export const TABLES_PER_QUERY_LIMIT = 1000;
+const TABLES_PER_QUERY_LIMIT = 1000;
 
 /**
  * BigQuery's answer to a job it refuses: HTTP 400 with `error.errors[].reason` naming the kind
