@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpPushPublisher } from '@props/messaging';
 import { freePort } from '@props/service-runtime';
@@ -7,6 +8,8 @@ import { withWarehouse } from '@props/warehouse';
 import { API_KEY, ServiceProcess, Tap, dataDirWith, post, seedOnce, waitForConsolidated } from './test-support/local-stack';
 
 const DATE = '2025-03-15';
+// The production stall check runs every 15 minutes (scheduler job prediction-stall-check, minute field "*/15").
+const STALL_CHECK_INTERVAL_MS = 15 * 60_000;
 let seeded: string;
 const running: Array<{ kill(): Promise<void> } | Tap> = [];
 
@@ -53,6 +56,23 @@ async function duplicateKeys(dataDir: string): Promise<number> {
   return withWarehouse(join(dataDir, 'warehouse.duckdb'), async (connection) =>
     Number((await connection.runAndReadAll(`SELECT count(*) FROM (SELECT game_id, player_lookup, system_id, line FROM nba_predictions.player_prop_predictions GROUP BY ALL HAVING count(*) > 1)`)).getRows()[0]![0]),
   );
+}
+
+/** Waits until a live, unreleased lease file appears under a lock key's folder, and returns it. */
+async function leaseHeld(folder: string, timeoutMs = 60_000): Promise<{ token: number; expiresAt: number }> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const file of existsSync(folder) ? readdirSync(folder).filter((name) => name.startsWith('lease-')) : []) {
+      try {
+        const lease = JSON.parse(readFileSync(join(folder, file), 'utf8')) as { token: number; expiresAt: number; released: boolean };
+        if (!lease.released && lease.expiresAt > Date.now()) return lease;
+      } catch {
+        // replaced while being read
+      }
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 10));
+  }
+  throw new Error(`no lease held under ${folder} within ${timeoutMs} ms`);
 }
 
 /** Starts a batch whose requests land in a tap instead of a worker, and returns them. */
@@ -245,29 +265,91 @@ describe('coordinator refusals and bookkeeping', () => {
 });
 
 describe('a coordinator that dies while consolidating', () => {
-  it('leaves the batch consolidating with its staging intact; the stall check reopens and finishes it once the date lock is free', async () => {
+  it('SIGKILLed holding the date lock mid-merge: the next coordinator waits out the short lease, reopens the batch and merges it with the full row count, well inside one stall-check interval', async () => {
     const dataDir = dataDirWith(seeded);
     const batch = await capturedBatch(dataDir);
     const completions = await tap();
     const predictor = await worker(dataDir, completions.url);
     await deliver(predictor.url, batch.envelopes);
     await completions.waitFor(batch.envelopes.length);
-    // What a crash mid-consolidation leaves behind: the claim, an hour old, and no lock holder.
-    const header = join(dataDir, 'batches', batch.batchId, 'batch.json');
-    const claimed = { ...JSON.parse(readFileSync(header, 'utf8')), status: 'consolidating', consolidating_since: new Date(Date.now() - 3_600_000).toISOString() };
-    writeFileSync(header, JSON.stringify(claimed));
-    // Completions that arrive meanwhile are still recorded.
-    for (const event of completions.received) expect((await post(`${batch.coordinator.url}/complete`, event)).status).toBe(204);
-    expect(((await (await fetch(`${batch.coordinator.url}/status/${batch.batchId}`)).json()) as { status: string }).status).toBe('consolidating');
+    // Holding the warehouse file keeps the coordinator's merge waiting inside the date lock.
+    const holder = await DuckDBInstance.create(join(dataDir, 'warehouse.duckdb'));
+    const delivered = Promise.allSettled(completions.received.map((event) => post(`${batch.coordinator.url}/complete`, event)));
+    const lease = await leaseHeld(join(dataDir, 'locks', `consolidation_${DATE}`));
+    await batch.coordinator.kill();
+    const killedAt = Date.now();
+    holder.closeSync();
+    await delivered;
+    // A dead holder's lease frees the date within a minute (the attack found a 300 s lease).
+    expect(lease.expiresAt - killedAt).toBeLessThanOrEqual(60_000);
 
+    const successor = await coordinator(dataDir, [batch.coordinator.url]);
+    const actions: string[] = [];
+    let status: any;
+    for (;;) {
+      const check = await post(`${successor.url}/check-stalled`, { batch_id: batch.batchId });
+      expect(check.status).toBe(200);
+      actions.push(...check.body.actions.map((action: { action: string }) => action.action));
+      status = await (await fetch(`${successor.url}/status/${batch.batchId}`)).json();
+      if (status.status === 'consolidated' || Date.now() - killedAt > STALL_CHECK_INTERVAL_MS) break;
+      await new Promise((resolveWait) => setTimeout(resolveWait, 1_000));
+    }
+    const recoveredMs = Date.now() - killedAt;
+    process.stdout.write(`recovery: consolidated ${(recoveredMs / 1000).toFixed(1)} s after the kill (lease expired ${((lease.expiresAt - killedAt) / 1000).toFixed(1)} s after the kill, stall check every ${STALL_CHECK_INTERVAL_MS / 60_000} min)\n`);
+    expect(status.status).toBe('consolidated');
+    expect(recoveredMs).toBeLessThan(STALL_CHECK_INTERVAL_MS);
+    const reopened = actions.findIndex((action) => action.startsWith('reopened a consolidation left unfinished'));
+    expect(reopened).toBeGreaterThanOrEqual(0);
+    expect(actions.slice(0, reopened).every((action) => action.startsWith('waiting: consolidating since'))).toBe(true);
+    expect(actions.slice(reopened + 1)).toEqual(['consolidated: every player was in']);
+    // The whole batch counted, as one undisturbed merge would: every staged row, once.
+    const inTable = await withWarehouse(join(dataDir, 'warehouse.duckdb'), async (connection) => ({
+      predictions: Number((await connection.runAndReadAll(`SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE game_date = '${DATE}' AND batch_id = '${batch.batchId}'`)).getRows()[0]![0]),
+      recorded: Number((await connection.runAndReadAll(`SELECT rows_merged FROM nba_orchestration.prediction_batches WHERE batch_id = '${batch.batchId}'`)).getRows()[0]![0]),
+    }));
+    expect(status.coverage).toBe(1);
+    expect(status.consolidation.rows_merged).toBe(status.rows_staged);
+    expect(inTable).toEqual({ predictions: status.rows_staged, recorded: status.rows_staged });
+    expect(await duplicateKeys(dataDir)).toBe(0);
+  }, 300_000);
+
+  it('a merge that finished before the crash is counted in full when the batch is reconsolidated with nothing left staged', async () => {
+    const dataDir = dataDirWith(seeded);
+    const batch = await capturedBatch(dataDir);
+    const completions = await tap();
+    const predictor = await worker(dataDir, completions.url);
+    await deliver(predictor.url, batch.envelopes);
+    await completions.waitFor(batch.envelopes.length);
+    for (const event of completions.received) expect((await post(`${batch.coordinator.url}/complete`, event)).status).toBe(204);
+    const first = await waitForConsolidated(batch.coordinator.url, batch.batchId);
+    // What a crash after the merge and the staging removal, before the state update, leaves behind.
+    const header = join(dataDir, 'batches', batch.batchId, 'batch.json');
+    const claimed = { ...JSON.parse(readFileSync(header, 'utf8')), status: 'consolidating', consolidating_since: new Date(Date.now() - 3_600_000).toISOString(), consolidation: null };
+    writeFileSync(header, JSON.stringify(claimed));
     const check = await post(`${batch.coordinator.url}/check-stalled`, { batch_id: batch.batchId });
     expect(check.body.actions).toEqual([
       { batch_id: batch.batchId, action: `reopened a consolidation left unfinished since ${claimed.consolidating_since}` },
       { batch_id: batch.batchId, action: 'consolidated: every player was in' },
     ]);
-    const status = await waitForConsolidated(batch.coordinator.url, batch.batchId);
-    expect(status.coverage).toBe(1);
-    expect(status.consolidation.rows_merged).toBeGreaterThan(batch.envelopes.length * 4);
-    expect(await duplicateKeys(dataDir)).toBe(0);
+    const again = await waitForConsolidated(batch.coordinator.url, batch.batchId);
+    expect(again.consolidation.rows_staged).toBe(0);
+    expect(again.consolidation.rows_merged).toBe(first.consolidation.rows_merged);
+    expect(again.consolidation.rows_merged).toBe(first.rows_staged);
   }, 240_000);
+});
+
+describe('a warehouse that cannot be opened', () => {
+  it('answers /start 503 warehouse_unavailable without naming the file, and fails readiness naming it', async () => {
+    const dataDir = dataDirWith(seeded);
+    writeFileSync(join(dataDir, 'warehouse.duckdb'), 'torn '.repeat(4096));
+    const requests = await tap();
+    const service = await coordinator(dataDir, [requests.url]);
+    const started = await post(`${service.url}/start`, { game_date: DATE });
+    expect(started).toEqual({ status: 503, body: { error: 'a dependency of the service is unavailable; retry later (the service log has the details)', code: 'warehouse_unavailable' } });
+    const ready = await fetch(`${service.url}/health/ready`);
+    expect(ready.status).toBe(503);
+    const checks = ((await ready.json()) as { checks: Array<{ name: string; status: string; detail: string }> }).checks;
+    expect(checks.find((check) => check.name === 'duckdb warehouse')).toMatchObject({ status: 'failed', detail: expect.stringContaining(`warehouse ${join(dataDir, 'warehouse.duckdb')} cannot be opened`) });
+    expect(service.logs).toContain('cannot be opened');
+  }, 120_000);
 });

@@ -35,15 +35,17 @@ function runConsolidator(env: Record<string, string>): Promise<{ code: number | 
 }
 
 describe('consolidation', () => {
-  it('three coordinator processes consolidating one date at once leave every row exactly once', async () => {
+  it('three coordinator processes consolidating one date at once leave every row exactly once, and each reports the batch\'s 120 rows', async () => {
     const folder = scratch();
     const staging = new NdjsonStagingStore(join(folder, 'staging'));
     for (let player = 0; player < 20; player += 1) await staging.write('batch_race', `m${player}`, rowsFor(`player${player}`, `m${player}`, { batchId: 'batch_race' }));
     const env = { EXPECTED: Array.from({ length: 20 }, (_, player) => `m${player}`).join(','), BATCH_ID: 'batch_race', GAME_DATE: '2025-01-15', STAGING_DIR: join(folder, 'staging'), LOCK_DIR: join(folder, 'locks'), WAREHOUSE: join(folder, 'warehouse.duckdb') };
     const results = await Promise.all([runConsolidator(env), runConsolidator(env), runConsolidator(env)]);
     for (const result of results) expect(result.code, result.output).toBe(0);
-    const merged = results.map((result) => JSON.parse(result.output.trim().split('\n').at(-1)!) as { rowsMerged: number; fencingToken: number });
+    const merged = results.map((result) => JSON.parse(result.output.trim().split('\n').at(-1)!) as { rowsMerged: number; batchRows: number; fencingToken: number });
     expect(merged.map((result) => result.rowsMerged).sort((a, b) => a - b)).toEqual([0, 0, 120]);
+    // The two that found nothing left to merge still report what the batch contributed.
+    expect(merged.map((result) => result.batchRows)).toEqual([120, 120, 120]);
     expect(new Set(merged.map((result) => result.fencingToken)).size).toBe(3);
     expect(await tableState(env.WAREHOUSE)).toMatchObject({ count: 120, duplicates: 0 });
     expect(await staging.list('batch_race')).toEqual([]);
@@ -53,13 +55,13 @@ describe('consolidation', () => {
     const folder = scratch();
     const staging = new NdjsonStagingStore(join(folder, 'staging'));
     const lock = new DistributedLock(new LocalLockBackend(join(folder, 'locks')), 'coordinator');
-    await staging.write('batch_x', 'batch_x.alpha', rowsFor('alpha', 'batch_x.alpha', { predicted: 20 }));
-    await staging.write('batch_x', 'batch_x.beta', rowsFor('beta', 'batch_x.beta', { predicted: 20 }));
+    await staging.write('batch_x', 'batch_x.alpha', rowsFor('alpha', 'batch_x.alpha', { predicted: 20, batchId: 'batch_x' }));
+    await staging.write('batch_x', 'batch_x.beta', rowsFor('beta', 'batch_x.beta', { predicted: 20, batchId: 'batch_x' }));
     // Pushed by someone who can publish to the request topic: a player never selected, and 58.8 OVER for alpha.
     await staging.write('batch_x', 'batch_x.intruder', rowsFor('intruder', 'batch_x.intruder', { predicted: 50 }));
     await staging.write('batch_x', 'batch_x.alpha2', rowsFor('alpha', 'batch_x.alpha2', { predicted: 58.8, createdAt: '2025-01-15T23:00:00.000Z' }));
     const result = await consolidateBatch({ batchId: 'batch_x', gameDate: '2025-01-15', datasetPrefix: '', expectedMessageIds: ['batch_x.alpha', 'batch_x.beta'], staging, lock, lockOptions: { leaseMs: 10_000, maxWaitMs: 10_000, retryIntervalMs: 20 }, merger: new DuckdbMerger(join(folder, 'w.duckdb'), () => staging) });
-    expect(result).toMatchObject({ rowsMerged: 12, unexpectedMessageIds: ['batch_x.alpha2', 'batch_x.intruder'] });
+    expect(result).toMatchObject({ rowsMerged: 12, batchRows: 12, unexpectedMessageIds: ['batch_x.alpha2', 'batch_x.intruder'] });
     expect(await tableState(join(folder, 'w.duckdb'))).toEqual({ count: 12, duplicates: 0, points: [20, 20] });
     expect(await staging.list('batch_x')).toEqual(['batch_x.alpha2', 'batch_x.intruder']);
   });

@@ -1,6 +1,9 @@
 export interface ConsolidationResult {
   rowsStaged: number;
+  /** Rows this merge wrote (a re-run after a crash may find less staged, or nothing). */
   rowsMerged: number;
+  /** Rows of the batch in the predictions table after this merge: what the batch contributed in total. */
+  batchRows: number;
   /** Existing rows a newer staged row replaced (same key). */
   rowsReplaced: number;
   duplicateKeys: number;

@@ -3,7 +3,11 @@ import { hostname } from 'node:os';
 import { LeaseLostError, LockTimeoutError, type Lease, type LockBackend } from './lease';
 import { validateAcquireOptions, validateDuration, validateKey, type AcquireOptions } from './lock-arguments';
 
-export const CONSOLIDATION_LOCK_DEFAULTS: AcquireOptions = { leaseMs: 300_000, maxWaitMs: 300_000, retryIntervalMs: 5_000 };
+/**
+ * A consolidation's lease is short and renewed every third of it while the merge runs, so a holder
+ * that dies frees the date within 30 s; a waiting consolidation gives up after two minutes.
+ */
+export const CONSOLIDATION_LOCK_DEFAULTS: AcquireOptions = { leaseMs: 30_000, maxWaitMs: 120_000, retryIntervalMs: 200 };
 
 const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 const jittered = (ms: number) => ms * (0.75 + Math.random() * 0.5);

@@ -19,4 +19,22 @@ describe('error replies', () => {
     expect(malformed.json()).toMatchObject({ code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
     await app.close();
   });
+
+  it('answers an unavailable dependency with 503 and its lowercase code, never its path or reason', async () => {
+    const app = fastify({ logger: false });
+    registerErrorReplies(app);
+    app.get('/warehouse', async () => {
+      throw Object.assign(new Error('warehouse /srv/secret/warehouse.duckdb cannot be opened: not a valid DuckDB file'), { statusCode: 503, code: 'warehouse_unavailable' });
+    });
+    app.get('/odd-code', async () => {
+      throw Object.assign(new Error('down'), { statusCode: 503, code: 'ECONNRESET /srv/x' });
+    });
+    const unavailable = await app.inject({ method: 'GET', url: '/warehouse' });
+    expect(unavailable.statusCode).toBe(503);
+    expect(unavailable.json()).toEqual({ error: 'a dependency of the service is unavailable; retry later (the service log has the details)', code: 'warehouse_unavailable' });
+    expect(unavailable.body).not.toContain('/srv/secret');
+    const odd = await app.inject({ method: 'GET', url: '/odd-code' });
+    expect(odd.json()).toMatchObject({ code: 'unavailable' });
+    await app.close();
+  });
 });

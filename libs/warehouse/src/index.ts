@@ -8,7 +8,7 @@ export { renderBigQuerySchema, type BigQueryField } from './render-bigquery-sche
 export { renderDuckdbDdl, qualifiedTableName, duckdbType } from './render-duckdb-ddl';
 export { validateDatasetPrefix, datasetName, DatasetPrefixError } from './dataset-prefix';
 export { playerLookup } from './player-lookup';
-export { withWarehouse, WarehouseBusyError } from './local/duckdb-warehouse';
+export { withWarehouse, WarehouseBusyError, WarehouseUnavailableError } from './local/duckdb-warehouse';
 export { ensureWarehouseTables, requireWarehouseFile, requireCurrentSchema, requireTableColumns, WarehouseMissingError, WarehouseSchemaError } from './local/warehouse-schema';
 export { insertRows } from './local/insert-rows';
 export { seedWarehouse, type SeedOptions, type SeedSummary } from './local/seed-warehouse';

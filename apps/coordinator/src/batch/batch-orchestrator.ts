@@ -3,7 +3,7 @@ import type { Logger } from '@props/observability';
 import { LogEvent } from '@props/observability';
 import type { CompletionEvent, PredictionRequest } from '@props/contracts';
 import { consolidateBatch, consolidationLockKey } from '@props/consolidation';
-import { LockTimeoutError, type DistributedLock } from '@props/distributed-lock';
+import { CONSOLIDATION_LOCK_DEFAULTS, LockTimeoutError, type DistributedLock } from '@props/distributed-lock';
 import type { StagingFor } from '@props/prediction-store';
 import { selectPlayers } from '../selection/select-players';
 import type { BatchRecord } from './batch-record';
@@ -15,8 +15,12 @@ import { resolveGameDate } from './resolve-game-date';
 export const PREDICTION_TOPIC = 'prediction-request';
 /** Above this share of fallback rows a batch raises fallback_share_high (the original alerted at 10%). */
 export const MAX_FALLBACK_SHARE = 0.1;
-/** A consolidating batch older than this whose date lock is free has lost its consolidator. */
-export const CONSOLIDATION_GRACE_MS = 30_000;
+/**
+ * A consolidating batch claimed longer ago than this whose date lock is free has lost its
+ * consolidator. One lease long: a live consolidator holds (and renews) the lock within moments of
+ * its claim, a dead one's lease has lapsed by then.
+ */
+export const CONSOLIDATION_GRACE_MS = CONSOLIDATION_LOCK_DEFAULTS.leaseMs;
 
 export interface BatchOrchestratorOptions {
   state: BatchStateStore;
@@ -178,7 +182,7 @@ export class BatchOrchestrator {
         expectedMessageIds: Object.values(claimed.message_ids),
         staging: this.options.staging(prefixOf(claimed)),
         lock: this.options.lock,
-        lockOptions: { leaseMs: 300_000, maxWaitMs: 120_000, retryIntervalMs: 200 },
+        lockOptions: CONSOLIDATION_LOCK_DEFAULTS,
         merger: this.options.warehouse.merger,
       });
       for (const bad of result.quarantined) {
@@ -189,14 +193,14 @@ export class BatchOrchestrator {
       }
       const completed = await this.options.state.completionCount(batchId);
       const consolidatedAt = new Date().toISOString();
-      await this.options.warehouse.recordBatch({ batch_id: batchId, game_date: claimed.game_date, players_expected: claimed.players.length, players_completed: completed, rows_merged: result.rowsMerged, fencing_token: result.fencingToken, load_path: claimed.load.path, consolidated_at: consolidatedAt }, prefixOf(claimed));
+      await this.options.warehouse.recordBatch({ batch_id: batchId, game_date: claimed.game_date, players_expected: claimed.players.length, players_completed: completed, rows_merged: result.batchRows, fencing_token: result.fencingToken, load_path: claimed.load.path, consolidated_at: consolidatedAt }, prefixOf(claimed));
       await this.options.state.update(batchId, (record) => ({
         ...record,
         status: 'consolidated',
         last_error: null,
         consolidation: {
           rows_staged: result.rowsStaged,
-          rows_merged: result.rowsMerged,
+          rows_merged: result.batchRows,
           rows_replaced: result.rowsReplaced,
           duplicate_keys: result.duplicateKeys,
           fencing_token: result.fencingToken,
@@ -208,7 +212,7 @@ export class BatchOrchestrator {
       }));
       const status = (await this.status(batchId))!;
       const fallbackShare = result.rowsStaged === 0 ? 0 : result.fallbackRows / result.rowsStaged;
-      this.options.logger.info({ event: LogEvent.batchSummary, ...context, ...summaryFields(status), fallback_share: fallbackShare }, `batch ${batchId} consolidated: ${result.rowsMerged} rows`);
+      this.options.logger.info({ event: LogEvent.batchSummary, ...context, ...summaryFields(status), fallback_share: fallbackShare }, `batch ${batchId} consolidated: ${result.batchRows} rows`);
       if (fallbackShare > MAX_FALLBACK_SHARE) {
         this.options.logger.error({ event: LogEvent.fallbackShareHigh, ...context, fallback_share: fallbackShare, fallback_rows: result.fallbackRows }, `${(fallbackShare * 100).toFixed(1)}% of the batch are fallback predictions`);
       }

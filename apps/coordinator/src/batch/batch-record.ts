@@ -16,7 +16,9 @@ export interface BatchRecord {
   /** When the current consolidation claimed the batch; a claim older than a lease is presumed dead. */
   consolidating_since: string | null;
   consolidation: null | {
+    /** Rows staged for the merge that finished the batch (a re-run after a crash finds only what was left). */
     rows_staged: number;
+    /** Rows of the batch in the predictions table once consolidated: its whole contribution. */
     rows_merged: number;
     rows_replaced: number;
     duplicate_keys: number;

@@ -27,8 +27,9 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
       };
       const count = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRows()[0]![0]);
       try {
-        const first = await mergeStaged('batch_one', { m1: rowsFor('alpha', 'm1'), m1b: rowsFor('alpha', 'm1b', { predicted: 30, createdAt: '2025-01-15T13:00:00.000Z' }), m2: rowsFor('beta', 'm2') }, 4);
-        expect(first).toMatchObject({ rowsStaged: 18, rowsMerged: 12, rowsReplaced: 0 });
+        const batchOne = { batchId: 'batch_one' };
+        const first = await mergeStaged('batch_one', { m1: rowsFor('alpha', 'm1', batchOne), m1b: rowsFor('alpha', 'm1b', { ...batchOne, predicted: 30, createdAt: '2025-01-15T13:00:00.000Z' }), m2: rowsFor('beta', 'm2', batchOne) }, 4);
+        expect(first).toMatchObject({ rowsStaged: 18, rowsMerged: 12, rowsReplaced: 0, batchRows: 12 });
         expect(await count("SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE player_lookup = 'alpha' AND predicted_points >= 30")).toBe(6);
 
         // A message staged for another date is quarantined, the rest of its batch merges.
@@ -36,8 +37,8 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
         expect(mixed).toMatchObject({ rowsMerged: 6, quarantined: [{ messageId: 'm6', reason: '6 row(s) for another date than 2025-01-15, 0 row(s) out of range' }] });
         expect(await count("SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE player_lookup = 'epsilon'")).toBe(0);
 
-        const second = await mergeStaged('batch_two', { m3: rowsFor('beta', 'm3', { predicted: 11, createdAt: '2025-01-15T14:00:00.000Z' }) }, 5);
-        expect(second).toMatchObject({ rowsMerged: 6, rowsReplaced: 6 });
+        const second = await mergeStaged('batch_two', { m3: rowsFor('beta', 'm3', { batchId: 'batch_two', predicted: 11, createdAt: '2025-01-15T14:00:00.000Z' }) }, 5);
+        expect(second).toMatchObject({ rowsMerged: 6, rowsReplaced: 6, batchRows: 6 });
         expect(await count('SELECT count(*) FROM nba_predictions.player_prop_predictions')).toBe(18);
 
         await expect(mergeStaged('batch_stale', { m4: rowsFor('gamma', 'm4') }, 3)).rejects.toThrow(StaleFencingTokenError);

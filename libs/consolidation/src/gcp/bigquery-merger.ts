@@ -89,9 +89,20 @@ COMMIT TRANSACTION;`,
       params,
       types,
     );
-    const [fence] = await this.query(`SELECT token FROM ${fences} WHERE game_date = @game_date`, { game_date: params.game_date });
-    const current = Number(fence?.token ?? 0);
+    const [after] = await this.query(
+      `SELECT (SELECT token FROM ${fences} WHERE game_date = @game_date) AS token, (SELECT COUNT(*) FROM ${predictions} WHERE game_date = @game_date AND batch_id = @batch_id) AS batch_rows`,
+      { game_date: params.game_date, batch_id: batchId },
+    );
+    const current = Number(after?.token ?? 0);
     if (current !== fencingToken) throw new StaleFencingTokenError(gameDate, fencingToken, current);
-    return { rowsStaged: Number(counts?.staged ?? 0), rowsMerged: Number(counts?.merged ?? 0), rowsReplaced: Number(counts?.replaced ?? 0), duplicateKeys: 0, fallbackRows: Number(counts?.fallback ?? 0), quarantined };
+    return {
+      rowsStaged: Number(counts?.staged ?? 0),
+      rowsMerged: Number(counts?.merged ?? 0),
+      rowsReplaced: Number(counts?.replaced ?? 0),
+      batchRows: Number(after?.batch_rows ?? 0),
+      duplicateKeys: 0,
+      fallbackRows: Number(counts?.fallback ?? 0),
+      quarantined,
+    };
   }
 }

@@ -3,7 +3,6 @@ import type { PredictionRow } from '@props/contracts';
 import { CONSOLIDATION_FENCES, PLAYER_PROP_PREDICTIONS, insertRows, qualifiedTableName, renderDuckdbDdl } from '@props/warehouse';
 import { StaleFencingTokenError, type ConsolidationResult } from '../consolidation';
 
-
 /** A batch's staged rows: the predictions table without the lease that merges them. */
 const STAGED_ROWS = { ...PLAYER_PROP_PREDICTIONS, columns: PLAYER_PROP_PREDICTIONS.columns.filter((column) => column.name !== 'fencing_token') };
 
@@ -16,7 +15,7 @@ const KEY = `game_id, player_lookup, system_id, COALESCE(CAST(line AS DECIMAL(4,
  * token is older than one already used for that date changes nothing. After the write, any
  * duplicate key for the date rolls the whole transaction back.
  */
-export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDate: string, rows: readonly PredictionRow[], fencingToken: number, datasetPrefix = ''): Promise<Omit<ConsolidationResult, 'quarantined'>> {
+export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDate: string, rows: readonly PredictionRow[], fencingToken: number, datasetPrefix = ''): Promise<Omit<ConsolidationResult, 'quarantined' | 'batchRows'>> {
   const PREDICTIONS = qualifiedTableName(PLAYER_PROP_PREDICTIONS, datasetPrefix);
   const FENCES = qualifiedTableName(CONSOLIDATION_FENCES, datasetPrefix);
   // A prefixed (test) batch merges into its own tables, made on first use.
@@ -50,4 +49,10 @@ export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDa
     await connection.run('ROLLBACK');
     throw error;
   }
+}
+
+/** How many rows of `batchId` the predictions table holds for the date. */
+export async function batchRowsInDuckdb(connection: DuckDBConnection, gameDate: string, batchId: string, datasetPrefix = ''): Promise<number> {
+  const rows = await connection.runAndReadAll(`SELECT count(*) FROM ${qualifiedTableName(PLAYER_PROP_PREDICTIONS, datasetPrefix)} WHERE game_date = CAST($1 AS DATE) AND batch_id = $2`, [gameDate, batchId]);
+  return Number(rows.getRows()[0]![0]);
 }

@@ -1,18 +1,29 @@
 import { existsSync } from 'node:fs';
-import { withWarehouse } from '@props/warehouse';
+import { WarehouseBusyError, requireCurrentSchema, withWarehouse } from '@props/warehouse';
+
+/** Readiness waits this long for a warehouse another process holds, then reports it busy. */
+const READINESS_OPEN_WAIT_MS = 2_000;
 
 /**
  * Readiness of the local warehouse: proves the native DuckDB binding loads and, given a path,
- * says whether the warehouse file exists. (Shaped as a service-runtime ReadinessCheck.)
+ * opens the warehouse and reads its schema version. Missing (nothing seeded yet) or held by
+ * another process is degraded; a file DuckDB cannot open or an older schema fails readiness,
+ * since every batch would fail on it. (Shaped as a service-runtime ReadinessCheck.)
  */
 export function warehouseReadinessCheck(warehousePath?: string) {
   return {
     name: warehousePath ? 'duckdb warehouse' : '@duckdb/node-api',
-    async run(): Promise<{ status: 'ok' | 'degraded'; detail: string }> {
+    async run(): Promise<{ status: 'ok' | 'degraded' | 'failed'; detail: string }> {
       const version = await withWarehouse(':memory:', async (connection) => String((await connection.runAndReadAll('SELECT version() AS version')).getRowObjects()[0]?.version));
       if (!warehousePath) return { status: 'ok', detail: `duckdb ${version}; native binding loaded, query answered` };
       if (!existsSync(warehousePath)) return { status: 'degraded', detail: `duckdb ${version}; no warehouse at ${warehousePath} yet (nothing seeded)` };
-      return { status: 'ok', detail: `duckdb ${version}; warehouse ${warehousePath}` };
+      try {
+        await withWarehouse(warehousePath, (connection) => requireCurrentSchema(connection, warehousePath), READINESS_OPEN_WAIT_MS);
+      } catch (error) {
+        if (error instanceof WarehouseBusyError) return { status: 'degraded', detail: error.message };
+        return { status: 'failed', detail: error instanceof Error ? error.message : String(error) };
+      }
+      return { status: 'ok', detail: `duckdb ${version}; warehouse ${warehousePath} opened, schema current` };
     },
   };
 }

@@ -1,7 +1,22 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
+/** Another process holds the warehouse file for longer than the caller waits. */
 export class WarehouseBusyError extends Error {
   override readonly name = 'WarehouseBusyError';
+}
+
+/** The warehouse file exists but DuckDB cannot open it (corrupt, truncated, unreadable). */
+export class WarehouseUnavailableError extends Error {
+  override readonly name = 'WarehouseUnavailableError';
+  /** What a service answers: the dependency is down, a retry later may succeed once it is repaired. */
+  readonly statusCode = 503;
+  readonly code = 'warehouse_unavailable';
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`warehouse ${path} cannot be opened: ${reason}`);
+  }
 }
 
 const LOCKED = /Could not set lock on file|Conflicting lock is held/;
@@ -9,7 +24,8 @@ const LOCKED = /Could not set lock on file|Conflicting lock is held/;
 /**
  * Runs one unit of work on the local DuckDB warehouse and closes it. DuckDB lets one process at a
  * time open a file for writing, so while another process holds it this retries with backoff
- * (jittered, doubling up to 1 s) until `maxWaitMs`, then throws WarehouseBusyError.
+ * (jittered, doubling up to 1 s) until `maxWaitMs`, then throws WarehouseBusyError. A file DuckDB
+ * cannot open for any other reason throws WarehouseUnavailableError.
  */
 export async function withWarehouse<T>(path: string, work: (connection: DuckDBConnection) => Promise<T>, maxWaitMs = 60_000): Promise<T> {
   const started = Date.now();
@@ -20,7 +36,7 @@ export async function withWarehouse<T>(path: string, work: (connection: DuckDBCo
       instance = await DuckDBInstance.create(path);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (!LOCKED.test(message)) throw error;
+      if (!LOCKED.test(message)) throw new WarehouseUnavailableError(path, message.split('\n')[0]!);
       if (Date.now() - started >= maxWaitMs) throw new WarehouseBusyError(`warehouse ${path}: still held by another process after ${maxWaitMs} ms (${message.split('\n')[0]})`);
       await new Promise((resolveWait) => setTimeout(resolveWait, delay * (0.5 + Math.random())));
       delay = Math.min(1_000, delay * 2);
