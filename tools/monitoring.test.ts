@@ -38,7 +38,7 @@ function inconsistencies(files: MonitoringFiles, emitted: Set<string>, alertable
   const problems: string[] = [];
   const metricEvent = new Map<string, string>();
   for (const [name, metric] of files.metrics) {
-    const match = /^jsonPayload\.event="([a-z_]+)"/.exec(metric.filter);
+    const match = /^jsonPayload\.event="([a-z0-9_]+)"/.exec(metric.filter);
     if (!match) problems.push(`metric ${name} does not key on jsonPayload.event (filter: ${metric.filter})`);
     else if (!emitted.has(match[1]!)) problems.push(`metric ${name} names event ${match[1]}, which no code emits`);
     else metricEvent.set(name, match[1]!);

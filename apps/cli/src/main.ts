@@ -5,12 +5,13 @@ import { runCommand } from './run/run-command';
 import { buildCheckCommand } from './build-check-command';
 import { stagingCleanupCommand } from './staging/staging-cleanup-command';
 import { schemaCommand } from './warehouse/schema-command';
+import { migrateCommand } from './warehouse/migrate-command';
 import { seedCommand } from './warehouse/seed-command';
 import { gradeCommand } from './grading/grade-command';
 import { reportCommand } from './grading/report-command';
 import { verifyCommand } from './grading/verify-command';
 
-const commands: readonly CliCommand[] = [runCommand, seedCommand, schemaCommand, gradeCommand, verifyCommand, reportCommand, stagingCleanupCommand, convertCommand, buildCheckCommand];
+const commands: readonly CliCommand[] = [runCommand, seedCommand, migrateCommand, schemaCommand, gradeCommand, verifyCommand, reportCommand, stagingCleanupCommand, convertCommand, buildCheckCommand];
 
 function helpText(): string {
   const lines = ['usage: props <command> [options]', '', 'commands:'];

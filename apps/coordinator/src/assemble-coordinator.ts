@@ -19,6 +19,7 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
     lock: ports.lock,
     staging: ports.staging,
     delivery: ports.delivery,
+    notices: { publisher: ports.notices, topic: config.topics.predictionsComplete },
     warehouse: ports.warehouse,
     logger,
     stallSeconds: config.stallSeconds,
@@ -34,6 +35,6 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
   registerHealthRoutes(app, checks, buildInfo('coordinator'));
   requireCaller(app, config.apiKey, config.oidc);
   registerBatchRoutes(app, batches, ports.rejected);
-  const writableFolders = config.gcp ? [] : [config.stagingDir, config.lockDir, config.stateDir, config.deadLetterDir, config.rejectedDir, dirname(config.warehousePath)];
+  const writableFolders = config.gcp ? [] : [config.stagingDir, config.lockDir, config.stateDir, config.deadLetterDir, config.rejectedDir, config.outboxDir, dirname(config.warehousePath)];
   return { app, checks, logger, port: config.port, host: config.host, writableFolders };
 }

@@ -45,7 +45,7 @@ async function predictionsTable(dataDir: string) {
   return withWarehouse(join(dataDir, 'warehouse.duckdb'), async (connection) =>
     (
       await connection.runAndReadAll(
-        `SELECT game_id, player_lookup, system_id, CAST(line AS DOUBLE) AS line, CAST(predicted_points AS DOUBLE) AS predicted, confidence_score, recommendation, model_version, is_fallback, line_source
+        `SELECT game_id, player_lookup, system_id, CAST(current_points_line AS DOUBLE) AS line, CAST(predicted_points AS DOUBLE) AS predicted, confidence_score, recommendation, model_version, is_fallback, line_source
          FROM nba_predictions.player_prop_predictions WHERE game_date = '${DATE}' ORDER BY ALL`,
       )
     ).getRowObjectsJS(),
@@ -54,7 +54,7 @@ async function predictionsTable(dataDir: string) {
 
 async function duplicateKeys(dataDir: string): Promise<number> {
   return withWarehouse(join(dataDir, 'warehouse.duckdb'), async (connection) =>
-    Number((await connection.runAndReadAll(`SELECT count(*) FROM (SELECT game_id, player_lookup, system_id, line FROM nba_predictions.player_prop_predictions GROUP BY ALL HAVING count(*) > 1)`)).getRows()[0]![0]),
+    Number((await connection.runAndReadAll(`SELECT count(*) FROM (SELECT game_id, player_lookup, system_id, current_points_line FROM nba_predictions.player_prop_predictions GROUP BY ALL HAVING count(*) > 1)`)).getRows()[0]![0]),
   );
 }
 
@@ -262,6 +262,46 @@ describe('coordinator refusals and bookkeeping', () => {
     const noWorkers = await coordinator(dataDirWith(seeded), []);
     expect(await post(`${noWorkers.url}/start`, { game_date: DATE })).toEqual({ status: 503, body: { error: 'no worker endpoints are configured (PROPS_WORKER_URLS)' } });
   }, 120_000);
+});
+
+describe('the callers of the original platform (original-consumer-contract.md §4.2)', () => {
+  const easternToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
+  it('each caller\'s exact /start body starts a batch, or gets the answer that caller acts on; /ready answers the phase-4 orchestrator\'s probe', async () => {
+    const dataDir = dataDirWith(seeded);
+    const requests = await tap();
+    const service = await coordinator(dataDir, [requests.url], { LOG_LEVEL: 'info' });
+    const started = async (body: unknown) => {
+      const answer = await post(`${service.url}/start`, body);
+      expect(answer.status, `${JSON.stringify(body)}: ${JSON.stringify(answer.body)} ${service.logs.slice(-1500)}`).toBe(202);
+      return answer.body as { batch_id: string; game_date: string; players_expected: number };
+    };
+    // Phase-4 orchestrator and its timeout check, self-heal, the admin dashboard, force_predictions.sh, replay_pipeline.py.
+    expect((await started({ game_date: '2025-03-15', correlation_id: 'c0ffee12', trigger_source: 'phase4_orchestrator' })).game_date).toBe('2025-03-15');
+    await started({ game_date: '2025-03-14', correlation_id: 'timeout-check-20250314-230000', trigger_source: 'phase4_timeout_check' });
+    await started({ game_date: '2025-03-13' });
+    expect(await post(`${service.url}/start`, { game_date: '2025-03-13' })).toMatchObject({ status: 409 });
+    // force_predictions.sh with a test prefix: the seeded warehouse has no test datasets, and says so.
+    expect(await post(`${service.url}/start`, { game_date: '2025-03-12', dataset_prefix: 'test' })).toEqual({
+      status: 503,
+      body: { error: 'dataset prefix "test": the warehouse has no test_nba_analytics.upcoming_player_game_context; a prefixed batch reads and writes its own datasets, so create them first' },
+    });
+    await started({ game_date: '2025-03-12' });
+    await started({ game_date: '2025-03-11', correlation_id: 'replay-2025-03-11-1741737600', trigger_source: 'pipeline_replay' });
+    // The regeneration scripts: min_minutes 0 with force lets low-minute players without a line in.
+    const usual = await started({ game_date: '2025-03-10' });
+    const regenerated = await started({ game_date: '2025-03-10', min_minutes: 0, force: true });
+    expect(regenerated.players_expected).toBeGreaterThan(usual.players_expected);
+    // The schedulers send {"force": true} and the historical backfill a range the original ignored:
+    // both mean today in America/New_York, which the seeded season has no games on.
+    const today = easternToday();
+    for (const body of [{ force: true }, { start_date: '2025-01-01', end_date: '2025-01-31' }, { game_date: 'today', use_multiple_lines: true, parent_processor: 'Phase4Orchestrator' }]) {
+      expect(await post(`${service.url}/start`, body)).toEqual({ status: 422, body: { error: `no players in the game context for ${today}; is it a game date of the seeded season?` } });
+    }
+    expect(service.logs).toContain('not honoured: start_date/end_date (a range is not supported: one date per batch)');
+    const ready = await fetch(`${service.url}/ready`);
+    expect([ready.status, ((await ready.json()) as { status: string }).status]).toEqual([200, 'ready']);
+  }, 180_000);
 });
 
 describe('a coordinator that dies while consolidating', () => {

@@ -8,12 +8,11 @@ const KEY = 'test-key-0123456789';
 
 describe('coordinator POST /start', () => {
   it.each([
-    [{}, 'game_date'],
     [{ game_date: '2025-02-30' }, 'game_date'],
     [{ game_date: 'yesterday' }, 'game_date'],
     [{ game_date: '2025-01-15', force: 'yes' }, 'force'],
     [{ game_date: '2025-01-15', dataset_prefix: 'drop table;' }, 'dataset_prefix'],
-    [{ game_date: '2025-01-15', unexpected: 1 }, '(root)'],
+    [{ game_date: '2025-01-15', min_minutes: -1 }, 'min_minutes'],
   ])('answers 400 naming the field for %j', async (body, field) => {
     const coordinator = await assembleCoordinator({ LOG_LEVEL: 'fatal', PROPS_API_KEY: KEY });
     const response = await coordinator.app.inject({ method: 'POST', url: '/start', payload: body, headers: { 'x-api-key': KEY } });

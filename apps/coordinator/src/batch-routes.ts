@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { CompletionEventSchema, GameDateSchema, MalformedMessageError, StartBatchRequestSchema, decodePushEnvelope, rejectedMessage, toMalformedMessageError } from '@props/contracts';
+import { CompletionEventSchema, GameDateSchema, MalformedMessageError, StartBatchRequestSchema, decodePushEnvelope, rejectedMessage, toMalformedMessageError, unknownStartFields } from '@props/contracts';
 import { LockTimeoutError } from '@props/distributed-lock';
 import { NoGamesOnDateError, UnknownGameDateError } from '@props/feature-loader';
 import { acknowledgeRejection, type RejectedMessageStore } from '@props/messaging';
@@ -27,8 +27,11 @@ export function registerBatchRoutes(app: FastifyInstance, batches: BatchOrchestr
       const error = toMalformedMessageError(parsed.error);
       return reply.code(400).send({ error: 'invalid request', field: error.field, problem: error.problem });
     }
+    const { game_date, force, dataset_prefix, min_minutes, correlation_id, trigger_source, parent_processor, use_multiple_lines, start_date, end_date } = parsed.data;
+    const ignored = [...unknownStartFields(parsed.data), ...(start_date !== undefined || end_date !== undefined ? ['start_date/end_date (a range is not supported: one date per batch)'] : []), ...(use_multiple_lines ? ['use_multiple_lines (one line per player)'] : [])];
+    request.log.info({ event: LogEvent.startRequested, game_date, force, min_minutes, correlation_id, trigger_source, parent_processor, ignored }, `start requested by ${trigger_source ?? 'an unnamed caller'}${ignored.length > 0 ? `; not honoured: ${ignored.join(', ')}` : ''}`);
     try {
-      return reply.code(202).send(await batches.start(parsed.data));
+      return reply.code(202).send(await batches.start({ game_date, force, dataset_prefix, minMinutes: min_minutes, correlationId: correlation_id ?? null, triggerSource: trigger_source ?? null }));
     } catch (error) {
       const refusal = refusalStatus(error);
       if (!refusal) throw error;

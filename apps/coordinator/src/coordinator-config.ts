@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnvironment, variables } from '@props/configuration';
+import { DEFAULT_TOPICS } from '@props/contracts';
 import { OidcEnvironment, oidcPolicyFrom, type OidcPolicy } from '@props/service-runtime';
 
 const CoordinatorEnvironment = z.object({
@@ -22,6 +23,8 @@ const CoordinatorEnvironment = z.object({
   PROPS_MIN_COVERAGE: z.coerce.number().min(0).max(1).default(0.95),
   PROPS_SLATE_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
   PROPS_SLATE_LOAD: z.enum(['one_query', 'per_player']).default('one_query'),
+  PREDICTION_REQUEST_TOPIC: variables.topicName(DEFAULT_TOPICS.predictionRequest),
+  PHASE5_COMPLETE_TOPIC: variables.topicName(DEFAULT_TOPICS.predictionsComplete),
   GCP_PROJECT_ID: z.string().optional(),
   PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
   PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
@@ -40,6 +43,9 @@ export interface CoordinatorConfig {
   deadLetterDir: string;
   /** Local runtime: completion events acknowledged without processing, one JSON file each. */
   rejectedDir: string;
+  /** Local runtime: messages to topics no local service subscribes to, one NDJSON file per topic. */
+  outboxDir: string;
+  topics: { predictionRequest: string; predictionsComplete: string };
   apiKey: string;
   workerUrls: string[];
   stallSeconds: number;
@@ -73,6 +79,8 @@ export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig
     stateDir: parsed.PROPS_STATE_DIR ?? `${dataDir}/batches`,
     deadLetterDir: `${dataDir}/dead-letter`,
     rejectedDir: `${dataDir}/rejected`,
+    outboxDir: `${dataDir}/outbox`,
+    topics: { predictionRequest: parsed.PREDICTION_REQUEST_TOPIC, predictionsComplete: parsed.PHASE5_COMPLETE_TOPIC },
     apiKey: parsed.PROPS_API_KEY,
     workerUrls: parsed.PROPS_WORKER_URLS,
     stallSeconds: parsed.PROPS_STALL_SECONDS,

@@ -8,7 +8,7 @@ import { buildInfo, registerErrorReplies, registerHealthRoutes, requireOidc, typ
 import { loadWorkerConfig } from './worker-config';
 import { modelReadinessChecks } from './model-readiness';
 import { gcpWorkerPorts } from './gcp/gcp-worker-ports';
-import { COMPLETION_TOPIC, PredictionPipeline } from './prediction-pipeline';
+import { PredictionPipeline } from './prediction-pipeline';
 import { registerPredictRoute } from './predict-route';
 
 /** A request at its bounds (60 games, 64 features), base64 in a push envelope, is under 40 KB. */
@@ -26,16 +26,16 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
     logger.warn({ event: LogEvent.predictionFallback, system_id: fallback.systemId, reason: fallback.reason, players: fallback.players }, `${fallback.systemId} fell back for ${fallback.players} player(s)`),
   );
   const { staging, publisher, rejected, checks: dependencyChecks } = config.gcp
-    ? gcpWorkerPorts(config.gcp)
+    ? gcpWorkerPorts(config.gcp, config.completionTopic)
     : {
         staging: ndjsonStagingFor(config.stagingDir),
-        publisher: new HttpPushPublisher({ endpoints: { [COMPLETION_TOPIC]: config.completionUrl }, headers: config.completionApiKey ? { 'x-api-key': config.completionApiKey } : {} }),
+        publisher: new HttpPushPublisher({ endpoints: { [config.completionTopic]: config.completionUrl }, headers: config.completionApiKey ? { 'x-api-key': config.completionApiKey } : {} }),
         rejected: new FileRejectedMessageStore(config.rejectedDir),
         checks: [],
       };
-  const pipeline = new PredictionPipeline(systems, staging, publisher, process.env.K_REVISION ?? `${hostname()}:${process.pid}`);
+  const pipeline = new PredictionPipeline(systems, staging, publisher, config.completionTopic, process.env.K_REVISION ?? `${hostname()}:${process.pid}`);
   const checks: ReadinessCheck[] = [
-    { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} models=${config.modelDir} staging=${config.gcp ? `bigquery ${config.gcp.predictionsDataset}` : config.stagingDir} completions=${config.gcp ? 'pubsub prediction-ready' : config.completionUrl} push-auth=${config.pushAuth ? `oidc (audience ${config.pushAuth.audience})` : 'OFF (PROPS_PUSH_AUTH=none, local only)'}` }) },
+    { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} models=${config.modelDir} staging=${config.gcp ? `bigquery ${config.gcp.predictionsDataset}` : config.stagingDir} completions=${config.gcp ? `pubsub ${config.completionTopic}` : config.completionUrl} push-auth=${config.pushAuth ? `oidc (audience ${config.pushAuth.audience})` : 'OFF (PROPS_PUSH_AUTH=none, local only)'}` }) },
     onnxRuntimeCheck,
     ...modelReadinessChecks(models),
     ...dependencyChecks,

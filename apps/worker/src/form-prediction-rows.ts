@@ -26,30 +26,52 @@ export function formPredictionRows(request: PredictionRequest, messageId: string
   return formed;
 }
 
+/** Statuses the original flags at prediction time (`injury_filter.py`: out skips, doubtful/questionable warn). */
+const FLAGGED_INJURY_STATUSES = new Set(['OUT', 'DOUBTFUL', 'QUESTIONABLE']);
+
 function toRow(request: PredictionRequest, messageId: string, line: number | null, prediction: SystemPrediction, createdAt: string): PredictionRow {
   const predicted = roundHalfEven(prediction.predictedPoints, 1);
   const filtered = prediction.confidence >= FILTERED_TIER.low && prediction.confidence < FILTERED_TIER.high;
+  const injuryStatus = request.injury ? request.injury.status.toUpperCase() : null;
+  const similarity = prediction.systemId === 'similarity_balanced_v1' ? (prediction.details as { similar_games_count?: number; adjustments?: { pace?: number } }) : null;
+  const hasPropLine = line !== null && request.line_source === 'ACTUAL_PROP';
   return {
     prediction_id: randomUUID(),
-    batch_id: request.batch_id,
-    message_id: messageId,
     system_id: prediction.systemId,
-    model_version: prediction.modelVersion,
     player_lookup: request.player_lookup,
-    game_id: request.game_id,
+    universal_player_id: request.universal_player_id,
     game_date: request.game_date,
-    line: line === null ? null : roundHalfEven(line, 1),
-    line_source: line === null ? 'NO_LINE' : request.line_source,
-    sportsbook: request.sportsbook,
+    game_id: request.game_id,
+    prediction_version: 1,
     predicted_points: predicted,
     confidence_score: roundHalfEven(prediction.confidence, 4),
     recommendation: prediction.recommendation,
+    current_points_line: line === null ? null : roundHalfEven(line, 1),
     line_margin: line === null ? null : roundHalfEven(prediction.predictedPoints - line, 2),
-    is_actionable: !filtered && (prediction.recommendation === 'OVER' || prediction.recommendation === 'UNDER'),
+    has_prop_line: hasPropLine,
+    line_source: line === null ? 'NO_LINE' : request.line_source,
+    line_source_api: hasPropLine ? 'ODDS_API' : null,
+    sportsbook: request.sportsbook,
+    estimated_line_value: line !== null && request.line_source === 'ESTIMATED_AVG' ? roundHalfEven(line, 1) : null,
+    pace_adjustment: similarity?.adjustments?.pace ?? null,
+    similar_games_count: similarity?.similar_games_count ?? null,
+    key_factors: null,
+    // FALSE only for the filtered tier: the health alert counts is_actionable = FALSE as "filtered".
+    is_actionable: !filtered,
     filter_reason: filtered ? FILTERED_TIER.reason : null,
+    model_version: prediction.modelVersion,
+    scoring_tier: null,
+    adjusted_points: null,
+    injury_status_at_prediction: injuryStatus,
+    injury_flag_at_prediction: request.injury ? FLAGGED_INJURY_STATUSES.has(injuryStatus!) : null,
+    injury_reason_at_prediction: request.injury?.reason ?? null,
+    injury_checked_at: request.injury?.checked_at ?? null,
+    is_active: true,
+    created_at: createdAt,
+    batch_id: request.batch_id,
+    message_id: messageId,
     feature_quality_score: request.features.quality_score,
     is_fallback: prediction.details.fallback === true,
     details: JSON.stringify(prediction.details),
-    created_at: createdAt,
   };
 }

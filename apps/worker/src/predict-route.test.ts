@@ -77,8 +77,19 @@ describe('worker POST /predict', () => {
     expect(response.status).toBe(204);
     const rows = stagedRows('batch_ok');
     expect(rows.map((row) => row.system_id).sort()).toEqual(['catboost_v8', 'ensemble_v1', 'moving_average', 'similarity_balanced_v1', 'xgboost_v1', 'zone_matchup_v1']);
-    expect(rows.every((row) => row.model_version.length > 0 && row.line === 25.5)).toBe(true);
+    expect(rows.every((row) => row.model_version.length > 0 && row.current_points_line === 25.5 && row.has_prop_line && row.is_active)).toBe(true);
     expect(completions).toMatchObject([{ batch_id: 'batch_ok', player_lookup: 'exampleplayer', outcome: 'staged', rows_staged: 6, message_id: 'message-1' }]);
+  });
+
+  it('skips a player whose stored features score under the original\'s floor of 50 as invalid_features: nothing staged, the completion says so, 204', async () => {
+    const request = validRequest({ batch_id: 'batch_low_quality' });
+    const response = await post(envelopeFor({ ...request, features: { ...request.features, quality_score: 49.5 } }));
+    expect(response.status).toBe(204);
+    expect(existsSync(join(staging, 'batch_low_quality'))).toBe(false);
+    expect(completions.at(-1)).toMatchObject({ batch_id: 'batch_low_quality', outcome: 'skipped', rows_staged: 0, skip_reason: 'invalid_features' });
+    const atFloor = await post(envelopeFor({ ...request, batch_id: 'batch_at_floor', features: { ...request.features, quality_score: 50 } }));
+    expect(atFloor.status).toBe(204);
+    expect(stagedRows('batch_at_floor')).toHaveLength(6);
   });
 
   it('replaces, not duplicates, the rows of a redelivered message', async () => {

@@ -5,7 +5,13 @@ import type { PredictionSystems } from '@props/models';
 import type { StagingFor } from '@props/prediction-store';
 import { formPredictionRows } from './form-prediction-rows';
 
-export const COMPLETION_TOPIC = 'prediction-ready';
+/**
+ * The original's floor (`validate_features(min_quality_score=50)`): a player whose stored features
+ * score under it is not predicted, and the batch counts the skip as `invalid_features`. (Its
+ * completeness gate never rejects once quality is at least 50, so nothing else is gated here.)
+ */
+export const MIN_FEATURE_QUALITY = 50;
+export const INVALID_FEATURES = 'invalid_features';
 
 export interface PipelineResult {
   rowsStaged: number;
@@ -22,10 +28,16 @@ export class PredictionPipeline {
     private readonly systems: PredictionSystems,
     private readonly staging: StagingFor,
     private readonly publisher: Publisher,
+    private readonly completionTopic: string,
     private readonly workerInstance: string,
   ) {}
 
   async handle(messageId: string, request: PredictionRequest): Promise<PipelineResult> {
+    if (request.features.quality_score < MIN_FEATURE_QUALITY) {
+      const reason = `feature_quality_score ${request.features.quality_score} is under the floor of ${MIN_FEATURE_QUALITY}`;
+      await this.publisher.publish(this.completionTopic, this.completion(request, messageId, 0, INVALID_FEATURES, new Date().toISOString()));
+      return { rowsStaged: 0, skipped: [{ systemId: 'all', reason: `${INVALID_FEATURES}: ${reason}` }] };
+    }
     const features = new FeatureVector(request.features.values, request.features.feature_version, request.features.quality_score);
     const lines: Array<number | null> = request.line_values.length > 0 ? request.line_values : [null];
     const inputs = lines.map((line) => ({ playerLookup: request.player_lookup, gameDate: request.game_date, isHome: request.is_home, features, history: request.history, line }));
@@ -39,18 +51,22 @@ export class PredictionPipeline {
       ...formed[index]!.invalid,
     ]);
     await this.staging(request.dataset_prefix).write(request.batch_id, messageId, rows);
-    const event: CompletionEvent = {
+    const skipReason = rows.length > 0 ? null : skipped.map((skip) => `${skip.systemId}: ${skip.reason}`).join('; ') || 'no system predicted';
+    await this.publisher.publish(this.completionTopic, this.completion(request, messageId, rows.length, skipReason, createdAt));
+    return { rowsStaged: rows.length, skipped };
+  }
+
+  private completion(request: PredictionRequest, messageId: string, rowsStaged: number, skipReason: string | null, timestamp: string): CompletionEvent {
+    return {
       batch_id: request.batch_id,
       player_lookup: request.player_lookup,
       game_date: request.game_date,
       message_id: messageId,
-      outcome: rows.length > 0 ? 'staged' : 'skipped',
-      rows_staged: rows.length,
-      skip_reason: rows.length > 0 ? null : skipped.map((skip) => `${skip.systemId}: ${skip.reason}`).join('; ') || 'no system predicted',
+      outcome: rowsStaged > 0 ? 'staged' : 'skipped',
+      rows_staged: rowsStaged,
+      skip_reason: skipReason,
       worker_instance: this.workerInstance,
-      timestamp: createdAt,
+      timestamp,
     };
-    await this.publisher.publish(COMPLETION_TOPIC, event);
-    return { rowsStaged: rows.length, skipped };
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TOPICS } from '@props/contracts';
 import { parseEnvironment, variables } from '@props/configuration';
 import { OidcEnvironment, oidcPolicyFrom, type OidcPolicy } from '@props/service-runtime';
 
@@ -20,6 +21,7 @@ const WorkerEnvironment = z.object({
   PROPS_PUSH_AUTH: z.enum(['oidc', 'none']).default('oidc'),
   PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
   PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
+  PUBSUB_READY_TOPIC: variables.topicName(DEFAULT_TOPICS.predictionReady),
   GCP_PROJECT_ID: z.string().optional(),
 }).extend(OidcEnvironment.shape);
 
@@ -39,6 +41,8 @@ export interface WorkerConfig {
   rejectedDir: string;
   /** Local runtime: where completion events are pushed (the coordinator's /complete). */
   completionUrl: string;
+  /** The topic completion events are published to (the coordinator's push subscription reads it). */
+  completionTopic: string;
   /** Sent as x-api-key with each completion push (the coordinator's key). */
   completionApiKey: string | undefined;
   gcpProjectId: string | undefined;
@@ -80,6 +84,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     stagingDir: parsed.PROPS_STAGING_DIR ?? `${parsed.PROPS_DATA_DIR}/staging`,
     rejectedDir: `${parsed.PROPS_DATA_DIR}/rejected`,
     completionUrl: parsed.PROPS_COMPLETION_URL,
+    completionTopic: parsed.PUBSUB_READY_TOPIC,
     completionApiKey: parsed.PROPS_COMPLETION_API_KEY,
     gcpProjectId: parsed.GCP_PROJECT_ID,
     pushAuth: parsed.PROPS_PUSH_AUTH === 'none' ? null : oidcPolicyFrom(parsed),

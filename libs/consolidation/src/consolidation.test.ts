@@ -17,7 +17,7 @@ async function tableState(warehouse: string) {
   return withWarehouse(warehouse, async (connection) => {
     const count = Number((await connection.runAndReadAll('SELECT count(*) FROM nba_predictions.player_prop_predictions')).getRows()[0]![0]);
     const duplicates = Number(
-      (await connection.runAndReadAll('SELECT count(*) FROM (SELECT game_id, player_lookup, system_id, line FROM nba_predictions.player_prop_predictions GROUP BY ALL HAVING count(*) > 1)')).getRows()[0]![0],
+      (await connection.runAndReadAll('SELECT count(*) FROM (SELECT game_id, player_lookup, system_id, current_points_line FROM nba_predictions.player_prop_predictions GROUP BY ALL HAVING count(*) > 1)')).getRows()[0]![0],
     );
     const points = (await connection.runAndReadAll("SELECT CAST(predicted_points AS DOUBLE) FROM nba_predictions.player_prop_predictions WHERE system_id = 'moving_average' ORDER BY player_lookup")).getRows().map((row) => Number(row[0]));
     return { count, duplicates, points };

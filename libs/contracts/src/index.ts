@@ -15,6 +15,8 @@ export {
   type HistoricalGame,
 } from './prediction-request';
 export { CompletionEventSchema, type CompletionEvent } from './completion-event';
-export { StartBatchRequestSchema, type StartBatchRequest } from './start-batch-request';
+export { StartBatchRequestSchema, unknownStartFields, type StartBatchRequest } from './start-batch-request';
 export { PredictionRowSchema, type PredictionRow } from './prediction-row';
 export { REJECTED_MESSAGES_TABLE, rejectedMessage, type RejectedMessage } from './rejected-message';
+export { DEFAULT_TOPICS } from './topics';
+export { phase5CompletionMessage, type Phase5CompletionInput } from './phase5-completion';

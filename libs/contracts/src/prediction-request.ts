@@ -26,10 +26,18 @@ export const HistoricalGameSchema = z.object({
   is_home: z.boolean(),
 });
 
+/** The player's injury report status when the coordinator made the request (none: not on the report). */
+export const InjuryAtRequestSchema = z.object({
+  status: z.string().max(REQUEST_LIMITS.text),
+  reason: z.string().max(200).nullable(),
+  checked_at: z.string().max(40),
+});
+
 /** One player's work item: everything the worker needs, so it never queries the warehouse. */
 export const PredictionRequestSchema = z.object({
   batch_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'expected letters, digits, _ or -'),
   player_lookup: z.string().regex(/^[a-z0-9]{1,64}$/, 'expected a normalised lookup (lowercase letters and digits)'),
+  universal_player_id: z.string().max(REQUEST_LIMITS.text).nullable().default(null),
   game_id: z.string().min(1).max(64),
   game_date: GameDateSchema,
   team_abbr: z.string().min(2).max(4),
@@ -41,6 +49,7 @@ export const PredictionRequestSchema = z.object({
   dataset_prefix: z.string().regex(/^[A-Za-z0-9_]{0,64}$/, 'expected up to 64 letters, digits and underscores').default(''),
   features: FeaturePayloadSchema,
   history: z.array(HistoricalGameSchema).max(REQUEST_LIMITS.historyGames),
+  injury: InjuryAtRequestSchema.nullable().default(null),
 });
 export type PredictionRequest = z.infer<typeof PredictionRequestSchema>;
 export type HistoricalGame = z.infer<typeof HistoricalGameSchema>;

@@ -1,5 +1,6 @@
 import { gradePrediction, type GradedPrediction } from './grade-prediction';
 import type { GradingStore } from './grading-store';
+import { dailyPerformanceRows } from './daily-performance';
 import { summarizeBySystem, type SystemSummary } from './system-summary';
 
 export class NothingToGradeError extends Error {
@@ -12,46 +13,69 @@ export interface GradingResult {
   systems: SystemSummary[];
   /** Rows of the date the grading replaced (a re-grade replaces, never adds). */
   replaced: number;
+  /** Predictions left ungraded because their player has no box score line for the date. */
+  withoutBoxScore: number;
 }
 
-/** The grading table's row for one graded prediction. */
+/** The grading table's row for one graded prediction, in the consumer shape of prediction_accuracy. */
 function tableRow(row: GradedPrediction, gameDate: string, gradedAt: string): Record<string, unknown> {
   return {
     player_lookup: row.playerLookup,
     game_id: row.gameId,
     game_date: gameDate,
     system_id: row.systemId,
-    model_version: row.modelVersion,
+    team_abbr: row.teamAbbr,
+    opponent_team_abbr: row.opponentTeamAbbr,
     predicted_points: row.predictedPoints,
     confidence_score: row.confidenceScore,
     confidence_decile: row.confidenceDecile,
     recommendation: row.recommendation,
     line_value: row.line,
+    referee_adjustment: null,
+    pace_adjustment: row.paceAdjustment,
+    similarity_sample_size: row.similarGamesCount,
     actual_points: row.actualPoints,
     minutes_played: row.minutesPlayed,
     absolute_error: row.absoluteError,
     signed_error: row.signedError,
+    predicted_margin: row.predictedMargin,
+    actual_margin: row.actualMargin,
     prediction_correct: row.predictionCorrect,
-    is_push: row.isPush,
+    within_3_points: row.withinThree,
+    within_5_points: row.withinFive,
     is_voided: row.isVoided,
     void_reason: row.voidReason,
+    pre_game_injury_flag: row.injuryFlag,
+    pre_game_injury_status: row.injuryStatus,
+    injury_confirmed_postgame: row.isVoided && row.voidReason === 'dnp_injury_confirmed',
+    model_version: row.modelVersion,
+    has_prop_line: row.hasPropLine,
+    line_source: row.lineSource,
+    estimated_line_value: row.estimatedLineValue,
+    is_actionable: row.isActionable,
+    filter_reason: row.filterReason,
     graded_at: gradedAt,
+    is_push: row.isPush,
   };
 }
 
 /**
- * Grades a date's consolidated predictions of real prop lines against the box scores and
- * replaces the date's rows of the grading table. No predictions, or no box scores yet, is an
- * error: nothing is written and the caller must not report a grading.
+ * Grades a date's consolidated predictions of real prop lines against the box scores, replaces
+ * the date's rows of the grading table and (with `aggregate`, the default as the original's
+ * `run_aggregation`) of the daily per-system aggregation. A prediction whose player has no box
+ * score line is not graded (the original skips it as missing actuals) and is counted in
+ * `withoutBoxScore`. No predictions, or no box scores yet, is an error: nothing is written.
  */
-export async function gradeDate(store: GradingStore, gameDate: string): Promise<GradingResult> {
+export async function gradeDate(store: GradingStore, gameDate: string, options: { aggregate?: boolean } = {}): Promise<GradingResult> {
   await store.checkSchema();
   const predictions = await store.predictions(gameDate);
   if (predictions.length === 0) throw new NothingToGradeError(`no predictions of real prop lines for ${gameDate}: run a batch for that date first (props run --date ${gameDate})`);
   const actuals = await store.actuals(gameDate);
   if (actuals.size === 0) throw new NothingToGradeError(`no box scores for ${gameDate} yet: grading waits until the games are final and their box scores are loaded`);
-  const rows = predictions.map((prediction) => gradePrediction(prediction, actuals.get(prediction.playerLookup) ?? null));
+  const withActuals = predictions.filter((prediction) => actuals.has(prediction.playerLookup));
+  const rows = withActuals.map((prediction) => gradePrediction(prediction, actuals.get(prediction.playerLookup)!));
   const gradedAt = new Date().toISOString();
   const replaced = await store.replaceGrades(gameDate, rows.map((row) => tableRow(row, gameDate, gradedAt)));
-  return { gameDate, rows, systems: summarizeBySystem(rows), replaced };
+  if (options.aggregate ?? true) await store.replaceDailyPerformance(gameDate, dailyPerformanceRows(rows, gameDate, gradedAt));
+  return { gameDate, rows, systems: summarizeBySystem(rows), replaced, withoutBoxScore: predictions.length - withActuals.length };
 }

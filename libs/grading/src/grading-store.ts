@@ -9,10 +9,30 @@ export interface BatchRecordSummary {
   consolidatedAt: string;
 }
 
-/** The predictions grading reads: real prop lines only (the original graded ACTUAL_PROP lines). */
+/**
+ * The predictions grading reads, with the original's filter: real sportsbook lines only, never
+ * the old 20.0 placeholder, every system and line, `is_active` not filtered.
+ */
 export function predictionsToGradeSql(table: string, datePredicate: string): string {
-  return `SELECT player_lookup, game_id, system_id, model_version, CAST(predicted_points AS FLOAT64) AS predicted, confidence_score, recommendation, CAST(line AS FLOAT64) AS line
-    FROM ${table} WHERE ${datePredicate} AND line IS NOT NULL AND line_source = 'ACTUAL_PROP' ORDER BY system_id, player_lookup`;
+  return `SELECT player_lookup, game_id, system_id, model_version, CAST(predicted_points AS FLOAT64) AS predicted, confidence_score, recommendation,
+      CAST(current_points_line AS FLOAT64) AS line, has_prop_line, line_source, CAST(estimated_line_value AS FLOAT64) AS estimated_line_value, is_actionable, filter_reason,
+      CAST(pace_adjustment AS FLOAT64) AS pace_adjustment, similar_games_count, injury_status_at_prediction, injury_flag_at_prediction
+    FROM ${table}
+    WHERE ${datePredicate} AND current_points_line IS NOT NULL AND current_points_line != 20.0 AND line_source IN ('ACTUAL_PROP', 'ODDS_API') AND has_prop_line = TRUE
+    ORDER BY system_id, player_lookup`;
+}
+
+const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+const stringOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
+const boolOrNull = (value: unknown) => (value === null || value === undefined ? null : Boolean(value));
+
+/** The box score lines grading reads: points, minutes and the teams, by player. */
+export function actualsSql(table: string, datePredicate: string): string {
+  return `SELECT player_lookup, points, CAST(minutes_played AS FLOAT64) AS minutes, team_abbr, opponent_team_abbr FROM ${table} WHERE ${datePredicate}`;
+}
+
+export function toActualLine(row: Record<string, unknown>): ActualLine {
+  return { points: Number(row.points), minutes: numberOrNull(row.minutes), teamAbbr: stringOrNull(row.team_abbr), opponentTeamAbbr: stringOrNull(row.opponent_team_abbr) };
 }
 
 export function toPredictionToGrade(row: Record<string, unknown>): PredictionToGrade {
@@ -25,6 +45,15 @@ export function toPredictionToGrade(row: Record<string, unknown>): PredictionToG
     confidenceScore: Number(row.confidence_score),
     recommendation: String(row.recommendation),
     line: Number(row.line),
+    hasPropLine: row.has_prop_line === true,
+    lineSource: stringOrNull(row.line_source),
+    estimatedLineValue: numberOrNull(row.estimated_line_value),
+    isActionable: boolOrNull(row.is_actionable),
+    filterReason: stringOrNull(row.filter_reason),
+    paceAdjustment: numberOrNull(row.pace_adjustment),
+    similarGamesCount: numberOrNull(row.similar_games_count),
+    injuryStatus: stringOrNull(row.injury_status_at_prediction),
+    injuryFlag: boolOrNull(row.injury_flag_at_prediction),
   };
 }
 
@@ -50,7 +79,7 @@ export function toBatchSummary(row: Record<string, unknown> | undefined): BatchR
 /** Where grading reads predictions and box scores and writes its table: DuckDB locally, BigQuery in production. */
 export interface GradingStore {
   readonly name: string;
-  /** Refuses a grading table whose columns differ from its definition. */
+  /** Refuses a grading table that lacks a column grading writes (a load must never drop a field). */
   checkSchema(): Promise<void>;
   /** The date's consolidated predictions of real prop lines. */
   predictions(gameDate: string): Promise<PredictionToGrade[]>;
@@ -60,4 +89,6 @@ export interface GradingStore {
   latestBatch(gameDate: string): Promise<BatchRecordSummary | null>;
   /** Replaces the date's grading rows with these; resolves with how many rows it replaced. */
   replaceGrades(gameDate: string, rows: readonly Record<string, unknown>[]): Promise<number>;
+  /** Replaces the date's rows of the daily per-system aggregation. */
+  replaceDailyPerformance(gameDate: string, rows: readonly Record<string, unknown>[]): Promise<void>;
 }

@@ -42,8 +42,8 @@ export function summarizeBySystem(rows: readonly GradedPrediction[]): SystemSumm
       pushes: picks.filter((row) => row.isPush).length,
       voided: mine.length - played.length,
       hitRate: wins + losses === 0 ? null : wins / (wins + losses),
-      mae: mean(played.map((row) => row.absoluteError!)),
-      bias: mean(played.map((row) => row.signedError!)),
+      mae: mean(played.map((row) => row.absoluteError)),
+      bias: mean(played.map((row) => row.signedError)),
       byConfidence: deciles.map((decile) => {
         const bucket = picks.filter((row) => row.confidenceDecile === decile);
         const bucketWins = bucket.filter((row) => row.predictionCorrect === true).length;

@@ -4,3 +4,4 @@ export { PushDeliveryQueue, type DeadLetter, type PushDeliveryQueueOptions } fro
 export { PubSubPublisher } from './gcp/pubsub-publisher';
 export { PUSH_ACK_STATUSES, acknowledgeRejection, type RejectedMessageStore } from './rejected-message-store';
 export { FileRejectedMessageStore } from './local/file-rejected-message-store';
+export { FileOutboxPublisher } from './local/file-outbox-publisher';

@@ -28,6 +28,10 @@ describe('/health/ready', () => {
     expect(answers.every((answer) => answer.statusCode === 200)).toBe(true);
     expect(check.runs).toBe(1);
     expect(new Set(answers.map((answer) => answer.json().checked_at)).size).toBe(1);
+    // The path and the words the original platform's phase-4 orchestrator probes for.
+    const ready = await app.inject({ method: 'GET', url: '/ready' });
+    expect([ready.statusCode, ready.json().status]).toEqual([200, 'ready']);
+    expect(check.runs).toBe(1);
     await app.close();
   });
 

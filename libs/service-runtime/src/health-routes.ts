@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LogEvent } from '@props/observability';
 import type { BuildInfo } from './build-info';
 import { CachedReadiness } from './cached-readiness';
-import { overallStatus, type ReadinessCheck } from './check';
+import { overallStatus, type CheckStatus, type ReadinessCheck } from './check';
 
 /**
  * `/health` says the process is alive; `/health/ready` answers the readiness checks from a
@@ -13,7 +13,7 @@ export function registerHealthRoutes(app: FastifyInstance, checks: readonly Read
   app.addHook('onListen', async () => readiness.startSchedule());
   app.addHook('onClose', async () => readiness.stopSchedule());
   app.get('/health', async () => ({ status: 'alive', service: build.service, commit: build.commit }));
-  app.get('/health/ready', async (request, reply) => {
+  const answer = async (request: FastifyRequest, reply: FastifyReply, words: Record<CheckStatus, string>) => {
     const { reports, checkedAt } = await readiness.current();
     const status = overallStatus(reports);
     if (status !== 'ok') {
@@ -21,6 +21,10 @@ export function registerHealthRoutes(app: FastifyInstance, checks: readonly Read
       request.log.warn({ event: LogEvent.readinessDegraded, status, checks: failing }, `readiness ${status}`);
     }
     reply.code(status === 'failed' ? 503 : 200);
-    return { status, service: build.service, commit: build.commit, built_at: build.builtAt, checked_at: checkedAt.toISOString(), checks: reports };
-  });
+    return { status: words[status], service: build.service, commit: build.commit, built_at: build.builtAt, checked_at: checkedAt.toISOString(), checks: reports };
+  };
+  app.get('/health/ready', (request, reply) => answer(request, reply, { ok: 'ok', degraded: 'degraded', failed: 'failed' }));
+  // The original platform's phase-4 orchestrator probes `/ready` and counts 200 or 503 with status
+  // ready, degraded or healthy as up (original-consumer-contract.md §4.2).
+  app.get('/ready', (request, reply) => answer(request, reply, { ok: 'ready', degraded: 'degraded', failed: 'failed' }));
 }

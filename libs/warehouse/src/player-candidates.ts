@@ -4,6 +4,7 @@ export const PREFERRED_BOOKMAKERS = ['draftkings', 'fanduel', 'betmgm', 'pointsb
 /** One player of the date's game context, with the preferred book's latest line if any. */
 export interface PlayerCandidate {
   playerLookup: string;
+  universalPlayerId: string | null;
   gameId: string;
   teamAbbr: string;
   opponentTeamAbbr: string;
@@ -30,7 +31,7 @@ export function playerCandidatesSql(context: string, props: string, dateParamete
          ROW_NUMBER() OVER (PARTITION BY player_lookup ORDER BY CASE bookmaker ${books} END, snapshot_timestamp DESC) AS preference
        FROM ${props}
        WHERE game_date = ${dateParameter} AND bookmaker IN (${PREFERRED_BOOKMAKERS.map((book) => `'${book}'`).join(', ')}))
-     SELECT c.player_lookup, c.game_id, c.team_abbr, c.opponent_team_abbr, c.home_game, c.player_status,
+     SELECT c.player_lookup, c.universal_player_id, c.game_id, c.team_abbr, c.opponent_team_abbr, c.home_game, c.player_status,
        CAST(c.avg_minutes_per_game_last_7 AS FLOAT64) AS avg_minutes, c.is_production_ready,
        CAST(c.points_avg_last_5 AS FLOAT64) AS avg5, CAST(c.points_avg_last_10 AS FLOAT64) AS avg10, c.l10_games_used,
        l.points_line, l.bookmaker, l.minutes_before_tipoff
@@ -43,6 +44,7 @@ const numberOrNull = (value: unknown) => (value === null || value === undefined 
 export function toPlayerCandidate(row: Record<string, unknown>): PlayerCandidate {
   return {
     playerLookup: String(row.player_lookup),
+    universalPlayerId: row.universal_player_id === null || row.universal_player_id === undefined ? null : String(row.universal_player_id),
     gameId: String(row.game_id),
     teamAbbr: String(row.team_abbr),
     opponentTeamAbbr: String(row.opponent_team_abbr),

@@ -3,7 +3,7 @@ import type { ColumnDefinition, ColumnType, TableDefinition } from './tables/tab
 /** A field as `bq mk --table dataset.table schema.json` takes it. */
 export interface BigQueryField {
   name: string;
-  type: 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'DATE' | 'TIMESTAMP' | 'NUMERIC';
+  type: 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'DATE' | 'TIMESTAMP' | 'NUMERIC' | 'JSON';
   mode: 'REQUIRED' | 'NULLABLE' | 'REPEATED';
   precision?: string;
   scale?: string;

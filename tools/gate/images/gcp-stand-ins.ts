@@ -10,13 +10,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
+import { DEFAULT_TOPICS } from '@props/contracts';
 import { BigQueryRestEmulator, emulatorUnavailable, startEmulator } from '@props/emulators';
 import { seedWarehouse, withWarehouse } from '@props/warehouse';
 
 const PROJECT_ID = 'props-gate';
 const PUSH_AUDIENCE = 'https://worker.props-gate.invalid';
 const PUSH_ACCOUNT = 'pusher@props-gate.iam.gserviceaccount.com';
-const TOPICS = ['prediction-request', 'prediction-ready'];
+const TOPICS = Object.values(DEFAULT_TOPICS);
 
 async function main(): Promise<void> {
   const missing = emulatorUnavailable('firestore') ?? emulatorUnavailable('pubsub');

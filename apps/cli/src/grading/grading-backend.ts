@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { parseEnvironment, variables } from '@props/configuration';
 import { BigQueryGradingStore, BigQueryVerificationSource, DuckdbGradingStore, DuckdbVerificationSource, type GradingStore, type VerificationSource } from '@props/grading';
+import { dirname, join } from 'node:path';
+import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { requireWarehouseFile, withWarehouse } from '@props/warehouse';
 import { bigQueryClient } from '@props/gcp-clients';
+import { firestoreGradingLock } from '../gcp/firestore-grading-lock';
 
 const GradingEnvironment = z
   .object({
@@ -32,3 +35,17 @@ export async function withWarehouseReads<T>(env: NodeJS.ProcessEnv, warehouse: s
   requireWarehouseFile(warehouse);
   return withWarehouse(warehouse, (connection) => work({ grading: new DuckdbGradingStore(connection), verification: new DuckdbVerificationSource(connection) }));
 }
+
+/**
+ * The lock a date's grading holds, shared with the original platform's Python grading during the
+ * cutover: Firestore `grading_locks/grading_<date>` in production (the document shape both sides
+ * honour), a lock folder beside the warehouse locally.
+ */
+export function gradingLock(env: NodeJS.ProcessEnv, warehouse: string): DistributedLock {
+  const config = parseEnvironment(GradingEnvironment, env);
+  if (config.PROPS_BACKEND === 'gcp') return firestoreGradingLock(config.GCP_PROJECT_ID!);
+  return new DistributedLock(new LocalLockBackend(join(dirname(warehouse), 'locks')));
+}
+
+/** The original waited up to 5 minutes for a grading lock; a short lease renewed while grading frees a crashed holder's date fast. */
+export const GRADING_LOCK_OPTIONS = { leaseMs: 30_000, maxWaitMs: 300_000, retryIntervalMs: 5_000 };

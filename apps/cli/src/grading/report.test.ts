@@ -18,8 +18,8 @@ function exampleReport(): ReportInput {
     const predicted = Math.round((line + (random() - 0.5) * 8) * 10) / 10;
     const actual = Math.max(0, Math.round(line + (random() - 0.5) * 16));
     return gradePrediction(
-      { playerLookup: `player${index % 20}`, gameId: 'g', systemId: ['catboost_v8', 'xgboost_v1', 'moving_average'][index % 3]!, modelVersion: 'v', predictedPoints: predicted, confidenceScore: 0.5 + random() * 0.45, recommendation: predicted > line ? 'OVER' : 'UNDER', line },
-      index === 7 ? null : { points: actual, minutes: 28 },
+      { playerLookup: `player${index % 20}`, gameId: 'g', systemId: ['catboost_v8', 'xgboost_v1', 'moving_average'][index % 3]!, modelVersion: 'v', predictedPoints: predicted, confidenceScore: 0.5 + random() * 0.45, recommendation: predicted > line ? 'OVER' : 'UNDER', line, hasPropLine: true, lineSource: 'ACTUAL_PROP', estimatedLineValue: null, isActionable: true, filterReason: null, paceAdjustment: null, similarGamesCount: null, injuryStatus: null, injuryFlag: null },
+      index === 7 ? { points: 0, minutes: null, teamAbbr: 'LAL', opponentTeamAbbr: 'BOS' } : { points: actual, minutes: 28, teamAbbr: 'LAL', opponentTeamAbbr: 'BOS' },
     );
   });
   return {

@@ -31,12 +31,12 @@ export async function readBatchOutcome(warehousePath: string, status: BatchStatu
     const quality = (await read("SELECT count(*) FILTER (WHERE model_version IS NULL OR model_version = '') AS empty, count(*) FILTER (WHERE is_fallback) AS fallback FROM nba_predictions.player_prop_predictions WHERE batch_id = $1"))[0]!;
     const duplicates = (
       await connection.runAndReadAll(
-        'SELECT count(*) FROM (SELECT game_id, player_lookup, system_id, line FROM nba_predictions.player_prop_predictions WHERE game_date = CAST($1 AS DATE) GROUP BY ALL HAVING count(*) > 1)',
+        'SELECT count(*) FROM (SELECT game_id, player_lookup, system_id, current_points_line FROM nba_predictions.player_prop_predictions WHERE game_date = CAST($1 AS DATE) GROUP BY ALL HAVING count(*) > 1)',
         [status.game_date],
       )
     ).getRows()[0]![0];
     const edges = await read(
-      "SELECT player_lookup, CAST(predicted_points AS DOUBLE) AS predicted, CAST(line AS DOUBLE) AS line, recommendation FROM nba_predictions.player_prop_predictions WHERE batch_id = $1 AND system_id = 'catboost_v8' AND line IS NOT NULL ORDER BY abs(predicted_points - line) DESC, player_lookup LIMIT 5",
+      "SELECT player_lookup, CAST(predicted_points AS DOUBLE) AS predicted, CAST(current_points_line AS DOUBLE) AS line, recommendation FROM nba_predictions.player_prop_predictions WHERE batch_id = $1 AND system_id = 'catboost_v8' AND current_points_line IS NOT NULL ORDER BY abs(predicted_points - current_points_line) DESC, player_lookup LIMIT 5",
     );
     return {
       rowsPerSystem: perSystem.map((row) => [String(row.system_id), Number(row.rows)]),

@@ -60,7 +60,7 @@ describe('props run (npm start)', () => {
     expect(passed.status).toBe(0);
     const tamper = spawnSync(
       process.execPath,
-      ['--import', 'tsx', '-e', `import('@duckdb/node-api').then(async ({ DuckDBInstance }) => { const c = await (await DuckDBInstance.create(${JSON.stringify(warehouse)})).connect(); await c.run("INSERT INTO nba_predictions.player_prop_predictions SELECT * REPLACE ('' AS model_version, 'tampered' AS prediction_id, 99.0 AS line) FROM nba_predictions.player_prop_predictions LIMIT 1"); })`],
+      ['--import', 'tsx', '-e', `import('@duckdb/node-api').then(async ({ DuckDBInstance }) => { const c = await (await DuckDBInstance.create(${JSON.stringify(warehouse)})).connect(); await c.run("INSERT INTO nba_predictions.player_prop_predictions SELECT * REPLACE ('' AS model_version, 'tampered' AS prediction_id, 99.0 AS current_points_line) FROM nba_predictions.player_prop_predictions LIMIT 1"); })`],
       { cwd: root, encoding: 'utf8' },
     );
     expect(tamper.status, tamper.stderr).toBe(0);

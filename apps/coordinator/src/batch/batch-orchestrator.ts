@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@props/observability';
 import { LogEvent } from '@props/observability';
-import type { CompletionEvent, PredictionRequest } from '@props/contracts';
+import { phase5CompletionMessage, type CompletionEvent, type PredictionRequest } from '@props/contracts';
+import type { Publisher } from '@props/messaging';
 import { consolidateBatch, consolidationLockKey } from '@props/consolidation';
 import { CONSOLIDATION_LOCK_DEFAULTS, LockTimeoutError, type DistributedLock } from '@props/distributed-lock';
 import type { StagingFor } from '@props/prediction-store';
@@ -12,7 +13,6 @@ import type { BatchWarehouse } from './batch-warehouse';
 import type { Fanout } from './coordinator-ports';
 import { resolveGameDate } from './resolve-game-date';
 
-export const PREDICTION_TOPIC = 'prediction-request';
 /** Above this share of fallback rows a batch raises fallback_share_high (the original alerted at 10%). */
 export const MAX_FALLBACK_SHARE = 0.1;
 /**
@@ -27,6 +27,8 @@ export interface BatchOrchestratorOptions {
   lock: DistributedLock;
   staging: StagingFor;
   delivery: Fanout | null;
+  /** The phase-5 completion message's publisher and topic (PHASE5_COMPLETE_TOPIC). */
+  notices: { publisher: Publisher; topic: string };
   warehouse: BatchWarehouse;
   logger: Logger;
   stallSeconds: number;
@@ -78,7 +80,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 export class BatchOrchestrator {
   constructor(private readonly options: BatchOrchestratorOptions) {}
 
-  async start(request: { game_date: string; force: boolean; dataset_prefix: string }): Promise<BatchStatus> {
+  async start(request: { game_date: string; force: boolean; dataset_prefix: string; minMinutes?: number; correlationId?: string | null; triggerSource?: string | null }): Promise<BatchStatus> {
     if (!this.options.delivery) throw new BatchRefusal(503, 'no worker endpoints are configured (PROPS_WORKER_URLS)');
     const gameDate = resolveGameDate(request.game_date);
     const prefix = request.dataset_prefix;
@@ -91,7 +93,7 @@ export class BatchOrchestrator {
       const started = Date.now();
       const candidates = await this.options.warehouse.candidates(gameDate, request.dataset_prefix);
       if (candidates.length === 0) throw new BatchRefusal(422, `no players in the game context for ${gameDate}; is it a game date of the seeded season?`);
-      const selection = selectPlayers(candidates);
+      const selection = selectPlayers(candidates, request.minMinutes);
       if (selection.selected.length === 0) throw new BatchRefusal(422, `no eligible players on ${gameDate} (dropped: ${JSON.stringify(selection.dropped)})`);
       const load = await this.options.warehouse.loadSlate(gameDate, selection.selected.map((player) => player.candidate.playerLookup), request.dataset_prefix, { timeoutMs: this.options.slateTimeoutMs, mode: this.options.slateLoad });
       const batchId = `batch_${gameDate}_${Math.floor(Date.now() / 1000)}_${randomBytes(3).toString('hex')}`;
@@ -106,6 +108,7 @@ export class BatchOrchestrator {
         messages[lookup] = {
           batch_id: batchId,
           player_lookup: lookup,
+          universal_player_id: player.candidate.universalPlayerId,
           game_id: loaded.gameId,
           game_date: gameDate,
           team_abbr: player.candidate.teamAbbr,
@@ -117,6 +120,7 @@ export class BatchOrchestrator {
           dataset_prefix: request.dataset_prefix,
           features: { feature_version: loaded.features.featureVersion, values: loaded.storedValues, quality_score: loaded.features.qualityScore },
           history: loaded.history,
+          injury: player.candidate.playerStatus === null ? null : { status: player.candidate.playerStatus, reason: null, checked_at: new Date(started).toISOString() },
         };
       }
       const players = Object.keys(messages).sort();
@@ -136,9 +140,11 @@ export class BatchOrchestrator {
         consolidating_since: null,
         consolidation: null,
         last_error: null,
+        correlation_id: request.correlationId ?? null,
+        trigger_source: request.triggerSource ?? null,
       };
       await this.options.state.create(record, messages);
-      await Promise.all(players.map((player) => this.options.delivery!.publish(PREDICTION_TOPIC, messages[player], messageIds[player]!)));
+      await Promise.all(players.map((player) => this.options.delivery!.publish(messages[player], messageIds[player]!)));
       this.options.logger.info({ event: LogEvent.batchStarted, batch_id: batchId, game_date: gameDate, players: players.length, load_path: load.path }, `batch ${batchId}: ${players.length} players published`);
       return (await this.status(batchId))!;
     });
@@ -211,6 +217,7 @@ export class BatchOrchestrator {
         },
       }));
       const status = (await this.status(batchId))!;
+      await this.announce(claimed, { playersCompleted: completed, rowsMerged: result.batchRows, consolidatedAt, partial });
       const fallbackShare = result.rowsStaged === 0 ? 0 : result.fallbackRows / result.rowsStaged;
       this.options.logger.info({ event: LogEvent.batchSummary, ...context, ...summaryFields(status), fallback_share: fallbackShare }, `batch ${batchId} consolidated: ${result.batchRows} rows`);
       if (fallbackShare > MAX_FALLBACK_SHARE) {
@@ -222,6 +229,39 @@ export class BatchOrchestrator {
       this.options.logger.error({ event: LogEvent.consolidationFailed, ...context, reason: message(error) }, `consolidation of ${batchId} failed; it stays running and the stall check retries it`);
       throw error;
     }
+  }
+
+  /**
+   * Publishes the phase-5 completion the original platform's orchestrator waits for, retrying
+   * twice; failing that it logs an alertable event. It never fails the consolidation that happened.
+   */
+  private async announce(batch: BatchRecord, outcome: { playersCompleted: number; rowsMerged: number; consolidatedAt: string; partial: boolean }): Promise<void> {
+    if (prefixOf(batch)) return; // A prefixed (test) batch wrote test tables: nothing downstream should export them.
+    const message = phase5CompletionMessage({
+      batchId: batch.batch_id,
+      gameDate: batch.game_date,
+      correlationId: batch.correlation_id ?? null,
+      triggerSource: batch.trigger_source ?? null,
+      playersExpected: batch.players.length,
+      playersCompleted: outcome.playersCompleted,
+      rowsMerged: outcome.rowsMerged,
+      startedAt: batch.created_at,
+      consolidatedAt: outcome.consolidatedAt,
+      partial: outcome.partial,
+    });
+    const { publisher, topic } = this.options.notices;
+    let failure = '';
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      try {
+        await publisher.publish(topic, message, { messageId: `${batch.batch_id}.complete` });
+        this.options.logger.info({ event: LogEvent.phase5CompletionPublished, batch_id: batch.batch_id, game_date: batch.game_date, topic, status: message.status }, `phase-5 completion published to ${topic}`);
+        return;
+      } catch (error) {
+        failure = error instanceof Error ? error.message : String(error);
+        if (attempt < 3) await new Promise((resolveWait) => setTimeout(resolveWait, 250 * 4 ** (attempt - 1)));
+      }
+    }
+    this.options.logger.error({ event: LogEvent.phase5CompletionPublishFailed, batch_id: batch.batch_id, game_date: batch.game_date, topic, reason: failure }, `could not publish the phase-5 completion to ${topic} after 3 attempts: ${failure}`);
   }
 
   /**
@@ -264,7 +304,7 @@ export class BatchOrchestrator {
         await this.consolidate(batch.batch_id, false);
         actions.push({ batch_id: batch.batch_id, action: 'consolidated: every player was in' });
       } else if (batch.republished_at === null && this.options.delivery) {
-        for (const player of missing) await this.options.delivery.publish(PREDICTION_TOPIC, await this.options.state.message(batch.batch_id, player), batch.message_ids[player]!);
+        for (const player of missing) await this.options.delivery.publish(await this.options.state.message(batch.batch_id, player), batch.message_ids[player]!);
         await this.options.state.update(batch.batch_id, (record) => ({ ...record, republished_at: new Date().toISOString(), stall_deadline: new Date(now + this.options.stallSeconds * 1000).toISOString() }));
         this.options.logger.warn({ event: LogEvent.batchRepublished, batch_id: batch.batch_id, game_date: batch.game_date, players: missing.length }, `re-published ${missing.length} missing players`);
         actions.push({ batch_id: batch.batch_id, action: `re-published ${missing.length} missing players` });

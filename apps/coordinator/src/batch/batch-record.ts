@@ -30,6 +30,9 @@ export interface BatchRecord {
     consolidated_at: string;
   };
   last_error: string | null;
+  /** From the `/start` caller, carried into the phase-5 completion message (absent on records written before). */
+  correlation_id?: string | null;
+  trigger_source?: string | null;
 }
 
 export interface CompletionRecord {

@@ -1,5 +1,5 @@
 import type { DistributedLock } from '@props/distributed-lock';
-import type { RejectedMessageStore } from '@props/messaging';
+import type { Publisher, RejectedMessageStore } from '@props/messaging';
 import type { StagingFor } from '@props/prediction-store';
 import type { ReadinessCheck } from '@props/service-runtime';
 import type { BatchStateStore } from './batch-state-store';
@@ -13,7 +13,9 @@ import type { BatchWarehouse } from './batch-warehouse';
  * after the response, when Cloud Run's request-based CPU allocation gives the instance none.
  */
 export interface Fanout {
-  publish(topic: string, payload: unknown, messageId: string): Promise<void>;
+  /** The request topic it publishes to (configured: PREDICTION_REQUEST_TOPIC). */
+  readonly topic: string;
+  publish(payload: unknown, messageId: string): Promise<void>;
 }
 
 /** Everything the coordinator talks to, built for one runtime by one composition function. */
@@ -26,5 +28,7 @@ export interface CoordinatorPorts {
   delivery: Fanout | null;
   /** Completion events acknowledged without processing (malformed), for an operator to find. */
   rejected: RejectedMessageStore;
+  /** Where the phase-5 completion message goes: Pub/Sub in production, a local outbox file locally. */
+  notices: Publisher;
   checks: ReadinessCheck[];
 }

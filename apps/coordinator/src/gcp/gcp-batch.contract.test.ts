@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
+import { DEFAULT_TOPICS } from '@props/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BigQueryRestEmulator, emulatorUnavailable, startEmulator, type RunningEmulator } from '@props/emulators';
 import { freePort, type AssembledService } from '@props/service-runtime';
@@ -107,15 +108,19 @@ describe.skipIf(missing !== undefined && !required)('a batch on the gcp backend:
         const toCoordinator = relay(() => `${coordinatorUrl}/complete`, () => ({ 'x-api-key': KEY }));
         servers.push(toWorker.server, toCoordinator.server);
         const pubsub = new PubSub({ projectId: 'props-test' });
-        const [requests] = await pubsub.createTopic('prediction-request');
+        const [requests] = await pubsub.createTopic(DEFAULT_TOPICS.predictionRequest);
         await requests.createSubscription('worker-push', { pushConfig: { pushEndpoint: `${await listen(toWorker.server)}/push` }, retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 5 } } });
-        const [ready] = await pubsub.createTopic('prediction-ready');
+        const [ready] = await pubsub.createTopic(DEFAULT_TOPICS.predictionReady);
         await ready.createSubscription('coordinator-push', { pushConfig: { pushEndpoint: `${await listen(toCoordinator.server)}/push` } });
+        // What the original platform's phase-5-to-6 orchestrator subscribes to.
+        const [complete] = await pubsub.createTopic(DEFAULT_TOPICS.predictionsComplete);
+        const [phase6] = await complete.createSubscription('phase5-to-phase6-orchestrator');
         for (let attempt = 0; attempt < 100 && !(await fetch(`http://127.0.0.1:${workerPort}/health`).then((answer) => answer.ok, () => false)); attempt += 1) await new Promise((resolveWait) => setTimeout(resolveWait, 200));
 
         // Production's batch and a test batch (dataset_prefix "ci") of the same date, started at once.
         const start = (body: object) => fetch(`${coordinatorUrl}/start`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify(body) });
-        const [started, startedCi] = await Promise.all([start({ game_date: DATE }), start({ game_date: DATE, dataset_prefix: 'ci' })]);
+        // Production's body is the one the phase-4 orchestrator sends (original-consumer-contract.md §4.2).
+        const [started, startedCi] = await Promise.all([start({ game_date: DATE, correlation_id: 'corr-4242', trigger_source: 'phase4_orchestrator' }), start({ game_date: DATE, dataset_prefix: 'ci' })]);
         const batch = (await started.json()) as { batch_id: string; players_expected: number };
         const batchCi = (await startedCi.json()) as { batch_id: string; players_expected: number };
         expect([started.status, startedCi.status], JSON.stringify([batch, batchCi])).toEqual([202, 202]);
@@ -142,11 +147,36 @@ describe.skipIf(missing !== undefined && !required)('a batch on the gcp backend:
           expect(merged).toBeGreaterThan(300);
           expect(await read(`SELECT count(*) FROM ${prefix}nba_predictions.player_prop_predictions WHERE batch_id = '${id}'`)).toBe(merged);
           expect(await read(`SELECT count(*) FROM ${prefix}nba_predictions.player_prop_predictions WHERE batch_id != '${id}'`)).toBe(0);
-          expect(await read(`SELECT count(*) FROM (SELECT 1 FROM ${prefix}nba_predictions.player_prop_predictions GROUP BY game_id, player_lookup, system_id, line HAVING count(*) > 1)`)).toBe(0);
+          expect(await read(`SELECT count(*) FROM (SELECT 1 FROM ${prefix}nba_predictions.player_prop_predictions GROUP BY game_id, player_lookup, system_id, current_points_line HAVING count(*) > 1)`)).toBe(0);
           expect(await read(`SELECT count(*) FROM ${prefix}nba_predictions.player_prop_predictions WHERE model_version IS NULL OR model_version = ''`)).toBe(0);
           expect(await read(`SELECT count(*) FROM ${prefix}nba_orchestration.prediction_batches WHERE batch_id = '${id}'`)).toBe(1);
         }
         expect(await read(`SELECT count(*) FROM information_schema.tables WHERE table_name LIKE '\\_staging\\_%' ESCAPE '\\' OR table_name LIKE '\\_merge\\_%' ESCAPE '\\'`)).toBe(0);
+
+        // The phase-5 completion, as the orchestrator reads it: one, for production's batch only.
+        const notices: Array<Record<string, any>> = [];
+        phase6.on('message', (message) => {
+          notices.push(JSON.parse(message.data.toString()));
+          message.ack();
+        });
+        for (let waited = 0; waited < 100 && notices.length === 0; waited += 1) await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+        await new Promise((resolveWait) => setTimeout(resolveWait, 1_000));
+        await phase6.close();
+        expect(notices).toHaveLength(1);
+        expect(notices[0]).toMatchObject({
+          processor_name: 'PredictionCoordinator',
+          phase: 'phase_5_predictions',
+          execution_id: batch.batch_id,
+          correlation_id: 'corr-4242',
+          trigger_source: 'phase4_orchestrator',
+          game_date: DATE,
+          output_table: 'player_prop_predictions',
+          output_dataset: 'nba_predictions',
+          status: 'success',
+          record_count: status.consolidation!.rows_merged,
+          records_failed: 0,
+          metadata: { batch_id: batch.batch_id, completion_pct: 100, completed_predictions: status.consolidation!.rows_merged },
+        });
         await pubsub.close();
       } finally {
         await bigquery.stop();

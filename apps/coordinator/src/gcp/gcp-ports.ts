@@ -4,10 +4,9 @@ import { DistributedLock, FirestoreLockBackend } from '@props/distributed-lock';
 import { PubSubPublisher } from '@props/messaging';
 import { LogEvent, type Logger } from '@props/observability';
 import { BigQueryRejectedMessageStore, bigQueryStagingFor } from '@props/prediction-store';
-import { datasetName, PLAYER_PROP_PREDICTIONS } from '@props/warehouse';
-import { bigQueryClient, bigQueryTableProbe, pubSubTopicProbe } from '@props/gcp-clients';
+import { datasetName, PLAYER_PROP_PREDICTIONS, requireBigQueryColumns } from '@props/warehouse';
+import { bigQueryClient, pubSubTopicProbe } from '@props/gcp-clients';
 import { dependencyCheck } from '@props/service-runtime';
-import { PREDICTION_TOPIC } from '../batch/batch-orchestrator';
 import type { CoordinatorPorts, Fanout } from '../batch/coordinator-ports';
 import type { CoordinatorConfig } from '../coordinator-config';
 import { BigQueryBatchWarehouse } from './bigquery-batch-warehouse';
@@ -16,13 +15,14 @@ import { FirestoreBatchState } from './firestore-batch-state';
 /** Publishes to Pub/Sub; a publish that fails is logged, and the stall check re-publishes it. */
 class PubSubFanout implements Fanout {
   constructor(
+    readonly topic: string,
     private readonly publisher: PubSubPublisher,
     private readonly logger: Logger,
   ) {}
 
-  async publish(topic: string, payload: unknown, messageId: string): Promise<void> {
+  async publish(payload: unknown, messageId: string): Promise<void> {
     try {
-      await this.publisher.publish(topic, payload, { messageId });
+      await this.publisher.publish(this.topic, payload, { messageId });
     } catch (error) {
       this.logger.error({ event: LogEvent.messageDeadLettered, message_id: messageId, reason: error instanceof Error ? error.message : String(error) }, `could not publish ${messageId}`);
     }
@@ -40,15 +40,18 @@ export function gcpPorts(config: CoordinatorConfig, logger: Logger): Coordinator
     state: new FirestoreBatchState(firestore),
     staging: bigQueryStagingFor(bigquery, config.gcp!.location),
     warehouse: new BigQueryBatchWarehouse(bigquery, { projectId, location: config.gcp!.location }),
-    delivery: new PubSubFanout(new PubSubPublisher(pubsub), logger),
+    delivery: new PubSubFanout(config.topics.predictionRequest, new PubSubPublisher(pubsub), logger),
+    notices: new PubSubPublisher(pubsub),
     rejected: new BigQueryRejectedMessageStore(bigquery, { projectId, dataset: datasetName(PLAYER_PROP_PREDICTIONS), location: config.gcp!.location }),
     checks: [
-      dependencyCheck('bigquery', bigQueryTableProbe(bigquery, datasetName(PLAYER_PROP_PREDICTIONS), PLAYER_PROP_PREDICTIONS.name)),
+      // The MERGE names every column of the definition: a table lacking one (not migrated) fails readiness.
+      dependencyCheck('bigquery', () => requireBigQueryColumns(bigquery, PLAYER_PROP_PREDICTIONS)),
       dependencyCheck('firestore', async () => {
         await firestore.collection('prediction_batches').limit(1).get();
         return 'prediction_batches answers';
       }),
-      dependencyCheck('pubsub', pubSubTopicProbe(pubsub, PREDICTION_TOPIC)),
+      dependencyCheck('pubsub', pubSubTopicProbe(pubsub, config.topics.predictionRequest)),
+      dependencyCheck('pubsub phase-5 completion topic', pubSubTopicProbe(pubsub, config.topics.predictionsComplete)),
     ],
   };
 }

@@ -1,18 +1,18 @@
 import { warehouseReadinessCheck } from '@props/consolidation';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
-import { FileRejectedMessageStore, HttpPushPublisher, PushDeliveryQueue } from '@props/messaging';
+import { FileOutboxPublisher, FileRejectedMessageStore, HttpPushPublisher, PushDeliveryQueue } from '@props/messaging';
 import { LogEvent, type Logger } from '@props/observability';
 import { ndjsonStagingFor } from '@props/prediction-store';
-import { PREDICTION_TOPIC } from '../batch/batch-orchestrator';
 import type { CoordinatorPorts, Fanout } from '../batch/coordinator-ports';
 import { FileBatchState } from '../batch/file-batch-state';
 import type { CoordinatorConfig } from '../coordinator-config';
 import { DuckdbBatchWarehouse } from './duckdb-batch-warehouse';
 
 /** The local push queue is the subscription: handing a message to it is the whole publish. */
-function fanoutThrough(queue: PushDeliveryQueue): Fanout {
+function fanoutThrough(topic: string, queue: PushDeliveryQueue): Fanout {
   return {
-    publish: async (topic, payload, messageId) => queue.enqueue(topic, payload, messageId),
+    topic,
+    publish: async (payload, messageId) => queue.enqueue(topic, payload, messageId),
   };
 }
 
@@ -28,12 +28,13 @@ export function localPorts(config: CoordinatorConfig, logger: Logger): Coordinat
     delivery:
       config.workerUrls.length === 0
         ? null
-        : fanoutThrough(new PushDeliveryQueue({
-            publishers: config.workerUrls.map((url) => new HttpPushPublisher({ endpoints: { [PREDICTION_TOPIC]: url }, maxAttempts: 5, initialBackoffMs: 200 })),
+        : fanoutThrough(config.topics.predictionRequest, new PushDeliveryQueue({
+            publishers: config.workerUrls.map((url) => new HttpPushPublisher({ endpoints: { [config.topics.predictionRequest]: url }, maxAttempts: 5, initialBackoffMs: 200 })),
             deadLetterDir: config.deadLetterDir,
             onDeadLetter: (letter) => logger.error({ event: LogEvent.messageDeadLettered, message_id: letter.messageId, reason: letter.reason }, `message ${letter.messageId} dead-lettered`),
           })),
     rejected: new FileRejectedMessageStore(config.rejectedDir),
+    notices: new FileOutboxPublisher(config.outboxDir),
     checks: [{ ...warehouseReadinessCheck(), buildTime: true }, warehouseReadinessCheck(config.warehousePath)],
   };
 }

@@ -3,7 +3,6 @@ import { PubSubPublisher, type Publisher, type RejectedMessageStore } from '@pro
 import { BigQueryRejectedMessageStore, bigQueryStagingFor, type StagingFor } from '@props/prediction-store';
 import { bigQueryClient, bigQueryTableProbe, pubSubTopicProbe } from '@props/gcp-clients';
 import { dependencyCheck, type ReadinessCheck } from '@props/service-runtime';
-import { COMPLETION_TOPIC } from '../prediction-pipeline';
 
 export interface WorkerPorts {
   staging: StagingFor;
@@ -13,7 +12,7 @@ export interface WorkerPorts {
 }
 
 /** Production: staging tables in BigQuery, completion events on Pub/Sub, rejected messages in BigQuery. */
-export function gcpWorkerPorts(gcp: { projectId: string; location: string; bigqueryEndpoint: string | undefined; predictionsDataset: string }): WorkerPorts {
+export function gcpWorkerPorts(gcp: { projectId: string; location: string; bigqueryEndpoint: string | undefined; predictionsDataset: string }, completionTopic: string): WorkerPorts {
   const bigquery = bigQueryClient(gcp.projectId, gcp.bigqueryEndpoint);
   const pubsub = new PubSub({ projectId: gcp.projectId });
   return {
@@ -23,7 +22,7 @@ export function gcpWorkerPorts(gcp: { projectId: string; location: string; bigqu
     checks: [
       // Staging copies this table's schema.
       dependencyCheck('bigquery', bigQueryTableProbe(bigquery, gcp.predictionsDataset, 'player_prop_predictions')),
-      dependencyCheck('pubsub', pubSubTopicProbe(pubsub, COMPLETION_TOPIC)),
+      dependencyCheck('pubsub', pubSubTopicProbe(pubsub, completionTopic)),
     ],
   };
 }

@@ -18,7 +18,8 @@ function paths(value: Json, prefix: (string | number)[] = []): (string | number)
   return own;
 }
 
-const OPTIONAL = new Set(['dataset_prefix']);
+/** Fields with a default: removing one leaves a valid request. */
+const OPTIONAL = new Set(['dataset_prefix', 'universal_player_id', 'injury']);
 
 /**
  * `count` malformed push bodies, deterministic for a seed: the valid request with one field

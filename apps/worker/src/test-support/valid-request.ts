@@ -16,6 +16,7 @@ export function validRequest(overrides: Partial<PredictionRequest> = {}): Predic
   return {
     batch_id: 'batch_2025-01-30_test',
     player_lookup: 'exampleplayer',
+    universal_player_id: 'exampleplayer_001',
     game_id: '20250130_BOS_LAL',
     game_date: '2025-01-30',
     team_abbr: 'LAL',
@@ -25,6 +26,7 @@ export function validRequest(overrides: Partial<PredictionRequest> = {}): Predic
     line_source: 'ACTUAL_PROP',
     sportsbook: 'draftkings',
     dataset_prefix: '',
+    injury: null,
     features: { feature_version: 'v2_33features', values: FEATURE_NAMES.map((name) => EXAMPLE[name] ?? 0), quality_score: 88 },
     history: points.map((value, index) => ({
       game_date: new Date(Date.UTC(2025, 0, 6 + index * 2)).toISOString().slice(0, 10),

@@ -79,7 +79,9 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
     const path = join(mkdtempSync(join(tmpdir(), 'props-bq-600-')), 'warehouse.duckdb');
     await withWarehouse(path, async (connection) => {
       await ensureWarehouseTables(connection);
-      const emulator = new BigQueryRestEmulator(connection);
+      // The definitions do not ask for require_partition_filter (consumers count rows by created_at
+      // alone), but a live table may have it: the merge must work on one that does.
+      const emulator = new BigQueryRestEmulator(connection, { requirePartitionFilter: { 'nba_predictions.player_prop_predictions': 'game_date' } });
       const project = 'nba-props-platform-prod';
       const client = bigQueryClient(project, await emulator.start());
       const staging = new BigQueryStagingStore(client, { dataset: 'nba_predictions', location: 'us-west2' });

@@ -5,7 +5,10 @@ import { StaleFencingTokenError, type ConsolidationResult } from '../consolidati
 import type { PredictionsMerger, StagedBatch } from '../predictions-merger';
 
 const KEY = ['game_id', 'player_lookup', 'system_id'];
-const ROW_COLUMNS = PLAYER_PROP_PREDICTIONS.columns.map((column) => column.name).filter((name) => name !== 'fencing_token');
+/** What workers stage: every column but the two the merge sets (`updated_at`, `fencing_token`). */
+const ROW_COLUMNS = PLAYER_PROP_PREDICTIONS.columns.map((column) => column.name).filter((name) => name !== 'fencing_token' && name !== 'updated_at');
+/** A re-run replacing a row keeps its first `created_at` and sets `updated_at`, as the original's MERGE. */
+const UPDATED_COLUMNS = ROW_COLUMNS.filter((name) => name !== 'created_at');
 
 /**
  * BigQuery's MERGE, straight from the batch's staging tables: one transaction advances the date's
@@ -65,9 +68,9 @@ export class BigQueryMerger implements PredictionsMerger {
       : `SELECT ${ROW_COLUMNS.join(', ')} FROM \`${this.options.projectId}.${datasetName(PLAYER_PROP_PREDICTIONS, prefix)}.${stagingTablePrefix(batchId)}*\` WHERE _TABLE_SUFFIX IN UNNEST(@messages)`;
     const params = { game_date: this.client.date(gameDate), token: fencingToken, messages: mergeable.map(stagingTableSuffix) };
     const types: Query['types'] = { messages: ['STRING'] };
-    const key = (alias: string) => [...KEY.map((column) => `${alias}.${column}`), `COALESCE(${alias}.line, -1)`];
+    const key = (alias: string) => [...KEY.map((column) => `${alias}.${column}`), `COALESCE(${alias}.current_points_line, -1)`];
     const on = [`T.game_date = @game_date`, ...key('T').map((left, index) => `${left} = ${key('S')[index]}`)].join(' AND ');
-    const newest = `SELECT * EXCEPT (newest) FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY game_id, player_lookup, system_id, COALESCE(line, -1) ORDER BY created_at DESC, prediction_id DESC) AS newest FROM (${staged})) WHERE newest = 1`;
+    const newest = `SELECT * EXCEPT (newest) FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY game_id, player_lookup, system_id, COALESCE(current_points_line, -1) ORDER BY created_at DESC, prediction_id DESC) AS newest FROM (${staged})) WHERE newest = 1`;
     const fenced = `EXISTS (SELECT 1 FROM ${fences} WHERE game_date = @game_date AND token = @token)`;
     const [counts] = await this.query(
       `SELECT (SELECT COUNT(*) FROM (${staged})) AS staged, (SELECT COUNTIF(is_fallback) FROM (${staged})) AS fallback, (SELECT COUNT(*) FROM (${newest})) AS merged,
@@ -82,9 +85,9 @@ MERGE INTO ${fences} AS F USING (SELECT @game_date AS game_date, @token AS token
   WHEN MATCHED AND F.token <= S.token THEN UPDATE SET token = S.token
   WHEN NOT MATCHED THEN INSERT (game_date, token) VALUES (S.game_date, S.token);
 MERGE INTO ${predictions} AS T USING (SELECT * FROM (${newest}) WHERE ${fenced}) AS S ON ${on}
-  WHEN MATCHED THEN UPDATE SET ${ROW_COLUMNS.map((column) => `${column} = S.${column}`).join(', ')}, fencing_token = @token
+  WHEN MATCHED THEN UPDATE SET ${UPDATED_COLUMNS.map((column) => `${column} = S.${column}`).join(', ')}, updated_at = CURRENT_TIMESTAMP(), fencing_token = @token
   WHEN NOT MATCHED THEN INSERT (${ROW_COLUMNS.join(', ')}, fencing_token) VALUES (${ROW_COLUMNS.map((column) => `S.${column}`).join(', ')}, @token);
-ASSERT (SELECT COUNT(*) FROM (SELECT game_id FROM ${predictions} WHERE game_date = @game_date GROUP BY game_id, player_lookup, system_id, COALESCE(line, -1) HAVING COUNT(*) > 1)) = 0 AS 'duplicate keys after the merge; rolled back';
+ASSERT (SELECT COUNT(*) FROM (SELECT game_id FROM ${predictions} WHERE game_date = @game_date GROUP BY game_id, player_lookup, system_id, COALESCE(current_points_line, -1) HAVING COUNT(*) > 1)) = 0 AS 'duplicate keys after the merge; rolled back';
 COMMIT TRANSACTION;`,
       params,
       types,

@@ -3,17 +3,22 @@ import type { PredictionRow } from '@props/contracts';
 import { CONSOLIDATION_FENCES, PLAYER_PROP_PREDICTIONS, insertRows, qualifiedTableName, renderDuckdbDdl } from '@props/warehouse';
 import { StaleFencingTokenError, type ConsolidationResult } from '../consolidation';
 
-/** A batch's staged rows: the predictions table without the lease that merges them. */
-const STAGED_ROWS = { ...PLAYER_PROP_PREDICTIONS, columns: PLAYER_PROP_PREDICTIONS.columns.filter((column) => column.name !== 'fencing_token') };
+/** Set by the merge, never staged: when a re-run replaced the row, and the lease it merged under. */
+const MERGE_SET = new Set(['updated_at', 'fencing_token']);
+/** A batch's staged rows: the predictions table without what the merge sets. */
+const STAGED_ROWS = { ...PLAYER_PROP_PREDICTIONS, columns: PLAYER_PROP_PREDICTIONS.columns.filter((column) => !MERGE_SET.has(column.name)) };
+const STAGED_NAMES = STAGED_ROWS.columns.map((column) => column.name);
 
 /** The business key; the line at one decimal (25.5 and 26.0 stay apart; no line is -1). */
-const KEY = `game_id, player_lookup, system_id, COALESCE(CAST(line AS DECIMAL(4,1)), -1)`;
+const KEY = 't.game_id, t.player_lookup, t.system_id, COALESCE(CAST(t.current_points_line AS DECIMAL(4,1)), -1)';
 
 /**
  * MERGE of one batch's staged rows into player_prop_predictions, newest row per key winning, in
  * one transaction that first checks and advances the game date's fence: a holder whose fencing
- * token is older than one already used for that date changes nothing. After the write, any
- * duplicate key for the date rolls the whole transaction back.
+ * token is older than one already used for that date changes nothing. A row that replaces one
+ * keeps its `created_at` and gets `updated_at` (as the original's MERGE). Every statement names
+ * its columns, so a migrated table (columns appended, an old one kept) merges the same. After the
+ * write, any duplicate key for the date rolls the whole transaction back.
  */
 export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDate: string, rows: readonly PredictionRow[], fencingToken: number, datasetPrefix = ''): Promise<Omit<ConsolidationResult, 'quarantined' | 'batchRows'>> {
   const PREDICTIONS = qualifiedTableName(PLAYER_PROP_PREDICTIONS, datasetPrefix);
@@ -27,24 +32,33 @@ export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDa
     if (current !== undefined && Number(current) > fencingToken) throw new StaleFencingTokenError(gameDate, fencingToken, Number(current));
     await connection.run(`DELETE FROM ${FENCES} WHERE game_date = CAST($1 AS DATE)`, [gameDate]);
     await connection.run(`INSERT INTO ${FENCES} VALUES (CAST($1 AS DATE), $2)`, [gameDate, fencingToken]);
-    await connection.run(`CREATE OR REPLACE TEMP TABLE staged AS SELECT * EXCLUDE (fencing_token) FROM ${PREDICTIONS} WHERE false`);
+    await connection.run(`CREATE OR REPLACE TEMP TABLE staged AS SELECT ${STAGED_NAMES.join(', ')} FROM ${PREDICTIONS} WHERE false`);
     for (const row of rows) if (row.game_date !== gameDate) throw new Error(`staged row ${row.prediction_id} is for ${row.game_date}, the batch for ${gameDate}`);
     await insertRows(connection, STAGED_ROWS, rows, '', 'staged');
-    const newest = `SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at DESC, prediction_id DESC) AS rank FROM staged) WHERE rank = 1`;
-    const replaced = await connection.runAndReadAll(
-      `DELETE FROM ${PREDICTIONS} WHERE game_date = CAST($1 AS DATE) AND (${KEY}) IN (SELECT ${KEY} FROM staged) RETURNING prediction_id`,
+    const newest = `SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at DESC, prediction_id DESC) AS rank FROM staged AS t) WHERE rank = 1`;
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE replaced AS SELECT t.game_id, t.player_lookup, t.system_id, COALESCE(CAST(t.current_points_line AS DECIMAL(4,1)), -1) AS line_key, t.created_at
+       FROM ${PREDICTIONS} AS t WHERE t.game_date = CAST($1 AS DATE) AND (${KEY}) IN (SELECT ${KEY} FROM staged AS t)`,
       [gameDate],
     );
-    await connection.run(`INSERT INTO ${PREDICTIONS} SELECT *, ${fencingToken} FROM (${newest})`);
+    await connection.run(`DELETE FROM ${PREDICTIONS} AS t WHERE t.game_date = CAST($1 AS DATE) AND (${KEY}) IN (SELECT game_id, player_lookup, system_id, line_key FROM replaced)`, [gameDate]);
+    const columns = [...STAGED_NAMES, 'updated_at', 'fencing_token'];
+    const values = STAGED_NAMES.map((name) => (name === 'created_at' ? 'COALESCE(r.created_at, s.created_at)' : `s.${name}`));
+    await connection.run(
+      `INSERT INTO ${PREDICTIONS} (${columns.join(', ')}) SELECT ${values.join(', ')}, CASE WHEN r.game_id IS NULL THEN NULL ELSE now() END, ${fencingToken}
+       FROM (${newest}) AS s LEFT JOIN replaced AS r
+         ON r.game_id = s.game_id AND r.player_lookup = s.player_lookup AND r.system_id = s.system_id AND r.line_key = COALESCE(CAST(s.current_points_line AS DECIMAL(4,1)), -1)`,
+    );
     const merged = await connection.runAndReadAll(`SELECT count(*) FROM (${newest})`);
+    const replacedCount = await connection.runAndReadAll('SELECT count(*) FROM replaced');
     const duplicates = await connection.runAndReadAll(
-      `SELECT count(*) FROM (SELECT ${KEY} FROM ${PREDICTIONS} WHERE game_date = CAST($1 AS DATE) GROUP BY ALL HAVING count(*) > 1)`,
+      `SELECT count(*) FROM (SELECT ${KEY} FROM ${PREDICTIONS} AS t WHERE t.game_date = CAST($1 AS DATE) GROUP BY ALL HAVING count(*) > 1)`,
       [gameDate],
     );
     const duplicateKeys = Number(duplicates.getRows()[0]![0]);
     if (duplicateKeys > 0) throw new Error(`consolidation of ${gameDate} would leave ${duplicateKeys} duplicate keys; rolled back`);
     await connection.run('COMMIT');
-    return { rowsStaged: rows.length, rowsMerged: Number(merged.getRows()[0]![0]), rowsReplaced: replaced.getRows().length, duplicateKeys: 0, fallbackRows: rows.filter((row) => row.is_fallback).length };
+    return { rowsStaged: rows.length, rowsMerged: Number(merged.getRows()[0]![0]), rowsReplaced: Number(replacedCount.getRows()[0]![0]), duplicateKeys: 0, fallbackRows: rows.filter((row) => row.is_fallback).length };
   } catch (error) {
     await connection.run('ROLLBACK');
     throw error;

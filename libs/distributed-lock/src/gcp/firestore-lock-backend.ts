@@ -3,17 +3,32 @@ import { LeaseLostError, type Lease, type LockBackend } from '../lease';
 
 const ABORTED = 10;
 
+/**
+ * A lock document as either side writes it. The original platform's Python processors (grading,
+ * backfills) write `{operation_id, holder_id, lock_type, acquired_at, expires_at, lock_key}` under
+ * `<lock_type>_locks/<lock_type>_<game_date>`, treat the lock as free when the document is absent
+ * or `expires_at` has passed, and delete it on release (original-consumer-contract.md §0.8).
+ */
 interface LockDocument {
-  key: string;
-  holder_id: string | null;
-  token: number;
-  expires_at_ms: number;
-  released: boolean;
+  key?: string;
+  holder_id?: string | null;
+  token?: number;
+  expires_at_ms?: number;
+  expires_at?: Timestamp;
+  released?: boolean;
 }
 
+/** The counter of fencing tokens per key, in its own collection: the Python side deletes lock documents. */
+const TOKEN_COLLECTION = 'lock_fencing_tokens';
+
+/** When a document's lease ends, whichever side wrote it. */
+const expiresAtMs = (document: LockDocument) => document.expires_at_ms ?? document.expires_at?.toMillis() ?? 0;
+
 /**
- * Locks in Firestore: one document per key, changed only inside transactions. The document
- * survives release, so its `token` counter keeps increasing across every holder of the key.
+ * Locks in Firestore: one document per key, changed only inside transactions, in the shape the
+ * original platform's Python lock reads and writes, so both honour each other's locks during the
+ * cutover. Fencing tokens are counted in a separate document per key that survives the Python
+ * side's deletes, so tokens keep increasing across every holder of the key.
  */
 export class FirestoreLockBackend implements LockBackend {
   readonly name = 'firestore';
@@ -35,14 +50,21 @@ export class FirestoreLockBackend implements LockBackend {
   }
 
   private acquireInTransaction(ref: DocumentReference, key: string, holderId: string, leaseMs: number): Promise<Lease | null> {
+    const counter = this.firestore.collection(TOKEN_COLLECTION).doc(`${this.collection}.${key}`);
     return this.firestore.runTransaction(async (transaction) => {
-      const current = (await transaction.get(ref)).data() as LockDocument | undefined;
+      const [snapshot, counted] = await Promise.all([transaction.get(ref), transaction.get(counter)]);
+      const current = snapshot.data() as LockDocument | undefined;
       const now = Date.now();
-      if (current && !current.released && current.expires_at_ms > now) return null;
-      const token = (current?.token ?? 0) + 1;
+      if (current && !current.released && expiresAtMs(current) > now) return null;
+      const token = Math.max(current?.token ?? 0, (counted.data() as { token?: number } | undefined)?.token ?? 0) + 1;
       const expiresAt = now + leaseMs;
+      const [, lockType, gameDate] = /^([a-z]+)_(\d{4}-\d{2}-\d{2})$/.exec(key) ?? [];
+      transaction.set(counter, { key, token });
       transaction.set(ref, {
         key,
+        lock_key: key,
+        ...(lockType ? { lock_type: lockType, game_date: gameDate } : {}),
+        operation_id: holderId,
         holder_id: holderId,
         token,
         expires_at_ms: expiresAt,
@@ -68,7 +90,9 @@ export class FirestoreLockBackend implements LockBackend {
     const ref = this.firestore.collection(this.collection).doc(lease.key);
     return this.firestore.runTransaction(async (transaction) => {
       this.assertHeld(lease, (await transaction.get(ref)).data() as LockDocument | undefined);
-      transaction.update(ref, { released: true, holder_id: null, released_at: FieldValue.serverTimestamp() });
+      // The Python side reads only expires_at: a released lock must read as expired there too.
+      const now = Date.now();
+      transaction.update(ref, { released: true, holder_id: null, released_at: FieldValue.serverTimestamp(), expires_at_ms: now, expires_at: Timestamp.fromMillis(now) });
     });
   }
 
@@ -77,6 +101,6 @@ export class FirestoreLockBackend implements LockBackend {
     if (!current) throw new LeaseLostError(lease, 'the lock document is gone');
     if (current.token !== lease.token) throw new LeaseLostError(lease, `token ${current.token} is newer`);
     if (current.released || current.holder_id !== lease.holderId) throw new LeaseLostError(lease, 'already released');
-    if (now >= current.expires_at_ms) throw new LeaseLostError(lease, `expired ${now - current.expires_at_ms} ms ago`);
+    if (now >= expiresAtMs(current)) throw new LeaseLostError(lease, `expired ${now - expiresAtMs(current)} ms ago`);
   }
 }

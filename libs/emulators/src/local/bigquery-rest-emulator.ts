@@ -73,14 +73,30 @@ function toDuckdbDialect(sql: string, parameters: readonly QueryParameter[]): st
     .replace(/@(\w+)/g, (_, name: string) => reference(name));
 }
 
+/**
+ * BigQuery's CREATE TABLE in DuckDB's words: ARRAY<T> is T[], TIMESTAMP an instant (TIMESTAMPTZ),
+ * and partitioning and clustering (storage layout, no effect on results here) are dropped.
+ */
+function createTableDialect(sql: string): string {
+  if (!/^\s*CREATE TABLE/i.test(sql)) return sql;
+  return sql
+    .replace(/ARRAY<(\w+)>/g, '$1[]')
+    .replace(/\bTIMESTAMP\b/g, 'TIMESTAMPTZ')
+    .replace(/\)\s*PARTITION BY \w+/, ')')
+    .replace(/\s*CLUSTER BY [\w, ]+$/, '');
+}
+
 /** What queries and scripts share: project.dataset.table names, COUNTIF, SELECT * EXCEPT, FLOAT64. */
 function commonDialect(sql: string): string {
-  return sql
+  return createTableDialect(sql)
     .replace(/\b_TABLE_SUFFIX\b/g, '_table_suffix')
     .replace(/`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_$]+)`/g, '$1.$2')
     .replace(/COUNTIF\(/g, 'count_if(')
     .replace(/SELECT \* EXCEPT \(/g, 'SELECT * EXCLUDE (')
-    .replace(/\bFLOAT64\b/g, 'DOUBLE');
+    .replace(/\bFLOAT64\b/g, 'DOUBLE')
+    .replace(/\bCURRENT_TIMESTAMP\(\)/g, 'current_timestamp')
+    // DDL's TIMESTAMP is BigQuery's instant, DuckDB's TIMESTAMPTZ (a bare TIMESTAMP there is a civil time).
+    .replace(/(ADD COLUMN(?: IF NOT EXISTS)? \w+ )TIMESTAMP\b/g, '$1TIMESTAMPTZ');
 }
 
 interface LoadConfiguration {
@@ -89,10 +105,10 @@ interface LoadConfiguration {
   writeDisposition?: string;
 }
 
-const LEGACY_TYPES: Record<string, string> = { VARCHAR: 'STRING', BIGINT: 'INTEGER', HUGEINT: 'INTEGER', INTEGER: 'INTEGER', DOUBLE: 'FLOAT', BOOLEAN: 'BOOLEAN', DATE: 'DATE', 'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP' };
+const LEGACY_TYPES: Record<string, string> = { VARCHAR: 'STRING', BIGINT: 'INTEGER', HUGEINT: 'INTEGER', INTEGER: 'INTEGER', DOUBLE: 'FLOAT', BOOLEAN: 'BOOLEAN', DATE: 'DATE', 'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP', JSON: 'JSON' };
 
 function duckdbTypeOf(field: { type: string; mode?: string; precision?: string; scale?: string }): string {
-  const base: Record<string, string> = { STRING: 'VARCHAR', INT64: 'BIGINT', INTEGER: 'BIGINT', FLOAT64: 'DOUBLE', FLOAT: 'DOUBLE', BOOL: 'BOOLEAN', BOOLEAN: 'BOOLEAN', DATE: 'DATE', TIMESTAMP: 'TIMESTAMPTZ' };
+  const base: Record<string, string> = { STRING: 'VARCHAR', INT64: 'BIGINT', INTEGER: 'BIGINT', FLOAT64: 'DOUBLE', FLOAT: 'DOUBLE', BOOL: 'BOOLEAN', BOOLEAN: 'BOOLEAN', DATE: 'DATE', TIMESTAMP: 'TIMESTAMPTZ', JSON: 'JSON' };
   const type = field.type === 'NUMERIC' ? `DECIMAL(${field.precision ?? 38},${field.scale ?? 9})` : (base[field.type] ?? 'VARCHAR');
   return field.mode === 'REPEATED' ? `${type}[]` : type;
 }
@@ -359,7 +375,14 @@ export class BigQueryRestEmulator {
   private async run(projectId: string, job: FakeJob): Promise<unknown> {
     job = { ...job, query: await this.expandWildcards(job.query) };
     if (isScript(job.query)) {
-      await this.connection.run(toDuckdbScript(job.query, job.parameters));
+      try {
+        await this.connection.run(toDuckdbScript(job.query, job.parameters));
+      } catch (error) {
+        // A script that fails inside BEGIN TRANSACTION rolls back, and the session is usable again
+        // (https://cloud.google.com/bigquery/docs/transactions#rollback).
+        await this.connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
       return { kind: 'bigquery#getQueryResultsResponse', jobReference: { projectId, jobId: job.jobId, location: job.location }, jobComplete: true, schema: { fields: [] }, rows: [], totalRows: '0' };
     }
     const values: Record<string, DuckDBValue> = {};

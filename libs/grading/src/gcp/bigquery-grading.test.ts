@@ -53,12 +53,12 @@ describe('grading on BigQuery (through the real client against a loopback BigQue
     expect(stored).toBe(first.rows.length);
   });
 
-  it('refuses a grading table of another schema before writing anything', async () => {
+  it('refuses a grading table lacking a column it writes before writing anything, naming the column', async () => {
     const path = copy();
     await withWarehouse(path, (connection) => connection.run('DROP INDEX nba_predictions.prediction_accuracy_key; ALTER TABLE nba_predictions.prediction_accuracy DROP COLUMN void_reason'));
     await onBigQuery(path, async (store, emulator) => {
       await expect(gradeDate(store, DATE)).rejects.toThrow(WarehouseSchemaError);
-      await expect(gradeDate(store, DATE)).rejects.toThrow('table nba_predictions.prediction_accuracy is from another schema version (missing: void_reason STRING; unexpected: none)');
+      await expect(gradeDate(store, DATE)).rejects.toThrow("table nba_predictions.prediction_accuracy lacks void_reason STRING; bring it to this build's shape: PROPS_BACKEND=gcp props warehouse migrate");
       expect(emulator.requests.some((request) => request.path.startsWith('/upload/'))).toBe(false);
     });
   });

@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, PREDICTION_BATCHES, insertRows, qualifiedTableName, requireTableColumns } from '@props/warehouse';
+import type { TableDefinition } from '@props/warehouse';
+import { PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, PREDICTION_BATCHES, SYSTEM_DAILY_PERFORMANCE, insertRows, qualifiedTableName, requireTableColumns } from '@props/warehouse';
 import type { ActualLine, PredictionToGrade } from '../grade-prediction';
-import { latestBatchSql, predictionsToGradeSql, toBatchSummary, toPredictionToGrade, type BatchRecordSummary, type GradingStore } from '../grading-store';
+import { actualsSql, latestBatchSql, predictionsToGradeSql, toActualLine, toBatchSummary, toPredictionToGrade, type BatchRecordSummary, type GradingStore } from '../grading-store';
 
 /** Grading on the local DuckDB warehouse, over a connection opened for one unit of work. */
 export class DuckdbGradingStore implements GradingStore {
@@ -9,8 +10,8 @@ export class DuckdbGradingStore implements GradingStore {
 
   constructor(private readonly connection: DuckDBConnection) {}
 
-  checkSchema(): Promise<void> {
-    return requireTableColumns(this.connection, PREDICTION_ACCURACY);
+  async checkSchema(): Promise<void> {
+    for (const table of [PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, SYSTEM_DAILY_PERFORMANCE]) await requireTableColumns(this.connection, table);
   }
 
   async predictions(gameDate: string): Promise<PredictionToGrade[]> {
@@ -19,21 +20,27 @@ export class DuckdbGradingStore implements GradingStore {
   }
 
   async actuals(gameDate: string): Promise<Map<string, ActualLine>> {
-    const rows = (
-      await this.connection.runAndReadAll(`SELECT player_lookup, points, CAST(minutes_played AS DOUBLE) AS minutes FROM ${qualifiedTableName(PLAYER_GAME_SUMMARY)} WHERE game_date = CAST($1 AS DATE)`, [gameDate])
-    ).getRowObjectsJS();
-    return new Map(rows.map((row) => [String(row.player_lookup), { points: Number(row.points), minutes: Number(row.minutes) }]));
+    const sql = actualsSql(qualifiedTableName(PLAYER_GAME_SUMMARY), 'game_date = CAST($1 AS DATE)').replaceAll('FLOAT64', 'DOUBLE');
+    return new Map((await this.connection.runAndReadAll(sql, [gameDate])).getRowObjectsJS().map((row) => [String(row.player_lookup), toActualLine(row)]));
   }
 
   async latestBatch(gameDate: string): Promise<BatchRecordSummary | null> {
     return toBatchSummary((await this.connection.runAndReadAll(latestBatchSql(qualifiedTableName(PREDICTION_BATCHES), 'game_date = CAST($1 AS DATE)'), [gameDate])).getRowObjectsJS()[0]);
   }
 
-  async replaceGrades(gameDate: string, rows: readonly Record<string, unknown>[]): Promise<number> {
+  replaceGrades(gameDate: string, rows: readonly Record<string, unknown>[]): Promise<number> {
+    return this.replaceDate(PREDICTION_ACCURACY, gameDate, rows);
+  }
+
+  async replaceDailyPerformance(gameDate: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+    await this.replaceDate(SYSTEM_DAILY_PERFORMANCE, gameDate, rows);
+  }
+
+  private async replaceDate(table: TableDefinition, gameDate: string, rows: readonly Record<string, unknown>[]): Promise<number> {
     await this.connection.run('BEGIN TRANSACTION');
     try {
-      const deleted = await this.connection.runAndReadAll(`DELETE FROM ${qualifiedTableName(PREDICTION_ACCURACY)} WHERE game_date = CAST($1 AS DATE) RETURNING 1`, [gameDate]);
-      await insertRows(this.connection, PREDICTION_ACCURACY, rows);
+      const deleted = await this.connection.runAndReadAll(`DELETE FROM ${qualifiedTableName(table)} WHERE game_date = CAST($1 AS DATE) RETURNING 1`, [gameDate]);
+      await insertRows(this.connection, table, rows);
       await this.connection.run('COMMIT');
       return deleted.getRows().length;
     } catch (error) {

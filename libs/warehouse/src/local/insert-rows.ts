@@ -11,6 +11,7 @@ import type { TableDefinition } from '../tables/table-definition';
  */
 export async function insertRows(connection: DuckDBConnection, table: TableDefinition, rows: readonly Record<string, unknown>[], prefix = '', target = qualifiedTableName(table, prefix)): Promise<void> {
   if (rows.length === 0) return;
+  requireColumns(table, rows);
   const folder = mkdtempSync(join(tmpdir(), 'props-insert-'));
   try {
     const file = join(folder, `${table.name}.ndjson`);
@@ -23,4 +24,19 @@ export async function insertRows(connection: DuckDBConnection, table: TableDefin
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+export class RowShapeError extends Error {
+  override readonly name = 'RowShapeError';
+}
+
+/** A row that cannot be written in the table's shape is refused naming the column, never written with it dropped. */
+function requireColumns(table: TableDefinition, rows: readonly Record<string, unknown>[]): void {
+  const known = new Set(table.columns.map((column) => column.name));
+  rows.forEach((row, index) => {
+    const unknown = Object.keys(row).find((name) => !known.has(name));
+    if (unknown) throw new RowShapeError(`${table.dataset}.${table.name} row ${index}: column ${unknown} is not in the table; nothing was written`);
+    const missing = table.columns.find((column) => column.required && (row[column.name] === null || row[column.name] === undefined));
+    if (missing) throw new RowShapeError(`${table.dataset}.${table.name} row ${index}: required column ${missing.name} has no value; nothing was written`);
+  });
 }

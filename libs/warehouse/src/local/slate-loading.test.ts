@@ -124,7 +124,7 @@ describe('the warehouse file', () => {
     await withWarehouse(old, (connection) => connection.run('UPDATE nba_orchestration.warehouse_schema SET version = 1'));
     await withWarehouse(old, async (connection) => {
       await expect(loadSlate(new DuckdbSlateSource(connection, old), DATE, slatePlayers)).rejects.toThrow(WarehouseSchemaError);
-      await expect(loadSlate(new DuckdbSlateSource(connection, old), DATE, slatePlayers)).rejects.toThrow(/has schema version 1; this build reads version \d+\. Rebuild it: props warehouse seed/);
+      await expect(loadSlate(new DuckdbSlateSource(connection, old), DATE, slatePlayers)).rejects.toThrow(/has schema version 1; this build reads version \d+\. Bring it up to date, keeping every row: props warehouse migrate --warehouse /);
     });
   });
 

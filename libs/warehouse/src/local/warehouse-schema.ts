@@ -47,26 +47,27 @@ export async function requireCurrentSchema(connection: DuckDBConnection, path: s
   }
   if (version === WAREHOUSE_SCHEMA_VERSION) return;
   const found = version === undefined ? 'no schema version (written before versioning, or not a props warehouse)' : `schema version ${version}`;
-  throw new WarehouseSchemaError(`warehouse ${path} has ${found}; this build reads version ${WAREHOUSE_SCHEMA_VERSION}. Rebuild it: props warehouse seed --out ${path}`);
+  const fix = version !== undefined && version < WAREHOUSE_SCHEMA_VERSION ? `Bring it up to date, keeping every row: props warehouse migrate --warehouse ${path}` : `Rebuild it: props warehouse seed --out ${path}`;
+  throw new WarehouseSchemaError(`warehouse ${path} has ${found}; this build reads version ${WAREHOUSE_SCHEMA_VERSION}. ${fix}`);
 }
 
 /**
- * Refuses a table whose columns differ from its definition (a table left by an older build),
- * naming the table, what differs and the fix.
+ * The columns of `table` a live table lacks or holds with another type, as "name TYPE" lines; a
+ * live table may hold more (a column an earlier shape had is kept by migrate, never dropped).
+ * `found` lists the live columns by name with their type in the definition's terms.
  */
+export function columnsMissingFrom(table: TableDefinition, found: ReadonlyMap<string, string>, typeOf: (column: TableDefinition['columns'][number]) => string): string[] {
+  return table.columns.filter((column) => found.get(column.name) !== typeOf(column)).map((column) => `${column.name} ${typeOf(column)}${found.has(column.name) ? ` (found ${found.get(column.name)})` : ''}`);
+}
+
+/** Refuses a table that lacks a column of its definition (or holds it with another type), naming them and the fix. */
 export async function requireTableColumns(connection: DuckDBConnection, table: TableDefinition, prefix = ''): Promise<void> {
   const schema = datasetName(table, prefix);
   const rows = (
     await connection.runAndReadAll('SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', [schema, table.name])
   ).getRowObjectsJS();
-  const found = rows.map((row) => `${String(row.column_name)} ${String(row.data_type)}`);
-  const expected = table.columns.map((column) => `${column.name} ${duckdbType(column.type).replace('TIMESTAMPTZ', 'TIMESTAMP WITH TIME ZONE')}`);
-  if (found.length === 0) throw new WarehouseSchemaError(`table ${schema}.${table.name} does not exist; rebuild the warehouse: props warehouse seed`);
-  const missing = expected.filter((column) => !found.includes(column));
-  const extra = found.filter((column) => !expected.includes(column));
-  if (missing.length > 0 || extra.length > 0) {
-    throw new WarehouseSchemaError(
-      `table ${schema}.${table.name} is from another schema version (missing: ${missing.join(', ') || 'none'}; unexpected: ${extra.join(', ') || 'none'}); rebuild the warehouse: props warehouse seed`,
-    );
-  }
+  if (rows.length === 0) throw new WarehouseSchemaError(`table ${schema}.${table.name} does not exist; create it: props warehouse migrate`);
+  const found = new Map(rows.map((row) => [String(row.column_name), String(row.data_type).replace('TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ')]));
+  const missing = columnsMissingFrom(table, found, (column) => duckdbType(column.type));
+  if (missing.length > 0) throw new WarehouseSchemaError(`table ${schema}.${table.name} lacks ${missing.join(', ')}; bring it to this build's shape: props warehouse migrate`);
 }

@@ -187,7 +187,7 @@ export function generateSeason(schedule: readonly ScheduledGame[], players: read
         rows.context.push({
           player_lookup: player.lookup,
           universal_player_id: player.universalId,
-          game_id: side.game.gameId,
+          game_id: side.game.gameCode,
           game_date: gameDate,
           team_abbr: side.team,
           opponent_team_abbr: side.opponent,
@@ -209,7 +209,7 @@ export function generateSeason(schedule: readonly ScheduledGame[], players: read
           player_lookup: player.lookup,
           universal_player_id: player.universalId,
           game_date: gameDate,
-          game_id: side.game.gameId,
+          game_id: side.game.gameCode,
           features: features.values,
           feature_names: FEATURE_NAMES,
           feature_count: FEATURE_NAMES.length,

@@ -7,6 +7,7 @@ export type ColumnType =
   | { kind: 'DATE' }
   | { kind: 'TIMESTAMP' }
   | { kind: 'NUMERIC'; precision: number; scale: number }
+  | { kind: 'JSON' }
   | { kind: 'ARRAY'; of: 'FLOAT64' | 'STRING' };
 
 export interface ColumnDefinition {
@@ -14,6 +15,14 @@ export interface ColumnDefinition {
   type: ColumnType;
   required: boolean;
   description?: string;
+  /**
+   * For a column added after a table first shipped: how `props warehouse migrate` fills it on the
+   * rows already there, as SQL both BigQuery and DuckDB accept (a literal, or an expression over
+   * the row's other columns). Required for a required column.
+   */
+  backfill?: string;
+  /** The name this column had in an earlier shape: migrate copies the old column's values into it and keeps the old column. */
+  formerly?: string;
 }
 
 export type Dataset = 'nba_raw' | 'nba_analytics' | 'nba_predictions' | 'nba_orchestration';
@@ -37,10 +46,13 @@ export const FLOAT64 = { kind: 'FLOAT64' } as const;
 export const BOOL = { kind: 'BOOL' } as const;
 export const DATE = { kind: 'DATE' } as const;
 export const TIMESTAMP = { kind: 'TIMESTAMP' } as const;
+export const JSON_TYPE = { kind: 'JSON' } as const;
 export const numeric = (precision: number, scale: number): ColumnType => ({ kind: 'NUMERIC', precision, scale });
 export const arrayOf = (of: 'FLOAT64' | 'STRING'): ColumnType => ({ kind: 'ARRAY', of });
 
+type ColumnOptions = Pick<ColumnDefinition, 'backfill' | 'formerly'>;
+
 /** A column that must hold a value (`NOT NULL` / mode REQUIRED). */
-export const required = (name: string, type: ColumnType, description?: string): ColumnDefinition => ({ name, type, required: true, description });
+export const required = (name: string, type: ColumnType, description?: string, options: ColumnOptions = {}): ColumnDefinition => ({ name, type, required: true, description, ...options });
 /** A column that may be NULL. */
-export const nullable = (name: string, type: ColumnType, description?: string): ColumnDefinition => ({ name, type, required: false, description });
+export const nullable = (name: string, type: ColumnType, description?: string, options: ColumnOptions = {}): ColumnDefinition => ({ name, type, required: false, description, ...options });

@@ -7,7 +7,7 @@ import { WAREHOUSE_TABLES } from './warehouse-tables';
 
 /** What DuckDB's information_schema must say for a BigQuery field, written out independently of the renderer. */
 function expectedDuckdbType(field: BigQueryField): string {
-  const base = { STRING: 'VARCHAR', INT64: 'BIGINT', FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN', DATE: 'DATE', TIMESTAMP: 'TIMESTAMP WITH TIME ZONE', NUMERIC: `DECIMAL(${field.precision},${field.scale})` }[field.type];
+  const base = { STRING: 'VARCHAR', INT64: 'BIGINT', FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN', DATE: 'DATE', TIMESTAMP: 'TIMESTAMP WITH TIME ZONE', JSON: 'JSON', NUMERIC: `DECIMAL(${field.precision},${field.scale})` }[field.type];
   return field.mode === 'REPEATED' ? `${base}[]` : base;
 }
 
