@@ -299,6 +299,11 @@ describe('the callers of the original platform (original-consumer-contract.md §
       expect(await post(`${service.url}/start`, body)).toEqual({ status: 422, body: { error: `no players in the game context for ${today}; is it a game date of the seeded season?` } });
     }
     expect(service.logs).toContain('not honoured: start_date/end_date (a range is not supported: one date per batch)');
+    // The stall-check scheduler's body: accepted, its threshold honoured (nothing is 10 minutes old yet).
+    const stallCheck = await post(`${service.url}/check-stalled`, { stall_threshold_minutes: 10, min_completion_pct: 95.0 });
+    expect(stallCheck.status).toBe(200);
+    expect(stallCheck.body.actions.length).toBeGreaterThanOrEqual(6);
+    expect(stallCheck.body.actions.every((action: { action: string }) => action.action.startsWith('waiting: '))).toBe(true);
     const ready = await fetch(`${service.url}/ready`);
     expect([ready.status, ((await ready.json()) as { status: string }).status]).toEqual([200, 'ready']);
   }, 180_000);
@@ -375,6 +380,25 @@ describe('a coordinator that dies while consolidating', () => {
     expect(again.consolidation.rows_staged).toBe(0);
     expect(again.consolidation.rows_merged).toBe(first.consolidation.rows_merged);
     expect(again.consolidation.rows_merged).toBe(first.rows_staged);
+  }, 240_000);
+});
+
+describe('the phase-5 completion', () => {
+  it('that cannot be published is retried, then logged as phase5_completion_publish_failed; the batch stays consolidated', async () => {
+    const dataDir = dataDirWith(seeded);
+    // A file where the outbox folder should be: every publish of the completion fails.
+    writeFileSync(join(dataDir, 'outbox'), 'not a folder');
+    const batch = await capturedBatch(dataDir, { LOG_LEVEL: 'info' });
+    const completions = await tap();
+    const predictor = await worker(dataDir, completions.url);
+    await deliver(predictor.url, batch.envelopes);
+    await completions.waitFor(batch.envelopes.length);
+    for (const event of completions.received) expect((await post(`${batch.coordinator.url}/complete`, event)).status).toBe(204);
+    const status = await waitForConsolidated(batch.coordinator.url, batch.batchId);
+    expect(status.consolidation.rows_merged).toBe(status.rows_staged);
+    const failure = batch.coordinator.logs.split('\n').find((line) => line.includes('"event":"phase5_completion_publish_failed"'));
+    expect(failure).toBeDefined();
+    expect(JSON.parse(failure!)).toMatchObject({ severity: 'ERROR', batch_id: batch.batchId, game_date: DATE, topic: 'nba-phase5-predictions-complete' });
   }, 240_000);
 });
 

@@ -8,7 +8,16 @@ import { LogEvent } from '@props/observability';
 import { WarehouseBusyError } from '@props/warehouse';
 import { BatchRefusal, type BatchOrchestrator } from './batch/batch-orchestrator';
 
-const CheckStalledSchema = z.strictObject({ batch_id: z.string().optional(), force: z.boolean().default(false) });
+/**
+ * The stall check's body; the original's scheduler job sends `{"stall_threshold_minutes": 10,
+ * "min_completion_pct": 95.0}` (original-consumer-contract.md §4.2), honoured here.
+ */
+const CheckStalledSchema = z.object({
+  batch_id: z.string().max(200).optional(),
+  force: z.boolean().default(false),
+  stall_threshold_minutes: z.number().positive().max(1440).optional(),
+  min_completion_pct: z.number().min(0).max(100).optional(),
+});
 
 function refusalStatus(error: unknown): { status: number; reason: string } | null {
   if (error instanceof BatchRefusal) return { status: error.status, reason: error.message };
@@ -72,6 +81,7 @@ export function registerBatchRoutes(app: FastifyInstance, batches: BatchOrchestr
       const error = toMalformedMessageError(parsed.error);
       return reply.code(400).send({ error: 'invalid request', field: error.field, problem: error.problem });
     }
-    return { actions: await batches.checkStalled({ batchId: parsed.data.batch_id, force: parsed.data.force }) };
+    const { batch_id, force, stall_threshold_minutes, min_completion_pct } = parsed.data;
+    return { actions: await batches.checkStalled({ batchId: batch_id, force, stallMinutes: stall_threshold_minutes, minCoverage: min_completion_pct === undefined ? undefined : min_completion_pct / 100 }) };
   });
 }

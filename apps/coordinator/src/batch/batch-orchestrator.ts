@@ -270,8 +270,12 @@ export class BatchOrchestrator {
    * A batch left consolidating by a coordinator that died (claim older than the grace period,
    * date lock free) is reopened first.
    */
-  async checkStalled(options: { batchId?: string; force?: boolean }): Promise<{ batch_id: string; action: string }[]> {
+  async checkStalled(options: { batchId?: string; force?: boolean; stallMinutes?: number; minCoverage?: number }): Promise<{ batch_id: string; action: string }[]> {
     const now = Date.now();
+    const minCoverage = options.minCoverage ?? this.options.minCoverage;
+    // The original's stall-check body sets the threshold: stalled once the last publish is that old.
+    const stallDeadline = (batch: BatchRecord) =>
+      options.stallMinutes === undefined ? Date.parse(batch.stall_deadline) : Date.parse(batch.republished_at ?? batch.created_at) + options.stallMinutes * 60_000;
     const actions: { batch_id: string; action: string }[] = [];
     for (const listed of await this.options.state.list()) {
       if (options.batchId && listed.batch_id !== options.batchId) continue;
@@ -292,9 +296,9 @@ export class BatchOrchestrator {
         continue;
       }
       const reopenedNow = batch !== listed;
-      if (!options.force && !reopenedNow && Date.parse(batch.stall_deadline) > now) {
+      if (!options.force && !reopenedNow && stallDeadline(batch) > now) {
         const pending = batch.players.length - (await this.options.state.completionCount(batch.batch_id));
-        actions.push({ batch_id: batch.batch_id, action: `waiting: ${pending} of ${batch.players.length} players pending; stall deadline ${batch.stall_deadline}` });
+        actions.push({ batch_id: batch.batch_id, action: `waiting: ${pending} of ${batch.players.length} players pending; stall deadline ${new Date(stallDeadline(batch)).toISOString()}` });
         continue;
       }
       const done = new Set((await this.options.state.completions(batch.batch_id)).map((completion) => completion.player_lookup));
@@ -308,11 +312,11 @@ export class BatchOrchestrator {
         await this.options.state.update(batch.batch_id, (record) => ({ ...record, republished_at: new Date().toISOString(), stall_deadline: new Date(now + this.options.stallSeconds * 1000).toISOString() }));
         this.options.logger.warn({ event: LogEvent.batchRepublished, batch_id: batch.batch_id, game_date: batch.game_date, players: missing.length }, `re-published ${missing.length} missing players`);
         actions.push({ batch_id: batch.batch_id, action: `re-published ${missing.length} missing players` });
-      } else if (coverage >= this.options.minCoverage) {
+      } else if (coverage >= minCoverage) {
         await this.consolidate(batch.batch_id, true);
         actions.push({ batch_id: batch.batch_id, action: `consolidated with partial coverage ${(coverage * 100).toFixed(1)}%` });
       } else {
-        actions.push({ batch_id: batch.batch_id, action: `waiting: coverage ${(coverage * 100).toFixed(1)}% is below ${(this.options.minCoverage * 100).toFixed(1)}% after the re-publish` });
+        actions.push({ batch_id: batch.batch_id, action: `waiting: coverage ${(coverage * 100).toFixed(1)}% is below ${(minCoverage * 100).toFixed(1)}% after the re-publish` });
       }
     }
     return actions;

@@ -18,17 +18,14 @@ interface LockDocument {
   released?: boolean;
 }
 
-/** The counter of fencing tokens per key, in its own collection: the Python side deletes lock documents. */
-const TOKEN_COLLECTION = 'lock_fencing_tokens';
-
 /** When a document's lease ends, whichever side wrote it. */
 const expiresAtMs = (document: LockDocument) => document.expires_at_ms ?? document.expires_at?.toMillis() ?? 0;
 
 /**
  * Locks in Firestore: one document per key, changed only inside transactions, in the shape the
  * original platform's Python lock reads and writes, so both honour each other's locks during the
- * cutover. Fencing tokens are counted in a separate document per key that survives the Python
- * side's deletes, so tokens keep increasing across every holder of the key.
+ * cutover. The document survives this side's releases, so its `token` keeps counting; after the
+ * Python side deleted it, the count restarts from the clock (see below), still increasing.
  */
 export class FirestoreLockBackend implements LockBackend {
   readonly name = 'firestore';
@@ -50,16 +47,17 @@ export class FirestoreLockBackend implements LockBackend {
   }
 
   private acquireInTransaction(ref: DocumentReference, key: string, holderId: string, leaseMs: number): Promise<Lease | null> {
-    const counter = this.firestore.collection(TOKEN_COLLECTION).doc(`${this.collection}.${key}`);
     return this.firestore.runTransaction(async (transaction) => {
-      const [snapshot, counted] = await Promise.all([transaction.get(ref), transaction.get(counter)]);
-      const current = snapshot.data() as LockDocument | undefined;
+      const current = (await transaction.get(ref)).data() as LockDocument | undefined;
       const now = Date.now();
       if (current && !current.released && expiresAtMs(current) > now) return null;
-      const token = Math.max(current?.token ?? 0, (counted.data() as { token?: number } | undefined)?.token ?? 0) + 1;
+      // A document without a token (none yet, or the Python side's, which deletes it on release)
+      // restarts the count at the clock in milliseconds: above every token handed out before, since
+      // each lease took a transaction of more than a millisecond. (A clock behind another
+      // instance's can only make the fence refuse a write, never let a stale one through.)
+      const token = current?.token !== undefined ? current.token + 1 : now;
       const expiresAt = now + leaseMs;
       const [, lockType, gameDate] = /^([a-z]+)_(\d{4}-\d{2}-\d{2})$/.exec(key) ?? [];
-      transaction.set(counter, { key, token });
       transaction.set(ref, {
         key,
         lock_key: key,

@@ -3,6 +3,8 @@ import { withWarehouse } from '../local/duckdb-warehouse';
 import { renderBigQuerySchema, type BigQueryField } from '../render-bigquery-schema';
 import { renderDuckdbDdl } from '../render-duckdb-ddl';
 import { DatasetPrefixError, datasetName } from '../dataset-prefix';
+import { RowShapeError, insertRows } from '../local/insert-rows';
+import { PREDICTION_BATCHES } from './predictions';
 import { WAREHOUSE_TABLES } from './warehouse-tables';
 
 /** What DuckDB's information_schema must say for a BigQuery field, written out independently of the renderer. */
@@ -47,6 +49,17 @@ describe('table definitions', () => {
     const features = renderBigQuerySchema(WAREHOUSE_TABLES.find((table) => table.name === 'ml_feature_store_v2')!);
     expect(features.find((field) => field.name === 'features')).toMatchObject({ type: 'FLOAT64', mode: 'REPEATED' });
     expect(features.find((field) => field.name === 'feature_quality_score')).toMatchObject({ type: 'NUMERIC', precision: '5', scale: '2', mode: 'REQUIRED' });
+  });
+
+  it('refuses a row that cannot be written in the table\'s shape, naming the column, and writes none of the rows', async () => {
+    await withWarehouse(':memory:', async (connection) => {
+      await connection.run(renderDuckdbDdl(PREDICTION_BATCHES));
+      const row = { batch_id: 'b1', game_date: '2025-03-15', players_expected: 3, players_completed: 3, rows_merged: 18, fencing_token: 1, load_path: 'one_query', consolidated_at: '2025-03-15T18:00:00Z' };
+      const { rows_merged: _dropped, ...withoutRowsMerged } = row;
+      await expect(insertRows(connection, PREDICTION_BATCHES, [row, withoutRowsMerged])).rejects.toThrow(new RowShapeError('nba_orchestration.prediction_batches row 1: required column rows_merged has no value; nothing was written'));
+      await expect(insertRows(connection, PREDICTION_BATCHES, [{ ...row, line: 20.5 }])).rejects.toThrow(new RowShapeError('nba_orchestration.prediction_batches row 0: column line is not in the table; nothing was written'));
+      expect(Number((await connection.runAndReadAll('SELECT count(*) FROM nba_orchestration.prediction_batches')).getRows()[0]![0])).toBe(0);
+    });
   });
 
   it('refuses a dataset_prefix with anything but letters, digits and underscores, naming the field', () => {
