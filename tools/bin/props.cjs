@@ -29,7 +29,8 @@ const stale = apps.filter((app) => {
 });
 if (stale.length > 0) {
   process.stderr.write(`props: building ${stale.join(', ')} (missing or older than the sources)\n`);
-  const build = spawnSync(process.execPath, [path.join(root, 'tools', 'build', 'build-app.mjs'), ...stale], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // The build reports on stderr: a command's standard output stays its own (`npx props verify ... | jq`).
+  const build = spawnSync(process.execPath, [path.join(root, 'tools', 'build', 'build-app.mjs'), ...stale], { stdio: ['ignore', 2, 'inherit'] });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 process.env.PROPS_BUNDLES_DIR ??= path.join(root, 'dist', 'apps');

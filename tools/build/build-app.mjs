@@ -67,6 +67,7 @@ export async function buildApp(app, { root = workspaceRoot, log = console.log } 
     define: {
       'process.env.PROPS_BUILD_COMMIT': JSON.stringify(gitCommit(root)),
       'process.env.PROPS_BUILD_TIME': JSON.stringify(new Date().toISOString()),
+      'process.env.PROPS_BUILD_VERSION': JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version),
     },
   });
   writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));

@@ -1,5 +1,5 @@
 import { buildInfo } from '@props/service-runtime';
-import { UsageError, type CliCommand } from './cli-command';
+import { UsageError, commandHelp, type CliCommand } from './cli-command';
 import { convertCommand } from './models/convert-command';
 import { runCommand } from './run/run-command';
 import { buildCheckCommand } from './build-check-command';
@@ -14,10 +14,16 @@ import { verifyCommand } from './grading/verify-command';
 const commands: readonly CliCommand[] = [runCommand, seedCommand, migrateCommand, schemaCommand, gradeCommand, verifyCommand, reportCommand, stagingCleanupCommand, convertCommand, buildCheckCommand];
 
 function helpText(): string {
-  const lines = ['usage: props <command> [options]', '', 'commands:'];
-  for (const command of commands) lines.push(`  ${command.usage.padEnd(44)} ${command.summary}`);
-  lines.push(`  ${'props version'.padEnd(44)} print the commit this bundle was built from`);
-  return lines.join('\n');
+  const rows: Array<[string, string]> = [...commands.map((command): [string, string] => [command.words.join(' '), command.summary]), ['version', 'print the package version and the commit this bundle was built from']];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return ['usage: props <command> [options]', '', 'commands:', ...rows.map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`), '', 'props <command> --help shows its options and the environment it reads.'].join('\n');
+}
+
+/** An error the operator can act on from its message alone: printed as one line, never a stack. */
+function isKnownError(error: unknown): error is Error {
+  if (!(error instanceof Error)) return false;
+  if ((error as { permanent?: unknown }).permanent === true || (error as { statusCode?: unknown }).statusCode === 503) return true;
+  return ['ConfigurationError', 'MigrationRefusedError', 'WarehouseBusyError', 'WarehouseSchemaError', 'RowShapeError', 'LockTimeoutError', 'SampleDataError', 'DatasetPrefixError'].includes(error.name);
 }
 
 function findCommand(argv: readonly string[]): { command: CliCommand; rest: readonly string[] } | undefined {
@@ -33,13 +39,17 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (argv[0] === 'version' || argv[0] === '--version') {
     const info = buildInfo('cli');
-    process.stdout.write(`props ${info.commit} (built ${info.builtAt})\n`);
+    process.stdout.write(`props ${info.version} (commit ${info.commit}, built ${info.builtAt})\n`);
     return 0;
   }
   const found = findCommand(argv);
   if (!found) {
     process.stderr.write(`props: unknown command "${argv.join(' ')}"\n\n${helpText()}\n`);
     return 2;
+  }
+  if (found.rest.includes('--help') || found.rest.includes('-h')) {
+    process.stdout.write(`${commandHelp(found.command)}\n`);
+    return 0;
   }
   try {
     return await found.command.run(found.rest);
@@ -48,9 +58,19 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`props ${found.command.words.join(' ')}: ${error.message}\nusage: ${found.command.usage}\n`);
       return 2;
     }
+    if (isKnownError(error)) {
+      process.stderr.write(`props ${found.command.words.join(' ')}: ${error.message}\n`);
+      return 1;
+    }
     throw error;
   }
 }
+
+// A reader that stops early (`props warehouse schema --duckdb | head`) closes the pipe: stop quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -45,7 +45,6 @@ export interface WorkerConfig {
   completionTopic: string;
   /** Sent as x-api-key with each completion push (the coordinator's key). */
   completionApiKey: string | undefined;
-  gcpProjectId: string | undefined;
   /** Who may push to /predict; null only when the local runtime turned push auth off explicitly. */
   pushAuth: OidcPolicy | null;
   /** Production: where staging tables go (the predictions dataset) and BigQuery's location. */
@@ -86,7 +85,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     completionUrl: parsed.PROPS_COMPLETION_URL,
     completionTopic: parsed.PUBSUB_READY_TOPIC,
     completionApiKey: parsed.PROPS_COMPLETION_API_KEY,
-    gcpProjectId: parsed.GCP_PROJECT_ID,
     pushAuth: parsed.PROPS_PUSH_AUTH === 'none' ? null : oidcPolicyFrom(parsed),
     gcp:
       parsed.PROPS_BACKEND === 'gcp'

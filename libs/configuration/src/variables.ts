@@ -24,8 +24,6 @@ export const logLevel = () =>
 export const httpUrl = () =>
   z.url({ error: 'expected an http(s) URL' }).refine((value) => /^https?:\/\//.test(value), 'expected an http(s) URL');
 
-export const requiredText = (what: string) => z.string({ error: `expected ${what}` }).min(1, `expected ${what}`);
-
 /** A Pub/Sub topic id as the service defines it: 3-255 characters, a letter first, then letters, digits and - _ . ~ + %, never "goog" first. */
 export const topicName = (fallback: string) =>
   z

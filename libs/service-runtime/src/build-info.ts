@@ -1,5 +1,7 @@
 export interface BuildInfo {
   service: string;
+  /** The workspace's package version. */
+  version: string;
   commit: string;
   builtAt: string;
 }
@@ -11,6 +13,7 @@ export interface BuildInfo {
 export function buildInfo(service: string): BuildInfo {
   return {
     service,
+    version: process.env.PROPS_BUILD_VERSION ?? 'unknown',
     commit: process.env.PROPS_BUILD_COMMIT ?? 'unknown',
     builtAt: process.env.PROPS_BUILD_TIME ?? 'unknown',
   };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckResult } from './check';
 import { registerHealthRoutes } from './health-routes';
 
-const BUILD = { service: 'test', commit: 'abc1234', builtAt: '2026-01-01T00:00:00Z' };
+const BUILD = { service: 'test', version: '0.1.0', commit: 'abc1234', builtAt: '2026-01-01T00:00:00Z' };
 
 function countingCheck(results: CheckResult[]) {
   const check = {

@@ -1,3 +1,4 @@
+import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { NothingToGradeError, gradeDate } from '@props/grading';
 import { LogEvent, createLogger } from '@props/observability';
 import { UsageError, type CliCommand } from '../cli-command';
@@ -11,6 +12,13 @@ export const gradeCommand: CliCommand = {
   summary: "grade dates' consolidated predictions against the box scores (replaces those dates' grading and daily per-system aggregation)",
   usage:
     'props grade (--date yesterday|today|YYYY-MM-DD|FROM..TO | --trigger JSON) [--no-aggregation] [--warehouse FILE] [--dataset-prefix P]   (PROPS_BACKEND=gcp: BigQuery; the trigger also from PROPS_GRADING_TRIGGER)',
+  options: [
+    ['--date D', 'yesterday or today (America/New_York), YYYY-MM-DD, or a range FROM..TO'],
+    ['--trigger JSON', 'the grading trigger body instead of --date: {"target_date", "trigger_source", "run_aggregation"}'],
+    ['--no-aggregation', 'leave system_daily_performance as it is'],
+    ...WAREHOUSE_OPTIONS,
+  ],
+  environment: [...BACKEND_ENVIRONMENT, ['PROPS_GRADING_TRIGGER', 'the grading trigger body, as --trigger (for a Cloud Run job execution)']],
   async run(args) {
     const { values, warehouse, prefix } = parseGradingArgs(args, { date: { type: 'string' }, trigger: { type: 'string' }, 'no-aggregation': { type: 'boolean', default: false } }, { relativeDates: true });
     const triggerBody = typeof values.trigger === 'string' ? values.trigger : process.env.PROPS_GRADING_TRIGGER;

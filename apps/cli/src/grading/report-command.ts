@@ -1,3 +1,4 @@
+import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { NothingToGradeError, gradeDate } from '@props/grading';
@@ -21,6 +22,8 @@ export const reportCommand: CliCommand = {
   words: ['report'],
   summary: 'grade a date and write one self-contained HTML report (summary, hit rate, MAE, scatter, confidence, misses)',
   usage: 'props report --date YYYY-MM-DD [--out FILE.html] [--warehouse FILE] [--dataset-prefix P]',
+  options: [['--date D', 'the game date to grade and report'], ['--out FILE.html', 'where the page goes (default var/reports/report-D.html)'], ...WAREHOUSE_OPTIONS],
+  environment: BACKEND_ENVIRONMENT,
   async run(args) {
     const { values, warehouse, prefix } = parseGradingArgs(args, { date: { type: 'string' }, out: { type: 'string' } });
     if (typeof values.date !== 'string') throw new UsageError('--date is required');

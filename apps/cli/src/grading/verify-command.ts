@@ -1,3 +1,4 @@
+import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { verifyPredictions } from '@props/grading';
 import { LogEvent, createLogger } from '@props/observability';
 import { UsageError, type CliCommand } from '../cli-command';
@@ -8,6 +9,13 @@ export const verifyCommand: CliCommand = {
   words: ['verify'],
   summary: 'check every prediction has a model_version and each system covers the expected players; exit 1 if not',
   usage: 'props verify (--date YYYY-MM-DD | --since TIMESTAMP) [--min-coverage 0.95] [--warehouse FILE] [--dataset-prefix P]',
+  options: [
+    ['--date D', 'the game date to check'],
+    ['--since TIMESTAMP', 'instead of --date: every row created since then'],
+    ['--min-coverage 0.95', "each required system's share of the expected players"],
+    ...WAREHOUSE_OPTIONS,
+  ],
+  environment: BACKEND_ENVIRONMENT,
   async run(args) {
     const { values, warehouse, prefix } = parseGradingArgs(args, { date: { type: 'string' }, since: { type: 'string' }, 'min-coverage': { type: 'string', default: '0.95' } });
     if ((values.date === undefined) === (values.since === undefined)) throw new UsageError('give exactly one of --date or --since');

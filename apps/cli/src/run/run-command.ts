@@ -25,6 +25,11 @@ export const runCommand: CliCommand = {
   words: ['run'],
   summary: 'run a whole local batch: seed if needed, start coordinator and worker(s), predict a date, consolidate, summarize',
   usage: 'props run [--date YYYY-MM-DD] [--workers N] [--data-dir DIR]',
+  options: [
+    ['--date D', 'the game date of the batch (default 2025-03-15)'],
+    ['--workers N', 'worker processes to start (default 2)'],
+    ['--data-dir DIR', 'where the warehouse, staging, state and report go (default var)'],
+  ],
   async run(args) {
     const { values } = parseCommandArgs({ args: [...args], options: { date: { type: 'string', default: DEFAULT_GAME_DATE }, workers: { type: 'string', default: '1' }, 'data-dir': { type: 'string' } } });
     if (!isCalendarDate(values.date)) throw new UsageError(`--date: expected YYYY-MM-DD, got ${values.date}`);

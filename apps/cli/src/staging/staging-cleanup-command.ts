@@ -1,3 +1,4 @@
+import { BACKEND_ENVIRONMENT } from '../command-docs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseEnvironment, variables } from '@props/configuration';
@@ -29,6 +30,8 @@ export const stagingCleanupCommand: CliCommand = {
   words: ['staging', 'cleanup'],
   summary: 'remove staging older than --older-than-hours (24) that dead batches left behind',
   usage: 'props staging cleanup [--older-than-hours 24] [--dataset-prefix P]',
+  options: [['--older-than-hours 24', 'remove staging older than this'], ['--dataset-prefix P', "a test batch's staging"]],
+  environment: BACKEND_ENVIRONMENT,
   async run(args) {
     const { values } = parseCommandArgs({ args: [...args], options: { 'older-than-hours': { type: 'string', default: '24' }, 'dataset-prefix': { type: 'string', default: '' } } });
     const hours = Number(values['older-than-hours']);

@@ -1,3 +1,4 @@
+import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { z } from 'zod';
 import { parseEnvironment, variables } from '@props/configuration';
 import { bigQueryClient } from '@props/gcp-clients';
@@ -18,6 +19,8 @@ export const migrateCommand: CliCommand = {
   words: ['warehouse', 'migrate'],
   summary: "bring the warehouse's tables to this build's shape, keeping every row (adds, never drops or retypes; safe to re-run)",
   usage: 'props warehouse migrate [--warehouse FILE] [--dataset-prefix P]   (PROPS_BACKEND=gcp: BigQuery)',
+  options: WAREHOUSE_OPTIONS,
+  environment: BACKEND_ENVIRONMENT,
   async run(args) {
     const { warehouse, prefix } = parseGradingArgs(args, {});
     const config = parseEnvironment(MigrationEnvironment, process.env);

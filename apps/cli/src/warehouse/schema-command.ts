@@ -7,6 +7,7 @@ export const schemaCommand: CliCommand = {
   words: ['warehouse', 'schema'],
   summary: 'write the table definitions as BigQuery schema files (for bq mk) or print them as DuckDB DDL',
   usage: 'props warehouse schema (--bigquery DIR | --duckdb) [--dataset-prefix P]',
+  options: [['--bigquery DIR', 'write one schema JSON per table there and print the bq mk lines'], ['--duckdb', 'print the DuckDB DDL'], ['--dataset-prefix P', 'render the prefixed datasets']],
   async run(args) {
     const { values } = parseCommandArgs({ args: [...args], options: { bigquery: { type: 'string' }, duckdb: { type: 'boolean' }, 'dataset-prefix': { type: 'string', default: '' } } });
     const prefix = values['dataset-prefix'];

@@ -25,6 +25,12 @@ export const seedCommand: CliCommand = {
   words: ['warehouse', 'seed'],
   summary: 'build the local DuckDB warehouse: the real 2024-25 schedule with a synthesized season of box scores, lines and features',
   usage: 'props warehouse seed [--season 2024-25] [--seed N] [--out FILE] [--samples DIR]',
+  options: [
+    ['--season 2024-25', 'the season (the only one with a real schedule in data/nba-samples)'],
+    ['--seed N', 'the random seed (default 20241022): the same seed gives the same warehouse'],
+    ['--out FILE', 'the warehouse file (default $PROPS_DATA_DIR/warehouse.duckdb)'],
+    ['--samples DIR', 'the real NBA samples (default data/nba-samples)'],
+  ],
   async run(args) {
     const { values } = parseCommandArgs({ args: [...args], options: { season: { type: 'string', default: '2024-25' }, seed: { type: 'string' }, out: { type: 'string' }, samples: { type: 'string' } } });
     if (values.season !== '2024-25') throw new UsageError(`--season: only 2024-25 has a real schedule in the samples, got ${values.season}`);
