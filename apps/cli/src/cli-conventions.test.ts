@@ -40,6 +40,23 @@ describe('props, as an operator uses it', () => {
     expect(gcp.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   }, 240_000);
 
+  it('prints one parseable JSON document with --json from verify and grade, logs staying on stderr', () => {
+    const warehouse = join(mkdtempSync(join(tmpdir(), 'props-cli-json-')), 'warehouse.duckdb');
+    expect(props('warehouse', 'seed', '--out', warehouse).status).toBe(0);
+    const verify = props('verify', '--date', '2025-03-15', '--json', '--warehouse', warehouse);
+    const verified = JSON.parse(verify.stdout) as { scope: string; rows: number; passed: boolean; failures: string[] };
+    expect(verified).toMatchObject({ scope: 'game_date 2025-03-15', rows: 0, passed: false });
+    expect(verify.status).toBe(1);
+    const grade = props('grade', '--date', '2025-03-14..2025-03-15', '--json', '--warehouse', warehouse);
+    const graded = JSON.parse(grade.stdout) as { dates: Array<{ game_date: string; graded: number; skipped?: string }>; graded_dates: number };
+    expect(graded.graded_dates).toBe(0);
+    expect(graded.dates.map((date) => [date.game_date, date.graded, date.skipped?.startsWith('no predictions of real prop lines')])).toEqual([
+      ['2025-03-14', 0, true],
+      ['2025-03-15', 0, true],
+    ]);
+    expect(grade.status).toBe(1);
+  }, 240_000);
+
   it('stops quietly when the reader closes the pipe early', async () => {
     const child = spawn(process.execPath, ['tools/bin/props.cjs', 'warehouse', 'schema', '--duckdb'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

@@ -8,16 +8,17 @@ import { parseGradingArgs } from './warehouse-option';
 export const verifyCommand: CliCommand = {
   words: ['verify'],
   summary: 'check every prediction has a model_version and each system covers the expected players; exit 1 if not',
-  usage: 'props verify (--date YYYY-MM-DD | --since TIMESTAMP) [--min-coverage 0.95] [--warehouse FILE] [--dataset-prefix P]',
+  usage: 'props verify (--date YYYY-MM-DD | --since TIMESTAMP) [--min-coverage 0.95] [--json] [--warehouse FILE] [--dataset-prefix P]',
   options: [
     ['--date D', 'the game date to check'],
     ['--since TIMESTAMP', 'instead of --date: every row created since then'],
     ['--min-coverage 0.95', "each required system's share of the expected players"],
+    ['--json', 'print the result as one JSON document instead of the table'],
     ...WAREHOUSE_OPTIONS,
   ],
   environment: BACKEND_ENVIRONMENT,
   async run(args) {
-    const { values, warehouse, prefix } = parseGradingArgs(args, { date: { type: 'string' }, since: { type: 'string' }, 'min-coverage': { type: 'string', default: '0.95' } });
+    const { values, warehouse, prefix } = parseGradingArgs(args, { date: { type: 'string' }, since: { type: 'string' }, 'min-coverage': { type: 'string', default: '0.95' }, json: { type: 'boolean', default: false } });
     if ((values.date === undefined) === (values.since === undefined)) throw new UsageError('give exactly one of --date or --since');
     if (typeof values.since === 'string' && Number.isNaN(Date.parse(values.since))) throw new UsageError(`--since: expected a timestamp such as 2025-03-15T00:00:00Z, got ${values.since}`);
     const minCoverage = Number(values['min-coverage']);
@@ -32,7 +33,7 @@ export const verifyCommand: CliCommand = {
       ...result.coverage.map((row) => `  ${row.systemId.padEnd(24)} ${String(row.players).padStart(6)} players ${`${(row.coverage * 100).toFixed(1)}%`.padStart(7)}${row.required ? '' : '  (not required: skips players without similar games)'}`),
       result.failures.length === 0 ? 'PASSED' : `FAILED: ${result.failures.join('; ')}`,
     ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(values.json ? `${JSON.stringify({ ...result, minCoverage, passed: result.failures.length === 0 }, null, 2)}\n` : `${lines.join('\n')}\n`);
     const logger = createLogger({ service: 'cli', destination: 2 });
     if (result.rowsWithoutModelVersion > 0) logger.error({ event: LogEvent.modelVersionMissing, scope: result.scope, rows: result.rowsWithoutModelVersion }, 'predictions without model_version');
     const low = result.coverage.filter((row) => row.required && row.coverage < minCoverage);
