@@ -83,17 +83,23 @@ describe('consolidation', () => {
     expect(await tableState(join(folder, 'w.duckdb'))).toMatchObject({ count: 6, duplicates: 0 });
   });
 
-  it('a redelivered message consolidated again replaces its rows, newest first', async () => {
+  it('a redelivered message consolidated again replaces its rows, newest first, keeping created_at and setting updated_at as the original\'s MERGE', async () => {
     const folder = scratch();
     const staging = new NdjsonStagingStore(join(folder, 'staging'));
     const lock = new DistributedLock(new LocalLockBackend(join(folder, 'locks')), 'coordinator');
     const options = { batchId: 'batch_again', gameDate: '2025-01-15', datasetPrefix: '', expectedMessageIds: ['m1'], staging, lock, lockOptions: { leaseMs: 10_000, maxWaitMs: 10_000, retryIntervalMs: 20 }, merger: new DuckdbMerger(join(folder, 'w.duckdb'), () => staging) };
+    const times = () =>
+      withWarehouse(join(folder, 'w.duckdb'), async (connection) =>
+        (await connection.runAndReadAll("SELECT DISTINCT strftime(created_at AT TIME ZONE 'UTC', '%H:%M') AS created, updated_at IS NULL AS fresh FROM nba_predictions.player_prop_predictions")).getRowObjectsJS(),
+      );
     await staging.write('batch_again', 'm1', rowsFor('alpha', 'm1', { predicted: 20 }));
     await consolidateBatch(options);
+    expect(await times()).toEqual([{ created: '12:00', fresh: true }]);
     await staging.write('batch_again', 'm1', rowsFor('alpha', 'm1', { predicted: 30, createdAt: '2025-01-15T13:00:00.000Z' }));
     const second = await consolidateBatch(options);
     expect(second).toMatchObject({ rowsMerged: 6, rowsReplaced: 6 });
     expect(await tableState(join(folder, 'w.duckdb'))).toEqual({ count: 6, duplicates: 0, points: [30] });
+    expect(await times()).toEqual([{ created: '12:00', fresh: false }]);
   });
 
   it('keeps lines 25.5 and 26.0 apart (the original cast both to 26)', async () => {

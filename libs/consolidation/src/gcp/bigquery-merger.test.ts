@@ -39,6 +39,9 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
 
         const second = await mergeStaged('batch_two', { m3: rowsFor('beta', 'm3', { batchId: 'batch_two', predicted: 11, createdAt: '2025-01-15T14:00:00.000Z' }) }, 5);
         expect(second).toMatchObject({ rowsMerged: 6, rowsReplaced: 6, batchRows: 6 });
+        // The replaced rows keep their first created_at and get updated_at; the others have none.
+        expect(await count("SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE player_lookup = 'beta' AND updated_at IS NOT NULL AND created_at < TIMESTAMPTZ '2025-01-15 13:00:00+00'")).toBe(6);
+        expect(await count("SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE player_lookup = 'alpha' AND updated_at IS NULL")).toBe(6);
         expect(await count('SELECT count(*) FROM nba_predictions.player_prop_predictions')).toBe(18);
 
         await expect(mergeStaged('batch_stale', { m4: rowsFor('gamma', 'm4') }, 3)).rejects.toThrow(StaleFencingTokenError);
