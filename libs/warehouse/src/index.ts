@@ -1,5 +1,5 @@
 export type { TableDefinition, ColumnDefinition, ColumnType } from './tables/table-definition';
-export { WAREHOUSE_TABLES, WAREHOUSE_SCHEMA_VERSION, partitionFilterRequirements } from './tables/warehouse-tables';
+export { WAREHOUSE_TABLES, WAREHOUSE_SCHEMA_VERSION } from './tables/warehouse-tables';
 export { PLAYER_GAME_SUMMARY, TEAM_GAME_SUMMARY, SCHEDULE } from './tables/box-scores';
 export { UPCOMING_PLAYER_GAME_CONTEXT, PLAYER_POINTS_PROPS } from './tables/context-and-lines';
 export { ML_FEATURE_STORE } from './tables/feature-store';

@@ -21,7 +21,7 @@ export const schemaCommand: CliCommand = {
     for (const table of WAREHOUSE_TABLES) {
       const file = join(folder, `${datasetName(table, prefix)}.${table.name}.json`);
       writeFileSync(file, `${JSON.stringify(renderBigQuerySchema(table), null, 2)}\n`);
-      const partition = table.partitionBy ? ` --time_partitioning_field ${table.partitionBy}${table.requirePartitionFilter ? ' --require_partition_filter' : ''}` : '';
+      const partition = table.partitionBy ? ` --time_partitioning_field ${table.partitionBy}` : '';
       process.stdout.write(`bq mk --table${partition} --clustering_fields ${table.key.slice(0, 4).join(',')} ${datasetName(table, prefix)}.${table.name} ${file}\n`);
     }
     return 0;

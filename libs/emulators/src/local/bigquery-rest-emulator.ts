@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { partitionFilterRequirements } from '@props/warehouse';
 
 interface QueryParameter {
   name: string;
@@ -26,7 +25,7 @@ export interface BigQueryRestEmulatorOptions {
   /**
    * Tables created with `require_partition_filter` ("dataset.table" → partition column): a query
    * statement that reads one without a predicate on that column is refused, as BigQuery refuses it.
-   * Default: the tables whose definition in @props/warehouse requires it.
+   * Default: none (no table @props/warehouse defines asks for it: consumers count rows without one).
    */
   requirePartitionFilter?: Readonly<Record<string, string>>;
 }
@@ -74,8 +73,10 @@ function toDuckdbDialect(sql: string, parameters: readonly QueryParameter[]): st
 }
 
 /**
- * BigQuery's CREATE TABLE in DuckDB's words: ARRAY<T> is T[], TIMESTAMP an instant (TIMESTAMPTZ),
- * and partitioning and clustering (storage layout, no effect on results here) are dropped.
+ * BigQuery's CREATE TABLE in DuckDB's words: ARRAY<T> is T[], TIMESTAMP an instant (TIMESTAMPTZ:
+ * "an absolute point in time", https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#timestamp_type),
+ * and partitioning and clustering (storage layout, no effect on results here) are dropped
+ * (https://cloud.google.com/bigquery/docs/reference/standard-sql/data-definition-language#create_table_statement).
  */
 function createTableDialect(sql: string): string {
   if (!/^\s*CREATE TABLE/i.test(sql)) return sql;
@@ -94,6 +95,7 @@ function commonDialect(sql: string): string {
     .replace(/COUNTIF\(/g, 'count_if(')
     .replace(/SELECT \* EXCEPT \(/g, 'SELECT * EXCLUDE (')
     .replace(/\bFLOAT64\b/g, 'DOUBLE')
+    // https://cloud.google.com/bigquery/docs/reference/standard-sql/timestamp_functions#current_timestamp
     .replace(/\bCURRENT_TIMESTAMP\(\)/g, 'current_timestamp')
     // DDL's TIMESTAMP is BigQuery's instant, DuckDB's TIMESTAMPTZ (a bare TIMESTAMP there is a civil time).
     .replace(/(ADD COLUMN(?: IF NOT EXISTS)? \w+ )TIMESTAMP\b/g, '$1TIMESTAMPTZ');
@@ -336,9 +338,18 @@ export class BigQueryRestEmulator {
       else tables.add(`${match[1]}.${match[2]}`);
     }
     if (tables.size > TABLES_PER_QUERY_LIMIT) throw new BigQueryJobError(`Too many tables referenced by the query: ${tables.size}; the limit is ${TABLES_PER_QUERY_LIMIT}.`);
+    for (const statement of sql.split(';')) {
+      // New columns of an existing table must be NULLABLE or REPEATED
+      // (https://cloud.google.com/bigquery/docs/managing-table-schemas#add_an_empty_column).
+      const required = /ADD COLUMN(?: IF NOT EXISTS)? (\w+) [^,]*\bNOT NULL\b/i.exec(statement);
+      if (required) throw new BigQueryJobError(`Cannot add required fields to an existing schema. (field: ${required[1]})`);
+      // "The WHERE keyword is mandatory" in an UPDATE
+      // (https://cloud.google.com/bigquery/docs/reference/standard-sql/dml-syntax#update_statement).
+      if (/^\s*UPDATE\b/i.test(statement) && !/\bWHERE\b/i.test(statement)) throw new BigQueryJobError('UPDATE must have a WHERE clause');
+    }
     // A table with require_partition_filter refuses any statement without a predicate on its
     // partition column (https://cloud.google.com/bigquery/docs/managing-partitioned-tables#require-filter).
-    for (const [table, column] of Object.entries(this.options.requirePartitionFilter ?? partitionFilterRequirements())) {
+    for (const [table, column] of Object.entries(this.options.requirePartitionFilter ?? {})) {
       const [dataset, name] = table.split('.') as [string, string];
       const reference = new RegExp(`\`[A-Za-z0-9_-]+\\.${dataset}\\.${name}\``);
       const filter = new RegExp(`\\b${column}\\s*(=|IN\\b|BETWEEN\\b|>=|<=|>|<)`, 'i');

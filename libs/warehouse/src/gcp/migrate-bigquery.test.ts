@@ -56,6 +56,16 @@ describe('props warehouse migrate on BigQuery (through the real client against t
     });
   }, 120_000);
 
+  it('runs on an endpoint that refuses what BigQuery refuses: a REQUIRED column added to a table with rows, an UPDATE without WHERE', async () => {
+    await onEmulator(VERSION_4_PREDICTIONS, async (client) => {
+      const table = '`props-migrate.nba_predictions.player_prop_predictions`';
+      await expect(client.createQueryJob({ query: `ALTER TABLE ${table} ADD COLUMN is_active BOOL NOT NULL`, location: 'us-west2' })).rejects.toThrow('Cannot add required fields to an existing schema. (field: is_active)');
+      await expect(client.createQueryJob({ query: `UPDATE ${table} SET sportsbook = 'FANDUEL'`, location: 'us-west2' })).rejects.toThrow('UPDATE must have a WHERE clause');
+      // The migration sends neither, so it runs the same against the stricter endpoint.
+      expect(await migrateBigQueryWarehouse(client, { projectId: 'props-migrate', location: 'us-west2' })).toContain('nba_predictions.player_prop_predictions: added is_active (as NULLABLE: a required column added to a table with rows), existing rows set to TRUE');
+    });
+  }, 120_000);
+
   it('refuses, before changing anything, a column whose type would change', async () => {
     await onEmulator(`${VERSION_4_PREDICTIONS}\nALTER TABLE nba_predictions.player_prop_predictions ALTER COLUMN confidence_score TYPE VARCHAR;`, async (client, read) => {
       const refused = migrateBigQueryWarehouse(client, { projectId: 'props-migrate', location: 'us-west2' });

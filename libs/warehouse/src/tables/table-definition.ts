@@ -36,8 +36,6 @@ export interface TableDefinition {
   key: readonly string[];
   /** BigQuery partitioning column (DATE); DuckDB has no equivalent. */
   partitionBy?: string;
-  /** BigQuery refuses any query on the table without a filter on `partitionBy` (require_partition_filter). */
-  requirePartitionFilter?: boolean;
 }
 
 export const STRING = { kind: 'STRING' } as const;

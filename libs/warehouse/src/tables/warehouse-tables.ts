@@ -7,11 +7,6 @@ import type { TableDefinition } from './table-definition';
 /** Bumped whenever a table definition changes; a local warehouse of another version is refused. */
 export const WAREHOUSE_SCHEMA_VERSION = 5;
 
-/** "dataset.table" → partition column, for every table BigQuery refuses to read without a partition filter. */
-export function partitionFilterRequirements(): Record<string, string> {
-  return Object.fromEntries(WAREHOUSE_TABLES.filter((table) => table.requirePartitionFilter && table.partitionBy).map((table) => [`${table.dataset}.${table.name}`, table.partitionBy!]));
-}
-
 export const WAREHOUSE_TABLES: readonly TableDefinition[] = [
   SCHEDULE,
   PLAYER_GAME_SUMMARY,
