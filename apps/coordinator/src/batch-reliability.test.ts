@@ -85,6 +85,15 @@ async function capturedBatch(dataDir: string, extra: Record<string, string> = {}
   return { coordinator: service, batchId: started.body.batch_id as string, envelopes: requests.received };
 }
 
+/** The captured batch's requests predicted by a real worker, its completions held back in a tap. */
+async function predictedElsewhere(dataDir: string, batch: { envelopes: unknown[] }): Promise<unknown[]> {
+  const completions = await tap();
+  const predictor = await worker(dataDir, completions.url);
+  await deliver(predictor.url, batch.envelopes);
+  await completions.waitFor(batch.envelopes.length);
+  return completions.received;
+}
+
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const copy = [...items];
   for (let index = copy.length - 1; index > 0; index -= 1) {
@@ -138,13 +147,10 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     const dataDir = dataDirWith(seeded);
     const batch = await capturedBatch(dataDir);
     const others = [await coordinator(dataDir, [batch.coordinator.url]), await coordinator(dataDir, [batch.coordinator.url])];
-    const completions = await tap();
-    const predictor = await worker(dataDir, completions.url);
-    await deliver(predictor.url, batch.envelopes);
-    await completions.waitFor(batch.envelopes.length);
+    const completed = await predictedElsewhere(dataDir, batch);
     const coordinators = [batch.coordinator, ...others];
     // Every completion goes to all three coordinators at once; each may see the batch complete.
-    await Promise.all(completions.received.map((event) => Promise.all(coordinators.map((service) => post(`${service.url}/complete`, event)))));
+    await Promise.all(completed.map((event) => Promise.all(coordinators.map((service) => post(`${service.url}/complete`, event)))));
     const status = await waitForConsolidated(others[1]!.url, batch.batchId);
     expect(status.coverage).toBe(1);
     expect(await duplicateKeys(dataDir)).toBe(0);
@@ -313,13 +319,10 @@ describe('a coordinator that dies while consolidating', () => {
   it('SIGKILLed holding the date lock mid-merge: the next coordinator waits out the short lease, reopens the batch and merges it with the full row count, well inside one stall-check interval', async () => {
     const dataDir = dataDirWith(seeded);
     const batch = await capturedBatch(dataDir);
-    const completions = await tap();
-    const predictor = await worker(dataDir, completions.url);
-    await deliver(predictor.url, batch.envelopes);
-    await completions.waitFor(batch.envelopes.length);
+    const completed = await predictedElsewhere(dataDir, batch);
     // Holding the warehouse file keeps the coordinator's merge waiting inside the date lock.
     const holder = await DuckDBInstance.create(join(dataDir, 'warehouse.duckdb'));
-    const delivered = Promise.allSettled(completions.received.map((event) => post(`${batch.coordinator.url}/complete`, event)));
+    const delivered = Promise.allSettled(completed.map((event) => post(`${batch.coordinator.url}/complete`, event)));
     const lease = await leaseHeld(join(dataDir, 'locks', `consolidation_${DATE}`));
     await batch.coordinator.kill();
     const killedAt = Date.now();
@@ -361,11 +364,8 @@ describe('a coordinator that dies while consolidating', () => {
   it('a merge that finished before the crash is counted in full when the batch is reconsolidated with nothing left staged', async () => {
     const dataDir = dataDirWith(seeded);
     const batch = await capturedBatch(dataDir);
-    const completions = await tap();
-    const predictor = await worker(dataDir, completions.url);
-    await deliver(predictor.url, batch.envelopes);
-    await completions.waitFor(batch.envelopes.length);
-    for (const event of completions.received) expect((await post(`${batch.coordinator.url}/complete`, event)).status).toBe(204);
+    const completed = await predictedElsewhere(dataDir, batch);
+    for (const event of completed) expect((await post(`${batch.coordinator.url}/complete`, event)).status).toBe(204);
     const first = await waitForConsolidated(batch.coordinator.url, batch.batchId);
     // What a crash after the merge and the staging removal, before the state update, leaves behind.
     const header = join(dataDir, 'batches', batch.batchId, 'batch.json');
@@ -389,11 +389,8 @@ describe('the phase-5 completion', () => {
     // A file where the outbox folder should be: every publish of the completion fails.
     writeFileSync(join(dataDir, 'outbox'), 'not a folder');
     const batch = await capturedBatch(dataDir, { LOG_LEVEL: 'info' });
-    const completions = await tap();
-    const predictor = await worker(dataDir, completions.url);
-    await deliver(predictor.url, batch.envelopes);
-    await completions.waitFor(batch.envelopes.length);
-    for (const event of completions.received) expect((await post(`${batch.coordinator.url}/complete`, event)).status).toBe(204);
+    const completed = await predictedElsewhere(dataDir, batch);
+    for (const event of completed) expect((await post(`${batch.coordinator.url}/complete`, event)).status).toBe(204);
     const status = await waitForConsolidated(batch.coordinator.url, batch.batchId);
     expect(status.consolidation.rows_merged).toBe(status.rows_staged);
     const failure = batch.coordinator.logs.split('\n').find((line) => line.includes('"event":"phase5_completion_publish_failed"'));

@@ -8,7 +8,7 @@ export {
   type PushEnvelope,
   type DecodedPush,
 } from './push-envelope';
-export { GameDateSchema, isCalendarDate } from './game-date';
+export { GameDateSchema, easternDate, isCalendarDate } from './game-date';
 export {
   PredictionRequestSchema,
   type PredictionRequest,

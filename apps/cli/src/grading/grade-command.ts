@@ -1,7 +1,7 @@
-import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { NothingToGradeError, gradeDate } from '@props/grading';
 import { LogEvent, createLogger } from '@props/observability';
 import { UsageError, type CliCommand } from '../cli-command';
+import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { GRADING_LOCK_OPTIONS, gradingLock, withWarehouseReads } from './grading-backend';
 import { gradingDates, parseGradingTrigger } from './grading-dates';
 import { confidenceTable, gradingTable } from './grading-table';

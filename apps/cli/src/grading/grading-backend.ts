@@ -1,20 +1,13 @@
-import { z } from 'zod';
-import { parseEnvironment, variables } from '@props/configuration';
+import { parseEnvironment } from '@props/configuration';
 import { BigQueryGradingStore, BigQueryVerificationSource, DuckdbGradingStore, DuckdbVerificationSource, type GradingStore, type VerificationSource } from '@props/grading';
 import { dirname, join } from 'node:path';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { requireWarehouseFile, withWarehouse } from '@props/warehouse';
 import { bigQueryClient } from '@props/gcp-clients';
+import { backendEnvironment } from '../backend-environment';
 import { firestoreGradingLock } from '../gcp/firestore-grading-lock';
 
-const GradingEnvironment = z
-  .object({
-    PROPS_BACKEND: variables.backend(),
-    GCP_PROJECT_ID: z.string().min(1).optional(),
-    PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
-    PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
-  })
-  .refine((value) => value.PROPS_BACKEND !== 'gcp' || value.GCP_PROJECT_ID !== undefined, { path: ['GCP_PROJECT_ID'], message: 'required with PROPS_BACKEND=gcp' });
+const GradingEnvironment = backendEnvironment({});
 
 export interface WarehouseReads {
   grading: GradingStore;

@@ -1,14 +1,6 @@
 import { z } from 'zod';
-import { isCalendarDate } from '@props/contracts';
+import { easternDate, isCalendarDate } from '@props/contracts';
 import { UsageError } from '../cli-command';
-
-/** A calendar date in America/New_York (NBA game dates are ET dates), `offsetDays` from now. */
-export function easternDate(offsetDays = 0, now = new Date()): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  const date = new Date(`${today}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + offsetDays);
-  return date.toISOString().slice(0, 10);
-}
 
 /** Longest range one `props grade` run takes: a season is about 240 days. */
 const MAX_RANGE_DAYS = 400;

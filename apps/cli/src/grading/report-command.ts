@@ -1,8 +1,8 @@
-import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { NothingToGradeError, gradeDate } from '@props/grading';
 import { UsageError, type CliCommand } from '../cli-command';
+import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { renderReport, type ReportInput } from './report-html';
 import { withWarehouseReads } from './grading-backend';
 import { parseGradingArgs } from './warehouse-option';

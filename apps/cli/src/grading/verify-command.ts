@@ -1,7 +1,7 @@
-import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { verifyPredictions } from '@props/grading';
 import { LogEvent, createLogger } from '@props/observability';
 import { UsageError, type CliCommand } from '../cli-command';
+import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { withWarehouseReads } from './grading-backend';
 import { parseGradingArgs } from './warehouse-option';
 

@@ -27,7 +27,7 @@ export const runCommand: CliCommand = {
   usage: 'props run [--date YYYY-MM-DD] [--workers N] [--data-dir DIR]',
   options: [
     ['--date D', 'the game date of the batch (default 2025-03-15)'],
-    ['--workers N', 'worker processes to start (default 2)'],
+    ['--workers N', 'worker processes to start (default 1)'],
     ['--data-dir DIR', 'where the warehouse, staging, state and report go (default var)'],
   ],
   async run(args) {

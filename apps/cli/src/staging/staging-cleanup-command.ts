@@ -1,22 +1,14 @@
-import { BACKEND_ENVIRONMENT } from '../command-docs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseEnvironment, variables } from '@props/configuration';
+import { parseEnvironment } from '@props/configuration';
 import { bigQueryClient } from '@props/gcp-clients';
 import { bigQueryStagingFor, ndjsonStagingFor, type StagingStore } from '@props/prediction-store';
 import { validateDatasetPrefix } from '@props/warehouse';
+import { backendEnvironment } from '../backend-environment';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
+import { BACKEND_ENVIRONMENT } from '../command-docs';
 
-const StagingEnvironment = z
-  .object({
-    PROPS_BACKEND: variables.backend(),
-    PROPS_DATA_DIR: z.string().default('var'),
-    PROPS_STAGING_DIR: z.string().optional(),
-    GCP_PROJECT_ID: z.string().min(1).optional(),
-    PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
-    PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
-  })
-  .refine((value) => value.PROPS_BACKEND !== 'gcp' || value.GCP_PROJECT_ID !== undefined, { path: ['GCP_PROJECT_ID'], message: 'required with PROPS_BACKEND=gcp' });
+const StagingEnvironment = backendEnvironment({ PROPS_DATA_DIR: z.string().default('var'), PROPS_STAGING_DIR: z.string().optional() });
 
 /** The staging of the configured backend and prefix: NDJSON folders locally, staging tables on BigQuery. */
 function stagingStore(env: NodeJS.ProcessEnv, datasetPrefix: string): StagingStore {

@@ -1,19 +1,12 @@
-import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
-import { z } from 'zod';
-import { parseEnvironment, variables } from '@props/configuration';
+import { parseEnvironment } from '@props/configuration';
 import { bigQueryClient } from '@props/gcp-clients';
 import { MigrationRefusedError, migrateBigQueryWarehouse, migrateDuckdbWarehouse, requireWarehouseFile, withWarehouse } from '@props/warehouse';
+import { backendEnvironment } from '../backend-environment';
 import { type CliCommand } from '../cli-command';
+import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { parseGradingArgs } from '../grading/warehouse-option';
 
-const MigrationEnvironment = z
-  .object({
-    PROPS_BACKEND: variables.backend(),
-    GCP_PROJECT_ID: z.string().min(1).optional(),
-    PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
-    PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
-  })
-  .refine((value) => value.PROPS_BACKEND !== 'gcp' || value.GCP_PROJECT_ID !== undefined, { path: ['GCP_PROJECT_ID'], message: 'required with PROPS_BACKEND=gcp' });
+const MigrationEnvironment = backendEnvironment({});
 
 export const migrateCommand: CliCommand = {
   words: ['warehouse', 'migrate'],

@@ -13,8 +13,7 @@ import type { BatchWarehouse } from './batch-warehouse';
  * after the response, when Cloud Run's request-based CPU allocation gives the instance none.
  */
 export interface Fanout {
-  /** The request topic it publishes to (configured: PREDICTION_REQUEST_TOPIC). */
-  readonly topic: string;
+  /** Publishes one request to the request topic (configured: PREDICTION_REQUEST_TOPIC). */
   publish(payload: unknown, messageId: string): Promise<void>;
 }
 

@@ -15,7 +15,7 @@ import { FirestoreBatchState } from './firestore-batch-state';
 /** Publishes to Pub/Sub; a publish that fails is logged, and the stall check re-publishes it. */
 class PubSubFanout implements Fanout {
   constructor(
-    readonly topic: string,
+    private readonly topic: string,
     private readonly publisher: PubSubPublisher,
     private readonly logger: Logger,
   ) {}
@@ -35,13 +35,14 @@ export function gcpPorts(config: CoordinatorConfig, logger: Logger): Coordinator
   const firestore = new Firestore({ projectId });
   const bigquery = bigQueryClient(projectId, config.gcp!.bigqueryEndpoint);
   const pubsub = new PubSub({ projectId });
+  const publisher = new PubSubPublisher(pubsub);
   return {
     lock: new DistributedLock(new FirestoreLockBackend(firestore)),
     state: new FirestoreBatchState(firestore),
     staging: bigQueryStagingFor(bigquery, config.gcp!.location),
     warehouse: new BigQueryBatchWarehouse(bigquery, { projectId, location: config.gcp!.location }),
-    delivery: new PubSubFanout(config.topics.predictionRequest, new PubSubPublisher(pubsub), logger),
-    notices: new PubSubPublisher(pubsub),
+    delivery: new PubSubFanout(config.topics.predictionRequest, publisher, logger),
+    notices: publisher,
     rejected: new BigQueryRejectedMessageStore(bigquery, { projectId, dataset: datasetName(PLAYER_PROP_PREDICTIONS), location: config.gcp!.location }),
     checks: [
       // The MERGE names every column of the definition: a table lacking one (not migrated) fails readiness.

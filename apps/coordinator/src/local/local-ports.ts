@@ -11,7 +11,6 @@ import { DuckdbBatchWarehouse } from './duckdb-batch-warehouse';
 /** The local push queue is the subscription: handing a message to it is the whole publish. */
 function fanoutThrough(topic: string, queue: PushDeliveryQueue): Fanout {
   return {
-    topic,
     publish: async (payload, messageId) => queue.enqueue(topic, payload, messageId),
   };
 }
