@@ -40,9 +40,9 @@ describe('nx affected', () => {
   it('marks a lib, the libs that import it and every app that uses them when the lib changes', () => {
     workspace.edit('libs/contracts/src/game-date.ts', (text) => `${text}// touched\n`);
     // contracts is imported by feature-loader, models, prediction-store, consolidation and messaging, through
-    // feature-loader by warehouse, through warehouse by grading, and through them by every app. (The test
+    // feature-loader by warehouse, through warehouse by grading and prediction-batch, and through them by every app. (The test
     // lib emulators no longer imports warehouse: no table definition asks for a partition filter.)
-    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'contracts', 'coordinator', 'feature-loader', 'grading', 'messaging', 'models', 'prediction-store', 'warehouse', 'worker']);
+    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'contracts', 'coordinator', 'feature-loader', 'grading', 'messaging', 'models', 'prediction-batch', 'prediction-store', 'warehouse', 'worker']);
   });
 
   it('marks only the lib and the apps that use it when a lib only the two services use changes', () => {
@@ -53,7 +53,7 @@ describe('nx affected', () => {
   it('marks every app when a lib all of them use changes', () => {
     workspace.edit('libs/observability/src/events.ts', (text) => `${text}// touched\n`);
     // Contract tests reach observability through @props/emulators, so their libs count as affected too.
-    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'coordinator', 'distributed-lock', 'emulators', 'grading', 'messaging', 'observability', 'prediction-store', 'service-runtime', 'warehouse', 'worker']);
+    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'coordinator', 'distributed-lock', 'emulators', 'grading', 'messaging', 'observability', 'prediction-batch', 'prediction-store', 'service-runtime', 'warehouse', 'worker']);
   });
 
   it('marks everything when package.json changes', () => {

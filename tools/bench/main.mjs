@@ -8,6 +8,7 @@ import { deployableApps } from '../gate/workspace.mjs';
 import { benchDeployPayload } from './deploy-payload.mjs';
 import { benchServiceStartup } from './service-startup.mjs';
 import { benchBatch } from './batch-bench.mjs';
+import { benchBackfill } from './backfill-bench.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const apps = deployableApps(root);
@@ -27,6 +28,7 @@ const sections = [
   ['prediction systems', () => typescriptBench('tools/bench/models-bench.ts')],
   ['warehouse', () => typescriptBench('tools/bench/warehouse-bench.ts')],
   ['local batch', () => benchBatch(root)],
+  ['season backfill', () => benchBackfill(root)],
 ];
 for (const [name, run] of sections) {
   console.log(`── ${name} ──`);

@@ -2,6 +2,7 @@ import { buildInfo } from '@props/service-runtime';
 import { UsageError, commandHelp, type CliCommand } from './cli-command';
 import { convertCommand } from './models/convert-command';
 import { runCommand } from './run/run-command';
+import { backfillCommand } from './backfill/backfill-command';
 import { buildCheckCommand } from './build-check-command';
 import { stagingCleanupCommand } from './staging/staging-cleanup-command';
 import { schemaCommand } from './warehouse/schema-command';
@@ -11,7 +12,7 @@ import { gradeCommand } from './grading/grade-command';
 import { reportCommand } from './grading/report-command';
 import { verifyCommand } from './grading/verify-command';
 
-const commands: readonly CliCommand[] = [runCommand, seedCommand, migrateCommand, schemaCommand, gradeCommand, verifyCommand, reportCommand, stagingCleanupCommand, convertCommand, buildCheckCommand];
+const commands: readonly CliCommand[] = [runCommand, backfillCommand, seedCommand, migrateCommand, schemaCommand, gradeCommand, verifyCommand, reportCommand, stagingCleanupCommand, convertCommand, buildCheckCommand];
 
 function helpText(): string {
   const rows: Array<[string, string]> = [...commands.map((command): [string, string] => [command.words.join(' '), command.summary]), ['version', 'print the package version and the commit this bundle was built from']];
@@ -23,7 +24,7 @@ function helpText(): string {
 function isKnownError(error: unknown): error is Error {
   if (!(error instanceof Error)) return false;
   if ((error as { permanent?: unknown }).permanent === true || (error as { statusCode?: unknown }).statusCode === 503) return true;
-  return ['ConfigurationError', 'MigrationRefusedError', 'WarehouseBusyError', 'WarehouseSchemaError', 'RowShapeError', 'LockTimeoutError', 'SampleDataError', 'DatasetPrefixError'].includes(error.name);
+  return ['ConfigurationError', 'MigrationRefusedError', 'WarehouseBusyError', 'WarehouseSchemaError', 'RowShapeError', 'LockTimeoutError', 'SampleDataError', 'DatasetPrefixError', 'ModelArtifactError'].includes(error.name);
 }
 
 function findCommand(argv: readonly string[]): { command: CliCommand; rest: readonly string[] } | undefined {

@@ -8,7 +8,7 @@ export { renderBigQuerySchema, type BigQueryField } from './render-bigquery-sche
 export { renderDuckdbDdl, qualifiedTableName, duckdbType } from './render-duckdb-ddl';
 export { validateDatasetPrefix, datasetName, DatasetPrefixError } from './dataset-prefix';
 export { playerLookup } from './player-lookup';
-export { withWarehouse, WarehouseBusyError, WarehouseUnavailableError } from './local/duckdb-warehouse';
+export { withWarehouse, holdWarehouse, WarehouseBusyError, WarehouseUnavailableError } from './local/duckdb-warehouse';
 export { ensureWarehouseTables, requireWarehouseFile, requireCurrentSchema, requireTableColumns, columnsMissingFrom, WarehouseMissingError, WarehouseSchemaError } from './local/warehouse-schema';
 export { insertRows, RowShapeError } from './local/insert-rows';
 export { seedWarehouse, type SeedOptions, type SeedSummary } from './local/seed-warehouse';

@@ -1,11 +1,11 @@
 import type { SlateQueryResult, StoredPlayerRow } from '@props/feature-loader';
 
-/** One row of the slate query: schedule facts, a player, their features (first row only) and one history game. */
+/** One row of the slate query: schedule facts, a player (null when none was asked for), their features (first row only) and one history game. */
 export interface FlatSlateRow {
   games_on_date: number | bigint;
   first_date: string | null;
   last_date: string | null;
-  player_lookup: string;
+  player_lookup: string | null;
   game_id: string | null;
   features: ReadonlyArray<number | null> | null;
   feature_version: string | null;
@@ -22,6 +22,8 @@ export interface FlatSlateRow {
 export function slateRowsFrom(flat: readonly FlatSlateRow[]): SlateQueryResult {
   const byPlayer = new Map<string, StoredPlayerRow>();
   for (const row of flat) {
+    // The schedule facts come back even when no player was asked for: one row without a player.
+    if (row.player_lookup === null) continue;
     let player = byPlayer.get(row.player_lookup);
     if (!player) {
       player = {

@@ -16,7 +16,7 @@ describe('props grade --date and the grading trigger body', () => {
     expect(() => gradingDates('2025-03-02..2025-02-27')).toThrow('--date: the range 2025-03-02..2025-02-27 ends before it starts');
     expect(() => gradingDates('last week')).toThrow('--date: expected yesterday, today, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD, got last week');
     expect(() => gradingDates('2025-02-30')).toThrow('--date: expected');
-    expect(() => gradingDates('2023-01-01..2025-01-01')).toThrow('grade at most 400 per run');
+    expect(() => gradingDates('2023-01-01..2025-01-01')).toThrow('has 732 days; at most 400 per run');
   });
 
   it('accepts the bodies the original platform\'s schedulers and readiness monitor publish', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { easternDate, isCalendarDate } from '@props/contracts';
 import { UsageError } from '../cli-command';
 
-/** Longest range one `props grade` run takes: a season is about 240 days. */
+/** Longest range one `props grade` or `props backfill` run takes: a season is about 240 days. */
 const MAX_RANGE_DAYS = 400;
 
 /**
@@ -19,10 +19,15 @@ export function gradingDates(value: string, now = new Date()): string[] {
     throw new UsageError(`--date: expected yesterday, today, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD, got ${value}`);
   }
   if (to === undefined) return [from!];
-  if (to < from!) throw new UsageError(`--date: the range ${value} ends before it starts`);
+  return calendarDays(from!, to, '--date');
+}
+
+/** Every calendar day from `from` to `to`, inclusive; a reversed or over-long range is a UsageError naming `option`. */
+export function calendarDays(from: string, to: string, option: string): string[] {
+  if (to < from) throw new UsageError(`${option}: the range ${from}..${to} ends before it starts`);
   const dates: string[] = [];
   for (const day = new Date(`${from}T12:00:00Z`); day.toISOString().slice(0, 10) <= to; day.setUTCDate(day.getUTCDate() + 1)) dates.push(day.toISOString().slice(0, 10));
-  if (dates.length > MAX_RANGE_DAYS) throw new UsageError(`--date: the range ${value} has ${dates.length} days; grade at most ${MAX_RANGE_DAYS} per run`);
+  if (dates.length > MAX_RANGE_DAYS) throw new UsageError(`${option}: the range ${from}..${to} has ${dates.length} days; at most ${MAX_RANGE_DAYS} per run`);
   return dates;
 }
 

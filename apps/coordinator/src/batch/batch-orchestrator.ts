@@ -1,15 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from '@props/observability';
 import { LogEvent } from '@props/observability';
-import { phase5CompletionMessage, type CompletionEvent, type PredictionRequest } from '@props/contracts';
+import { phase5CompletionMessage, type CompletionEvent } from '@props/contracts';
 import type { Publisher } from '@props/messaging';
 import { consolidateBatch, consolidationLockKey } from '@props/consolidation';
 import { CONSOLIDATION_LOCK_DEFAULTS, LockTimeoutError, type DistributedLock } from '@props/distributed-lock';
 import type { StagingFor } from '@props/prediction-store';
-import { selectPlayers } from '../selection/select-players';
-import type { BatchRecord } from './batch-record';
-import type { BatchStateStore } from './batch-state-store';
-import type { BatchWarehouse } from './batch-warehouse';
+import { START_LOCK_OPTIONS, batchPrefix, newBatchId, predictionRequests, selectPlayers, startLockKey, unfinishedBatches, type BatchRecord, type BatchStateStore, type BatchWarehouse } from '@props/prediction-batch';
 import type { Fanout } from './coordinator-ports';
 import { resolveGameDate } from './resolve-game-date';
 
@@ -67,9 +63,6 @@ export interface BatchStatus {
   last_error: string | null;
 }
 
-/** Batch records written before prefixes were recorded are production's. */
-const prefixOf = (batch: Pick<BatchRecord, 'dataset_prefix'>) => batch.dataset_prefix ?? '';
-
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -84,9 +77,8 @@ export class BatchOrchestrator {
     if (!this.options.delivery) throw new BatchRefusal(503, 'no worker endpoints are configured (PROPS_WORKER_URLS)');
     const gameDate = resolveGameDate(request.game_date);
     const prefix = request.dataset_prefix;
-    // A prefixed (test) batch and production's batch of the same date never wait for or refuse each other.
-    return this.options.lock.withLock(prefix ? `start_${prefix}_${gameDate}` : `start_${gameDate}`, { leaseMs: 300_000, maxWaitMs: 30_000, retryIntervalMs: 50 }, async () => {
-      const running = (await this.options.state.list()).filter((batch) => batch.game_date === gameDate && prefixOf(batch) === prefix && batch.status !== 'consolidated');
+    return this.options.lock.withLock(startLockKey(gameDate, prefix), START_LOCK_OPTIONS, async () => {
+      const running = await unfinishedBatches(this.options.state, gameDate, prefix);
       if (running.length > 0 && !request.force) {
         throw new BatchRefusal(409, `batch ${running[0]!.batch_id} for ${gameDate} is still ${running[0]!.status}; send force: true to start another`);
       }
@@ -96,34 +88,9 @@ export class BatchOrchestrator {
       const selection = selectPlayers(candidates, request.minMinutes);
       if (selection.selected.length === 0) throw new BatchRefusal(422, `no eligible players on ${gameDate} (dropped: ${JSON.stringify(selection.dropped)})`);
       const load = await this.options.warehouse.loadSlate(gameDate, selection.selected.map((player) => player.candidate.playerLookup), request.dataset_prefix, { timeoutMs: this.options.slateTimeoutMs, mode: this.options.slateLoad });
-      const batchId = `batch_${gameDate}_${Math.floor(Date.now() / 1000)}_${randomBytes(3).toString('hex')}`;
+      const batchId = newBatchId(gameDate);
       if (load.path !== 'one_query') this.options.logger.warn({ event: LogEvent.slateLoadFallback, batch_id: batchId, game_date: gameDate, reason: load.fallbackReason }, 'slate loaded player by player');
-      const messages: Record<string, PredictionRequest> = {};
-      const messageIds: Record<string, string> = {};
-      for (const player of selection.selected) {
-        const loaded = load.players.get(player.candidate.playerLookup);
-        if (!loaded) continue;
-        const lookup = player.candidate.playerLookup;
-        messageIds[lookup] = `${batchId}.${lookup}`;
-        messages[lookup] = {
-          batch_id: batchId,
-          player_lookup: lookup,
-          universal_player_id: player.candidate.universalPlayerId,
-          game_id: loaded.gameId,
-          game_date: gameDate,
-          team_abbr: player.candidate.teamAbbr,
-          opponent_team_abbr: player.candidate.opponentTeamAbbr,
-          is_home: player.candidate.isHome,
-          line_values: [player.line],
-          line_source: player.lineSource,
-          sportsbook: player.sportsbook,
-          dataset_prefix: request.dataset_prefix,
-          features: { feature_version: loaded.features.featureVersion, values: loaded.storedValues, quality_score: loaded.features.qualityScore },
-          history: loaded.history,
-          injury: player.candidate.playerStatus === null ? null : { status: player.candidate.playerStatus, reason: null, checked_at: new Date(started).toISOString() },
-        };
-      }
-      const players = Object.keys(messages).sort();
+      const { players, messages, messageIds } = predictionRequests({ batchId, gameDate, datasetPrefix: prefix, selected: selection.selected, load, checkedAt: new Date(started).toISOString() });
       const now = new Date();
       const record: BatchRecord = {
         batch_id: batchId,
@@ -179,14 +146,14 @@ export class BatchOrchestrator {
   async consolidate(batchId: string, partial: boolean): Promise<BatchStatus | null> {
     const claimed = await this.options.state.update(batchId, (record) => (record.status === 'running' ? { ...record, status: 'consolidating', consolidating_since: new Date().toISOString() } : null));
     if (!claimed) return await this.status(batchId);
-    const context = { batch_id: batchId, game_date: claimed.game_date, dataset_prefix: prefixOf(claimed) };
+    const context = { batch_id: batchId, game_date: claimed.game_date, dataset_prefix: batchPrefix(claimed) };
     try {
       const result = await consolidateBatch({
         batchId,
         gameDate: claimed.game_date,
-        datasetPrefix: prefixOf(claimed),
+        datasetPrefix: batchPrefix(claimed),
         expectedMessageIds: Object.values(claimed.message_ids),
-        staging: this.options.staging(prefixOf(claimed)),
+        staging: this.options.staging(batchPrefix(claimed)),
         lock: this.options.lock,
         lockOptions: CONSOLIDATION_LOCK_DEFAULTS,
         merger: this.options.warehouse.merger,
@@ -199,7 +166,7 @@ export class BatchOrchestrator {
       }
       const completed = await this.options.state.completionCount(batchId);
       const consolidatedAt = new Date().toISOString();
-      await this.options.warehouse.recordBatch({ batch_id: batchId, game_date: claimed.game_date, players_expected: claimed.players.length, players_completed: completed, rows_merged: result.batchRows, fencing_token: result.fencingToken, load_path: claimed.load.path, consolidated_at: consolidatedAt }, prefixOf(claimed));
+      await this.options.warehouse.recordBatch({ batch_id: batchId, game_date: claimed.game_date, players_expected: claimed.players.length, players_completed: completed, rows_merged: result.batchRows, fencing_token: result.fencingToken, load_path: claimed.load.path, consolidated_at: consolidatedAt }, batchPrefix(claimed));
       await this.options.state.update(batchId, (record) => ({
         ...record,
         status: 'consolidated',
@@ -236,7 +203,7 @@ export class BatchOrchestrator {
    * twice; failing that it logs an alertable event. It never fails the consolidation that happened.
    */
   private async announce(batch: BatchRecord, outcome: { playersCompleted: number; rowsMerged: number; consolidatedAt: string; partial: boolean }): Promise<void> {
-    if (prefixOf(batch)) return; // A prefixed (test) batch wrote test tables: nothing downstream should export them.
+    if (batchPrefix(batch)) return; // A prefixed (test) batch wrote test tables: nothing downstream should export them.
     const message = phase5CompletionMessage({
       batchId: batch.batch_id,
       gameDate: batch.game_date,
@@ -281,7 +248,7 @@ export class BatchOrchestrator {
       if (options.batchId && listed.batch_id !== options.batchId) continue;
       let batch = listed;
       if (batch.status === 'consolidated') continue;
-      if (batch.status === 'consolidating' && now - Date.parse(batch.consolidating_since ?? batch.created_at) > CONSOLIDATION_GRACE_MS && !(await this.consolidationLockHeld(batch.game_date, prefixOf(batch)))) {
+      if (batch.status === 'consolidating' && now - Date.parse(batch.consolidating_since ?? batch.created_at) > CONSOLIDATION_GRACE_MS && !(await this.consolidationLockHeld(batch.game_date, batchPrefix(batch)))) {
         // The coordinator that claimed it died mid-consolidation: its transaction rolled back and the staging is intact.
         const since = batch.consolidating_since;
         const reopened = await this.options.state.update(batch.batch_id, (record) =>
@@ -343,7 +310,7 @@ export class BatchOrchestrator {
     return {
       batch_id: batch.batch_id,
       game_date: batch.game_date,
-      dataset_prefix: prefixOf(batch),
+      dataset_prefix: batchPrefix(batch),
       status: batch.status,
       players_expected: batch.players.length,
       players_predicted: completions.filter((completion) => completion.outcome === 'staged').length,

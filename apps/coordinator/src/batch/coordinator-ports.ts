@@ -1,9 +1,8 @@
 import type { DistributedLock } from '@props/distributed-lock';
 import type { Publisher, RejectedMessageStore } from '@props/messaging';
+import type { BatchStateStore, BatchWarehouse } from '@props/prediction-batch';
 import type { StagingFor } from '@props/prediction-store';
 import type { ReadinessCheck } from '@props/service-runtime';
-import type { BatchStateStore } from './batch-state-store';
-import type { BatchWarehouse } from './batch-warehouse';
 
 /**
  * Fan-out of prediction requests. `publish` resolves once the message is handed to the

@@ -3,14 +3,13 @@ import { PubSub } from '@google-cloud/pubsub';
 import { DistributedLock, FirestoreLockBackend } from '@props/distributed-lock';
 import { PubSubPublisher } from '@props/messaging';
 import { LogEvent, type Logger } from '@props/observability';
+import { BigQueryBatchWarehouse, FirestoreBatchState } from '@props/prediction-batch';
 import { BigQueryRejectedMessageStore, bigQueryStagingFor } from '@props/prediction-store';
 import { datasetName, PLAYER_PROP_PREDICTIONS, requireBigQueryColumns } from '@props/warehouse';
 import { bigQueryClient, pubSubTopicProbe } from '@props/gcp-clients';
 import { dependencyCheck } from '@props/service-runtime';
 import type { CoordinatorPorts, Fanout } from '../batch/coordinator-ports';
 import type { CoordinatorConfig } from '../coordinator-config';
-import { BigQueryBatchWarehouse } from './bigquery-batch-warehouse';
-import { FirestoreBatchState } from './firestore-batch-state';
 
 /** Publishes to Pub/Sub; a publish that fails is logged, and the stall check re-publishes it. */
 class PubSubFanout implements Fanout {

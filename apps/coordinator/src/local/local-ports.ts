@@ -2,11 +2,10 @@ import { warehouseReadinessCheck } from '@props/consolidation';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { FileOutboxPublisher, FileRejectedMessageStore, HttpPushPublisher, PushDeliveryQueue } from '@props/messaging';
 import { LogEvent, type Logger } from '@props/observability';
+import { DuckdbBatchWarehouse, FileBatchState } from '@props/prediction-batch';
 import { ndjsonStagingFor } from '@props/prediction-store';
 import type { CoordinatorPorts, Fanout } from '../batch/coordinator-ports';
-import { FileBatchState } from '../batch/file-batch-state';
 import type { CoordinatorConfig } from '../coordinator-config';
-import { DuckdbBatchWarehouse } from './duckdb-batch-warehouse';
 
 /** The local push queue is the subscription: handing a message to it is the whole publish. */
 function fanoutThrough(topic: string, queue: PushDeliveryQueue): Fanout {

@@ -39,7 +39,7 @@ SELECT s.games_on_date, CAST(s.first_date AS STRING) AS first_date, CAST(s.last_
   f.game_id, IF(h.recency IS NULL OR h.recency = 1, f.features, NULL) AS features, f.feature_version,
   CAST(f.feature_quality_score AS FLOAT64) AS feature_quality_score,
   CAST(h.game_date AS STRING) AS history_date, h.points, CAST(h.minutes_played AS FLOAT64) AS minutes_played, h.opponent_team_abbr, h.is_home, h.opponent_def_rating
-FROM schedule_facts s CROSS JOIN requested r
+FROM schedule_facts s LEFT JOIN requested r ON TRUE
 LEFT JOIN features f ON f.player_lookup = r.player_lookup
 LEFT JOIN history h ON h.player_lookup = r.player_lookup
 ORDER BY r.player_lookup, h.game_date DESC`;

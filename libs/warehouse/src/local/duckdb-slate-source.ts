@@ -1,4 +1,4 @@
-import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { HISTORY_GAMES, type SlateQueryResult, type SlateSource } from '@props/feature-loader';
 import { qualifiedTableName } from '../render-duckdb-ddl';
 import { PLAYER_GAME_SUMMARY, SCHEDULE } from '../tables/box-scores';
@@ -32,7 +32,7 @@ SELECT s.games_on_date, CAST(s.first_date AS VARCHAR) AS first_date, CAST(s.last
   f.game_id, CASE WHEN h.recency IS NULL OR h.recency = 1 THEN f.features END AS features, f.feature_version,
   CAST(f.feature_quality_score AS DOUBLE) AS feature_quality_score,
   CAST(h.game_date AS VARCHAR) AS history_date, h.points, CAST(h.minutes_played AS DOUBLE) AS minutes_played, h.opponent_team_abbr, h.is_home, h.opponent_def_rating
-FROM schedule_facts s CROSS JOIN requested r
+FROM schedule_facts s LEFT JOIN requested r ON TRUE
 LEFT JOIN features f ON f.player_lookup = r.player_lookup
 LEFT JOIN history h ON h.player_lookup = r.player_lookup
 ORDER BY r.player_lookup, h.game_date DESC`;
@@ -59,7 +59,8 @@ export class DuckdbSlateSource implements SlateSource {
     }
     const timer = setTimeout(() => this.connection.interrupt(), options.timeoutMs);
     try {
-      const reader = await this.connection.runAndReadAll(slateSql(this.prefix), [listValue([...players]), gameDate, options.historyFrom]);
+      // Typed, so that an empty list (a date asked only for its schedule facts) binds too.
+      const reader = await this.connection.runAndReadAll(slateSql(this.prefix), [listValue([...players]), gameDate, options.historyFrom], [LIST(VARCHAR), VARCHAR, VARCHAR]);
       return slateRowsFrom(reader.getRowObjectsJS() as unknown as FlatSlateRow[]);
     } finally {
       clearTimeout(timer);

@@ -21,6 +21,31 @@ export class WarehouseUnavailableError extends Error {
 
 const LOCKED = /Could not set lock on file|Conflicting lock is held/;
 
+/** Files this process holds open (holdWarehouse): their units of work share one connection, one at a time. */
+const held = new Map<string, { connection: DuckDBConnection; queue: Promise<unknown> }>();
+
+/**
+ * Keeps the warehouse open while `work` runs, so that every withWarehouse on the same path in this
+ * process reuses one connection instead of opening and checkpointing the file per unit of work (a
+ * season's backfill does thousands). The units run one after another; other processes wait for the
+ * file meanwhile, as for any writer.
+ */
+export async function holdWarehouse<T>(path: string, work: () => Promise<T>, maxWaitMs = 60_000): Promise<T> {
+  if (held.has(path)) return work();
+  return withWarehouse(
+    path,
+    async (connection) => {
+      held.set(path, { connection, queue: Promise.resolve() });
+      try {
+        return await work();
+      } finally {
+        held.delete(path);
+      }
+    },
+    maxWaitMs,
+  );
+}
+
 /**
  * Runs one unit of work on the local DuckDB warehouse and closes it. DuckDB lets one process at a
  * time open a file for writing, so while another process holds it this retries with backoff
@@ -28,6 +53,12 @@ const LOCKED = /Could not set lock on file|Conflicting lock is held/;
  * cannot open for any other reason throws WarehouseUnavailableError.
  */
 export async function withWarehouse<T>(path: string, work: (connection: DuckDBConnection) => Promise<T>, maxWaitMs = 60_000): Promise<T> {
+  const holding = held.get(path);
+  if (holding) {
+    const turn = holding.queue.then(() => work(holding.connection));
+    holding.queue = turn.catch(() => undefined);
+    return turn;
+  }
   const started = Date.now();
   let delay = 20;
   for (;;) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PredictionRowSchema, type PredictionRequest, type PredictionRow } from '@props/contracts';
-import { isPrediction, roundHalfEven, type SystemOutcome, type SystemPrediction } from '@props/models';
+import { roundHalfEven } from '../python-round';
+import { isPrediction, type SystemOutcome, type SystemPrediction } from '../systems/prediction-system';
 
 /** The original's shadow filter (v3.4): the 0.88-0.90 confidence tier is tracked but not actionable. */
 const FILTERED_TIER = { low: 0.88, high: 0.9, reason: 'confidence_tier_88_90' };

@@ -2,7 +2,7 @@ import type { BigQuery } from '@google-cloud/bigquery';
 import { BigQueryMerger } from '@props/consolidation';
 import { loadSlate, type LoadSlateOptions } from '@props/feature-loader';
 import { BigQuerySlateSource, PREDICTION_BATCHES, datasetName, queryPlayerCandidatesOnBigQuery } from '@props/warehouse';
-import type { BatchBookkeepingRow, BatchWarehouse } from '../batch/batch-warehouse';
+import type { BatchBookkeepingRow, BatchWarehouse } from '../batch-warehouse';
 
 /** BigQuery: query jobs for candidates and the slate, the MERGE transaction, a DML insert for bookkeeping. */
 export class BigQueryBatchWarehouse implements BatchWarehouse {

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DistributedLock } from '@props/distributed-lock';
 import { UnreadableFileError, readJsonFile, writeFileDurably } from '@props/durable-files';
-import type { BatchRecord, CompletionRecord } from './batch-record';
-import type { BatchStateStore } from './batch-state-store';
+import type { BatchRecord, CompletionRecord } from '../batch-record';
+import type { BatchStateStore } from '../batch-state-store';
 
 const SAFE = /^[A-Za-z0-9_-]{1,128}$/;
 

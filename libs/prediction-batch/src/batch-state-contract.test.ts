@@ -5,10 +5,10 @@ import { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { emulatorUnavailable, startEmulator, type RunningEmulator } from '@props/emulators';
-import { FirestoreBatchState } from '../gcp/firestore-batch-state';
+import { FirestoreBatchState } from './gcp/firestore-batch-state';
 import type { BatchRecord } from './batch-record';
 import type { BatchStateStore } from './batch-state-store';
-import { FileBatchState } from './file-batch-state';
+import { FileBatchState } from './local/file-batch-state';
 
 const required = process.env.PROPS_REQUIRE_EMULATORS === 'true';
 const firestoreMissing = emulatorUnavailable('firestore');

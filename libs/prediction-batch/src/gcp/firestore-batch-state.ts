@@ -1,6 +1,6 @@
 import type { Firestore } from '@google-cloud/firestore';
-import type { BatchRecord, CompletionRecord } from '../batch/batch-record';
-import type { BatchStateStore } from '../batch/batch-state-store';
+import type { BatchRecord, CompletionRecord } from '../batch-record';
+import type { BatchStateStore } from '../batch-state-store';
 
 /**
  * Batch state in Firestore: a document per batch (changed only in transactions) with

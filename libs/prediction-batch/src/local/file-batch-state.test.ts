@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import type { UnreadableFileError } from '@props/durable-files';
-import type { BatchRecord } from './batch-record';
+import type { BatchRecord } from '../batch-record';
 import { FileBatchState } from './file-batch-state';
 
 const record = (batchId: string): BatchRecord => ({

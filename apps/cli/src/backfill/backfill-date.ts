@@ -1,0 +1,123 @@
+import type { PredictionRow } from '@props/contracts';
+import { consolidateBatch } from '@props/consolidation';
+import { CONSOLIDATION_LOCK_DEFAULTS, LockTimeoutError } from '@props/distributed-lock';
+import { NoGamesOnDateError, UnknownGameDateError } from '@props/feature-loader';
+import { NothingToGradeError, type GradingResult, type SystemSummary } from '@props/grading';
+import { predictPlayers, type PredictionSystems } from '@props/models';
+import { START_LOCK_OPTIONS, newBatchId, predictionRequests, selectPlayers, startLockKey, unfinishedBatches } from '@props/prediction-batch';
+import type { BackfillPorts } from './backfill-ports';
+
+/**
+ * done: predicted, consolidated (and graded when the box scores exist); no_games: nothing
+ * scheduled; no_players: games, but no player the selection takes (before the season's first
+ * lines and box scores, say); skipped and failed did not finish.
+ */
+export type DateStatus = 'done' | 'no_games' | 'no_players' | 'skipped' | 'failed';
+
+export interface DateOutcome {
+  game_date: string;
+  status: DateStatus;
+  /** Why the date is not done (or, when done, why it is not graded); null otherwise. */
+  reason: string | null;
+  batch_id: string | null;
+  players: number;
+  /** Rows the date's batch holds in the predictions table after the merge. */
+  rows: number;
+  rows_per_system: Record<string, number>;
+  rows_replaced: number;
+  graded: number;
+  systems: SystemSummary[];
+  seconds: number;
+}
+
+export interface BackfillContext {
+  ports: BackfillPorts;
+  systems: PredictionSystems;
+  /** Only these systems' rows are written (all six still run: the ensemble needs the others); null: all. */
+  keepSystems: ReadonlySet<string> | null;
+  datasetPrefix: string;
+  /** Grades the date where its box scores are (the grading lock and store of `props grade`); null: not graded. */
+  grade: ((gameDate: string) => Promise<GradingResult>) | null;
+}
+
+class DateSkipped extends Error {}
+class NoEligiblePlayers extends Error {}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * One date as a daily batch does it, in this process: under the date's start lock (so no /start
+ * of the date runs meanwhile) the same selection, one slate query, the six systems over every
+ * player at once, the same rows, staged in one write and merged exactly once under the date's
+ * consolidation lock; then graded. A date with an unfinished batch is skipped, never merged into.
+ */
+export async function backfillDate(context: BackfillContext, gameDate: string): Promise<DateOutcome> {
+  const started = Date.now();
+  const outcome: DateOutcome = { game_date: gameDate, status: 'failed', reason: null, batch_id: null, players: 0, rows: 0, rows_per_system: {}, rows_replaced: 0, graded: 0, systems: [], seconds: 0 };
+  const { ports, datasetPrefix } = context;
+  try {
+    await ports.lock.withLock(startLockKey(gameDate, datasetPrefix), START_LOCK_OPTIONS, async () => {
+      const running = await unfinishedBatches(ports.state, gameDate, datasetPrefix);
+      if (running.length > 0) throw new DateSkipped(`batch ${running[0]!.batch_id} of the date is ${running[0]!.status}`);
+      const candidates = await ports.warehouse.candidates(gameDate, datasetPrefix);
+      // No candidates: the slate query tells a date without games from one outside the schedule.
+      if (candidates.length === 0) {
+        await ports.warehouse.loadSlate(gameDate, [], datasetPrefix, {});
+        throw new Error('games are scheduled but the game context has no players for the date');
+      }
+      const selection = selectPlayers(candidates);
+      if (selection.selected.length === 0) throw new NoEligiblePlayers(`no eligible players (dropped: ${JSON.stringify(selection.dropped)})`);
+      const load = await ports.warehouse.loadSlate(gameDate, selection.selected.map((player) => player.candidate.playerLookup), datasetPrefix, { timeoutMs: 120_000 });
+      const batchId = newBatchId(gameDate);
+      outcome.batch_id = batchId;
+      const createdAt = new Date().toISOString();
+      const { players, messages, messageIds } = predictionRequests({ batchId, gameDate, datasetPrefix, selected: selection.selected, load, checkedAt: createdAt });
+      const predictions = await predictPlayers(context.systems, players.map((player) => ({ messageId: messageIds[player]!, request: messages[player]! })), createdAt);
+      const rows = predictions.flatMap((prediction) => prediction.rows).filter((row) => context.keepSystems === null || context.keepSystems.has(row.system_id));
+      outcome.players = predictions.filter((prediction) => prediction.rows.length > 0).length;
+      outcome.rows_per_system = countBySystem(rows);
+      // One staging write for the date (one load job on BigQuery); each row keeps its player's message id, as a daily batch's rows do.
+      const stagingId = `${batchId}.backfill`;
+      const staging = ports.staging(datasetPrefix);
+      await staging.write(batchId, stagingId, rows);
+      const result = await consolidateBatch({ batchId, gameDate, datasetPrefix, expectedMessageIds: [stagingId], staging, lock: ports.lock, lockOptions: CONSOLIDATION_LOCK_DEFAULTS, merger: ports.warehouse.merger });
+      if (result.quarantined.length > 0) throw new Error(`the staged rows were quarantined: ${result.quarantined[0]!.reason}`);
+      await ports.warehouse.recordBatch({ batch_id: batchId, game_date: gameDate, players_expected: players.length, players_completed: players.length, rows_merged: result.batchRows, fencing_token: result.fencingToken, load_path: load.path, consolidated_at: new Date().toISOString() }, datasetPrefix);
+      outcome.rows = result.batchRows;
+      outcome.rows_replaced = result.rowsReplaced;
+    });
+    outcome.status = 'done';
+  } catch (error) {
+    if (error instanceof NoGamesOnDateError) outcome.status = 'no_games';
+    else if (error instanceof NoEligiblePlayers) outcome.status = 'no_players';
+    else if (error instanceof DateSkipped) outcome.status = 'skipped';
+    else if (error instanceof LockTimeoutError) {
+      outcome.status = 'skipped';
+      outcome.reason = `a batch of the date is being started or consolidated (${error.message})`;
+    } else if (error instanceof UnknownGameDateError) outcome.reason = `outside the warehouse's schedule: ${error.message}`;
+    outcome.reason ??= message(error);
+  }
+  if (outcome.status === 'done' && context.grade) await gradeInto(context.grade, context.keepSystems, outcome);
+  outcome.seconds = (Date.now() - started) / 1000;
+  return outcome;
+}
+
+async function gradeInto(grade: NonNullable<BackfillContext['grade']>, keepSystems: BackfillContext['keepSystems'], outcome: DateOutcome): Promise<void> {
+  try {
+    const graded = await grade(outcome.game_date);
+    outcome.graded = graded.rows.length;
+    outcome.systems = graded.systems.filter((system) => keepSystems === null || keepSystems.has(system.systemId));
+  } catch (error) {
+    if (error instanceof NothingToGradeError) outcome.reason = `not graded: ${error.message}`;
+    else {
+      outcome.status = 'failed';
+      outcome.reason = `consolidated, but grading failed: ${message(error)}`;
+    }
+  }
+}
+
+function countBySystem(rows: readonly PredictionRow[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const row of rows) counts[row.system_id] = (counts[row.system_id] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,10 @@
+export type { BatchRecord, CompletionRecord } from './batch-record';
+export type { BatchStateStore } from './batch-state-store';
+export { FileBatchState } from './local/file-batch-state';
+export { FirestoreBatchState } from './gcp/firestore-batch-state';
+export type { BatchBookkeepingRow, BatchWarehouse } from './batch-warehouse';
+export { DuckdbBatchWarehouse } from './local/duckdb-batch-warehouse';
+export { BigQueryBatchWarehouse } from './gcp/bigquery-batch-warehouse';
+export { selectPlayers, type SelectedPlayer, type PlayerSelection } from './select-players';
+export { newBatchId, predictionRequests, type BatchRequests } from './prediction-requests';
+export { startLockKey, START_LOCK_OPTIONS, batchPrefix, unfinishedBatches } from './date-exclusion';
