@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { FileBatchState, type BatchRecord } from '@props/prediction-batch';
-import { seedWarehouse, withWarehouse } from '@props/warehouse';
+import { WAREHOUSE_TABLES, datasetName, seedWarehouse, withWarehouse } from '@props/warehouse';
 
 const root = resolve(import.meta.dirname, '../../../..');
 const env = { ...process.env, METADATA_SERVER_DETECTION: 'none' };
@@ -171,4 +171,29 @@ describe('props backfill', () => {
     expect(noModels.status).toBe(1);
     expect(await query(warehouse, `SELECT 1 FROM nba_predictions.player_prop_predictions WHERE game_date = DATE '2025-03-16'`)).toEqual([]);
   }, 600_000);
+
+  it("backtests on a dataset prefix: predictions and grading go to the prefix's tables, production's stay as they were", async () => {
+    const { warehouse } = dataDirWithSeason('prefix');
+    await withWarehouse(warehouse, async (connection) => {
+      for (const table of WAREHOUSE_TABLES) {
+        await connection.run(`CREATE SCHEMA IF NOT EXISTS ${datasetName(table, 'bt')}`);
+        await connection.run(`CREATE TABLE ${datasetName(table, 'bt')}.${table.name} AS SELECT * FROM ${datasetName(table)}.${table.name}`);
+      }
+    });
+    const run = props('backfill', '--from', '2025-03-15', '--to', '2025-03-15', '--dataset-prefix', 'bt', '--warehouse', warehouse, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const [date] = (JSON.parse(run.stdout) as BackfillJson).dates;
+    const [counts] = await query<Record<string, number>>(
+      warehouse,
+      `SELECT (SELECT count(*) FROM bt_nba_predictions.player_prop_predictions)::INTEGER AS bt_rows,
+              (SELECT count(*) FROM bt_nba_predictions.prediction_accuracy)::INTEGER AS bt_graded,
+              (SELECT count(*) FROM bt_nba_orchestration.prediction_batches)::INTEGER AS bt_batches,
+              (SELECT count(*) FROM nba_predictions.player_prop_predictions)::INTEGER AS rows,
+              (SELECT count(*) FROM nba_predictions.prediction_accuracy)::INTEGER AS graded,
+              (SELECT count(*) FROM nba_orchestration.prediction_batches)::INTEGER AS batches`,
+    );
+    expect(date!.rows).toBeGreaterThan(500);
+    expect(date!.graded).toBeGreaterThan(500);
+    expect(counts).toEqual({ bt_rows: date!.rows, bt_graded: date!.graded, bt_batches: 1, rows: 0, graded: 0, batches: 0 });
+  }, 300_000);
 });

@@ -26,7 +26,7 @@ export async function withWarehouseReads<T>(env: NodeJS.ProcessEnv, warehouse: s
     return work({ grading: new BigQueryGradingStore(client, options), verification: new BigQueryVerificationSource(client, options) });
   }
   requireWarehouseFile(warehouse);
-  return withWarehouse(warehouse, (connection) => work({ grading: new DuckdbGradingStore(connection), verification: new DuckdbVerificationSource(connection) }));
+  return withWarehouse(warehouse, (connection) => work({ grading: new DuckdbGradingStore(connection, datasetPrefix), verification: new DuckdbVerificationSource(connection, datasetPrefix) }));
 }
 
 /**
