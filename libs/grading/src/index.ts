@@ -7,3 +7,6 @@ export { BigQueryGradingStore, type BigQueryGradingOptions } from './gcp/bigquer
 export { verifyPredictions, REQUIRED_SYSTEMS, type Verification, type VerificationScope, type VerificationSource } from './verification';
 export { DuckdbVerificationSource } from './local/duckdb-verification-source';
 export { BigQueryVerificationSource } from './gcp/bigquery-verification-source';
+export type { SeasonSource, SeasonView, SeasonDay, CalibrationBucket } from './season-view';
+export { DuckdbSeasonSource } from './local/duckdb-season-source';
+export { BigQuerySeasonSource } from './gcp/bigquery-season-source';

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,16 @@ describe('props backfill', () => {
       expect(date.graded).toBeGreaterThan(0);
     }
     expect((await query(backfilled.warehouse, `SELECT DISTINCT system_id FROM nba_predictions.system_daily_performance WHERE game_date = DATE '2025-03-15'`)).length).toBe(6);
+
+    // The season view reads what the backfill graded.
+    const season = props('report', '--from', '2025-03-14', '--to', '2025-03-16', '--warehouse', backfilled.warehouse);
+    const page = join(backfilled.dataDir, 'reports', 'season-2025-03-14-2025-03-16.html');
+    expect(season.stdout, season.stderr).toBe(`season view of 2025-03-14 .. 2025-03-16: ${page}\n`);
+    expect(readFileSync(page, 'utf8').match(/<figure class="chart"/g)).toHaveLength(4);
+    const empty = props('report', '--from', '2025-06-01', '--to', '2025-06-02', '--warehouse', backfilled.warehouse);
+    expect([empty.code, empty.stderr]).toEqual([1, 'props report: nothing is graded between 2025-06-01 and 2025-06-02: run props backfill --from 2025-06-01 --to 2025-06-02 (or props grade --date 2025-06-01..2025-06-02) first\n']);
+    const both = props('report', '--date', '2025-03-15', '--from', '2025-03-14', '--warehouse', backfilled.warehouse);
+    expect([both.code, both.stderr.split('\n')[0]]).toEqual([2, 'props report: give --date, or --from and --to']);
 
     // A re-run of the range replaces every row (same keys, same count), never adds.
     const second = props('backfill', '--from', '2025-03-14', '--to', '2025-03-16', '--warehouse', backfilled.warehouse, '--json');

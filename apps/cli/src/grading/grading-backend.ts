@@ -1,5 +1,5 @@
 import { parseEnvironment } from '@props/configuration';
-import { BigQueryGradingStore, BigQueryVerificationSource, DuckdbGradingStore, DuckdbVerificationSource, type GradingStore, type VerificationSource } from '@props/grading';
+import { BigQueryGradingStore, BigQuerySeasonSource, BigQueryVerificationSource, DuckdbGradingStore, DuckdbSeasonSource, DuckdbVerificationSource, type GradingStore, type SeasonSource, type VerificationSource } from '@props/grading';
 import { dirname, join } from 'node:path';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { requireWarehouseFile, withWarehouse } from '@props/warehouse';
@@ -12,6 +12,7 @@ const GradingEnvironment = backendEnvironment({});
 export interface WarehouseReads {
   grading: GradingStore;
   verification: VerificationSource;
+  season: SeasonSource;
 }
 
 /**
@@ -23,10 +24,14 @@ export async function withWarehouseReads<T>(env: NodeJS.ProcessEnv, warehouse: s
   if (config.PROPS_BACKEND === 'gcp') {
     const client = bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT);
     const options = { projectId: config.GCP_PROJECT_ID!, location: config.PROPS_BIGQUERY_LOCATION, datasetPrefix };
-    return work({ grading: new BigQueryGradingStore(client, options), verification: new BigQueryVerificationSource(client, options) });
+    return work({ grading: new BigQueryGradingStore(client, options), verification: new BigQueryVerificationSource(client, options), season: new BigQuerySeasonSource(client, options) });
   }
   requireWarehouseFile(warehouse);
-  return withWarehouse(warehouse, (connection) => work({ grading: new DuckdbGradingStore(connection, datasetPrefix), verification: new DuckdbVerificationSource(connection, datasetPrefix) }));
+  return withWarehouse(warehouse, (connection) => work({
+      grading: new DuckdbGradingStore(connection, datasetPrefix),
+      verification: new DuckdbVerificationSource(connection, datasetPrefix),
+      season: new DuckdbSeasonSource(connection, datasetPrefix),
+    }));
 }
 
 /**

@@ -1,9 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { NothingToGradeError, gradeDate } from '@props/grading';
+import { isCalendarDate } from '@props/contracts';
 import { UsageError, type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { renderReport, type ReportInput } from './report-html';
+import { renderSeasonReport } from './season-report-html';
+import { calendarDays } from './grading-dates';
 import { withWarehouseReads } from './grading-backend';
 import { parseGradingArgs } from './warehouse-option';
 
@@ -18,19 +21,47 @@ export async function writeReport(env: NodeJS.ProcessEnv, warehouse: string, dat
   return { path: out, input };
 }
 
+/** Reads what grading wrote for the range (it grades nothing) and writes the season page; returns the path. */
+export async function writeSeasonReport(env: NodeJS.ProcessEnv, warehouse: string, datasetPrefix: string, from: string, to: string, out: string): Promise<string> {
+  const view = await withWarehouseReads(env, warehouse, datasetPrefix, ({ season }) => season.seasonView(from, to));
+  if (view.days.length === 0) throw new NothingToGradeError(`nothing is graded between ${from} and ${to}: run props backfill --from ${from} --to ${to} (or props grade --date ${from}..${to}) first`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, renderSeasonReport(view, new Date().toISOString()));
+  return out;
+}
+
 export const reportCommand: CliCommand = {
   words: ['report'],
-  summary: 'grade a date and write one self-contained HTML report (summary, hit rate, MAE, scatter, confidence, misses)',
-  usage: 'props report --date YYYY-MM-DD [--out FILE.html] [--warehouse FILE] [--dataset-prefix P]',
-  options: [['--date D', 'the game date to grade and report'], ['--out FILE.html', 'where the page goes (default var/reports/report-D.html)'], ...WAREHOUSE_OPTIONS],
+  summary: 'one self-contained HTML page: a date graded and reported (--date), or the season view of a range (--from, --to)',
+  usage: 'props report (--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD) [--out FILE.html] [--warehouse FILE] [--dataset-prefix P]',
+  options: [
+    ['--date D', 'grade the date and report it: summary, hit rate, MAE, scatter, confidence, misses'],
+    ['--from D --to D', 'the season view of what is graded in the range: hit rate and MAE per system by week, calibration, volume per date'],
+    ['--out FILE.html', 'where the page goes (default var/reports/report-D.html or season-FROM-TO.html)'],
+    ...WAREHOUSE_OPTIONS,
+  ],
   environment: BACKEND_ENVIRONMENT,
   async run(args) {
-    const { values, warehouse, prefix } = parseGradingArgs(args, { date: { type: 'string' }, out: { type: 'string' } });
-    if (typeof values.date !== 'string') throw new UsageError('--date is required');
-    const out = resolve(typeof values.out === 'string' ? values.out : join(dirname(warehouse), 'reports', `report-${values.date}.html`));
+    const { values, warehouse, prefix } = parseGradingArgs(args, { date: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } });
+    const season = typeof values.from === 'string' || typeof values.to === 'string';
+    if (season === (typeof values.date === 'string')) throw new UsageError('give --date, or --from and --to');
     try {
-      const { path } = await writeReport(process.env, warehouse, prefix, values.date, out);
-      process.stdout.write(`report of ${values.date}: ${path}\n`);
+      if (season) {
+        for (const option of ['from', 'to'] as const) {
+          const value = values[option];
+          if (typeof value !== 'string') throw new UsageError(`--${option} is required with --${option === 'from' ? 'to' : 'from'}`);
+          if (!isCalendarDate(value)) throw new UsageError(`--${option}: expected YYYY-MM-DD, got ${value}`);
+        }
+        const [from, to] = [String(values.from), String(values.to)];
+        calendarDays(from, to, '--from/--to');
+        const out = resolve(typeof values.out === 'string' ? values.out : join(dirname(warehouse), 'reports', `season-${from}-${to}.html`));
+        process.stdout.write(`season view of ${from} .. ${to}: ${await writeSeasonReport(process.env, warehouse, prefix, from, to, out)}\n`);
+        return 0;
+      }
+      const date = String(values.date);
+      const out = resolve(typeof values.out === 'string' ? values.out : join(dirname(warehouse), 'reports', `report-${date}.html`));
+      const { path } = await writeReport(process.env, warehouse, prefix, date, out);
+      process.stdout.write(`report of ${date}: ${path}\n`);
       return 0;
     } catch (error) {
       if (!(error instanceof NothingToGradeError)) throw error;

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { gradePrediction, summarizeBySystem } from '@props/grading';
+import type { SeasonView } from '@props/grading';
 import { renderReport, type ReportInput } from './report-html';
+import { BREAK_EVEN, renderSeasonReport } from './season-report-html';
 
 const CHROMIUM = '/usr/bin/chromium';
 const required = process.env.PROPS_REQUIRE_CHROMIUM === 'true';
@@ -72,4 +74,61 @@ describe('props report page', () => {
       await browser.close();
     }
   }, 60_000);
+
+  it.skipIf(!existsSync(CHROMIUM) && !required)('renders the season view with labels at body size, ticked axes and the break-even line', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'props-season-')), 'season.html');
+    writeFileSync(file, renderSeasonReport(exampleSeason(), '2025-04-14T08:00:00.000Z'));
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(`file://${file}`);
+      const charts = await page.$$eval('figure.chart', (figures) =>
+        figures.map((figure) => {
+          const svg = figure.querySelector('svg')!;
+          const ticks = [...svg.querySelectorAll('text.tick')];
+          return {
+            name: figure.getAttribute('data-chart'),
+            marks: svg.querySelectorAll('.mark').length,
+            ticks: ticks.length,
+            // The size a reader sees: the font size scaled as the SVG is drawn.
+            smallestLabelPx: Math.min(...ticks.map((text) => text.getBoundingClientRect().height)),
+            reference: svg.querySelector('.reference-label')?.textContent ?? null,
+          };
+        }),
+      );
+      expect(charts.map((chart) => chart.name)).toEqual(['hit-rate-by-week', 'mae-by-week', 'calibration', 'volume']);
+      for (const chart of charts) {
+        expect(chart.marks, chart.name!).toBeGreaterThan(3);
+        expect(chart.ticks, chart.name!).toBeGreaterThan(6);
+        expect(chart.smallestLabelPx, chart.name!).toBeGreaterThanOrEqual(14);
+      }
+      expect(charts.filter((chart) => chart.reference).map((chart) => [chart.name, chart.reference])).toEqual([
+        ['hit-rate-by-week', 'break-even 52.4% (at -110)'],
+        ['calibration', 'break-even 52.4% (at -110)'],
+      ]);
+      expect(BREAK_EVEN).toBeCloseTo(0.5238, 4);
+      expect(await page.$$eval('table[data-table="systems"] tbody tr', (rows) => rows.map((row) => row.firstElementChild!.textContent))).toEqual(['catboost_v8', 'moving_average']);
+      expect(problems).toEqual([]);
+      await page.screenshot({ path: join(tmpdir(), 'props-season-view.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
+
+/** Eight weeks of two systems' daily sums, with calibration buckets. */
+function exampleSeason(): SeasonView {
+  const days: SeasonView['days'] = [];
+  for (let offset = 0; offset < 56; offset += 1) {
+    const gameDate = new Date(Date.UTC(2024, 10, 1 + offset)).toISOString().slice(0, 10);
+    for (const [systemId, skill] of [['catboost_v8', 0.55], ['moving_average', 0.5]] as const) {
+      const wins = Math.round(20 * (skill + ((offset % 7) - 3) / 50));
+      days.push({ gameDate, systemId, graded: 120, played: 110, picks: 40, wins, losses: 40 - wins, absoluteErrorSum: 110 * (6 + (offset % 5) / 10) });
+    }
+  }
+  const calibration = ['catboost_v8', 'moving_average'].flatMap((systemId) => Array.from({ length: 6 }, (_, index) => ({ systemId, decile: index + 5, picks: 60, wins: 28 + index * 2, losses: 32 - index * 2 })));
+  return { from: '2024-11-01', to: '2024-12-26', days, calibration };
+}
