@@ -30,7 +30,7 @@ export const backfillCommand: CliCommand = {
   environment: [
     ...BACKEND_ENVIRONMENT,
     ['PROPS_MODEL_DIR', "the served models' folder (default: the bundle's models/)"],
-    ['CATBOOST_V8_MODEL_PATH, XGBOOST_V1_MODEL_PATH', 'another model file (local or gs://) for a backtest'],
+    ['CATBOOST_V8_MODEL_PATH, XGBOOST_V1_MODEL_PATH', "another location (local or gs://) of the manifest's model file (its sha256 is checked)"],
   ],
   async run(args) {
     const { values, warehouse, prefix } = parseGradingArgs(args, { from: { type: 'string' }, to: { type: 'string' }, systems: { type: 'string' }, 'no-grade': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } });
