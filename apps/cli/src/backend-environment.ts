@@ -7,6 +7,7 @@ export const BACKEND_VARIABLES = {
   GCP_PROJECT_ID: z.string().min(1).optional(),
   PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
   PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
+  FIRESTORE_DATABASE: z.string().min(1).default('(default)'),
 };
 
 /** A command's environment: the backend variables and its own, with GCP_PROJECT_ID required on gcp. */

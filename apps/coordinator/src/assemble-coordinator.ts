@@ -26,6 +26,7 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
     minCoverage: config.minCoverage,
     slateTimeoutMs: config.slateTimeoutMs,
     slateLoad: config.slateLoad,
+    environmentPrefix: config.datasetPrefix,
   });
   const checks: ReadinessCheck[] = [
     { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} ${config.gcp ? `project=${config.gcp.projectId}` : `workers=${config.workerUrls.length}`}` }) },

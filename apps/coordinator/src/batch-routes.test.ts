@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +37,14 @@ describe('coordinator POST /start', () => {
       expect(response.json().error).toBe('missing or wrong x-api-key header');
     }
     await coordinator.app.close();
+  });
+
+  it("a staging coordinator (PROPS_DATASET_PREFIX) refuses a batch of another prefix with 400 naming dataset_prefix, before touching anything", async () => {
+    const coordinator = await assembleCoordinator({ LOG_LEVEL: 'fatal', PROPS_API_KEY: KEY, PROPS_DATASET_PREFIX: 'staging', PROPS_WORKER_URLS: 'http://127.0.0.1:9/predict', PROPS_DATA_DIR: mkdtempSync(join(tmpdir(), 'props-staging-')) });
+    const response = await coordinator.app.inject({ method: 'POST', url: '/start', payload: { game_date: '2025-01-15', dataset_prefix: 'ci' }, headers: { 'x-api-key': KEY } });
+    await coordinator.app.close();
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toBe('dataset_prefix: this coordinator starts batches of "staging" only (PROPS_DATASET_PREFIX), not of "ci"');
   });
 
   it('stops at startup when PROPS_API_KEY is missing or short, naming the variable', async () => {

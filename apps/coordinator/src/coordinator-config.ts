@@ -28,6 +28,8 @@ const CoordinatorEnvironment = z.object({
   GCP_PROJECT_ID: z.string().optional(),
   PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
   PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
+  PROPS_DATASET_PREFIX: z.string().regex(/^[A-Za-z0-9_]{0,64}$/, 'expected up to 64 letters, digits and underscores').default(''),
+  FIRESTORE_DATABASE: z.string().min(1).default('(default)'),
 }).extend(OidcEnvironment.shape);
 
 export interface CoordinatorConfig {
@@ -52,10 +54,12 @@ export interface CoordinatorConfig {
   minCoverage: number;
   slateTimeoutMs: number;
   slateLoad: 'one_query' | 'per_player';
+  /** A staging environment's prefix: every batch it starts uses it ('' for production). */
+  datasetPrefix: string;
   /** Callers with a verified OIDC token (Cloud Scheduler, Pub/Sub push) need no API key; null: API key only. */
   oidc: OidcPolicy | null;
   /** Production: the project, BigQuery's location and (for emulators) its endpoint. */
-  gcp: { projectId: string; location: string; bigqueryEndpoint: string | undefined } | null;
+  gcp: { projectId: string; location: string; bigqueryEndpoint: string | undefined; firestoreDatabase: string } | null;
 }
 
 export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig {
@@ -87,7 +91,8 @@ export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig
     minCoverage: parsed.PROPS_MIN_COVERAGE,
     slateTimeoutMs: parsed.PROPS_SLATE_TIMEOUT_MS,
     slateLoad: parsed.PROPS_SLATE_LOAD,
+    datasetPrefix: parsed.PROPS_DATASET_PREFIX,
     oidc: oidcPolicyFrom(parsed),
-    gcp: parsed.PROPS_BACKEND === 'gcp' ? { projectId: parsed.GCP_PROJECT_ID!, location: parsed.PROPS_BIGQUERY_LOCATION, bigqueryEndpoint: parsed.PROPS_BIGQUERY_ENDPOINT } : null,
+    gcp: parsed.PROPS_BACKEND === 'gcp' ? { projectId: parsed.GCP_PROJECT_ID!, location: parsed.PROPS_BIGQUERY_LOCATION, bigqueryEndpoint: parsed.PROPS_BIGQUERY_ENDPOINT, firestoreDatabase: parsed.FIRESTORE_DATABASE } : null,
   };
 }

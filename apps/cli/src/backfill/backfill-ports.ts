@@ -26,7 +26,7 @@ const BackfillEnvironment = backendEnvironment({});
  */
 export function backfillPorts(env: NodeJS.ProcessEnv, warehousePath: string): BackfillPorts {
   const config = parseEnvironment(BackfillEnvironment, env);
-  if (config.PROPS_BACKEND === 'gcp') return gcpBackfillPorts({ projectId: config.GCP_PROJECT_ID!, location: config.PROPS_BIGQUERY_LOCATION, bigqueryEndpoint: config.PROPS_BIGQUERY_ENDPOINT });
+  if (config.PROPS_BACKEND === 'gcp') return gcpBackfillPorts({ projectId: config.GCP_PROJECT_ID!, location: config.PROPS_BIGQUERY_LOCATION, bigqueryEndpoint: config.PROPS_BIGQUERY_ENDPOINT, firestoreDatabase: config.FIRESTORE_DATABASE });
   requireWarehouseFile(warehousePath);
   const dataDir = dirname(warehousePath);
   const lock = new DistributedLock(new LocalLockBackend(join(dataDir, 'locks')));

@@ -41,7 +41,7 @@ export async function withWarehouseReads<T>(env: NodeJS.ProcessEnv, warehouse: s
  */
 export function gradingLock(env: NodeJS.ProcessEnv, warehouse: string): DistributedLock {
   const config = parseEnvironment(GradingEnvironment, env);
-  if (config.PROPS_BACKEND === 'gcp') return firestoreGradingLock(config.GCP_PROJECT_ID!);
+  if (config.PROPS_BACKEND === 'gcp') return firestoreGradingLock(config.GCP_PROJECT_ID!, config.FIRESTORE_DATABASE);
   return new DistributedLock(new LocalLockBackend(join(dirname(warehouse), 'locks')));
 }
 

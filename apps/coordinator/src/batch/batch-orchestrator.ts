@@ -31,6 +31,8 @@ export interface BatchOrchestratorOptions {
   minCoverage: number;
   slateTimeoutMs: number;
   slateLoad: 'one_query' | 'per_player';
+  /** A staging environment's dataset prefix (PROPS_DATASET_PREFIX): its batches use it, never another. */
+  environmentPrefix?: string;
 }
 
 /** A refusal with the HTTP status it maps to and a reason for the caller. */
@@ -76,18 +78,20 @@ export class BatchOrchestrator {
   async start(request: { game_date: string; force: boolean; dataset_prefix: string; minMinutes?: number; correlationId?: string | null; triggerSource?: string | null }): Promise<BatchStatus> {
     if (!this.options.delivery) throw new BatchRefusal(503, 'no worker endpoints are configured (PROPS_WORKER_URLS)');
     const gameDate = resolveGameDate(request.game_date);
-    const prefix = request.dataset_prefix;
+    const environmentPrefix = this.options.environmentPrefix ?? '';
+    const prefix = request.dataset_prefix || environmentPrefix;
+    if (environmentPrefix && prefix !== environmentPrefix) throw new BatchRefusal(400, `dataset_prefix: this coordinator starts batches of "${environmentPrefix}" only (PROPS_DATASET_PREFIX), not of "${prefix}"`);
     return this.options.lock.withLock(startLockKey(gameDate, prefix), START_LOCK_OPTIONS, async () => {
       const running = await unfinishedBatches(this.options.state, gameDate, prefix);
       if (running.length > 0 && !request.force) {
         throw new BatchRefusal(409, `batch ${running[0]!.batch_id} for ${gameDate} is still ${running[0]!.status}; send force: true to start another`);
       }
       const started = Date.now();
-      const candidates = await this.options.warehouse.candidates(gameDate, request.dataset_prefix);
+      const candidates = await this.options.warehouse.candidates(gameDate, prefix);
       if (candidates.length === 0) throw new BatchRefusal(422, `no players in the game context for ${gameDate}; is it a game date of the seeded season?`);
       const selection = selectPlayers(candidates, request.minMinutes);
       if (selection.selected.length === 0) throw new BatchRefusal(422, `no eligible players on ${gameDate} (dropped: ${JSON.stringify(selection.dropped)})`);
-      const load = await this.options.warehouse.loadSlate(gameDate, selection.selected.map((player) => player.candidate.playerLookup), request.dataset_prefix, { timeoutMs: this.options.slateTimeoutMs, mode: this.options.slateLoad });
+      const load = await this.options.warehouse.loadSlate(gameDate, selection.selected.map((player) => player.candidate.playerLookup), prefix, { timeoutMs: this.options.slateTimeoutMs, mode: this.options.slateLoad });
       const batchId = newBatchId(gameDate);
       if (load.path !== 'one_query') this.options.logger.warn({ event: LogEvent.slateLoadFallback, batch_id: batchId, game_date: gameDate, reason: load.fallbackReason }, 'slate loaded player by player');
       const { players, messages, messageIds } = predictionRequests({ batchId, gameDate, datasetPrefix: prefix, selected: selection.selected, load, checkedAt: new Date(started).toISOString() });

@@ -31,7 +31,7 @@ class PubSubFanout implements Fanout {
 /** Production: BigQuery, Firestore (lock and batch state) and Pub/Sub. */
 export function gcpPorts(config: CoordinatorConfig, logger: Logger): CoordinatorPorts {
   const projectId = config.gcp!.projectId;
-  const firestore = new Firestore({ projectId });
+  const firestore = new Firestore({ projectId, databaseId: config.gcp!.firestoreDatabase });
   const bigquery = bigQueryClient(projectId, config.gcp!.bigqueryEndpoint);
   const pubsub = new PubSub({ projectId });
   const publisher = new PubSubPublisher(pubsub);
