@@ -1,16 +1,18 @@
+import { isCalendarDate } from '@props/contracts';
 import { verifyPredictions } from '@props/grading';
 import { LogEvent, createLogger } from '@props/observability';
 import { UsageError, type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { withWarehouseReads } from './grading-backend';
 import { parseGradingArgs } from './warehouse-option';
+import { gradingDates } from './grading-dates';
 
 export const verifyCommand: CliCommand = {
   words: ['verify'],
   summary: 'check every prediction has a model_version and each system covers the expected players; exit 1 if not',
   usage: 'props verify (--date YYYY-MM-DD | --since TIMESTAMP) [--min-coverage 0.95] [--json] [--warehouse FILE] [--dataset-prefix P]',
   options: [
-    ['--date D', 'the game date to check'],
+    ['--date D', 'the game date to check: YYYY-MM-DD, yesterday or today (America/New_York)'],
     ['--since TIMESTAMP', 'instead of --date: every row created since then'],
     ['--min-coverage 0.95', "each required system's share of the expected players"],
     ['--json', 'print the result as one JSON document instead of the table'],
@@ -18,12 +20,12 @@ export const verifyCommand: CliCommand = {
   ],
   environment: BACKEND_ENVIRONMENT,
   async run(args) {
-    const { values, warehouse, prefix } = parseGradingArgs(args, { date: { type: 'string' }, since: { type: 'string' }, 'min-coverage': { type: 'string', default: '0.95' }, json: { type: 'boolean', default: false } });
+    const { values, warehouse, prefix } = parseGradingArgs(args, { date: { type: 'string' }, since: { type: 'string' }, 'min-coverage': { type: 'string', default: '0.95' }, json: { type: 'boolean', default: false } }, { relativeDates: true });
     if ((values.date === undefined) === (values.since === undefined)) throw new UsageError('give exactly one of --date or --since');
     if (typeof values.since === 'string' && Number.isNaN(Date.parse(values.since))) throw new UsageError(`--since: expected a timestamp such as 2025-03-15T00:00:00Z, got ${values.since}`);
     const minCoverage = Number(values['min-coverage']);
     if (!(minCoverage >= 0 && minCoverage <= 1)) throw new UsageError(`--min-coverage: expected a share between 0 and 1, got ${values['min-coverage']}`);
-    const scope = typeof values.date === 'string' ? { date: values.date } : { since: new Date(Date.parse(values.since as string)).toISOString() };
+    const scope = typeof values.date === 'string' ? { date: singleDate(values.date) } : { since: new Date(Date.parse(values.since as string)).toISOString() };
     const result = await withWarehouseReads(process.env, warehouse, prefix, ({ verification }) => verifyPredictions(verification, scope, minCoverage));
     const lines = [
       `model_version check, ${result.scope}: ${result.rows} rows, ${result.rowsWithoutModelVersion} without a model_version`,
@@ -41,3 +43,9 @@ export const verifyCommand: CliCommand = {
     return result.failures.length === 0 ? 0 : 1;
   },
 };
+
+/** --date: yesterday or today (America/New_York, as the daily schedule sends it) or one YYYY-MM-DD. */
+function singleDate(value: string): string {
+  if (!['yesterday', 'today'].includes(value.toLowerCase()) && !isCalendarDate(value)) throw new UsageError(`--date: expected YYYY-MM-DD, got ${value} (yesterday and today work too)`);
+  return gradingDates(value)[0]!;
+}

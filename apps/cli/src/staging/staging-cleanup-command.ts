@@ -25,7 +25,7 @@ export const stagingCleanupCommand: CliCommand = {
   options: [['--older-than-hours 24', 'remove staging older than this'], ['--dataset-prefix P', "a test batch's staging"]],
   environment: BACKEND_ENVIRONMENT,
   async run(args) {
-    const { values } = parseCommandArgs({ args: [...args], options: { 'older-than-hours': { type: 'string', default: '24' }, 'dataset-prefix': { type: 'string', default: '' } } });
+    const { values } = parseCommandArgs({ args: [...args], options: { 'older-than-hours': { type: 'string', default: '24' }, 'dataset-prefix': { type: 'string', default: process.env.PROPS_DATASET_PREFIX ?? '' } } });
     const hours = Number(values['older-than-hours']);
     // A live batch rewrites its staging within its stall deadline (10 minutes by default); an hour is the least that is safe.
     if (!(hours >= 1)) throw new UsageError(`--older-than-hours: expected a number of hours, at least 1, got ${values['older-than-hours']}`);
