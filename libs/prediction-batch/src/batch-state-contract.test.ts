@@ -5,7 +5,7 @@ import { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { emulatorUnavailable, startEmulator, type RunningEmulator } from '@props/emulators';
-import { FirestoreBatchState } from './gcp/firestore-batch-state';
+import { BATCH_RECORD_TTL_DAYS, FirestoreBatchState } from './gcp/firestore-batch-state';
 import type { BatchRecord } from './batch-record';
 import type { BatchStateStore } from './batch-state-store';
 import { FileBatchState } from './local/file-batch-state';
@@ -94,3 +94,21 @@ contract(
   },
   firestoreMissing,
 );
+
+describe.skipIf(firestoreMissing !== undefined && !required)('batch state on Firestore: the TTL field', () => {
+  it(`gives the header, its messages and its completions expire_at, ${BATCH_RECORD_TTL_DAYS} days after the batch started, and keeps it out of what it returns`, async () => {
+    firestore ??= new Firestore({ projectId: 'props-test', host: emulator!.host, ssl: false, customHeaders: { Authorization: 'Bearer owner' } });
+    const collection = `batches_${Math.random().toString(36).slice(2)}`;
+    const state = new FirestoreBatchState(firestore, collection);
+    await state.create(record('batch_t', '2025-03-15T12:00:00.000Z'), { alpha: { n: 1 } });
+    await state.recordCompletion('batch_t', { ...completion('alpha', 6), recorded_at: '2025-03-15T12:05:00.000Z' });
+    await state.update('batch_t', (current) => ({ ...current, status: 'consolidating' }));
+    const expected = Date.parse('2025-03-15T12:00:00.000Z') + BATCH_RECORD_TTL_DAYS * 86_400_000;
+    const document = firestore.collection(collection).doc('batch_t');
+    expect((await document.get()).get('expire_at').toMillis()).toBe(expected);
+    expect((await document.collection('messages').doc('alpha').get()).get('expire_at').toMillis()).toBe(expected);
+    expect((await document.collection('completions').doc('alpha').get()).get('expire_at').toMillis()).toBe(Date.parse('2025-03-15T12:05:00.000Z') + BATCH_RECORD_TTL_DAYS * 86_400_000);
+    expect(await state.get('batch_t')).toEqual({ ...record('batch_t', '2025-03-15T12:00:00.000Z'), status: 'consolidating' });
+    expect((await state.completions('batch_t'))[0]).not.toHaveProperty('expire_at');
+  });
+});

@@ -1,7 +1,7 @@
 export type { BatchRecord, CompletionRecord } from './batch-record';
 export type { BatchStateStore } from './batch-state-store';
 export { FileBatchState } from './local/file-batch-state';
-export { FirestoreBatchState } from './gcp/firestore-batch-state';
+export { FirestoreBatchState, BATCH_RECORD_TTL_DAYS } from './gcp/firestore-batch-state';
 export type { BatchBookkeepingRow, BatchWarehouse } from './batch-warehouse';
 export { DuckdbBatchWarehouse } from './local/duckdb-batch-warehouse';
 export { BigQueryBatchWarehouse } from './gcp/bigquery-batch-warehouse';

@@ -1,6 +1,17 @@
-import type { Firestore } from '@google-cloud/firestore';
+import { Timestamp, type DocumentData, type Firestore } from '@google-cloud/firestore';
 import type { BatchRecord, CompletionRecord } from '../batch-record';
 import type { BatchStateStore } from '../batch-state-store';
+
+/** Firestore's TTL policy (declared by the infrastructure) deletes batch documents this long after their batch started. */
+export const BATCH_RECORD_TTL_DAYS = 30;
+
+const expiry = (createdAt: string) => ({ expire_at: Timestamp.fromMillis(Date.parse(createdAt) + BATCH_RECORD_TTL_DAYS * 86_400_000) });
+
+/** A stored header without the TTL field the store adds. */
+const header = (data: DocumentData): BatchRecord => {
+  const { expire_at: _expiry, ...record } = data;
+  return record as BatchRecord;
+};
 
 /**
  * Batch state in Firestore: a document per batch (changed only in transactions) with
@@ -20,21 +31,21 @@ export class FirestoreBatchState implements BatchStateStore {
     const entries = Object.entries(messages);
     for (let start = 0; start < entries.length; start += 400) {
       const writes = this.firestore.batch();
-      for (const [player, message] of entries.slice(start, start + 400)) writes.set(this.batch(record.batch_id).collection('messages').doc(player), { message });
+      for (const [player, message] of entries.slice(start, start + 400)) writes.set(this.batch(record.batch_id).collection('messages').doc(player), { message, ...expiry(record.created_at) });
       await writes.commit();
     }
     // The header last: a batch is visible only once every message it names can be re-published.
-    await this.batch(record.batch_id).create(record);
+    await this.batch(record.batch_id).create({ ...record, ...expiry(record.created_at) });
   }
 
   async get(batchId: string): Promise<BatchRecord | null> {
     const snapshot = await this.batch(batchId).get();
-    return snapshot.exists ? (snapshot.data() as BatchRecord) : null;
+    return snapshot.exists ? header(snapshot.data()!) : null;
   }
 
   async list(): Promise<BatchRecord[]> {
     const snapshot = await this.firestore.collection(this.collection).orderBy('created_at').get();
-    return snapshot.docs.map((document) => document.data() as BatchRecord);
+    return snapshot.docs.map((document) => header(document.data()));
   }
 
   async message(batchId: string, player: string): Promise<unknown> {
@@ -44,12 +55,15 @@ export class FirestoreBatchState implements BatchStateStore {
   }
 
   async recordCompletion(batchId: string, completion: CompletionRecord): Promise<void> {
-    await this.batch(batchId).collection('completions').doc(completion.player_lookup).set(completion);
+    await this.batch(batchId).collection('completions').doc(completion.player_lookup).set({ ...completion, ...expiry(completion.recorded_at) });
   }
 
   async completions(batchId: string): Promise<CompletionRecord[]> {
     const snapshot = await this.batch(batchId).collection('completions').get();
-    return snapshot.docs.map((document) => document.data() as CompletionRecord);
+    return snapshot.docs.map((document) => {
+      const { expire_at: _expiry, ...completion } = document.data();
+      return completion as CompletionRecord;
+    });
   }
 
   async completionCount(batchId: string): Promise<number> {
@@ -62,8 +76,8 @@ export class FirestoreBatchState implements BatchStateStore {
       async (transaction) => {
         const snapshot = await transaction.get(this.batch(batchId));
         if (!snapshot.exists) return null;
-        const next = change(snapshot.data() as BatchRecord);
-        if (next) transaction.set(this.batch(batchId), next);
+        const next = change(header(snapshot.data()!));
+        if (next) transaction.set(this.batch(batchId), { ...next, ...expiry(next.created_at) });
         return next;
       },
       { maxAttempts: 50 },
