@@ -19,6 +19,7 @@ function affectedProjects(): string[] {
 
 const ALL = ['apps', 'libs']
   .flatMap((kind) => readdirSync(join(workspaceRoot, kind)).filter((name) => existsSync(join(workspaceRoot, kind, name, 'project.json'))))
+  .concat(existsSync(join(workspaceRoot, 'infra', 'project.json')) ? ['infra'] : [])
   .sort();
 
 beforeAll(() => {
@@ -32,9 +33,11 @@ describe('nx affected', () => {
     expect(affectedProjects()).toEqual([]);
   });
 
-  it('marks only the worker when docker/worker.Dockerfile changes', () => {
+  // infra's tests parse each service's declared environment with the service's own configuration
+  // code, so whatever affects an app affects infra (its checks run; it has no deploy target).
+  it('marks only the worker (and infra, which checks it) when docker/worker.Dockerfile changes', () => {
     workspace.edit('docker/worker.Dockerfile', (text) => `${text}# touched\n`);
-    expect(affectedProjects()).toEqual(['worker']);
+    expect(affectedProjects()).toEqual(['infra', 'worker']);
   });
 
   it('marks a lib, the libs that import it and every app that uses them when the lib changes', () => {
@@ -42,18 +45,18 @@ describe('nx affected', () => {
     // contracts is imported by feature-loader, models, prediction-store, consolidation and messaging, through
     // feature-loader by warehouse, through warehouse by grading and prediction-batch, and through them by every app. (The test
     // lib emulators no longer imports warehouse: no table definition asks for a partition filter.)
-    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'contracts', 'coordinator', 'feature-loader', 'grading', 'messaging', 'models', 'prediction-batch', 'prediction-store', 'warehouse', 'worker']);
+    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'contracts', 'coordinator', 'feature-loader', 'grading', 'infra', 'messaging', 'models', 'prediction-batch', 'prediction-store', 'warehouse', 'worker']);
   });
 
   it('marks only the lib and the apps that use it when a lib only the two services use changes', () => {
     workspace.edit('libs/messaging/src/publisher.ts', (text) => `${text}// touched\n`);
-    expect(affectedProjects()).toEqual(['coordinator', 'messaging', 'worker']);
+    expect(affectedProjects()).toEqual(['coordinator', 'infra', 'messaging', 'worker']);
   });
 
   it('marks every app when a lib all of them use changes', () => {
     workspace.edit('libs/observability/src/events.ts', (text) => `${text}// touched\n`);
     // Contract tests reach observability through @props/emulators, so their libs count as affected too.
-    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'coordinator', 'distributed-lock', 'emulators', 'grading', 'messaging', 'observability', 'prediction-batch', 'prediction-store', 'service-runtime', 'warehouse', 'worker']);
+    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'coordinator', 'distributed-lock', 'emulators', 'grading', 'infra', 'messaging', 'observability', 'prediction-batch', 'prediction-store', 'service-runtime', 'warehouse', 'worker']);
   });
 
   it('marks everything when package.json changes', () => {

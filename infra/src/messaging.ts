@@ -48,8 +48,8 @@ export function declareSubscriptions(
       retryPolicy: { minimumBackoff: '10s', maximumBackoff: '600s' },
       expirationPolicy: { ttl: '' },
     });
-  const requests = push(names.subscriptions.predictionRequest, messaging.topics.predictionRequest, `${endpoints.workerUrl}/predict`, names.workerAudience);
-  const ready = push(names.subscriptions.predictionReady, messaging.topics.predictionReady, `${endpoints.coordinatorUrl}/complete`, names.coordinatorAudience);
+  const requests = push(names.subscriptions.predictionRequest, messaging.topics.predictionRequest, pulumi.interpolate`${endpoints.workerUrl}/predict`, names.workerAudience);
+  const ready = push(names.subscriptions.predictionReady, messaging.topics.predictionReady, pulumi.interpolate`${endpoints.coordinatorUrl}/complete`, names.coordinatorAudience);
   new gcp.pubsub.Subscription(names.subscriptions.requestDeadLetter, {
     name: names.subscriptions.requestDeadLetter,
     project: settings.project,

@@ -1,0 +1,61 @@
+import * as gcp from '@pulumi/gcp';
+import type { EnvironmentSettings } from './settings';
+
+/**
+ * What the project has once, whichever environment: the image repository and the identities
+ * GitHub's workflows take through workload identity (no key leaves Google). `props-deployer` pushes
+ * images and deploys revisions; `props-infra` applies this program. Neither has a basic role.
+ */
+export const DEPLOYER_ROLES = ['roles/run.developer', 'roles/artifactregistry.writer', 'roles/cloudscheduler.viewer', 'roles/bigquery.jobUser'] as const;
+export const INFRA_ROLES = [
+  'roles/run.admin',
+  'roles/pubsub.admin',
+  'roles/bigquery.admin',
+  'roles/cloudscheduler.admin',
+  'roles/datastore.owner',
+  'roles/secretmanager.admin',
+  'roles/logging.configWriter',
+  'roles/monitoring.alertPolicyEditor',
+  'roles/iam.serviceAccountAdmin',
+  'roles/iam.serviceAccountUser',
+  'roles/iam.workloadIdentityPoolAdmin',
+  'roles/resourcemanager.projectIamAdmin',
+  'roles/artifactregistry.admin',
+  'roles/storage.admin',
+] as const;
+
+export const ARTIFACT_REPOSITORY = 'props';
+
+export function declarePlatform(settings: EnvironmentSettings) {
+  const repository = new gcp.artifactregistry.Repository(ARTIFACT_REPOSITORY, {
+    project: settings.project,
+    location: settings.region,
+    repositoryId: ARTIFACT_REPOSITORY,
+    format: 'DOCKER',
+    description: 'coordinator, worker and cli images, tagged by commit',
+    cleanupPolicies: [{ id: 'keep-recent', action: 'KEEP', mostRecentVersions: { keepCount: 50 } }],
+  });
+  const pool = new gcp.iam.WorkloadIdentityPool('github', { project: settings.project, workloadIdentityPoolId: 'github', displayName: 'GitHub Actions' });
+  const provider = new gcp.iam.WorkloadIdentityPoolProvider('github-actions', {
+    project: settings.project,
+    workloadIdentityPoolId: pool.workloadIdentityPoolId,
+    workloadIdentityPoolProviderId: 'github-actions',
+    attributeMapping: { 'google.subject': 'assertion.sub', 'attribute.repository': 'assertion.repository', 'attribute.ref': 'assertion.ref' },
+    // Only this repository's workflows may take the identities.
+    attributeCondition: `assertion.repository == "${settings.githubRepository}"`,
+    oidc: { issuerUri: 'https://token.actions.githubusercontent.com' },
+  });
+  const accounts = {
+    deployer: new gcp.serviceaccount.Account('props-deployer', { project: settings.project, accountId: 'props-deployer', displayName: 'GitHub deploys: images, revisions, smoke batches' }),
+    infra: new gcp.serviceaccount.Account('props-infra', { project: settings.project, accountId: 'props-infra', displayName: 'GitHub infrastructure: pulumi up' }),
+  };
+  for (const [key, roles] of [['deployer', DEPLOYER_ROLES], ['infra', INFRA_ROLES]] as const) {
+    for (const role of roles) new gcp.projects.IAMMember(`props-${key}-${role.split('/')[1]}`, { project: settings.project, role, member: accounts[key].member });
+    new gcp.serviceaccount.IAMMember(`props-${key}-github`, {
+      serviceAccountId: accounts[key].name,
+      role: 'roles/iam.workloadIdentityUser',
+      member: pool.name.apply((name) => `principalSet://iam.googleapis.com/${name}/attribute.repository/${settings.githubRepository}`),
+    });
+  }
+  return { repository, pool, provider, accounts };
+}
