@@ -80,7 +80,7 @@ describe.skipIf(missing !== undefined && !required)('a batch on the gcp backend:
     await Promise.all([firestore?.stop(), pubsubEmulator?.stop()]);
   });
 
-  it('selects, loads, publishes, stages in BigQuery, records completions in Firestore and merges once; a prefixed batch of the same date runs beside it in its own tables', async () => {
+  it('selects, loads, publishes, stages in BigQuery, records completions in Firestore and merges once; a prefixed batch of the same date runs beside it in its own tables; props smoke passes through the stack', async () => {
     await withWarehouse(warehouse, async (connection) => {
       // The test datasets of prefix "ci": copies of every table, as a staging project would have them.
       for (const table of WAREHOUSE_TABLES) {
@@ -178,6 +178,18 @@ describe.skipIf(missing !== undefined && !required)('a batch on the gcp backend:
           metadata: { batch_id: batch.batch_id, completion_pct: 100, completed_predictions: status.consolidation!.rows_merged },
         });
         await pubsub.close();
+
+        // props smoke, as a deploy runs it, through this emulator-backed stack on the test datasets.
+        const smoke = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveRun) => {
+          const child = spawn(process.execPath, ['tools/bin/props.cjs', 'smoke', '--coordinator', coordinatorUrl, '--dataset-prefix', 'ci', '--date', DATE], { env: { ...process.env, PROPS_API_KEY: KEY } });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (chunk) => (stdout += chunk));
+          child.stderr.on('data', (chunk) => (stderr += chunk));
+          child.on('close', (code) => resolveRun({ code, stdout, stderr }));
+        });
+        expect(smoke.stdout, smoke.stderr).toMatch(/^ok {6}verified: \d+ rows of 2025-03-15, every one with its model_version, no fallback predictions$/m);
+        expect(smoke.code).toBe(0);
       } finally {
         await bigquery.stop();
       }

@@ -1,0 +1,126 @@
+import { isCalendarDate } from '@props/contracts';
+import { verifyPredictions } from '@props/grading';
+import { FALLBACK_MODEL_VERSION } from '@props/models';
+import { UsageError, type CliCommand } from '../cli-command';
+import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
+import { withWarehouseReads } from '../grading/grading-backend';
+import { parseGradingArgs } from '../grading/warehouse-option';
+import type { BatchStatusBody } from '../run/batch-outcome';
+
+/** A past date of the 2024-25 season with a full slate: the smoke batch's default. */
+export const SMOKE_DATE = '2025-03-15';
+
+class SmokeFailure extends Error {}
+
+interface Step {
+  name: string;
+  passed: boolean;
+  detail: string;
+}
+
+/** The headers a smoke call carries: the coordinator's API key, and on Cloud Run an identity token for the service. */
+function callerHeaders(env: NodeJS.ProcessEnv): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    ...(env.PROPS_API_KEY ? { 'x-api-key': env.PROPS_API_KEY } : {}),
+    ...(env.PROPS_SMOKE_ID_TOKEN ? { authorization: `Bearer ${env.PROPS_SMOKE_ID_TOKEN}` } : {}),
+  };
+}
+
+async function call(url: string, init: RequestInit): Promise<{ status: number; body: Record<string, any> }> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
+  } catch (error) {
+    throw new SmokeFailure(`${url} did not answer: ${(error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error))}`);
+  }
+  const text = await response.text();
+  let body: Record<string, any> = {};
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    body = { text: text.slice(0, 300) };
+  }
+  return { status: response.status, body };
+}
+
+const unready = (body: Record<string, any>) =>
+  (body.checks ?? [])
+    .filter((check: { status: string }) => check.status !== 'ok')
+    .map((check: { name: string; status: string; detail: string }) => `${check.name} ${check.status}: ${check.detail}`)
+    .join('; ') || JSON.stringify(body).slice(0, 300);
+
+/**
+ * A smoke batch through a deployed (or local) stack: the services are ready, a real slate of a
+ * past date goes through /start, the workers and consolidation, and what lands in the warehouse
+ * passes props verify with no fallback predictions. Each step prints one line; the first failure
+ * ends the run with exit 1.
+ */
+export const smokeCommand: CliCommand = {
+  words: ['smoke'],
+  summary: 'run a smoke batch of a past date through a stack and check what it wrote (readiness, /start, consolidation, verify, no fallbacks)',
+  usage: 'props smoke --coordinator URL [--worker URL] [--date YYYY-MM-DD] [--timeout-seconds 600] [--json] [--warehouse FILE] [--dataset-prefix P]',
+  options: [
+    ['--coordinator URL', "the coordinator to start the batch on (a deploy's tagged revision URL, or a local one)"],
+    ['--worker URL', "also require the worker's /health/ready"],
+    ['--date D', `the game date of the smoke batch (default ${SMOKE_DATE})`],
+    ['--timeout-seconds N', 'how long the batch may take to consolidate (default 600)'],
+    ['--json', 'print the steps as one JSON document'],
+    ...WAREHOUSE_OPTIONS,
+  ],
+  environment: [
+    ['PROPS_API_KEY', "the coordinator's API key (x-api-key)"],
+    ['PROPS_SMOKE_ID_TOKEN', 'an identity token for the services (Cloud Run: gcloud auth print-identity-token --audiences=URL)'],
+    ...BACKEND_ENVIRONMENT,
+  ],
+  async run(args) {
+    const { values, warehouse, prefix } = parseGradingArgs(args, { coordinator: { type: 'string' }, worker: { type: 'string' }, date: { type: 'string', default: SMOKE_DATE }, 'timeout-seconds': { type: 'string', default: '600' }, json: { type: 'boolean', default: false } });
+    const coordinator = typeof values.coordinator === 'string' ? values.coordinator.replace(/\/$/, '') : '';
+    if (!/^https?:\/\//.test(coordinator)) throw new UsageError(`--coordinator: expected the coordinator's http(s) URL, got ${values.coordinator ?? 'nothing'}`);
+    if (typeof values.worker === 'string' && !/^https?:\/\//.test(values.worker)) throw new UsageError(`--worker: expected the worker's http(s) URL, got ${values.worker}`);
+    const date = String(values.date);
+    if (!isCalendarDate(date)) throw new UsageError(`--date: expected YYYY-MM-DD, got ${date}`);
+    const timeoutSeconds = Number(values['timeout-seconds']);
+    if (!(timeoutSeconds >= 10)) throw new UsageError(`--timeout-seconds: expected at least 10, got ${values['timeout-seconds']}`);
+    const headers = callerHeaders(process.env);
+    const steps: Step[] = [];
+    const step = (name: string, detail: string) => {
+      steps.push({ name, passed: true, detail });
+      if (!values.json) process.stdout.write(`ok      ${name}: ${detail}\n`);
+    };
+    try {
+      for (const [name, url] of [['worker', values.worker], ['coordinator', coordinator]] as const) {
+        if (typeof url !== 'string') continue;
+        const ready = await call(`${url.replace(/\/$/, '')}/health/ready`, { headers });
+        if (ready.status !== 200 || ready.body.status === 'degraded') throw new SmokeFailure(`${name} not ready (HTTP ${ready.status}): ${unready(ready.body)}`);
+        step(`${name} ready`, `${ready.body.build?.commit ?? 'unknown commit'}`);
+      }
+      const started = await call(`${coordinator}/start`, { method: 'POST', headers, body: JSON.stringify({ game_date: date, force: true, dataset_prefix: prefix, trigger_source: 'smoke' }) });
+      if (started.status !== 202) throw new SmokeFailure(`/start refused the smoke batch of ${date} (HTTP ${started.status}): ${started.body.error ?? JSON.stringify(started.body).slice(0, 300)}`);
+      step('batch started', `${started.body.batch_id}, ${started.body.players_expected} players of ${date}${prefix ? ` in ${prefix}'s datasets` : ''}`);
+      const deadline = Date.now() + timeoutSeconds * 1000;
+      let status = started.body as BatchStatusBody;
+      while (status.status !== 'consolidated') {
+        if (Date.now() > deadline) throw new SmokeFailure(`batch ${status.batch_id} did not consolidate within ${timeoutSeconds} s: ${status.status}, ${status.players_pending} players pending${status.last_error ? `, last error: ${status.last_error}` : ''}`);
+        await new Promise((resolveWait) => setTimeout(resolveWait, 2_000));
+        status = (await call(`${coordinator}/status/${status.batch_id}`, { headers })).body as BatchStatusBody;
+      }
+      const consolidation = status.consolidation!;
+      if (consolidation.coverage < 0.95 || consolidation.rows_merged === 0) throw new SmokeFailure(`batch ${status.batch_id} consolidated with coverage ${(consolidation.coverage * 100).toFixed(1)}% and ${consolidation.rows_merged} rows`);
+      step('batch consolidated', `${consolidation.rows_merged} rows, coverage ${(consolidation.coverage * 100).toFixed(1)}%, ${consolidation.duplicate_keys} duplicate keys`);
+      const verification = await withWarehouseReads(process.env, warehouse, prefix, ({ verification: source }) => verifyPredictions(source, { date }, 0.95));
+      if (verification.failures.length > 0) throw new SmokeFailure(`props verify of ${date}: ${verification.failures.join('; ')}`);
+      const fallbacks = verification.modelVersions.filter((row) => row.modelVersion === FALLBACK_MODEL_VERSION).reduce((sum, row) => sum + row.rows, 0);
+      if (fallbacks > 0) throw new SmokeFailure(`${fallbacks} of ${verification.rows} rows are fallback predictions: the worker serves without its models`);
+      step('verified', `${verification.rows} rows of ${date}, every one with its model_version, no fallback predictions`);
+    } catch (error) {
+      if (!(error instanceof SmokeFailure)) throw error;
+      steps.push({ name: 'failed', passed: false, detail: error.message });
+      if (!values.json) process.stdout.write(`FAILED  ${error.message}\n`);
+    }
+    const passed = steps.every((entry) => entry.passed);
+    if (values.json) process.stdout.write(`${JSON.stringify({ passed, coordinator, date, dataset_prefix: prefix, steps }, null, 2)}\n`);
+    else process.stdout.write(passed ? 'smoke PASSED\n' : 'smoke FAILED\n');
+    return passed ? 0 : 1;
+  },
+};
