@@ -6,7 +6,7 @@ import { declareIdentities, type Identity } from './identities';
 import { declareSubscriptions, declareTopics } from './messaging';
 import { declareMonitoring, readMonitoring } from './monitoring';
 import { environmentNames } from './names';
-import { declarePlatform } from './platform';
+import { DEPLOYER_ACCOUNT, declarePlatform } from './platform';
 import { declareSchedules, scheduledCalls } from './schedules';
 import { coordinatorEnvironment, declareJob, declareService, jobEnvironment, jobTasks, workerEnvironment } from './services';
 import type { EnvironmentSettings } from './settings';
@@ -49,6 +49,15 @@ export function declareEnvironment(settings: EnvironmentSettings): { coordinator
       if (identity === 'worker' && !written.includes(dataset)) continue;
       const role = written.includes(dataset) ? 'roles/bigquery.dataEditor' : 'roles/bigquery.dataViewer';
       new gcp.bigquery.DatasetIamMember(`${dataset}-${identity}-${role.split('.')[1]}`, { project, datasetId: resource.datasetId, role, member: accounts[identity].member });
+    }
+  }
+
+  if (settings.environment === 'staging') {
+    // The deploy workflow's smoke batch: it reads staging's API key and verifies what landed in staging's datasets.
+    const deployer = `serviceAccount:${DEPLOYER_ACCOUNT}@${project}.iam.gserviceaccount.com`;
+    new gcp.secretmanager.SecretIamMember(`${names.apiKeySecret}-deployer`, { project, secretId: apiKey.secretId, role: 'roles/secretmanager.secretAccessor', member: deployer });
+    for (const [dataset, resource] of warehouse.datasets) {
+      new gcp.bigquery.DatasetIamMember(`${dataset}-deployer-dataViewer`, { project, datasetId: resource.datasetId, role: 'roles/bigquery.dataViewer', member: deployer });
     }
   }
 

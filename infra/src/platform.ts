@@ -25,6 +25,7 @@ export const INFRA_ROLES = [
 ] as const;
 
 export const ARTIFACT_REPOSITORY = 'props';
+export const DEPLOYER_ACCOUNT = 'props-deployer';
 
 export function declarePlatform(settings: EnvironmentSettings) {
   const repository = new gcp.artifactregistry.Repository(ARTIFACT_REPOSITORY, {
@@ -46,7 +47,7 @@ export function declarePlatform(settings: EnvironmentSettings) {
     oidc: { issuerUri: 'https://token.actions.githubusercontent.com' },
   });
   const accounts = {
-    deployer: new gcp.serviceaccount.Account('props-deployer', { project: settings.project, accountId: 'props-deployer', displayName: 'GitHub deploys: images, revisions, smoke batches' }),
+    deployer: new gcp.serviceaccount.Account(DEPLOYER_ACCOUNT, { project: settings.project, accountId: DEPLOYER_ACCOUNT, displayName: 'GitHub deploys: images, revisions, smoke batches' }),
     infra: new gcp.serviceaccount.Account('props-infra', { project: settings.project, accountId: 'props-infra', displayName: 'GitHub infrastructure: pulumi up' }),
   };
   for (const [key, roles] of [['deployer', DEPLOYER_ROLES], ['infra', INFRA_ROLES]] as const) {

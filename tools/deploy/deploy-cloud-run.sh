@@ -1,41 +1,57 @@
 #!/usr/bin/env bash
-# nx run <app>:deploy — build the image from the gated bundle, push it, deploy a Cloud Run revision
-# with no traffic under a commit tag, probe that revision's /health/ready (which must report this
-# commit), then move all traffic to it and check the serving URL; on any failure, traffic goes
-# back to the revision that served before. The cli deploys as a Cloud Run job.
+# nx run <app>:deploy (ENVIRONMENT=staging|production) — build the image from the gated bundle, push
+# it, and roll it out. The services, jobs, their environment, sizes and identities are declared in
+# infra/ (Pulumi); a deploy changes only the image and the traffic. A service gets a revision with no
+# traffic under a commit tag; that revision's /health/ready must report this commit; then all traffic
+# moves to it and the serving URL is checked the same way; on any failure, traffic goes back to the
+# revision that served before. The cli's jobs get the new image.
 set -euo pipefail
 
 app="${1:?usage: deploy-cloud-run.sh <coordinator|worker|cli>}"
 : "${GCP_PROJECT_ID:?set GCP_PROJECT_ID}" "${GCP_REGION:?set GCP_REGION}" "${ARTIFACT_REPOSITORY:?set ARTIFACT_REPOSITORY}"
+environment="${ENVIRONMENT:-production}"
+case "${environment}" in
+  production) suffix="" ;;
+  staging) suffix="-staging" ;;
+  *) echo "deploy: ENVIRONMENT must be production or staging, got ${environment}" >&2; exit 2 ;;
+esac
 
 commit="$(git rev-parse HEAD)"
 short="${commit:0:12}"
 image="${GCP_REGION}-docker.pkg.dev/${GCP_PROJECT_ID}/${ARTIFACT_REPOSITORY}/${app}:${commit}"
 
-docker build --pull --no-cache -f "docker/${app}.Dockerfile" --build-arg "BUILD_COMMIT=${commit}" -t "${image}" .
-docker push "${image}"
+# One image per commit, shared by both environments: staging builds and pushes it, production reuses it.
+if ! docker manifest inspect "${image}" >/dev/null 2>&1; then
+  docker build --pull --no-cache -f "docker/${app}.Dockerfile" --build-arg "BUILD_COMMIT=${commit}" -t "${image}" .
+  docker push "${image}"
+fi
+
+if [[ "${app}" == cli ]]; then
+  for job in grade verify staging-cleanup cli; do
+    gcloud run jobs update "props-${job}${suffix}" --image="${image}" --labels="commit-sha=${short}" \
+      --region="${GCP_REGION}" --project="${GCP_PROJECT_ID}" --quiet
+  done
+  echo "props jobs${suffix} run ${commit}"
+  exit 0
+fi
 
 case "${app}" in
-  coordinator) service=prediction-coordinator; flags=(--memory=1Gi --cpu=1 --concurrency=8 --timeout=900 --min-instances=1 --max-instances=3) ;;
-  worker) service=prediction-worker; flags=(--memory=2Gi --cpu=2 --concurrency=5 --timeout=300 --min-instances=0 --max-instances=20) ;;
-  cli)
-    gcloud run jobs deploy props-cli --image="${image}" --region="${GCP_REGION}" --project="${GCP_PROJECT_ID}" \
-      --labels="commit-sha=${short}" --set-env-vars="PROPS_BACKEND=gcp,GCP_PROJECT_ID=${GCP_PROJECT_ID}" --quiet
-    exit 0 ;;
+  coordinator|worker) service="prediction-${app}${suffix}" ;;
   *) echo "deploy: unknown app ${app}" >&2; exit 2 ;;
 esac
+# The services take OIDC tokens for their custom audience (infra/src/names.ts).
+audience="https://prediction-${app}${suffix}.props"
 
 previous="$(gcloud run services describe "${service}" --region="${GCP_REGION}" --project="${GCP_PROJECT_ID}" \
   --format='value(status.traffic[0].revisionName)' 2>/dev/null || true)"
 tag="c-${short}"
 
 gcloud run deploy "${service}" --image="${image}" --region="${GCP_REGION}" --project="${GCP_PROJECT_ID}" \
-  --no-traffic --tag="${tag}" --labels="commit-sha=${short}" \
-  --update-env-vars="PROPS_BACKEND=gcp,GCP_PROJECT_ID=${GCP_PROJECT_ID}" "${flags[@]}" --quiet
+  --no-traffic --tag="${tag}" --labels="commit-sha=${short}" --quiet
 
 probe() {
   local url="$1" token body
-  token="$(gcloud auth print-identity-token --audiences="${url}")"
+  token="$(gcloud auth print-identity-token --audiences="${audience}")"
   for _ in $(seq 1 20); do
     if body="$(curl -fsS --max-time 10 -H "Authorization: Bearer ${token}" "${url}/health/ready")" \
       && [[ "${body}" == *"\"commit\":\"${commit}\""* ]]; then
