@@ -26,6 +26,11 @@ const numberOrNull = (value: unknown) => (value === null || value === undefined 
 const stringOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
 const boolOrNull = (value: unknown) => (value === null || value === undefined ? null : Boolean(value));
 
+/** How many games the schedule has on a date. */
+export function scheduledGamesSql(table: string, datePredicate: string): string {
+  return `SELECT COUNT(*) AS games FROM ${table} WHERE ${datePredicate}`;
+}
+
 /** The box score lines grading reads: points, minutes and the teams, by player. */
 export function actualsSql(table: string, datePredicate: string): string {
   return `SELECT player_lookup, points, CAST(minutes_played AS FLOAT64) AS minutes, team_abbr, opponent_team_abbr FROM ${table} WHERE ${datePredicate}`;
@@ -85,6 +90,8 @@ export interface GradingStore {
   predictions(gameDate: string): Promise<PredictionToGrade[]>;
   /** Box score lines of the date by player; empty when the box scores are not loaded yet. */
   actuals(gameDate: string): Promise<Map<string, ActualLine>>;
+  /** Games the schedule has on the date: 0 on a day without games (All-Star break, off-season). */
+  scheduledGames(gameDate: string): Promise<number>;
   /** The date's most recently consolidated batch, for the report; null when none is recorded. */
   latestBatch(gameDate: string): Promise<BatchRecordSummary | null>;
   /** Replaces the date's grading rows with these; resolves with how many rows it replaced. */

@@ -32,6 +32,8 @@ export const LogEvent = {
   authRejected: 'auth_rejected',
   gradingCompleted: 'grading_completed',
   gradingSkipped: 'grading_skipped',
+  gradingNoGames: 'grading_no_games',
+  gradingAccuracyLow: 'grading_accuracy_low',
   modelVersionMissing: 'model_version_missing',
   coverageBelowThreshold: 'coverage_below_threshold',
   fallbackShareHigh: 'fallback_share_high',
@@ -58,4 +60,5 @@ export const ALERTABLE_EVENTS: readonly LogEvent[] = [
   LogEvent.coverageBelowThreshold,
   LogEvent.modelVersionMissing,
   LogEvent.gradingCompleted,
+  LogEvent.gradingAccuracyLow,
 ];

@@ -87,6 +87,18 @@ describe('props backfill', () => {
     const both = props('report', '--date', '2025-03-15', '--from', '2025-03-14', '--warehouse', backfilled.warehouse);
     expect([both.code, both.stderr.split('\n')[0]]).toEqual([2, 'props report: give --date, or --from and --to']);
 
+    // Grading watches the served system's 7-day hit rate, and a day without games is no failure.
+    const grade = (minimum: string, date: string) => spawnSync(process.execPath, ['tools/bin/props.cjs', 'grade', '--date', date, '--warehouse', backfilled.warehouse], { cwd: root, encoding: 'utf8', env: { ...env, PROPS_ACCURACY_ALERT_MIN: minimum } });
+    const strict = grade('0.99', '2025-03-16');
+    expect(strict.stdout, strict.stderr).toMatch(/catboost_v8 over 2025-03-10 \.\. 2025-03-16: \d+ decided picks, hit rate \d+\.\d% UNDER the alert minimum 99\.0%/);
+    expect(strict.stderr).toContain('"event":"grading_accuracy_low"');
+    expect(strict.status).toBe(0);
+    const lenient = grade('0.01', '2025-03-16');
+    expect(lenient.stderr).not.toContain('grading_accuracy_low');
+    const allStar = grade('0.5', '2025-02-15');
+    expect([allStar.status, allStar.stdout.trim()]).toEqual([0, 'no games were scheduled on 2025-02-15: nothing to grade']);
+    expect(allStar.stderr).toContain('"event":"grading_no_games"');
+
     // A re-run of the range replaces every row (same keys, same count), never adds.
     const second = props('backfill', '--from', '2025-03-14', '--to', '2025-03-16', '--warehouse', backfilled.warehouse, '--json');
     expect(second.code, second.stderr).toBe(0);

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BigQuery } from '@google-cloud/bigquery';
-import { PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, PREDICTION_BATCHES, SYSTEM_DAILY_PERFORMANCE, datasetName, requireBigQueryColumns, renderBigQuerySchema, validateDatasetPrefix, type TableDefinition } from '@props/warehouse';
+import { PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, PREDICTION_BATCHES, SYSTEM_DAILY_PERFORMANCE, datasetName, requireBigQueryColumns, renderBigQuerySchema, validateDatasetPrefix, type TableDefinition, SCHEDULE } from '@props/warehouse';
 import type { ActualLine, PredictionToGrade } from '../grade-prediction';
-import { actualsSql, latestBatchSql, predictionsToGradeSql, toActualLine, toBatchSummary, toPredictionToGrade, type BatchRecordSummary, type GradingStore } from '../grading-store';
+import { actualsSql, latestBatchSql, predictionsToGradeSql, toActualLine, toBatchSummary, toPredictionToGrade, type BatchRecordSummary, type GradingStore, scheduledGamesSql } from '../grading-store';
 
 export interface BigQueryGradingOptions {
   projectId: string;
@@ -50,6 +50,10 @@ export class BigQueryGradingStore implements GradingStore {
   async actuals(gameDate: string): Promise<Map<string, ActualLine>> {
     const rows = await this.query(actualsSql(this.table(PLAYER_GAME_SUMMARY), 'game_date = @game_date'), gameDate);
     return new Map(rows.map((row) => [String(row.player_lookup), toActualLine(row)]));
+  }
+
+  async scheduledGames(gameDate: string): Promise<number> {
+    return Number((await this.query(scheduledGamesSql(this.table(SCHEDULE), 'game_date = @game_date'), gameDate))[0]?.games ?? 0);
   }
 
   async latestBatch(gameDate: string): Promise<BatchRecordSummary | null> {

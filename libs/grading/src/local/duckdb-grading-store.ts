@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TableDefinition } from '@props/warehouse';
-import { PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, PREDICTION_BATCHES, SYSTEM_DAILY_PERFORMANCE, insertRows, qualifiedTableName, renderDuckdbDdl, requireTableColumns } from '@props/warehouse';
+import { PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, PREDICTION_BATCHES, SCHEDULE, SYSTEM_DAILY_PERFORMANCE, insertRows, qualifiedTableName, renderDuckdbDdl, requireTableColumns } from '@props/warehouse';
 import type { ActualLine, PredictionToGrade } from '../grade-prediction';
-import { actualsSql, latestBatchSql, predictionsToGradeSql, toActualLine, toBatchSummary, toPredictionToGrade, type BatchRecordSummary, type GradingStore } from '../grading-store';
+import { actualsSql, latestBatchSql, scheduledGamesSql, predictionsToGradeSql, toActualLine, toBatchSummary, toPredictionToGrade, type BatchRecordSummary, type GradingStore } from '../grading-store';
 
 /**
  * Grading on the local DuckDB warehouse, over a connection opened for one unit of work; a dataset
@@ -34,6 +34,10 @@ export class DuckdbGradingStore implements GradingStore {
   async actuals(gameDate: string): Promise<Map<string, ActualLine>> {
     const sql = actualsSql(this.table(PLAYER_GAME_SUMMARY), 'game_date = CAST($1 AS DATE)').replaceAll('FLOAT64', 'DOUBLE');
     return new Map((await this.connection.runAndReadAll(sql, [gameDate])).getRowObjectsJS().map((row) => [String(row.player_lookup), toActualLine(row)]));
+  }
+
+  async scheduledGames(gameDate: string): Promise<number> {
+    return Number((await this.connection.runAndReadAll(scheduledGamesSql(this.table(SCHEDULE), 'game_date = CAST($1 AS DATE)'), [gameDate])).getRows()[0]![0]);
   }
 
   async latestBatch(gameDate: string): Promise<BatchRecordSummary | null> {
