@@ -1,27 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BigQueryRestEmulator, emulatorUnavailable, startEmulator, type RunningEmulator } from '@props/emulators';
 import { WAREHOUSE_TABLES, datasetName, seedWarehouse, withWarehouse } from '@props/warehouse';
+import { propsAsync } from '../test-support/props-process';
 
 const root = resolve(import.meta.dirname, '../../../..');
 const required = process.env.PROPS_REQUIRE_EMULATORS === 'true';
 const missing = emulatorUnavailable('firestore');
 if (missing && !required) console.log(`gcp backfill contract skipped: ${missing}`);
 
-/** props in a child process, without blocking this one: it serves the BigQuery endpoint the child calls. */
-function propsAsync(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, ['tools/bin/props.cjs', ...args], { cwd: root, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
-  });
-}
 
 describe.skipIf(missing !== undefined && !required)('props backfill on the gcp backend: BigQuery through its REST API, Firestore emulator (contract)', () => {
   let firestore: RunningEmulator;

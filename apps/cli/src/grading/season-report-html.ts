@@ -80,15 +80,9 @@ function lines(series: readonly Series[], sx: (v: number) => number, sy: (v: num
     .join('');
 }
 
-interface SystemTotal {
-  systemId: string;
+/** A system's sums over several dates. */
+interface SystemTotal extends Omit<SeasonDay, 'gameDate'> {
   dates: number;
-  graded: number;
-  played: number;
-  picks: number;
-  wins: number;
-  losses: number;
-  absoluteErrorSum: number;
 }
 
 function totalsBySystem(days: readonly SeasonDay[]): SystemTotal[] {

@@ -6,20 +6,10 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BigQueryRestEmulator } from '@props/emulators';
 import { withWarehouse } from '@props/warehouse';
+import { propsAsync } from '../test-support/props-process';
 
 const root = resolve(import.meta.dirname, '../../../..');
 
-/** props in a child process without blocking this one (which may be serving it over HTTP). */
-function propsAsync(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, ['tools/bin/props.cjs', ...args], { cwd: root, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
-  });
-}
 
 describe('props run (npm start)', () => {
   it('seeds the warehouse, runs a whole batch through coordinator and worker bundles, and prints the summary', async () => {

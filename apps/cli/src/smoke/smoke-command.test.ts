@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedWarehouse } from '@props/warehouse';
 import { ChildService } from '../run/child-service';
+import { propsAsync } from '../test-support/props-process';
 
 const root = resolve(import.meta.dirname, '../../../..');
 const bundles = join(root, 'dist', 'apps');
@@ -12,17 +13,6 @@ const API_KEY = 'smoke-test-api-key-0123';
 let seeded: string;
 const running: ChildService[] = [];
 
-/** props in a child process, without blocking this one. */
-function propsAsync(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, ['tools/bin/props.cjs', ...args], { cwd: root, env: { ...process.env, METADATA_SERVER_DETECTION: 'none', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
-  });
-}
 
 /** A local stack (the bundles, as `props run` starts them) on its own copy of the season. */
 async function localStack(options: { workerEnv?: NodeJS.ProcessEnv; coordinatorEnv?: NodeJS.ProcessEnv } = {}) {
