@@ -89,6 +89,10 @@ export function inspectDockerfile(root, app) {
     violations.push(violation('docker-copy', file, `never copies its bundle folder ${allowed}/, so the image has no code to run`, `COPY ${allowed}/ ./`));
   }
   const envSkip = finalStage.some((i) => (i.keyword === 'ENV' || i.keyword === 'ARG') && /ONNXRUNTIME_NODE_INSTALL[= ]+["']?skip/.test(i.args));
+  // The bundle ships its source map; without this flag a stack trace points into the 30 MB bundle, not the .ts source.
+  if (!finalStage.some((i) => i.keyword === 'ENV' && /NODE_OPTIONS=["']?[^\n]*--enable-source-maps/.test(i.args))) {
+    violations.push(violation('docker-source-maps', file, 'does not enable source maps, so stack traces point into the bundle', 'ENV NODE_OPTIONS=--enable-source-maps'));
+  }
   const runs = finalStage.filter((i) => i.keyword === 'RUN');
   const install = runs.find((i) => /\bnpm\s+ci\b/.test(i.args));
   if (!install) {

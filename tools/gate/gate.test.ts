@@ -142,6 +142,11 @@ describe('the gate', { timeout: 600_000 }, () => {
       expectViolation('dockerfiles', 'docker-copy', 'docker/worker.Dockerfile:14');
     });
 
+    it('a Dockerfile that leaves source maps off', () => {
+      workspace.edit('docker/worker.Dockerfile', (text) => text.replace('    NODE_OPTIONS=--enable-source-maps \\\n', ''));
+      expectViolation('dockerfiles', 'docker-source-maps', 'docker/worker.Dockerfile');
+    });
+
     it('a Dockerfile that installs devDependencies', () => {
       workspace.edit('docker/coordinator.Dockerfile', (text) => text.replace('npm ci --omit=dev', 'npm ci'));
       expectViolation('dockerfiles', 'docker-install', 'docker/coordinator.Dockerfile:');

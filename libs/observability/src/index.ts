@@ -1,2 +1,3 @@
 export { createLogger, type Logger, type LoggerOptions } from './logger';
 export { LogEvent, ALERTABLE_EVENTS } from './events';
+export { traceFields } from './trace-context';

@@ -19,9 +19,25 @@ export interface LoggerOptions {
   destination?: DestinationStream | 1 | 2;
 }
 
+/** pino's level number of `error`: from there on a line is an error report. */
+const ERROR_LEVEL = 50;
+const REPORTED_ERROR_EVENT = 'type.googleapis.com/google.devtools.clouderrorreporting.v1beta1.ReportedErrorEvent';
+
 /**
- * JSON lines in Cloud Logging's shape: `severity`, `message`, `time`, plus stable fields.
- * Alerts key on the `event` field, never on the message text.
+ * What Error Reporting needs to group an error line (its documented log format: the `@type` of a
+ * ReportedErrorEvent, the service, and the stack in `stack_trace`), added to error and fatal lines.
+ * https://cloud.google.com/error-reporting/docs/formatting-error-messages
+ */
+function errorReport(service: string, merged: Record<string, unknown>, level: number): Record<string, unknown> {
+  if (level < ERROR_LEVEL) return {};
+  const error = merged.err as { stack?: unknown } | undefined;
+  const stack = typeof merged.stack === 'string' ? merged.stack : typeof error?.stack === 'string' ? error.stack : undefined;
+  return { '@type': REPORTED_ERROR_EVENT, serviceContext: { service, version: process.env.PROPS_BUILD_VERSION ?? 'unknown' }, ...(stack ? { stack_trace: stack } : {}) };
+}
+
+/**
+ * JSON lines in Cloud Logging's shape: `severity`, `message`, `time`, plus stable fields; error
+ * lines in the shape Error Reporting picks up. Alerts key on the `event` field, never on the message text.
  */
 export function createLogger({ service, level = 'info', destination }: LoggerOptions): Logger {
   return pino(
@@ -30,6 +46,7 @@ export function createLogger({ service, level = 'info', destination }: LoggerOpt
       messageKey: 'message',
       base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: (merged, level) => errorReport(service, merged as Record<string, unknown>, level),
       formatters: {
         level: (label) => ({ severity: SEVERITY_BY_LEVEL[label] ?? 'DEFAULT' }),
       },
