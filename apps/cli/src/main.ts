@@ -4,6 +4,7 @@ import { convertCommand } from './models/convert-command';
 import { runCommand } from './run/run-command';
 import { backfillCommand } from './backfill/backfill-command';
 import { smokeCommand } from './smoke/smoke-command';
+import { statusCommand } from './status/status-command';
 import { buildCheckCommand } from './build-check-command';
 import { stagingCleanupCommand } from './staging/staging-cleanup-command';
 import { schemaCommand } from './warehouse/schema-command';
@@ -13,7 +14,7 @@ import { gradeCommand } from './grading/grade-command';
 import { reportCommand } from './grading/report-command';
 import { verifyCommand } from './grading/verify-command';
 
-const commands: readonly CliCommand[] = [runCommand, backfillCommand, smokeCommand, seedCommand, migrateCommand, schemaCommand, gradeCommand, verifyCommand, reportCommand, stagingCleanupCommand, convertCommand, buildCheckCommand];
+const commands: readonly CliCommand[] = [runCommand, backfillCommand, smokeCommand, statusCommand, seedCommand, migrateCommand, schemaCommand, gradeCommand, verifyCommand, reportCommand, stagingCleanupCommand, convertCommand, buildCheckCommand];
 
 function helpText(): string {
   const rows: Array<[string, string]> = [...commands.map((command): [string, string] => [command.words.join(' '), command.summary]), ['version', 'print the package version and the commit this bundle was built from']];

@@ -20,7 +20,7 @@ function exampleReport(): ReportInput {
     const predicted = Math.round((line + (random() - 0.5) * 8) * 10) / 10;
     const actual = Math.max(0, Math.round(line + (random() - 0.5) * 16));
     return gradePrediction(
-      { playerLookup: `player${index % 20}`, gameId: 'g', systemId: ['catboost_v8', 'xgboost_v1', 'moving_average'][index % 3]!, modelVersion: 'v', predictedPoints: predicted, confidenceScore: 0.5 + random() * 0.45, recommendation: predicted > line ? 'OVER' : 'UNDER', line, hasPropLine: true, lineSource: 'ACTUAL_PROP', estimatedLineValue: null, isActionable: true, filterReason: null, paceAdjustment: null, similarGamesCount: null, injuryStatus: null, injuryFlag: null },
+      { playerLookup: `player${index % 20}`, gameId: 'g', systemId: ['catboost_v8', 'xgboost_v1', 'moving_average'][index % 3]!, modelVersion: 'v', predictedPoints: index === 3 ? 45 : predicted, confidenceScore: 0.5 + random() * 0.45, recommendation: index === 3 ? 'PASS' : predicted > line ? 'OVER' : 'UNDER', line, hasPropLine: true, lineSource: 'ACTUAL_PROP', estimatedLineValue: null, isActionable: true, filterReason: null, paceAdjustment: null, similarGamesCount: null, injuryStatus: null, injuryFlag: null },
       index === 7 ? { points: 0, minutes: null, teamAbbr: 'LAL', opponentTeamAbbr: 'BOS' } : { points: actual, minutes: 28, teamAbbr: 'LAL', opponentTeamAbbr: 'BOS' },
     );
   });
@@ -68,6 +68,12 @@ describe('props report page', () => {
         expect(chart.height, chart.name!).toBeGreaterThan(100);
       }
       expect(await page.$$eval('table[data-table="misses"] tbody tr', (rows) => rows.length)).toBe(10);
+      // Labels a reader can read, the break-even line where hit rates are drawn, and only picks among the misses.
+      const smallest = await page.$$eval('figure.chart svg text', (texts) => Math.min(...texts.map((text) => text.getBoundingClientRect().height)));
+      expect(smallest).toBeGreaterThanOrEqual(14);
+      expect(await page.$$eval('figure.chart', (figures) => figures.filter((figure) => figure.querySelector('.reference')).map((figure) => figure.getAttribute('data-chart')))).toEqual(['hit-rate', 'confidence']);
+      expect(await page.$$eval('figure[data-chart="predicted-vs-actual"] text.tick', (ticks) => ticks.length)).toBeGreaterThan(6);
+      expect(new Set(await page.$$eval('table[data-table="misses"] tbody tr td:nth-child(6)', (cells) => cells.map((cell) => cell.textContent)))).toEqual(new Set(['OVER', 'UNDER']));
       expect(await page.title()).toBe('Predictions of 2025-03-15: grading report');
       expect(problems).toEqual([]);
     } finally {

@@ -24,14 +24,17 @@ async function post(url: string, apiKey: string, body: unknown): Promise<{ statu
 export const runCommand: CliCommand = {
   words: ['run'],
   summary: 'run a whole local batch: seed if needed, start coordinator and worker(s), predict a date, consolidate, summarize',
-  usage: 'props run [--date YYYY-MM-DD] [--workers N] [--data-dir DIR]',
+  usage: 'props run [--date YYYY-MM-DD] [--workers N] [--data-dir DIR] [--json]',
   options: [
     ['--date D', 'the game date of the batch (default 2025-03-15)'],
     ['--workers N', 'worker processes to start (default 1)'],
     ['--data-dir DIR', 'where the warehouse, staging, state and report go (default var)'],
+    ['--json', 'print the summary as one JSON document (progress and the services\' lines go to stderr)'],
   ],
   async run(args) {
-    const { values } = parseCommandArgs({ args: [...args], options: { date: { type: 'string', default: DEFAULT_GAME_DATE }, workers: { type: 'string', default: '1' }, 'data-dir': { type: 'string' } } });
+    const { values } = parseCommandArgs({ args: [...args], options: { date: { type: 'string', default: DEFAULT_GAME_DATE }, workers: { type: 'string', default: '1' }, 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } } });
+    // With --json, standard output carries only the summary document.
+    const say = (text: string) => (values.json ? process.stderr : process.stdout).write(text);
     if (!isCalendarDate(values.date)) throw new UsageError(`--date: expected YYYY-MM-DD, got ${values.date}`);
     const workerCount = Number(values.workers);
     if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 8) throw new UsageError(`--workers: expected 1-8, got ${values.workers}`);
@@ -45,7 +48,7 @@ export const runCommand: CliCommand = {
     const warehousePath = join(dataDir, 'warehouse.duckdb');
     const started = Date.now();
     if (!existsSync(warehousePath)) {
-      process.stdout.write(`no warehouse at ${warehousePath}: seeding the 2024-25 season (seed ${DEFAULT_SEED})\n`);
+      say(`no warehouse at ${warehousePath}: seeding the 2024-25 season (seed ${DEFAULT_SEED})\n`);
       await seedWarehouse({
         samplesDir: samplesDirectory(undefined),
         out: warehousePath,
@@ -89,7 +92,7 @@ export const runCommand: CliCommand = {
       );
       for (const service of services) {
         const ready = await service.waitUntilReady(60_000);
-        process.stdout.write(`${service.name} ready at ${service.url} (pid ${service.pid})\n${ready.checks.map((check) => `  ${check.status.padEnd(8)} ${check.name}: ${check.detail}`).join('\n')}\n`);
+        say(`${service.name} ready at ${service.url} (pid ${service.pid})\n${ready.checks.map((check) => `  ${check.status.padEnd(8)} ${check.name}: ${check.detail}`).join('\n')}\n`);
       }
       const batchStarted = Date.now();
       const start = await post(`${coordinatorUrl}/start`, apiKey, { game_date: values.date, force: true });
@@ -99,7 +102,7 @@ export const runCommand: CliCommand = {
       }
       const batchId = String(start.body.batch_id);
       const expected = Number(start.body.players_expected);
-      process.stdout.write(`batch ${batchId}: ${expected} players published to ${workerCount} worker(s)\n`);
+      say(`batch ${batchId}: ${expected} players published to ${workerCount} worker(s)\n`);
       const progress = new ProgressBar('predicting'.padEnd(20), expected);
       let status: BatchStatusBody;
       let stalledChecks = 0;
@@ -124,7 +127,7 @@ export const runCommand: CliCommand = {
         if (Date.now() - batchStarted > 120_000 * (stalledChecks + 1)) {
           stalledChecks += 1;
           const check = await post(`${coordinatorUrl}/check-stalled`, apiKey, { batch_id: batchId, force: true });
-          process.stdout.write(`\nstall check: ${JSON.stringify(check.body.actions)}\n`);
+          say(`\nstall check: ${JSON.stringify(check.body.actions)}\n`);
           if (stalledChecks > 3) throw new Error(`batch ${batchId} did not finish: ${status.players_pending} players pending (${status.last_error ?? 'no error recorded'})`);
         }
         await new Promise((resolveWait) => setTimeout(resolveWait, 200));
@@ -153,7 +156,27 @@ export const runCommand: CliCommand = {
         `  durations                seed ${(seededMs / 1000).toFixed(1)} s, batch ${((Date.now() - batchStarted) / 1000).toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s`,
         `  warehouse                ${warehousePath} (nba_predictions.player_prop_predictions)`,
       ];
-      process.stdout.write(`${lines.join('\n')}\n`);
+      if (values.json) {
+        const summary = {
+          batch_id: batchId,
+          game_date: status.game_date,
+          players_selected: status.players_expected,
+          players_predicted: status.players_predicted,
+          players_skipped: status.players_skipped,
+          selection_dropped: status.selection_dropped,
+          slate_load: status.load,
+          rows_per_system: Object.fromEntries(outcome.rowsPerSystem),
+          rows_without_model_version: outcome.rowsWithoutModelVersion,
+          fallback_rows: outcome.fallbackRows,
+          duplicate_keys: outcome.duplicateKeys,
+          consolidation: status.consolidation,
+          grading: report.input.systems,
+          report: report.path,
+          warehouse: warehousePath,
+          seconds: { seed: seededMs / 1000, batch: (Date.now() - batchStarted) / 1000, total: (Date.now() - started) / 1000 },
+        };
+        process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      } else process.stdout.write(`${lines.join('\n')}\n`);
       return outcome.rowsWithoutModelVersion === 0 && outcome.duplicateKeys === 0 ? 0 : 1;
     } catch (error) {
       // A child that died, a batch that did not finish: one line saying what failed, and exit 1.

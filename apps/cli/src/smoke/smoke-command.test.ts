@@ -52,6 +52,26 @@ describe('props smoke against the local stack', () => {
     expect(smoke.stdout).toMatch(/^ok {6}verified: \d+ rows of 2025-03-15, every one with its model_version, no fallback predictions$/m);
     expect(smoke.stdout.trim().split('\n').at(-1)).toBe('smoke PASSED');
     expect(smoke.code).toBe(0);
+
+    // props status asks the same coordinator about the batch the smoke left.
+    const status = await propsAsync({ PROPS_API_KEY: API_KEY }, 'status', '--coordinator', stack.coordinator.url, '--date', '2025-03-15');
+    expect(status.stdout, status.stderr).toMatch(/^batch_2025-03-15_\S+ {2}consolidated {2}(\d+)\/\1 predicted, 0 pending, \d+ rows merged \(coverage 100\.0%\)$/m);
+    const json = JSON.parse((await propsAsync({}, 'status', '--coordinator', stack.coordinator.url, '--date', '2025-03-15', '--json')).stdout) as { batches: Array<{ status: string }> };
+    expect(json.batches.map((batch) => batch.status)).toEqual(['consolidated']);
+    const missing = await propsAsync({}, 'status', '--coordinator', stack.coordinator.url, '--batch', 'batch_nope');
+    expect([missing.code, missing.stderr]).toEqual([1, `props status: ${stack.coordinator.url}/status/batch_nope answered HTTP 404: no such batch\n`]);
+  }, 300_000);
+
+  it('props run --json prints one summary document on stdout, its progress on stderr', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'props-run-json-'));
+    copyFileSync(seeded, join(dataDir, 'warehouse.duckdb'));
+    const run = await propsAsync({}, 'run', '--data-dir', dataDir, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { game_date: string; players_predicted: number; rows_without_model_version: number; duplicate_keys: number; rows_per_system: Record<string, number>; report: string };
+    expect(summary).toMatchObject({ game_date: '2025-03-15', rows_without_model_version: 0, duplicate_keys: 0, report: join(dataDir, 'reports', 'report-2025-03-15.html') });
+    expect(summary.players_predicted).toBeGreaterThan(50);
+    expect(Object.keys(summary.rows_per_system)).toHaveLength(6);
+    expect(run.stderr).toMatch(/coordinator ready at http:\/\/127\.0\.0\.1:\d+/);
   }, 300_000);
 
   it('fails on a stack whose worker has no models (it serves fallbacks), naming them', async () => {

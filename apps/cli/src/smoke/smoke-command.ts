@@ -6,6 +6,7 @@ import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { withWarehouseReads } from '../grading/grading-backend';
 import { parseGradingArgs } from '../grading/warehouse-option';
 import type { BatchStatusBody } from '../run/batch-outcome';
+import { CoordinatorCallError, callService as call, callerHeaders } from '../coordinator-client';
 
 /** A past date of the 2024-25 season with a full slate: the smoke batch's default. */
 export const SMOKE_DATE = '2025-03-15';
@@ -16,32 +17,6 @@ interface Step {
   name: string;
   passed: boolean;
   detail: string;
-}
-
-/** The headers a smoke call carries: the coordinator's API key, and on Cloud Run an identity token for the service. */
-function callerHeaders(env: NodeJS.ProcessEnv): Record<string, string> {
-  return {
-    'content-type': 'application/json',
-    ...(env.PROPS_API_KEY ? { 'x-api-key': env.PROPS_API_KEY } : {}),
-    ...(env.PROPS_SMOKE_ID_TOKEN ? { authorization: `Bearer ${env.PROPS_SMOKE_ID_TOKEN}` } : {}),
-  };
-}
-
-async function call(url: string, init: RequestInit): Promise<{ status: number; body: Record<string, any> }> {
-  let response: Response;
-  try {
-    response = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
-  } catch (error) {
-    throw new SmokeFailure(`${url} did not answer: ${(error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error))}`);
-  }
-  const text = await response.text();
-  let body: Record<string, any> = {};
-  try {
-    body = text ? JSON.parse(text) : {};
-  } catch {
-    body = { text: text.slice(0, 300) };
-  }
-  return { status: response.status, body };
 }
 
 const unready = (body: Record<string, any>) =>
@@ -114,7 +89,7 @@ export const smokeCommand: CliCommand = {
       if (fallbacks > 0) throw new SmokeFailure(`${fallbacks} of ${verification.rows} rows are fallback predictions: the worker serves without its models`);
       step('verified', `${verification.rows} rows of ${date}, every one with its model_version, no fallback predictions`);
     } catch (error) {
-      if (!(error instanceof SmokeFailure)) throw error;
+      if (!(error instanceof SmokeFailure || error instanceof CoordinatorCallError)) throw error;
       steps.push({ name: 'failed', passed: false, detail: error.message });
       if (!values.json) process.stdout.write(`FAILED  ${error.message}\n`);
     }
