@@ -21,6 +21,11 @@ export function checkProjects(root) {
     if (!existsSync(join(root, project.root, entry))) {
       violations.push(violation('project-shape', `${project.root}/${entry}`, 'the project has no entry file', `create ${project.root}/${entry}`));
     }
+    // A test target that selects no file passes with nothing run (`vitest run --dir X` did exactly that).
+    const test = project.config.targets?.test?.command;
+    if (test !== undefined && !new RegExp(`\\bvitest run ${project.root}/(\\s|$)`).test(test)) {
+      violations.push(violation('project-shape', project.file, `its test target "${test}" does not select the project's own test files`, `"command": "vitest run ${project.root}/ --passWithNoTests"`));
+    }
     if (project.kind === 'libs') {
       const alias = `@props/${project.folder}`;
       const target = `./libs/${project.folder}/src/index.ts`;

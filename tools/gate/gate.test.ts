@@ -236,6 +236,11 @@ describe('the gate', { timeout: 600_000 }, () => {
       workspace.edit('libs/contracts/project.json', (text) => text.replace('"tags": ["type:lib"]', '"tags": []'));
       expectViolation('projects', 'project-shape', 'libs/contracts/project.json');
     });
+
+    it('a test target that selects none of its own tests', () => {
+      workspace.edit('libs/grading/project.json', (text) => text.replace('vitest run libs/grading/ --passWithNoTests', 'vitest run --dir libs/grading --passWithNoTests'));
+      expectViolation('projects', 'project-shape', 'libs/grading/project.json');
+    });
   });
 
   it('has planted a violation for every rule the dependency, source, Dockerfile, Node version and workflow checks know', () => {
