@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import fastify, { type FastifyBaseLogger } from 'fastify';
 import { createLogger } from '@props/observability';
-import { buildInfo, registerErrorReplies, registerHealthRoutes, registerRequestLogging, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
+import { buildInfo, registerErrorReplies, registerHealthRoutes, quietRequestLogs, registerRequestLogging, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
 import { requireCaller } from './api-key-auth';
 import { BatchOrchestrator } from './batch/batch-orchestrator';
 import { registerBatchRoutes } from './batch-routes';
@@ -12,7 +12,7 @@ import { localPorts } from './local/local-ports';
 export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<AssembledService> {
   const config = loadCoordinatorConfig(env);
   const logger = createLogger({ service: 'coordinator', level: config.logLevel });
-  const app = fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 256 * 1024, disableRequestLogging: true });
+  const app = fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 256 * 1024, ...quietRequestLogs() });
   registerRequestLogging(app, config.gcp?.projectId);
   const ports = config.backend === 'gcp' ? gcpPorts(config, logger) : localPorts(config, logger);
   const batches = new BatchOrchestrator({

@@ -4,7 +4,7 @@ import { FileRejectedMessageStore, HttpPushPublisher } from '@props/messaging';
 import { PredictionSystems, loadServedModels, onnxRuntimeCheck } from '@props/models';
 import { ndjsonStagingFor } from '@props/prediction-store';
 import { LogEvent, createLogger } from '@props/observability';
-import { buildInfo, registerErrorReplies, registerHealthRoutes, registerRequestLogging, requireOidc, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
+import { buildInfo, registerErrorReplies, registerHealthRoutes, quietRequestLogs, registerRequestLogging, requireOidc, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
 import { loadWorkerConfig } from './worker-config';
 import { modelReadinessChecks } from './model-readiness';
 import { gcpWorkerPorts } from './gcp/gcp-worker-ports';
@@ -17,7 +17,7 @@ const PUSH_BODY_LIMIT = 256 * 1024;
 export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledService> {
   const config = loadWorkerConfig(env);
   const logger = createLogger({ service: 'worker', level: config.logLevel });
-  const app = fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: PUSH_BODY_LIMIT, disableRequestLogging: true });
+  const app = fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: PUSH_BODY_LIMIT, ...quietRequestLogs() });
   registerRequestLogging(app, config.gcp?.projectId);
   const models = await loadServedModels({ modelDir: config.modelDir, cacheDir: config.modelCacheDir, env, requireModels: config.requireModels });
   for (const model of models.filter((served) => !served.regressor)) {

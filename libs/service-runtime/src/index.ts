@@ -9,4 +9,4 @@ export { dependencyCheck } from './dependency-check';
 export { OidcVerifier, OidcTokenError, type OidcPolicy } from './oidc-verifier';
 export { OidcEnvironment, oidcPolicyFrom } from './oidc-environment';
 export { requireOidc } from './oidc-guard';
-export { registerRequestLogging } from './request-logging';
+export { registerRequestLogging, quietRequestLogs } from './request-logging';

@@ -3,14 +3,14 @@ import fastify, { type FastifyBaseLogger } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@props/observability';
 import { registerErrorReplies } from './error-replies';
-import { registerRequestLogging } from './request-logging';
+import { quietRequestLogs, registerRequestLogging } from './request-logging';
 
 /** A service as the apps build it, logging into lines this test reads. */
 function service(projectId: string | undefined) {
   const stream = new PassThrough();
   const lines: Array<Record<string, any>> = [];
   stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line))));
-  const app = fastify({ loggerInstance: createLogger({ service: 'test', destination: stream }) as FastifyBaseLogger, disableRequestLogging: true });
+  const app = fastify({ loggerInstance: createLogger({ service: 'test', destination: stream }) as FastifyBaseLogger, ...quietRequestLogs() });
   registerRequestLogging(app, projectId);
   registerErrorReplies(app);
   let ready = true;

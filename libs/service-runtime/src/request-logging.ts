@@ -1,10 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import { LogController, type FastifyInstance } from 'fastify';
 import { traceFields } from '@props/observability';
 
 const PROBES = /^\/(health(\/|$)|ready$)/;
 
+/** Fastify's own two lines per request off: registerRequestLogging writes one instead. */
+export function quietRequestLogs(): { logController: LogController } {
+  return { logController: new LogController({ disableRequestLogging: true }) };
+}
+
 /**
- * One line per request (the service is built with `disableRequestLogging`), every line of a request
+ * One line per request (the service is built with quietRequestLogs()), every line of a request
  * carrying its trace, and health probes only when they fail: Cloud Run probes every few seconds,
  * and two lines per probe buried everything else.
  */
