@@ -16,7 +16,7 @@ export interface DeclaredResource {
 
 /** The configuration parsers of the code that runs in the environment; each throws naming a bad variable. */
 export interface CodeParsers {
-  coordinator(env: NodeJS.ProcessEnv): { topics: { predictionRequest: string; predictionsComplete: string }; datasetPrefix: string; gcp: { projectId: string; firestoreDatabase: string } | null };
+  coordinator(env: NodeJS.ProcessEnv): { topics: { predictionRequest: string; predictionsComplete: string }; datasetPrefix: string; oidc: { audience: string; serviceAccounts: readonly string[] } | null; gcp: { projectId: string; firestoreDatabase: string } | null };
   worker(env: NodeJS.ProcessEnv): { completionTopic: string; pushAuth: { audience: string; serviceAccounts: readonly string[] } | null; gcp: { projectId: string } | null };
   job(env: NodeJS.ProcessEnv): { PROPS_BACKEND: string; FIRESTORE_DATABASE: string };
 }
@@ -137,9 +137,8 @@ export function checkCallerIdentities(resources: readonly DeclaredResource[], pa
   if (!coordinator || !worker) return ['the program declares no coordinator or no worker service'];
   const policies = new Map<DeclaredResource, { audience: string; serviceAccounts: readonly string[] } | null>();
   try {
-    const coordinatorEnv = containerEnv(coordinator, resources).env;
-    policies.set(coordinator, { audience: coordinatorEnv.PROPS_OIDC_AUDIENCE ?? '', serviceAccounts: (coordinatorEnv.PROPS_OIDC_SERVICE_ACCOUNTS ?? '').split(',').filter(Boolean) });
-    parsers.coordinator(coordinatorEnv);
+    // The policies each service's own configuration derives from its environment: what its OIDC check accepts.
+    policies.set(coordinator, parsers.coordinator(containerEnv(coordinator, resources).env).oidc);
     policies.set(worker, parsers.worker(containerEnv(worker, resources).env).pushAuth);
   } catch (error) {
     return [`identities: a service's configuration refuses its environment: ${error instanceof Error ? error.message : String(error)}`];
