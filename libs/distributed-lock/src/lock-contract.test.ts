@@ -89,7 +89,7 @@ for (const backendUnderTest of backends) {
       writeFileSync(log, '');
       const rounds = 6;
       const processes = Array.from({ length: 8 }, (_, index) =>
-        runContender({ LOCK_BACKEND: kind, LOCK_SETTING: setting, HOLDER: `p${index}`, LOCK_KEY: key, LEASE_MS: '3000', MODE: 'contend', ROUNDS: String(rounds), LOG_FILE: log }),
+        runContender({ LOCK_BACKEND: kind, LOCK_SETTING: setting, HOLDER: `p${index}`, LOCK_KEY: key, LEASE_MS: '30000', MODE: 'contend', ROUNDS: String(rounds), LOG_FILE: log }),
       );
       const results = await Promise.all(processes.map((process) => process.done));
       for (const result of results) expect(result.code, result.output).toBe(0);
