@@ -7,13 +7,17 @@ const root = resolve(import.meta.dirname, '..');
 
 interface MonitoringFiles {
   metrics: Map<string, { filter: string }>;
-  policies: Map<string, { conditions: { conditionThreshold?: { filter: string }; conditionAbsent?: { filter: string } }[] }>;
+  policies: Map<
+    string,
+    { conditions: { conditionThreshold?: { filter: string }; conditionAbsent?: { filter: string } }[] }
+  >;
 }
 
 function runtimeSources(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === 'test-support' ? [] : runtimeSources(path);
+    if (entry.isDirectory())
+      return entry.name === 'node_modules' || entry.name === 'test-support' ? [] : runtimeSources(path);
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
   });
 }
@@ -29,7 +33,12 @@ function emittedEvents(): Set<string> {
 }
 
 function readMonitoring(): MonitoringFiles {
-  const read = (folder: string) => new Map(readdirSync(join(root, 'monitoring', folder)).filter((name) => name.endsWith('.json')).map((name) => [name.slice(0, -5), JSON.parse(readFileSync(join(root, 'monitoring', folder, name), 'utf8'))]));
+  const read = (folder: string) =>
+    new Map(
+      readdirSync(join(root, 'monitoring', folder))
+        .filter((name) => name.endsWith('.json'))
+        .map((name) => [name.slice(0, -5), JSON.parse(readFileSync(join(root, 'monitoring', folder, name), 'utf8'))]),
+    );
   return { metrics: read('metrics'), policies: read('policies') };
 }
 
@@ -48,17 +57,21 @@ function inconsistencies(files: MonitoringFiles, emitted: Set<string>, alertable
     for (const condition of policy.conditions) {
       const filter = condition.conditionThreshold?.filter ?? condition.conditionAbsent?.filter ?? '';
       const metric = /logging\.googleapis\.com\/user\/(\w+)/.exec(filter)?.[1];
-      if (!metric || !files.metrics.has(metric)) problems.push(`policy ${name} uses metric ${metric ?? '(none)'}, which monitoring/metrics does not define`);
+      if (!metric || !files.metrics.has(metric))
+        problems.push(`policy ${name} uses metric ${metric ?? '(none)'}, which monitoring/metrics does not define`);
       else if (metricEvent.has(metric)) covered.add(metricEvent.get(metric)!);
     }
   }
-  for (const event of alertable) if (!covered.has(event)) problems.push(`event ${event} is marked alertable but no policy watches it`);
+  for (const event of alertable)
+    if (!covered.has(event)) problems.push(`event ${event} is marked alertable but no policy watches it`);
   return problems;
 }
 
 describe('monitoring as code', () => {
   it('runtime code names events only through LogEvent, so the list of emitted events is complete', () => {
-    const literals = [...runtimeSources(join(root, 'apps')), ...runtimeSources(join(root, 'libs'))].filter((file) => /\bevent: '/.test(readFileSync(file, 'utf8'))).map((file) => relative(root, file));
+    const literals = [...runtimeSources(join(root, 'apps')), ...runtimeSources(join(root, 'libs'))]
+      .filter((file) => /\bevent: '/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(root, file));
     expect(literals).toEqual([]);
   });
 
@@ -79,6 +92,7 @@ describe('monitoring as code', () => {
   });
 
   it('keys every metric on the structured event field, never on message text', () => {
-    for (const [name, metric] of readMonitoring().metrics) expect(metric.filter, name).not.toMatch(/textPayload|jsonPayload\.message/);
+    for (const [name, metric] of readMonitoring().metrics)
+      expect(metric.filter, name).not.toMatch(/textPayload|jsonPayload\.message/);
   });
 });

@@ -7,18 +7,26 @@ import { copyWorkspace, workspaceRoot, type WorkspaceCopy } from './test-support
 let workspace: WorkspaceCopy;
 
 function affectedProjects(): string[] {
-  const { status, output } = workspace.run(process.execPath, ['node_modules/nx/dist/bin/nx.js', 'show', 'projects', '--affected', '--base=HEAD', '--json'], {
-    NX_DAEMON: 'false',
-    NX_NO_CLOUD: 'true',
-    CI: 'true',
-  });
+  const { status, output } = workspace.run(
+    process.execPath,
+    ['node_modules/nx/dist/bin/nx.js', 'show', 'projects', '--affected', '--base=HEAD', '--json'],
+    {
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+      CI: 'true',
+    },
+  );
   expect(status, output).toBe(0);
   const json = output.slice(output.indexOf('['), output.lastIndexOf(']') + 1);
   return (JSON.parse(json) as string[]).sort();
 }
 
 const ALL = ['apps', 'libs']
-  .flatMap((kind) => readdirSync(join(workspaceRoot, kind)).filter((name) => existsSync(join(workspaceRoot, kind, name, 'project.json'))))
+  .flatMap((kind) =>
+    readdirSync(join(workspaceRoot, kind)).filter((name) =>
+      existsSync(join(workspaceRoot, kind, name, 'project.json')),
+    ),
+  )
   .concat(existsSync(join(workspaceRoot, 'infra', 'project.json')) ? ['infra'] : [])
   .sort();
 
@@ -45,7 +53,21 @@ describe('nx affected', () => {
     // contracts is imported by feature-loader, models, prediction-store, consolidation and messaging, through
     // feature-loader by warehouse, through warehouse by grading and prediction-batch, and through them by every app. (The test
     // lib emulators no longer imports warehouse: no table definition asks for a partition filter.)
-    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'contracts', 'coordinator', 'feature-loader', 'grading', 'infra', 'messaging', 'models', 'prediction-batch', 'prediction-store', 'warehouse', 'worker']);
+    expect(affectedProjects()).toEqual([
+      'cli',
+      'consolidation',
+      'contracts',
+      'coordinator',
+      'feature-loader',
+      'grading',
+      'infra',
+      'messaging',
+      'models',
+      'prediction-batch',
+      'prediction-store',
+      'warehouse',
+      'worker',
+    ]);
   });
 
   it('marks only the lib and the apps that use it when a lib only the two services use changes', () => {
@@ -56,16 +78,35 @@ describe('nx affected', () => {
   it('marks every app when a lib all of them use changes', () => {
     workspace.edit('libs/observability/src/events.ts', (text) => `${text}// touched\n`);
     // Contract tests reach observability through @props/emulators, so their libs count as affected too.
-    expect(affectedProjects()).toEqual(['cli', 'consolidation', 'coordinator', 'distributed-lock', 'emulators', 'grading', 'infra', 'messaging', 'observability', 'prediction-batch', 'prediction-store', 'service-runtime', 'warehouse', 'worker']);
+    expect(affectedProjects()).toEqual([
+      'cli',
+      'consolidation',
+      'coordinator',
+      'distributed-lock',
+      'emulators',
+      'grading',
+      'infra',
+      'messaging',
+      'observability',
+      'prediction-batch',
+      'prediction-store',
+      'service-runtime',
+      'warehouse',
+      'worker',
+    ]);
   });
 
   it('marks everything when package.json changes', () => {
-    workspace.edit('package.json', (text) => text.replace('"private": true,', '"private": true,\n  "keywords": ["nba"],'));
+    workspace.edit('package.json', (text) =>
+      text.replace('"private": true,', '"private": true,\n  "keywords": ["nba"],'),
+    );
     expect(affectedProjects()).toEqual(ALL);
   });
 
   it('marks everything when the lockfile changes', () => {
-    workspace.edit('package-lock.json', (text) => text.replace('"lockfileVersion": 3,', '"lockfileVersion": 3,\n  "comment": "touched",'));
+    workspace.edit('package-lock.json', (text) =>
+      text.replace('"lockfileVersion": 3,', '"lockfileVersion": 3,\n  "comment": "touched",'),
+    );
     expect(affectedProjects()).toEqual(ALL);
   });
 });

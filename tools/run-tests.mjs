@@ -8,12 +8,22 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const scratch = mkdtempSync(join(tmpdir(), 'props-tests-'));
-const env = { ...process.env, METADATA_SERVER_DETECTION: 'none', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ONNXRUNTIME_NODE_INSTALL: 'skip' };
+const env = {
+  ...process.env,
+  METADATA_SERVER_DETECTION: 'none',
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  ONNXRUNTIME_NODE_INSTALL: 'skip',
+};
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
 console.log('── gate ──');
 const gateSummary = join(scratch, 'gate.json');
-const gate = spawnSync(process.execPath, ['tools/gate/main.mjs', '--summary-file', gateSummary], { cwd: root, env, stdio: 'inherit' });
+const gate = spawnSync(process.execPath, ['tools/gate/main.mjs', '--summary-file', gateSummary], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+});
 if (existsSync(gateSummary)) {
   const { passed, failed } = JSON.parse(readFileSync(gateSummary, 'utf8'));
   totals.passed += passed;
@@ -27,7 +37,14 @@ console.log('── vitest ──');
 const vitestReport = join(scratch, 'vitest.json');
 const vitest = spawnSync(
   process.execPath,
-  ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`, ...process.argv.slice(2)],
+  [
+    'node_modules/vitest/vitest.mjs',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${vitestReport}`,
+    ...process.argv.slice(2),
+  ],
   { cwd: root, env, stdio: 'inherit' },
 );
 if (existsSync(vitestReport)) {

@@ -16,8 +16,17 @@ export interface DeclaredResource {
 
 /** The configuration parsers of the code that runs in the environment; each throws naming a bad variable. */
 export interface CodeParsers {
-  coordinator(env: NodeJS.ProcessEnv): { topics: { predictionRequest: string; predictionsComplete: string }; datasetPrefix: string; oidc: { audience: string; serviceAccounts: readonly string[] } | null; gcp: { projectId: string; firestoreDatabase: string } | null };
-  worker(env: NodeJS.ProcessEnv): { completionTopic: string; pushAuth: { audience: string; serviceAccounts: readonly string[] } | null; gcp: { projectId: string } | null };
+  coordinator(env: NodeJS.ProcessEnv): {
+    topics: { predictionRequest: string; predictionsComplete: string };
+    datasetPrefix: string;
+    oidc: { audience: string; serviceAccounts: readonly string[] } | null;
+    gcp: { projectId: string; firestoreDatabase: string } | null;
+  };
+  worker(env: NodeJS.ProcessEnv): {
+    completionTopic: string;
+    pushAuth: { audience: string; serviceAccounts: readonly string[] } | null;
+    gcp: { projectId: string } | null;
+  };
   job(env: NodeJS.ProcessEnv): { PROPS_BACKEND: string; FIRESTORE_DATABASE: string };
 }
 
@@ -27,7 +36,8 @@ export interface Expectations {
   firestoreDatabase: string;
 }
 
-const ofType = (resources: readonly DeclaredResource[], type: string) => resources.filter((resource) => resource.type === type);
+const ofType = (resources: readonly DeclaredResource[], type: string) =>
+  resources.filter((resource) => resource.type === type);
 const TOPIC = 'gcp:pubsub/topic:Topic';
 const SUBSCRIPTION = 'gcp:pubsub/subscription:Subscription';
 const SERVICE = 'gcp:cloudrunv2/service:Service';
@@ -40,7 +50,10 @@ const SCHEDULE = 'gcp:cloudscheduler/job:Job';
 const SERVICE_INVOKER = 'gcp:cloudrunv2/serviceIamMember:ServiceIamMember';
 
 /** A service's or job's container environment, with each secret replaced by a stand-in value of the right shape. */
-export function containerEnv(resource: DeclaredResource, resources: readonly DeclaredResource[]): { env: NodeJS.ProcessEnv; problems: string[] } {
+export function containerEnv(
+  resource: DeclaredResource,
+  resources: readonly DeclaredResource[],
+): { env: NodeJS.ProcessEnv; problems: string[] } {
   const container = (resource.inputs.template?.containers ?? resource.inputs.template?.template?.containers)?.[0] ?? {};
   const secrets = new Set(ofType(resources, SECRET).map((secret) => secret.inputs.secretId));
   const env: NodeJS.ProcessEnv = {};
@@ -48,7 +61,8 @@ export function containerEnv(resource: DeclaredResource, resources: readonly Dec
   for (const variable of container.envs ?? []) {
     if (variable.valueSource?.secretKeyRef) {
       const secret = variable.valueSource.secretKeyRef.secret;
-      if (!secrets.has(secret)) problems.push(`${resource.name}: ${variable.name} reads secret ${secret}, which the program does not declare`);
+      if (!secrets.has(secret))
+        problems.push(`${resource.name}: ${variable.name} reads secret ${secret}, which the program does not declare`);
       env[variable.name] = 'secret-from-secret-manager-0123456789';
     } else env[variable.name] = variable.value;
   }
@@ -60,13 +74,19 @@ function service(resources: readonly DeclaredResource[], app: 'coordinator' | 'w
 }
 
 /** The services' and jobs' environments are what their own configuration accepts, for this environment. */
-export function checkEnvironments(resources: readonly DeclaredResource[], parsers: CodeParsers, expected: Expectations): string[] {
+export function checkEnvironments(
+  resources: readonly DeclaredResource[],
+  parsers: CodeParsers,
+  expected: Expectations,
+): string[] {
   const problems: string[] = [];
   const attempt = <T>(what: string, parse: () => T): T | undefined => {
     try {
       return parse();
     } catch (error) {
-      problems.push(`${what}: its configuration refuses the declared environment: ${error instanceof Error ? error.message : String(error)}`);
+      problems.push(
+        `${what}: its configuration refuses the declared environment: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return undefined;
     }
   };
@@ -78,17 +98,32 @@ export function checkEnvironments(resources: readonly DeclaredResource[], parser
   problems.push(...coordinatorEnv.problems, ...workerEnv.problems);
   const coordinatorConfig = attempt(coordinator.name, () => parsers.coordinator(coordinatorEnv.env));
   if (coordinatorConfig) {
-    if (coordinatorConfig.gcp?.projectId !== expected.project) problems.push(`${coordinator.name}: runs on ${coordinatorConfig.gcp ? `project ${coordinatorConfig.gcp.projectId}` : 'the local backend'}, expected gcp in ${expected.project}`);
-    if (coordinatorConfig.datasetPrefix !== expected.datasetPrefix) problems.push(`${coordinator.name}: dataset prefix "${coordinatorConfig.datasetPrefix}", the environment's is "${expected.datasetPrefix}"`);
-    if (coordinatorConfig.gcp && coordinatorConfig.gcp.firestoreDatabase !== expected.firestoreDatabase) problems.push(`${coordinator.name}: Firestore database ${coordinatorConfig.gcp.firestoreDatabase}, the environment's is ${expected.firestoreDatabase}`);
+    if (coordinatorConfig.gcp?.projectId !== expected.project)
+      problems.push(
+        `${coordinator.name}: runs on ${coordinatorConfig.gcp ? `project ${coordinatorConfig.gcp.projectId}` : 'the local backend'}, expected gcp in ${expected.project}`,
+      );
+    if (coordinatorConfig.datasetPrefix !== expected.datasetPrefix)
+      problems.push(
+        `${coordinator.name}: dataset prefix "${coordinatorConfig.datasetPrefix}", the environment's is "${expected.datasetPrefix}"`,
+      );
+    if (coordinatorConfig.gcp && coordinatorConfig.gcp.firestoreDatabase !== expected.firestoreDatabase)
+      problems.push(
+        `${coordinator.name}: Firestore database ${coordinatorConfig.gcp.firestoreDatabase}, the environment's is ${expected.firestoreDatabase}`,
+      );
   }
   const workerConfig = attempt(worker.name, () => parsers.worker(workerEnv.env));
-  if (workerConfig && workerConfig.gcp?.projectId !== expected.project) problems.push(`${worker.name}: runs on ${workerConfig.gcp ? `project ${workerConfig.gcp.projectId}` : 'the local backend'}, expected gcp in ${expected.project}`);
+  if (workerConfig && workerConfig.gcp?.projectId !== expected.project)
+    problems.push(
+      `${worker.name}: runs on ${workerConfig.gcp ? `project ${workerConfig.gcp.projectId}` : 'the local backend'}, expected gcp in ${expected.project}`,
+    );
   for (const job of ofType(resources, JOB)) {
     const jobEnv = containerEnv(job, resources);
     problems.push(...jobEnv.problems);
     const parsed = attempt(job.name, () => parsers.job(jobEnv.env));
-    if (parsed && (parsed.PROPS_BACKEND !== 'gcp' || parsed.FIRESTORE_DATABASE !== expected.firestoreDatabase)) problems.push(`${job.name}: backend ${parsed.PROPS_BACKEND}, Firestore ${parsed.FIRESTORE_DATABASE}; expected gcp and ${expected.firestoreDatabase}`);
+    if (parsed && (parsed.PROPS_BACKEND !== 'gcp' || parsed.FIRESTORE_DATABASE !== expected.firestoreDatabase))
+      problems.push(
+        `${job.name}: backend ${parsed.PROPS_BACKEND}, Firestore ${parsed.FIRESTORE_DATABASE}; expected gcp and ${expected.firestoreDatabase}`,
+      );
   }
   return problems;
 }
@@ -106,7 +141,9 @@ export function checkTopics(resources: readonly DeclaredResource[], parsers: Cod
     coordinatorTopics = parsers.coordinator(containerEnv(coordinator, resources).env).topics;
     readyTopic = parsers.worker(containerEnv(worker, resources).env).completionTopic;
   } catch (error) {
-    return [`topics: a service's configuration refuses its environment: ${error instanceof Error ? error.message : String(error)}`];
+    return [
+      `topics: a service's configuration refuses its environment: ${error instanceof Error ? error.message : String(error)}`,
+    ];
   }
   for (const [who, topic] of [
     ['the coordinator publishes requests to', coordinatorTopics.predictionRequest],
@@ -123,8 +160,17 @@ export function checkTopics(resources: readonly DeclaredResource[], parsers: Cod
     const subscription = pushes.find((candidate) => String(candidate.inputs.topic).endsWith(`/topics/${topic}`));
     const expected = `${target.outputs.uri}${path}`;
     if (!subscription) problems.push(`no push subscription delivers ${topic} to ${target.inputs.name}${path}`);
-    else if (subscription.inputs.pushConfig.pushEndpoint !== expected) problems.push(`subscription ${subscription.inputs.name} pushes ${topic} to ${subscription.inputs.pushConfig.pushEndpoint}, expected ${expected}`);
-    else if (subscription.inputs.deadLetterPolicy?.maxDeliveryAttempts !== 5 || subscription.inputs.ackDeadlineSeconds !== 300) problems.push(`subscription ${subscription.inputs.name}: expected a dead-letter topic after 5 attempts and an ack deadline of 300 s`);
+    else if (subscription.inputs.pushConfig.pushEndpoint !== expected)
+      problems.push(
+        `subscription ${subscription.inputs.name} pushes ${topic} to ${subscription.inputs.pushConfig.pushEndpoint}, expected ${expected}`,
+      );
+    else if (
+      subscription.inputs.deadLetterPolicy?.maxDeliveryAttempts !== 5 ||
+      subscription.inputs.ackDeadlineSeconds !== 300
+    )
+      problems.push(
+        `subscription ${subscription.inputs.name}: expected a dead-letter topic after 5 attempts and an ack deadline of 300 s`,
+      );
   }
   return problems;
 }
@@ -141,24 +187,54 @@ export function checkCallerIdentities(resources: readonly DeclaredResource[], pa
     policies.set(coordinator, parsers.coordinator(containerEnv(coordinator, resources).env).oidc);
     policies.set(worker, parsers.worker(containerEnv(worker, resources).env).pushAuth);
   } catch (error) {
-    return [`identities: a service's configuration refuses its environment: ${error instanceof Error ? error.message : String(error)}`];
+    return [
+      `identities: a service's configuration refuses its environment: ${error instanceof Error ? error.message : String(error)}`,
+    ];
   }
   const invokers = ofType(resources, SERVICE_INVOKER).filter((binding) => binding.inputs.role === 'roles/run.invoker');
-  const callers: Array<{ what: string; token: { serviceAccountEmail: string; audience: string }; target: DeclaredResource }> = [];
+  const callers: Array<{
+    what: string;
+    token: { serviceAccountEmail: string; audience: string };
+    target: DeclaredResource;
+  }> = [];
   for (const subscription of ofType(resources, SUBSCRIPTION).filter((candidate) => candidate.inputs.pushConfig)) {
-    const target = String(subscription.inputs.pushConfig.pushEndpoint).startsWith(String(worker.outputs.uri)) ? worker : coordinator;
-    callers.push({ what: `subscription ${subscription.inputs.name}`, token: subscription.inputs.pushConfig.oidcToken ?? {}, target });
+    const target = String(subscription.inputs.pushConfig.pushEndpoint).startsWith(String(worker.outputs.uri))
+      ? worker
+      : coordinator;
+    callers.push({
+      what: `subscription ${subscription.inputs.name}`,
+      token: subscription.inputs.pushConfig.oidcToken ?? {},
+      target,
+    });
   }
   for (const schedule of ofType(resources, SCHEDULE).filter((job) => job.inputs.httpTarget?.oidcToken)) {
-    callers.push({ what: `schedule ${schedule.inputs.name}`, token: schedule.inputs.httpTarget.oidcToken, target: coordinator });
+    callers.push({
+      what: `schedule ${schedule.inputs.name}`,
+      token: schedule.inputs.httpTarget.oidcToken,
+      target: coordinator,
+    });
   }
   for (const { what, token, target } of callers) {
     const policy = policies.get(target);
     if (!policy) problems.push(`${what}: ${target.inputs.name} checks no OIDC token`);
-    else if (token.audience !== policy.audience) problems.push(`${what}: token audience ${token.audience}, but ${target.inputs.name} accepts ${policy.audience}`);
-    else if (!policy.serviceAccounts.includes(token.serviceAccountEmail)) problems.push(`${what}: signs as ${token.serviceAccountEmail}, which ${target.inputs.name} does not accept (${policy.serviceAccounts.join(', ')})`);
-    else if (!(target.inputs.customAudiences ?? []).includes(token.audience)) problems.push(`${what}: audience ${token.audience} is not one of ${target.inputs.name}'s custom audiences, so Cloud Run refuses the token`);
-    else if (!invokers.some((binding) => binding.inputs.name === target.inputs.name && binding.inputs.member === `serviceAccount:${token.serviceAccountEmail}`)) problems.push(`${what}: ${token.serviceAccountEmail} may not invoke ${target.inputs.name}`);
+    else if (token.audience !== policy.audience)
+      problems.push(`${what}: token audience ${token.audience}, but ${target.inputs.name} accepts ${policy.audience}`);
+    else if (!policy.serviceAccounts.includes(token.serviceAccountEmail))
+      problems.push(
+        `${what}: signs as ${token.serviceAccountEmail}, which ${target.inputs.name} does not accept (${policy.serviceAccounts.join(', ')})`,
+      );
+    else if (!(target.inputs.customAudiences ?? []).includes(token.audience))
+      problems.push(
+        `${what}: audience ${token.audience} is not one of ${target.inputs.name}'s custom audiences, so Cloud Run refuses the token`,
+      );
+    else if (
+      !invokers.some(
+        (binding) =>
+          binding.inputs.name === target.inputs.name &&
+          binding.inputs.member === `serviceAccount:${token.serviceAccountEmail}`,
+      )
+    )
+      problems.push(`${what}: ${token.serviceAccountEmail} may not invoke ${target.inputs.name}`);
   }
   return problems;
 }
@@ -169,29 +245,57 @@ export function checkTables(resources: readonly DeclaredResource[], datasetPrefi
   const declared = ofType(resources, TABLE);
   for (const table of WAREHOUSE_TABLES) {
     const where = `${datasetName(table, datasetPrefix)}.${table.name}`;
-    const found = declared.find((candidate) => candidate.inputs.datasetId === datasetName(table, datasetPrefix) && candidate.inputs.tableId === table.name);
+    const found = declared.find(
+      (candidate) =>
+        candidate.inputs.datasetId === datasetName(table, datasetPrefix) && candidate.inputs.tableId === table.name,
+    );
     if (!found) {
       problems.push(`table ${where} is written by the code but not declared`);
       continue;
     }
-    if (found.inputs.schema !== JSON.stringify(renderBigQuerySchema(table))) problems.push(`table ${where}: the declared schema differs from the table definition`);
-    if ((found.inputs.timePartitioning?.field ?? undefined) !== table.partitionBy) problems.push(`table ${where}: partitioned on ${found.inputs.timePartitioning?.field ?? 'nothing'}, the definition says ${table.partitionBy ?? 'nothing'}`);
-    if (JSON.stringify(found.inputs.clusterings ?? []) !== JSON.stringify(clusteringOf(table))) problems.push(`table ${where}: clustered on ${(found.inputs.clusterings ?? []).join(', ')}, the definition's key gives ${clusteringOf(table).join(', ')}`);
+    if (found.inputs.schema !== JSON.stringify(renderBigQuerySchema(table)))
+      problems.push(`table ${where}: the declared schema differs from the table definition`);
+    if ((found.inputs.timePartitioning?.field ?? undefined) !== table.partitionBy)
+      problems.push(
+        `table ${where}: partitioned on ${found.inputs.timePartitioning?.field ?? 'nothing'}, the definition says ${table.partitionBy ?? 'nothing'}`,
+      );
+    if (JSON.stringify(found.inputs.clusterings ?? []) !== JSON.stringify(clusteringOf(table)))
+      problems.push(
+        `table ${where}: clustered on ${(found.inputs.clusterings ?? []).join(', ')}, the definition's key gives ${clusteringOf(table).join(', ')}`,
+      );
   }
   for (const table of declared) {
-    if (!WAREHOUSE_TABLES.some((definition) => datasetName(definition, datasetPrefix) === table.inputs.datasetId && definition.name === table.inputs.tableId)) problems.push(`table ${table.inputs.datasetId}.${table.inputs.tableId} is declared but has no definition in libs/warehouse`);
+    if (
+      !WAREHOUSE_TABLES.some(
+        (definition) =>
+          datasetName(definition, datasetPrefix) === table.inputs.datasetId && definition.name === table.inputs.tableId,
+      )
+    )
+      problems.push(
+        `table ${table.inputs.datasetId}.${table.inputs.tableId} is declared but has no definition in libs/warehouse`,
+      );
   }
   return problems;
 }
 
 /** Every event the code marks alertable has a log-based metric keyed on it and a policy watching that metric. */
-export function checkAlerts(resources: readonly DeclaredResource[], alertable: readonly string[] = ALERTABLE_EVENTS): string[] {
+export function checkAlerts(
+  resources: readonly DeclaredResource[],
+  alertable: readonly string[] = ALERTABLE_EVENTS,
+): string[] {
   const metricOf = new Map<string, string>();
   for (const metric of ofType(resources, METRIC)) {
     const event = /^jsonPayload\.event="([a-z0-9_]+)"/.exec(metric.inputs.filter)?.[1];
     if (event) metricOf.set(event, metric.inputs.name);
   }
-  const watched = new Set(ofType(resources, POLICY).flatMap((policy) => (policy.inputs.conditions ?? []).map((condition: any) => /user\/(\w+)/.exec(condition.conditionThreshold?.filter ?? condition.conditionAbsent?.filter ?? '')?.[1])));
+  const watched = new Set(
+    ofType(resources, POLICY).flatMap((policy) =>
+      (policy.inputs.conditions ?? []).map(
+        (condition: any) =>
+          /user\/(\w+)/.exec(condition.conditionThreshold?.filter ?? condition.conditionAbsent?.filter ?? '')?.[1],
+      ),
+    ),
+  );
   return alertable.flatMap((event) => {
     const metric = metricOf.get(event);
     if (!metric) return [`event ${event} is alertable but no declared log-based metric counts it`];
@@ -200,7 +304,11 @@ export function checkAlerts(resources: readonly DeclaredResource[], alertable: r
 }
 
 const BASIC_ROLES = new Set(['roles/owner', 'roles/editor', 'roles/viewer']);
-const PROJECT_LEVEL_ALLOWED = new Set<string>([...Object.values(PROJECT_ROLES).flat(), ...DEPLOYER_ROLES, ...INFRA_ROLES]);
+const PROJECT_LEVEL_ALLOWED = new Set<string>([
+  ...Object.values(PROJECT_ROLES).flat(),
+  ...DEPLOYER_ROLES,
+  ...INFRA_ROLES,
+]);
 
 /** No basic role anywhere; project-level grants only from the lists that say why each identity needs them. */
 export function checkRoles(resources: readonly DeclaredResource[]): string[] {
@@ -209,7 +317,8 @@ export function checkRoles(resources: readonly DeclaredResource[]): string[] {
     const role = resource.inputs.role;
     if (typeof role !== 'string') continue;
     if (BASIC_ROLES.has(role)) problems.push(`${resource.name}: grants the basic role ${role}`);
-    else if (resource.type === 'gcp:projects/iAMMember:IAMMember' && !PROJECT_LEVEL_ALLOWED.has(role)) problems.push(`${resource.name}: grants ${role} on the whole project, which no identity's list allows`);
+    else if (resource.type === 'gcp:projects/iAMMember:IAMMember' && !PROJECT_LEVEL_ALLOWED.has(role))
+      problems.push(`${resource.name}: grants ${role} on the whole project, which no identity's list allows`);
   }
   return problems;
 }
@@ -223,17 +332,25 @@ export function checkSchedules(resources: readonly DeclaredResource[]): string[]
     const uri = String(target.uri);
     if (uri.startsWith('https://run.googleapis.com/')) {
       const job = /\/jobs\/([^:]+):run$/.exec(uri)?.[1];
-      if (!job || !jobs.has(job)) problems.push(`schedule ${schedule.inputs.name} runs job ${job ?? uri}, which the program does not declare`);
+      if (!job || !jobs.has(job))
+        problems.push(`schedule ${schedule.inputs.name} runs job ${job ?? uri}, which the program does not declare`);
       continue;
     }
     const body = JSON.parse(Buffer.from(target.body ?? '', 'base64').toString('utf8') || '{}');
     if (uri.endsWith('/start')) {
       const parsed = StartBatchRequestSchema.safeParse(body);
-      if (!parsed.success) problems.push(`schedule ${schedule.inputs.name}: /start refuses its body: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
-      else if (unknownStartFields(parsed.data).length > 0) problems.push(`schedule ${schedule.inputs.name}: /start ignores ${unknownStartFields(parsed.data).join(', ')}`);
+      if (!parsed.success)
+        problems.push(
+          `schedule ${schedule.inputs.name}: /start refuses its body: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`,
+        );
+      else if (unknownStartFields(parsed.data).length > 0)
+        problems.push(`schedule ${schedule.inputs.name}: /start ignores ${unknownStartFields(parsed.data).join(', ')}`);
     } else if (uri.endsWith('/check-stalled')) {
-      const unknown = Object.keys(body).filter((key) => !['batch_id', 'force', 'stall_threshold_minutes', 'min_completion_pct'].includes(key));
-      if (unknown.length > 0) problems.push(`schedule ${schedule.inputs.name}: /check-stalled does not read ${unknown.join(', ')}`);
+      const unknown = Object.keys(body).filter(
+        (key) => !['batch_id', 'force', 'stall_threshold_minutes', 'min_completion_pct'].includes(key),
+      );
+      if (unknown.length > 0)
+        problems.push(`schedule ${schedule.inputs.name}: /check-stalled does not read ${unknown.join(', ')}`);
     } else problems.push(`schedule ${schedule.inputs.name} calls ${uri}, which no route answers`);
   }
   return problems;

@@ -4,7 +4,17 @@ import { parseEnvironment } from '@props/configuration';
 import { loadCoordinatorConfig } from '../../apps/coordinator/src/coordinator-config';
 import { loadWorkerConfig } from '../../apps/worker/src/worker-config';
 import { backendEnvironment } from '../../apps/cli/src/backend-environment';
-import { checkAlerts, checkCallerIdentities, checkEnvironments, checkRoles, checkSchedules, checkTables, checkTopics, type CodeParsers, type DeclaredResource } from './cross-checks';
+import {
+  checkAlerts,
+  checkCallerIdentities,
+  checkEnvironments,
+  checkRoles,
+  checkSchedules,
+  checkTables,
+  checkTopics,
+  type CodeParsers,
+  type DeclaredResource,
+} from './cross-checks';
 import { environmentNames } from './names';
 import type { EnvironmentSettings } from './settings';
 
@@ -26,8 +36,10 @@ function recordingMocks(declared: DeclaredResource[]): pulumi.runtime.Mocks {
         outputs.name = `projects/${PROJECT}/serviceAccounts/${outputs.email}`;
       }
       if (args.type === 'gcp:cloudrunv2/service:Service') outputs.uri = `https://${inputs.name}-x7k2q9-wl.a.run.app`;
-      if (args.type === 'gcp:iam/workloadIdentityPool:WorkloadIdentityPool') outputs.name = `projects/123456789/locations/global/workloadIdentityPools/${inputs.workloadIdentityPoolId}`;
-      const id = args.type === 'gcp:pubsub/topic:Topic' ? `projects/${PROJECT}/topics/${inputs.name}` : `${args.name}_id`;
+      if (args.type === 'gcp:iam/workloadIdentityPool:WorkloadIdentityPool')
+        outputs.name = `projects/123456789/locations/global/workloadIdentityPools/${inputs.workloadIdentityPoolId}`;
+      const id =
+        args.type === 'gcp:pubsub/topic:Topic' ? `projects/${PROJECT}/topics/${inputs.name}` : `${args.name}_id`;
       declared.push({ type: args.type, name: args.name, inputs, outputs });
       return { id, state: outputs };
     },
@@ -43,9 +55,19 @@ async function declareUnderMocks(environment: EnvironmentSettings['environment']
   const declared: DeclaredResource[] = [];
   await pulumi.runtime.setMocks(recordingMocks(declared), 'nba-props', environment, false);
   const { declareEnvironment } = await import('./environment');
-  const settings: EnvironmentSettings = { environment, project: PROJECT, region: 'us-west2', bigqueryLocation: 'us-west2', githubRepository: 'example/nba-props-platform', bootstrapImage: 'us-docker.pkg.dev/cloudrun/container/hello', notificationChannel: `projects/${PROJECT}/notificationChannels/1` };
+  const settings: EnvironmentSettings = {
+    environment,
+    project: PROJECT,
+    region: 'us-west2',
+    bigqueryLocation: 'us-west2',
+    githubRepository: 'example/nba-props-platform',
+    bootstrapImage: 'us-docker.pkg.dev/cloudrun/container/hello',
+    notificationChannel: `projects/${PROJECT}/notificationChannels/1`,
+  };
   const outputs = declareEnvironment(settings);
-  await new Promise<void>((resolveOutputs) => pulumi.all([outputs.coordinatorUrl, outputs.workerUrl]).apply(() => resolveOutputs()));
+  await new Promise<void>((resolveOutputs) =>
+    pulumi.all([outputs.coordinatorUrl, outputs.workerUrl]).apply(() => resolveOutputs()),
+  );
   // Resources whose inputs wait on other resources' outputs register a little later.
   let count = -1;
   while (count !== declared.length) {
@@ -62,13 +84,18 @@ const parsers: CodeParsers = {
 };
 
 /** A deep copy with one change, for planting a mismatch in what the program declared. */
-function planted(resources: readonly DeclaredResource[], change: (copy: DeclaredResource[]) => void): DeclaredResource[] {
+function planted(
+  resources: readonly DeclaredResource[],
+  change: (copy: DeclaredResource[]) => void,
+): DeclaredResource[] {
   const copy = structuredClone(resources) as DeclaredResource[];
   change(copy);
   return copy;
 }
-const find = (resources: DeclaredResource[], type: string, name: string) => resources.find((resource) => resource.type === type && resource.inputs.name === name)!;
-const envOf = (resource: DeclaredResource) => resource.inputs.template.containers[0].envs as Array<{ name: string; value?: string; valueSource?: unknown }>;
+const find = (resources: DeclaredResource[], type: string, name: string) =>
+  resources.find((resource) => resource.type === type && resource.inputs.name === name)!;
+const envOf = (resource: DeclaredResource) =>
+  resource.inputs.template.containers[0].envs as Array<{ name: string; value?: string; valueSource?: unknown }>;
 
 const environments: Record<string, DeclaredResource[]> = {};
 beforeAll(async () => {
@@ -97,7 +124,9 @@ describe.each(['production', 'staging'] as const)('the %s environment as declare
       const container = service.inputs.template.containers[0];
       expect(container.resources.cpuIdle, app).toBe(true);
       expect(container.startupProbe.httpGet.path, app).toBe('/health/ready');
-      expect(service.inputs.template.serviceAccount, app).toMatch(new RegExp(`^props-(coordinator|worker)${names.suffix}@`));
+      expect(service.inputs.template.serviceAccount, app).toMatch(
+        new RegExp(`^props-(coordinator|worker)${names.suffix}@`),
+      );
     }
   });
 });
@@ -106,9 +135,15 @@ describe('the production environment only', () => {
   it('declares a policy for every alertable event, the GitHub workload identity for this repository, and the original scheduler times', () => {
     const resources = environments.production!;
     expect(checkAlerts(resources)).toEqual([]);
-    const provider = resources.find((resource) => resource.type === 'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider')!;
+    const provider = resources.find(
+      (resource) => resource.type === 'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider',
+    )!;
     expect(provider.inputs.attributeCondition).toBe('assertion.repository == "example/nba-props-platform"');
-    const schedules = Object.fromEntries(resources.filter((resource) => resource.type === 'gcp:cloudscheduler/job:Job').map((job) => [job.inputs.name, `${job.inputs.schedule} ${job.inputs.timeZone}`]));
+    const schedules = Object.fromEntries(
+      resources
+        .filter((resource) => resource.type === 'gcp:cloudscheduler/job:Job')
+        .map((job) => [job.inputs.name, `${job.inputs.schedule} ${job.inputs.timeZone}`]),
+    );
     expect(schedules).toMatchObject({
       'same-day-predictions': '30 11 * * * America/New_York',
       'prediction-stall-check': '*/15 18-23,0-2 * * * America/New_York',
@@ -120,10 +155,24 @@ describe('the production environment only', () => {
   it('leaves staging without alerts and with its own names: nothing of production is touched by it', () => {
     const staging = environments.staging!;
     expect(staging.filter((resource) => resource.type === 'gcp:monitoring/alertPolicy:AlertPolicy')).toEqual([]);
-    const production = new Set(environments.production!.filter((resource) => resource.inputs.name).map((resource) => `${resource.type} ${resource.inputs.name}`));
-    const shared = staging.filter((resource) => resource.inputs.name && production.has(`${resource.type} ${resource.inputs.name}`) && resource.type !== 'gcp:cloudrunv2/serviceIamMember:ServiceIamMember');
+    const production = new Set(
+      environments
+        .production!.filter((resource) => resource.inputs.name)
+        .map((resource) => `${resource.type} ${resource.inputs.name}`),
+    );
+    const shared = staging.filter(
+      (resource) =>
+        resource.inputs.name &&
+        production.has(`${resource.type} ${resource.inputs.name}`) &&
+        resource.type !== 'gcp:cloudrunv2/serviceIamMember:ServiceIamMember',
+    );
     expect(shared.map((resource) => `${resource.type} ${resource.inputs.name}`)).toEqual([]);
-    expect(staging.filter((resource) => resource.type === 'gcp:bigquery/dataset:Dataset').map((dataset) => dataset.inputs.datasetId).sort()).toEqual(['staging_nba_analytics', 'staging_nba_orchestration', 'staging_nba_predictions', 'staging_nba_raw']);
+    expect(
+      staging
+        .filter((resource) => resource.type === 'gcp:bigquery/dataset:Dataset')
+        .map((dataset) => dataset.inputs.datasetId)
+        .sort(),
+    ).toEqual(['staging_nba_analytics', 'staging_nba_orchestration', 'staging_nba_predictions', 'staging_nba_raw']);
   });
 });
 
@@ -133,81 +182,150 @@ describe('each cross-check fails on a planted mismatch', () => {
 
   it('a topic the worker publishes to that the program does not declare', () => {
     const resources = planted(production(), (copy) => {
-      envOf(find(copy, 'gcp:cloudrunv2/service:Service', 'prediction-worker')).find((variable) => variable.name === 'PUBSUB_READY_TOPIC')!.value = 'prediction-ready-typo';
+      envOf(find(copy, 'gcp:cloudrunv2/service:Service', 'prediction-worker')).find(
+        (variable) => variable.name === 'PUBSUB_READY_TOPIC',
+      )!.value = 'prediction-ready-typo';
     });
-    expect(checkTopics(resources, parsers)).toContain('the worker publishes completions to prediction-ready-typo, which the program does not declare');
+    expect(checkTopics(resources, parsers)).toContain(
+      'the worker publishes completions to prediction-ready-typo, which the program does not declare',
+    );
   });
 
   it('a push subscription delivering to the wrong route', () => {
     const resources = planted(production(), (copy) => {
-      find(copy, 'gcp:pubsub/subscription:Subscription', 'prediction-request-prod').inputs.pushConfig.pushEndpoint = 'https://prediction-worker-x7k2q9-wl.a.run.app/complete';
+      find(copy, 'gcp:pubsub/subscription:Subscription', 'prediction-request-prod').inputs.pushConfig.pushEndpoint =
+        'https://prediction-worker-x7k2q9-wl.a.run.app/complete';
     });
-    expect(checkTopics(resources, parsers)).toContain('subscription prediction-request-prod pushes prediction-request-prod to https://prediction-worker-x7k2q9-wl.a.run.app/complete, expected https://prediction-worker-x7k2q9-wl.a.run.app/predict');
+    expect(checkTopics(resources, parsers)).toContain(
+      'subscription prediction-request-prod pushes prediction-request-prod to https://prediction-worker-x7k2q9-wl.a.run.app/complete, expected https://prediction-worker-x7k2q9-wl.a.run.app/predict',
+    );
   });
 
   it('an environment variable the service needs, missing', () => {
     const resources = planted(production(), (copy) => {
       const envs = envOf(find(copy, 'gcp:cloudrunv2/service:Service', 'prediction-coordinator'));
-      envs.splice(envs.findIndex((variable) => variable.name === 'GCP_PROJECT_ID'), 1);
+      envs.splice(
+        envs.findIndex((variable) => variable.name === 'GCP_PROJECT_ID'),
+        1,
+      );
     });
-    expect(checkEnvironments(resources, parsers, expected).join('\n')).toMatch(/prediction-coordinator: its configuration refuses the declared environment: .*GCP_PROJECT_ID.*required with PROPS_BACKEND=gcp/);
+    expect(checkEnvironments(resources, parsers, expected).join('\n')).toMatch(
+      /prediction-coordinator: its configuration refuses the declared environment: .*GCP_PROJECT_ID.*required with PROPS_BACKEND=gcp/,
+    );
   });
 
   it('a secret the service reads that the program does not declare', () => {
     const resources = planted(production(), (copy) => {
-      copy.splice(copy.findIndex((resource) => resource.type === 'gcp:secretmanager/secret:Secret'), 1);
+      copy.splice(
+        copy.findIndex((resource) => resource.type === 'gcp:secretmanager/secret:Secret'),
+        1,
+      );
     });
-    expect(checkEnvironments(resources, parsers, expected)).toContain('prediction-coordinator: PROPS_API_KEY reads secret coordinator-api-key, which the program does not declare');
+    expect(checkEnvironments(resources, parsers, expected)).toContain(
+      'prediction-coordinator: PROPS_API_KEY reads secret coordinator-api-key, which the program does not declare',
+    );
   });
 
   it('a staging coordinator pointed at production datasets', () => {
     const resources = planted(environments.staging!, (copy) => {
-      envOf(find(copy, 'gcp:cloudrunv2/service:Service', 'prediction-coordinator-staging')).find((variable) => variable.name === 'PROPS_DATASET_PREFIX')!.value = '';
+      envOf(find(copy, 'gcp:cloudrunv2/service:Service', 'prediction-coordinator-staging')).find(
+        (variable) => variable.name === 'PROPS_DATASET_PREFIX',
+      )!.value = '';
     });
-    expect(checkEnvironments(resources, parsers, { project: PROJECT, datasetPrefix: 'staging', firestoreDatabase: 'staging' })).toContain('prediction-coordinator-staging: dataset prefix "", the environment\'s is "staging"');
+    expect(
+      checkEnvironments(resources, parsers, {
+        project: PROJECT,
+        datasetPrefix: 'staging',
+        firestoreDatabase: 'staging',
+      }),
+    ).toContain('prediction-coordinator-staging: dataset prefix "", the environment\'s is "staging"');
   });
 
   it('a table whose declared schema lost a column', () => {
     const resources = planted(production(), (copy) => {
-      const table = copy.find((resource) => resource.type === 'gcp:bigquery/table:Table' && resource.inputs.tableId === 'player_prop_predictions')!;
-      table.inputs.schema = JSON.stringify(JSON.parse(table.inputs.schema).filter((field: { name: string }) => field.name !== 'current_points_line'));
+      const table = copy.find(
+        (resource) =>
+          resource.type === 'gcp:bigquery/table:Table' && resource.inputs.tableId === 'player_prop_predictions',
+      )!;
+      table.inputs.schema = JSON.stringify(
+        JSON.parse(table.inputs.schema).filter((field: { name: string }) => field.name !== 'current_points_line'),
+      );
     });
-    expect(checkTables(resources, '')).toEqual(['table nba_predictions.player_prop_predictions: the declared schema differs from the table definition']);
+    expect(checkTables(resources, '')).toEqual([
+      'table nba_predictions.player_prop_predictions: the declared schema differs from the table definition',
+    ]);
   });
 
   it('an alertable event without a policy', () => {
     const resources = planted(production(), (copy) => {
-      copy.splice(copy.findIndex((resource) => resource.type === 'gcp:monitoring/alertPolicy:AlertPolicy' && resource.name === 'props_consolidation_failed'), 1);
+      copy.splice(
+        copy.findIndex(
+          (resource) =>
+            resource.type === 'gcp:monitoring/alertPolicy:AlertPolicy' &&
+            resource.name === 'props_consolidation_failed',
+        ),
+        1,
+      );
     });
-    expect(checkAlerts(resources)).toEqual(['event consolidation_failed is alertable but no declared policy watches metric props_consolidation_failed']);
+    expect(checkAlerts(resources)).toEqual([
+      'event consolidation_failed is alertable but no declared policy watches metric props_consolidation_failed',
+    ]);
   });
 
   it("a push signed for an audience the worker's OIDC check does not accept", () => {
     const resources = planted(production(), (copy) => {
-      find(copy, 'gcp:pubsub/subscription:Subscription', 'prediction-request-prod').inputs.pushConfig.oidcToken.audience = 'https://prediction-worker-x7k2q9-wl.a.run.app';
+      find(
+        copy,
+        'gcp:pubsub/subscription:Subscription',
+        'prediction-request-prod',
+      ).inputs.pushConfig.oidcToken.audience = 'https://prediction-worker-x7k2q9-wl.a.run.app';
     });
-    expect(checkCallerIdentities(resources, parsers)).toEqual(['subscription prediction-request-prod: token audience https://prediction-worker-x7k2q9-wl.a.run.app, but prediction-worker accepts https://prediction-worker.props']);
+    expect(checkCallerIdentities(resources, parsers)).toEqual([
+      'subscription prediction-request-prod: token audience https://prediction-worker-x7k2q9-wl.a.run.app, but prediction-worker accepts https://prediction-worker.props',
+    ]);
   });
 
   it('a push identity the worker does not allow', () => {
     const resources = planted(production(), (copy) => {
-      find(copy, 'gcp:pubsub/subscription:Subscription', 'prediction-request-prod').inputs.pushConfig.oidcToken.serviceAccountEmail = `props-scheduler@${PROJECT}.iam.gserviceaccount.com`;
+      find(
+        copy,
+        'gcp:pubsub/subscription:Subscription',
+        'prediction-request-prod',
+      ).inputs.pushConfig.oidcToken.serviceAccountEmail = `props-scheduler@${PROJECT}.iam.gserviceaccount.com`;
     });
-    expect(checkCallerIdentities(resources, parsers)).toEqual([`subscription prediction-request-prod: signs as props-scheduler@${PROJECT}.iam.gserviceaccount.com, which prediction-worker does not accept (props-pusher@${PROJECT}.iam.gserviceaccount.com)`]);
+    expect(checkCallerIdentities(resources, parsers)).toEqual([
+      `subscription prediction-request-prod: signs as props-scheduler@${PROJECT}.iam.gserviceaccount.com, which prediction-worker does not accept (props-pusher@${PROJECT}.iam.gserviceaccount.com)`,
+    ]);
   });
 
   it('a basic role, and a project-wide role no list allows', () => {
     const resources = planted(production(), (copy) => {
-      copy.push({ type: 'gcp:projects/iAMMember:IAMMember', name: 'props-worker-editor', inputs: { role: 'roles/editor', member: 'serviceAccount:props-worker@x' }, outputs: {} });
-      copy.push({ type: 'gcp:projects/iAMMember:IAMMember', name: 'props-worker-bigquery-admin', inputs: { role: 'roles/bigquery.admin2', member: 'serviceAccount:props-worker@x' }, outputs: {} });
+      copy.push({
+        type: 'gcp:projects/iAMMember:IAMMember',
+        name: 'props-worker-editor',
+        inputs: { role: 'roles/editor', member: 'serviceAccount:props-worker@x' },
+        outputs: {},
+      });
+      copy.push({
+        type: 'gcp:projects/iAMMember:IAMMember',
+        name: 'props-worker-bigquery-admin',
+        inputs: { role: 'roles/bigquery.admin2', member: 'serviceAccount:props-worker@x' },
+        outputs: {},
+      });
     });
-    expect(checkRoles(resources)).toEqual(['props-worker-editor: grants the basic role roles/editor', 'props-worker-bigquery-admin: grants roles/bigquery.admin2 on the whole project, which no identity\'s list allows']);
+    expect(checkRoles(resources)).toEqual([
+      'props-worker-editor: grants the basic role roles/editor',
+      "props-worker-bigquery-admin: grants roles/bigquery.admin2 on the whole project, which no identity's list allows",
+    ]);
   });
 
-  it("a scheduled /start body the coordinator refuses, and a schedule running a job that does not exist", () => {
+  it('a scheduled /start body the coordinator refuses, and a schedule running a job that does not exist', () => {
     const resources = planted(production(), (copy) => {
-      find(copy, 'gcp:cloudscheduler/job:Job', 'same-day-predictions').inputs.httpTarget.body = Buffer.from(JSON.stringify({ game_date: '2025-02-30', force: true })).toString('base64');
-      find(copy, 'gcp:cloudscheduler/job:Job', 'grading-daily').inputs.httpTarget.uri = `https://run.googleapis.com/v2/projects/${PROJECT}/locations/us-west2/jobs/props-grading:run`;
+      find(copy, 'gcp:cloudscheduler/job:Job', 'same-day-predictions').inputs.httpTarget.body = Buffer.from(
+        JSON.stringify({ game_date: '2025-02-30', force: true }),
+      ).toString('base64');
+      find(copy, 'gcp:cloudscheduler/job:Job', 'grading-daily').inputs.httpTarget.uri =
+        `https://run.googleapis.com/v2/projects/${PROJECT}/locations/us-west2/jobs/props-grading:run`;
     });
     const problems = checkSchedules(resources).sort();
     expect(problems).toHaveLength(2);

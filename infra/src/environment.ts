@@ -8,12 +8,24 @@ import { declareMonitoring, readMonitoring } from './monitoring';
 import { environmentNames } from './names';
 import { DEPLOYER_ACCOUNT, declarePlatform } from './platform';
 import { declareSchedules, scheduledCalls } from './schedules';
-import { coordinatorEnvironment, declareJob, declareService, jobEnvironment, jobTasks, workerEnvironment } from './services';
+import {
+  coordinatorEnvironment,
+  declareJob,
+  declareService,
+  jobEnvironment,
+  jobTasks,
+  workerEnvironment,
+} from './services';
 import type { EnvironmentSettings } from './settings';
 import { declareWarehouse } from './warehouse';
 
 /** One environment: production, or staging beside it in the same project with its own names, datasets and database. */
-export function declareEnvironment(settings: EnvironmentSettings): { coordinatorUrl: pulumi.Output<string>; workerUrl: pulumi.Output<string>; datasetPrefix: string; firestoreDatabase: string } {
+export function declareEnvironment(settings: EnvironmentSettings): {
+  coordinatorUrl: pulumi.Output<string>;
+  workerUrl: pulumi.Output<string>;
+  datasetPrefix: string;
+  firestoreDatabase: string;
+} {
   const names = environmentNames(settings);
   const project = settings.project;
   const identities = declareIdentities(settings, names);
@@ -23,8 +35,17 @@ export function declareEnvironment(settings: EnvironmentSettings): { coordinator
   declareFirestore(settings, names.firestoreDatabase);
 
   // The coordinator's API key: the secret is declared here, its value added once by an operator (README).
-  const apiKey = new gcp.secretmanager.Secret(names.apiKeySecret, { project, secretId: names.apiKeySecret, replication: { auto: {} } });
-  const apiKeyAccess = new gcp.secretmanager.SecretIamMember(`${names.apiKeySecret}-coordinator`, { project, secretId: apiKey.secretId, role: 'roles/secretmanager.secretAccessor', member: accounts.coordinator.member });
+  const apiKey = new gcp.secretmanager.Secret(names.apiKeySecret, {
+    project,
+    secretId: names.apiKeySecret,
+    replication: { auto: {} },
+  });
+  const apiKeyAccess = new gcp.secretmanager.SecretIamMember(`${names.apiKeySecret}-coordinator`, {
+    project,
+    secretId: apiKey.secretId,
+    role: 'roles/secretmanager.secretAccessor',
+    member: accounts.coordinator.member,
+  });
 
   // Pub/Sub on the topics themselves: publish where each service publishes, and read the topic (readiness checks it exists).
   const topicGrants: Array<[keyof typeof messaging.topics, Identity]> = [
@@ -34,13 +55,21 @@ export function declareEnvironment(settings: EnvironmentSettings): { coordinator
   ];
   for (const [topic, identity] of topicGrants) {
     for (const role of ['roles/pubsub.publisher', 'roles/pubsub.viewer']) {
-      new gcp.pubsub.TopicIAMMember(`${names.topics[topic]}-${identity}-${role.split('.')[1]}`, { project, topic: messaging.topics[topic].name, role, member: accounts[identity].member });
+      new gcp.pubsub.TopicIAMMember(`${names.topics[topic]}-${identity}-${role.split('.')[1]}`, {
+        project,
+        topic: messaging.topics[topic].name,
+        role,
+        member: accounts[identity].member,
+      });
     }
   }
 
   // BigQuery on the datasets: read the inputs, write predictions and bookkeeping where each one writes.
   const writes: Record<'coordinator' | 'worker' | 'cli', string[]> = {
-    coordinator: [datasetName(PLAYER_PROP_PREDICTIONS, names.datasetPrefix), datasetName(PREDICTION_BATCHES, names.datasetPrefix)],
+    coordinator: [
+      datasetName(PLAYER_PROP_PREDICTIONS, names.datasetPrefix),
+      datasetName(PREDICTION_BATCHES, names.datasetPrefix),
+    ],
     worker: [datasetName(PLAYER_PROP_PREDICTIONS, names.datasetPrefix)],
     cli: [datasetName(PREDICTION_ACCURACY, names.datasetPrefix), datasetName(PREDICTION_BATCHES, names.datasetPrefix)],
   };
@@ -48,38 +77,102 @@ export function declareEnvironment(settings: EnvironmentSettings): { coordinator
     for (const [dataset, resource] of warehouse.datasets) {
       if (identity === 'worker' && !written.includes(dataset)) continue;
       const role = written.includes(dataset) ? 'roles/bigquery.dataEditor' : 'roles/bigquery.dataViewer';
-      new gcp.bigquery.DatasetIamMember(`${dataset}-${identity}-${role.split('.')[1]}`, { project, datasetId: resource.datasetId, role, member: accounts[identity].member });
+      new gcp.bigquery.DatasetIamMember(`${dataset}-${identity}-${role.split('.')[1]}`, {
+        project,
+        datasetId: resource.datasetId,
+        role,
+        member: accounts[identity].member,
+      });
     }
   }
 
   if (settings.environment === 'staging') {
     // The deploy workflow's smoke batch: it reads staging's API key and verifies what landed in staging's datasets.
     const deployer = `serviceAccount:${DEPLOYER_ACCOUNT}@${project}.iam.gserviceaccount.com`;
-    new gcp.secretmanager.SecretIamMember(`${names.apiKeySecret}-deployer`, { project, secretId: apiKey.secretId, role: 'roles/secretmanager.secretAccessor', member: deployer });
+    new gcp.secretmanager.SecretIamMember(`${names.apiKeySecret}-deployer`, {
+      project,
+      secretId: apiKey.secretId,
+      role: 'roles/secretmanager.secretAccessor',
+      member: deployer,
+    });
     for (const [dataset, resource] of warehouse.datasets) {
-      new gcp.bigquery.DatasetIamMember(`${dataset}-deployer-dataViewer`, { project, datasetId: resource.datasetId, role: 'roles/bigquery.dataViewer', member: deployer });
+      new gcp.bigquery.DatasetIamMember(`${dataset}-deployer-dataViewer`, {
+        project,
+        datasetId: resource.datasetId,
+        role: 'roles/bigquery.dataViewer',
+        member: deployer,
+      });
     }
   }
 
-  const coordinator = declareService(settings, 'coordinator', names.coordinator, names.coordinatorAudience, accounts.coordinator.email, coordinatorEnvironment(settings, names, identities), [apiKeyAccess]);
-  const worker = declareService(settings, 'worker', names.worker, names.workerAudience, accounts.worker.email, workerEnvironment(settings, names, identities), []);
-  for (const [service, callers] of [[coordinator, ['pusher', 'scheduler']], [worker, ['pusher']]] as const) {
+  const coordinator = declareService(
+    settings,
+    'coordinator',
+    names.coordinator,
+    names.coordinatorAudience,
+    accounts.coordinator.email,
+    coordinatorEnvironment(settings, names, identities),
+    [apiKeyAccess],
+  );
+  const worker = declareService(
+    settings,
+    'worker',
+    names.worker,
+    names.workerAudience,
+    accounts.worker.email,
+    workerEnvironment(settings, names, identities),
+    [],
+  );
+  for (const [service, callers] of [
+    [coordinator, ['pusher', 'scheduler']],
+    [worker, ['pusher']],
+  ] as const) {
     for (const caller of callers) {
-      new gcp.cloudrunv2.ServiceIamMember(`${service === coordinator ? names.coordinator : names.worker}-${caller}-invoker`, { project, location: settings.region, name: service.name, role: 'roles/run.invoker', member: accounts[caller].member });
+      new gcp.cloudrunv2.ServiceIamMember(
+        `${service === coordinator ? names.coordinator : names.worker}-${caller}-invoker`,
+        {
+          project,
+          location: settings.region,
+          name: service.name,
+          role: 'roles/run.invoker',
+          member: accounts[caller].member,
+        },
+      );
     }
   }
   for (const [job, args] of Object.entries(jobTasks(names))) {
     const declared = declareJob(settings, job, args, accounts.cli.email, jobEnvironment(settings, names));
-    new gcp.cloudrunv2.JobIamMember(`${job}-scheduler-invoker`, { project, location: settings.region, name: declared.name, role: 'roles/run.invoker', member: accounts.scheduler.member });
+    new gcp.cloudrunv2.JobIamMember(`${job}-scheduler-invoker`, {
+      project,
+      location: settings.region,
+      name: declared.name,
+      role: 'roles/run.invoker',
+      member: accounts.scheduler.member,
+    });
   }
 
   const projectNumber = gcp.organizations.getProjectOutput({ projectId: project }).number;
-  declareSubscriptions(settings, names, messaging, identities, { workerUrl: worker.uri, coordinatorUrl: coordinator.uri }, projectNumber);
-  declareSchedules(settings, names, scheduledCalls(settings, names), { coordinatorUrl: coordinator.uri, schedulerEmail: accounts.scheduler.email });
+  declareSubscriptions(
+    settings,
+    names,
+    messaging,
+    identities,
+    { workerUrl: worker.uri, coordinatorUrl: coordinator.uri },
+    projectNumber,
+  );
+  declareSchedules(settings, names, scheduledCalls(settings, names), {
+    coordinatorUrl: coordinator.uri,
+    schedulerEmail: accounts.scheduler.email,
+  });
 
   if (settings.environment === 'production') {
     declareMonitoring(settings, readMonitoring());
     declarePlatform(settings);
   }
-  return { coordinatorUrl: coordinator.uri, workerUrl: worker.uri, datasetPrefix: names.datasetPrefix, firestoreDatabase: names.firestoreDatabase };
+  return {
+    coordinatorUrl: coordinator.uri,
+    workerUrl: worker.uri,
+    datasetPrefix: names.datasetPrefix,
+    firestoreDatabase: names.firestoreDatabase,
+  };
 }

@@ -16,12 +16,20 @@ export function declareFirestore(settings: EnvironmentSettings, database: string
     locationId: settings.region,
     type: 'FIRESTORE_NATIVE',
     concurrencyMode: 'PESSIMISTIC',
-    deleteProtectionState: settings.environment === 'production' ? 'DELETE_PROTECTION_ENABLED' : 'DELETE_PROTECTION_DISABLED',
+    deleteProtectionState:
+      settings.environment === 'production' ? 'DELETE_PROTECTION_ENABLED' : 'DELETE_PROTECTION_DISABLED',
   });
   for (const collection of TTL_COLLECTIONS) {
     new gcp.firestore.Field(
       `firestore-${database.replace(/[()]/g, '')}-${collection}-ttl`,
-      { project: settings.project, database: created.name, collection, field: 'expire_at', ttlConfig: {}, indexConfig: {} },
+      {
+        project: settings.project,
+        database: created.name,
+        collection,
+        field: 'expire_at',
+        ttlConfig: {},
+        indexConfig: {},
+      },
       { dependsOn: [created] },
     );
   }

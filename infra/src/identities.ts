@@ -38,7 +38,11 @@ export function declareIdentities(settings: EnvironmentSettings, names: Environm
       project: settings.project,
     });
     for (const role of PROJECT_ROLES[identity]) {
-      new gcp.projects.IAMMember(`${names.account(identity)}-${role.split('/')[1]}`, { project: settings.project, role, member: accounts[identity].member });
+      new gcp.projects.IAMMember(`${names.account(identity)}-${role.split('/')[1]}`, {
+        project: settings.project,
+        role,
+        member: accounts[identity].member,
+      });
     }
   }
   return { accounts };

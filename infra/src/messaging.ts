@@ -35,7 +35,9 @@ export function declareSubscriptions(
   endpoints: { workerUrl: pulumi.Input<string>; coordinatorUrl: pulumi.Input<string> },
   projectNumber: pulumi.Input<string>,
 ): void {
-  const agentMember = pulumi.output(projectNumber).apply((number) => `serviceAccount:service-${number}@gcp-sa-pubsub.iam.gserviceaccount.com`);
+  const agentMember = pulumi
+    .output(projectNumber)
+    .apply((number) => `serviceAccount:service-${number}@gcp-sa-pubsub.iam.gserviceaccount.com`);
   const push = (name: string, topic: gcp.pubsub.Topic, endpoint: pulumi.Input<string>, audience: string) =>
     new gcp.pubsub.Subscription(name, {
       name,
@@ -43,13 +45,29 @@ export function declareSubscriptions(
       topic: topic.id,
       ackDeadlineSeconds: ACK_DEADLINE_SECONDS,
       messageRetentionDuration: '604800s',
-      pushConfig: { pushEndpoint: endpoint, oidcToken: { serviceAccountEmail: identities.accounts.pusher.email, audience } },
-      deadLetterPolicy: { deadLetterTopic: messaging.topics.requestDeadLetter.id, maxDeliveryAttempts: MAX_DELIVERY_ATTEMPTS },
+      pushConfig: {
+        pushEndpoint: endpoint,
+        oidcToken: { serviceAccountEmail: identities.accounts.pusher.email, audience },
+      },
+      deadLetterPolicy: {
+        deadLetterTopic: messaging.topics.requestDeadLetter.id,
+        maxDeliveryAttempts: MAX_DELIVERY_ATTEMPTS,
+      },
       retryPolicy: { minimumBackoff: '10s', maximumBackoff: '600s' },
       expirationPolicy: { ttl: '' },
     });
-  const requests = push(names.subscriptions.predictionRequest, messaging.topics.predictionRequest, pulumi.interpolate`${endpoints.workerUrl}/predict`, names.workerAudience);
-  const ready = push(names.subscriptions.predictionReady, messaging.topics.predictionReady, pulumi.interpolate`${endpoints.coordinatorUrl}/complete`, names.coordinatorAudience);
+  const requests = push(
+    names.subscriptions.predictionRequest,
+    messaging.topics.predictionRequest,
+    pulumi.interpolate`${endpoints.workerUrl}/predict`,
+    names.workerAudience,
+  );
+  const ready = push(
+    names.subscriptions.predictionReady,
+    messaging.topics.predictionReady,
+    pulumi.interpolate`${endpoints.coordinatorUrl}/complete`,
+    names.coordinatorAudience,
+  );
   new gcp.pubsub.Subscription(names.subscriptions.requestDeadLetter, {
     name: names.subscriptions.requestDeadLetter,
     project: settings.project,
@@ -58,9 +76,26 @@ export function declareSubscriptions(
     messageRetentionDuration: '604800s',
     expirationPolicy: { ttl: '' },
   });
-  new gcp.pubsub.TopicIAMMember(`${names.topics.requestDeadLetter}-agent-publisher`, { project: settings.project, topic: messaging.topics.requestDeadLetter.name, role: 'roles/pubsub.publisher', member: agentMember });
-  for (const [name, subscription] of [[names.subscriptions.predictionRequest, requests], [names.subscriptions.predictionReady, ready]] as const) {
-    new gcp.pubsub.SubscriptionIAMMember(`${name}-agent-subscriber`, { project: settings.project, subscription: subscription.name, role: 'roles/pubsub.subscriber', member: agentMember });
+  new gcp.pubsub.TopicIAMMember(`${names.topics.requestDeadLetter}-agent-publisher`, {
+    project: settings.project,
+    topic: messaging.topics.requestDeadLetter.name,
+    role: 'roles/pubsub.publisher',
+    member: agentMember,
+  });
+  for (const [name, subscription] of [
+    [names.subscriptions.predictionRequest, requests],
+    [names.subscriptions.predictionReady, ready],
+  ] as const) {
+    new gcp.pubsub.SubscriptionIAMMember(`${name}-agent-subscriber`, {
+      project: settings.project,
+      subscription: subscription.name,
+      role: 'roles/pubsub.subscriber',
+      member: agentMember,
+    });
   }
-  new gcp.serviceaccount.IAMMember(`${names.account('pusher')}-agent-token-creator`, { serviceAccountId: identities.accounts.pusher.name, role: 'roles/iam.serviceAccountTokenCreator', member: agentMember });
+  new gcp.serviceaccount.IAMMember(`${names.account('pusher')}-agent-token-creator`, {
+    serviceAccountId: identities.accounts.pusher.name,
+    role: 'roles/iam.serviceAccountTokenCreator',
+    member: agentMember,
+  });
 }

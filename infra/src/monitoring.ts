@@ -7,8 +7,21 @@ import type { EnvironmentSettings } from './settings';
 export const MONITORING_FOLDER = join(__dirname, '..', '..', 'monitoring');
 
 export interface MonitoringDefinitions {
-  metrics: Array<{ name: string; description: string; filter: string; metricDescriptor: { metricKind: string; valueType: string; unit: string } }>;
-  policies: Array<{ file: string; displayName: string; combiner: string; documentation: { content: string; mimeType: string }; conditions: unknown[]; alertStrategy?: { autoClose: string }; notificationChannels: string[] }>;
+  metrics: Array<{
+    name: string;
+    description: string;
+    filter: string;
+    metricDescriptor: { metricKind: string; valueType: string; unit: string };
+  }>;
+  policies: Array<{
+    file: string;
+    displayName: string;
+    combiner: string;
+    documentation: { content: string; mimeType: string };
+    conditions: unknown[];
+    alertStrategy?: { autoClose: string };
+    notificationChannels: string[];
+  }>;
 }
 
 export function readMonitoring(folder = MONITORING_FOLDER): MonitoringDefinitions {
@@ -25,10 +38,20 @@ export function readMonitoring(folder = MONITORING_FOLDER): MonitoringDefinition
  * monitoring/apply.sh: Pulumi creates, updates and deletes them). Staging's logs are left out of
  * every metric, so a smoke batch never pages anyone.
  */
-export function declareMonitoring(settings: EnvironmentSettings, definitions: MonitoringDefinitions): { metrics: gcp.logging.Metric[]; policies: gcp.monitoring.AlertPolicy[] } {
+export function declareMonitoring(
+  settings: EnvironmentSettings,
+  definitions: MonitoringDefinitions,
+): { metrics: gcp.logging.Metric[]; policies: gcp.monitoring.AlertPolicy[] } {
   const notStaging = 'NOT resource.labels.service_name=~"-staging$" AND NOT resource.labels.job_name=~"-staging$"';
   const metrics = definitions.metrics.map(
-    (metric) => new gcp.logging.Metric(metric.name, { name: metric.name, project: settings.project, description: metric.description, filter: `${metric.filter} AND ${notStaging}`, metricDescriptor: metric.metricDescriptor }),
+    (metric) =>
+      new gcp.logging.Metric(metric.name, {
+        name: metric.name,
+        project: settings.project,
+        description: metric.description,
+        filter: `${metric.filter} AND ${notStaging}`,
+        metricDescriptor: metric.metricDescriptor,
+      }),
   );
   const policies = definitions.policies.map(
     (policy) =>

@@ -19,7 +19,9 @@ export function environmentNames(settings: Pick<EnvironmentSettings, 'environmen
     topics: {
       predictionRequest: topic(DEFAULT_TOPICS.predictionRequest),
       predictionReady: topic(DEFAULT_TOPICS.predictionReady),
-      predictionsComplete: staging ? `${DEFAULT_TOPICS.predictionsComplete}-staging` : DEFAULT_TOPICS.predictionsComplete,
+      predictionsComplete: staging
+        ? `${DEFAULT_TOPICS.predictionsComplete}-staging`
+        : DEFAULT_TOPICS.predictionsComplete,
       requestDeadLetter: staging ? 'prediction-request-dlq-staging' : 'prediction-request-dlq',
     },
     subscriptions: {

@@ -6,7 +6,12 @@ import type { EnvironmentSettings } from './settings';
  * GitHub's workflows take through workload identity (no key leaves Google). `props-deployer` pushes
  * images and deploys revisions; `props-infra` applies this program. Neither has a basic role.
  */
-export const DEPLOYER_ROLES = ['roles/run.developer', 'roles/artifactregistry.writer', 'roles/cloudscheduler.viewer', 'roles/bigquery.jobUser'] as const;
+export const DEPLOYER_ROLES = [
+  'roles/run.developer',
+  'roles/artifactregistry.writer',
+  'roles/cloudscheduler.viewer',
+  'roles/bigquery.jobUser',
+] as const;
 export const INFRA_ROLES = [
   'roles/run.admin',
   'roles/pubsub.admin',
@@ -36,26 +41,52 @@ export function declarePlatform(settings: EnvironmentSettings) {
     description: 'coordinator, worker and cli images, tagged by commit',
     cleanupPolicies: [{ id: 'keep-recent', action: 'KEEP', mostRecentVersions: { keepCount: 50 } }],
   });
-  const pool = new gcp.iam.WorkloadIdentityPool('github', { project: settings.project, workloadIdentityPoolId: 'github', displayName: 'GitHub Actions' });
+  const pool = new gcp.iam.WorkloadIdentityPool('github', {
+    project: settings.project,
+    workloadIdentityPoolId: 'github',
+    displayName: 'GitHub Actions',
+  });
   const provider = new gcp.iam.WorkloadIdentityPoolProvider('github-actions', {
     project: settings.project,
     workloadIdentityPoolId: pool.workloadIdentityPoolId,
     workloadIdentityPoolProviderId: 'github-actions',
-    attributeMapping: { 'google.subject': 'assertion.sub', 'attribute.repository': 'assertion.repository', 'attribute.ref': 'assertion.ref' },
+    attributeMapping: {
+      'google.subject': 'assertion.sub',
+      'attribute.repository': 'assertion.repository',
+      'attribute.ref': 'assertion.ref',
+    },
     // Only this repository's workflows may take the identities.
     attributeCondition: `assertion.repository == "${settings.githubRepository}"`,
     oidc: { issuerUri: 'https://token.actions.githubusercontent.com' },
   });
   const accounts = {
-    deployer: new gcp.serviceaccount.Account(DEPLOYER_ACCOUNT, { project: settings.project, accountId: DEPLOYER_ACCOUNT, displayName: 'GitHub deploys: images, revisions, smoke batches' }),
-    infra: new gcp.serviceaccount.Account('props-infra', { project: settings.project, accountId: 'props-infra', displayName: 'GitHub infrastructure: pulumi up' }),
+    deployer: new gcp.serviceaccount.Account(DEPLOYER_ACCOUNT, {
+      project: settings.project,
+      accountId: DEPLOYER_ACCOUNT,
+      displayName: 'GitHub deploys: images, revisions, smoke batches',
+    }),
+    infra: new gcp.serviceaccount.Account('props-infra', {
+      project: settings.project,
+      accountId: 'props-infra',
+      displayName: 'GitHub infrastructure: pulumi up',
+    }),
   };
-  for (const [key, roles] of [['deployer', DEPLOYER_ROLES], ['infra', INFRA_ROLES]] as const) {
-    for (const role of roles) new gcp.projects.IAMMember(`props-${key}-${role.split('/')[1]}`, { project: settings.project, role, member: accounts[key].member });
+  for (const [key, roles] of [
+    ['deployer', DEPLOYER_ROLES],
+    ['infra', INFRA_ROLES],
+  ] as const) {
+    for (const role of roles)
+      new gcp.projects.IAMMember(`props-${key}-${role.split('/')[1]}`, {
+        project: settings.project,
+        role,
+        member: accounts[key].member,
+      });
     new gcp.serviceaccount.IAMMember(`props-${key}-github`, {
       serviceAccountId: accounts[key].name,
       role: 'roles/iam.workloadIdentityUser',
-      member: pool.name.apply((name) => `principalSet://iam.googleapis.com/${name}/attribute.repository/${settings.githubRepository}`),
+      member: pool.name.apply(
+        (name) => `principalSet://iam.googleapis.com/${name}/attribute.repository/${settings.githubRepository}`,
+      ),
     });
   }
   return { repository, pool, provider, accounts };

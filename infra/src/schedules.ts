@@ -5,7 +5,13 @@ import type { EnvironmentSettings } from './settings';
 
 /** A scheduled call: to a coordinator endpoint (OIDC) or a props job (the Cloud Run Admin API, OAuth). */
 export type ScheduledCall =
-  | { name: string; schedule: string; description: string; endpoint: '/start' | '/check-stalled'; body: Record<string, unknown> }
+  | {
+      name: string;
+      schedule: string;
+      description: string;
+      endpoint: '/start' | '/check-stalled';
+      body: Record<string, unknown>;
+    }
   | { name: string; schedule: string; description: string; job: string };
 
 export const TIME_ZONE = 'America/New_York';
@@ -18,11 +24,31 @@ export const TIME_ZONE = 'America/New_York';
  * the staging cleanup. Staging runs only the stall check and the cleanup: its batches are smoke
  * batches a deploy starts.
  */
-export function scheduledCalls(settings: Pick<EnvironmentSettings, 'environment'>, names: EnvironmentNames): ScheduledCall[] {
-  const start = (name: string, schedule: string, gameDate: string, description: string): ScheduledCall => ({ name, schedule, description, endpoint: '/start', body: { game_date: gameDate, force: true, trigger_source: `scheduler_${name.replace(/-/g, '_')}` } });
+export function scheduledCalls(
+  settings: Pick<EnvironmentSettings, 'environment'>,
+  names: EnvironmentNames,
+): ScheduledCall[] {
+  const start = (name: string, schedule: string, gameDate: string, description: string): ScheduledCall => ({
+    name,
+    schedule,
+    description,
+    endpoint: '/start',
+    body: { game_date: gameDate, force: true, trigger_source: `scheduler_${name.replace(/-/g, '_')}` },
+  });
   const always: ScheduledCall[] = [
-    { name: `prediction-stall-check${names.suffix}`, schedule: '*/15 18-23,0-2 * * *', description: 'Re-publish or consolidate stalled batches', endpoint: '/check-stalled', body: { stall_threshold_minutes: 10, min_completion_pct: 95.0 } },
-    { name: `staging-cleanup${names.suffix}`, schedule: '0 5 * * *', description: 'Remove staging that dead batches left behind', job: names.job('staging-cleanup') },
+    {
+      name: `prediction-stall-check${names.suffix}`,
+      schedule: '*/15 18-23,0-2 * * *',
+      description: 'Re-publish or consolidate stalled batches',
+      endpoint: '/check-stalled',
+      body: { stall_threshold_minutes: 10, min_completion_pct: 95.0 },
+    },
+    {
+      name: `staging-cleanup${names.suffix}`,
+      schedule: '0 5 * * *',
+      description: 'Remove staging that dead batches left behind',
+      job: names.job('staging-cleanup'),
+    },
   ];
   if (settings.environment === 'staging') return always;
   return [
@@ -31,12 +57,27 @@ export function scheduledCalls(settings: Pick<EnvironmentSettings, 'environment'
     start('same-day-predictions', '30 11 * * *', 'TODAY', "Today's slate after phase 4"),
     start('same-day-predictions-tomorrow', '0 18 * * *', 'TOMORROW', "Tomorrow's slate"),
     ...always,
-    { name: 'grading-daily', schedule: '0 11 * * *', description: "Grade yesterday's predictions and aggregate per system", job: names.job('grade') },
-    { name: 'verify-daily', schedule: '30 11 * * *', description: "props verify on yesterday's predictions (model_version, coverage)", job: names.job('verify') },
+    {
+      name: 'grading-daily',
+      schedule: '0 11 * * *',
+      description: "Grade yesterday's predictions and aggregate per system",
+      job: names.job('grade'),
+    },
+    {
+      name: 'verify-daily',
+      schedule: '30 11 * * *',
+      description: "props verify on yesterday's predictions (model_version, coverage)",
+      job: names.job('verify'),
+    },
   ];
 }
 
-export function declareSchedules(settings: EnvironmentSettings, names: EnvironmentNames, calls: readonly ScheduledCall[], target: { coordinatorUrl: pulumi.Input<string>; schedulerEmail: pulumi.Input<string> }): gcp.cloudscheduler.Job[] {
+export function declareSchedules(
+  settings: EnvironmentSettings,
+  names: EnvironmentNames,
+  calls: readonly ScheduledCall[],
+  target: { coordinatorUrl: pulumi.Input<string>; schedulerEmail: pulumi.Input<string> },
+): gcp.cloudscheduler.Job[] {
   return calls.map((call) => {
     const httpTarget =
       'endpoint' in call
@@ -50,7 +91,10 @@ export function declareSchedules(settings: EnvironmentSettings, names: Environme
         : {
             uri: `https://run.googleapis.com/v2/projects/${settings.project}/locations/${settings.region}/jobs/${call.job}:run`,
             httpMethod: 'POST',
-            oauthToken: { serviceAccountEmail: target.schedulerEmail, scope: 'https://www.googleapis.com/auth/cloud-platform' },
+            oauthToken: {
+              serviceAccountEmail: target.schedulerEmail,
+              scope: 'https://www.googleapis.com/auth/cloud-platform',
+            },
           };
     return new gcp.cloudscheduler.Job(call.name, {
       name: call.name,

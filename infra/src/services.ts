@@ -11,7 +11,11 @@ export interface ContainerEnvironment {
 }
 
 /** What the coordinator's configuration reads (apps/coordinator/src/coordinator-config.ts), for this environment. */
-export function coordinatorEnvironment(settings: EnvironmentSettings, names: EnvironmentNames, identities: Identities): ContainerEnvironment {
+export function coordinatorEnvironment(
+  settings: EnvironmentSettings,
+  names: EnvironmentNames,
+  identities: Identities,
+): ContainerEnvironment {
   return {
     plain: {
       PROPS_BACKEND: 'gcp',
@@ -31,7 +35,11 @@ export function coordinatorEnvironment(settings: EnvironmentSettings, names: Env
 }
 
 /** What the worker's configuration reads (apps/worker/src/worker-config.ts), for this environment. */
-export function workerEnvironment(settings: EnvironmentSettings, names: EnvironmentNames, identities: Identities): ContainerEnvironment {
+export function workerEnvironment(
+  settings: EnvironmentSettings,
+  names: EnvironmentNames,
+  identities: Identities,
+): ContainerEnvironment {
   return {
     plain: {
       PROPS_BACKEND: 'gcp',
@@ -51,14 +59,23 @@ export function workerEnvironment(settings: EnvironmentSettings, names: Environm
 /** What every props job reads (apps/cli/src/backend-environment.ts). */
 export function jobEnvironment(settings: EnvironmentSettings, names: EnvironmentNames): ContainerEnvironment {
   return {
-    plain: { PROPS_BACKEND: 'gcp', GCP_PROJECT_ID: settings.project, PROPS_BIGQUERY_LOCATION: settings.bigqueryLocation, FIRESTORE_DATABASE: names.firestoreDatabase, PROPS_DATASET_PREFIX: names.datasetPrefix },
+    plain: {
+      PROPS_BACKEND: 'gcp',
+      GCP_PROJECT_ID: settings.project,
+      PROPS_BIGQUERY_LOCATION: settings.bigqueryLocation,
+      FIRESTORE_DATABASE: names.firestoreDatabase,
+      PROPS_DATASET_PREFIX: names.datasetPrefix,
+    },
     secrets: {},
   };
 }
 
 const envs = (environment: ContainerEnvironment) => [
   ...Object.entries(environment.plain).map(([name, value]) => ({ name, value })),
-  ...Object.entries(environment.secrets).map(([name, secret]) => ({ name, valueSource: { secretKeyRef: { secret, version: 'latest' } } })),
+  ...Object.entries(environment.secrets).map(([name, secret]) => ({
+    name,
+    valueSource: { secretKeyRef: { secret, version: 'latest' } },
+  })),
 ];
 
 /** Sizes as the services were run (the original's coordinator 1-2 CPU, worker 2 CPU / 2 GiB, concurrency 5). */
@@ -73,7 +90,15 @@ export const SERVICE_SHAPES = {
  * /health/ready, a custom audience for its OIDC callers, and its identity. Deploys own the image
  * and the traffic split (tools/deploy/deploy-cloud-run.sh), everything else is declared here.
  */
-export function declareService(settings: EnvironmentSettings, app: 'coordinator' | 'worker', name: string, audience: string, serviceAccount: pulumi.Input<string>, environment: ContainerEnvironment, dependsOn: pulumi.Resource[]): gcp.cloudrunv2.Service {
+export function declareService(
+  settings: EnvironmentSettings,
+  app: 'coordinator' | 'worker',
+  name: string,
+  audience: string,
+  serviceAccount: pulumi.Input<string>,
+  environment: ContainerEnvironment,
+  dependsOn: pulumi.Resource[],
+): gcp.cloudrunv2.Service {
   const shape = SERVICE_SHAPES[app];
   return new gcp.cloudrunv2.Service(
     name,
@@ -95,13 +120,28 @@ export function declareService(settings: EnvironmentSettings, app: 'coordinator'
             ports: { containerPort: 8080 },
             resources: { limits: { cpu: shape.cpu, memory: shape.memory }, cpuIdle: true, startupCpuBoost: true },
             envs: envs(environment),
-            startupProbe: { httpGet: { path: '/health/ready' }, periodSeconds: 5, timeoutSeconds: 4, failureThreshold: 24 },
+            startupProbe: {
+              httpGet: { path: '/health/ready' },
+              periodSeconds: 5,
+              timeoutSeconds: 4,
+              failureThreshold: 24,
+            },
             livenessProbe: { httpGet: { path: '/health' }, periodSeconds: 30, timeoutSeconds: 4, failureThreshold: 3 },
           },
         ],
       },
     },
-    { dependsOn, ignoreChanges: ['template.containers[0].image', 'template.labels', 'template.revision', 'traffics', 'client', 'clientVersion'] },
+    {
+      dependsOn,
+      ignoreChanges: [
+        'template.containers[0].image',
+        'template.labels',
+        'template.revision',
+        'traffics',
+        'client',
+        'clientVersion',
+      ],
+    },
   );
 }
 
@@ -115,7 +155,13 @@ export function jobTasks(names: EnvironmentNames): Record<string, string[]> {
   };
 }
 
-export function declareJob(settings: EnvironmentSettings, name: string, args: string[], serviceAccount: pulumi.Input<string>, environment: ContainerEnvironment): gcp.cloudrunv2.Job {
+export function declareJob(
+  settings: EnvironmentSettings,
+  name: string,
+  args: string[],
+  serviceAccount: pulumi.Input<string>,
+  environment: ContainerEnvironment,
+): gcp.cloudrunv2.Job {
   return new gcp.cloudrunv2.Job(
     name,
     {
@@ -129,7 +175,14 @@ export function declareJob(settings: EnvironmentSettings, name: string, args: st
           serviceAccount,
           timeout: '3600s',
           maxRetries: 1,
-          containers: [{ image: settings.bootstrapImage, args, envs: envs(environment), resources: { limits: { cpu: '2', memory: '4Gi' } } }],
+          containers: [
+            {
+              image: settings.bootstrapImage,
+              args,
+              envs: envs(environment),
+              resources: { limits: { cpu: '2', memory: '4Gi' } },
+            },
+          ],
         },
       },
     },

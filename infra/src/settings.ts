@@ -19,7 +19,8 @@ export function settingsFromStack(): EnvironmentSettings {
   const own = new pulumi.Config('nba-props');
   const gcp = new pulumi.Config('gcp');
   const environment = own.require('environment');
-  if (environment !== 'production' && environment !== 'staging') throw new Error(`nba-props:environment: expected production or staging, got ${environment}`);
+  if (environment !== 'production' && environment !== 'staging')
+    throw new Error(`nba-props:environment: expected production or staging, got ${environment}`);
   return {
     environment,
     project: gcp.require('project'),

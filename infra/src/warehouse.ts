@@ -6,7 +6,9 @@ import type { EnvironmentSettings } from './settings';
 const CLUSTERABLE = new Set(['STRING', 'INT64', 'DATE', 'BOOL', 'NUMERIC', 'TIMESTAMP']);
 
 export function clusteringOf(table: TableDefinition): string[] {
-  return table.key.filter((name) => CLUSTERABLE.has(table.columns.find((column) => column.name === name)?.type.kind ?? '')).slice(0, 4);
+  return table.key
+    .filter((name) => CLUSTERABLE.has(table.columns.find((column) => column.name === name)?.type.kind ?? ''))
+    .slice(0, 4);
 }
 
 export interface Warehouse {
@@ -25,7 +27,16 @@ export function declareWarehouse(settings: EnvironmentSettings, datasetPrefix: s
   for (const table of WAREHOUSE_TABLES) {
     const dataset = datasetName(table, datasetPrefix);
     if (!datasets.has(dataset)) {
-      datasets.set(dataset, new gcp.bigquery.Dataset(dataset, { datasetId: dataset, project: settings.project, location: settings.bigqueryLocation, deleteContentsOnDestroy: false, description: `props ${settings.environment}: ${table.dataset}` }));
+      datasets.set(
+        dataset,
+        new gcp.bigquery.Dataset(dataset, {
+          datasetId: dataset,
+          project: settings.project,
+          location: settings.bigqueryLocation,
+          deleteContentsOnDestroy: false,
+          description: `props ${settings.environment}: ${table.dataset}`,
+        }),
+      );
     }
   }
   const tables = WAREHOUSE_TABLES.map(
@@ -36,7 +47,9 @@ export function declareWarehouse(settings: EnvironmentSettings, datasetPrefix: s
         tableId: table.name,
         description: table.description,
         schema: JSON.stringify(renderBigQuerySchema(table)),
-        ...(table.partitionBy ? { timePartitioning: { type: 'DAY', field: table.partitionBy, requirePartitionFilter: false } } : {}),
+        ...(table.partitionBy
+          ? { timePartitioning: { type: 'DAY', field: table.partitionBy, requirePartitionFilter: false } }
+          : {}),
         clusterings: clusteringOf(table),
         deletionProtection: settings.environment === 'production',
       }),

@@ -13,8 +13,15 @@ const SAMPLE_DATES = ['2024-12-25', '2025-01-15', '2024-11-04'];
 
 function props(root, args, env = {}) {
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['tools/bin/props.cjs', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, METADATA_SERVER_DETECTION: 'none', ...env }, timeout: 900_000, maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`props ${args.join(' ')} failed (exit ${result.status}): ${result.stderr.slice(-500)}`);
+  const result = spawnSync(process.execPath, ['tools/bin/props.cjs', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, METADATA_SERVER_DETECTION: 'none', ...env },
+    timeout: 900_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0)
+    throw new Error(`props ${args.join(' ')} failed (exit ${result.status}): ${result.stderr.slice(-500)}`);
   return { stdout: result.stdout, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
@@ -34,7 +41,16 @@ export async function benchBackfill(root) {
     const warehouse = join(seedDir, 'warehouse.duckdb');
     props(root, ['warehouse', 'seed', '--out', warehouse]);
     const backfill = withCopy(warehouse, (dataDir) => {
-      const run = props(root, ['backfill', '--from', FROM, '--to', TO, '--warehouse', join(dataDir, 'warehouse.duckdb'), '--json']);
+      const run = props(root, [
+        'backfill',
+        '--from',
+        FROM,
+        '--to',
+        TO,
+        '--warehouse',
+        join(dataDir, 'warehouse.duckdb'),
+        '--json',
+      ]);
       return { ...JSON.parse(run.stdout).totals, wall: run.seconds };
     });
     const daily = SAMPLE_DATES.map((date) =>

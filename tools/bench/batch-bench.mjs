@@ -11,12 +11,16 @@ function runBatch(root, warehouse, workers, env = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'props-bench-batch-'));
   try {
     copyFileSync(warehouse, join(dataDir, 'warehouse.duckdb'));
-    const result = spawnSync(process.execPath, ['tools/bin/props.cjs', 'run', '--date', DATE, '--workers', String(workers), '--data-dir', dataDir], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, ...env },
-      timeout: 600_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['tools/bin/props.cjs', 'run', '--date', DATE, '--workers', String(workers), '--data-dir', dataDir],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+        timeout: 600_000,
+      },
+    );
     if (result.status !== 0) throw new Error(`props run failed: ${result.stderr.slice(-500)}`);
     const number = (pattern) => Number(pattern.exec(result.stdout)?.[1]);
     return {
@@ -33,7 +37,11 @@ function runBatch(root, warehouse, workers, env = {}) {
 export async function benchBatch(root) {
   const seedDir = mkdtempSync(join(tmpdir(), 'props-bench-seed-'));
   try {
-    const seed = spawnSync(process.execPath, ['tools/bin/props.cjs', 'warehouse', 'seed', '--out', join(seedDir, 'warehouse.duckdb')], { cwd: root, encoding: 'utf8' });
+    const seed = spawnSync(
+      process.execPath,
+      ['tools/bin/props.cjs', 'warehouse', 'seed', '--out', join(seedDir, 'warehouse.duckdb')],
+      { cwd: root, encoding: 'utf8' },
+    );
     if (seed.status !== 0) return [`seeding failed: ${seed.stderr.slice(-300)}`];
     const warehouse = join(seedDir, 'warehouse.duckdb');
     const one = runBatch(root, warehouse, 1);

@@ -16,7 +16,7 @@ function folderBytes(folder) {
 function prunedPaths(root, app) {
   const dockerfile = readFileSync(join(root, 'docker', `${app}.Dockerfile`), 'utf8').replace(/\\\n/g, ' ');
   const removal = /rm -rf ([^&\n]+)/.exec(dockerfile);
-  return removal ? removal[1].trim().split(/\s+/) : [];
+  return removal?.[1] ? removal[1].trim().split(/\s+/) : [];
 }
 
 /** Each app's deploy payload: its bundle folder plus its installed externals, as the image has them. */
@@ -27,12 +27,18 @@ export function benchDeployPayload(root, apps) {
     try {
       cpSync(join(root, 'dist', 'apps', app), folder, { recursive: true });
       const bundleBytes = folderBytes(folder);
-      execFileSync('npm', ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund'], { cwd: folder, env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' }, stdio: 'ignore' });
+      execFileSync('npm', ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund'], {
+        cwd: folder,
+        env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
+        stdio: 'ignore',
+      });
       const unpruned = folderBytes(join(folder, 'node_modules'));
       for (const path of prunedPaths(root, app)) rmSync(join(folder, path), { recursive: true, force: true });
       const externals = folderBytes(join(folder, 'node_modules'));
       const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1).padStart(7);
-      lines.push(`  ${app.padEnd(12)} bundle ${mb(bundleBytes)} MB + externals ${mb(externals)} MB (unpruned ${mb(unpruned)} MB) = ${mb(bundleBytes + externals)} MB`);
+      lines.push(
+        `  ${app.padEnd(12)} bundle ${mb(bundleBytes)} MB + externals ${mb(externals)} MB (unpruned ${mb(unpruned)} MB) = ${mb(bundleBytes + externals)} MB`,
+      );
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

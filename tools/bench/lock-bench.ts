@@ -25,17 +25,31 @@ async function handoffsPerSecond(kind: string, setting: string, processes: numbe
   const log = join(mkdtempSync(join(tmpdir(), 'props-lock-bench-')), 'log');
   writeFileSync(log, '');
   await Promise.all(
-    Array.from({ length: processes }, (_, index) =>
-      new Promise<void>((resolveRun, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', contender], {
-          cwd: root,
-          env: { ...process.env, LOCK_BACKEND: kind, LOCK_SETTING: setting, HOLDER: `b${index}`, LOCK_KEY: 'bench-contended', LEASE_MS: '3000', MODE: 'contend', ROUNDS: String(rounds), LOG_FILE: log },
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
-        let errors = '';
-        child.stderr.on('data', (chunk: Buffer) => (errors += chunk));
-        child.on('close', (code) => (code === 0 ? resolveRun() : reject(new Error(`contender exited ${code}: ${errors}`))));
-      }),
+    Array.from(
+      { length: processes },
+      (_, index) =>
+        new Promise<void>((resolveRun, reject) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', contender], {
+            cwd: root,
+            env: {
+              ...process.env,
+              LOCK_BACKEND: kind,
+              LOCK_SETTING: setting,
+              HOLDER: `b${index}`,
+              LOCK_KEY: 'bench-contended',
+              LEASE_MS: '3000',
+              MODE: 'contend',
+              ROUNDS: String(rounds),
+              LOG_FILE: log,
+            },
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
+          let errors = '';
+          child.stderr.on('data', (chunk: Buffer) => (errors += chunk));
+          child.on('close', (code) =>
+            code === 0 ? resolveRun() : reject(new Error(`contender exited ${code}: ${errors}`)),
+          );
+        }),
     ),
   );
   // From the first entry to the last exit, so process start-up is not counted.
@@ -48,8 +62,13 @@ async function handoffsPerSecond(kind: string, setting: string, processes: numbe
 async function main(): Promise<void> {
   const lines: string[] = ['distributed lock (handoffs: 8 processes x 10 rounds, first entry to last exit):'];
   const folder = mkdtempSync(join(tmpdir(), 'props-lock-bench-root-'));
-  const local = { latency: await uncontended('local', folder, 200), handoffs: await handoffsPerSecond('local', folder, 8, 10) };
-  lines.push(`  local files      acquire+release ${local.latency.toFixed(2).padStart(7)} ms   handoffs ${local.handoffs.toFixed(1).padStart(7)}/s`);
+  const local = {
+    latency: await uncontended('local', folder, 200),
+    handoffs: await handoffsPerSecond('local', folder, 8, 10),
+  };
+  lines.push(
+    `  local files      acquire+release ${local.latency.toFixed(2).padStart(7)} ms   handoffs ${local.handoffs.toFixed(1).padStart(7)}/s`,
+  );
   rmSync(folder, { recursive: true, force: true });
   const unavailable = emulatorUnavailable('firestore');
   if (unavailable) {
@@ -59,7 +78,9 @@ async function main(): Promise<void> {
     try {
       const latency = await uncontended('firestore', emulator.host, 50);
       const handoffs = await handoffsPerSecond('firestore', emulator.host, 8, 10);
-      lines.push(`  firestore emul.  acquire+release ${latency.toFixed(2).padStart(7)} ms   handoffs ${handoffs.toFixed(1).padStart(7)}/s`);
+      lines.push(
+        `  firestore emul.  acquire+release ${latency.toFixed(2).padStart(7)} ms   handoffs ${handoffs.toFixed(1).padStart(7)}/s`,
+      );
       lines.push(`  ratio firestore/local acquire+release latency: ${(latency / local.latency).toFixed(1)} x`);
     } finally {
       await emulator.stop();

@@ -16,11 +16,17 @@ for (const app of apps) await buildApp(app, { root, log: () => {} });
 
 /** A benchmark written in TypeScript against the libs, run through tsx; it prints its own lines. */
 function typescriptBench(file) {
-  const result = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), file], { cwd: root, encoding: 'utf8', env: { ...process.env, METADATA_SERVER_DETECTION: 'none' } });
-  if (result.status !== 0) return [`failed (exit ${result.status}): ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`];
+  const result = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), file], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, METADATA_SERVER_DETECTION: 'none' },
+  });
+  if (result.status !== 0)
+    return [`failed (exit ${result.status}): ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`];
   return result.stdout.trimEnd().split('\n');
 }
 
+/** @type {Array<[string, () => Promise<string[]> | string[]]>} */
 const sections = [
   ['service startup', () => benchServiceStartup(root)],
   ['deploy payload', () => benchDeployPayload(root, apps)],

@@ -9,10 +9,16 @@ const SLATE = 500;
 
 function slate(): PredictionInput[] {
   let seed = 11;
-  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   return Array.from({ length: SLATE }, (_, index) => {
     const season = 5 + random() * 25;
-    const values = FEATURE_NAMES.map((name) => (name.startsWith('points_avg') ? season + (random() - 0.5) * 6 : name.startsWith('pct_') ? random() * 0.5 : random() * 10));
+    const values = FEATURE_NAMES.map((name) =>
+      name.startsWith('points_avg')
+        ? season + (random() - 0.5) * 6
+        : name.startsWith('pct_')
+          ? random() * 0.5
+          : random() * 10,
+    );
     const history = Array.from({ length: 30 }, (_, game) => ({
       game_date: new Date(Date.UTC(2025, 0, 1 + game * 2)).toISOString().slice(0, 10),
       points: Math.max(0, Math.round(season + (random() - 0.5) * 12)),
@@ -21,7 +27,14 @@ function slate(): PredictionInput[] {
       opponent_def_rating: 105 + random() * 15,
       is_home: random() < 0.5,
     }));
-    return { playerLookup: `player${index}`, gameDate: '2025-03-15', isHome: random() < 0.5, features: new FeatureVector(values, 'v2_33features', 80), history, line: Math.round(season) + 0.5 };
+    return {
+      playerLookup: `player${index}`,
+      gameDate: '2025-03-15',
+      isHome: random() < 0.5,
+      features: new FeatureVector(values, 'v2_33features', 80),
+      history,
+      line: Math.round(season) + 0.5,
+    };
   });
 }
 
@@ -33,7 +46,12 @@ async function timeMs(run: () => Promise<unknown>, repeats: number): Promise<num
 }
 
 async function main(): Promise<void> {
-  const models = await loadServedModels({ modelDir: resolve(root, 'models'), cacheDir: resolve(root, 'var/model-cache'), env: {}, requireModels: true });
+  const models = await loadServedModels({
+    modelDir: resolve(root, 'models'),
+    cacheDir: resolve(root, 'var/model-cache'),
+    env: {},
+    requireModels: true,
+  });
   const inputs = slate();
   const lines = [`models, a ${SLATE}-player slate:`];
   for (const model of models) {
@@ -43,7 +61,9 @@ async function main(): Promise<void> {
     const single = await timeMs(async () => {
       for (const row of rows) await regressor.predict([row]);
     }, 2);
-    lines.push(`  ${model.systemId.padEnd(12)} one ONNX call ${batched.toFixed(1).padStart(7)} ms   one call per player ${single.toFixed(1).padStart(7)} ms   ratio ${(single / batched).toFixed(1).padStart(5)} x`);
+    lines.push(
+      `  ${model.systemId.padEnd(12)} one ONNX call ${batched.toFixed(1).padStart(7)} ms   one call per player ${single.toFixed(1).padStart(7)} ms   ratio ${(single / batched).toFixed(1).padStart(5)} x`,
+    );
   }
   const systems = new PredictionSystems(models, () => {});
   const all = await timeMs(() => systems.predict(inputs), 5);

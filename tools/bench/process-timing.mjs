@@ -5,10 +5,15 @@ import { freePort } from '../gate/boot-check.mjs';
 export async function timeToReady(command, args, { cwd, env = {} }) {
   const port = await freePort();
   const started = process.hrtime.bigint();
-  const child = spawn(command, args, { cwd, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, stdio: 'ignore' });
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: 'ignore',
+  });
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode} before it was ready`);
+      if (child.exitCode !== null)
+        throw new Error(`${args.join(' ')} exited with ${child.exitCode} before it was ready`);
       try {
         const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
         if (response.status === 200) return Number(process.hrtime.bigint() - started) / 1e6;

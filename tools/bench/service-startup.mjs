@@ -9,7 +9,10 @@ const PREVIOUS_NODE = '20.20.2';
 
 function nodeBinary(root, version) {
   try {
-    const bin = execFileSync('sh', [join(root, 'tools/node/ensure-node.sh'), version], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const bin = execFileSync('sh', [join(root, 'tools/node/ensure-node.sh'), version], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     return join(bin, 'node');
   } catch {
     return undefined;
@@ -28,8 +31,14 @@ export async function benchServiceStartup(root, { rounds = 7 } = {}) {
   const worker = [join(root, 'dist/apps/worker/main.js')];
   for (let round = 0; round < rounds; round += 1) {
     bundle.push(await timeToReady(process.execPath, worker, { cwd: root, env: { PROPS_PUSH_AUTH: 'none' } }));
-    sources.push(await timeToReady(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], { cwd: root, env: { PROPS_PUSH_AUTH: 'none' } }));
-    if (previousNode) previous.push(await timeToReady(previousNode, worker, { cwd: root, env: { PROPS_PUSH_AUTH: 'none' } }));
+    sources.push(
+      await timeToReady(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+        cwd: root,
+        env: { PROPS_PUSH_AUTH: 'none' },
+      }),
+    );
+    if (previousNode)
+      previous.push(await timeToReady(previousNode, worker, { cwd: root, env: { PROPS_PUSH_AUTH: 'none' } }));
   }
   const bundled = median(bundle);
   const fromSources = median(sources);
@@ -55,6 +64,7 @@ export async function benchServiceStartup(root, { rounds = 7 } = {}) {
   const images = await checkImages(root, deployableApps(root));
   lines.push('container cold start (docker run to /health/ready, read-only root, gcp backend on the emulators):');
   for (const part of images.detail.split('; ')) lines.push(`  ${part}`);
-  for (const found of images.violations) lines.push(`  FAILED ${found.rule} ${found.file}: ${found.message.split('\n')[0]}`);
+  for (const found of images.violations)
+    lines.push(`  FAILED ${found.rule} ${found.file}: ${found.message.split('\n')[0]}`);
   return lines;
 }

@@ -28,7 +28,9 @@ async function main(): Promise<void> {
     const summary = await seedWarehouse({ samplesDir: resolve(root, 'data/nba-samples'), out, seed: 1 });
     const seedMs = performance.now() - seedStarted;
     const rows = Object.values(summary.counts).reduce((a, b) => a + b, 0);
-    console.log(`seed a full 2024-25 season: ${(seedMs / 1000).toFixed(1)} s (${summary.gameDates} dates, ${rows} rows)`);
+    console.log(
+      `seed a full 2024-25 season: ${(seedMs / 1000).toFixed(1)} s (${summary.gameDates} dates, ${rows} rows)`,
+    );
     await withWarehouse(out, async (connection) => {
       const busiest = (
         await connection.runAndReadAll(
@@ -36,20 +38,33 @@ async function main(): Promise<void> {
         )
       ).getRows()[0]!;
       const date = String(busiest[0]);
-      const everyone = (await connection.runAndReadAll(`SELECT player_lookup FROM nba_analytics.upcoming_player_game_context WHERE game_date = '${date}' ORDER BY 1`)).getRows().map((row) => String(row[0]));
+      const everyone = (
+        await connection.runAndReadAll(
+          `SELECT player_lookup FROM nba_analytics.upcoming_player_game_context WHERE game_date = '${date}' ORDER BY 1`,
+        )
+      )
+        .getRows()
+        .map((row) => String(row[0]));
       const source = new DuckdbSlateSource(connection, out);
-      console.log(`slate loading on ${date} (DuckDB; per-player = one query per player, 8 at a time, as the fallback runs):`);
+      console.log(
+        `slate loading on ${date} (DuckDB; per-player = one query per player, 8 at a time, as the fallback runs):`,
+      );
       for (const size of SIZES) {
         const players = everyone.slice(0, size);
         const oneQuery = await median(() => loadSlate(source, date, players), 5);
         const historyFrom = new Date(Date.parse(`${date}T00:00:00Z`) - 90 * 86_400_000).toISOString().slice(0, 10);
         const perPlayer = await median(async () => {
           let next = 0;
-          await Promise.all(Array.from({ length: 8 }, async () => {
-            while (next < players.length) await source.querySlate(date, [players[next++]!], { timeoutMs: 120_000, historyFrom });
-          }));
+          await Promise.all(
+            Array.from({ length: 8 }, async () => {
+              while (next < players.length)
+                await source.querySlate(date, [players[next++]!], { timeoutMs: 120_000, historyFrom });
+            }),
+          );
         }, 3);
-        console.log(`  ${String(players.length).padStart(3)} players   one query ${oneQuery.toFixed(1).padStart(7)} ms   per player ${perPlayer.toFixed(1).padStart(8)} ms   ratio ${(perPlayer / oneQuery).toFixed(1).padStart(5)} x`);
+        console.log(
+          `  ${String(players.length).padStart(3)} players   one query ${oneQuery.toFixed(1).padStart(7)} ms   per player ${perPlayer.toFixed(1).padStart(8)} ms   ratio ${(perPlayer / oneQuery).toFixed(1).padStart(5)} x`,
+        );
       }
     });
   } finally {

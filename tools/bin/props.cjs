@@ -18,7 +18,8 @@ function newestSourceTime() {
     }
   };
   for (const folder of ['apps', 'libs']) walk(path.join(root, folder));
-  for (const file of ['package-lock.json', 'tsconfig.base.json']) newest = Math.max(newest, statSync(path.join(root, file)).mtimeMs);
+  for (const file of ['package-lock.json', 'tsconfig.base.json'])
+    newest = Math.max(newest, statSync(path.join(root, file)).mtimeMs);
   return newest;
 }
 
@@ -30,7 +31,9 @@ const stale = apps.filter((app) => {
 if (stale.length > 0) {
   process.stderr.write(`props: building ${stale.join(', ')} (missing or older than the sources)\n`);
   // The build reports on stderr: a command's standard output stays its own (`npx props verify ... | jq`).
-  const build = spawnSync(process.execPath, [path.join(root, 'tools', 'build', 'build-app.mjs'), ...stale], { stdio: ['ignore', 2, 'inherit'] });
+  const build = spawnSync(process.execPath, [path.join(root, 'tools', 'build', 'build-app.mjs'), ...stale], {
+    stdio: ['ignore', 2, 'inherit'],
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 process.env.PROPS_BUNDLES_DIR ??= path.join(root, 'dist', 'apps');

@@ -5,7 +5,8 @@
  * gate could not vouch for. Anything not listed here and left unresolved fails the gate.
  */
 export const ABSENT_OPTIONAL_MODULES = {
-  encoding: "node-fetch's optional charset converter (via @google-cloud/storage → gaxios); used only by Response.textConverted(), which nothing here calls",
+  encoding:
+    "node-fetch's optional charset converter (via @google-cloud/storage → gaxios); used only by Response.textConverted(), which nothing here calls",
 };
 
 export function absentOptionalModulesPlugin() {

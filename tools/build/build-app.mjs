@@ -33,8 +33,16 @@ export function packageNameOf(specifier) {
 function gitCommit(root) {
   if (process.env.BUILD_COMMIT) return process.env.BUILD_COMMIT;
   try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     return dirty ? `${commit}-dirty` : commit;
   } catch {
     return 'uncommitted';
@@ -67,7 +75,9 @@ export async function buildApp(app, { root = workspaceRoot, log = console.log } 
     define: {
       'process.env.PROPS_BUILD_COMMIT': JSON.stringify(gitCommit(root)),
       'process.env.PROPS_BUILD_TIME': JSON.stringify(new Date().toISOString()),
-      'process.env.PROPS_BUILD_VERSION': JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version),
+      'process.env.PROPS_BUILD_VERSION': JSON.stringify(
+        JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version,
+      ),
     },
   });
   writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
@@ -96,9 +106,14 @@ export async function buildApp(app, { root = workspaceRoot, log = console.log } 
   };
   writeFileSync(join(outdir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const workspaceLock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
-  writeFileSync(join(outdir, 'package-lock.json'), `${JSON.stringify(lockfileSubset(workspaceLock, manifest), null, 2)}\n`);
+  writeFileSync(
+    join(outdir, 'package-lock.json'),
+    `${JSON.stringify(lockfileSubset(workspaceLock, manifest), null, 2)}\n`,
+  );
   const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-  log(`built ${app}: dist/apps/${app}/main.js (${(bytes / 1024 / 1024).toFixed(1)} MB with map) in ${Date.now() - started} ms; externals: ${Object.keys(dependencies).join(', ') || 'none'}`);
+  log(
+    `built ${app}: dist/apps/${app}/main.js (${(bytes / 1024 / 1024).toFixed(1)} MB with map) in ${Date.now() - started} ms; externals: ${Object.keys(dependencies).join(', ') || 'none'}`,
+  );
   return { outdir, metafile: result.metafile, manifest };
 }
 
@@ -111,7 +126,7 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
   try {
     for (const app of apps) await buildApp(app);
   } catch (error) {
-    console.error(error.message);
+    console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   }
 }

@@ -6,8 +6,8 @@ export function lockfileSubset(workspaceLock, rootManifest, registry = 'https://
   const packages = workspaceLock.packages ?? {};
   const kept = {};
   const queue = Object.keys(rootManifest.dependencies ?? {}).map((name) => ({ name, from: '' }));
-  while (queue.length > 0) {
-    const { name, from } = queue.shift();
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const { name, from } = next;
     const location = resolveLocation(packages, from, name);
     if (!location) {
       throw new Error(`lockfile has no entry for ${name} (needed by ${from || 'the bundle'}); run npm install`);
@@ -36,7 +36,11 @@ export function lockfileSubset(workspaceLock, rootManifest, registry = 'https://
     requires: true,
     packages: {
       '': { name: rootManifest.name, version: rootManifest.version, dependencies: rootManifest.dependencies },
-      ...Object.fromEntries(Object.keys(kept).sort().map((location) => [location, kept[location]])),
+      ...Object.fromEntries(
+        Object.keys(kept)
+          .sort()
+          .map((location) => [location, kept[location]]),
+      ),
     },
   };
 }

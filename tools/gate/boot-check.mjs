@@ -17,7 +17,7 @@ export function freePort() {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => resolvePort(port));
     });
   });
@@ -56,7 +56,8 @@ async function waitForReady(baseUrl, child) {
       last = `${response.status} ${await response.text()}`;
       if (response.status === 200) return { ready: true, last };
     } catch (error) {
-      last = error.cause?.code ?? error.message;
+      const failure = /** @type {Error & { cause?: { code?: string } }} */ (error);
+      last = failure.cause?.code ?? failure.message;
     }
     await new Promise((resolveWait) => setTimeout(resolveWait, 150));
   }
@@ -72,14 +73,22 @@ async function completionSink() {
       response.end();
     });
   });
-  await new Promise((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
-  return { url: `http://127.0.0.1:${server.address().port}/complete`, close: () => new Promise((resolveClose) => server.close(resolveClose)) };
+  await new Promise((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return {
+    url: `http://127.0.0.1:${port}/complete`,
+    close: () => new Promise((resolveClose) => server.close(resolveClose)),
+  };
 }
 
 async function bootService(root, app, folder, probe, report) {
   const port = await freePort();
   const sink = await completionSink();
-  const child = spawn(process.execPath, ['main.js'], { cwd: folder, env: productionEnvironment(folder, port, sink.url), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['main.js'], {
+    cwd: folder,
+    env: productionEnvironment(folder, port, sink.url),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -88,19 +97,45 @@ async function bootService(root, app, folder, probe, report) {
     const started = Date.now();
     const { ready, last } = await waitForReady(baseUrl, child);
     if (!ready) {
-      report(violation('boot-check', `dist/apps/${app}/main.js`, `did not answer 200 on /health/ready within ${READY_WAIT_MS / 1000} s (last: ${last.slice(0, 300)})`, 'run the bundle outside the repository and read its output'));
+      report(
+        violation(
+          'boot-check',
+          `dist/apps/${app}/main.js`,
+          `did not answer 200 on /health/ready within ${READY_WAIT_MS / 1000} s (last: ${last.slice(0, 300)})`,
+          'run the bundle outside the repository and read its output',
+        ),
+      );
       return output;
     }
     const readyMs = Date.now() - started;
-    const body = probe.bodyFile ? readFileSync(join(root, probe.bodyFile), 'utf8') : probe.body === undefined ? undefined : JSON.stringify(probe.body);
+    const body = probe.bodyFile
+      ? readFileSync(join(root, probe.bodyFile), 'utf8')
+      : probe.body === undefined
+        ? undefined
+        : JSON.stringify(probe.body);
     const response = await fetch(`${baseUrl}${probe.path}`, {
       method: probe.method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...Object.fromEntries(Object.entries(probe.headers ?? {}).map(([name, value]) => [name, value === '$BOOT_API_KEY' ? BOOT_API_KEY : value])) },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...Object.fromEntries(
+          Object.entries(probe.headers ?? {}).map(([name, value]) => [
+            name,
+            value === '$BOOT_API_KEY' ? BOOT_API_KEY : value,
+          ]),
+        ),
+      },
       body,
     });
     const answer = await response.text();
     if (response.status !== probe.expectStatus) {
-      report(violation('boot-check', `dist/apps/${app}/main.js`, `${probe.method} ${probe.path} answered ${response.status} (expected ${probe.expectStatus}): ${answer.slice(0, 300)}`, 'the route fails when served from the bundle; reproduce with the bundle outside the repository'));
+      report(
+        violation(
+          'boot-check',
+          `dist/apps/${app}/main.js`,
+          `${probe.method} ${probe.path} answered ${response.status} (expected ${probe.expectStatus}): ${answer.slice(0, 300)}`,
+          'the route fails when served from the bundle; reproduce with the bundle outside the repository',
+        ),
+      );
     }
     return `${output}\n[ready in ${readyMs} ms]`;
   } finally {
@@ -110,9 +145,9 @@ async function bootService(root, app, folder, probe, report) {
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       child.once('exit', () => {
         clearTimeout(timer);
-        resolveExit();
+        resolveExit(undefined);
       });
-      if (child.exitCode !== null) resolveExit();
+      if (child.exitCode !== null) resolveExit(undefined);
     });
   }
 }
@@ -130,34 +165,80 @@ export async function bootCheckApp(root, app) {
     cpSync(join(root, 'dist', 'apps', app), folder, { recursive: true });
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, ONNXRUNTIME_NODE_INSTALL: 'skip' };
     if (process.env.npm_config_cache) env.npm_config_cache = process.env.npm_config_cache;
-    const install = await run('npm', ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund'], { cwd: folder, env });
+    const install = await run('npm', ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund'], {
+      cwd: folder,
+      env,
+    });
     if (install.code !== 0) {
-      report(violation('boot-check', `dist/apps/${app}/package.json`, `npm ci --omit=dev --offline failed: ${install.output.trim().split('\n').slice(-4).join(' | ')}`, 'the generated package.json/lockfile must install from the npm cache; run npm ci in the workspace first'));
+      report(
+        violation(
+          'boot-check',
+          `dist/apps/${app}/package.json`,
+          `npm ci --omit=dev --offline failed: ${install.output.trim().split('\n').slice(-4).join(' | ')}`,
+          'the generated package.json/lockfile must install from the npm cache; run npm ci in the workspace first',
+        ),
+      );
       return { violations, detail: `${app}: install failed` };
     }
     const project = JSON.parse(readFileSync(join(root, 'apps', app, 'project.json'), 'utf8'));
     // As at image build: no configuration at all, only what the bundle folder carries.
-    const buildCheck = await run(process.execPath, ['main.js', '--build-check'], { cwd: folder, env: { PATH: process.env.PATH, HOME: process.env.HOME, PROPS_DATA_DIR: join(folder, 'var') }, timeoutMs: 60_000 });
+    const buildCheck = await run(process.execPath, ['main.js', '--build-check'], {
+      cwd: folder,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PROPS_DATA_DIR: join(folder, 'var') },
+      timeoutMs: 60_000,
+    });
     let output = buildCheck.output;
     if (buildCheck.code !== 0) {
-      report(violation('boot-check', `dist/apps/${app}/main.js`, `--build-check exited ${buildCheck.code ?? buildCheck.signal}: ${buildCheck.output.trim().split('\n').slice(-5).join(' | ').slice(0, 600)}`, 'run node main.js --build-check in a copy of the bundle folder outside the repository'));
+      report(
+        violation(
+          'boot-check',
+          `dist/apps/${app}/main.js`,
+          `--build-check exited ${buildCheck.code ?? buildCheck.signal}: ${buildCheck.output.trim().split('\n').slice(-5).join(' | ').slice(0, 600)}`,
+          'run node main.js --build-check in a copy of the bundle folder outside the repository',
+        ),
+      );
     } else if (project.bundle?.bootProbe) {
       output += await bootService(root, app, folder, project.bundle.bootProbe, report);
     }
     for (const args of project.bundle?.bootCommands ?? []) {
-      const result = await run(process.execPath, ['main.js', ...args], { cwd: folder, env: productionEnvironment(folder, 0), timeoutMs: 60_000 });
+      const result = await run(process.execPath, ['main.js', ...args], {
+        cwd: folder,
+        env: productionEnvironment(folder, 0),
+        timeoutMs: 60_000,
+      });
       output += result.output;
       if (result.code !== 0) {
-        report(violation('boot-check', `dist/apps/${app}/main.js`, `"${args.join(' ')}" exited ${result.code}: ${result.output.trim().slice(0, 300)}`, 'run the command from the bundle folder outside the repository'));
+        report(
+          violation(
+            'boot-check',
+            `dist/apps/${app}/main.js`,
+            `"${args.join(' ')}" exited ${result.code}: ${result.output.trim().slice(0, 300)}`,
+            'run the command from the bundle folder outside the repository',
+          ),
+        );
       }
     }
     const missing = output.split('\n').find((line) => MISSING_MODULE.test(line));
     if (missing) {
-      report(violation('boot-check', `dist/apps/${app}/main.js`, `output mentions a missing module: ${missing.trim().slice(0, 300)}`, 'bundle the module (static import) or declare it; the image would fail the same way'));
+      report(
+        violation(
+          'boot-check',
+          `dist/apps/${app}/main.js`,
+          `output mentions a missing module: ${missing.trim().slice(0, 300)}`,
+          'bundle the module (static import) or declare it; the image would fail the same way',
+        ),
+      );
     }
     const deprecated = output.split('\n').find((line) => DEPRECATION.test(line));
     if (deprecated) {
-      report(violation('boot-check', `dist/apps/${app}/main.js`, `output has a deprecation warning: ${deprecated.trim().slice(0, 300)}`, 'update the package that uses the deprecated API (node --trace-deprecation main.js shows which)'));
+      report(
+        violation(
+          'boot-check',
+          `dist/apps/${app}/main.js`,
+          `output has a deprecation warning: ${deprecated.trim().slice(0, 300)}`,
+          'update the package that uses the deprecated API (node --trace-deprecation main.js shows which)',
+        ),
+      );
     }
     const readyMs = /\[ready in (\d+) ms\]/.exec(output)?.[1];
     return { violations, detail: `${app}: ${readyMs ? `ready in ${readyMs} ms` : 'build-check passed'}` };
@@ -168,5 +249,9 @@ export async function bootCheckApp(root, app) {
 
 export async function checkBoot(root, apps) {
   const results = await Promise.all(apps.map((app) => bootCheckApp(root, app)));
-  return { name: 'boot check', detail: results.map((result) => result.detail).join('; '), violations: results.flatMap((result) => result.violations) };
+  return {
+    name: 'boot check',
+    detail: results.map((result) => result.detail).join('; '),
+    violations: results.flatMap((result) => result.violations),
+  };
 }

@@ -21,7 +21,7 @@ export function leftoverRequires(bundleText) {
       const [first] = node.arguments;
       if (first && ts.isStringLiteral(first) && !first.text.startsWith('.') && !first.text.startsWith('/')) {
         const name = first.text;
-        if (!BUILTINS.has(name) && !BUILTINS.has(name.split('/')[0])) names.add(packageNameOf(name));
+        if (!BUILTINS.has(name) && !BUILTINS.has(name.split('/')[0] ?? '')) names.add(packageNameOf(name));
       }
     }
     ts.forEachChild(node, visit);
@@ -37,7 +37,14 @@ export function inspectBundle(root, app) {
   const file = `dist/apps/${app}`;
   for (const required of ['main.js', 'main.js.map', 'meta.json', 'package.json', 'package-lock.json']) {
     if (!existsSync(join(outdir, required))) {
-      violations.push(violation('bundle-files', `${file}/${required}`, 'missing from the build output', `run node tools/build/build-app.mjs ${app}`));
+      violations.push(
+        violation(
+          'bundle-files',
+          `${file}/${required}`,
+          'missing from the build output',
+          `run node tools/build/build-app.mjs ${app}`,
+        ),
+      );
     }
   }
   if (violations.length > 0) return violations;
@@ -49,7 +56,12 @@ export function inspectBundle(root, app) {
   for (const name of externals) {
     if (!NATIVE_PACKAGES.includes(name)) {
       violations.push(
-        violation('bundle-externals', `apps/${app}/project.json`, `the ${app} bundle leaves "${name}" external, but only native packages (${NATIVE_PACKAGES.join(', ')}) may be`, `remove "${name}" from bundle.external so esbuild bundles it`),
+        violation(
+          'bundle-externals',
+          `apps/${app}/project.json`,
+          `the ${app} bundle leaves "${name}" external, but only native packages (${NATIVE_PACKAGES.join(', ')}) may be`,
+          `remove "${name}" from bundle.external so esbuild bundles it`,
+        ),
       );
     }
   }
@@ -57,15 +69,34 @@ export function inspectBundle(root, app) {
   for (const name of used) {
     if (!declared.has(name)) {
       violations.push(
-        violation('bundle-manifest', `${file}/package.json`, `main.js requires "${name}" at run time but the generated package.json does not name it, so the image will not have it`, `bundle "${name}" (make its import static and resolvable) or, if native, declare it in bundle.external`),
+        violation(
+          'bundle-manifest',
+          `${file}/package.json`,
+          `main.js requires "${name}" at run time but the generated package.json does not name it, so the image will not have it`,
+          `bundle "${name}" (make its import static and resolvable) or, if native, declare it in bundle.external`,
+        ),
       );
     } else if (!lock.packages?.[`node_modules/${name}`]) {
-      violations.push(violation('bundle-manifest', `${file}/package-lock.json`, `the generated lockfile has no entry for "${name}"`, 'rebuild; the workspace lockfile must contain it (npm install)'));
+      violations.push(
+        violation(
+          'bundle-manifest',
+          `${file}/package-lock.json`,
+          `the generated lockfile has no entry for "${name}"`,
+          'rebuild; the workspace lockfile must contain it (npm install)',
+        ),
+      );
     }
   }
   for (const name of declared) {
     if (!used.has(name)) {
-      violations.push(violation('bundle-manifest', `${file}/package.json`, `names "${name}", which the bundle never loads`, 'rebuild the app; the generated package.json must match the bundle'));
+      violations.push(
+        violation(
+          'bundle-manifest',
+          `${file}/package.json`,
+          `names "${name}", which the bundle never loads`,
+          'rebuild the app; the generated package.json must match the bundle',
+        ),
+      );
     }
   }
   return violations;
@@ -80,10 +111,20 @@ export async function checkBundles(root, apps) {
       const { manifest } = await buildApp(app, { root, log: () => {} });
       details.push(`${app} [${Object.keys(manifest.dependencies).join(', ') || 'no externals'}]`);
     } catch (error) {
-      const errors = error.errors?.length
-        ? error.errors.map((message) => `${message.location?.file ?? ''}:${message.location?.line ?? ''} ${message.text}`).join('; ')
-        : error.message;
-      violations.push(violation('bundle-build', `apps/${app}/src/main.ts`, `esbuild could not bundle ${app}: ${errors}`, 'fix the import esbuild names (a missing file or package fails the build)'));
+      const failure = /** @type {Error & { errors?: import('esbuild').Message[] }} */ (error);
+      const errors = failure.errors?.length
+        ? failure.errors
+            .map((message) => `${message.location?.file ?? ''}:${message.location?.line ?? ''} ${message.text}`)
+            .join('; ')
+        : failure.message;
+      violations.push(
+        violation(
+          'bundle-build',
+          `apps/${app}/src/main.ts`,
+          `esbuild could not bundle ${app}: ${errors}`,
+          'fix the import esbuild names (a missing file or package fails the build)',
+        ),
+      );
       continue;
     }
     violations.push(...inspectBundle(root, app));

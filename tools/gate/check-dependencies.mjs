@@ -5,12 +5,16 @@ import { violation } from './violation.mjs';
 
 const FIXES = {
   'no-circular': 'break the cycle: move the shared part into its own file (or lib) that both import',
-  'not-to-unresolvable': 'the import names a file or package that does not exist: correct the path, or add the package to package.json',
-  'no-undeclared-package': 'declare the package in package.json "dependencies" (npm install <pkg>), or stop importing it',
-  'not-to-dev-dep': 'runtime code may only import "dependencies": move the package there, or keep the import in tests/tools',
+  'not-to-unresolvable':
+    'the import names a file or package that does not exist: correct the path, or add the package to package.json',
+  'no-undeclared-package':
+    'declare the package in package.json "dependencies" (npm install <pkg>), or stop importing it',
+  'not-to-dev-dep':
+    'runtime code may only import "dependencies": move the package there, or keep the import in tests/tools',
   'no-app-to-app': 'apps never import each other: move the shared code into a lib under libs/ and import @props/<lib>',
   'no-lib-to-app': 'libs never import apps: move the code the lib needs into a lib',
-  'lib-only-through-public-entry': 'import the lib through @props/<lib> (its src/index.ts); export what you need from there',
+  'lib-only-through-public-entry':
+    'import the lib through @props/<lib> (its src/index.ts); export what you need from there',
   'no-test-code-in-runtime': 'runtime code must not import tests or test-support files',
   'google-cloud-only-in-gcp-adapters': 'move the code that talks to Google Cloud into a src/gcp/ adapter behind a port',
   'duckdb-only-in-local-adapters': 'move the code that talks to DuckDB into a src/local/ adapter behind a port',
@@ -27,11 +31,15 @@ function depcruiseBin(root) {
 /** dependency-cruiser with .dependency-cruiser.cjs; refuses a run that cruised nothing (TypeScript 7 does that). */
 export function checkDependencies(root) {
   const depcruise = depcruiseBin(root);
-  const result = spawnSync(process.execPath, [depcruise, 'apps', 'libs', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [depcruise, 'apps', 'libs', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
   let report;
   try {
     report = JSON.parse(result.stdout);
@@ -39,20 +47,40 @@ export function checkDependencies(root) {
     return {
       name: 'dependency rules',
       detail: 'dependency-cruiser',
-      violations: [violation('dependency-rules', '.dependency-cruiser.cjs', `dependency-cruiser did not run: ${(result.stderr || result.stdout).trim().slice(0, 400)}`, 'run npx depcruise apps libs --config .dependency-cruiser.cjs')],
+      violations: [
+        violation(
+          'dependency-rules',
+          '.dependency-cruiser.cjs',
+          `dependency-cruiser did not run: ${(result.stderr || result.stdout).trim().slice(0, 400)}`,
+          'run npx depcruise apps libs --config .dependency-cruiser.cjs',
+        ),
+      ],
     };
   }
   const violations = report.summary.violations.map((found) =>
     violation(
       found.rule.name,
       found.from,
-      found.from === found.to ? 'breaks the rule' : `imports ${found.to}${found.cycle ? ` (cycle: ${found.cycle.map((step) => step.name ?? step).join(' → ')})` : ''}`,
+      found.from === found.to
+        ? 'breaks the rule'
+        : `imports ${found.to}${found.cycle ? ` (cycle: ${found.cycle.map((step) => step.name ?? step).join(' → ')})` : ''}`,
       FIXES[found.rule.name] ?? 'see .dependency-cruiser.cjs',
     ),
   );
   const cruised = report.summary.totalCruised;
   if (cruised === 0) {
-    violations.push(violation('dependency-rules', 'package.json', 'dependency-cruiser cruised 0 modules, so it checked nothing (TypeScript 7 disables its .ts support)', 'pin typescript to 5.9.x'));
+    violations.push(
+      violation(
+        'dependency-rules',
+        'package.json',
+        'dependency-cruiser cruised 0 modules, so it checked nothing (TypeScript 7 disables its .ts support)',
+        'pin typescript to 5.9.x',
+      ),
+    );
   }
-  return { name: 'dependency rules', detail: `${cruised} modules, ${report.summary.totalDependenciesCruised} imports`, violations };
+  return {
+    name: 'dependency rules',
+    detail: `${cruised} modules, ${report.summary.totalDependenciesCruised} imports`,
+    violations,
+  };
 }

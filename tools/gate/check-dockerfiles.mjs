@@ -21,7 +21,7 @@ export function parseDockerfile(text) {
     pending = '';
     if (full.startsWith('#')) return;
     const [keyword, ...rest] = full.split(/\s+/);
-    instructions.push({ line: startLine, keyword: keyword.toUpperCase(), args: rest.join(' ') });
+    instructions.push({ line: startLine, keyword: (keyword ?? '').toUpperCase(), args: rest.join(' ') });
   });
   return instructions;
 }
@@ -39,7 +39,7 @@ function globalArgs(instructions) {
   for (const instruction of instructions) {
     if (instruction.keyword === 'FROM') break;
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(\S+)$/.exec(instruction.args);
-    if (instruction.keyword === 'ARG' && match) args[match[1]] = match[2].replace(/^["']|["']$/g, '');
+    if (instruction.keyword === 'ARG' && match?.[1] && match[2]) args[match[1]] = match[2].replace(/^["']|["']$/g, '');
   }
   return args;
 }
@@ -57,20 +57,49 @@ export function inspectDockerfile(root, app) {
   const file = `docker/${app}.Dockerfile`;
   const path = join(root, file);
   if (!existsSync(path)) {
-    return [violation('docker-recipe', file, `the deployable app ${app} has no Dockerfile`, `create ${file} (copy docker/worker.Dockerfile and rename)`)];
+    return [
+      violation(
+        'docker-recipe',
+        file,
+        `the deployable app ${app} has no Dockerfile`,
+        `create ${file} (copy docker/worker.Dockerfile and rename)`,
+      ),
+    ];
   }
   const instructions = parseDockerfile(readFileSync(path, 'utf8'));
   const at = (instruction) => `${file}:${instruction.line}`;
   const violations = [];
-  const stageStarts = instructions.map((instruction, index) => (instruction.keyword === 'FROM' ? index : -1)).filter((index) => index >= 0);
-  const stageNames = new Set(instructions.filter((i) => i.keyword === 'FROM').map((i) => /\bAS\s+(\S+)/i.exec(i.args)?.[1]).filter(Boolean));
-  if (stageStarts.length === 0) return [violation('docker-recipe', file, 'has no FROM', 'start from the glibc Node image: FROM node:${NODE_VERSION}-bookworm-slim')];
+  const stageStarts = instructions
+    .map((instruction, index) => (instruction.keyword === 'FROM' ? index : -1))
+    .filter((index) => index >= 0);
+  const stageNames = new Set(
+    instructions
+      .filter((i) => i.keyword === 'FROM')
+      .map((i) => /\bAS\s+(\S+)/i.exec(i.args)?.[1])
+      .filter(Boolean),
+  );
+  if (stageStarts.length === 0)
+    return [
+      violation(
+        'docker-recipe',
+        file,
+        'has no FROM',
+        'start from the glibc Node image: FROM node:${NODE_VERSION}-bookworm-slim',
+      ),
+    ];
   const finalStage = instructions.slice(stageStarts.at(-1));
   const project = JSON.parse(readFileSync(join(root, 'apps', app, 'project.json'), 'utf8'));
   const natives = (project.bundle?.external ?? []).filter((name) => NATIVE_PACKAGES.includes(name));
   const from = finalStage[0];
   if (natives.length > 0 && NON_GLIBC_BASE.test(from.args)) {
-    violations.push(violation('docker-base-image', at(from), `base "${from.args}" has no glibc, but the bundle loads native ${natives.join(', ')}`, 'use a glibc base: node:${NODE_VERSION}-bookworm-slim'));
+    violations.push(
+      violation(
+        'docker-base-image',
+        at(from),
+        `base "${from.args}" has no glibc, but the bundle loads native ${natives.join(', ')}`,
+        'use a glibc base: node:${NODE_VERSION}-bookworm-slim',
+      ),
+    );
   }
   const allowed = `dist/apps/${app}`;
   let copiesBundle = false;
@@ -81,57 +110,140 @@ export function inspectDockerfile(root, app) {
       const normalized = source.replace(/^\.\//, '').replace(/\/+$/, '');
       if (normalized === allowed) copiesBundle = true;
       if (normalized !== allowed && !normalized.startsWith(`${allowed}/`)) {
-        violations.push(violation('docker-copy', at(instruction), `copies "${source}"; an image may contain only its bundle folder ${allowed}/`, `COPY ${allowed}/ ./ and let the bundle carry the code`));
+        violations.push(
+          violation(
+            'docker-copy',
+            at(instruction),
+            `copies "${source}"; an image may contain only its bundle folder ${allowed}/`,
+            `COPY ${allowed}/ ./ and let the bundle carry the code`,
+          ),
+        );
       }
     }
   }
   if (!copiesBundle) {
-    violations.push(violation('docker-copy', file, `never copies its bundle folder ${allowed}/, so the image has no code to run`, `COPY ${allowed}/ ./`));
+    violations.push(
+      violation(
+        'docker-copy',
+        file,
+        `never copies its bundle folder ${allowed}/, so the image has no code to run`,
+        `COPY ${allowed}/ ./`,
+      ),
+    );
   }
-  const envSkip = finalStage.some((i) => (i.keyword === 'ENV' || i.keyword === 'ARG') && /ONNXRUNTIME_NODE_INSTALL[= ]+["']?skip/.test(i.args));
+  const envSkip = finalStage.some(
+    (i) => (i.keyword === 'ENV' || i.keyword === 'ARG') && /ONNXRUNTIME_NODE_INSTALL[= ]+["']?skip/.test(i.args),
+  );
   // The bundle ships its source map; without this flag a stack trace points into the 30 MB bundle, not the .ts source.
   if (!finalStage.some((i) => i.keyword === 'ENV' && /NODE_OPTIONS=["']?[^\n]*--enable-source-maps/.test(i.args))) {
-    violations.push(violation('docker-source-maps', file, 'does not enable source maps, so stack traces point into the bundle', 'ENV NODE_OPTIONS=--enable-source-maps'));
+    violations.push(
+      violation(
+        'docker-source-maps',
+        file,
+        'does not enable source maps, so stack traces point into the bundle',
+        'ENV NODE_OPTIONS=--enable-source-maps',
+      ),
+    );
   }
   const runs = finalStage.filter((i) => i.keyword === 'RUN');
   const install = runs.find((i) => /\bnpm\s+ci\b/.test(i.args));
   if (!install) {
-    violations.push(violation('docker-install', file, 'does not install the generated package.json with npm ci', 'RUN npm ci --omit=dev (the lockfile pins the natives the workspace tested)'));
+    violations.push(
+      violation(
+        'docker-install',
+        file,
+        'does not install the generated package.json with npm ci',
+        'RUN npm ci --omit=dev (the lockfile pins the natives the workspace tested)',
+      ),
+    );
   } else {
     if (!/--omit[= ]dev\b/.test(install.args)) {
-      violations.push(violation('docker-install', at(install), 'npm ci installs devDependencies too', 'add --omit=dev'));
+      violations.push(
+        violation('docker-install', at(install), 'npm ci installs devDependencies too', 'add --omit=dev'),
+      );
     }
     if (!envSkip && !/ONNXRUNTIME_NODE_INSTALL=skip/.test(install.args)) {
-      violations.push(violation('docker-install', at(install), 'installs without ONNXRUNTIME_NODE_INSTALL=skip, so onnxruntime-node tries to download CUDA libraries and fails offline', 'ENV ONNXRUNTIME_NODE_INSTALL=skip before the install'));
+      violations.push(
+        violation(
+          'docker-install',
+          at(install),
+          'installs without ONNXRUNTIME_NODE_INSTALL=skip, so onnxruntime-node tries to download CUDA libraries and fails offline',
+          'ENV ONNXRUNTIME_NODE_INSTALL=skip before the install',
+        ),
+      );
     }
   }
   if (runs.some((i) => /\bnpm\s+(install|i)\b/.test(i.args))) {
     const bad = runs.find((i) => /\bnpm\s+(install|i)\b/.test(i.args));
-    violations.push(violation('docker-install', at(bad), 'npm install ignores the generated lockfile', 'use npm ci --omit=dev'));
+    violations.push(
+      violation('docker-install', at(bad), 'npm install ignores the generated lockfile', 'use npm ci --omit=dev'),
+    );
   }
   const buildCheck = finalStage.findIndex((i) => i.keyword === 'RUN' && /\bmain\.js\b.*--build-check/.test(i.args));
   const lastUser = finalStage.filter((i) => i.keyword === 'USER').at(-1);
   if (!lastUser || /^(root|0)(:|$)/.test(lastUser.args)) {
-    violations.push(violation('docker-user', lastUser ? at(lastUser) : file, 'the service would run as root', 'USER node before the build check, so it runs (and is checked) as the image\'s own user'));
+    violations.push(
+      violation(
+        'docker-user',
+        lastUser ? at(lastUser) : file,
+        'the service would run as root',
+        "USER node before the build check, so it runs (and is checked) as the image's own user",
+      ),
+    );
   }
   if (buildCheck === -1) {
-    violations.push(violation('docker-build-check', file, 'never runs the bundle\'s --build-check, so an image that cannot boot still builds', 'RUN node main.js --build-check after the install and USER node'));
+    violations.push(
+      violation(
+        'docker-build-check',
+        file,
+        "never runs the bundle's --build-check, so an image that cannot boot still builds",
+        'RUN node main.js --build-check after the install and USER node',
+      ),
+    );
   } else if (install && finalStage.indexOf(install) > buildCheck) {
-    violations.push(violation('docker-build-check', at(finalStage[buildCheck]), 'runs --build-check before the install, so it cannot see missing packages', 'move the build check after npm ci'));
+    violations.push(
+      violation(
+        'docker-build-check',
+        at(finalStage[buildCheck]),
+        'runs --build-check before the install, so it cannot see missing packages',
+        'move the build check after npm ci',
+      ),
+    );
   } else if (lastUser && finalStage.indexOf(lastUser) > buildCheck) {
-    violations.push(violation('docker-build-check', at(finalStage[buildCheck]), 'runs --build-check as root, so it cannot see folders the service user cannot write', 'move the build check after USER node'));
+    violations.push(
+      violation(
+        'docker-build-check',
+        at(finalStage[buildCheck]),
+        'runs --build-check as root, so it cannot see folders the service user cannot write',
+        'move the build check after USER node',
+      ),
+    );
   }
   const entrypoint = finalStage.filter((i) => i.keyword === 'ENTRYPOINT').at(-1);
   const command = entrypoint ?? finalStage.filter((i) => i.keyword === 'CMD').at(-1);
   if (!command || !/\bmain\.js\b/.test(command.args)) {
-    violations.push(violation('docker-command', command ? at(command) : file, 'the image does not run main.js', 'CMD ["node", "main.js"]'));
+    violations.push(
+      violation(
+        'docker-command',
+        command ? at(command) : file,
+        'the image does not run main.js',
+        'CMD ["node", "main.js"]',
+      ),
+    );
   }
   const ignoreFile = join(root, '.dockerignore');
   if (existsSync(ignoreFile)) {
     const rules = parseDockerignore(readFileSync(ignoreFile, 'utf8'));
     for (const needed of ['main.js', 'package.json', 'package-lock.json']) {
       if (isExcluded(rules, `${allowed}/${needed}`)) {
-        violations.push(violation('dockerignore', '.dockerignore', `excludes ${allowed}/${needed}, which ${file} copies`, `add "!${allowed}/" after the excluding line, or narrow it`));
+        violations.push(
+          violation(
+            'dockerignore',
+            '.dockerignore',
+            `excludes ${allowed}/${needed}, which ${file} copies`,
+            `add "!${allowed}/" after the excluding line, or narrow it`,
+          ),
+        );
       }
     }
   }

@@ -60,7 +60,16 @@ function gcpEnvironment(endpoints, port) {
 
 /** `docker run` as Cloud Run runs a container: the image's own user, PORT set, read-only root, tmpfs /tmp. */
 function runArguments(name, env) {
-  return ['--name', name, '--network', 'host', '--read-only', '--tmpfs', '/tmp:rw,mode=1777', ...Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`])];
+  return [
+    '--name',
+    name,
+    '--network',
+    'host',
+    '--read-only',
+    '--tmpfs',
+    '/tmp:rw,mode=1777',
+    ...Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
+  ];
 }
 
 function substitute(value, endpoints) {
@@ -78,7 +87,8 @@ async function waitForReady(baseUrl, name) {
       last = `${response.status} ${(await response.text()).slice(0, 300)}`;
       if (response.status === 200) return { ready: true, ms: Date.now() - started };
     } catch (error) {
-      last = error.cause?.code ?? error.message;
+      const failure = /** @type {Error & { cause?: { code?: string } }} */ (error);
+      last = failure.cause?.code ?? failure.message;
     }
     await new Promise((resolveWait) => setTimeout(resolveWait, 100));
   }
@@ -94,30 +104,68 @@ async function serviceRun(root, app, image, spec, endpoints, report) {
   const started = await run('docker', ['run', '-d', ...runArguments(name, gcpEnvironment(endpoints, port)), image]);
   try {
     if (started.code !== 0) {
-      report(violation('image-run', at, `docker run failed: ${lastLines(started.output, 5)}`, 'run the image locally with the same flags and read the error'));
+      report(
+        violation(
+          'image-run',
+          at,
+          `docker run failed: ${lastLines(started.output, 5)}`,
+          'run the image locally with the same flags and read the error',
+        ),
+      );
       return {};
     }
     const baseUrl = `http://127.0.0.1:${port}`;
     const ready = await waitForReady(baseUrl, name);
     if (!ready.ready) {
-      report(violation('image-run', at, `the container did not answer 200 on /health/ready within ${READY_WAIT_MS / 1000} s (last: ${ready.last}); its last log lines:\n      | ${await logs()}`, 'docker run it locally as the images check does (read-only root, tmpfs /tmp, the image user) and read its startup events'));
+      report(
+        violation(
+          'image-run',
+          at,
+          `the container did not answer 200 on /health/ready within ${READY_WAIT_MS / 1000} s (last: ${ready.last}); its last log lines:\n      | ${await logs()}`,
+          'docker run it locally as the images check does (read-only root, tmpfs /tmp, the image user) and read its startup events',
+        ),
+      );
       return {};
     }
     const coldStartMs = Date.now() - launched;
     const probe = spec.probe;
-    const body = probe.bodyFile ? readFileSync(join(root, probe.bodyFile), 'utf8') : probe.body === undefined ? undefined : JSON.stringify(probe.body);
-    const headers = Object.fromEntries(Object.entries(probe.headers ?? {}).map(([key, value]) => [key, substitute(value, endpoints)]));
-    const response = await fetch(`${baseUrl}${probe.path}`, { method: probe.method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }, body });
+    const body = probe.bodyFile
+      ? readFileSync(join(root, probe.bodyFile), 'utf8')
+      : probe.body === undefined
+        ? undefined
+        : JSON.stringify(probe.body);
+    const headers = Object.fromEntries(
+      Object.entries(probe.headers ?? {}).map(([key, value]) => [key, substitute(value, endpoints)]),
+    );
+    const response = await fetch(`${baseUrl}${probe.path}`, {
+      method: probe.method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body,
+    });
     const answer = await response.text();
     if (response.status !== probe.expectStatus) {
-      report(violation('image-run', at, `${probe.method} ${probe.path} answered ${response.status} (expected ${probe.expectStatus}): ${answer.slice(0, 300)}; last log lines:\n      | ${await logs()}`, 'the route fails inside the image; reproduce with docker run'));
+      report(
+        violation(
+          'image-run',
+          at,
+          `${probe.method} ${probe.path} answered ${response.status} (expected ${probe.expectStatus}): ${answer.slice(0, 300)}; last log lines:\n      | ${await logs()}`,
+          'the route fails inside the image; reproduce with docker run',
+        ),
+      );
     }
     const stopping = Date.now();
     await run('docker', ['stop', '-t', String(STOP_WAIT_S), name]);
     const stopMs = Date.now() - stopping;
     const exitCode = (await run('docker', ['inspect', '-f', '{{.State.ExitCode}}', name])).output.trim();
     if (exitCode !== '0' || stopMs >= STOP_WAIT_S * 1000) {
-      report(violation('image-stop', at, `docker stop took ${stopMs} ms and the process exited ${exitCode} (expected 0 within ${STOP_WAIT_S} s, as Cloud Run's SIGTERM allows); last log lines:\n      | ${await logs()}`, 'handle SIGTERM: close the server and exit 0'));
+      report(
+        violation(
+          'image-stop',
+          at,
+          `docker stop took ${stopMs} ms and the process exited ${exitCode} (expected 0 within ${STOP_WAIT_S} s, as Cloud Run's SIGTERM allows); last log lines:\n      | ${await logs()}`,
+          'handle SIGTERM: close the server and exit 0',
+        ),
+      );
     }
     return { coldStartMs, stopMs };
   } finally {
@@ -128,20 +176,57 @@ async function serviceRun(root, app, image, spec, endpoints, report) {
 async function jobRun(app, image, spec, endpoints, report) {
   const name = `props-gate-${app}-${process.pid}`;
   const launched = Date.now();
-  const result = await run('docker', ['run', ...runArguments(name, gcpEnvironment(endpoints, 8080)), image, ...spec.job.args], { timeoutMs: 120_000 });
+  const result = await run(
+    'docker',
+    ['run', ...runArguments(name, gcpEnvironment(endpoints, 8080)), image, ...spec.job.args],
+    { timeoutMs: 120_000 },
+  );
   await run('docker', ['rm', '-f', name]);
   if (result.code !== spec.job.expectExit || !result.output.includes(spec.job.expectOutput)) {
-    report(violation('image-run', `docker/${app}.Dockerfile`, `"${spec.job.args.join(' ')}" exited ${result.code} (expected ${spec.job.expectExit} printing "${spec.job.expectOutput}"); last lines:\n      | ${lastLines(result.output, 15)}`, 'run the job image locally with the same arguments'));
+    report(
+      violation(
+        'image-run',
+        `docker/${app}.Dockerfile`,
+        `"${spec.job.args.join(' ')}" exited ${result.code} (expected ${spec.job.expectExit} printing "${spec.job.expectOutput}"); last lines:\n      | ${lastLines(result.output, 15)}`,
+        'run the job image locally with the same arguments',
+      ),
+    );
   }
   return { jobMs: Date.now() - launched };
 }
 
 async function buildImage(root, app, image, report) {
   const commit = (await run('git', ['rev-parse', 'HEAD'], { cwd: root })).output.trim() || 'unknown';
-  const built = await run('docker', ['build', '--network', 'host', '-f', `docker/${app}.Dockerfile`, '-t', image, '--build-arg', `BUILD_COMMIT=${commit}`, '.'], { cwd: root, timeoutMs: 600_000 });
+  const built = await run(
+    'docker',
+    [
+      'build',
+      '--network',
+      'host',
+      '-f',
+      `docker/${app}.Dockerfile`,
+      '-t',
+      image,
+      '--build-arg',
+      `BUILD_COMMIT=${commit}`,
+      '.',
+    ],
+    { cwd: root, timeoutMs: 600_000 },
+  );
   if (built.code === 0) return true;
-  const step = built.output.split('\n').filter((line) => /^Step \d+\/\d+ : /.test(line)).at(-1) ?? '(before the first step)';
-  report(violation('image-build', `docker/${app}.Dockerfile`, `docker build failed at ${step.trim()}; last lines:\n      | ${lastLines(built.output, 12)}`, `docker build -f docker/${app}.Dockerfile . reproduces it`));
+  const step =
+    built.output
+      .split('\n')
+      .filter((line) => /^Step \d+\/\d+ : /.test(line))
+      .at(-1) ?? '(before the first step)';
+  report(
+    violation(
+      'image-build',
+      `docker/${app}.Dockerfile`,
+      `docker build failed at ${step.trim()}; last lines:\n      | ${lastLines(built.output, 12)}`,
+      `docker build -f docker/${app}.Dockerfile . reproduces it`,
+    ),
+  );
   return false;
 }
 
@@ -154,11 +239,30 @@ export async function checkImages(root, apps) {
   const report = (found) => violations.push(found);
   const daemon = await run('sh', ['tools/images/ensure-docker.sh'], { cwd: root, timeoutMs: 300_000 });
   if (daemon.code !== 0) {
-    return { name: 'images', detail: 'no Docker daemon', violations: [violation('images', 'tools/images/ensure-docker.sh', lastLines(daemon.output, 1), 'install Docker (Debian: apt-get install docker.io) and start the daemon, then run the gate again')] };
+    return {
+      name: 'images',
+      detail: 'no Docker daemon',
+      violations: [
+        violation(
+          'images',
+          'tools/images/ensure-docker.sh',
+          lastLines(daemon.output, 1),
+          'install Docker (Debian: apt-get install docker.io) and start the daemon, then run the gate again',
+        ),
+      ],
+    };
   }
   for (const base of new Set(apps.map((app) => dockerfileBaseImage(root, app)))) {
     const made = await run('sh', ['tools/images/stand-in-base.sh', base], { cwd: root, timeoutMs: 900_000 });
-    if (made.code !== 0) report(violation('images', 'tools/images/stand-in-base.sh', `base image ${base} is neither present, pullable nor buildable: ${lastLines(made.output, 3)}`, 'read the lines above; the stand-in needs debootstrap and the Debian mirror'));
+    if (made.code !== 0)
+      report(
+        violation(
+          'images',
+          'tools/images/stand-in-base.sh',
+          `base image ${base} is neither present, pullable nor buildable: ${lastLines(made.output, 3)}`,
+          'read the lines above; the stand-in needs debootstrap and the Debian mirror',
+        ),
+      );
   }
   if (violations.length > 0) return { name: 'images', detail: 'no base image', violations };
 
@@ -166,21 +270,45 @@ export async function checkImages(root, apps) {
   try {
     standIns = await startGcpStandIns(root);
   } catch (error) {
-    return { name: 'images', detail: 'no gcp stand-ins', violations: [violation('images', 'tools/gate/images/gcp-stand-ins.ts', error.message, 'the images check runs containers on the gcp backend against gcloud\'s Pub/Sub and Firestore emulators: install them')] };
+    return {
+      name: 'images',
+      detail: 'no gcp stand-ins',
+      violations: [
+        violation(
+          'images',
+          'tools/gate/images/gcp-stand-ins.ts',
+          error instanceof Error ? error.message : String(error),
+          "the images check runs containers on the gcp backend against gcloud's Pub/Sub and Firestore emulators: install them",
+        ),
+      ],
+    };
   }
   const details = [];
   try {
     for (const app of apps) {
       const image = `props-${app}:gate`;
       if (!(await buildImage(root, app, image, report))) continue;
-      const megabytes = Math.round(Number((await run('docker', ['image', 'inspect', '-f', '{{.Size}}', image])).output.trim()) / 1e6);
+      const megabytes = Math.round(
+        Number((await run('docker', ['image', 'inspect', '-f', '{{.Size}}', image])).output.trim()) / 1e6,
+      );
       const spec = JSON.parse(readFileSync(join(root, 'apps', app, 'project.json'), 'utf8')).bundle?.imageCheck;
       if (!spec) {
-        report(violation('image-run', `apps/${app}/project.json`, 'has no bundle.imageCheck: nothing says how to run its image', 'add bundle.imageCheck with a probe (service) or a job (args, expectExit, expectOutput)'));
+        report(
+          violation(
+            'image-run',
+            `apps/${app}/project.json`,
+            'has no bundle.imageCheck: nothing says how to run its image',
+            'add bundle.imageCheck with a probe (service) or a job (args, expectExit, expectOutput)',
+          ),
+        );
         continue;
       }
-      const measured = spec.job ? await jobRun(app, image, spec, standIns.endpoints, report) : await serviceRun(root, app, image, spec, standIns.endpoints, report);
-      details.push(`${app} ${megabytes} MB, ${measured.coldStartMs !== undefined ? `cold start ${measured.coldStartMs} ms, stop ${measured.stopMs} ms` : measured.jobMs !== undefined ? `job ${measured.jobMs} ms` : 'not run'}`);
+      const measured = spec.job
+        ? await jobRun(app, image, spec, standIns.endpoints, report)
+        : await serviceRun(root, app, image, spec, standIns.endpoints, report);
+      details.push(
+        `${app} ${megabytes} MB, ${measured.coldStartMs !== undefined ? `cold start ${measured.coldStartMs} ms, stop ${measured.stopMs} ms` : measured.jobMs !== undefined ? `job ${measured.jobMs} ms` : 'not run'}`,
+      );
     }
   } finally {
     await standIns.stop();

@@ -12,25 +12,55 @@ export function checkProjects(root) {
     const tags = project.config.tags ?? [];
     const expectedTag = project.kind === 'apps' ? 'type:app' : 'type:lib';
     if (project.config.name !== project.folder) {
-      violations.push(violation('project-shape', project.file, `name "${project.config.name}" differs from its folder "${project.folder}"`, `set "name": "${project.folder}"`));
+      violations.push(
+        violation(
+          'project-shape',
+          project.file,
+          `name "${project.config.name}" differs from its folder "${project.folder}"`,
+          `set "name": "${project.folder}"`,
+        ),
+      );
     }
     if (!tags.includes(expectedTag)) {
-      violations.push(violation('project-shape', project.file, `missing the tag ${expectedTag}`, `add "${expectedTag}" to "tags"`));
+      violations.push(
+        violation('project-shape', project.file, `missing the tag ${expectedTag}`, `add "${expectedTag}" to "tags"`),
+      );
     }
     const entry = project.kind === 'apps' ? 'src/main.ts' : 'src/index.ts';
     if (!existsSync(join(root, project.root, entry))) {
-      violations.push(violation('project-shape', `${project.root}/${entry}`, 'the project has no entry file', `create ${project.root}/${entry}`));
+      violations.push(
+        violation(
+          'project-shape',
+          `${project.root}/${entry}`,
+          'the project has no entry file',
+          `create ${project.root}/${entry}`,
+        ),
+      );
     }
     // A test target that selects no file passes with nothing run (`vitest run --dir X` did exactly that).
     const test = project.config.targets?.test?.command;
     if (test !== undefined && !new RegExp(`\\bvitest run ${project.root}/(\\s|$)`).test(test)) {
-      violations.push(violation('project-shape', project.file, `its test target "${test}" does not select the project's own test files`, `"command": "vitest run ${project.root}/ --passWithNoTests"`));
+      violations.push(
+        violation(
+          'project-shape',
+          project.file,
+          `its test target "${test}" does not select the project's own test files`,
+          `"command": "vitest run ${project.root}/ --passWithNoTests"`,
+        ),
+      );
     }
     if (project.kind === 'libs') {
       const alias = `@props/${project.folder}`;
       const target = `./libs/${project.folder}/src/index.ts`;
       if (JSON.stringify(paths[alias]) !== JSON.stringify([target])) {
-        violations.push(violation('project-shape', 'tsconfig.base.json', `the lib ${project.folder} has no path alias ${alias} → ${target}`, `add "${alias}": ["${target}"] to compilerOptions.paths`));
+        violations.push(
+          violation(
+            'project-shape',
+            'tsconfig.base.json',
+            `the lib ${project.folder} has no path alias ${alias} → ${target}`,
+            `add "${alias}": ["${target}"] to compilerOptions.paths`,
+          ),
+        );
       }
     }
   }

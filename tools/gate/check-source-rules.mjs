@@ -4,10 +4,20 @@ import ts from 'typescript';
 import { violation } from './violation.mjs';
 
 const TEST_FILE = /(\.test\.ts|\/test-support\/.*)$/;
-const FILE_READERS = new Set(['readFileSync', 'readFile', 'createReadStream', 'openSync', 'open', 'readdirSync', 'readdir', 'existsSync']);
+const FILE_READERS = new Set([
+  'readFileSync',
+  'readFile',
+  'createReadStream',
+  'openSync',
+  'open',
+  'readdirSync',
+  'readdir',
+  'existsSync',
+]);
 const DATA_FILE = /\.(sql|json|ya?ml|txt|csv|cbm|onnx)$/i;
 
-const FIX_BUNDLE_IT = 'import the file (JSON) or keep SQL in a .ts module so the bundle carries it; model files are declared artifacts checked by readiness';
+const FIX_BUNDLE_IT =
+  'import the file (JSON) or keep SQL in a .ts module so the bundle carries it; model files are declared artifacts checked by readiness';
 
 /** Runtime source files of apps and libs (tests excluded). */
 export function runtimeSourceFiles(root) {
@@ -34,11 +44,18 @@ export function runtimeSourceFiles(root) {
       }
     }
   }
-  return files.map((file) => relative(root, file)).filter((file) => !TEST_FILE.test(file)).sort();
+  return files
+    .map((file) => relative(root, file))
+    .filter((file) => !TEST_FILE.test(file))
+    .sort();
 }
 
+/**
+ * @param {ts.Node | undefined} node
+ * @returns {node is ts.StringLiteral | ts.NoSubstitutionTemplateLiteral}
+ */
 function isLiteral(node) {
-  return node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node));
+  return node !== undefined && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node));
 }
 
 /**
@@ -54,28 +71,81 @@ export function findSourceRuleViolations(root, file) {
     if (ts.isCallExpression(node)) {
       const [first] = node.arguments;
       if (node.expression.kind === ts.SyntaxKind.ImportKeyword && !isLiteral(first)) {
-        found.push(violation('no-computed-import', where(node), 'import() of a computed value: the bundler cannot include what it names', 'import the module statically by its name'));
+        found.push(
+          violation(
+            'no-computed-import',
+            where(node),
+            'import() of a computed value: the bundler cannot include what it names',
+            'import the module statically by its name',
+          ),
+        );
       }
       if (ts.isIdentifier(node.expression) && node.expression.text === 'require') {
         found.push(
           isLiteral(first)
-            ? violation('no-require-in-source', where(node), `require('${first.text}') in ES module source hides a dependency from the type check`, 'use a static import')
-            : violation('no-computed-import', where(node), 'require() of a computed value: the bundler cannot include what it names', 'import the module statically by its name'),
+            ? violation(
+                'no-require-in-source',
+                where(node),
+                `require('${first.text}') in ES module source hides a dependency from the type check`,
+                'use a static import',
+              )
+            : violation(
+                'no-computed-import',
+                where(node),
+                'require() of a computed value: the bundler cannot include what it names',
+                'import the module statically by its name',
+              ),
         );
       }
       if (ts.isIdentifier(node.expression) && node.expression.text === 'createRequire') {
-        found.push(violation('no-computed-import', where(node), 'createRequire() loads modules the bundler cannot see', 'import the module statically by its name'));
+        found.push(
+          violation(
+            'no-computed-import',
+            where(node),
+            'createRequire() loads modules the bundler cannot see',
+            'import the module statically by its name',
+          ),
+        );
       }
-      const callee = ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : ts.isIdentifier(node.expression) ? node.expression.text : '';
+      const callee = ts.isPropertyAccessExpression(node.expression)
+        ? node.expression.name.text
+        : ts.isIdentifier(node.expression)
+          ? node.expression.text
+          : '';
       if (FILE_READERS.has(callee) && isLiteral(first) && DATA_FILE.test(first.text) && !first.text.startsWith('/')) {
-        found.push(violation('no-source-relative-read', where(node), `reads "${first.text}" by a relative path at run time; the image will not have it there`, FIX_BUNDLE_IT));
+        found.push(
+          violation(
+            'no-source-relative-read',
+            where(node),
+            `reads "${first.text}" by a relative path at run time; the image will not have it there`,
+            FIX_BUNDLE_IT,
+          ),
+        );
       }
     }
     if (ts.isIdentifier(node) && (node.text === '__dirname' || node.text === '__filename')) {
-      found.push(violation('no-source-relative-read', where(node), `${node.text} locates files relative to the source tree, which the bundle does not ship`, FIX_BUNDLE_IT));
+      found.push(
+        violation(
+          'no-source-relative-read',
+          where(node),
+          `${node.text} locates files relative to the source tree, which the bundle does not ship`,
+          FIX_BUNDLE_IT,
+        ),
+      );
     }
-    if (ts.isMetaProperty(node) && ts.isPropertyAccessExpression(node.parent) && ['url', 'dirname', 'filename'].includes(node.parent.name.text)) {
-      found.push(violation('no-source-relative-read', where(node), `import.meta.${node.parent.name.text} locates files relative to the source tree (and is empty in a CommonJS bundle)`, FIX_BUNDLE_IT));
+    if (
+      ts.isMetaProperty(node) &&
+      ts.isPropertyAccessExpression(node.parent) &&
+      ['url', 'dirname', 'filename'].includes(node.parent.name.text)
+    ) {
+      found.push(
+        violation(
+          'no-source-relative-read',
+          where(node),
+          `import.meta.${node.parent.name.text} locates files relative to the source tree (and is empty in a CommonJS bundle)`,
+          FIX_BUNDLE_IT,
+        ),
+      );
     }
     ts.forEachChild(node, visit);
   };

@@ -10,7 +10,11 @@ export function parseDockerignore(text) {
     .filter((line) => line && !line.startsWith('#'))
     .map((line) => {
       const negated = line.startsWith('!');
-      const pattern = (negated ? line.slice(1) : line).trim().replace(/^\/+/, '').replace(/\/+$/, '').replace(/^\.\//, '');
+      const pattern = (negated ? line.slice(1) : line)
+        .trim()
+        .replace(/^\/+/, '')
+        .replace(/\/+$/, '')
+        .replace(/^\.\//, '');
       return { negated, pattern, regex: globToRegex(pattern) };
     });
 }

@@ -25,7 +25,9 @@ function rulesOf(check: string): string[] {
   const source = readFileSync(join(workspaceRoot, 'tools', 'gate', check), 'utf8');
   return [...new Set([...source.matchAll(/violation\(\s*'([a-z-]+)'/g)].map((match) => match[1]!))];
 }
-const dependencyRules = (createRequire(import.meta.url)(join(workspaceRoot, '.dependency-cruiser.cjs')) as { forbidden: { name: string }[] }).forbidden.map((rule) => rule.name);
+const dependencyRules = (
+  createRequire(import.meta.url)(join(workspaceRoot, '.dependency-cruiser.cjs')) as { forbidden: { name: string }[] }
+).forbidden.map((rule) => rule.name);
 
 beforeAll(() => {
   workspace = copyWorkspace('props-gate-');
@@ -34,15 +36,22 @@ afterAll(() => workspace?.remove());
 
 describe('the gate', { timeout: 600_000 }, () => {
   it('passes the workspace as it is, static checks and boot check included', () => {
-    const { status, output } = gate('node-version,projects,types,dependencies,source-rules,bundles,dockerfiles,workflows,boot');
+    const { status, output } = gate(
+      'node-version,projects,types,dependencies,source-rules,bundles,dockerfiles,workflows,boot',
+    );
     expect(output).toContain('gate passed: 9 checks');
     expect(status, output).toBe(0);
   });
 
   it('lets a new lib file imported only transitively by an app through, boot check included', () => {
-    workspace.write('libs/observability/src/severity-label.ts', "export const severityLabel = (level: string) => level.toUpperCase();\n");
+    workspace.write(
+      'libs/observability/src/severity-label.ts',
+      'export const severityLabel = (level: string) => level.toUpperCase();\n',
+    );
     workspace.edit('libs/observability/src/logger.ts', (text) =>
-      text.replace("import { pino", "import { severityLabel } from './severity-label';\nimport { pino").replace("?? 'DEFAULT'", "?? severityLabel(label)"),
+      text
+        .replace('import { pino', "import { severityLabel } from './severity-label';\nimport { pino")
+        .replace("?? 'DEFAULT'", '?? severityLabel(label)'),
     );
     const { status, output } = gate('types,dependencies,source-rules,bundles,boot');
     workspace.reset();
@@ -54,8 +63,12 @@ describe('the gate', { timeout: 600_000 }, () => {
     afterEach(() => workspace.reset());
 
     it('a renamed export that is still used elsewhere (type-check)', () => {
-      workspace.edit('libs/contracts/src/push-envelope.ts', (text) => text.replace('export function decodePushEnvelope', 'export function decodeEnvelope'));
-      workspace.edit('libs/contracts/src/index.ts', (text) => text.replace('  decodePushEnvelope,', '  decodeEnvelope,'));
+      workspace.edit('libs/contracts/src/push-envelope.ts', (text) =>
+        text.replace('export function decodePushEnvelope', 'export function decodeEnvelope'),
+      );
+      workspace.edit('libs/contracts/src/index.ts', (text) =>
+        text.replace('  decodePushEnvelope,', '  decodeEnvelope,'),
+      );
       expectViolation('types', 'type-check', 'apps/worker/src/predict-route.ts');
     });
 
@@ -65,12 +78,18 @@ describe('the gate', { timeout: 600_000 }, () => {
     });
 
     it('a package that is installed but not declared in package.json', () => {
-      workspace.edit('apps/worker/src/predict-route.ts', (text) => `import avvio from 'avvio';\n${text}\nexport const pluginLoader = avvio;\n`);
+      workspace.edit(
+        'apps/worker/src/predict-route.ts',
+        (text) => `import avvio from 'avvio';\n${text}\nexport const pluginLoader = avvio;\n`,
+      );
       expectViolation('dependencies', 'no-undeclared-package', 'apps/worker/src/predict-route.ts');
     });
 
     it('runtime code importing a devDependency', () => {
-      workspace.edit('libs/contracts/src/game-date.ts', (text) => `import { describe } from 'vitest';\n${text}\nexport const testing = describe;\n`);
+      workspace.edit(
+        'libs/contracts/src/game-date.ts',
+        (text) => `import { describe } from 'vitest';\n${text}\nexport const testing = describe;\n`,
+      );
       expectViolation('dependencies', 'not-to-dev-dep', 'libs/contracts/src/game-date.ts');
     });
 
@@ -80,22 +99,37 @@ describe('the gate', { timeout: 600_000 }, () => {
     });
 
     it('a lib importing an app', () => {
-      workspace.edit('libs/observability/src/events.ts', (text) => `import '../../../apps/worker/src/worker-config';\n${text}`);
+      workspace.edit(
+        'libs/observability/src/events.ts',
+        (text) => `import '../../../apps/worker/src/worker-config';\n${text}`,
+      );
       expectViolation('dependencies', 'no-lib-to-app', 'libs/observability/src/events.ts');
     });
 
     it('a lib imported by a deep path instead of its public entry', () => {
-      workspace.edit('apps/worker/src/predict-route.ts', (text) => `import { isCalendarDate } from '../../../libs/contracts/src/game-date';\n${text}\nexport const isDate = isCalendarDate;\n`);
+      workspace.edit(
+        'apps/worker/src/predict-route.ts',
+        (text) =>
+          `import { isCalendarDate } from '../../../libs/contracts/src/game-date';\n${text}\nexport const isDate = isCalendarDate;\n`,
+      );
       expectViolation('dependencies', 'lib-only-through-public-entry', 'apps/worker/src/predict-route.ts');
     });
 
     it('a Google Cloud client imported outside a src/gcp adapter', () => {
-      workspace.edit('apps/coordinator/src/batch-routes.ts', (text) => `import { Firestore } from '@google-cloud/firestore';\n${text}\nexport const store = () => new Firestore();\n`);
+      workspace.edit(
+        'apps/coordinator/src/batch-routes.ts',
+        (text) =>
+          `import { Firestore } from '@google-cloud/firestore';\n${text}\nexport const store = () => new Firestore();\n`,
+      );
       expectViolation('dependencies', 'google-cloud-only-in-gcp-adapters', 'apps/coordinator/src/batch-routes.ts');
     });
 
     it('DuckDB imported outside a src/local adapter', () => {
-      workspace.edit('apps/coordinator/src/batch-routes.ts', (text) => `import { DuckDBInstance } from '@duckdb/node-api';\n${text}\nexport const open = () => DuckDBInstance.create(':memory:');\n`);
+      workspace.edit(
+        'apps/coordinator/src/batch-routes.ts',
+        (text) =>
+          `import { DuckDBInstance } from '@duckdb/node-api';\n${text}\nexport const open = () => DuckDBInstance.create(':memory:');\n`,
+      );
       expectViolation('dependencies', 'duckdb-only-in-local-adapters', 'apps/coordinator/src/batch-routes.ts');
     });
 
@@ -107,43 +141,60 @@ describe('the gate', { timeout: 600_000 }, () => {
     });
 
     it('an import() of a computed value', () => {
-      workspace.edit('apps/worker/src/assemble-worker.ts', (text) => `${text}\nexport const loadPlugin = (name: string) => import(name);\n`);
+      workspace.edit(
+        'apps/worker/src/assemble-worker.ts',
+        (text) => `${text}\nexport const loadPlugin = (name: string) => import(name);\n`,
+      );
       expectViolation('source-rules', 'no-computed-import', 'apps/worker/src/assemble-worker.ts');
     });
 
     it('a require() of a computed value', () => {
-      workspace.edit('libs/observability/src/events.ts', (text) => `${text}\nexport const loadSink = (name: string): unknown => require(\`./sinks/\${name}\`);\n`);
+      workspace.edit(
+        'libs/observability/src/events.ts',
+        (text) => `${text}\nexport const loadSink = (name: string): unknown => require(\`./sinks/\${name}\`);\n`,
+      );
       expectViolation('source-rules', 'no-computed-import', 'libs/observability/src/events.ts');
     });
 
     it('a file read relative to the source tree', () => {
       workspace.edit(
         'apps/coordinator/src/batch-routes.ts',
-        (text) => `import { readFileSync } from 'node:fs';\nimport { join } from 'node:path';\n${text}\nexport const selectPlayersSql = () => readFileSync(join(__dirname, 'select-players.sql'), 'utf8');\n`,
+        (text) =>
+          `import { readFileSync } from 'node:fs';\nimport { join } from 'node:path';\n${text}\nexport const selectPlayersSql = () => readFileSync(join(__dirname, 'select-players.sql'), 'utf8');\n`,
       );
       expectViolation('source-rules', 'no-source-relative-read', 'apps/coordinator/src/batch-routes.ts');
     });
 
     it('a bundle that leaves a non-native package external', () => {
-      workspace.edit('apps/worker/project.json', (text) => text.replace('"external": [\n      "onnxruntime-node"', '"external": [\n      "onnxruntime-node",\n      "pino"'));
+      workspace.edit('apps/worker/project.json', (text) =>
+        text.replace(
+          '"external": [\n      "onnxruntime-node"',
+          '"external": [\n      "onnxruntime-node",\n      "pino"',
+        ),
+      );
       expectViolation('bundles', 'bundle-externals', 'apps/worker/project.json');
     });
 
     it('a bundle that needs a module its generated package.json does not name', () => {
       workspace.edit(
         'libs/observability/src/logger.ts',
-        (text) => `${text}\nexport const prettyPrinter: unknown = (() => {\n  try {\n    return require('pino-pretty-not-installed');\n  } catch {\n    return undefined;\n  }\n})();\n`,
+        (text) =>
+          `${text}\nexport const prettyPrinter: unknown = (() => {\n  try {\n    return require('pino-pretty-not-installed');\n  } catch {\n    return undefined;\n  }\n})();\n`,
       );
       expectViolation('bundles', 'bundle-manifest', 'dist/apps/worker/package.json');
     });
 
     it('a Dockerfile that copies more than its bundle folder', () => {
-      workspace.edit('docker/worker.Dockerfile', (text) => text.replace('COPY dist/apps/worker/ ./', 'COPY dist/apps/worker/ ./\nCOPY libs/ ./libs/'));
+      workspace.edit('docker/worker.Dockerfile', (text) =>
+        text.replace('COPY dist/apps/worker/ ./', 'COPY dist/apps/worker/ ./\nCOPY libs/ ./libs/'),
+      );
       expectViolation('dockerfiles', 'docker-copy', 'docker/worker.Dockerfile:15');
     });
 
     it('a Dockerfile that leaves source maps off', () => {
-      workspace.edit('docker/worker.Dockerfile', (text) => text.replace('    NODE_OPTIONS=--enable-source-maps \\\n', ''));
+      workspace.edit('docker/worker.Dockerfile', (text) =>
+        text.replace('    NODE_OPTIONS=--enable-source-maps \\\n', ''),
+      );
       expectViolation('dockerfiles', 'docker-source-maps', 'docker/worker.Dockerfile');
     });
 
@@ -158,12 +209,16 @@ describe('the gate', { timeout: 600_000 }, () => {
     });
 
     it('a base image without glibc while a native package is external', () => {
-      workspace.edit('docker/worker.Dockerfile', (text) => text.replace('FROM node:${NODE_VERSION}-bookworm-slim', 'FROM node:${NODE_VERSION}-alpine'));
+      workspace.edit('docker/worker.Dockerfile', (text) =>
+        text.replace('FROM node:${NODE_VERSION}-bookworm-slim', 'FROM node:${NODE_VERSION}-alpine'),
+      );
       expectViolation('dockerfiles', 'docker-base-image', 'docker/worker.Dockerfile:');
     });
 
     it('a Dockerfile that does not run main.js', () => {
-      workspace.edit('docker/coordinator.Dockerfile', (text) => text.replace('CMD ["node", "main.js"]', 'CMD ["node", "server.js"]'));
+      workspace.edit('docker/coordinator.Dockerfile', (text) =>
+        text.replace('CMD ["node", "main.js"]', 'CMD ["node", "server.js"]'),
+      );
       expectViolation('dockerfiles', 'docker-command', 'docker/coordinator.Dockerfile:');
     });
 
@@ -183,12 +238,18 @@ describe('the gate', { timeout: 600_000 }, () => {
     });
 
     it('a Dockerfile whose Node differs from .node-version', () => {
-      workspace.edit('docker/cli.Dockerfile', (text) => text.replace(/ARG NODE_VERSION=\S+/, 'ARG NODE_VERSION=22.12.0'));
+      workspace.edit('docker/cli.Dockerfile', (text) =>
+        text.replace(/ARG NODE_VERSION=\S+/, 'ARG NODE_VERSION=22.12.0'),
+      );
       expectViolation('node-version', 'node-version', 'docker/cli.Dockerfile');
     });
 
     it('runtime code importing test support', () => {
-      workspace.edit('apps/worker/src/predict-route.ts', (text) => `import { validRequest } from './test-support/valid-request';\n${text}\nexport const example = validRequest;\n`);
+      workspace.edit(
+        'apps/worker/src/predict-route.ts',
+        (text) =>
+          `import { validRequest } from './test-support/valid-request';\n${text}\nexport const example = validRequest;\n`,
+      );
       expectViolation('dependencies', 'no-test-code-in-runtime', 'apps/worker/src/predict-route.ts');
     });
 
@@ -198,12 +259,17 @@ describe('the gate', { timeout: 600_000 }, () => {
     });
 
     it('a require() of a package in ES module source', () => {
-      workspace.edit('libs/observability/src/events.ts', (text) => `${text}\nexport const fs: unknown = require('node:fs');\n`);
+      workspace.edit(
+        'libs/observability/src/events.ts',
+        (text) => `${text}\nexport const fs: unknown = require('node:fs');\n`,
+      );
       expectViolation('source-rules', 'no-require-in-source', 'libs/observability/src/events.ts');
     });
 
     it('an image whose build check finds a folder its user cannot write (built for real)', () => {
-      workspace.edit('docker/worker.Dockerfile', (text) => text.replace('PROPS_DATA_DIR=/tmp/props', 'PROPS_DATA_DIR=/app/var'));
+      workspace.edit('docker/worker.Dockerfile', (text) =>
+        text.replace('PROPS_DATA_DIR=/tmp/props', 'PROPS_DATA_DIR=/app/var'),
+      );
       expectViolation('images', 'image-build', 'docker/worker.Dockerfile');
     });
 
@@ -218,17 +284,26 @@ describe('the gate', { timeout: 600_000 }, () => {
     });
 
     it('a bundle that cannot boot with production-shaped configuration', () => {
-      workspace.edit('apps/worker/src/worker-config.ts', (text) => text.replace("  GCP_PROJECT_ID: z.string().optional(),", "  GCP_PROJECT_ID: z.string().optional(),\n  PREDICTIONS_TABLE: z.string(),"));
+      workspace.edit('apps/worker/src/worker-config.ts', (text) =>
+        text.replace(
+          '  GCP_PROJECT_ID: z.string().optional(),',
+          '  GCP_PROJECT_ID: z.string().optional(),\n  PREDICTIONS_TABLE: z.string(),',
+        ),
+      );
       expectViolation('bundles,boot', 'boot-check', 'dist/apps/worker/main.js');
     });
 
     it('a workflow that uses an action by a movable tag', () => {
-      workspace.edit('.github/workflows/ci.yml', (text) => text.replace(/actions\/checkout@[0-9a-f]{40}/, 'actions/checkout@v7'));
+      workspace.edit('.github/workflows/ci.yml', (text) =>
+        text.replace(/actions\/checkout@[0-9a-f]{40}/, 'actions/checkout@v7'),
+      );
       expectViolation('workflows', 'workflow-pin', '.github/workflows/ci.yml:');
     });
 
     it('an invalid workflow', () => {
-      workspace.edit('.github/workflows/ci.yml', (text) => text.replace('run: npm run gate', 'run: npm run gate ${{ github.nope( }}'));
+      workspace.edit('.github/workflows/ci.yml', (text) =>
+        text.replace('run: npm run gate', 'run: npm run gate ${{ github.nope( }}'),
+      );
       expectViolation('workflows', 'workflow', '.github/workflows/ci.yml');
     });
 
@@ -238,13 +313,21 @@ describe('the gate', { timeout: 600_000 }, () => {
     });
 
     it('a test target that selects none of its own tests', () => {
-      workspace.edit('libs/grading/project.json', (text) => text.replace('vitest run libs/grading/ --passWithNoTests', 'vitest run --dir libs/grading --passWithNoTests'));
+      workspace.edit('libs/grading/project.json', (text) =>
+        text.replace('vitest run libs/grading/ --passWithNoTests', 'vitest run --dir libs/grading --passWithNoTests'),
+      );
       expectViolation('projects', 'project-shape', 'libs/grading/project.json');
     });
   });
 
   it('has planted a violation for every rule the dependency, source, Dockerfile, Node version and workflow checks know', () => {
-    const known = [...dependencyRules, ...rulesOf('check-source-rules.mjs'), ...rulesOf('check-dockerfiles.mjs'), ...rulesOf('check-node-version.mjs'), ...rulesOf('check-workflows.mjs')];
+    const known = [
+      ...dependencyRules,
+      ...rulesOf('check-source-rules.mjs'),
+      ...rulesOf('check-dockerfiles.mjs'),
+      ...rulesOf('check-node-version.mjs'),
+      ...rulesOf('check-workflows.mjs'),
+    ];
     expect(known.filter((rule) => !planted.has(rule))).toEqual([]);
   });
 });

@@ -70,7 +70,10 @@ for (const name of selected) {
   for (const found of result.violations) console.log(formatViolation(found));
 }
 if (values['summary-file']) {
-  writeFileSync(values['summary-file'], JSON.stringify({ passed: selected.length - failed, failed, violations: violationCount }));
+  writeFileSync(
+    values['summary-file'],
+    JSON.stringify({ passed: selected.length - failed, failed, violations: violationCount }),
+  );
 }
 if (failed > 0) {
   console.log(`gate FAILED: ${violationCount} violation(s) in ${failed} of ${selected.length} checks`);

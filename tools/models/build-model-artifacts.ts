@@ -18,13 +18,17 @@ for (const entry of manifest.models) {
     metadata: { model_id: entry.model_id, model_version: entry.model_version, source_sha256: sha256(source) },
   });
   if (ensemble.featureNames.join(',') !== entry.features.join(',')) {
-    throw new Error(`${entry.model_id}: the source names features ${ensemble.featureNames.join(',')}, the manifest ${entry.features.join(',')}`);
+    throw new Error(
+      `${entry.model_id}: the source names features ${ensemble.featureNames.join(',')}, the manifest ${entry.features.join(',')}`,
+    );
   }
   const target = join(root, 'models', entry.onnx);
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, onnx);
   entry.source_sha256 = sha256(source);
   entry.onnx_sha256 = sha256(onnx);
-  console.log(`${entry.model_id}: ${ensemble.source.note} -> models/${entry.onnx} (${(onnx.byteLength / 1024 / 1024).toFixed(2)} MB, sha256 ${entry.onnx_sha256.slice(0, 12)}…)`);
+  console.log(
+    `${entry.model_id}: ${ensemble.source.note} -> models/${entry.onnx} (${(onnx.byteLength / 1024 / 1024).toFixed(2)} MB, sha256 ${entry.onnx_sha256.slice(0, 12)}…)`,
+  );
 }
 writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);

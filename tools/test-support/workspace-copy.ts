@@ -24,7 +24,10 @@ export interface WorkspaceCopy {
  */
 export function copyWorkspace(prefix = 'props-workspace-'): WorkspaceCopy {
   const root = mkdtempSync(join(tmpdir(), prefix));
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: workspaceRoot, encoding: 'utf8' })
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+    cwd: workspaceRoot,
+    encoding: 'utf8',
+  })
     .split('\0')
     .filter(Boolean);
   for (const file of files) {
@@ -36,7 +39,10 @@ export function copyWorkspace(prefix = 'props-workspace-'): WorkspaceCopy {
     }
   }
   const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=gate-test', '-c', 'user.email=gate-test@localhost', ...args], { cwd: root, encoding: 'utf8' });
+    execFileSync('git', ['-c', 'user.name=gate-test', '-c', 'user.email=gate-test@localhost', ...args], {
+      cwd: root,
+      encoding: 'utf8',
+    });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'workspace copy');
@@ -45,7 +51,8 @@ export function copyWorkspace(prefix = 'props-workspace-'): WorkspaceCopy {
     encoding: 'utf8',
     env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', PATH: `${dirname(process.execPath)}:${process.env.PATH}` },
   });
-  if (install.status !== 0) throw new Error(`npm ci in the workspace copy failed: ${`${install.stdout}${install.stderr}`.trim().slice(-600)}`);
+  if (install.status !== 0)
+    throw new Error(`npm ci in the workspace copy failed: ${`${install.stdout}${install.stderr}`.trim().slice(-600)}`);
   return {
     root,
     read: (file) => readFileSync(join(root, file), 'utf8'),
@@ -65,7 +72,12 @@ export function copyWorkspace(prefix = 'props-workspace-'): WorkspaceCopy {
     },
     git,
     run: (command, args, env = {}) => {
-      const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+      const result = spawnSync(command, args, {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+        maxBuffer: 64 * 1024 * 1024,
+      });
       return { status: result.status, output: `${result.stdout}${result.stderr}` };
     },
     remove: () => rmSync(root, { recursive: true, force: true }),

@@ -12,13 +12,11 @@ export const BACKEND_VARIABLES = {
 
 /** A command's environment: the backend variables and its own, with GCP_PROJECT_ID required on gcp. */
 export function backendEnvironment<T extends z.ZodRawShape>(own: T) {
-  return z
-    .object({ ...BACKEND_VARIABLES, ...own })
-    .refine(
-      (value) => {
-        const backend = value as { PROPS_BACKEND: string; GCP_PROJECT_ID?: string };
-        return backend.PROPS_BACKEND !== 'gcp' || backend.GCP_PROJECT_ID !== undefined;
-      },
-      { path: ['GCP_PROJECT_ID'], message: 'required with PROPS_BACKEND=gcp' },
-    );
+  return z.object({ ...BACKEND_VARIABLES, ...own }).refine(
+    (value) => {
+      const backend = value as { PROPS_BACKEND: string; GCP_PROJECT_ID?: string };
+      return backend.PROPS_BACKEND !== 'gcp' || backend.GCP_PROJECT_ID !== undefined;
+    },
+    { path: ['GCP_PROJECT_ID'], message: 'required with PROPS_BACKEND=gcp' },
+  );
 }

@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { warehouseReadinessCheck } from '@props/consolidation';
 import { onnxRuntimeCheck } from '@props/models';
-import { printCheckReports, runBuildTimeChecks, writableFolderCheck, type ReadinessCheck } from '@props/service-runtime';
+import {
+  printCheckReports,
+  runBuildTimeChecks,
+  writableFolderCheck,
+  type ReadinessCheck,
+} from '@props/service-runtime';
 import type { CliCommand } from './cli-command';
 
 /** The image build step: what this bundle carries loads, and the data folder is writable. No configuration needed. */
@@ -25,10 +30,15 @@ export const buildCheckCommand: CliCommand = {
           const missing = ['coordinator', 'worker'].filter((app) => !existsSync(`${bundlesDir}/${app}/main.js`));
           return missing.length === 0
             ? { status: 'ok', detail: `coordinator and worker bundles in ${bundlesDir}` }
-            : { status: 'degraded', detail: `missing bundles in ${bundlesDir}: ${missing.join(', ')} (props run needs them)` };
+            : {
+                status: 'degraded',
+                detail: `missing bundles in ${bundlesDir}: ${missing.join(', ')} (props run needs them)`,
+              };
         },
       });
     }
-    return printCheckReports('build-check', await runBuildTimeChecks(checks, ''), (line) => process.stdout.write(`${line}\n`));
+    return printCheckReports('build-check', await runBuildTimeChecks(checks, ''), (line) =>
+      process.stdout.write(`${line}\n`),
+    );
   },
 };

@@ -5,14 +5,22 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../../..');
-const props = (...args: string[]) => spawnSync(process.execPath, ['tools/bin/props.cjs', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, METADATA_SERVER_DETECTION: 'none' } });
+const props = (...args: string[]) =>
+  spawnSync(process.execPath, ['tools/bin/props.cjs', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, METADATA_SERVER_DETECTION: 'none' },
+  });
 
 describe('props, as an operator uses it', () => {
-  it('prints each command\'s options and the environment it reads with --help, and aligned top-level help', () => {
+  it("prints each command's options and the environment it reads with --help, and aligned top-level help", () => {
     const grade = props('grade', '--help');
     expect(grade.status).toBe(0);
     expect(grade.stdout).toMatch(/^usage: props grade /);
-    expect(grade.stdout).toMatch(/\n {2}--date D +yesterday or today \(America\/New_York\), YYYY-MM-DD, or a range FROM\.\.TO\n/);
+    expect(grade.stdout).toMatch(
+      /\n {2}--date D +yesterday or today \(America\/New_York\), YYYY-MM-DD, or a range FROM\.\.TO\n/,
+    );
     expect(grade.stdout).toContain('environment:');
     expect(grade.stdout).toContain('PROPS_GRADING_TRIGGER');
     const top = props('--help');
@@ -29,13 +37,19 @@ describe('props, as an operator uses it', () => {
     const folder = mkdtempSync(join(tmpdir(), 'props-cli-'));
     const missing = props('grade', '--date', '2025-03-15', '--warehouse', join(folder, 'none.duckdb'));
     expect(missing.status).toBe(1);
-    expect(missing.stderr.trim()).toBe(`props grade: warehouse ${join(folder, 'none.duckdb')} does not exist; build it with: props warehouse seed --out ${join(folder, 'none.duckdb')}`);
+    expect(missing.stderr.trim()).toBe(
+      `props grade: warehouse ${join(folder, 'none.duckdb')} does not exist; build it with: props warehouse seed --out ${join(folder, 'none.duckdb')}`,
+    );
     writeFileSync(join(folder, 'torn.duckdb'), 'torn '.repeat(1000));
     const torn = props('warehouse', 'migrate', '--warehouse', join(folder, 'torn.duckdb'));
     expect(torn.status).toBe(1);
     expect(torn.stderr).toMatch(/^props warehouse migrate: warehouse \S+torn\.duckdb cannot be opened: /);
     expect(torn.stderr).not.toMatch(/\n\s+at /);
-    const gcp = spawnSync(process.execPath, ['tools/bin/props.cjs', 'verify', '--date', '2025-03-15'], { cwd: root, encoding: 'utf8', env: { ...process.env, PROPS_BACKEND: 'gcp', GCP_PROJECT_ID: '' } });
+    const gcp = spawnSync(process.execPath, ['tools/bin/props.cjs', 'verify', '--date', '2025-03-15'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, PROPS_BACKEND: 'gcp', GCP_PROJECT_ID: '' },
+    });
     expect(gcp.status).toBe(1);
     expect(gcp.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   }, 240_000);
@@ -48,9 +62,18 @@ describe('props, as an operator uses it', () => {
     expect(verified).toMatchObject({ scope: 'game_date 2025-03-15', rows: 0, passed: false });
     expect(verify.status).toBe(1);
     const grade = props('grade', '--date', '2025-03-14..2025-03-15', '--json', '--warehouse', warehouse);
-    const graded = JSON.parse(grade.stdout) as { dates: Array<{ game_date: string; graded: number; skipped?: string }>; graded_dates: number };
+    const graded = JSON.parse(grade.stdout) as {
+      dates: Array<{ game_date: string; graded: number; skipped?: string }>;
+      graded_dates: number;
+    };
     expect(graded.graded_dates).toBe(0);
-    expect(graded.dates.map((date) => [date.game_date, date.graded, date.skipped?.startsWith('no predictions of real prop lines')])).toEqual([
+    expect(
+      graded.dates.map((date) => [
+        date.game_date,
+        date.graded,
+        date.skipped?.startsWith('no predictions of real prop lines'),
+      ]),
+    ).toEqual([
       ['2025-03-14', 0, true],
       ['2025-03-15', 0, true],
     ]);
@@ -58,12 +81,17 @@ describe('props, as an operator uses it', () => {
   }, 240_000);
 
   it('stops quietly when the reader closes the pipe early', async () => {
-    const child = spawn(process.execPath, ['tools/bin/props.cjs', 'warehouse', 'schema', '--duckdb'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['tools/bin/props.cjs', 'warehouse', 'schema', '--duckdb'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     await new Promise<void>((resolveFirst) => child.stdout.once('data', () => resolveFirst()));
     child.stdout.destroy();
-    const code = await new Promise<number | null>((resolveExit) => child.on('close', (exitCode) => resolveExit(exitCode)));
+    const code = await new Promise<number | null>((resolveExit) =>
+      child.on('close', (exitCode) => resolveExit(exitCode)),
+    );
     expect(stderr).not.toContain('EPIPE');
     expect(code).toBe(0);
   }, 240_000);

@@ -12,12 +12,17 @@ export function callerHeaders(env: NodeJS.ProcessEnv): Record<string, string> {
   };
 }
 
-export async function callService(url: string, init: RequestInit): Promise<{ status: number; body: Record<string, any> }> {
+export async function callService(
+  url: string,
+  init: RequestInit,
+): Promise<{ status: number; body: Record<string, any> }> {
   let response: Response;
   try {
     response = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
   } catch (error) {
-    throw new CoordinatorCallError(`${url} did not answer: ${(error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error))}`);
+    throw new CoordinatorCallError(
+      `${url} did not answer: ${(error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error))}`,
+    );
   }
   const text = await response.text();
   try {

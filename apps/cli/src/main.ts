@@ -14,19 +14,54 @@ import { gradeCommand } from './grading/grade-command';
 import { reportCommand } from './grading/report-command';
 import { verifyCommand } from './grading/verify-command';
 
-const commands: readonly CliCommand[] = [runCommand, backfillCommand, smokeCommand, statusCommand, seedCommand, migrateCommand, schemaCommand, gradeCommand, verifyCommand, reportCommand, stagingCleanupCommand, convertCommand, buildCheckCommand];
+const commands: readonly CliCommand[] = [
+  runCommand,
+  backfillCommand,
+  smokeCommand,
+  statusCommand,
+  seedCommand,
+  migrateCommand,
+  schemaCommand,
+  gradeCommand,
+  verifyCommand,
+  reportCommand,
+  stagingCleanupCommand,
+  convertCommand,
+  buildCheckCommand,
+];
 
 function helpText(): string {
-  const rows: Array<[string, string]> = [...commands.map((command): [string, string] => [command.words.join(' '), command.summary]), ['version', 'print the package version and the commit this bundle was built from']];
+  const rows: Array<[string, string]> = [
+    ...commands.map((command): [string, string] => [command.words.join(' '), command.summary]),
+    ['version', 'print the package version and the commit this bundle was built from'],
+  ];
   const width = Math.max(...rows.map(([name]) => name.length));
-  return ['usage: props <command> [options]', '', 'commands:', ...rows.map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`), '', 'props <command> --help shows its options and the environment it reads.'].join('\n');
+  return [
+    'usage: props <command> [options]',
+    '',
+    'commands:',
+    ...rows.map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`),
+    '',
+    'props <command> --help shows its options and the environment it reads.',
+  ].join('\n');
 }
 
 /** An error the operator can act on from its message alone: printed as one line, never a stack. */
 function isKnownError(error: unknown): error is Error {
   if (!(error instanceof Error)) return false;
-  if ((error as { permanent?: unknown }).permanent === true || (error as { statusCode?: unknown }).statusCode === 503) return true;
-  return ['ConfigurationError', 'MigrationRefusedError', 'WarehouseBusyError', 'WarehouseSchemaError', 'RowShapeError', 'LockTimeoutError', 'SampleDataError', 'DatasetPrefixError', 'ModelArtifactError'].includes(error.name);
+  if ((error as { permanent?: unknown }).permanent === true || (error as { statusCode?: unknown }).statusCode === 503)
+    return true;
+  return [
+    'ConfigurationError',
+    'MigrationRefusedError',
+    'WarehouseBusyError',
+    'WarehouseSchemaError',
+    'RowShapeError',
+    'LockTimeoutError',
+    'SampleDataError',
+    'DatasetPrefixError',
+    'ModelArtifactError',
+  ].includes(error.name);
 }
 
 function findCommand(argv: readonly string[]): { command: CliCommand; rest: readonly string[] } | undefined {

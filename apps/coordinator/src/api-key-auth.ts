@@ -29,7 +29,12 @@ export function requireCaller(app: FastifyInstance, apiKey: string, oidc: OidcPo
         reason = `${reason}; OIDC: ${error.message}`;
       }
     }
-    request.log.warn({ event: LogEvent.authRejected, path: request.url, reason }, 'request refused: no valid credentials');
-    return reply.code(401).send({ error: `missing or wrong ${API_KEY_HEADER} header${verifier ? ' or OIDC bearer token' : ''}` });
+    request.log.warn(
+      { event: LogEvent.authRejected, path: request.url, reason },
+      'request refused: no valid credentials',
+    );
+    return reply
+      .code(401)
+      .send({ error: `missing or wrong ${API_KEY_HEADER} header${verifier ? ' or OIDC bearer token' : ''}` });
   });
 }

@@ -1,7 +1,15 @@
 import { dirname } from 'node:path';
 import fastify, { type FastifyBaseLogger } from 'fastify';
 import { createLogger } from '@props/observability';
-import { buildInfo, registerErrorReplies, registerHealthRoutes, quietRequestLogs, registerRequestLogging, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
+import {
+  buildInfo,
+  registerErrorReplies,
+  registerHealthRoutes,
+  quietRequestLogs,
+  registerRequestLogging,
+  type AssembledService,
+  type ReadinessCheck,
+} from '@props/service-runtime';
 import { requireCaller } from './api-key-auth';
 import { BatchOrchestrator } from './batch/batch-orchestrator';
 import { registerBatchRoutes } from './batch-routes';
@@ -30,13 +38,29 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
     environmentPrefix: config.datasetPrefix,
   });
   const checks: ReadinessCheck[] = [
-    { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} ${config.gcp ? `project=${config.gcp.projectId}` : `workers=${config.workerUrls.length}`}` }) },
+    {
+      name: 'configuration',
+      run: () => ({
+        status: 'ok',
+        detail: `backend=${config.backend} port=${config.port} ${config.gcp ? `project=${config.gcp.projectId}` : `workers=${config.workerUrls.length}`}`,
+      }),
+    },
     ...ports.checks,
   ];
   registerErrorReplies(app);
   registerHealthRoutes(app, checks, buildInfo('coordinator'));
   requireCaller(app, config.apiKey, config.oidc);
   registerBatchRoutes(app, batches, ports.rejected);
-  const writableFolders = config.gcp ? [] : [config.stagingDir, config.lockDir, config.stateDir, config.deadLetterDir, config.rejectedDir, config.outboxDir, dirname(config.warehousePath)];
+  const writableFolders = config.gcp
+    ? []
+    : [
+        config.stagingDir,
+        config.lockDir,
+        config.stateDir,
+        config.deadLetterDir,
+        config.rejectedDir,
+        config.outboxDir,
+        dirname(config.warehousePath),
+      ];
   return { app, checks, logger, port: config.port, host: config.host, writableFolders };
 }

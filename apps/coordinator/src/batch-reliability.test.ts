@@ -5,7 +5,15 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpPushPublisher } from '@props/messaging';
 import { freePort } from '@props/service-runtime';
 import { withWarehouse } from '@props/warehouse';
-import { API_KEY, ServiceProcess, Tap, dataDirWith, post, seedOnce, waitForConsolidated } from './test-support/local-stack';
+import {
+  API_KEY,
+  ServiceProcess,
+  Tap,
+  dataDirWith,
+  post,
+  seedOnce,
+  waitForConsolidated,
+} from './test-support/local-stack';
 
 const DATE = '2025-03-15';
 // The production stall check runs every 15 minutes (scheduler job prediction-stall-check, minute field "*/15").
@@ -22,13 +30,26 @@ afterEach(async () => {
 });
 
 async function coordinator(dataDir: string, workerUrls: string[], extra: Record<string, string> = {}, port?: number) {
-  const service = await ServiceProcess.start('coordinator', { PROPS_DATA_DIR: dataDir, PROPS_API_KEY: API_KEY, PROPS_WORKER_URLS: workerUrls.join(','), ...extra }, port);
+  const service = await ServiceProcess.start(
+    'coordinator',
+    { PROPS_DATA_DIR: dataDir, PROPS_API_KEY: API_KEY, PROPS_WORKER_URLS: workerUrls.join(','), ...extra },
+    port,
+  );
   running.push(service);
   return service;
 }
 
 async function worker(dataDir: string, completionUrl: string, port?: number) {
-  const service = await ServiceProcess.start('worker', { PROPS_DATA_DIR: dataDir, PROPS_COMPLETION_URL: completionUrl, PROPS_COMPLETION_API_KEY: API_KEY, PROPS_PUSH_AUTH: 'none' }, port);
+  const service = await ServiceProcess.start(
+    'worker',
+    {
+      PROPS_DATA_DIR: dataDir,
+      PROPS_COMPLETION_URL: completionUrl,
+      PROPS_COMPLETION_API_KEY: API_KEY,
+      PROPS_PUSH_AUTH: 'none',
+    },
+    port,
+  );
   running.push(service);
   return service;
 }
@@ -54,7 +75,13 @@ async function predictionsTable(dataDir: string) {
 
 async function duplicateKeys(dataDir: string): Promise<number> {
   return withWarehouse(join(dataDir, 'warehouse.duckdb'), async (connection) =>
-    Number((await connection.runAndReadAll(`SELECT count(*) FROM (SELECT game_id, player_lookup, system_id, current_points_line FROM nba_predictions.player_prop_predictions GROUP BY ALL HAVING count(*) > 1)`)).getRows()[0]![0]),
+    Number(
+      (
+        await connection.runAndReadAll(
+          `SELECT count(*) FROM (SELECT game_id, player_lookup, system_id, current_points_line FROM nba_predictions.player_prop_predictions GROUP BY ALL HAVING count(*) > 1)`,
+        )
+      ).getRows()[0]![0],
+    ),
   );
 }
 
@@ -64,7 +91,11 @@ async function leaseHeld(folder: string, timeoutMs = 60_000): Promise<{ token: n
   while (Date.now() < deadline) {
     for (const file of existsSync(folder) ? readdirSync(folder).filter((name) => name.startsWith('lease-')) : []) {
       try {
-        const lease = JSON.parse(readFileSync(join(folder, file), 'utf8')) as { token: number; expiresAt: number; released: boolean };
+        const lease = JSON.parse(readFileSync(join(folder, file), 'utf8')) as {
+          token: number;
+          expiresAt: number;
+          released: boolean;
+        };
         if (!lease.released && lease.expiresAt > Date.now()) return lease;
       } catch {
         // replaced while being read
@@ -111,7 +142,11 @@ async function deliver(workerUrl: string, envelopes: readonly unknown[], concurr
     Array.from({ length: concurrency }, async () => {
       while (next < envelopes.length) {
         const envelope = envelopes[next++];
-        const response = await fetch(`${workerUrl}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope) });
+        const response = await fetch(`${workerUrl}/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(envelope),
+        });
         statuses.push(response.status);
       }
     }),
@@ -131,7 +166,10 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     const triple = await capturedBatch(thrice);
     expect(triple.envelopes.length).toBe(single.envelopes.length);
     const tripleWorker = await worker(thrice, `${triple.coordinator.url}/complete`);
-    const statuses = await deliver(tripleWorker.url, shuffled([...triple.envelopes, ...triple.envelopes, ...triple.envelopes], 42));
+    const statuses = await deliver(
+      tripleWorker.url,
+      shuffled([...triple.envelopes, ...triple.envelopes, ...triple.envelopes], 42),
+    );
     expect(statuses.length).toBe(3 * triple.envelopes.length);
     expect(new Set(statuses)).toEqual(new Set([204]));
     const status = await waitForConsolidated(triple.coordinator.url, triple.batchId);
@@ -146,16 +184,27 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
   it('three coordinator processes finishing the same batch at once consolidate it exactly once, with no duplicate keys', async () => {
     const dataDir = dataDirWith(seeded);
     const batch = await capturedBatch(dataDir);
-    const others = [await coordinator(dataDir, [batch.coordinator.url]), await coordinator(dataDir, [batch.coordinator.url])];
+    const others = [
+      await coordinator(dataDir, [batch.coordinator.url]),
+      await coordinator(dataDir, [batch.coordinator.url]),
+    ];
     const completed = await predictedElsewhere(dataDir, batch);
     const coordinators = [batch.coordinator, ...others];
     // Every completion goes to all three coordinators at once; each may see the batch complete.
-    await Promise.all(completed.map((event) => Promise.all(coordinators.map((service) => post(`${service.url}/complete`, event)))));
+    await Promise.all(
+      completed.map((event) => Promise.all(coordinators.map((service) => post(`${service.url}/complete`, event)))),
+    );
     const status = await waitForConsolidated(others[1]!.url, batch.batchId);
     expect(status.coverage).toBe(1);
     expect(await duplicateKeys(dataDir)).toBe(0);
     const merges = await withWarehouse(join(dataDir, 'warehouse.duckdb'), async (connection) =>
-      Number((await connection.runAndReadAll(`SELECT count(*) FROM nba_orchestration.prediction_batches WHERE batch_id = '${batch.batchId}'`)).getRows()[0]![0]),
+      Number(
+        (
+          await connection.runAndReadAll(
+            `SELECT count(*) FROM nba_orchestration.prediction_batches WHERE batch_id = '${batch.batchId}'`,
+          )
+        ).getRows()[0]![0],
+      ),
     );
     expect(merges).toBe(1);
     expect((await predictionsTable(dataDir)).length).toBe(status.consolidation.rows_merged);
@@ -171,18 +220,25 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     expect(started.status).toBe(202);
     const batchId = started.body.batch_id as string;
     for (;;) {
-      const status = (await (await fetch(`${service.url}/status/${batchId}`)).json()) as { players_pending: number; players_expected: number };
+      const status = (await (await fetch(`${service.url}/status/${batchId}`)).json()) as {
+        players_pending: number;
+        players_expected: number;
+      };
       if (status.players_pending < status.players_expected) break;
       await new Promise((resolveWait) => setTimeout(resolveWait, 5));
     }
     await first.kill();
-    const midway = (await (await fetch(`${service.url}/status/${batchId}`)).json()) as { status: string; players_pending: number };
+    const midway = (await (await fetch(`${service.url}/status/${batchId}`)).json()) as {
+      status: string;
+      players_pending: number;
+    };
     expect(midway.status).toBe('running');
     expect(midway.players_pending).toBeGreaterThan(0);
     // Deliveries to the dead worker exhaust their retries and are dead-lettered, not lost.
     const deadLetters = join(dataDir, 'dead-letter');
     const deadline = Date.now() + 60_000;
-    while (!(existsSync(deadLetters) && readdirSync(deadLetters).length >= 3) && Date.now() < deadline) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    while (!(existsSync(deadLetters) && readdirSync(deadLetters).length >= 3) && Date.now() < deadline)
+      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
     const lettered = readdirSync(deadLetters).map((name) => JSON.parse(readFileSync(join(deadLetters, name), 'utf8')));
     expect(lettered.length).toBeGreaterThanOrEqual(3);
     expect(lettered[0].reason).toMatch(/did not accept message .* after 5 attempts \(last: ECONNREFUSED\)/);
@@ -211,7 +267,11 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     const blocker = join(staging, batch.batchId);
     writeFileSync(blocker, 'not a folder');
     const statuses: number[] = [];
-    const publisher = new HttpPushPublisher({ endpoints: { 'prediction-request': `${predictor.url}/predict` }, maxAttempts: 5, initialBackoffMs: 300 });
+    const publisher = new HttpPushPublisher({
+      endpoints: { 'prediction-request': `${predictor.url}/predict` },
+      maxAttempts: 5,
+      initialBackoffMs: 300,
+    });
     const originalFetch = globalThis.fetch;
     globalThis.fetch = async (...args) => {
       const response = await originalFetch(...args);
@@ -220,7 +280,13 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
       return response;
     };
     try {
-      await publisher.publish('prediction-request', JSON.parse(Buffer.from((batch.envelopes[0] as { message: { data: string } }).message.data, 'base64').toString()), { messageId: envelope.message.messageId });
+      await publisher.publish(
+        'prediction-request',
+        JSON.parse(
+          Buffer.from((batch.envelopes[0] as { message: { data: string } }).message.data, 'base64').toString(),
+        ),
+        { messageId: envelope.message.messageId },
+      );
     } finally {
       globalThis.fetch = originalFetch;
     }
@@ -228,7 +294,9 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     expect(predictor.logs).toContain('staging_write_failed');
     const files = readdirSync(join(staging, batch.batchId));
     expect(files).toEqual([`${envelope.message.messageId}.ndjson`]);
-    const rows = readFileSync(join(staging, batch.batchId, files[0]!), 'utf8').trim().split('\n');
+    const rows = readFileSync(join(staging, batch.batchId, files[0]!), 'utf8')
+      .trim()
+      .split('\n');
     expect(new Set(rows.map((row) => JSON.parse(row).system_id)).size).toBe(rows.length);
   }, 240_000);
 });
@@ -239,21 +307,49 @@ describe('coordinator refusals and bookkeeping', () => {
     const requests = await tap();
     const service = await coordinator(dataDir, [requests.url]);
     const noGames = await post(`${service.url}/start`, { game_date: '2025-02-14' });
-    expect(noGames).toEqual({ status: 422, body: { error: 'no players in the game context for 2025-02-14; is it a game date of the seeded season?' } });
+    expect(noGames).toEqual({
+      status: 422,
+      body: { error: 'no players in the game context for 2025-02-14; is it a game date of the seeded season?' },
+    });
     const first = await post(`${service.url}/start`, { game_date: DATE });
     expect(first.status).toBe(202);
     const second = await post(`${service.url}/start`, { game_date: DATE });
-    expect(second).toEqual({ status: 409, body: { error: `batch ${first.body.batch_id} for ${DATE} is still running; send force: true to start another` } });
+    expect(second).toEqual({
+      status: 409,
+      body: { error: `batch ${first.body.batch_id} for ${DATE} is still running; send force: true to start another` },
+    });
     expect((await post(`${service.url}/start`, { game_date: DATE, force: true })).status).toBe(202);
-    const byDate = (await (await fetch(`${service.url}/status?game_date=${DATE}`)).json()) as { batches: { batch_id: string }[] };
+    const byDate = (await (await fetch(`${service.url}/status?game_date=${DATE}`)).json()) as {
+      batches: { batch_id: string }[];
+    };
     expect(byDate.batches.map((batch) => batch.batch_id)).toContain(first.body.batch_id);
-    const stray = { batch_id: 'batch_unknown', player_lookup: 'nobody', game_date: DATE, message_id: 'm', outcome: 'staged', rows_staged: 6, skip_reason: null, worker_instance: 'w', timestamp: new Date().toISOString() };
-    const envelope = { message: { data: Buffer.from(JSON.stringify(stray)).toString('base64'), messageId: 'c1' }, subscription: 'projects/local/subscriptions/prediction-ready' };
-    const response = await fetch(`${service.url}/complete`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body: JSON.stringify(envelope) });
+    const stray = {
+      batch_id: 'batch_unknown',
+      player_lookup: 'nobody',
+      game_date: DATE,
+      message_id: 'm',
+      outcome: 'staged',
+      rows_staged: 6,
+      skip_reason: null,
+      worker_instance: 'w',
+      timestamp: new Date().toISOString(),
+    };
+    const envelope = {
+      message: { data: Buffer.from(JSON.stringify(stray)).toString('base64'), messageId: 'c1' },
+      subscription: 'projects/local/subscriptions/prediction-ready',
+    };
+    const response = await fetch(`${service.url}/complete`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+      body: JSON.stringify(envelope),
+    });
     expect(response.status).toBe(204);
     expect(response.headers.get('x-completion')).toBe('ignored');
     // A malformed completion is acknowledged (Pub/Sub would redeliver anything else) and recorded.
-    expect(await post(`${service.url}/complete`, { message: {} })).toEqual({ status: 200, body: { acknowledged: true, rejected: { field: 'message.data', problem: expect.any(String) } } });
+    expect(await post(`${service.url}/complete`, { message: {} })).toEqual({
+      status: 200,
+      body: { acknowledged: true, rejected: { field: 'message.data', problem: expect.any(String) } },
+    });
     expect((await fetch(`${service.url}/status/batch_nope`)).status).toBe(404);
   }, 120_000);
 
@@ -264,36 +360,64 @@ describe('coordinator refusals and bookkeeping', () => {
     const service = await coordinator(empty, [requests.url]);
     const missing = await post(`${service.url}/start`, { game_date: DATE });
     expect(missing.status).toBe(503);
-    expect(missing.body.error).toBe(`warehouse ${join(empty, 'warehouse.duckdb')} does not exist; build it with: props warehouse seed --out ${join(empty, 'warehouse.duckdb')}`);
+    expect(missing.body.error).toBe(
+      `warehouse ${join(empty, 'warehouse.duckdb')} does not exist; build it with: props warehouse seed --out ${join(empty, 'warehouse.duckdb')}`,
+    );
     const noWorkers = await coordinator(dataDirWith(seeded), []);
-    expect(await post(`${noWorkers.url}/start`, { game_date: DATE })).toEqual({ status: 503, body: { error: 'no worker endpoints are configured (PROPS_WORKER_URLS)' } });
+    expect(await post(`${noWorkers.url}/start`, { game_date: DATE })).toEqual({
+      status: 503,
+      body: { error: 'no worker endpoints are configured (PROPS_WORKER_URLS)' },
+    });
   }, 120_000);
 });
 
 describe('the callers of the original platform (original-consumer-contract.md §4.2)', () => {
-  const easternToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const easternToday = () =>
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'America/New_York',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(new Date());
 
-  it('each caller\'s exact /start body starts a batch, or gets the answer that caller acts on; /ready answers the phase-4 orchestrator\'s probe', async () => {
+  it("each caller's exact /start body starts a batch, or gets the answer that caller acts on; /ready answers the phase-4 orchestrator's probe", async () => {
     const dataDir = dataDirWith(seeded);
     const requests = await tap();
     const service = await coordinator(dataDir, [requests.url], { LOG_LEVEL: 'info' });
     const started = async (body: unknown) => {
       const answer = await post(`${service.url}/start`, body);
-      expect(answer.status, `${JSON.stringify(body)}: ${JSON.stringify(answer.body)} ${service.logs.slice(-1500)}`).toBe(202);
+      expect(
+        answer.status,
+        `${JSON.stringify(body)}: ${JSON.stringify(answer.body)} ${service.logs.slice(-1500)}`,
+      ).toBe(202);
       return answer.body as { batch_id: string; game_date: string; players_expected: number };
     };
     // Phase-4 orchestrator and its timeout check, self-heal, the admin dashboard, force_predictions.sh, replay_pipeline.py.
-    expect((await started({ game_date: '2025-03-15', correlation_id: 'c0ffee12', trigger_source: 'phase4_orchestrator' })).game_date).toBe('2025-03-15');
-    await started({ game_date: '2025-03-14', correlation_id: 'timeout-check-20250314-230000', trigger_source: 'phase4_timeout_check' });
+    expect(
+      (await started({ game_date: '2025-03-15', correlation_id: 'c0ffee12', trigger_source: 'phase4_orchestrator' }))
+        .game_date,
+    ).toBe('2025-03-15');
+    await started({
+      game_date: '2025-03-14',
+      correlation_id: 'timeout-check-20250314-230000',
+      trigger_source: 'phase4_timeout_check',
+    });
     await started({ game_date: '2025-03-13' });
     expect(await post(`${service.url}/start`, { game_date: '2025-03-13' })).toMatchObject({ status: 409 });
     // force_predictions.sh with a test prefix: the seeded warehouse has no test datasets, and says so.
     expect(await post(`${service.url}/start`, { game_date: '2025-03-12', dataset_prefix: 'test' })).toEqual({
       status: 503,
-      body: { error: 'dataset prefix "test": the warehouse has no test_nba_analytics.upcoming_player_game_context; a prefixed batch reads and writes its own datasets, so create them first' },
+      body: {
+        error:
+          'dataset prefix "test": the warehouse has no test_nba_analytics.upcoming_player_game_context; a prefixed batch reads and writes its own datasets, so create them first',
+      },
     });
     await started({ game_date: '2025-03-12' });
-    await started({ game_date: '2025-03-11', correlation_id: 'replay-2025-03-11-1741737600', trigger_source: 'pipeline_replay' });
+    await started({
+      game_date: '2025-03-11',
+      correlation_id: 'replay-2025-03-11-1741737600',
+      trigger_source: 'pipeline_replay',
+    });
     // The regeneration scripts: min_minutes 0 with force lets low-minute players without a line in.
     const usual = await started({ game_date: '2025-03-10' });
     const regenerated = await started({ game_date: '2025-03-10', min_minutes: 0, force: true });
@@ -301,15 +425,27 @@ describe('the callers of the original platform (original-consumer-contract.md §
     // The schedulers send {"force": true} and the historical backfill a range the original ignored:
     // both mean today in America/New_York, which the seeded season has no games on.
     const today = easternToday();
-    for (const body of [{ force: true }, { start_date: '2025-01-01', end_date: '2025-01-31' }, { game_date: 'today', use_multiple_lines: true, parent_processor: 'Phase4Orchestrator' }]) {
-      expect(await post(`${service.url}/start`, body)).toEqual({ status: 422, body: { error: `no players in the game context for ${today}; is it a game date of the seeded season?` } });
+    for (const body of [
+      { force: true },
+      { start_date: '2025-01-01', end_date: '2025-01-31' },
+      { game_date: 'today', use_multiple_lines: true, parent_processor: 'Phase4Orchestrator' },
+    ]) {
+      expect(await post(`${service.url}/start`, body)).toEqual({
+        status: 422,
+        body: { error: `no players in the game context for ${today}; is it a game date of the seeded season?` },
+      });
     }
     expect(service.logs).toContain('not honoured: start_date/end_date (a range is not supported: one date per batch)');
     // The stall-check scheduler's body: accepted, its threshold honoured (nothing is 10 minutes old yet).
-    const stallCheck = await post(`${service.url}/check-stalled`, { stall_threshold_minutes: 10, min_completion_pct: 95.0 });
+    const stallCheck = await post(`${service.url}/check-stalled`, {
+      stall_threshold_minutes: 10,
+      min_completion_pct: 95.0,
+    });
     expect(stallCheck.status).toBe(200);
     expect(stallCheck.body.actions.length).toBeGreaterThanOrEqual(6);
-    expect(stallCheck.body.actions.every((action: { action: string }) => action.action.startsWith('waiting: '))).toBe(true);
+    expect(stallCheck.body.actions.every((action: { action: string }) => action.action.startsWith('waiting: '))).toBe(
+      true,
+    );
     const ready = await fetch(`${service.url}/ready`);
     expect([ready.status, ((await ready.json()) as { status: string }).status]).toEqual([200, 'ready']);
   }, 180_000);
@@ -343,7 +479,9 @@ describe('a coordinator that dies while consolidating', () => {
       await new Promise((resolveWait) => setTimeout(resolveWait, 1_000));
     }
     const recoveredMs = Date.now() - killedAt;
-    process.stdout.write(`recovery: consolidated ${(recoveredMs / 1000).toFixed(1)} s after the kill (lease expired ${((lease.expiresAt - killedAt) / 1000).toFixed(1)} s after the kill, stall check every ${STALL_CHECK_INTERVAL_MS / 60_000} min)\n`);
+    process.stdout.write(
+      `recovery: consolidated ${(recoveredMs / 1000).toFixed(1)} s after the kill (lease expired ${((lease.expiresAt - killedAt) / 1000).toFixed(1)} s after the kill, stall check every ${STALL_CHECK_INTERVAL_MS / 60_000} min)\n`,
+    );
     expect(status.status).toBe('consolidated');
     expect(recoveredMs).toBeLessThan(STALL_CHECK_INTERVAL_MS);
     const reopened = actions.findIndex((action) => action.startsWith('reopened a consolidation left unfinished'));
@@ -352,8 +490,20 @@ describe('a coordinator that dies while consolidating', () => {
     expect(actions.slice(reopened + 1)).toEqual(['consolidated: every player was in']);
     // The whole batch counted, as one undisturbed merge would: every staged row, once.
     const inTable = await withWarehouse(join(dataDir, 'warehouse.duckdb'), async (connection) => ({
-      predictions: Number((await connection.runAndReadAll(`SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE game_date = '${DATE}' AND batch_id = '${batch.batchId}'`)).getRows()[0]![0]),
-      recorded: Number((await connection.runAndReadAll(`SELECT rows_merged FROM nba_orchestration.prediction_batches WHERE batch_id = '${batch.batchId}'`)).getRows()[0]![0]),
+      predictions: Number(
+        (
+          await connection.runAndReadAll(
+            `SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE game_date = '${DATE}' AND batch_id = '${batch.batchId}'`,
+          )
+        ).getRows()[0]![0],
+      ),
+      recorded: Number(
+        (
+          await connection.runAndReadAll(
+            `SELECT rows_merged FROM nba_orchestration.prediction_batches WHERE batch_id = '${batch.batchId}'`,
+          )
+        ).getRows()[0]![0],
+      ),
     }));
     expect(status.coverage).toBe(1);
     expect(status.consolidation.rows_merged).toBe(status.rows_staged);
@@ -369,11 +519,19 @@ describe('a coordinator that dies while consolidating', () => {
     const first = await waitForConsolidated(batch.coordinator.url, batch.batchId);
     // What a crash after the merge and the staging removal, before the state update, leaves behind.
     const header = join(dataDir, 'batches', batch.batchId, 'batch.json');
-    const claimed = { ...JSON.parse(readFileSync(header, 'utf8')), status: 'consolidating', consolidating_since: new Date(Date.now() - 3_600_000).toISOString(), consolidation: null };
+    const claimed = {
+      ...JSON.parse(readFileSync(header, 'utf8')),
+      status: 'consolidating',
+      consolidating_since: new Date(Date.now() - 3_600_000).toISOString(),
+      consolidation: null,
+    };
     writeFileSync(header, JSON.stringify(claimed));
     const check = await post(`${batch.coordinator.url}/check-stalled`, { batch_id: batch.batchId });
     expect(check.body.actions).toEqual([
-      { batch_id: batch.batchId, action: `reopened a consolidation left unfinished since ${claimed.consolidating_since}` },
+      {
+        batch_id: batch.batchId,
+        action: `reopened a consolidation left unfinished since ${claimed.consolidating_since}`,
+      },
       { batch_id: batch.batchId, action: 'consolidated: every player was in' },
     ]);
     const again = await waitForConsolidated(batch.coordinator.url, batch.batchId);
@@ -393,9 +551,16 @@ describe('the phase-5 completion', () => {
     for (const event of completed) expect((await post(`${batch.coordinator.url}/complete`, event)).status).toBe(204);
     const status = await waitForConsolidated(batch.coordinator.url, batch.batchId);
     expect(status.consolidation.rows_merged).toBe(status.rows_staged);
-    const failure = batch.coordinator.logs.split('\n').find((line) => line.includes('"event":"phase5_completion_publish_failed"'));
+    const failure = batch.coordinator.logs
+      .split('\n')
+      .find((line) => line.includes('"event":"phase5_completion_publish_failed"'));
     expect(failure).toBeDefined();
-    expect(JSON.parse(failure!)).toMatchObject({ severity: 'ERROR', batch_id: batch.batchId, game_date: DATE, topic: 'nba-phase5-predictions-complete' });
+    expect(JSON.parse(failure!)).toMatchObject({
+      severity: 'ERROR',
+      batch_id: batch.batchId,
+      game_date: DATE,
+      topic: 'nba-phase5-predictions-complete',
+    });
   }, 240_000);
 });
 
@@ -406,11 +571,20 @@ describe('a warehouse that cannot be opened', () => {
     const requests = await tap();
     const service = await coordinator(dataDir, [requests.url]);
     const started = await post(`${service.url}/start`, { game_date: DATE });
-    expect(started).toEqual({ status: 503, body: { error: 'a dependency of the service is unavailable; retry later (the service log has the details)', code: 'warehouse_unavailable' } });
+    expect(started).toEqual({
+      status: 503,
+      body: {
+        error: 'a dependency of the service is unavailable; retry later (the service log has the details)',
+        code: 'warehouse_unavailable',
+      },
+    });
     const ready = await fetch(`${service.url}/health/ready`);
     expect(ready.status).toBe(503);
     const checks = ((await ready.json()) as { checks: Array<{ name: string; status: string; detail: string }> }).checks;
-    expect(checks.find((check) => check.name === 'duckdb warehouse')).toMatchObject({ status: 'failed', detail: expect.stringContaining(`warehouse ${join(dataDir, 'warehouse.duckdb')} cannot be opened`) });
+    expect(checks.find((check) => check.name === 'duckdb warehouse')).toMatchObject({
+      status: 'failed',
+      detail: expect.stringContaining(`warehouse ${join(dataDir, 'warehouse.duckdb')} cannot be opened`),
+    });
     expect(service.logs).toContain('cannot be opened');
   }, 120_000);
 });

@@ -18,7 +18,12 @@ describe('coordinator POST /start', () => {
     [{ game_date: '2025-01-15', min_minutes: -1 }, 'min_minutes'],
   ])('answers 400 naming the field for %j', async (body, field) => {
     const coordinator = await assembleCoordinator({ LOG_LEVEL: 'fatal', PROPS_API_KEY: KEY });
-    const response = await coordinator.app.inject({ method: 'POST', url: '/start', payload: body, headers: { 'x-api-key': KEY } });
+    const response = await coordinator.app.inject({
+      method: 'POST',
+      url: '/start',
+      payload: body,
+      headers: { 'x-api-key': KEY },
+    });
     await coordinator.app.close();
     expect(response.statusCode).toBe(400);
     expect(response.json().field).toBe(field);
@@ -32,31 +37,53 @@ describe('coordinator POST /start', () => {
     for (const url of ['/start', '/complete', '/check-stalled']) {
       const headers: Record<string, string> = { authorization: 'Bearer anything' };
       if (key) headers['x-api-key'] = key;
-      const response = await coordinator.app.inject({ method: 'POST', url, payload: { game_date: '2025-01-15' }, headers });
+      const response = await coordinator.app.inject({
+        method: 'POST',
+        url,
+        payload: { game_date: '2025-01-15' },
+        headers,
+      });
       expect(response.statusCode, url).toBe(401);
       expect(response.json().error).toBe('missing or wrong x-api-key header');
     }
     await coordinator.app.close();
   });
 
-  it("a staging coordinator (PROPS_DATASET_PREFIX) refuses a batch of another prefix with 400 naming dataset_prefix, before touching anything", async () => {
-    const coordinator = await assembleCoordinator({ LOG_LEVEL: 'fatal', PROPS_API_KEY: KEY, PROPS_DATASET_PREFIX: 'staging', PROPS_WORKER_URLS: 'http://127.0.0.1:9/predict', PROPS_DATA_DIR: mkdtempSync(join(tmpdir(), 'props-staging-')) });
-    const response = await coordinator.app.inject({ method: 'POST', url: '/start', payload: { game_date: '2025-01-15', dataset_prefix: 'ci' }, headers: { 'x-api-key': KEY } });
+  it('a staging coordinator (PROPS_DATASET_PREFIX) refuses a batch of another prefix with 400 naming dataset_prefix, before touching anything', async () => {
+    const coordinator = await assembleCoordinator({
+      LOG_LEVEL: 'fatal',
+      PROPS_API_KEY: KEY,
+      PROPS_DATASET_PREFIX: 'staging',
+      PROPS_WORKER_URLS: 'http://127.0.0.1:9/predict',
+      PROPS_DATA_DIR: mkdtempSync(join(tmpdir(), 'props-staging-')),
+    });
+    const response = await coordinator.app.inject({
+      method: 'POST',
+      url: '/start',
+      payload: { game_date: '2025-01-15', dataset_prefix: 'ci' },
+      headers: { 'x-api-key': KEY },
+    });
     await coordinator.app.close();
     expect(response.statusCode).toBe(400);
-    expect(response.json().error).toBe('dataset_prefix: this coordinator starts batches of "staging" only (PROPS_DATASET_PREFIX), not of "ci"');
+    expect(response.json().error).toBe(
+      'dataset_prefix: this coordinator starts batches of "staging" only (PROPS_DATASET_PREFIX), not of "ci"',
+    );
   });
 
   it('stops at startup when PROPS_API_KEY is missing or short, naming the variable', async () => {
     await expect(assembleCoordinator({ LOG_LEVEL: 'fatal' })).rejects.toThrow(/PROPS_API_KEY/);
-    await expect(assembleCoordinator({ LOG_LEVEL: 'fatal', PROPS_API_KEY: 'short' })).rejects.toThrow(/PROPS_API_KEY.*at least 16/);
+    await expect(assembleCoordinator({ LOG_LEVEL: 'fatal', PROPS_API_KEY: 'short' })).rejects.toThrow(
+      /PROPS_API_KEY.*at least 16/,
+    );
   });
 });
 
 describe('coordinator OIDC callers (Cloud Scheduler, Pub/Sub push)', () => {
   it('accepts a verified token from an allowed service account instead of the API key, and refuses any other bearer', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const jwks = createServer((_request, response) => response.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1' }] })));
+    const jwks = createServer((_request, response) =>
+      response.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1' }] })),
+    );
     await new Promise<void>((resolveListen) => jwks.listen(0, '127.0.0.1', () => resolveListen()));
     const port = (jwks.address() as AddressInfo).port;
     const token = (claims: Record<string, unknown>) => {
@@ -65,7 +92,13 @@ describe('coordinator OIDC callers (Cloud Scheduler, Pub/Sub push)', () => {
       return `Bearer ${body}.${sign('RSA-SHA256', Buffer.from(body), privateKey).toString('base64url')}`;
     };
     const now = Math.floor(Date.now() / 1000);
-    const scheduler = { iss: 'https://accounts.google.com', aud: 'https://coordinator.example', email: 'scheduler@p.iam.gserviceaccount.com', email_verified: true, exp: now + 600 };
+    const scheduler = {
+      iss: 'https://accounts.google.com',
+      aud: 'https://coordinator.example',
+      email: 'scheduler@p.iam.gserviceaccount.com',
+      email_verified: true,
+      exp: now + 600,
+    };
     const coordinator = await assembleCoordinator({
       LOG_LEVEL: 'fatal',
       PROPS_API_KEY: KEY,
@@ -74,10 +107,20 @@ describe('coordinator OIDC callers (Cloud Scheduler, Pub/Sub push)', () => {
       PROPS_OIDC_JWKS_URL: `http://127.0.0.1:${port}/certs`,
     });
     try {
-      const post = (authorization: string) => coordinator.app.inject({ method: 'POST', url: '/start', payload: { game_date: '2025-02-30' }, headers: { authorization } });
+      const post = (authorization: string) =>
+        coordinator.app.inject({
+          method: 'POST',
+          url: '/start',
+          payload: { game_date: '2025-02-30' },
+          headers: { authorization },
+        });
       // Past authentication, the body is validated: 400 naming the field.
       expect((await post(token(scheduler))).statusCode).toBe(400);
-      for (const claims of [{ ...scheduler, email: 'intruder@p.iam.gserviceaccount.com' }, { ...scheduler, aud: 'https://elsewhere.example' }, { ...scheduler, exp: now - 600 }]) {
+      for (const claims of [
+        { ...scheduler, email: 'intruder@p.iam.gserviceaccount.com' },
+        { ...scheduler, aud: 'https://elsewhere.example' },
+        { ...scheduler, exp: now - 600 },
+      ]) {
         expect((await post(token(claims))).statusCode).toBe(401);
       }
       expect((await post('Bearer anything')).statusCode).toBe(401);

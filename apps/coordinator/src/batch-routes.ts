@@ -1,6 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { CompletionEventSchema, GameDateSchema, MalformedMessageError, StartBatchRequestSchema, decodePushEnvelope, rejectedMessage, toMalformedMessageError, unknownStartFields } from '@props/contracts';
+import {
+  CompletionEventSchema,
+  GameDateSchema,
+  MalformedMessageError,
+  StartBatchRequestSchema,
+  decodePushEnvelope,
+  rejectedMessage,
+  toMalformedMessageError,
+  unknownStartFields,
+} from '@props/contracts';
 import { LockTimeoutError } from '@props/distributed-lock';
 import { NoGamesOnDateError, UnknownGameDateError } from '@props/feature-loader';
 import { acknowledgeRejection, type RejectedMessageStore } from '@props/messaging';
@@ -21,26 +30,71 @@ const CheckStalledSchema = z.object({
 
 function refusalStatus(error: unknown): { status: number; reason: string } | null {
   if (error instanceof BatchRefusal) return { status: error.status, reason: error.message };
-  if (error instanceof NoGamesOnDateError || error instanceof UnknownGameDateError) return { status: 422, reason: error.message };
-  if (error instanceof WarehouseBusyError || error instanceof LockTimeoutError) return { status: 503, reason: error.message };
+  if (error instanceof NoGamesOnDateError || error instanceof UnknownGameDateError)
+    return { status: 422, reason: error.message };
+  if (error instanceof WarehouseBusyError || error instanceof LockTimeoutError)
+    return { status: 503, reason: error.message };
   // A missing or outdated warehouse, a bad dataset prefix: nothing a retry of the same call fixes.
-  if (error instanceof Error && (error as { permanent?: unknown }).permanent === true) return { status: 503, reason: error.message };
+  if (error instanceof Error && (error as { permanent?: unknown }).permanent === true)
+    return { status: 503, reason: error.message };
   return null;
 }
 
 /** /start, /complete, /status and /check-stalled over the batch orchestrator. */
-export function registerBatchRoutes(app: FastifyInstance, batches: BatchOrchestrator, rejected: RejectedMessageStore): void {
+export function registerBatchRoutes(
+  app: FastifyInstance,
+  batches: BatchOrchestrator,
+  rejected: RejectedMessageStore,
+): void {
   app.post('/start', async (request, reply) => {
     const parsed = StartBatchRequestSchema.safeParse(request.body ?? {});
     if (!parsed.success) {
       const error = toMalformedMessageError(parsed.error);
       return reply.code(400).send({ error: 'invalid request', field: error.field, problem: error.problem });
     }
-    const { game_date, force, dataset_prefix, min_minutes, correlation_id, trigger_source, parent_processor, use_multiple_lines, start_date, end_date } = parsed.data;
-    const ignored = [...unknownStartFields(parsed.data), ...(start_date !== undefined || end_date !== undefined ? ['start_date/end_date (a range is not supported: one date per batch)'] : []), ...(use_multiple_lines ? ['use_multiple_lines (one line per player)'] : [])];
-    request.log.info({ event: LogEvent.startRequested, game_date, force, min_minutes, correlation_id, trigger_source, parent_processor, ignored }, `start requested by ${trigger_source ?? 'an unnamed caller'}${ignored.length > 0 ? `; not honoured: ${ignored.join(', ')}` : ''}`);
+    const {
+      game_date,
+      force,
+      dataset_prefix,
+      min_minutes,
+      correlation_id,
+      trigger_source,
+      parent_processor,
+      use_multiple_lines,
+      start_date,
+      end_date,
+    } = parsed.data;
+    const ignored = [
+      ...unknownStartFields(parsed.data),
+      ...(start_date !== undefined || end_date !== undefined
+        ? ['start_date/end_date (a range is not supported: one date per batch)']
+        : []),
+      ...(use_multiple_lines ? ['use_multiple_lines (one line per player)'] : []),
+    ];
+    request.log.info(
+      {
+        event: LogEvent.startRequested,
+        game_date,
+        force,
+        min_minutes,
+        correlation_id,
+        trigger_source,
+        parent_processor,
+        ignored,
+      },
+      `start requested by ${trigger_source ?? 'an unnamed caller'}${ignored.length > 0 ? `; not honoured: ${ignored.join(', ')}` : ''}`,
+    );
     try {
-      return reply.code(202).send(await batches.start({ game_date, force, dataset_prefix, minMinutes: min_minutes, correlationId: correlation_id ?? null, triggerSource: trigger_source ?? null }));
+      return reply.code(202).send(
+        await batches.start({
+          game_date,
+          force,
+          dataset_prefix,
+          minMinutes: min_minutes,
+          correlationId: correlation_id ?? null,
+          triggerSource: trigger_source ?? null,
+        }),
+      );
     } catch (error) {
       const refusal = refusalStatus(error);
       if (!refusal) throw error;
@@ -57,9 +111,21 @@ export function registerBatchRoutes(app: FastifyInstance, batches: BatchOrchestr
       if (!(error instanceof MalformedMessageError)) throw error;
       // A push Pub/Sub would redeliver forever unless acknowledged: record it, then acknowledge.
       const rejection = rejectedMessage('coordinator', request.body, error);
-      request.log.warn({ event: LogEvent.messageRejected, field: error.field, problem: error.problem, delivery_id: rejection.delivery_id }, 'completion event rejected');
+      request.log.warn(
+        {
+          event: LogEvent.messageRejected,
+          field: error.field,
+          problem: error.problem,
+          delivery_id: rejection.delivery_id,
+        },
+        'completion event rejected',
+      );
       const answer = await acknowledgeRejection(rejected, rejection);
-      if (answer.failure) request.log.error({ event: LogEvent.requestFailed, reason: answer.failure }, `could not record a rejected message: ${answer.failure}`);
+      if (answer.failure)
+        request.log.error(
+          { event: LogEvent.requestFailed, reason: answer.failure },
+          `could not record a rejected message: ${answer.failure}`,
+        );
       return reply.code(answer.status).send(answer.body);
     }
   });
@@ -71,7 +137,10 @@ export function registerBatchRoutes(app: FastifyInstance, batches: BatchOrchestr
 
   app.get('/status', async (request, reply) => {
     const gameDate = (request.query as { game_date?: string }).game_date;
-    if (!gameDate || !GameDateSchema.safeParse(gameDate).success) return reply.code(400).send({ error: 'invalid request', field: 'game_date', problem: 'expected ?game_date=YYYY-MM-DD' });
+    if (!gameDate || !GameDateSchema.safeParse(gameDate).success)
+      return reply
+        .code(400)
+        .send({ error: 'invalid request', field: 'game_date', problem: 'expected ?game_date=YYYY-MM-DD' });
     return { game_date: gameDate, batches: await batches.statusByDate(gameDate) };
   });
 
@@ -82,6 +151,13 @@ export function registerBatchRoutes(app: FastifyInstance, batches: BatchOrchestr
       return reply.code(400).send({ error: 'invalid request', field: error.field, problem: error.problem });
     }
     const { batch_id, force, stall_threshold_minutes, min_completion_pct } = parsed.data;
-    return { actions: await batches.checkStalled({ batchId: batch_id, force, stallMinutes: stall_threshold_minutes, minCoverage: min_completion_pct === undefined ? undefined : min_completion_pct / 100 }) };
+    return {
+      actions: await batches.checkStalled({
+        batchId: batch_id,
+        force,
+        stallMinutes: stall_threshold_minutes,
+        minCoverage: min_completion_pct === undefined ? undefined : min_completion_pct / 100,
+      }),
+    };
   });
 }

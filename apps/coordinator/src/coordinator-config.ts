@@ -3,34 +3,50 @@ import { parseEnvironment, variables } from '@props/configuration';
 import { DEFAULT_TOPICS } from '@props/contracts';
 import { OidcEnvironment, oidcPolicyFrom, type OidcPolicy } from '@props/service-runtime';
 
-const CoordinatorEnvironment = z.object({
-  PORT: variables.port(8080),
-  HOST: z.string().default('0.0.0.0'),
-  PROPS_BACKEND: variables.backend(),
-  LOG_LEVEL: variables.logLevel(),
-  PROPS_DATA_DIR: z.string().default('var'),
-  PROPS_WAREHOUSE_PATH: z.string().optional(),
-  PROPS_STAGING_DIR: z.string().optional(),
-  PROPS_LOCK_DIR: z.string().optional(),
-  PROPS_STATE_DIR: z.string().optional(),
-  PROPS_API_KEY: z.string({ error: 'required: the shared secret callers send in x-api-key (at least 16 characters)' }).min(16, 'expected at least 16 characters'),
-  PROPS_WORKER_URLS: z
-    .string()
-    .default('')
-    .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
-    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'expected comma-separated http(s) URLs of the workers\' /predict' }))),
-  PROPS_STALL_SECONDS: z.coerce.number().int().min(1).default(600),
-  PROPS_MIN_COVERAGE: z.coerce.number().min(0).max(1).default(0.95),
-  PROPS_SLATE_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
-  PROPS_SLATE_LOAD: z.enum(['one_query', 'per_player']).default('one_query'),
-  PREDICTION_REQUEST_TOPIC: variables.topicName(DEFAULT_TOPICS.predictionRequest),
-  PHASE5_COMPLETE_TOPIC: variables.topicName(DEFAULT_TOPICS.predictionsComplete),
-  GCP_PROJECT_ID: z.string().optional(),
-  PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
-  PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
-  PROPS_DATASET_PREFIX: z.string().regex(/^[A-Za-z0-9_]{0,64}$/, 'expected up to 64 letters, digits and underscores').default(''),
-  FIRESTORE_DATABASE: z.string().min(1).default('(default)'),
-}).extend(OidcEnvironment.shape);
+const CoordinatorEnvironment = z
+  .object({
+    PORT: variables.port(8080),
+    HOST: z.string().default('0.0.0.0'),
+    PROPS_BACKEND: variables.backend(),
+    LOG_LEVEL: variables.logLevel(),
+    PROPS_DATA_DIR: z.string().default('var'),
+    PROPS_WAREHOUSE_PATH: z.string().optional(),
+    PROPS_STAGING_DIR: z.string().optional(),
+    PROPS_LOCK_DIR: z.string().optional(),
+    PROPS_STATE_DIR: z.string().optional(),
+    PROPS_API_KEY: z
+      .string({ error: 'required: the shared secret callers send in x-api-key (at least 16 characters)' })
+      .min(16, 'expected at least 16 characters'),
+    PROPS_WORKER_URLS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((url) => url.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.url({ protocol: /^https?$/, error: "expected comma-separated http(s) URLs of the workers' /predict" }),
+        ),
+      ),
+    PROPS_STALL_SECONDS: z.coerce.number().int().min(1).default(600),
+    PROPS_MIN_COVERAGE: z.coerce.number().min(0).max(1).default(0.95),
+    PROPS_SLATE_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
+    PROPS_SLATE_LOAD: z.enum(['one_query', 'per_player']).default('one_query'),
+    PREDICTION_REQUEST_TOPIC: variables.topicName(DEFAULT_TOPICS.predictionRequest),
+    PHASE5_COMPLETE_TOPIC: variables.topicName(DEFAULT_TOPICS.predictionsComplete),
+    GCP_PROJECT_ID: z.string().optional(),
+    PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
+    PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
+    PROPS_DATASET_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_]{0,64}$/, 'expected up to 64 letters, digits and underscores')
+      .default(''),
+    FIRESTORE_DATABASE: z.string().min(1).default('(default)'),
+  })
+  .extend(OidcEnvironment.shape);
 
 export interface CoordinatorConfig {
   port: number;
@@ -93,6 +109,14 @@ export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig
     slateLoad: parsed.PROPS_SLATE_LOAD,
     datasetPrefix: parsed.PROPS_DATASET_PREFIX,
     oidc: oidcPolicyFrom(parsed),
-    gcp: parsed.PROPS_BACKEND === 'gcp' ? { projectId: parsed.GCP_PROJECT_ID!, location: parsed.PROPS_BIGQUERY_LOCATION, bigqueryEndpoint: parsed.PROPS_BIGQUERY_ENDPOINT, firestoreDatabase: parsed.FIRESTORE_DATABASE } : null,
+    gcp:
+      parsed.PROPS_BACKEND === 'gcp'
+        ? {
+            projectId: parsed.GCP_PROJECT_ID!,
+            location: parsed.PROPS_BIGQUERY_LOCATION,
+            bigqueryEndpoint: parsed.PROPS_BIGQUERY_ENDPOINT,
+            firestoreDatabase: parsed.FIRESTORE_DATABASE,
+          }
+        : null,
   };
 }

@@ -4,7 +4,16 @@ import { FileRejectedMessageStore, HttpPushPublisher } from '@props/messaging';
 import { PredictionSystems, loadServedModels, onnxRuntimeCheck } from '@props/models';
 import { ndjsonStagingFor } from '@props/prediction-store';
 import { LogEvent, createLogger } from '@props/observability';
-import { buildInfo, registerErrorReplies, registerHealthRoutes, quietRequestLogs, registerRequestLogging, requireOidc, type AssembledService, type ReadinessCheck } from '@props/service-runtime';
+import {
+  buildInfo,
+  registerErrorReplies,
+  registerHealthRoutes,
+  quietRequestLogs,
+  registerRequestLogging,
+  requireOidc,
+  type AssembledService,
+  type ReadinessCheck,
+} from '@props/service-runtime';
 import { loadWorkerConfig } from './worker-config';
 import { modelReadinessChecks } from './model-readiness';
 import { gcpWorkerPorts } from './gcp/gcp-worker-ports';
@@ -17,26 +26,66 @@ const PUSH_BODY_LIMIT = 256 * 1024;
 export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledService> {
   const config = loadWorkerConfig(env);
   const logger = createLogger({ service: 'worker', level: config.logLevel });
-  const app = fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: PUSH_BODY_LIMIT, ...quietRequestLogs() });
+  const app = fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: PUSH_BODY_LIMIT,
+    ...quietRequestLogs(),
+  });
   registerRequestLogging(app, config.gcp?.projectId);
-  const models = await loadServedModels({ modelDir: config.modelDir, cacheDir: config.modelCacheDir, env, requireModels: config.requireModels });
+  const models = await loadServedModels({
+    modelDir: config.modelDir,
+    cacheDir: config.modelCacheDir,
+    env,
+    requireModels: config.requireModels,
+  });
   for (const model of models.filter((served) => !served.regressor)) {
-    logger.warn({ event: LogEvent.modelUnavailable, system_id: model.systemId, reason: model.unavailableReason }, `${model.systemId} will serve fallback predictions`);
+    logger.warn(
+      { event: LogEvent.modelUnavailable, system_id: model.systemId, reason: model.unavailableReason },
+      `${model.systemId} will serve fallback predictions`,
+    );
   }
   const systems = new PredictionSystems(models, (fallback) =>
-    logger.warn({ event: LogEvent.predictionFallback, system_id: fallback.systemId, reason: fallback.reason, players: fallback.players }, `${fallback.systemId} fell back for ${fallback.players} player(s)`),
+    logger.warn(
+      {
+        event: LogEvent.predictionFallback,
+        system_id: fallback.systemId,
+        reason: fallback.reason,
+        players: fallback.players,
+      },
+      `${fallback.systemId} fell back for ${fallback.players} player(s)`,
+    ),
   );
-  const { staging, publisher, rejected, checks: dependencyChecks } = config.gcp
+  const {
+    staging,
+    publisher,
+    rejected,
+    checks: dependencyChecks,
+  } = config.gcp
     ? gcpWorkerPorts(config.gcp, config.completionTopic)
     : {
         staging: ndjsonStagingFor(config.stagingDir),
-        publisher: new HttpPushPublisher({ endpoints: { [config.completionTopic]: config.completionUrl }, headers: config.completionApiKey ? { 'x-api-key': config.completionApiKey } : {} }),
+        publisher: new HttpPushPublisher({
+          endpoints: { [config.completionTopic]: config.completionUrl },
+          headers: config.completionApiKey ? { 'x-api-key': config.completionApiKey } : {},
+        }),
         rejected: new FileRejectedMessageStore(config.rejectedDir),
         checks: [],
       };
-  const pipeline = new PredictionPipeline(systems, staging, publisher, config.completionTopic, process.env.K_REVISION ?? `${hostname()}:${process.pid}`);
+  const pipeline = new PredictionPipeline(
+    systems,
+    staging,
+    publisher,
+    config.completionTopic,
+    process.env.K_REVISION ?? `${hostname()}:${process.pid}`,
+  );
   const checks: ReadinessCheck[] = [
-    { name: 'configuration', run: () => ({ status: 'ok', detail: `backend=${config.backend} port=${config.port} models=${config.modelDir} staging=${config.gcp ? `bigquery ${config.gcp.predictionsDataset}` : config.stagingDir} completions=${config.gcp ? `pubsub ${config.completionTopic}` : config.completionUrl} push-auth=${config.pushAuth ? `oidc (audience ${config.pushAuth.audience})` : 'OFF (PROPS_PUSH_AUTH=none, local only)'}` }) },
+    {
+      name: 'configuration',
+      run: () => ({
+        status: 'ok',
+        detail: `backend=${config.backend} port=${config.port} models=${config.modelDir} staging=${config.gcp ? `bigquery ${config.gcp.predictionsDataset}` : config.stagingDir} completions=${config.gcp ? `pubsub ${config.completionTopic}` : config.completionUrl} push-auth=${config.pushAuth ? `oidc (audience ${config.pushAuth.audience})` : 'OFF (PROPS_PUSH_AUTH=none, local only)'}`,
+      }),
+    },
     onnxRuntimeCheck,
     ...modelReadinessChecks(models),
     ...dependencyChecks,
@@ -45,6 +94,8 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
   registerHealthRoutes(app, checks, buildInfo('worker'));
   if (config.pushAuth) requireOidc(app, config.pushAuth);
   registerPredictRoute(app, pipeline, rejected);
-  const writableFolders = config.gcp ? [config.modelCacheDir] : [config.stagingDir, config.rejectedDir, config.modelCacheDir];
+  const writableFolders = config.gcp
+    ? [config.modelCacheDir]
+    : [config.stagingDir, config.rejectedDir, config.modelCacheDir];
   return { app, checks, logger, port: config.port, host: config.host, writableFolders };
 }

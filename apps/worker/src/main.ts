@@ -5,6 +5,11 @@ void launchService(process.argv.slice(2), {
   assemble: assembleWorker,
   buildCheckEnvironments: {
     local: { PROPS_PUSH_AUTH: 'none', HOST: '127.0.0.1' },
-    gcp: { GCP_PROJECT_ID: 'build-check', PROPS_PUSH_AUTH: 'oidc', PROPS_OIDC_AUDIENCE: 'https://build-check.invalid', PROPS_OIDC_SERVICE_ACCOUNTS: 'build-check@build-check.invalid' },
+    gcp: {
+      GCP_PROJECT_ID: 'build-check',
+      PROPS_PUSH_AUTH: 'oidc',
+      PROPS_OIDC_AUDIENCE: 'https://build-check.invalid',
+      PROPS_OIDC_SERVICE_ACCOUNTS: 'build-check@build-check.invalid',
+    },
   },
 });

@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CompletionEventSchema, PredictionRowSchema, decodePushEnvelope, encodePushEnvelope, rejectedMessage, type CompletionEvent, type RejectedMessage } from '@props/contracts';
+import {
+  CompletionEventSchema,
+  PredictionRowSchema,
+  decodePushEnvelope,
+  encodePushEnvelope,
+  rejectedMessage,
+  type CompletionEvent,
+  type RejectedMessage,
+} from '@props/contracts';
 import { FEATURE_NAMES } from '@props/feature-loader';
 import { acknowledgeRejection } from '@props/messaging';
 import type { AssembledService } from '@props/service-runtime';
@@ -56,38 +64,78 @@ afterEach(() => {
 
 async function post(body: string | object) {
   const { port } = worker.app.server.address() as AddressInfo;
-  const response = await fetch(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(`http://127.0.0.1:${port}/predict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, string>) : {} };
 }
 
 const rejections = (): RejectedMessage[] => {
   const folder = join(dataDir, 'rejected');
-  return existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.json')).map((name) => JSON.parse(readFileSync(join(folder, name), 'utf8')) as RejectedMessage) : [];
+  return existsSync(folder)
+    ? readdirSync(folder)
+        .filter((name) => name.endsWith('.json'))
+        .map((name) => JSON.parse(readFileSync(join(folder, name), 'utf8')) as RejectedMessage)
+    : [];
 };
 
 const stagedRows = (batchId: string) =>
   readdirSync(join(staging, batchId))
     .filter((name) => name.endsWith('.ndjson'))
-    .flatMap((name) => readFileSync(join(staging, batchId, name), 'utf8').trim().split('\n').filter(Boolean).map((line) => PredictionRowSchema.parse(JSON.parse(line))));
+    .flatMap((name) =>
+      readFileSync(join(staging, batchId, name), 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => PredictionRowSchema.parse(JSON.parse(line))),
+    );
 
 describe('worker POST /predict', () => {
   it('stages one row per system with a model_version, publishes the completion, answers 204', async () => {
     const response = await post(envelopeFor(validRequest({ batch_id: 'batch_ok' })));
     expect(response.status).toBe(204);
     const rows = stagedRows('batch_ok');
-    expect(rows.map((row) => row.system_id).sort()).toEqual(['catboost_v8', 'ensemble_v1', 'moving_average', 'similarity_balanced_v1', 'xgboost_v1', 'zone_matchup_v1']);
-    expect(rows.every((row) => row.model_version.length > 0 && row.current_points_line === 25.5 && row.has_prop_line && row.is_active)).toBe(true);
-    expect(completions).toMatchObject([{ batch_id: 'batch_ok', player_lookup: 'exampleplayer', outcome: 'staged', rows_staged: 6, message_id: 'message-1' }]);
+    expect(rows.map((row) => row.system_id).sort()).toEqual([
+      'catboost_v8',
+      'ensemble_v1',
+      'moving_average',
+      'similarity_balanced_v1',
+      'xgboost_v1',
+      'zone_matchup_v1',
+    ]);
+    expect(
+      rows.every(
+        (row) => row.model_version.length > 0 && row.current_points_line === 25.5 && row.has_prop_line && row.is_active,
+      ),
+    ).toBe(true);
+    expect(completions).toMatchObject([
+      {
+        batch_id: 'batch_ok',
+        player_lookup: 'exampleplayer',
+        outcome: 'staged',
+        rows_staged: 6,
+        message_id: 'message-1',
+      },
+    ]);
   });
 
-  it('skips a player whose stored features score under the original\'s floor of 50 as invalid_features: nothing staged, the completion says so, 204', async () => {
+  it("skips a player whose stored features score under the original's floor of 50 as invalid_features: nothing staged, the completion says so, 204", async () => {
     const request = validRequest({ batch_id: 'batch_low_quality' });
     const response = await post(envelopeFor({ ...request, features: { ...request.features, quality_score: 49.5 } }));
     expect(response.status).toBe(204);
     expect(existsSync(join(staging, 'batch_low_quality'))).toBe(false);
-    expect(completions.at(-1)).toMatchObject({ batch_id: 'batch_low_quality', outcome: 'skipped', rows_staged: 0, skip_reason: 'invalid_features' });
-    const atFloor = await post(envelopeFor({ ...request, batch_id: 'batch_at_floor', features: { ...request.features, quality_score: 50 } }));
+    expect(completions.at(-1)).toMatchObject({
+      batch_id: 'batch_low_quality',
+      outcome: 'skipped',
+      rows_staged: 0,
+      skip_reason: 'invalid_features',
+    });
+    const atFloor = await post(
+      envelopeFor({ ...request, batch_id: 'batch_at_floor', features: { ...request.features, quality_score: 50 } }),
+    );
     expect(atFloor.status).toBe(204);
     expect(stagedRows('batch_at_floor')).toHaveLength(6);
   });
@@ -101,8 +149,12 @@ describe('worker POST /predict', () => {
 
   it('replaces, not duplicates, the rows of a re-published message: a new delivery id, the same logical id', async () => {
     const request = validRequest({ batch_id: 'batch_republished' });
-    await post(encodePushEnvelope(request, 'pubsub-id-1', 'projects/p/subscriptions/s', 1, 'batch_republished.exampleplayer'));
-    await post(encodePushEnvelope(request, 'pubsub-id-2', 'projects/p/subscriptions/s', 1, 'batch_republished.exampleplayer'));
+    await post(
+      encodePushEnvelope(request, 'pubsub-id-1', 'projects/p/subscriptions/s', 1, 'batch_republished.exampleplayer'),
+    );
+    await post(
+      encodePushEnvelope(request, 'pubsub-id-2', 'projects/p/subscriptions/s', 1, 'batch_republished.exampleplayer'),
+    );
     expect(readdirSync(join(staging, 'batch_republished'))).toEqual(['batch_republished.exampleplayer.ndjson']);
     expect(stagedRows('batch_republished')).toHaveLength(6);
   });
@@ -116,7 +168,9 @@ describe('worker POST /predict', () => {
     expect(response.status).toBe(204);
     const rows = stagedRows('batch_extreme'); // parses every staged row with the row schema
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows.every((row) => Number.isFinite(row.predicted_points) && Number.isFinite(row.confidence_score))).toBe(true);
+    expect(rows.every((row) => Number.isFinite(row.predicted_points) && Number.isFinite(row.confidence_score))).toBe(
+      true,
+    );
   });
 
   it('writes NO_LINE rows for a player without a line', async () => {
@@ -138,26 +192,56 @@ describe('worker POST /predict', () => {
   it.each([
     ['an empty object', {}, 'message'],
     ['a message without data', { message: { messageId: 'm' } }, 'message.data'],
-    ['data that is not JSON', { message: { data: Buffer.from('nope').toString('base64'), messageId: 'm' } }, 'message.data'],
-    ['a payload without player_lookup', envelopeFor({ ...validRequest(), player_lookup: undefined }), 'message.data.player_lookup'],
+    [
+      'data that is not JSON',
+      { message: { data: Buffer.from('nope').toString('base64'), messageId: 'm' } },
+      'message.data',
+    ],
+    [
+      'a payload without player_lookup',
+      envelopeFor({ ...validRequest(), player_lookup: undefined }),
+      'message.data.player_lookup',
+    ],
     ['a bad game_date', envelopeFor({ ...validRequest(), game_date: '2025-02-30' }), 'message.data.game_date'],
     ['a negative line', envelopeFor({ ...validRequest(), line_values: [-2] }), 'message.data.line_values.0'],
-    ['negative minutes in the history', envelopeFor({ ...validRequest(), history: [{ ...validRequest().history[0]!, minutes: -3 }] }), 'message.data.history.0.minutes'],
-    ['a wrong feature_version', envelopeFor({ ...validRequest(), features: { ...validRequest().features, feature_version: 'v1_25features' } }), 'message.data.features.feature_version'],
-    ['32 features', envelopeFor({ ...validRequest(), features: { ...validRequest().features, values: validRequest().features.values.slice(1) } }), 'message.data.features.values'],
-  ])('acknowledges %s with 200 naming the field, records it for replay, stages nothing', async (_label, body, field) => {
-    const before = rejections().length;
-    const response = await post(body);
-    expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ acknowledged: true, rejected: { field } });
-    const recorded = rejections().slice(before);
-    expect(recorded).toHaveLength(1);
-    expect(recorded[0]).toMatchObject({ service: 'worker', field, body: JSON.stringify(body) });
-    expect(completions).toHaveLength(0);
-  });
+    [
+      'negative minutes in the history',
+      envelopeFor({ ...validRequest(), history: [{ ...validRequest().history[0]!, minutes: -3 }] }),
+      'message.data.history.0.minutes',
+    ],
+    [
+      'a wrong feature_version',
+      envelopeFor({ ...validRequest(), features: { ...validRequest().features, feature_version: 'v1_25features' } }),
+      'message.data.features.feature_version',
+    ],
+    [
+      '32 features',
+      envelopeFor({
+        ...validRequest(),
+        features: { ...validRequest().features, values: validRequest().features.values.slice(1) },
+      }),
+      'message.data.features.values',
+    ],
+  ])(
+    'acknowledges %s with 200 naming the field, records it for replay, stages nothing',
+    async (_label, body, field) => {
+      const before = rejections().length;
+      const response = await post(body);
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ acknowledged: true, rejected: { field } });
+      const recorded = rejections().slice(before);
+      expect(recorded).toHaveLength(1);
+      expect(recorded[0]).toMatchObject({ service: 'worker', field, body: JSON.stringify(body) });
+      expect(completions).toHaveLength(0);
+    },
+  );
 
   it.each([
-    ['61 history games (the coordinator sends at most 30)', { history: Array.from({ length: 61 }, () => validRequest().history[0]!) }, 'message.data.history'],
+    [
+      '61 history games (the coordinator sends at most 30)',
+      { history: Array.from({ length: 61 }, () => validRequest().history[0]!) },
+      'message.data.history',
+    ],
     ['a 65-character sportsbook', { sportsbook: 'x'.repeat(65) }, 'message.data.sportsbook'],
     ['a 65-character dataset_prefix', { dataset_prefix: 'p'.repeat(65) }, 'message.data.dataset_prefix'],
   ])('acknowledges and records %s as a rejection naming the field', async (_label, change, field) => {
@@ -168,8 +252,15 @@ describe('worker POST /predict', () => {
 
   it('refuses a body over 256 KB (a 20,000-game history, a 3.7 MB sportsbook) with 413 at once, and keeps serving', async () => {
     const { port } = worker.app.server.address() as AddressInfo;
-    for (const change of [{ history: Array.from({ length: 20_000 }, () => validRequest().history[0]!) }, { sportsbook: 'x'.repeat(3_700_000) }]) {
-      const response = await fetch(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelopeFor({ ...validRequest({ batch_id: 'batch_huge' }), ...change })) });
+    for (const change of [
+      { history: Array.from({ length: 20_000 }, () => validRequest().history[0]!) },
+      { sportsbook: 'x'.repeat(3_700_000) },
+    ]) {
+      const response = await fetch(`http://127.0.0.1:${port}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(envelopeFor({ ...validRequest({ batch_id: 'batch_huge' }), ...change })),
+      });
       expect(response.status).toBe(413);
     }
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
@@ -178,7 +269,13 @@ describe('worker POST /predict', () => {
 
   it('answers 500 (redelivery) when a rejection cannot be recorded, so the message is not lost', async () => {
     const store = { name: 'broken', record: async () => Promise.reject(new Error('disk full')) };
-    expect(await acknowledgeRejection(store, rejectedMessage('worker', {}, { field: 'message', problem: 'x' }))).toEqual({ status: 500, body: { error: 'the rejected message could not be recorded; retry', code: 'rejection_not_recorded' }, failure: 'disk full' });
+    expect(
+      await acknowledgeRejection(store, rejectedMessage('worker', {}, { field: 'message', problem: 'x' })),
+    ).toEqual({
+      status: 500,
+      body: { error: 'the rejected message could not be recorded; retry', code: 'rejection_not_recorded' },
+      failure: 'disk full',
+    });
   });
 
   it('answers 400 for a body that is not JSON at all (Pub/Sub never sends one)', async () => {
@@ -189,7 +286,12 @@ describe('worker POST /predict', () => {
     const response = await worker.app.inject({ method: 'GET', url: '/health/ready' });
     expect(response.statusCode).toBe(200);
     const body = response.json() as { status: string; commit: string; checks: Array<{ name: string; status: string }> };
-    expect(body.checks.map((check) => check.name)).toEqual(['configuration', 'onnxruntime-node', 'model catboost_v8', 'model xgboost_v1']);
+    expect(body.checks.map((check) => check.name)).toEqual([
+      'configuration',
+      'onnxruntime-node',
+      'model catboost_v8',
+      'model xgboost_v1',
+    ]);
     expect(body.checks.every((check) => check.status === 'ok')).toBe(true);
     expect(body.commit).toBeTruthy();
   });
@@ -201,7 +303,11 @@ describe('worker POST /predict under fuzzing', () => {
     const { port } = worker.app.server.address() as AddressInfo;
     const answers: { status: number; field?: string; problem?: string; what: string }[] = [];
     for (const { body, what } of fuzzedEnvelopes(1000, 7)) {
-      const response = await fetch(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const response = await fetch(`http://127.0.0.1:${port}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       const answer = (await response.json()) as { rejected?: { field?: string; problem?: string } };
       answers.push({ status: response.status, field: answer.rejected?.field, problem: answer.rejected?.problem, what });
     }
@@ -218,7 +324,9 @@ describe('worker POST /predict under fuzzing', () => {
 
 describe('worker push authentication', () => {
   it('refuses push auth off on an address other machines can reach, naming both variables', async () => {
-    await expect(assembleWorker({ LOG_LEVEL: 'fatal', PROPS_PUSH_AUTH: 'none', PROPS_MODEL_DIR: join(root, 'models') })).rejects.toThrow(
+    await expect(
+      assembleWorker({ LOG_LEVEL: 'fatal', PROPS_PUSH_AUTH: 'none', PROPS_MODEL_DIR: join(root, 'models') }),
+    ).rejects.toThrow(
       'PROPS_PUSH_AUTH is "none": is none while HOST is not a loopback address: anyone who can reach the port could push; set HOST=127.0.0.1 with PROPS_PUSH_AUTH=none, or configure OIDC',
     );
   });
@@ -239,7 +347,12 @@ describe('worker push authentication', () => {
       PROPS_OIDC_JWKS_URL: 'http://127.0.0.1:9/certs',
     });
     for (const authorization of [undefined, 'Bearer anything', 'Basic abc']) {
-      const response = await guarded.app.inject({ method: 'POST', url: '/predict', payload: envelopeFor(validRequest({ batch_id: 'batch_unauthorized' })), headers: authorization ? { authorization } : {} });
+      const response = await guarded.app.inject({
+        method: 'POST',
+        url: '/predict',
+        payload: envelopeFor(validRequest({ batch_id: 'batch_unauthorized' })),
+        headers: authorization ? { authorization } : {},
+      });
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual({ error: 'unauthorized', code: 'unauthorized' });
     }

@@ -14,13 +14,30 @@ import type { PredictionPipeline } from './prediction-pipeline';
  * 204 once the rows are staged and the completion event published; 500 when staging or
  * publishing (or recording a rejection) failed, so Pub/Sub redelivers.
  */
-export function registerPredictRoute(app: FastifyInstance, pipeline: PredictionPipeline, rejected: RejectedMessageStore): void {
+export function registerPredictRoute(
+  app: FastifyInstance,
+  pipeline: PredictionPipeline,
+  rejected: RejectedMessageStore,
+): void {
   app.post('/predict', async (request, reply) => {
     const reject = async (field: string, problem: string) => {
       const rejection = rejectedMessage('worker', request.body, { field, problem });
-      request.log.warn({ event: LogEvent.messageRejected, field, problem, message_id: rejection.message_id, delivery_id: rejection.delivery_id }, `rejected message: ${field}: ${problem}`);
+      request.log.warn(
+        {
+          event: LogEvent.messageRejected,
+          field,
+          problem,
+          message_id: rejection.message_id,
+          delivery_id: rejection.delivery_id,
+        },
+        `rejected message: ${field}: ${problem}`,
+      );
       const answer = await acknowledgeRejection(rejected, rejection);
-      if (answer.failure) request.log.error({ event: LogEvent.requestFailed, reason: answer.failure }, `could not record a rejected message: ${answer.failure}`);
+      if (answer.failure)
+        request.log.error(
+          { event: LogEvent.requestFailed, reason: answer.failure },
+          `could not record a rejected message: ${answer.failure}`,
+        );
       return reply.code(answer.status).send(answer.body);
     };
     let decoded;
@@ -31,17 +48,36 @@ export function registerPredictRoute(app: FastifyInstance, pipeline: PredictionP
       throw error;
     }
     const { messageId, payload } = decoded;
-    const context = { message_id: messageId, delivery_id: decoded.deliveryId, batch_id: payload.batch_id, player_lookup: payload.player_lookup, game_date: payload.game_date };
+    const context = {
+      message_id: messageId,
+      delivery_id: decoded.deliveryId,
+      batch_id: payload.batch_id,
+      player_lookup: payload.player_lookup,
+      game_date: payload.game_date,
+    };
     try {
       const result = await pipeline.handle(messageId, payload);
-      request.log.info({ event: LogEvent.predictionStaged, ...context, rows: result.rowsStaged, skipped: result.skipped }, `staged ${result.rowsStaged} rows`);
+      request.log.info(
+        { event: LogEvent.predictionStaged, ...context, rows: result.rowsStaged, skipped: result.skipped },
+        `staged ${result.rowsStaged} rows`,
+      );
       return reply.code(204).send();
     } catch (error) {
       if (error instanceof FeatureVectorError) return reject(`message.data.features.${error.field}`, error.problem);
       if (error instanceof PredictionInputError) return reject(`message.data.${error.field}`, error.problem);
       if (error instanceof StagingWriteError || error instanceof PublishError) {
-        request.log.error({ event: error instanceof StagingWriteError ? LogEvent.stagingWriteFailed : LogEvent.completionPublishFailed, ...context, reason: error.message }, error.message);
-        return reply.code(500).send({ error: 'transient failure, retry', code: error instanceof StagingWriteError ? 'staging_failed' : 'completion_publish_failed' });
+        request.log.error(
+          {
+            event: error instanceof StagingWriteError ? LogEvent.stagingWriteFailed : LogEvent.completionPublishFailed,
+            ...context,
+            reason: error.message,
+          },
+          error.message,
+        );
+        return reply.code(500).send({
+          error: 'transient failure, retry',
+          code: error instanceof StagingWriteError ? 'staging_failed' : 'completion_publish_failed',
+        });
       }
       throw error;
     }

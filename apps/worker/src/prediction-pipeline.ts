@@ -27,12 +27,22 @@ export class PredictionPipeline {
     const [predicted] = await predictPlayers(this.systems, [{ messageId, request }], createdAt);
     const { rows, skipped, skipReason } = predicted!;
     // A player under the feature-quality floor stages nothing, not even an empty set.
-    if (skipReason !== INVALID_FEATURES) await this.staging(request.dataset_prefix).write(request.batch_id, messageId, rows);
-    await this.publisher.publish(this.completionTopic, this.completion(request, messageId, rows.length, skipReason, createdAt));
+    if (skipReason !== INVALID_FEATURES)
+      await this.staging(request.dataset_prefix).write(request.batch_id, messageId, rows);
+    await this.publisher.publish(
+      this.completionTopic,
+      this.completion(request, messageId, rows.length, skipReason, createdAt),
+    );
     return { rowsStaged: rows.length, skipped };
   }
 
-  private completion(request: PredictionRequest, messageId: string, rowsStaged: number, skipReason: string | null, timestamp: string): CompletionEvent {
+  private completion(
+    request: PredictionRequest,
+    messageId: string,
+    rowsStaged: number,
+    skipReason: string | null,
+    timestamp: string,
+  ): CompletionEvent {
     return {
       batch_id: request.batch_id,
       player_lookup: request.player_lookup,

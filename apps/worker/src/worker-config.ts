@@ -6,24 +6,26 @@ import { OidcEnvironment, oidcPolicyFrom, type OidcPolicy } from '@props/service
 /** Push authentication may be off only on an address no other machine can reach. */
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 
-const WorkerEnvironment = z.object({
-  PORT: variables.port(8080),
-  HOST: z.string().default('0.0.0.0'),
-  PROPS_BACKEND: variables.backend(),
-  LOG_LEVEL: variables.logLevel(),
-  PROPS_DATA_DIR: z.string().default('var'),
-  PROPS_MODEL_DIR: z.string().default('models'),
-  PROPS_MODEL_CACHE_DIR: z.string().optional(),
-  PROPS_REQUIRE_MODELS: variables.flag(true),
-  PROPS_STAGING_DIR: z.string().optional(),
-  PROPS_COMPLETION_URL: variables.httpUrl().default('http://127.0.0.1:8080/complete'),
-  PROPS_COMPLETION_API_KEY: z.string().min(16, 'expected at least 16 characters').optional(),
-  PROPS_PUSH_AUTH: z.enum(['oidc', 'none']).default('oidc'),
-  PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
-  PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
-  PUBSUB_READY_TOPIC: variables.topicName(DEFAULT_TOPICS.predictionReady),
-  GCP_PROJECT_ID: z.string().optional(),
-}).extend(OidcEnvironment.shape);
+const WorkerEnvironment = z
+  .object({
+    PORT: variables.port(8080),
+    HOST: z.string().default('0.0.0.0'),
+    PROPS_BACKEND: variables.backend(),
+    LOG_LEVEL: variables.logLevel(),
+    PROPS_DATA_DIR: z.string().default('var'),
+    PROPS_MODEL_DIR: z.string().default('models'),
+    PROPS_MODEL_CACHE_DIR: z.string().optional(),
+    PROPS_REQUIRE_MODELS: variables.flag(true),
+    PROPS_STAGING_DIR: z.string().optional(),
+    PROPS_COMPLETION_URL: variables.httpUrl().default('http://127.0.0.1:8080/complete'),
+    PROPS_COMPLETION_API_KEY: z.string().min(16, 'expected at least 16 characters').optional(),
+    PROPS_PUSH_AUTH: z.enum(['oidc', 'none']).default('oidc'),
+    PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
+    PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
+    PUBSUB_READY_TOPIC: variables.topicName(DEFAULT_TOPICS.predictionReady),
+    GCP_PROJECT_ID: z.string().optional(),
+  })
+  .extend(OidcEnvironment.shape);
 
 export interface WorkerConfig {
   port: number;
@@ -63,12 +65,14 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
       })
       .refine((value) => value.PROPS_PUSH_AUTH !== 'none' || LOOPBACK_HOSTS.includes(value.HOST), {
         path: ['PROPS_PUSH_AUTH'],
-        message: 'is none while HOST is not a loopback address: anyone who can reach the port could push; set HOST=127.0.0.1 with PROPS_PUSH_AUTH=none, or configure OIDC',
+        message:
+          'is none while HOST is not a loopback address: anyone who can reach the port could push; set HOST=127.0.0.1 with PROPS_PUSH_AUTH=none, or configure OIDC',
       })
       .refine((value) => value.PROPS_PUSH_AUTH === 'none' || oidcPolicyFrom(value) !== null, {
-      path: ['PROPS_OIDC_AUDIENCE'],
-      message: 'with PROPS_PUSH_AUTH=oidc (the default) set PROPS_OIDC_AUDIENCE and PROPS_OIDC_SERVICE_ACCOUNTS; only the local runtime may set PROPS_PUSH_AUTH=none',
-    }),
+        path: ['PROPS_OIDC_AUDIENCE'],
+        message:
+          'with PROPS_PUSH_AUTH=oidc (the default) set PROPS_OIDC_AUDIENCE and PROPS_OIDC_SERVICE_ACCOUNTS; only the local runtime may set PROPS_PUSH_AUTH=none',
+      }),
     env,
   );
   return {

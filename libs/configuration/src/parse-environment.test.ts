@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { ConfigurationError, parseEnvironment } from './parse-environment';
 import * as variables from './variables';
 
-const Schema = z.object({ PORT: variables.port(8080), PROPS_BACKEND: variables.backend(), STRICT_MODELS: variables.flag(true) });
+const Schema = z.object({
+  PORT: variables.port(8080),
+  PROPS_BACKEND: variables.backend(),
+  STRICT_MODELS: variables.flag(true),
+});
 
 function failure(env: NodeJS.ProcessEnv): string {
   try {
@@ -17,11 +21,19 @@ function failure(env: NodeJS.ProcessEnv): string {
 
 describe('parseEnvironment', () => {
   it('applies defaults and treats an empty value as unset', () => {
-    expect(parseEnvironment(Schema, { PORT: '', UNRELATED: 'x' })).toEqual({ PORT: 8080, PROPS_BACKEND: 'local', STRICT_MODELS: true });
+    expect(parseEnvironment(Schema, { PORT: '', UNRELATED: 'x' })).toEqual({
+      PORT: 8080,
+      PROPS_BACKEND: 'local',
+      STRICT_MODELS: true,
+    });
   });
 
   it('parses values', () => {
-    expect(parseEnvironment(Schema, { PORT: '9000', PROPS_BACKEND: 'gcp', STRICT_MODELS: 'false' })).toEqual({ PORT: 9000, PROPS_BACKEND: 'gcp', STRICT_MODELS: false });
+    expect(parseEnvironment(Schema, { PORT: '9000', PROPS_BACKEND: 'gcp', STRICT_MODELS: 'false' })).toEqual({
+      PORT: 9000,
+      PROPS_BACKEND: 'gcp',
+      STRICT_MODELS: false,
+    });
   });
 
   it.each([

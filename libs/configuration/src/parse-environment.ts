@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
@@ -27,5 +27,8 @@ export function parseEnvironment<S extends z.ZodObject>(schema: S, env: NodeJS.P
   const variable = issue?.path.map(String).join('.') || '(environment)';
   const received = picked[variable];
   const expected = issue?.message ?? 'is invalid';
-  throw new ConfigurationError(variable, received === undefined ? `is missing: ${expected}` : `is ${JSON.stringify(received)}: ${expected}`);
+  throw new ConfigurationError(
+    variable,
+    received === undefined ? `is missing: ${expected}` : `is ${JSON.stringify(received)}: ${expected}`,
+  );
 }

@@ -10,7 +10,9 @@ export const port = (fallback: number) =>
     .default(fallback);
 
 export const backend = () =>
-  z.enum(['local', 'gcp'], { error: 'expected "local" (DuckDB and files) or "gcp" (BigQuery, Pub/Sub, Firestore)' }).default('local');
+  z
+    .enum(['local', 'gcp'], { error: 'expected "local" (DuckDB and files) or "gcp" (BigQuery, Pub/Sub, Firestore)' })
+    .default('local');
 
 export const flag = (fallback: boolean) =>
   z
@@ -19,7 +21,11 @@ export const flag = (fallback: boolean) =>
     .default(fallback);
 
 export const logLevel = () =>
-  z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], { error: 'expected trace, debug, info, warn, error or fatal' }).default('info');
+  z
+    .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal'], {
+      error: 'expected trace, debug, info, warn, error or fatal',
+    })
+    .default('info');
 
 export const httpUrl = () =>
   z.url({ error: 'expected an http(s) URL' }).refine((value) => /^https?:\/\//.test(value), 'expected an http(s) URL');
@@ -28,5 +34,8 @@ export const httpUrl = () =>
 export const topicName = (fallback: string) =>
   z
     .string()
-    .regex(/^(?!goog)[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}$/, 'expected a Pub/Sub topic id: 3-255 characters, a letter first, then letters, digits or - _ . ~ + %')
+    .regex(
+      /^(?!goog)[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}$/,
+      'expected a Pub/Sub topic id: 3-255 characters, a letter first, then letters, digits or - _ . ~ + %',
+    )
     .default(fallback);

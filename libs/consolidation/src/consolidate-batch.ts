@@ -1,4 +1,4 @@
-import { DistributedLock, type AcquireOptions } from '@props/distributed-lock';
+import { type DistributedLock, type AcquireOptions } from '@props/distributed-lock';
 import type { StagingStore } from '@props/prediction-store';
 import type { ConsolidationResult } from './consolidation';
 import type { PredictionsMerger } from './predictions-merger';
@@ -27,15 +27,36 @@ export function consolidationLockKey(gameDate: string, datasetPrefix: string): s
  * run). Staging under the batch that it never published (forged, or another batch's) is left out
  * and returned in `unexpectedMessageIds` for the caller to report.
  */
-export async function consolidateBatch(options: ConsolidateBatchOptions): Promise<ConsolidationResult & { fencingToken: number; unexpectedMessageIds: string[] }> {
-  return options.lock.withLock(consolidationLockKey(options.gameDate, options.datasetPrefix), options.lockOptions, async ({ lease }) => {
-    const expected = new Set(options.expectedMessageIds);
-    const staged = await options.staging.list(options.batchId);
-    const messages = staged.filter((messageId) => expected.has(messageId));
-    const result = await options.merger.merge({ batchId: options.batchId, gameDate: options.gameDate, datasetPrefix: options.datasetPrefix, messageIds: messages }, lease.token);
-    // Quarantined staging stays where an operator can look at it (the cleanup removes it later).
-    const quarantined = new Set(result.quarantined.map((bad) => bad.messageId));
-    await options.staging.remove(options.batchId, messages.filter((messageId) => !quarantined.has(messageId)));
-    return { ...result, fencingToken: lease.token, unexpectedMessageIds: staged.filter((messageId) => !expected.has(messageId)) };
-  });
+export async function consolidateBatch(
+  options: ConsolidateBatchOptions,
+): Promise<ConsolidationResult & { fencingToken: number; unexpectedMessageIds: string[] }> {
+  return options.lock.withLock(
+    consolidationLockKey(options.gameDate, options.datasetPrefix),
+    options.lockOptions,
+    async ({ lease }) => {
+      const expected = new Set(options.expectedMessageIds);
+      const staged = await options.staging.list(options.batchId);
+      const messages = staged.filter((messageId) => expected.has(messageId));
+      const result = await options.merger.merge(
+        {
+          batchId: options.batchId,
+          gameDate: options.gameDate,
+          datasetPrefix: options.datasetPrefix,
+          messageIds: messages,
+        },
+        lease.token,
+      );
+      // Quarantined staging stays where an operator can look at it (the cleanup removes it later).
+      const quarantined = new Set(result.quarantined.map((bad) => bad.messageId));
+      await options.staging.remove(
+        options.batchId,
+        messages.filter((messageId) => !quarantined.has(messageId)),
+      );
+      return {
+        ...result,
+        fencingToken: lease.token,
+        unexpectedMessageIds: staged.filter((messageId) => !expected.has(messageId)),
+      };
+    },
+  );
 }

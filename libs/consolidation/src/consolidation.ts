@@ -21,6 +21,8 @@ export class StaleFencingTokenError extends Error {
     readonly token: number,
     readonly current: number,
   ) {
-    super(`consolidation of ${gameDate}: fencing token ${token} is older than ${current}; a newer lock holder has written, this write is refused`);
+    super(
+      `consolidation of ${gameDate}: fencing token ${token} is older than ${current}; a newer lock holder has written, this write is refused`,
+    );
   }
 }

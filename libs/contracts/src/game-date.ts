@@ -13,7 +13,12 @@ export function isCalendarDate(value: string): boolean {
 
 /** The calendar date in America/New_York (NBA game dates are ET dates), `offsetDays` from `now`'s. */
 export function easternDate(offsetDays = 0, now = new Date()): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  const today = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'America/New_York',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
   const date = new Date(`${today}T12:00:00Z`);
   date.setUTCDate(date.getUTCDate() + offsetDays);
   return date.toISOString().slice(0, 10);

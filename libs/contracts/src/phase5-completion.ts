@@ -21,7 +21,8 @@ export interface Phase5CompletionInput {
  * carries the keys the original's Firestore path sent, so readers of either shape find theirs.
  */
 export function phase5CompletionMessage(input: Phase5CompletionInput): Record<string, unknown> {
-  const completionPct = input.playersExpected === 0 ? 100 : Math.round((input.playersCompleted / input.playersExpected) * 1000) / 10;
+  const completionPct =
+    input.playersExpected === 0 ? 100 : Math.round((input.playersCompleted / input.playersExpected) * 1000) / 10;
   const message: Record<string, unknown> = {
     processor_name: 'PredictionCoordinator',
     phase: 'phase_5_predictions',
@@ -34,7 +35,10 @@ export function phase5CompletionMessage(input: Phase5CompletionInput): Record<st
     record_count: input.rowsMerged,
     records_failed: input.playersExpected - input.playersCompleted,
     timestamp: input.consolidatedAt,
-    duration_seconds: Math.max(0, Math.round((Date.parse(input.consolidatedAt) - Date.parse(input.startedAt)) / 100) / 10),
+    duration_seconds: Math.max(
+      0,
+      Math.round((Date.parse(input.consolidatedAt) - Date.parse(input.startedAt)) / 100) / 10,
+    ),
     trigger_source: input.triggerSource,
     metadata: {
       batch_id: input.batchId,

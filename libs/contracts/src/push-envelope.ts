@@ -65,7 +65,10 @@ export function decodePushEnvelope<T>(body: unknown, payloadSchema: z.ZodType<T>
   if (!deliveryId) throw new MalformedMessageError('message.messageId', 'missing');
   const logicalId = message.attributes?.[LOGICAL_ID_ATTRIBUTE];
   if (logicalId !== undefined && !LOGICAL_ID.test(logicalId)) {
-    throw new MalformedMessageError(`message.attributes.${LOGICAL_ID_ATTRIBUTE}`, 'expected 1 to 200 letters, digits, ".", "_", ":" or "-"');
+    throw new MalformedMessageError(
+      `message.attributes.${LOGICAL_ID_ATTRIBUTE}`,
+      'expected 1 to 200 letters, digits, ".", "_", ":" or "-"',
+    );
   }
   if (!/^[A-Za-z0-9+/=_-]+$/.test(message.data)) {
     throw new MalformedMessageError('message.data', 'is not base64');
@@ -87,7 +90,13 @@ export function decodePushEnvelope<T>(body: unknown, payloadSchema: z.ZodType<T>
 }
 
 /** The body a push subscription POSTs; `logicalId` travels as the attribute Pub/Sub would carry. */
-export function encodePushEnvelope(payload: unknown, deliveryId: string, subscription: string, deliveryAttempt = 1, logicalId?: string): PushEnvelope {
+export function encodePushEnvelope(
+  payload: unknown,
+  deliveryId: string,
+  subscription: string,
+  deliveryAttempt = 1,
+  logicalId?: string,
+): PushEnvelope {
   return {
     message: {
       data: Buffer.from(JSON.stringify(payload), 'utf8').toString('base64'),

@@ -23,18 +23,31 @@ export interface RejectedMessage {
   body: string;
 }
 
-const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value.slice(0, 300) : null);
+const text = (value: unknown): string | null =>
+  typeof value === 'string' && value.length > 0 ? value.slice(0, 300) : null;
 
 /** The record of one rejection, with whatever ids the (possibly malformed) envelope carries. */
-export function rejectedMessage(service: string, body: unknown, error: { field: string; problem: string }, now = new Date()): RejectedMessage {
-  const envelope = (typeof body === 'object' && body !== null ? body : {}) as { subscription?: unknown; message?: { messageId?: unknown; message_id?: unknown; attributes?: Record<string, unknown> } };
+export function rejectedMessage(
+  service: string,
+  body: unknown,
+  error: { field: string; problem: string },
+  now = new Date(),
+): RejectedMessage {
+  const envelope = (typeof body === 'object' && body !== null ? body : {}) as {
+    subscription?: unknown;
+    message?: { messageId?: unknown; message_id?: unknown; attributes?: Record<string, unknown> };
+  };
   const message = typeof envelope.message === 'object' && envelope.message !== null ? envelope.message : {};
   return {
     rejected_at: now.toISOString(),
     service,
     subscription: text(envelope.subscription),
     delivery_id: text(message.messageId) ?? text(message.message_id),
-    message_id: text(typeof message.attributes === 'object' && message.attributes !== null ? message.attributes.props_message_id : undefined),
+    message_id: text(
+      typeof message.attributes === 'object' && message.attributes !== null
+        ? message.attributes.props_message_id
+        : undefined,
+    ),
     field: error.field,
     problem: error.problem,
     body: JSON.stringify(body ?? null).slice(0, BODY_LIMIT),

@@ -7,7 +7,11 @@ import { validateAcquireOptions, validateDuration, validateKey, type AcquireOpti
  * A consolidation's lease is short and renewed every third of it while the merge runs, so a holder
  * that dies frees the date within 30 s; a waiting consolidation gives up after two minutes.
  */
-export const CONSOLIDATION_LOCK_DEFAULTS: AcquireOptions = { leaseMs: 30_000, maxWaitMs: 120_000, retryIntervalMs: 200 };
+export const CONSOLIDATION_LOCK_DEFAULTS: AcquireOptions = {
+  leaseMs: 30_000,
+  maxWaitMs: 120_000,
+  retryIntervalMs: 200,
+};
 
 const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 const jittered = (ms: number) => ms * (0.75 + Math.random() * 0.5);
@@ -61,18 +65,21 @@ export class DistributedLock {
     const controller = new AbortController();
     let lost: LeaseLostError | undefined;
     let renewing = Promise.resolve();
-    const timer = setInterval(() => {
-      renewing = this.backend.renew(lease, options.leaseMs).then(
-        (renewed) => {
-          lease = renewed;
-        },
-        (error: unknown) => {
-          lost = error instanceof LeaseLostError ? error : new LeaseLostError(lease, String(error));
-          clearInterval(timer);
-          controller.abort(lost);
-        },
-      );
-    }, Math.max(1, Math.floor(options.leaseMs / 3)));
+    const timer = setInterval(
+      () => {
+        renewing = this.backend.renew(lease, options.leaseMs).then(
+          (renewed) => {
+            lease = renewed;
+          },
+          (error: unknown) => {
+            lost = error instanceof LeaseLostError ? error : new LeaseLostError(lease, String(error));
+            clearInterval(timer);
+            controller.abort(lost);
+          },
+        );
+      },
+      Math.max(1, Math.floor(options.leaseMs / 3)),
+    );
     let outcome: { value: T } | { error: unknown };
     try {
       outcome = { value: await work({ lease, signal: controller.signal }) };

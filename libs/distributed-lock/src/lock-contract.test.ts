@@ -3,7 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DistributedLock, LeaseLostError, LocalLockBackend, LockArgumentError, LockTimeoutError, type Lease, type LockBackend } from './index';
+import {
+  DistributedLock,
+  LeaseLostError,
+  LocalLockBackend,
+  LockArgumentError,
+  LockTimeoutError,
+  type Lease,
+  type LockBackend,
+} from './index';
 import { emulatorUnavailable, startEmulator, type RunningEmulator } from '@props/emulators';
 import { lockBackendFor } from './test-support/lock-backends';
 
@@ -13,7 +21,11 @@ const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSl
 let uniqueKey = 0;
 const freshKey = (label: string) => `${label}-${process.pid}-${++uniqueKey}-${Date.now()}`;
 
-function runContender(env: Record<string, string>): { done: Promise<{ code: number | null; output: string }>; kill: () => void; firstLine: Promise<string> } {
+function runContender(env: Record<string, string>): {
+  done: Promise<{ code: number | null; output: string }>;
+  kill: () => void;
+  firstLine: Promise<string>;
+} {
   // `node --import tsx` runs the TypeScript in this one process (the tsx CLI would fork a second
   // one that survives a SIGKILL of the first).
   const child = spawn(process.execPath, ['--import', 'tsx', contender], {
@@ -67,7 +79,8 @@ for (const backendUnderTest of backends) {
   const skipReason = backendUnderTest.skipReason();
   if (skipReason) {
     console.warn(`SKIPPED distributed-lock contract on ${backendUnderTest.name}: ${skipReason}`);
-    if (process.env.PROPS_REQUIRE_EMULATORS === 'true') throw new Error(`PROPS_REQUIRE_EMULATORS is set but ${skipReason}`);
+    if (process.env.PROPS_REQUIRE_EMULATORS === 'true')
+      throw new Error(`PROPS_REQUIRE_EMULATORS is set but ${skipReason}`);
   }
 
   describe.skipIf(Boolean(skipReason))(`distributed-lock contract on ${backendUnderTest.name}`, () => {
@@ -89,7 +102,16 @@ for (const backendUnderTest of backends) {
       writeFileSync(log, '');
       const rounds = 6;
       const processes = Array.from({ length: 8 }, (_, index) =>
-        runContender({ LOCK_BACKEND: kind, LOCK_SETTING: setting, HOLDER: `p${index}`, LOCK_KEY: key, LEASE_MS: '30000', MODE: 'contend', ROUNDS: String(rounds), LOG_FILE: log }),
+        runContender({
+          LOCK_BACKEND: kind,
+          LOCK_SETTING: setting,
+          HOLDER: `p${index}`,
+          LOCK_KEY: key,
+          LEASE_MS: '30000',
+          MODE: 'contend',
+          ROUNDS: String(rounds),
+          LOG_FILE: log,
+        }),
       );
       const results = await Promise.all(processes.map((process) => process.done));
       for (const result of results) expect(result.code, result.output).toBe(0);
@@ -100,7 +122,10 @@ for (const backendUnderTest of backends) {
         const [enterWord, enterToken, enterHolder, enteredAt] = lines[index]!.split(' ');
         const [leaveWord, leaveToken, leaveHolder, leftAt] = lines[index + 1]!.split(' ');
         expect(Number(leftAt)).toBeGreaterThanOrEqual(Number(enteredAt));
-        expect([enterWord, leaveWord], `line ${index}: another holder entered before ${enterHolder} left`).toEqual(['enter', 'leave']);
+        expect([enterWord, leaveWord], `line ${index}: another holder entered before ${enterHolder} left`).toEqual([
+          'enter',
+          'leave',
+        ]);
         expect([leaveToken, leaveHolder]).toEqual([enterToken, enterHolder]);
         expect(Number(enterToken)).toBeGreaterThan(lastToken);
         lastToken = Number(enterToken);
@@ -110,13 +135,22 @@ for (const backendUnderTest of backends) {
 
     it('a holder killed with SIGKILL blocks others until its lease expires, not longer', async () => {
       const key = freshKey('killed');
-      const holder = runContender({ LOCK_BACKEND: kind, LOCK_SETTING: setting, HOLDER: 'doomed', LOCK_KEY: key, LEASE_MS: '1500', MODE: 'hold' });
+      const holder = runContender({
+        LOCK_BACKEND: kind,
+        LOCK_SETTING: setting,
+        HOLDER: 'doomed',
+        LOCK_KEY: key,
+        LEASE_MS: '1500',
+        MODE: 'hold',
+      });
       const held = JSON.parse(await holder.firstLine) as Lease;
       holder.kill();
       await holder.done;
       const successor = lockFor('successor');
       if (Date.now() < held.expiresAt - 300) {
-        await expect(successor.acquire(key, { leaseMs: 5_000, maxWaitMs: 0, retryIntervalMs: 10 })).rejects.toBeInstanceOf(LockTimeoutError);
+        await expect(
+          successor.acquire(key, { leaseMs: 5_000, maxWaitMs: 0, retryIntervalMs: 10 }),
+        ).rejects.toBeInstanceOf(LockTimeoutError);
       }
       const lease = await successor.acquire(key, { leaseMs: 5_000, maxWaitMs: 20_000, retryIntervalMs: 20 });
       const acquiredAt = Date.now();
@@ -135,7 +169,9 @@ for (const backendUnderTest of backends) {
       expect(current.token).toBeGreaterThan(old.token);
       await expect(first.renew(old, 10_000)).rejects.toBeInstanceOf(LeaseLostError);
       await expect(first.release(old)).rejects.toBeInstanceOf(LeaseLostError);
-      await expect(lockFor('third').acquire(key, { leaseMs: 1_000, maxWaitMs: 0, retryIntervalMs: 10 })).rejects.toBeInstanceOf(LockTimeoutError);
+      await expect(
+        lockFor('third').acquire(key, { leaseMs: 1_000, maxWaitMs: 0, retryIntervalMs: 10 }),
+      ).rejects.toBeInstanceOf(LockTimeoutError);
       const renewed = await second.renew(current, 10_000);
       await second.release(renewed);
       await expect(second.release(renewed)).rejects.toBeInstanceOf(LeaseLostError);
@@ -145,17 +181,21 @@ for (const backendUnderTest of backends) {
       const key = freshKey('renewed');
       const intruder = lockFor('intruder');
       const attempts: string[] = [];
-      const result = await lockFor('worker').withLock(key, { leaseMs: 400, maxWaitMs: 0, retryIntervalMs: 10 }, async ({ lease, signal }) => {
-        for (let check = 0; check < 4; check += 1) {
-          await sleep(300);
-          await intruder.acquire(key, { leaseMs: 400, maxWaitMs: 0, retryIntervalMs: 10 }).then(
-            () => attempts.push('intruder got in'),
-            (error: unknown) => attempts.push(error instanceof LockTimeoutError ? 'refused' : String(error)),
-          );
-        }
-        expect(signal.aborted).toBe(false);
-        return lease.token;
-      });
+      const result = await lockFor('worker').withLock(
+        key,
+        { leaseMs: 400, maxWaitMs: 0, retryIntervalMs: 10 },
+        async ({ lease, signal }) => {
+          for (let check = 0; check < 4; check += 1) {
+            await sleep(300);
+            await intruder.acquire(key, { leaseMs: 400, maxWaitMs: 0, retryIntervalMs: 10 }).then(
+              () => attempts.push('intruder got in'),
+              (error: unknown) => attempts.push(error instanceof LockTimeoutError ? 'refused' : String(error)),
+            );
+          }
+          expect(signal.aborted).toBe(false);
+          return lease.token;
+        },
+      );
       expect(attempts).toEqual(['refused', 'refused', 'refused', 'refused']);
       expect(result).toBeGreaterThan(0);
       const after = await intruder.acquire(key, { leaseMs: 400, maxWaitMs: 0, retryIntervalMs: 10 });
@@ -204,10 +244,25 @@ describe('distributed-lock bad input', () => {
     ['an oversized key', 'k'.repeat(201), good, 'lock key: is 201 characters; at most 200'],
     ['a key with a slash', 'consolidation/2025-01-15', good, 'has characters a backend cannot store'],
     ['a key starting with a dot', '..', good, 'has characters a backend cannot store'],
-    ['a lease shorter than the retry interval', 'k', { leaseMs: 10, maxWaitMs: 0, retryIntervalMs: 50 }, 'lock leaseMs: (10 ms) is shorter than retryIntervalMs'],
+    [
+      'a lease shorter than the retry interval',
+      'k',
+      { leaseMs: 10, maxWaitMs: 0, retryIntervalMs: 50 },
+      'lock leaseMs: (10 ms) is shorter than retryIntervalMs',
+    ],
     ['a zero lease', 'k', { leaseMs: 0, maxWaitMs: 0, retryIntervalMs: 10 }, 'lock leaseMs: must be a positive number'],
-    ['a negative wait', 'k', { leaseMs: 100, maxWaitMs: -1, retryIntervalMs: 10 }, 'lock maxWaitMs: must be a non-negative number'],
-    ['a NaN retry interval', 'k', { leaseMs: 100, maxWaitMs: 0, retryIntervalMs: Number.NaN }, 'lock retryIntervalMs: must be a positive number'],
+    [
+      'a negative wait',
+      'k',
+      { leaseMs: 100, maxWaitMs: -1, retryIntervalMs: 10 },
+      'lock maxWaitMs: must be a non-negative number',
+    ],
+    [
+      'a NaN retry interval',
+      'k',
+      { leaseMs: 100, maxWaitMs: 0, retryIntervalMs: Number.NaN },
+      'lock retryIntervalMs: must be a positive number',
+    ],
   ])('refuses %s at the call', async (_label, key, options, message) => {
     const error = await lock.acquire(key, options).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(LockArgumentError);
@@ -219,9 +274,16 @@ describe('local lease files', () => {
   it('does not wedge a key whose newest lease file is torn: the next holder gets the next token', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'props-lease-torn-'));
     const lock = new DistributedLock(new LocalLockBackend(folder), 'holder-a');
-    const first = await lock.acquire('consolidation_2025-03-15', { leaseMs: 60_000, maxWaitMs: 0, retryIntervalMs: 10 });
+    const first = await lock.acquire('consolidation_2025-03-15', {
+      leaseMs: 60_000,
+      maxWaitMs: 0,
+      retryIntervalMs: 10,
+    });
     writeFileSync(join(folder, 'consolidation_2025-03-15', `lease-${String(first.token).padStart(12, '0')}.json`), '');
-    const next = await new DistributedLock(new LocalLockBackend(folder), 'holder-b').acquire('consolidation_2025-03-15', { leaseMs: 60_000, maxWaitMs: 0, retryIntervalMs: 10 });
+    const next = await new DistributedLock(new LocalLockBackend(folder), 'holder-b').acquire(
+      'consolidation_2025-03-15',
+      { leaseMs: 60_000, maxWaitMs: 0, retryIntervalMs: 10 },
+    );
     expect(next.token).toBe(first.token + 1);
   });
 });

@@ -17,7 +17,9 @@ describe('durable state files', () => {
     const folder = mkdtempSync(join(tmpdir(), 'props-durable-'));
     writeFileSync(join(folder, 'empty.json'), '');
     writeFileSync(join(folder, 'torn.json'), '{"batch_id": "b');
-    expect(() => readJsonFile(join(folder, 'empty.json'))).toThrow(new UnreadableFileError(join(folder, 'empty.json'), 'empty'));
+    expect(() => readJsonFile(join(folder, 'empty.json'))).toThrow(
+      new UnreadableFileError(join(folder, 'empty.json'), 'empty'),
+    );
     expect(() => readJsonFile(join(folder, 'torn.json'))).toThrow(`${join(folder, 'torn.json')} is unreadable`);
   });
 });

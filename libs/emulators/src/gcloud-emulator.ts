@@ -6,8 +6,16 @@ const SDK = '/usr/lib/google-cloud-sdk/platform';
 
 /** The emulators gcloud ships that the contract suites and benchmarks run against. */
 export const EMULATORS = {
-  firestore: { binary: `${SDK}/cloud-firestore-emulator/cloud_firestore_emulator`, component: 'cloud-firestore-emulator', args: (port: number) => ['start', '--host=127.0.0.1', `--port=${port}`] },
-  pubsub: { binary: `${SDK}/pubsub-emulator/bin/cloud-pubsub-emulator`, component: 'pubsub-emulator', args: (port: number) => ['--host=127.0.0.1', `--port=${port}`] },
+  firestore: {
+    binary: `${SDK}/cloud-firestore-emulator/cloud_firestore_emulator`,
+    component: 'cloud-firestore-emulator',
+    args: (port: number) => ['start', '--host=127.0.0.1', `--port=${port}`],
+  },
+  pubsub: {
+    binary: `${SDK}/pubsub-emulator/bin/cloud-pubsub-emulator`,
+    component: 'pubsub-emulator',
+    args: (port: number) => ['--host=127.0.0.1', `--port=${port}`],
+  },
 } as const;
 
 export type EmulatorKind = keyof typeof EMULATORS;
@@ -21,7 +29,8 @@ export interface RunningEmulator {
 /** Why the emulator cannot run here, or undefined when it can. */
 export function emulatorUnavailable(kind: EmulatorKind): string | undefined {
   const emulator = EMULATORS[kind];
-  if (!existsSync(emulator.binary)) return `the ${kind} emulator is not installed (${emulator.binary} is missing; gcloud component ${emulator.component})`;
+  if (!existsSync(emulator.binary))
+    return `the ${kind} emulator is not installed (${emulator.binary} is missing; gcloud component ${emulator.component})`;
   return undefined;
 }
 
@@ -29,7 +38,10 @@ export function emulatorUnavailable(kind: EmulatorKind): string | undefined {
 export async function startEmulator(kind: EmulatorKind): Promise<RunningEmulator> {
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(EMULATORS[kind].binary, EMULATORS[kind].args(port), { detached: true, stdio: 'ignore' });
+  const child: ChildProcess = spawn(EMULATORS[kind].binary, EMULATORS[kind].args(port), {
+    detached: true,
+    stdio: 'ignore',
+  });
   const stop = async () => {
     if (child.pid && child.exitCode === null) {
       try {

@@ -27,11 +27,18 @@ export class FeatureVector {
     readonly featureVersion: string,
     readonly qualityScore: number,
   ) {
-    if (featureVersion !== FEATURE_VERSION) throw new FeatureVectorError('feature_version', `expected '${FEATURE_VERSION}', got '${featureVersion}'`);
-    if (stored.length !== FEATURE_NAMES.length) throw new FeatureVectorError('values', `expected ${FEATURE_NAMES.length} values in v2_33features order, got ${stored.length}`);
-    if (!Number.isFinite(qualityScore) || qualityScore < 0 || qualityScore > 100) throw new FeatureVectorError('quality_score', `expected 0-100, got ${qualityScore}`);
+    if (featureVersion !== FEATURE_VERSION)
+      throw new FeatureVectorError('feature_version', `expected '${FEATURE_VERSION}', got '${featureVersion}'`);
+    if (stored.length !== FEATURE_NAMES.length)
+      throw new FeatureVectorError(
+        'values',
+        `expected ${FEATURE_NAMES.length} values in v2_33features order, got ${stored.length}`,
+      );
+    if (!Number.isFinite(qualityScore) || qualityScore < 0 || qualityScore > 100)
+      throw new FeatureVectorError('quality_score', `expected 0-100, got ${qualityScore}`);
     stored.forEach((value, index) => {
-      if (value !== null && !Number.isFinite(value)) throw new FeatureVectorError(FEATURE_NAMES[index]!, `expected a finite number or null, got ${value}`);
+      if (value !== null && !Number.isFinite(value))
+        throw new FeatureVectorError(FEATURE_NAMES[index]!, `expected a finite number or null, got ${value}`);
     });
     const season = stored[INDEX.get('points_avg_season')!] ?? (FEATURE_DEFAULTS.points_avg_season as number);
     const imputed: FeatureName[] = [];

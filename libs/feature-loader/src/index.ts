@@ -1,6 +1,12 @@
 export { FEATURE_NAMES, FEATURE_DEFAULTS, type FeatureName } from './feature-names';
 export { FeatureVector, FeatureVectorError, FEATURE_VERSION } from './feature-vector';
-export { HISTORY_DAYS, HISTORY_GAMES, type SlateSource, type SlateQueryResult, type StoredPlayerRow } from './slate-source';
+export {
+  HISTORY_DAYS,
+  HISTORY_GAMES,
+  type SlateSource,
+  type SlateQueryResult,
+  type StoredPlayerRow,
+} from './slate-source';
 export {
   loadSlate,
   SlateLoadError,

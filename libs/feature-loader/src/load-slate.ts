@@ -51,7 +51,8 @@ export class SlateLoadError extends Error {
   override readonly name = 'SlateLoadError';
 }
 
-const isPermanent = (error: unknown) => typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
+const isPermanent = (error: unknown) =>
+  typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
@@ -69,7 +70,9 @@ function historyFrom(gameDate: string): string {
 function checkSchedule(gameDate: string, result: SlateQueryResult): void {
   if (result.gamesOnDate > 0) return;
   if (!result.scheduleFirstDate || gameDate < result.scheduleFirstDate || gameDate > (result.scheduleLastDate ?? '')) {
-    const range = result.scheduleFirstDate ? `its schedule covers ${result.scheduleFirstDate} .. ${result.scheduleLastDate}` : 'its schedule is empty';
+    const range = result.scheduleFirstDate
+      ? `its schedule covers ${result.scheduleFirstDate} .. ${result.scheduleLastDate}`
+      : 'its schedule is empty';
     throw new UnknownGameDateError(`game date ${gameDate} is unknown to the warehouse: ${range}`);
   }
   throw new NoGamesOnDateError(`no games are scheduled on ${gameDate}`);
@@ -79,7 +82,13 @@ function toLoaded(row: StoredPlayerRow): LoadedPlayer | { reason: string } {
   if (!row.features) return { reason: 'no feature row for the date' };
   try {
     const features = new FeatureVector(row.features.values, row.features.featureVersion, row.features.qualityScore);
-    return { playerLookup: row.playerLookup, gameId: row.features.gameId, features, storedValues: row.features.values, history: row.history };
+    return {
+      playerLookup: row.playerLookup,
+      gameId: row.features.gameId,
+      features,
+      storedValues: row.features.values,
+      history: row.history,
+    };
   } catch (error) {
     return { reason: `invalid feature row: ${message(error)}` };
   }
@@ -91,11 +100,24 @@ function toLoaded(row: StoredPlayerRow): LoadedPlayer | { reason: string } {
  * which path was used and why. A date outside the warehouse's schedule, a date without games, or
  * a slate neither path could load is an error, never an empty result.
  */
-export async function loadSlate(source: SlateSource, gameDate: string, players: readonly string[], options: LoadSlateOptions = {}): Promise<SlateLoad> {
+export async function loadSlate(
+  source: SlateSource,
+  gameDate: string,
+  players: readonly string[],
+  options: LoadSlateOptions = {},
+): Promise<SlateLoad> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const started = Date.now();
   const requested = [...new Set(players)];
-  const load: SlateLoad = { gameDate, path: 'one_query', fallbackReason: null, players: new Map(), missing: [], queries: 0, durationMs: 0 };
+  const load: SlateLoad = {
+    gameDate,
+    path: 'one_query',
+    fallbackReason: null,
+    players: new Map(),
+    missing: [],
+    queries: 0,
+    durationMs: 0,
+  };
   const collect = (rows: readonly StoredPlayerRow[]) => {
     for (const row of rows) {
       const loaded = toLoaded(row);
@@ -105,7 +127,11 @@ export async function loadSlate(source: SlateSource, gameDate: string, players: 
   };
   const query = (list: readonly string[]) => {
     load.queries += 1;
-    return withTimeout(source.querySlate(gameDate, list, { timeoutMs, historyFrom: historyFrom(gameDate) }), timeoutMs, `${source.name} slate query for ${gameDate} (${list.length} players)`);
+    return withTimeout(
+      source.querySlate(gameDate, list, { timeoutMs, historyFrom: historyFrom(gameDate) }),
+      timeoutMs,
+      `${source.name} slate query for ${gameDate} (${list.length} players)`,
+    );
   };
 
   const loadPlayerByPlayer = async (reason: string) => {
@@ -131,7 +157,9 @@ export async function loadSlate(source: SlateSource, gameDate: string, players: 
       }),
     );
     if (requested.length > 0 && failures.length === requested.length) {
-      throw new SlateLoadError(`could not load the slate of ${gameDate}: the one query failed (${reason}) and so did every per-player query (first: ${failures[0]})`);
+      throw new SlateLoadError(
+        `could not load the slate of ${gameDate}: the one query failed (${reason}) and so did every per-player query (first: ${failures[0]})`,
+      );
     }
   };
 

@@ -24,7 +24,11 @@ export interface SlateQueryResult {
  */
 export interface SlateSource {
   readonly name: string;
-  querySlate(gameDate: string, players: readonly string[], options: { timeoutMs: number; historyFrom: string }): Promise<SlateQueryResult>;
+  querySlate(
+    gameDate: string,
+    players: readonly string[],
+    options: { timeoutMs: number; historyFrom: string },
+  ): Promise<SlateQueryResult>;
 }
 
 export const HISTORY_DAYS = 90;

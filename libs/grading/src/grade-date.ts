@@ -66,16 +66,36 @@ function tableRow(row: GradedPrediction, gameDate: string, gradedAt: string): Re
  * score line is not graded (the original skips it as missing actuals) and is counted in
  * `withoutBoxScore`. No predictions, or no box scores yet, is an error: nothing is written.
  */
-export async function gradeDate(store: GradingStore, gameDate: string, options: { aggregate?: boolean } = {}): Promise<GradingResult> {
+export async function gradeDate(
+  store: GradingStore,
+  gameDate: string,
+  options: { aggregate?: boolean } = {},
+): Promise<GradingResult> {
   await store.checkSchema();
   const predictions = await store.predictions(gameDate);
-  if (predictions.length === 0) throw new NothingToGradeError(`no predictions of real prop lines for ${gameDate}: run a batch for that date first (props run --date ${gameDate})`);
+  if (predictions.length === 0)
+    throw new NothingToGradeError(
+      `no predictions of real prop lines for ${gameDate}: run a batch for that date first (props run --date ${gameDate})`,
+    );
   const actuals = await store.actuals(gameDate);
-  if (actuals.size === 0) throw new NothingToGradeError(`no box scores for ${gameDate} yet: grading waits until the games are final and their box scores are loaded`);
+  if (actuals.size === 0)
+    throw new NothingToGradeError(
+      `no box scores for ${gameDate} yet: grading waits until the games are final and their box scores are loaded`,
+    );
   const withActuals = predictions.filter((prediction) => actuals.has(prediction.playerLookup));
   const rows = withActuals.map((prediction) => gradePrediction(prediction, actuals.get(prediction.playerLookup)!));
   const gradedAt = new Date().toISOString();
-  const replaced = await store.replaceGrades(gameDate, rows.map((row) => tableRow(row, gameDate, gradedAt)));
-  if (options.aggregate ?? true) await store.replaceDailyPerformance(gameDate, dailyPerformanceRows(rows, gameDate, gradedAt));
-  return { gameDate, rows, systems: summarizeBySystem(rows), replaced, withoutBoxScore: predictions.length - withActuals.length };
+  const replaced = await store.replaceGrades(
+    gameDate,
+    rows.map((row) => tableRow(row, gameDate, gradedAt)),
+  );
+  if (options.aggregate ?? true)
+    await store.replaceDailyPerformance(gameDate, dailyPerformanceRows(rows, gameDate, gradedAt));
+  return {
+    gameDate,
+    rows,
+    systems: summarizeBySystem(rows),
+    replaced,
+    withoutBoxScore: predictions.length - withActuals.length,
+  };
 }

@@ -52,8 +52,10 @@ const oneDecimal = (value: number) => Math.round(value * 10) / 10;
 
 /** The original's void reasons from the status captured at prediction time. */
 function voidReason(prediction: PredictionToGrade): NonNullable<GradedPrediction['voidReason']> {
-  if (prediction.injuryFlag && (prediction.injuryStatus === 'OUT' || prediction.injuryStatus === 'DOUBTFUL')) return 'dnp_injury_confirmed';
-  if (prediction.injuryFlag && (prediction.injuryStatus === 'QUESTIONABLE' || prediction.injuryStatus === 'PROBABLE')) return 'dnp_late_scratch';
+  if (prediction.injuryFlag && (prediction.injuryStatus === 'OUT' || prediction.injuryStatus === 'DOUBTFUL'))
+    return 'dnp_injury_confirmed';
+  if (prediction.injuryFlag && (prediction.injuryStatus === 'QUESTIONABLE' || prediction.injuryStatus === 'PROBABLE'))
+    return 'dnp_late_scratch';
   return 'dnp_unknown';
 }
 
@@ -82,7 +84,8 @@ export function gradePrediction(prediction: PredictionToGrade, actual: ActualLin
     actualMargin: oneDecimal(actual.points - prediction.line),
     withinThree: absoluteError <= 3,
     withinFive: absoluteError <= 5,
-    predictionCorrect: !picked || isPush ? null : actual.points > prediction.line === (prediction.recommendation === 'OVER'),
+    predictionCorrect:
+      !picked || isPush ? null : actual.points > prediction.line === (prediction.recommendation === 'OVER'),
     isPush: picked && isPush,
     isVoided: voided,
     voidReason: voided ? voidReason(prediction) : null,

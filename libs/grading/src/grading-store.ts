@@ -37,7 +37,12 @@ export function actualsSql(table: string, datePredicate: string): string {
 }
 
 export function toActualLine(row: Record<string, unknown>): ActualLine {
-  return { points: Number(row.points), minutes: numberOrNull(row.minutes), teamAbbr: stringOrNull(row.team_abbr), opponentTeamAbbr: stringOrNull(row.opponent_team_abbr) };
+  return {
+    points: Number(row.points),
+    minutes: numberOrNull(row.minutes),
+    teamAbbr: stringOrNull(row.team_abbr),
+    opponentTeamAbbr: stringOrNull(row.opponent_team_abbr),
+  };
 }
 
 export function toPredictionToGrade(row: Record<string, unknown>): PredictionToGrade {
@@ -62,7 +67,8 @@ export function toPredictionToGrade(row: Record<string, unknown>): PredictionToG
   };
 }
 
-const BATCH_COLUMNS = 'batch_id, players_expected, players_completed, rows_merged, load_path, CAST(consolidated_at AS STRING) AS consolidated_at';
+const BATCH_COLUMNS =
+  'batch_id, players_expected, players_completed, rows_merged, load_path, CAST(consolidated_at AS STRING) AS consolidated_at';
 
 /** The latest-batch query in the SQL both warehouses accept (the table name and the date predicate differ). */
 export function latestBatchSql(table: string, datePredicate: string): string {

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WarehouseSchemaError, seedWarehouse, withWarehouse } from '@props/warehouse';
 import { stagePredictions } from './test-support/staged-predictions';
-import { DuckdbGradingStore, NothingToGradeError, gradeDate, gradePrediction, type ActualLine, type PredictionToGrade } from './index';
+import {
+  DuckdbGradingStore,
+  NothingToGradeError,
+  gradeDate,
+  gradePrediction,
+  type ActualLine,
+  type PredictionToGrade,
+} from './index';
 
 const DATE = '2025-03-15';
 let seeded: string;
@@ -30,33 +37,77 @@ const prediction = (overrides: Partial<PredictionToGrade> = {}): PredictionToGra
   ...overrides,
 });
 
-const played = (points: number, minutes: number | null = 30): ActualLine => ({ points, minutes, teamAbbr: 'LAL', opponentTeamAbbr: 'BOS' });
+const played = (points: number, minutes: number | null = 30): ActualLine => ({
+  points,
+  minutes,
+  teamAbbr: 'LAL',
+  opponentTeamAbbr: 'BOS',
+});
 
 describe('grading rules (as the original)', () => {
   it('OVER wins above the line, UNDER loses there, a push is neither, PASS and NO_LINE are not graded', () => {
-    expect(gradePrediction(prediction(), played(25, 30))).toMatchObject({ predictionCorrect: true, isPush: false, absoluteError: 1, signedError: -1, confidenceDecile: 8 });
+    expect(gradePrediction(prediction(), played(25, 30))).toMatchObject({
+      predictionCorrect: true,
+      isPush: false,
+      absoluteError: 1,
+      signedError: -1,
+      confidenceDecile: 8,
+    });
     expect(gradePrediction(prediction({ recommendation: 'UNDER' }), played(25, 30)).predictionCorrect).toBe(false);
-    expect(gradePrediction(prediction({ line: 25 }), played(25, 30))).toMatchObject({ predictionCorrect: null, isPush: true });
-    expect(gradePrediction(prediction({ recommendation: 'PASS' }), played(25, 30))).toMatchObject({ predictionCorrect: null, isPush: false });
+    expect(gradePrediction(prediction({ line: 25 }), played(25, 30))).toMatchObject({
+      predictionCorrect: null,
+      isPush: true,
+    });
+    expect(gradePrediction(prediction({ recommendation: 'PASS' }), played(25, 30))).toMatchObject({
+      predictionCorrect: null,
+      isPush: false,
+    });
     expect(gradePrediction(prediction({ recommendation: 'NO_LINE' }), played(25, 30)).predictionCorrect).toBeNull();
   });
 
   it('voids a DNP (0 points, no minutes) with the reason its pre-game status gives, keeps prediction_correct, and normalizes a 0-100 confidence', () => {
-    expect(gradePrediction(prediction(), played(0, 0))).toMatchObject({ isVoided: true, voidReason: 'dnp_unknown', predictionCorrect: false });
-    expect(gradePrediction(prediction({ injuryStatus: 'OUT', injuryFlag: true }), played(0, null))).toMatchObject({ isVoided: true, voidReason: 'dnp_injury_confirmed' });
-    expect(gradePrediction(prediction({ injuryStatus: 'QUESTIONABLE', injuryFlag: true }), played(0, 0))).toMatchObject({ isVoided: true, voidReason: 'dnp_late_scratch' });
+    expect(gradePrediction(prediction(), played(0, 0))).toMatchObject({
+      isVoided: true,
+      voidReason: 'dnp_unknown',
+      predictionCorrect: false,
+    });
+    expect(gradePrediction(prediction({ injuryStatus: 'OUT', injuryFlag: true }), played(0, null))).toMatchObject({
+      isVoided: true,
+      voidReason: 'dnp_injury_confirmed',
+    });
+    expect(gradePrediction(prediction({ injuryStatus: 'QUESTIONABLE', injuryFlag: true }), played(0, 0))).toMatchObject(
+      { isVoided: true, voidReason: 'dnp_late_scratch' },
+    );
     expect(gradePrediction(prediction(), played(0, 12))).toMatchObject({ isVoided: false, voidReason: null });
-    expect(gradePrediction(prediction({ confidenceScore: 85 }), played(30, 30))).toMatchObject({ confidenceScore: 0.85, confidenceDecile: 9 });
+    expect(gradePrediction(prediction({ confidenceScore: 85 }), played(30, 30))).toMatchObject({
+      confidenceScore: 0.85,
+      confidenceDecile: 9,
+    });
   });
 
-  it('writes the original\'s error, margin and within-3/5 fields', () => {
-    expect(gradePrediction(prediction({ predictedPoints: 24, line: 21.5 }), played(20))).toMatchObject({ absoluteError: 4, signedError: 4, predictedMargin: 2.5, actualMargin: -1.5, withinThree: false, withinFive: true, teamAbbr: 'LAL', opponentTeamAbbr: 'BOS' });
+  it("writes the original's error, margin and within-3/5 fields", () => {
+    expect(gradePrediction(prediction({ predictedPoints: 24, line: 21.5 }), played(20))).toMatchObject({
+      absoluteError: 4,
+      signedError: 4,
+      predictedMargin: 2.5,
+      actualMargin: -1.5,
+      withinThree: false,
+      withinFive: true,
+      teamAbbr: 'LAL',
+      opponentTeamAbbr: 'BOS',
+    });
   });
 });
 
 describe('gradeDate on the seeded warehouse', () => {
   beforeAll(async () => {
-    seeded = (await seedWarehouse({ samplesDir: 'data/nba-samples', out: join(mkdtempSync(join(tmpdir(), 'props-grading-')), 'warehouse.duckdb'), seed: 7 })).out;
+    seeded = (
+      await seedWarehouse({
+        samplesDir: 'data/nba-samples',
+        out: join(mkdtempSync(join(tmpdir(), 'props-grading-')), 'warehouse.duckdb'),
+        seed: 7,
+      })
+    ).out;
   }, 120_000);
 
   function copy(): string {
@@ -81,10 +132,26 @@ describe('gradeDate on the seeded warehouse', () => {
     expect(first.systems.find((system) => system.systemId === 'moving_average')!.picks).toBe(0);
     const again = await withWarehouse(path, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE));
     expect(again.replaced).toBe(first.rows.length);
-    const stored = await withWarehouse(path, async (connection) => Number((await connection.runAndReadAll(`SELECT count(*) FROM nba_predictions.prediction_accuracy WHERE game_date = '${DATE}'`)).getRows()[0]![0]));
+    const stored = await withWarehouse(path, async (connection) =>
+      Number(
+        (
+          await connection.runAndReadAll(
+            `SELECT count(*) FROM nba_predictions.prediction_accuracy WHERE game_date = '${DATE}'`,
+          )
+        ).getRows()[0]![0],
+      ),
+    );
     expect(stored).toBe(first.rows.length);
-    const daily = await withWarehouse(path, async (connection) => (await connection.runAndReadAll(`SELECT system_id, predictions_count, recommendations_count FROM nba_predictions.system_daily_performance WHERE game_date = '${DATE}' ORDER BY 1`)).getRowObjectsJS());
-    expect(daily.map((row) => [row.system_id, Number(row.predictions_count), Number(row.recommendations_count)])).toEqual([
+    const daily = await withWarehouse(path, async (connection) =>
+      (
+        await connection.runAndReadAll(
+          `SELECT system_id, predictions_count, recommendations_count FROM nba_predictions.system_daily_performance WHERE game_date = '${DATE}' ORDER BY 1`,
+        )
+      ).getRowObjectsJS(),
+    );
+    expect(
+      daily.map((row) => [row.system_id, Number(row.predictions_count), Number(row.recommendations_count)]),
+    ).toEqual([
       ['catboost_v8', first.rows.length / 2, first.rows.length / 2],
       ['moving_average', first.rows.length / 2, 0],
     ]);
@@ -92,13 +159,33 @@ describe('gradeDate on the seeded warehouse', () => {
 
   it('refuses a date without predictions, a date without box scores yet, and a grading table lacking a column it writes, naming the column', async () => {
     const path = copy();
-    await expect(withWarehouse(path, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE))).rejects.toThrow(new NothingToGradeError(`no predictions of real prop lines for ${DATE}: run a batch for that date first (props run --date ${DATE})`));
+    await expect(
+      withWarehouse(path, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE)),
+    ).rejects.toThrow(
+      new NothingToGradeError(
+        `no predictions of real prop lines for ${DATE}: run a batch for that date first (props run --date ${DATE})`,
+      ),
+    );
     await stagePredictions(path, DATE);
-    await withWarehouse(path, (connection) => connection.run(`DELETE FROM nba_analytics.player_game_summary WHERE game_date = '${DATE}'`));
-    await expect(withWarehouse(path, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE))).rejects.toThrow(`no box scores for ${DATE} yet`);
+    await withWarehouse(path, (connection) =>
+      connection.run(`DELETE FROM nba_analytics.player_game_summary WHERE game_date = '${DATE}'`),
+    );
+    await expect(
+      withWarehouse(path, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE)),
+    ).rejects.toThrow(`no box scores for ${DATE} yet`);
     const old = copy();
-    await withWarehouse(old, (connection) => connection.run('DROP INDEX nba_predictions.prediction_accuracy_key; ALTER TABLE nba_predictions.prediction_accuracy DROP COLUMN is_push'));
-    await expect(withWarehouse(old, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE))).rejects.toThrow(WarehouseSchemaError);
-    await expect(withWarehouse(old, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE))).rejects.toThrow("table nba_predictions.prediction_accuracy lacks is_push BOOLEAN; bring it to this build's shape: props warehouse migrate");
+    await withWarehouse(old, (connection) =>
+      connection.run(
+        'DROP INDEX nba_predictions.prediction_accuracy_key; ALTER TABLE nba_predictions.prediction_accuracy DROP COLUMN is_push',
+      ),
+    );
+    await expect(
+      withWarehouse(old, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE)),
+    ).rejects.toThrow(WarehouseSchemaError);
+    await expect(
+      withWarehouse(old, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE)),
+    ).rejects.toThrow(
+      "table nba_predictions.prediction_accuracy lacks is_push BOOLEAN; bring it to this build's shape: props warehouse migrate",
+    );
   });
 });

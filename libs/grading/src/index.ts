@@ -4,7 +4,13 @@ export type { GradingStore, BatchRecordSummary } from './grading-store';
 export { gradeDate, NothingToGradeError, type GradingResult } from './grade-date';
 export { DuckdbGradingStore } from './local/duckdb-grading-store';
 export { BigQueryGradingStore, type BigQueryGradingOptions } from './gcp/bigquery-grading-store';
-export { verifyPredictions, REQUIRED_SYSTEMS, type Verification, type VerificationScope, type VerificationSource } from './verification';
+export {
+  verifyPredictions,
+  REQUIRED_SYSTEMS,
+  type Verification,
+  type VerificationScope,
+  type VerificationSource,
+} from './verification';
 export { DuckdbVerificationSource } from './local/duckdb-verification-source';
 export { BigQueryVerificationSource } from './gcp/bigquery-verification-source';
 export type { SeasonSource, SeasonView, SeasonDay, CalibrationBucket } from './season-view';

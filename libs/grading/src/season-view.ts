@@ -63,5 +63,11 @@ export function toSeasonDay(row: Record<string, unknown>): SeasonDay {
 }
 
 export function toCalibrationBucket(row: Record<string, unknown>): CalibrationBucket {
-  return { systemId: String(row.system_id), decile: Number(row.decile), picks: Number(row.picks), wins: Number(row.wins), losses: Number(row.losses) };
+  return {
+    systemId: String(row.system_id),
+    decile: Number(row.decile),
+    picks: Number(row.picks),
+    wins: Number(row.wins),
+    losses: Number(row.losses),
+  };
 }

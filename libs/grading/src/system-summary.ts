@@ -22,7 +22,8 @@ export interface SystemSummary {
   byConfidence: ConfidenceBucket[];
 }
 
-const mean = (values: readonly number[]) => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
+const mean = (values: readonly number[]) =>
+  values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 
 export function summarizeBySystem(rows: readonly GradedPrediction[]): SystemSummary[] {
   const systems = [...new Set(rows.map((row) => row.systemId))].sort();

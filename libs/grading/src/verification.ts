@@ -1,16 +1,26 @@
 /** Systems every predicted player must get; similarity skips players without similar games by design. */
-export const REQUIRED_SYSTEMS = ['catboost_v8', 'xgboost_v1', 'moving_average', 'zone_matchup_v1', 'ensemble_v1'] as const;
+export const REQUIRED_SYSTEMS = [
+  'catboost_v8',
+  'xgboost_v1',
+  'moving_average',
+  'zone_matchup_v1',
+  'ensemble_v1',
+] as const;
 
 export type VerificationScope = { date: string } | { since: string };
 
 /** The reads verification needs; DuckDB and BigQuery each answer them in their own SQL. */
 export interface VerificationSource {
   /** Rows and players per system and model_version ('(none)' for an empty one). */
-  modelVersions(scope: VerificationScope): Promise<{ systemId: string; modelVersion: string; rows: number; players: number }[]>;
+  modelVersions(
+    scope: VerificationScope,
+  ): Promise<{ systemId: string; modelVersion: string; rows: number; players: number }[]>;
   /** Players the latest consolidated batch of each date in scope expected, and how many batches that is. */
   batchExpectation(scope: VerificationScope): Promise<{ expected: number; batches: number }>;
   /** Distinct (date, player) pairs predicted, per system and overall. */
-  playersPredicted(scope: VerificationScope): Promise<{ perSystem: { systemId: string; players: number }[]; total: number }>;
+  playersPredicted(
+    scope: VerificationScope,
+  ): Promise<{ perSystem: { systemId: string; players: number }[]; total: number }>;
 }
 
 export interface Verification {
@@ -28,7 +38,11 @@ export interface Verification {
  * The seed's model_version check (rows, share and players per model_version) and coverage
  * (players predicted per system against players expected by the batches), with the reasons to fail.
  */
-export async function verifyPredictions(source: VerificationSource, scope: VerificationScope, minCoverage: number): Promise<Verification> {
+export async function verifyPredictions(
+  source: VerificationSource,
+  scope: VerificationScope,
+  minCoverage: number,
+): Promise<Verification> {
   const versions = await source.modelVersions(scope);
   const rows = versions.reduce((sum, row) => sum + row.rows, 0);
   const batches = await source.batchExpectation(scope);
@@ -38,14 +52,24 @@ export async function verifyPredictions(source: VerificationSource, scope: Verif
   const systems = new Set<string>([...REQUIRED_SYSTEMS, ...predicted.perSystem.map((row) => row.systemId)]);
   const coverage = [...systems].sort().map((systemId) => {
     const players = predicted.perSystem.find((row) => row.systemId === systemId)?.players ?? 0;
-    return { systemId, players, coverage: expectedPlayers === 0 ? 0 : players / expectedPlayers, required: (REQUIRED_SYSTEMS as readonly string[]).includes(systemId) };
+    return {
+      systemId,
+      players,
+      coverage: expectedPlayers === 0 ? 0 : players / expectedPlayers,
+      required: (REQUIRED_SYSTEMS as readonly string[]).includes(systemId),
+    };
   });
-  const rowsWithoutModelVersion = versions.filter((row) => row.modelVersion === '(none)').reduce((sum, row) => sum + row.rows, 0);
+  const rowsWithoutModelVersion = versions
+    .filter((row) => row.modelVersion === '(none)')
+    .reduce((sum, row) => sum + row.rows, 0);
   const failures: string[] = [];
   if (rows === 0) failures.push('no predictions in scope');
   if (rowsWithoutModelVersion > 0) failures.push(`${rowsWithoutModelVersion} row(s) without a model_version`);
   for (const entry of coverage) {
-    if (entry.required && rows > 0 && entry.coverage < minCoverage) failures.push(`${entry.systemId} covers ${(entry.coverage * 100).toFixed(1)}% of expected players, below ${(minCoverage * 100).toFixed(1)}%`);
+    if (entry.required && rows > 0 && entry.coverage < minCoverage)
+      failures.push(
+        `${entry.systemId} covers ${(entry.coverage * 100).toFixed(1)}% of expected players, below ${(minCoverage * 100).toFixed(1)}%`,
+      );
   }
   return {
     scope: 'date' in scope ? `game_date ${scope.date}` : `created since ${scope.since}`,

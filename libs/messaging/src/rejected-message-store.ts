@@ -19,11 +19,21 @@ export const PUSH_ACK_STATUSES: ReadonlySet<number> = new Set([102, 200, 201, 20
  * and the problem), so it is neither lost nor redelivered. If it cannot be recorded, 500: Pub/Sub
  * redelivers and the record is tried again.
  */
-export async function acknowledgeRejection(store: RejectedMessageStore, rejection: RejectedMessage): Promise<{ status: number; body: Record<string, unknown>; failure?: string }> {
+export async function acknowledgeRejection(
+  store: RejectedMessageStore,
+  rejection: RejectedMessage,
+): Promise<{ status: number; body: Record<string, unknown>; failure?: string }> {
   try {
     await store.record(rejection);
   } catch (error) {
-    return { status: 500, body: { error: 'the rejected message could not be recorded; retry', code: 'rejection_not_recorded' }, failure: error instanceof Error ? error.message : String(error) };
+    return {
+      status: 500,
+      body: { error: 'the rejected message could not be recorded; retry', code: 'rejection_not_recorded' },
+      failure: error instanceof Error ? error.message : String(error),
+    };
   }
-  return { status: 200, body: { acknowledged: true, rejected: { field: rejection.field, problem: rejection.problem } } };
+  return {
+    status: 200,
+    body: { acknowledged: true, rejected: { field: rejection.field, problem: rejection.problem } },
+  };
 }

@@ -1,6 +1,13 @@
 export { PredictionSystems, type PlayerOutcomes, type SystemFailure } from './run-prediction-systems';
 export { predictPlayers, MIN_FEATURE_QUALITY, INVALID_FEATURES, type PlayerPrediction } from './rows/predict-players';
-export { isPrediction, type PredictionInput, type SystemPrediction, type SystemSkip, type SystemOutcome, type Recommendation } from './systems/prediction-system';
+export {
+  isPrediction,
+  type PredictionInput,
+  type SystemPrediction,
+  type SystemSkip,
+  type SystemOutcome,
+  type Recommendation,
+} from './systems/prediction-system';
 export type { FallbackEvent } from './systems/tree-model-system';
 export { FALLBACK_MODEL_VERSION } from './systems/weighted-average-fallback';
 export { loadServedModels, type ModelLoadOptions } from './artifacts/load-served-models';

@@ -49,7 +49,11 @@ export class PredictionSystems {
       this.base.map((system) =>
         system.predictBatch(inputs).then(
           (outcomes) => ({ system, outcomes, error: undefined }),
-          (error: unknown) => ({ system, outcomes: undefined, error: error instanceof Error ? error.message : String(error) }),
+          (error: unknown) => ({
+            system,
+            outcomes: undefined,
+            error: error instanceof Error ? error.message : String(error),
+          }),
         ),
       ),
     );
@@ -59,7 +63,9 @@ export class PredictionSystems {
         else results[index]!.failures.push({ systemId: system.systemId, error: error! });
       });
     }
-    inputs.forEach((input, index) => results[index]!.outcomes.push(this.ensemble.combine(input, results[index]!.outcomes)));
+    inputs.forEach((input, index) =>
+      results[index]!.outcomes.push(this.ensemble.combine(input, results[index]!.outcomes)),
+    );
     return results;
   }
 }

@@ -31,8 +31,13 @@ const REPORTED_ERROR_EVENT = 'type.googleapis.com/google.devtools.clouderrorrepo
 function errorReport(service: string, merged: Record<string, unknown>, level: number): Record<string, unknown> {
   if (level < ERROR_LEVEL) return {};
   const error = merged.err as { stack?: unknown } | undefined;
-  const stack = typeof merged.stack === 'string' ? merged.stack : typeof error?.stack === 'string' ? error.stack : undefined;
-  return { '@type': REPORTED_ERROR_EVENT, serviceContext: { service, version: process.env.PROPS_BUILD_VERSION ?? 'unknown' }, ...(stack ? { stack_trace: stack } : {}) };
+  const stack =
+    typeof merged.stack === 'string' ? merged.stack : typeof error?.stack === 'string' ? error.stack : undefined;
+  return {
+    '@type': REPORTED_ERROR_EVENT,
+    serviceContext: { service, version: process.env.PROPS_BUILD_VERSION ?? 'unknown' },
+    ...(stack ? { stack_trace: stack } : {}),
+  };
 }
 
 /**
@@ -50,7 +55,10 @@ export function createLogger({ service, level = 'info', destination }: LoggerOpt
       formatters: {
         level: (label) => ({ severity: SEVERITY_BY_LEVEL[label] ?? 'DEFAULT' }),
       },
-      redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.api_key', '*.token'], censor: '[redacted]' },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.api_key', '*.token'],
+        censor: '[redacted]',
+      },
     },
     typeof destination === 'object' ? destination : pino.destination({ dest: destination ?? 1, sync: true }),
   );

@@ -11,7 +11,12 @@ export interface BatchRecord {
   /** Message id per player: a re-publish reuses it, so its staging replaces the first. */
   message_ids: Record<string, string>;
   selection_dropped: Record<string, number>;
-  load: { path: 'one_query' | 'per_player'; fallback_reason: string | null; duration_ms: number; missing: { playerLookup: string; reason: string }[] };
+  load: {
+    path: 'one_query' | 'per_player';
+    fallback_reason: string | null;
+    duration_ms: number;
+    missing: { playerLookup: string; reason: string }[];
+  };
   republished_at: string | null;
   /** When the current consolidation claimed the batch; a claim older than a lease is presumed dead. */
   consolidating_since: string | null;

@@ -18,7 +18,7 @@ function record(batchId: string, createdAt: string): BatchRecord {
   return {
     batch_id: batchId,
     dataset_prefix: '',
-  game_date: '2025-03-15',
+    game_date: '2025-03-15',
     status: 'running',
     created_at: createdAt,
     stall_deadline: '2025-03-15T19:00:00.000Z',
@@ -33,7 +33,14 @@ function record(batchId: string, createdAt: string): BatchRecord {
   };
 }
 
-const completion = (player: string, rows: number) => ({ player_lookup: player, message_id: `m.${player}`, outcome: 'staged' as const, rows_staged: rows, skip_reason: null, recorded_at: new Date().toISOString() });
+const completion = (player: string, rows: number) => ({
+  player_lookup: player,
+  message_id: `m.${player}`,
+  outcome: 'staged' as const,
+  rows_staged: rows,
+  skip_reason: null,
+  recorded_at: new Date().toISOString(),
+});
 
 function contract(name: string, open: () => Promise<BatchStateStore>, skip: string | undefined) {
   describe.skipIf(skip !== undefined && !required)(`batch state on ${name} (contract)`, () => {
@@ -50,7 +57,11 @@ function contract(name: string, open: () => Promise<BatchStateStore>, skip: stri
     it('keeps one completion per player however often it is delivered', async () => {
       const state = await open();
       await state.create(record('batch_c', '2025-03-15T12:00:00.000Z'), {});
-      await Promise.all([completion('alpha', 6), completion('alpha', 6), completion('beta', 5), completion('alpha', 6)].map((entry) => state.recordCompletion('batch_c', entry)));
+      await Promise.all(
+        [completion('alpha', 6), completion('alpha', 6), completion('beta', 5), completion('alpha', 6)].map((entry) =>
+          state.recordCompletion('batch_c', entry),
+        ),
+      );
       const stored = await state.completions('batch_c');
       expect(stored.map((entry) => entry.player_lookup).sort()).toEqual(['alpha', 'beta']);
       expect(await state.completionCount('batch_c')).toBe(2);
@@ -59,7 +70,13 @@ function contract(name: string, open: () => Promise<BatchStateStore>, skip: stri
     it('lets exactly one of many concurrent callers move a batch from running to consolidating', async () => {
       const state = await open();
       await state.create(record('batch_d', '2025-03-15T12:00:00.000Z'), {});
-      const claims = await Promise.all(Array.from({ length: 8 }, () => state.update('batch_d', (current) => (current.status === 'running' ? { ...current, status: 'consolidating' } : null))));
+      const claims = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          state.update('batch_d', (current) =>
+            current.status === 'running' ? { ...current, status: 'consolidating' } : null,
+          ),
+        ),
+      );
       expect(claims.filter((claim) => claim !== null)).toHaveLength(1);
       expect((await state.get('batch_d'))!.status).toBe('consolidating');
       expect(await state.update('batch_missing', (current) => current)).toBeNull();
@@ -82,14 +99,22 @@ contract(
   'local files',
   async () => {
     const folder = mkdtempSync(join(tmpdir(), 'props-batch-state-'));
-    return new FileBatchState(join(folder, 'batches'), new DistributedLock(new LocalLockBackend(join(folder, 'locks'))));
+    return new FileBatchState(
+      join(folder, 'batches'),
+      new DistributedLock(new LocalLockBackend(join(folder, 'locks'))),
+    );
   },
   undefined,
 );
 contract(
   'the Firestore emulator',
   async () => {
-    firestore ??= new Firestore({ projectId: 'props-test', host: emulator!.host, ssl: false, customHeaders: { Authorization: 'Bearer owner' } });
+    firestore ??= new Firestore({
+      projectId: 'props-test',
+      host: emulator!.host,
+      ssl: false,
+      customHeaders: { Authorization: 'Bearer owner' },
+    });
     return new FirestoreBatchState(firestore, `batches_${Math.random().toString(36).slice(2)}`);
   },
   firestoreMissing,
@@ -97,7 +122,12 @@ contract(
 
 describe.skipIf(firestoreMissing !== undefined && !required)('batch state on Firestore: the TTL field', () => {
   it(`gives the header, its messages and its completions expire_at, ${BATCH_RECORD_TTL_DAYS} days after the batch started, and keeps it out of what it returns`, async () => {
-    firestore ??= new Firestore({ projectId: 'props-test', host: emulator!.host, ssl: false, customHeaders: { Authorization: 'Bearer owner' } });
+    firestore ??= new Firestore({
+      projectId: 'props-test',
+      host: emulator!.host,
+      ssl: false,
+      customHeaders: { Authorization: 'Bearer owner' },
+    });
     const collection = `batches_${Math.random().toString(36).slice(2)}`;
     const state = new FirestoreBatchState(firestore, collection);
     await state.create(record('batch_t', '2025-03-15T12:00:00.000Z'), { alpha: { n: 1 } });
@@ -107,8 +137,13 @@ describe.skipIf(firestoreMissing !== undefined && !required)('batch state on Fir
     const document = firestore.collection(collection).doc('batch_t');
     expect((await document.get()).get('expire_at').toMillis()).toBe(expected);
     expect((await document.collection('messages').doc('alpha').get()).get('expire_at').toMillis()).toBe(expected);
-    expect((await document.collection('completions').doc('alpha').get()).get('expire_at').toMillis()).toBe(Date.parse('2025-03-15T12:05:00.000Z') + BATCH_RECORD_TTL_DAYS * 86_400_000);
-    expect(await state.get('batch_t')).toEqual({ ...record('batch_t', '2025-03-15T12:00:00.000Z'), status: 'consolidating' });
+    expect((await document.collection('completions').doc('alpha').get()).get('expire_at').toMillis()).toBe(
+      Date.parse('2025-03-15T12:05:00.000Z') + BATCH_RECORD_TTL_DAYS * 86_400_000,
+    );
+    expect(await state.get('batch_t')).toEqual({
+      ...record('batch_t', '2025-03-15T12:00:00.000Z'),
+      status: 'consolidating',
+    });
     expect((await state.completions('batch_t'))[0]).not.toHaveProperty('expire_at');
   });
 });

@@ -18,7 +18,12 @@ export interface BatchBookkeepingRow {
 export interface BatchWarehouse {
   readonly name: string;
   candidates(gameDate: string, datasetPrefix: string): Promise<PlayerCandidate[]>;
-  loadSlate(gameDate: string, players: readonly string[], datasetPrefix: string, options: LoadSlateOptions): Promise<SlateLoad>;
+  loadSlate(
+    gameDate: string,
+    players: readonly string[],
+    datasetPrefix: string,
+    options: LoadSlateOptions,
+  ): Promise<SlateLoad>;
   readonly merger: PredictionsMerger;
   /** Into the prefix's nba_orchestration.prediction_batches. */
   recordBatch(row: BatchBookkeepingRow, datasetPrefix: string): Promise<void>;

@@ -16,6 +16,12 @@ export const START_LOCK_OPTIONS: AcquireOptions = { leaseMs: 300_000, maxWaitMs:
 export const batchPrefix = (batch: Pick<BatchRecord, 'dataset_prefix'>): string => batch.dataset_prefix ?? '';
 
 /** The date's batches of the prefix that are not consolidated yet, oldest first. */
-export async function unfinishedBatches(state: BatchStateStore, gameDate: string, datasetPrefix: string): Promise<BatchRecord[]> {
-  return (await state.list()).filter((batch) => batch.game_date === gameDate && batchPrefix(batch) === datasetPrefix && batch.status !== 'consolidated');
+export async function unfinishedBatches(
+  state: BatchStateStore,
+  gameDate: string,
+  datasetPrefix: string,
+): Promise<BatchRecord[]> {
+  return (await state.list()).filter(
+    (batch) => batch.game_date === gameDate && batchPrefix(batch) === datasetPrefix && batch.status !== 'consolidated',
+  );
 }

@@ -20,7 +20,14 @@ export interface BatchRequests {
  * One prediction request per selected player the slate loaded (a player it could not load is in
  * `load.missing`), as the coordinator publishes them and the backfill predicts them.
  */
-export function predictionRequests(batch: { batchId: string; gameDate: string; datasetPrefix: string; selected: readonly SelectedPlayer[]; load: SlateLoad; checkedAt: string }): BatchRequests {
+export function predictionRequests(batch: {
+  batchId: string;
+  gameDate: string;
+  datasetPrefix: string;
+  selected: readonly SelectedPlayer[];
+  load: SlateLoad;
+  checkedAt: string;
+}): BatchRequests {
   const messages: Record<string, PredictionRequest> = {};
   const messageIds: Record<string, string> = {};
   for (const player of batch.selected) {
@@ -41,9 +48,16 @@ export function predictionRequests(batch: { batchId: string; gameDate: string; d
       line_source: player.lineSource,
       sportsbook: player.sportsbook,
       dataset_prefix: batch.datasetPrefix,
-      features: { feature_version: loaded.features.featureVersion, values: loaded.storedValues, quality_score: loaded.features.qualityScore },
+      features: {
+        feature_version: loaded.features.featureVersion,
+        values: loaded.storedValues,
+        quality_score: loaded.features.qualityScore,
+      },
       history: loaded.history,
-      injury: player.candidate.playerStatus === null ? null : { status: player.candidate.playerStatus, reason: null, checked_at: batch.checkedAt },
+      injury:
+        player.candidate.playerStatus === null
+          ? null
+          : { status: player.candidate.playerStatus, reason: null, checked_at: batch.checkedAt },
     };
   }
   return { players: Object.keys(messages).sort(), messages, messageIds };

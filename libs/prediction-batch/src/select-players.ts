@@ -32,13 +32,26 @@ export function selectPlayers(candidates: readonly PlayerCandidate[], minMinutes
     const status = candidate.playerStatus?.toLowerCase() ?? null;
     if (status === 'out' || status === 'doubtful') drop(`injury status ${status}`);
     else if (!candidate.isProductionReady) drop('context not production-ready');
-    else if ((candidate.avgMinutesLast7 ?? 0) < minMinutes && candidate.line === null) drop(`under ${minMinutes} minutes and no line`);
+    else if ((candidate.avgMinutesLast7 ?? 0) < minMinutes && candidate.line === null)
+      drop(`under ${minMinutes} minutes and no line`);
     else if (candidate.line !== null) {
-      selection.selected.push({ candidate, line: candidate.line, lineSource: 'ACTUAL_PROP', sportsbook: candidate.bookmaker?.toUpperCase() ?? null });
+      selection.selected.push({
+        candidate,
+        line: candidate.line,
+        lineSource: 'ACTUAL_PROP',
+        sportsbook: candidate.bookmaker?.toUpperCase() ?? null,
+      });
     } else {
       const average = candidate.pointsAvgLast5 ?? candidate.pointsAvgLast10;
-      if (candidate.gamesUsedLast10 < MIN_GAMES_FOR_ESTIMATE || average === null) drop('needs bootstrap (too few games to estimate a line)');
-      else selection.selected.push({ candidate, line: Math.max(0.5, roundToHalf(average)), lineSource: 'ESTIMATED_AVG', sportsbook: null });
+      if (candidate.gamesUsedLast10 < MIN_GAMES_FOR_ESTIMATE || average === null)
+        drop('needs bootstrap (too few games to estimate a line)');
+      else
+        selection.selected.push({
+          candidate,
+          line: Math.max(0.5, roundToHalf(average)),
+          lineSource: 'ESTIMATED_AVG',
+          sportsbook: null,
+        });
     }
   }
   return selection;

@@ -79,8 +79,17 @@ describe('removing the staging dead batches left behind', () => {
         await staging.write('batch_b', 'batch_b.alpha', [row('batch_b', 'batch_b.alpha')]);
         expect(await staging.removeStale(new Date(Date.now() - 3_600_000))).toEqual([]);
         const removed = await staging.removeStale(new Date(Date.now() + 1_000));
-        expect(removed.sort()).toEqual([`nba_predictions.${stagingTableName('batch_a', 'batch_a.alpha')}`, `nba_predictions.${stagingTableName('batch_b', 'batch_b.alpha')}`]);
-        const left = (await connection.runAndReadAll("SELECT table_name FROM information_schema.tables WHERE table_schema = 'nba_predictions' ORDER BY 1")).getRows().map((found) => String(found[0]));
+        expect(removed.sort()).toEqual([
+          `nba_predictions.${stagingTableName('batch_a', 'batch_a.alpha')}`,
+          `nba_predictions.${stagingTableName('batch_b', 'batch_b.alpha')}`,
+        ]);
+        const left = (
+          await connection.runAndReadAll(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'nba_predictions' ORDER BY 1",
+          )
+        )
+          .getRows()
+          .map((found) => String(found[0]));
         expect(left.filter((name) => name.startsWith('_staging_'))).toEqual([]);
         expect(left).toContain('player_prop_predictions');
       } finally {

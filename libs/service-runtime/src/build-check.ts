@@ -19,7 +19,10 @@ export function writableFolderCheck(folder: string): ReadinessCheck {
         rmSync(probe);
         return { status: 'ok', detail: `uid ${process.getuid?.() ?? '?'} can create and write it` };
       } catch (error) {
-        return { status: 'failed', detail: `uid ${process.getuid?.() ?? '?'} cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)}): point the variable that names it at a writable folder such as /tmp` };
+        return {
+          status: 'failed',
+          detail: `uid ${process.getuid?.() ?? '?'} cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)}): point the variable that names it at a writable folder such as /tmp`,
+        };
       } finally {
         if (created) rmSync(created, { recursive: true, force: true });
       }
@@ -35,7 +38,11 @@ function firstMissingAncestor(folder: string): string | undefined {
 }
 
 /** Prints one line per report and the verdict; a degraded report (a visible fallback) passes. */
-export function printCheckReports(title: string, reports: readonly CheckReport[], write: (line: string) => void): number {
+export function printCheckReports(
+  title: string,
+  reports: readonly CheckReport[],
+  write: (line: string) => void,
+): number {
   for (const report of reports) write(`${report.status.padEnd(8)} ${report.name}: ${report.detail}`);
   const failed = overallStatus(reports) === 'failed';
   write(`${title} ${failed ? 'FAILED' : 'passed'} (${reports.length} checks)`);

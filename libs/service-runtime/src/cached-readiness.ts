@@ -27,7 +27,10 @@ export class CachedReadiness {
   ) {}
 
   async current(): Promise<ReadinessSnapshot> {
-    const maxAge = this.snapshot && overallStatus(this.snapshot.reports) === 'ok' ? this.refreshMs : Math.min(this.refreshMs, NOT_READY_MAX_AGE_MS);
+    const maxAge =
+      this.snapshot && overallStatus(this.snapshot.reports) === 'ok'
+        ? this.refreshMs
+        : Math.min(this.refreshMs, NOT_READY_MAX_AGE_MS);
     if (this.snapshot && Date.now() - this.snapshot.checkedAt.getTime() < maxAge) return this.snapshot;
     return this.refresh();
   }

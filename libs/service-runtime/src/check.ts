@@ -27,7 +27,11 @@ export async function runChecks(checks: readonly ReadinessCheck[]): Promise<Chec
       const result = await check.run();
       reports.push({ name: check.name, ...result });
     } catch (error) {
-      reports.push({ name: check.name, status: 'failed', detail: error instanceof Error ? error.message : String(error) });
+      reports.push({
+        name: check.name,
+        status: 'failed',
+        detail: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return reports;

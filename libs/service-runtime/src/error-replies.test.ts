@@ -12,9 +12,17 @@ describe('error replies', () => {
     app.post('/echo', async (request) => request.body);
     const failed = await app.inject({ method: 'GET', url: '/boom' });
     expect(failed.statusCode).toBe(500);
-    expect(failed.json()).toEqual({ error: 'the request failed; the service log has the details', code: 'internal_error' });
+    expect(failed.json()).toEqual({
+      error: 'the request failed; the service log has the details',
+      code: 'internal_error',
+    });
     expect(failed.body).not.toContain('hunter2');
-    const malformed = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: '{oops' });
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{oops',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toMatchObject({ code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
     await app.close();
@@ -24,14 +32,20 @@ describe('error replies', () => {
     const app = fastify({ logger: false });
     registerErrorReplies(app);
     app.get('/warehouse', async () => {
-      throw Object.assign(new Error('warehouse /srv/secret/warehouse.duckdb cannot be opened: not a valid DuckDB file'), { statusCode: 503, code: 'warehouse_unavailable' });
+      throw Object.assign(
+        new Error('warehouse /srv/secret/warehouse.duckdb cannot be opened: not a valid DuckDB file'),
+        { statusCode: 503, code: 'warehouse_unavailable' },
+      );
     });
     app.get('/odd-code', async () => {
       throw Object.assign(new Error('down'), { statusCode: 503, code: 'ECONNRESET /srv/x' });
     });
     const unavailable = await app.inject({ method: 'GET', url: '/warehouse' });
     expect(unavailable.statusCode).toBe(503);
-    expect(unavailable.json()).toEqual({ error: 'a dependency of the service is unavailable; retry later (the service log has the details)', code: 'warehouse_unavailable' });
+    expect(unavailable.json()).toEqual({
+      error: 'a dependency of the service is unavailable; retry later (the service log has the details)',
+      code: 'warehouse_unavailable',
+    });
     expect(unavailable.body).not.toContain('/srv/secret');
     const odd = await app.inject({ method: 'GET', url: '/odd-code' });
     expect(odd.json()).toMatchObject({ code: 'unavailable' });

@@ -12,11 +12,21 @@ const PUBLIC_CODE = /^[a-z][a-z_]{2,40}$/;
  */
 export function registerErrorReplies(app: FastifyInstance): void {
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    const status =
+      error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) {
-      request.log.error({ event: LogEvent.requestFailed, path: request.url, reason: error.message, stack: error.stack }, `request failed: ${error.message}`);
-      if (status === 503) return reply.code(503).send({ error: 'a dependency of the service is unavailable; retry later (the service log has the details)', code: typeof error.code === 'string' && PUBLIC_CODE.test(error.code) ? error.code : 'unavailable' });
-      return reply.code(status).send({ error: 'the request failed; the service log has the details', code: 'internal_error' });
+      request.log.error(
+        { event: LogEvent.requestFailed, path: request.url, reason: error.message, stack: error.stack },
+        `request failed: ${error.message}`,
+      );
+      if (status === 503)
+        return reply.code(503).send({
+          error: 'a dependency of the service is unavailable; retry later (the service log has the details)',
+          code: typeof error.code === 'string' && PUBLIC_CODE.test(error.code) ? error.code : 'unavailable',
+        });
+      return reply
+        .code(status)
+        .send({ error: 'the request failed; the service log has the details', code: 'internal_error' });
     }
     return reply.code(status).send({ error: error.message, code: error.code ?? 'bad_request' });
   });

@@ -23,7 +23,9 @@ describe('/health/ready', () => {
     const check = countingCheck([{ status: 'ok', detail: 'opened' }]);
     const app = fastify({ logger: false });
     registerHealthRoutes(app, [check], BUILD, 60_000);
-    const answers = await Promise.all(Array.from({ length: 50 }, () => app.inject({ method: 'GET', url: '/health/ready' })));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => app.inject({ method: 'GET', url: '/health/ready' })),
+    );
     for (let probe = 0; probe < 50; probe += 1) answers.push(await app.inject({ method: 'GET', url: '/health/ready' }));
     expect(answers.every((answer) => answer.statusCode === 200)).toBe(true);
     expect(check.runs).toBe(1);
@@ -36,12 +38,17 @@ describe('/health/ready', () => {
   });
 
   it('a failed check is 503 and is re-run within a second, so a recovering dependency turns the service ready', async () => {
-    const check = countingCheck([{ status: 'failed', detail: 'warehouse cannot be opened' }, { status: 'ok', detail: 'opened' }]);
+    const check = countingCheck([
+      { status: 'failed', detail: 'warehouse cannot be opened' },
+      { status: 'ok', detail: 'opened' },
+    ]);
     const app = fastify({ logger: false });
     registerHealthRoutes(app, [check], BUILD, 60_000);
     const failed = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(failed.statusCode).toBe(503);
-    expect(failed.json().checks).toEqual([{ name: 'warehouse', status: 'failed', detail: 'warehouse cannot be opened' }]);
+    expect(failed.json().checks).toEqual([
+      { name: 'warehouse', status: 'failed', detail: 'warehouse cannot be opened' },
+    ]);
     let recovered = failed;
     for (let attempt = 0; attempt < 100 && recovered.statusCode !== 200; attempt += 1) {
       await new Promise((resolveWait) => setTimeout(resolveWait, 100));

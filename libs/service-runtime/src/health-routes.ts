@@ -8,7 +8,12 @@ import { overallStatus, type CheckStatus, type ReadinessCheck } from './check';
  * `/health` says the process is alive; `/health/ready` answers the readiness checks from a
  * snapshot refreshed every `refreshMs` while the service listens (`checked_at` says when).
  */
-export function registerHealthRoutes(app: FastifyInstance, checks: readonly ReadinessCheck[], build: BuildInfo, refreshMs?: number): void {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  checks: readonly ReadinessCheck[],
+  build: BuildInfo,
+  refreshMs?: number,
+): void {
   const readiness = new CachedReadiness(checks, refreshMs);
   app.addHook('onListen', async () => readiness.startSchedule());
   app.addHook('onClose', async () => readiness.stopSchedule());
@@ -17,14 +22,27 @@ export function registerHealthRoutes(app: FastifyInstance, checks: readonly Read
     const { reports, checkedAt } = await readiness.current();
     const status = overallStatus(reports);
     if (status !== 'ok') {
-      const failing = reports.filter((report) => report.status !== 'ok').map((report) => `${report.name}: ${report.detail}`);
+      const failing = reports
+        .filter((report) => report.status !== 'ok')
+        .map((report) => `${report.name}: ${report.detail}`);
       request.log.warn({ event: LogEvent.readinessDegraded, status, checks: failing }, `readiness ${status}`);
     }
     reply.code(status === 'failed' ? 503 : 200);
-    return { status: words[status], service: build.service, commit: build.commit, built_at: build.builtAt, checked_at: checkedAt.toISOString(), checks: reports };
+    return {
+      status: words[status],
+      service: build.service,
+      commit: build.commit,
+      built_at: build.builtAt,
+      checked_at: checkedAt.toISOString(),
+      checks: reports,
+    };
   };
-  app.get('/health/ready', (request, reply) => answer(request, reply, { ok: 'ok', degraded: 'degraded', failed: 'failed' }));
+  app.get('/health/ready', (request, reply) =>
+    answer(request, reply, { ok: 'ok', degraded: 'degraded', failed: 'failed' }),
+  );
   // The original platform's phase-4 orchestrator probes `/ready` and counts 200 or 503 with status
   // ready, degraded or healthy as up (original-consumer-contract.md §4.2).
-  app.get('/ready', (request, reply) => answer(request, reply, { ok: 'ready', degraded: 'degraded', failed: 'failed' }));
+  app.get('/ready', (request, reply) =>
+    answer(request, reply, { ok: 'ready', degraded: 'degraded', failed: 'failed' }),
+  );
 }

@@ -1,4 +1,11 @@
-export { runChecks, overallStatus, type ReadinessCheck, type CheckResult, type CheckReport, type CheckStatus } from './check';
+export {
+  runChecks,
+  overallStatus,
+  type ReadinessCheck,
+  type CheckResult,
+  type CheckReport,
+  type CheckStatus,
+} from './check';
 export { buildInfo, type BuildInfo } from './build-info';
 export { registerHealthRoutes } from './health-routes';
 export { registerErrorReplies } from './error-replies';

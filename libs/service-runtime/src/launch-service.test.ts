@@ -10,7 +10,14 @@ function start(app: string, env: NodeJS.ProcessEnv, args: string[] = []) {
   return spawnSync(process.execPath, ['--import', 'tsx', `apps/${app}/src/main.ts`, ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'fatal', PROPS_PUSH_AUTH: 'none', HOST: '127.0.0.1', ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOG_LEVEL: 'fatal',
+      PROPS_PUSH_AUTH: 'none',
+      HOST: '127.0.0.1',
+      ...env,
+    },
     timeout: 60_000,
   });
 }
@@ -22,24 +29,38 @@ describe('a service started with bad configuration', () => {
     const result = start('worker', { PORT: 'abc' });
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(failure(result.stderr)).toEqual({ severity: 'CRITICAL', event: 'startup_failed', message: 'configuration: PORT is "abc": expected a TCP port number' });
+    expect(failure(result.stderr)).toEqual({
+      severity: 'CRITICAL',
+      event: 'startup_failed',
+      message: 'configuration: PORT is "abc": expected a TCP port number',
+    });
   });
 
   it('refuses the gcp backend without a project instead of silently using another', () => {
     const result = start('coordinator', { PROPS_BACKEND: 'gcp', PROPS_API_KEY: 'launch-test-key-0123' });
     expect(result.status).toBe(1);
-    expect(failure(result.stderr).message).toBe('configuration: GCP_PROJECT_ID is missing: required with PROPS_BACKEND=gcp');
+    expect(failure(result.stderr).message).toBe(
+      'configuration: GCP_PROJECT_ID is missing: required with PROPS_BACKEND=gcp',
+    );
   });
 
   it('stops when a required model cannot load, naming the model and the path', () => {
     const result = start('worker', { PORT: '0', CATBOOST_V8_MODEL_PATH: '/nowhere/v8.onnx' });
     expect(result.status).toBe(1);
-    expect(failure(result.stderr).message).toBe('startup failed: model catboost_v8_33features_20260108_211817: cannot read /nowhere/v8.onnx (from CATBOOST_V8_MODEL_PATH): ENOENT');
+    expect(failure(result.stderr).message).toBe(
+      'startup failed: model catboost_v8_33features_20260108_211817: cannot read /nowhere/v8.onnx (from CATBOOST_V8_MODEL_PATH): ENOENT',
+    );
   });
 
   it('serves the fallback, visibly, when models are not required', () => {
-    const result = start('worker', { PORT: '0', CATBOOST_V8_MODEL_PATH: '/nowhere/v8.onnx', PROPS_REQUIRE_MODELS: 'false' }, ['--build-check']);
-    expect(result.stdout).toMatch(/^degraded +\[local\] model catboost_v8: serving the weighted-average fallback: model catboost_v8_33features_20260108_211817: cannot read/m);
+    const result = start(
+      'worker',
+      { PORT: '0', CATBOOST_V8_MODEL_PATH: '/nowhere/v8.onnx', PROPS_REQUIRE_MODELS: 'false' },
+      ['--build-check'],
+    );
+    expect(result.stdout).toMatch(
+      /^degraded +\[local\] model catboost_v8: serving the weighted-average fallback: model catboost_v8_33features_20260108_211817: cannot read/m,
+    );
     expect(result.status).toBe(0);
   });
 });
@@ -49,13 +70,20 @@ describe('--build-check (the image build step)', () => {
     spawnSync(process.execPath, ['--import', 'tsx', `apps/${app}/src/main.ts`, '--build-check'], {
       cwd: root,
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PROPS_DATA_DIR: mkdtempSync(join(tmpdir(), 'props-build-check-')), ...extra },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PROPS_DATA_DIR: mkdtempSync(join(tmpdir(), 'props-build-check-')),
+        ...extra,
+      },
       timeout: 60_000,
     });
 
   it('passes with no configuration at all: no API key, no audience, no project', () => {
     const result = bare('coordinator');
-    expect(result.stdout, result.stderr).toMatch(/^ok +\[local\] assemble: \d+ routes and the local adapters constructed/m);
+    expect(result.stdout, result.stderr).toMatch(
+      /^ok +\[local\] assemble: \d+ routes and the local adapters constructed/m,
+    );
     expect(result.stdout).toMatch(/^ok +\[gcp\] assemble: \d+ routes and the gcp adapters constructed/m);
     expect(result.stdout).toMatch(/^ok +\[local\] @duckdb\/node-api: duckdb v/m);
     expect(result.stdout).toMatch(/^ok +writable .*\/batches: uid \d+ can create and write it/m);
@@ -65,7 +93,9 @@ describe('--build-check (the image build step)', () => {
 
   it('loads the models of both backends and checks their hashes in the worker', () => {
     const result = bare('worker');
-    expect(result.stdout).toMatch(/^ok +\[gcp\] model catboost_v8: catboost_v8_33features_20260108_211817 from models\/onnx\//m);
+    expect(result.stdout).toMatch(
+      /^ok +\[gcp\] model catboost_v8: catboost_v8_33features_20260108_211817 from models\/onnx\//m,
+    );
     expect(result.stdout).toMatch(/^ok +\[local\] onnxruntime-node: /m);
     expect(result.stdout).toMatch(/^build-check passed \(\d+ checks\)$/m);
     expect(result.status).toBe(0);

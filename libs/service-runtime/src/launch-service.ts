@@ -53,7 +53,10 @@ export async function launchService(argv: readonly string[], service: ServiceDef
 
 function exitOnStartupFailure(error: unknown): never {
   // One line an operator can act on: the bad variable, or the artifact that would not load.
-  const message = error instanceof ConfigurationError ? error.message : `startup failed: ${error instanceof Error ? error.message : String(error)}`;
+  const message =
+    error instanceof ConfigurationError
+      ? error.message
+      : `startup failed: ${error instanceof Error ? error.message : String(error)}`;
   process.stderr.write(`${JSON.stringify({ severity: 'CRITICAL', event: LogEvent.startupFailed, message })}\n`);
   process.exit(1);
 }
@@ -64,13 +67,31 @@ async function buildCheck(service: ServiceDefinition): Promise<number> {
   for (const [backend, placeholders] of Object.entries(service.buildCheckEnvironments)) {
     let assembled: AssembledService;
     try {
-      assembled = await service.assemble({ ...process.env, ...placeholders, PROPS_BACKEND: backend, LOG_LEVEL: 'warn' });
+      assembled = await service.assemble({
+        ...process.env,
+        ...placeholders,
+        PROPS_BACKEND: backend,
+        LOG_LEVEL: 'warn',
+      });
       await assembled.app.ready();
     } catch (error) {
-      reports.push({ name: `[${backend}] assemble`, status: 'failed', detail: error instanceof Error ? error.message : String(error) });
+      reports.push({
+        name: `[${backend}] assemble`,
+        status: 'failed',
+        detail: error instanceof Error ? error.message : String(error),
+      });
       continue;
     }
-    reports.push({ name: `[${backend}] assemble`, status: 'ok', detail: `${assembled.app.printRoutes({ commonPrefix: false }).split('\n').filter((line) => line.includes('(')).length} routes and the ${backend} adapters constructed` });
+    reports.push({
+      name: `[${backend}] assemble`,
+      status: 'ok',
+      detail: `${
+        assembled.app
+          .printRoutes({ commonPrefix: false })
+          .split('\n')
+          .filter((line) => line.includes('(')).length
+      } routes and the ${backend} adapters constructed`,
+    });
     reports.push(...(await runBuildTimeChecks(assembled.checks, `[${backend}] `)));
     for (const folder of assembled.writableFolders) folders.add(folder);
     await assembled.app.close();
@@ -78,6 +99,9 @@ async function buildCheck(service: ServiceDefinition): Promise<number> {
   }
   reports.push(...(await runBuildTimeChecks([...folders].map(writableFolderCheck), '')));
   const code = printCheckReports('build-check', reports, (line) => process.stdout.write(`${line}\n`));
-  if (code !== 0) process.stderr.write(`${JSON.stringify({ severity: 'ERROR', event: LogEvent.buildCheckFailed, message: 'build-check failed; the lines above say which check' })}\n`);
+  if (code !== 0)
+    process.stderr.write(
+      `${JSON.stringify({ severity: 'ERROR', event: LogEvent.buildCheckFailed, message: 'build-check failed; the lines above say which check' })}\n`,
+    );
   return code;
 }

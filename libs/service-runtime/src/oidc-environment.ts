@@ -9,7 +9,10 @@ export const OidcEnvironment = z.object({
 });
 
 export function oidcPolicyFrom(parsed: z.infer<typeof OidcEnvironment>): OidcPolicy | null {
-  const accounts = (parsed.PROPS_OIDC_SERVICE_ACCOUNTS ?? '').split(',').map((account) => account.trim()).filter(Boolean);
+  const accounts = (parsed.PROPS_OIDC_SERVICE_ACCOUNTS ?? '')
+    .split(',')
+    .map((account) => account.trim())
+    .filter(Boolean);
   if (!parsed.PROPS_OIDC_AUDIENCE || accounts.length === 0) return null;
   return { audience: parsed.PROPS_OIDC_AUDIENCE, serviceAccounts: accounts, jwksUrl: parsed.PROPS_OIDC_JWKS_URL };
 }

@@ -11,7 +11,10 @@ export function requireOidc(app: FastifyInstance, policy: OidcPolicy): void {
       await verifier.verify(request.headers.authorization);
     } catch (error) {
       if (!(error instanceof OidcTokenError)) throw error;
-      request.log.warn({ event: LogEvent.authRejected, path: request.url, reason: error.message }, 'request refused: OIDC token not accepted');
+      request.log.warn(
+        { event: LogEvent.authRejected, path: request.url, reason: error.message },
+        'request refused: OIDC token not accepted',
+      );
       // What was wrong goes to the log only: the body must not describe the configuration (the audience).
       return reply.code(401).send({ error: 'unauthorized', code: 'unauthorized' });
     }

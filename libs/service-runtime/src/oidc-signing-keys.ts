@@ -60,12 +60,19 @@ export class SigningKeys {
     try {
       response = await fetch(this.url, { signal: AbortSignal.timeout(this.options.fetchTimeoutMs ?? 5_000) });
     } catch (error) {
-      throw new SigningKeyError(`cannot fetch the signing keys: ${(error as { name?: string }).name === 'TimeoutError' ? 'timed out' : error instanceof Error ? error.message : String(error)}`);
+      throw new SigningKeyError(
+        `cannot fetch the signing keys: ${(error as { name?: string }).name === 'TimeoutError' ? 'timed out' : error instanceof Error ? error.message : String(error)}`,
+      );
     }
     if (!response.ok) throw new SigningKeyError(`cannot fetch the signing keys: HTTP ${response.status}`);
     const { keys } = (await response.json()) as { keys?: (JsonWebKey & { kid?: string })[] };
-    this.keys = new Map((keys ?? []).filter((jwk) => typeof jwk.kid === 'string').map((jwk) => [jwk.kid!, createPublicKey({ key: jwk, format: 'jwk' })]));
+    this.keys = new Map(
+      (keys ?? [])
+        .filter((jwk) => typeof jwk.kid === 'string')
+        .map((jwk) => [jwk.kid!, createPublicKey({ key: jwk, format: 'jwk' })]),
+    );
     const maxAge = /(?:^|,)\s*max-age=(\d+)/.exec(response.headers.get('cache-control') ?? '')?.[1];
-    this.expiresAt = this.now() + (maxAge === undefined ? (this.options.defaultMaxAgeMs ?? 3_600_000) : Number(maxAge) * 1000);
+    this.expiresAt =
+      this.now() + (maxAge === undefined ? (this.options.defaultMaxAgeMs ?? 3_600_000) : Number(maxAge) * 1000);
   }
 }

@@ -22,7 +22,9 @@ beforeAll(async () => {
     response.setHeader('content-type', 'application/json');
     // Google's key endpoint answers with a max-age of several hours; the verifier honours it.
     response.setHeader('cache-control', 'public, max-age=600, must-revalidate, no-transform');
-    response.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] }));
+    response.end(
+      JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] }),
+    );
   });
   await new Promise<void>((resolveListen) => jwks.listen(0, '127.0.0.1', () => resolveListen()));
   const address = jwks.address();
@@ -34,13 +36,27 @@ afterAll(() => {
 });
 
 const now = () => Math.floor(Date.now() / 1000);
-const good = () => ({ iss: 'https://accounts.google.com', aud: 'https://worker.example', email: 'pusher@project.iam.gserviceaccount.com', email_verified: true, iat: now(), exp: now() + 3600 });
+const good = () => ({
+  iss: 'https://accounts.google.com',
+  aud: 'https://worker.example',
+  email: 'pusher@project.iam.gserviceaccount.com',
+  email_verified: true,
+  iat: now(),
+  exp: now() + 3600,
+});
 
 describe('OIDC bearer verification', () => {
-  const verifier = () => new OidcVerifier({ audience: 'https://worker.example', serviceAccounts: ['pusher@project.iam.gserviceaccount.com'], jwksUrl });
+  const verifier = () =>
+    new OidcVerifier({
+      audience: 'https://worker.example',
+      serviceAccounts: ['pusher@project.iam.gserviceaccount.com'],
+      jwksUrl,
+    });
 
   it('accepts a token signed by the published key for the audience and the allowed service account', async () => {
-    await expect(verifier().verify(`Bearer ${signedToken(good())}`)).resolves.toBe('pusher@project.iam.gserviceaccount.com');
+    await expect(verifier().verify(`Bearer ${signedToken(good())}`)).resolves.toBe(
+      'pusher@project.iam.gserviceaccount.com',
+    );
   });
 
   it.each([
@@ -48,11 +64,27 @@ describe('OIDC bearer verification', () => {
     ['a bearer that is not a JWT', 'Bearer anything', 'no bearer token'],
     ['another key', `Bearer ${signedToken(good(), other)}`, 'bad token signature'],
     ['an unknown key id', `Bearer ${signedToken(good(), privateKey, 'k9')}`, 'token signed with unknown key k9'],
-    ['another issuer', `Bearer ${signedToken({ ...good(), iss: 'https://evil.example' })}`, 'issuer https://evil.example is not trusted'],
-    ['another audience', `Bearer ${signedToken({ ...good(), aud: 'https://other.example' })}`, 'audience https://other.example is not https://worker.example'],
+    [
+      'another issuer',
+      `Bearer ${signedToken({ ...good(), iss: 'https://evil.example' })}`,
+      'issuer https://evil.example is not trusted',
+    ],
+    [
+      'another audience',
+      `Bearer ${signedToken({ ...good(), aud: 'https://other.example' })}`,
+      'audience https://other.example is not https://worker.example',
+    ],
     ['an expired token', `Bearer ${signedToken({ ...good(), exp: now() - 120 })}`, 'token expired'],
-    ['another service account', `Bearer ${signedToken({ ...good(), email: 'someone@else.com' })}`, 'caller someone@else.com is not an allowed service account'],
-    ['an unverified email', `Bearer ${signedToken({ ...good(), email_verified: false })}`, 'is not an allowed service account'],
+    [
+      'another service account',
+      `Bearer ${signedToken({ ...good(), email: 'someone@else.com' })}`,
+      'caller someone@else.com is not an allowed service account',
+    ],
+    [
+      'an unverified email',
+      `Bearer ${signedToken({ ...good(), email_verified: false })}`,
+      'is not an allowed service account',
+    ],
   ])('refuses %s', async (_label, header, reason) => {
     const attempt = verifier().verify(header);
     await expect(attempt).rejects.toThrow(OidcTokenError);
@@ -81,18 +113,35 @@ describe('the signing-key cache', () => {
     const verifier = new OidcVerifier({ ...policy, jwksUrl }, { now: () => clock, unknownKeyCooldownMs: 60_000 });
     await verifier.verify(`Bearer ${signedToken(good())}`);
     const before = keyFetches;
-    const forged = Array.from({ length: 200 }, (_, index) => verifier.verify(`Bearer ${signedToken(good(), other, `forged-${index}-${Math.random()}`)}`).catch((error: unknown) => error));
+    const forged = Array.from({ length: 200 }, (_, index) =>
+      verifier
+        .verify(`Bearer ${signedToken(good(), other, `forged-${index}-${Math.random()}`)}`)
+        .catch((error: unknown) => error),
+    );
     const outcomes = await Promise.all(forged);
-    expect(outcomes.every((outcome) => outcome instanceof OidcTokenError && /unknown key forged-/.test(outcome.message))).toBe(true);
+    expect(
+      outcomes.every((outcome) => outcome instanceof OidcTokenError && /unknown key forged-/.test(outcome.message)),
+    ).toBe(true);
     expect(keyFetches - before).toBe(0);
     clock += 60_000;
-    await Promise.all(Array.from({ length: 50 }, (_, index) => verifier.verify(`Bearer ${signedToken(good(), other, `later-${index}`)}`).catch(() => undefined)));
+    await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        verifier.verify(`Bearer ${signedToken(good(), other, `later-${index}`)}`).catch(() => undefined),
+      ),
+    );
     expect(keyFetches - before).toBe(1);
-    await expect(verifier.verify(`Bearer ${signedToken(good())}`)).resolves.toBe('pusher@project.iam.gserviceaccount.com');
+    await expect(verifier.verify(`Bearer ${signedToken(good())}`)).resolves.toBe(
+      'pusher@project.iam.gserviceaccount.com',
+    );
   });
 
   it('gives up on a key endpoint that does not answer within the fetch timeout', async () => {
-    const verifier = new OidcVerifier({ ...policy, jwksUrl: jwksUrl.replace('/certs', '/hang') }, { fetchTimeoutMs: 200 });
-    await expect(verifier.verify(`Bearer ${signedToken(good())}`)).rejects.toThrow('cannot fetch the signing keys: timed out');
+    const verifier = new OidcVerifier(
+      { ...policy, jwksUrl: jwksUrl.replace('/certs', '/hang') },
+      { fetchTimeoutMs: 200 },
+    );
+    await expect(verifier.verify(`Bearer ${signedToken(good())}`)).rejects.toThrow(
+      'cannot fetch the signing keys: timed out',
+    );
   });
 });

@@ -63,7 +63,8 @@ export class OidcVerifier {
     } catch (error) {
       throw new OidcTokenError(describe(error, this.policy));
     }
-    if (claims.email_verified !== true || !this.policy.serviceAccounts.includes(String(claims.email))) throw new OidcTokenError(`caller ${String(claims.email)} is not an allowed service account`);
+    if (claims.email_verified !== true || !this.policy.serviceAccounts.includes(String(claims.email)))
+      throw new OidcTokenError(`caller ${String(claims.email)} is not an allowed service account`);
     return String(claims.email);
   }
 }

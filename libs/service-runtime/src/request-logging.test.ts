@@ -9,13 +9,26 @@ import { quietRequestLogs, registerRequestLogging } from './request-logging';
 function service(projectId: string | undefined) {
   const stream = new PassThrough();
   const lines: Array<Record<string, any>> = [];
-  stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line))));
-  const app = fastify({ loggerInstance: createLogger({ service: 'test', destination: stream }) as FastifyBaseLogger, ...quietRequestLogs() });
+  stream.on('data', (chunk: Buffer) =>
+    lines.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line)),
+    ),
+  );
+  const app = fastify({
+    loggerInstance: createLogger({ service: 'test', destination: stream }) as FastifyBaseLogger,
+    ...quietRequestLogs(),
+  });
   registerRequestLogging(app, projectId);
   registerErrorReplies(app);
   let ready = true;
   app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/health/ready', async (_request, reply) => reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'failed' }));
+  app.get('/health/ready', async (_request, reply) =>
+    reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'failed' }),
+  );
   app.post('/work', async (request) => {
     request.log.info({ event: 'work_done' }, 'worked');
     return { ok: true };

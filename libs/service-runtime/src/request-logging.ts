@@ -23,7 +23,8 @@ export function registerRequestLogging(app: FastifyInstance, projectId: string |
     const failed = reply.statusCode >= 500;
     if (PROBES.test(path) && reply.statusCode < 400) return;
     const line = { method: request.method, path, status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime) };
-    if (failed || (PROBES.test(path) && reply.statusCode >= 400)) request.log.warn(line, `${request.method} ${path} answered ${reply.statusCode}`);
+    if (failed || (PROBES.test(path) && reply.statusCode >= 400))
+      request.log.warn(line, `${request.method} ${path} answered ${reply.statusCode}`);
     else request.log.info(line, `${request.method} ${path} answered ${reply.statusCode}`);
   });
 }

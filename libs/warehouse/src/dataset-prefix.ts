@@ -8,7 +8,9 @@ export class DatasetPrefixError extends Error {
 /** Validates a `dataset_prefix` (test isolation: P turns nba_X into P_nba_X): letters, digits and underscores only. */
 export function validateDatasetPrefix(prefix: string): string {
   if (!/^[A-Za-z0-9_]{0,64}$/.test(prefix)) {
-    throw new DatasetPrefixError(`dataset_prefix: expected letters, digits and underscores only (at most 64), got ${JSON.stringify(prefix)}`);
+    throw new DatasetPrefixError(
+      `dataset_prefix: expected letters, digits and underscores only (at most 64), got ${JSON.stringify(prefix)}`,
+    );
   }
   return prefix;
 }

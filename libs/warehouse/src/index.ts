@@ -3,13 +3,28 @@ export { WAREHOUSE_TABLES, WAREHOUSE_SCHEMA_VERSION } from './tables/warehouse-t
 export { PLAYER_GAME_SUMMARY, TEAM_GAME_SUMMARY, SCHEDULE } from './tables/box-scores';
 export { UPCOMING_PLAYER_GAME_CONTEXT, PLAYER_POINTS_PROPS } from './tables/context-and-lines';
 export { ML_FEATURE_STORE } from './tables/feature-store';
-export { PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, SYSTEM_DAILY_PERFORMANCE, CONSOLIDATION_FENCES, PREDICTION_BATCHES, REJECTED_MESSAGES } from './tables/predictions';
+export {
+  PLAYER_PROP_PREDICTIONS,
+  PREDICTION_ACCURACY,
+  SYSTEM_DAILY_PERFORMANCE,
+  CONSOLIDATION_FENCES,
+  PREDICTION_BATCHES,
+  REJECTED_MESSAGES,
+} from './tables/predictions';
 export { renderBigQuerySchema, type BigQueryField } from './render-bigquery-schema';
 export { renderDuckdbDdl, qualifiedTableName, duckdbType } from './render-duckdb-ddl';
 export { validateDatasetPrefix, datasetName, DatasetPrefixError } from './dataset-prefix';
 export { playerLookup } from './player-lookup';
 export { withWarehouse, holdWarehouse, WarehouseBusyError, WarehouseUnavailableError } from './local/duckdb-warehouse';
-export { ensureWarehouseTables, requireWarehouseFile, requireCurrentSchema, requireTableColumns, columnsMissingFrom, WarehouseMissingError, WarehouseSchemaError } from './local/warehouse-schema';
+export {
+  ensureWarehouseTables,
+  requireWarehouseFile,
+  requireCurrentSchema,
+  requireTableColumns,
+  columnsMissingFrom,
+  WarehouseMissingError,
+  WarehouseSchemaError,
+} from './local/warehouse-schema';
 export { insertRows, RowShapeError } from './local/insert-rows';
 export { seedWarehouse, type SeedOptions, type SeedSummary } from './local/seed-warehouse';
 export { DuckdbSlateSource } from './local/duckdb-slate-source';

@@ -4,7 +4,9 @@ import type { ColumnDefinition, TableDefinition } from './tables/table-definitio
 export class MigrationRefusedError extends Error {
   override readonly name = 'MigrationRefusedError';
   constructor(readonly refusals: readonly string[]) {
-    super(`props warehouse migrate refused; nothing was changed:\n${refusals.map((refusal) => `  - ${refusal}`).join('\n')}`);
+    super(
+      `props warehouse migrate refused; nothing was changed:\n${refusals.map((refusal) => `  - ${refusal}`).join('\n')}`,
+    );
   }
 }
 
@@ -31,7 +33,11 @@ export interface TableMigration {
  * column whose live type differs, or a required column with no way to fill existing rows, is a
  * refusal: retyping or inventing values could lose or corrupt data.
  */
-export function planTable(table: TableDefinition, live: ReadonlyMap<string, string> | null, typeOf: (column: ColumnDefinition) => string): { migration: TableMigration; refusals: string[] } {
+export function planTable(
+  table: TableDefinition,
+  live: ReadonlyMap<string, string> | null,
+  typeOf: (column: ColumnDefinition) => string,
+): { migration: TableMigration; refusals: string[] } {
   const name = `${table.dataset}.${table.name}`;
   if (live === null) return { migration: { table, create: true, add: [], fills: [], kept: [] }, refusals: [] };
   const refusals: string[] = [];
@@ -43,25 +49,44 @@ export function planTable(table: TableDefinition, live: ReadonlyMap<string, stri
     if (fill !== null) fills.push({ column, fill });
     const found = live.get(column.name);
     if (found !== undefined) {
-      if (found !== typeOf(column)) refusals.push(`${name}.${column.name} is ${found} in the warehouse and ${typeOf(column)} in this build; changing a column's type can lose data, so convert it by hand`);
+      if (found !== typeOf(column))
+        refusals.push(
+          `${name}.${column.name} is ${found} in the warehouse and ${typeOf(column)} in this build; changing a column's type can lose data, so convert it by hand`,
+        );
       continue;
     }
-    if (column.required && fill === null) refusals.push(`${name}.${column.name} is required and new, and nothing says how to fill the rows already there`);
+    if (column.required && fill === null)
+      refusals.push(`${name}.${column.name} is required and new, and nothing says how to fill the rows already there`);
     add.push({ column, fill });
   }
   const defined = new Set(table.columns.map((column) => column.name));
-  return { migration: { table, create: false, add, fills, kept: [...live.keys()].filter((column) => !defined.has(column)) }, refusals };
+  return {
+    migration: { table, create: false, add, fills, kept: [...live.keys()].filter((column) => !defined.has(column)) },
+    refusals,
+  };
 }
 
 /** One line per change, for the command's report. */
-export function describeMigration(migration: TableMigration, notes: { requiredAddedAsNullable?: boolean } = {}): string[] {
+export function describeMigration(
+  migration: TableMigration,
+  notes: { requiredAddedAsNullable?: boolean } = {},
+): string[] {
   const name = `${migration.table.dataset}.${migration.table.name}`;
   if (migration.create) return [`${name}: created`];
   const lines = migration.add.map(({ column, fill }) => {
-    const filled = fill === null ? 'existing rows NULL' : column.formerly !== undefined && fill === column.formerly ? `existing rows copied from ${fill}` : `existing rows set to ${fill}`;
-    const mode = column.required && notes.requiredAddedAsNullable ? ' (as NULLABLE: a required column added to a table with rows)' : '';
+    const filled =
+      fill === null
+        ? 'existing rows NULL'
+        : column.formerly !== undefined && fill === column.formerly
+          ? `existing rows copied from ${fill}`
+          : `existing rows set to ${fill}`;
+    const mode =
+      column.required && notes.requiredAddedAsNullable
+        ? ' (as NULLABLE: a required column added to a table with rows)'
+        : '';
     return `${name}: added ${column.name}${mode}, ${filled}`;
   });
-  if (migration.kept.length > 0) lines.push(`${name}: kept ${migration.kept.join(', ')} (no longer written; never dropped)`);
+  if (migration.kept.length > 0)
+    lines.push(`${name}: kept ${migration.kept.join(', ')} (no longer written; never dropped)`);
   return lines;
 }

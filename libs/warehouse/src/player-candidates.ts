@@ -44,7 +44,10 @@ const numberOrNull = (value: unknown) => (value === null || value === undefined 
 export function toPlayerCandidate(row: Record<string, unknown>): PlayerCandidate {
   return {
     playerLookup: String(row.player_lookup),
-    universalPlayerId: row.universal_player_id === null || row.universal_player_id === undefined ? null : String(row.universal_player_id),
+    universalPlayerId:
+      row.universal_player_id === null || row.universal_player_id === undefined
+        ? null
+        : String(row.universal_player_id),
     gameId: String(row.game_id),
     teamAbbr: String(row.team_abbr),
     opponentTeamAbbr: String(row.opponent_team_abbr),

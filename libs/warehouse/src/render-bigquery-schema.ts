@@ -24,7 +24,12 @@ function fieldType(type: ColumnType): Pick<BigQueryField, 'type' | 'precision' |
 function field(column: ColumnDefinition): BigQueryField {
   // BigQuery has no required arrays: a REPEATED field is an empty array rather than NULL.
   const mode = column.type.kind === 'ARRAY' ? 'REPEATED' : column.required ? 'REQUIRED' : 'NULLABLE';
-  return { name: column.name, ...fieldType(column.type), mode, ...(column.description ? { description: column.description } : {}) };
+  return {
+    name: column.name,
+    ...fieldType(column.type),
+    mode,
+    ...(column.description ? { description: column.description } : {}),
+  };
 }
 
 export function renderBigQuerySchema(table: TableDefinition): BigQueryField[] {

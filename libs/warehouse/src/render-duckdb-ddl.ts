@@ -30,10 +30,14 @@ export function qualifiedTableName(table: TableDefinition, prefix = ''): string 
 /** The schema, the table and (unless `withIndex` is false) its key index, each IF NOT EXISTS. */
 export function renderDuckdbDdl(table: TableDefinition, prefix = '', withIndex = true): string {
   const schema = datasetName(table, prefix);
-  const columns = table.columns.map((column) => `  ${column.name} ${duckdbType(column.type)}${column.required ? ' NOT NULL' : ''}`);
+  const columns = table.columns.map(
+    (column) => `  ${column.name} ${duckdbType(column.type)}${column.required ? ' NOT NULL' : ''}`,
+  );
   return [
     `CREATE SCHEMA IF NOT EXISTS ${schema};`,
     `CREATE TABLE IF NOT EXISTS ${schema}.${table.name} (\n${columns.join(',\n')}\n);`,
-    ...(withIndex ? [`CREATE INDEX IF NOT EXISTS ${table.name}_key ON ${schema}.${table.name} (${table.key.join(', ')});`] : []),
+    ...(withIndex
+      ? [`CREATE INDEX IF NOT EXISTS ${table.name}_key ON ${schema}.${table.name} (${table.key.join(', ')});`]
+      : []),
   ].join('\n');
 }

@@ -31,7 +31,12 @@ export function slateRowsFrom(flat: readonly FlatSlateRow[]): SlateQueryResult {
         features:
           row.game_id === null || row.features === null || row.features.length === 0
             ? null
-            : { gameId: row.game_id, featureVersion: String(row.feature_version), values: row.features.map((value) => (value === null ? null : Number(value))), qualityScore: Number(row.feature_quality_score) },
+            : {
+                gameId: row.game_id,
+                featureVersion: String(row.feature_version),
+                values: row.features.map((value) => (value === null ? null : Number(value))),
+                qualityScore: Number(row.feature_quality_score),
+              },
         history: [],
       };
       byPlayer.set(row.player_lookup, player);

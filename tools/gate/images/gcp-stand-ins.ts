@@ -24,14 +24,20 @@ async function main(): Promise<void> {
   if (missing) throw new Error(missing);
   const folder = mkdtempSync(join(tmpdir(), 'props-images-'));
   const [firestore, pubsub] = await Promise.all([startEmulator('firestore'), startEmulator('pubsub')]);
-  const { out } = await seedWarehouse({ samplesDir: 'data/nba-samples', out: join(folder, 'warehouse.duckdb'), seed: 7 });
+  const { out } = await seedWarehouse({
+    samplesDir: 'data/nba-samples',
+    out: join(folder, 'warehouse.duckdb'),
+    seed: 7,
+  });
   process.env.PUBSUB_EMULATOR_HOST = pubsub.host;
   const client = new PubSub({ projectId: PROJECT_ID });
   for (const topic of TOPICS) await client.createTopic(topic);
   await client.close();
 
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const keys = createServer((_request, response) => response.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'gate' }] })));
+  const keys = createServer((_request, response) =>
+    response.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'gate' }] })),
+  );
   await new Promise<void>((resolveListen) => keys.listen(0, '127.0.0.1', () => resolveListen()));
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);

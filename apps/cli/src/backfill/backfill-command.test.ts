@@ -11,14 +11,36 @@ const root = resolve(import.meta.dirname, '../../../..');
 const env = { ...process.env, METADATA_SERVER_DETECTION: 'none' };
 
 function props(...args: string[]) {
-  const result = spawnSync(process.execPath, ['tools/bin/props.cjs', ...args], { cwd: root, encoding: 'utf8', timeout: 300_000, env });
+  const result = spawnSync(process.execPath, ['tools/bin/props.cjs', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 interface BackfillJson {
-  totals: { dates: number; done: number; no_games: number; skipped: number; failed: number; rows: number; graded: number };
+  totals: {
+    dates: number;
+    done: number;
+    no_games: number;
+    skipped: number;
+    failed: number;
+    rows: number;
+    graded: number;
+  };
   systems: Array<{ system_id: string; rows: number; graded: number }>;
-  dates: Array<{ game_date: string; status: string; reason: string | null; batch_id: string | null; rows: number; rows_replaced: number; graded: number; rows_per_system: Record<string, number> }>;
+  dates: Array<{
+    game_date: string;
+    status: string;
+    reason: string | null;
+    batch_id: string | null;
+    rows: number;
+    rows_replaced: number;
+    graded: number;
+    rows_per_system: Record<string, number>;
+  }>;
 }
 
 let seeded: string;
@@ -52,14 +74,29 @@ describe('props backfill', () => {
     expect(run.code, run.stderr).toBe(0);
 
     const backfilled = dataDirWithSeason('range');
-    const first = props('backfill', '--from', '2025-03-14', '--to', '2025-03-16', '--warehouse', backfilled.warehouse, '--json');
+    const first = props(
+      'backfill',
+      '--from',
+      '2025-03-14',
+      '--to',
+      '2025-03-16',
+      '--warehouse',
+      backfilled.warehouse,
+      '--json',
+    );
     expect(first.code, first.stderr).toBe(0);
     const report = JSON.parse(first.stdout) as BackfillJson;
     expect(report.totals).toMatchObject({ dates: 3, done: 3, failed: 0, skipped: 0 });
     expect(first.stderr).toContain('backfill [##############################] 3/3');
 
-    const dailyRows = await query(daily.warehouse, `SELECT ${PREDICTION_COLUMNS} FROM nba_predictions.player_prop_predictions WHERE game_date = DATE '2025-03-15' ORDER BY ALL`);
-    const backfillRows = await query(backfilled.warehouse, `SELECT ${PREDICTION_COLUMNS} FROM nba_predictions.player_prop_predictions WHERE game_date = DATE '2025-03-15' ORDER BY ALL`);
+    const dailyRows = await query(
+      daily.warehouse,
+      `SELECT ${PREDICTION_COLUMNS} FROM nba_predictions.player_prop_predictions WHERE game_date = DATE '2025-03-15' ORDER BY ALL`,
+    );
+    const backfillRows = await query(
+      backfilled.warehouse,
+      `SELECT ${PREDICTION_COLUMNS} FROM nba_predictions.player_prop_predictions WHERE game_date = DATE '2025-03-15' ORDER BY ALL`,
+    );
     expect(dailyRows.length).toBeGreaterThan(500);
     expect(backfillRows).toEqual(dailyRows);
 
@@ -75,7 +112,14 @@ describe('props backfill', () => {
       expect(counts).toEqual({ rows: date.rows, batches: 1, graded: date.graded, recorded: 1 });
       expect(date.graded).toBeGreaterThan(0);
     }
-    expect((await query(backfilled.warehouse, `SELECT DISTINCT system_id FROM nba_predictions.system_daily_performance WHERE game_date = DATE '2025-03-15'`)).length).toBe(6);
+    expect(
+      (
+        await query(
+          backfilled.warehouse,
+          `SELECT DISTINCT system_id FROM nba_predictions.system_daily_performance WHERE game_date = DATE '2025-03-15'`,
+        )
+      ).length,
+    ).toBe(6);
 
     // The season view reads what the backfill graded.
     const season = props('report', '--from', '2025-03-14', '--to', '2025-03-16', '--warehouse', backfilled.warehouse);
@@ -83,27 +127,51 @@ describe('props backfill', () => {
     expect(season.stdout, season.stderr).toBe(`season view of 2025-03-14 .. 2025-03-16: ${page}\n`);
     expect(readFileSync(page, 'utf8').match(/<figure class="chart"/g)).toHaveLength(4);
     const empty = props('report', '--from', '2025-06-01', '--to', '2025-06-02', '--warehouse', backfilled.warehouse);
-    expect([empty.code, empty.stderr]).toEqual([1, 'props report: nothing is graded between 2025-06-01 and 2025-06-02: run props backfill --from 2025-06-01 --to 2025-06-02 (or props grade --date 2025-06-01..2025-06-02) first\n']);
+    expect([empty.code, empty.stderr]).toEqual([
+      1,
+      'props report: nothing is graded between 2025-06-01 and 2025-06-02: run props backfill --from 2025-06-01 --to 2025-06-02 (or props grade --date 2025-06-01..2025-06-02) first\n',
+    ]);
     const both = props('report', '--date', '2025-03-15', '--from', '2025-03-14', '--warehouse', backfilled.warehouse);
     expect([both.code, both.stderr.split('\n')[0]]).toEqual([2, 'props report: give --date, or --from and --to']);
 
     // Grading watches the served system's 7-day hit rate, and a day without games is no failure.
-    const grade = (minimum: string, date: string) => spawnSync(process.execPath, ['tools/bin/props.cjs', 'grade', '--date', date, '--warehouse', backfilled.warehouse], { cwd: root, encoding: 'utf8', env: { ...env, PROPS_ACCURACY_ALERT_MIN: minimum } });
+    const grade = (minimum: string, date: string) =>
+      spawnSync(
+        process.execPath,
+        ['tools/bin/props.cjs', 'grade', '--date', date, '--warehouse', backfilled.warehouse],
+        { cwd: root, encoding: 'utf8', env: { ...env, PROPS_ACCURACY_ALERT_MIN: minimum } },
+      );
     const strict = grade('0.99', '2025-03-16');
-    expect(strict.stdout, strict.stderr).toMatch(/catboost_v8 over 2025-03-10 \.\. 2025-03-16: \d+ decided picks, hit rate \d+\.\d% UNDER the alert minimum 99\.0%/);
+    expect(strict.stdout, strict.stderr).toMatch(
+      /catboost_v8 over 2025-03-10 \.\. 2025-03-16: \d+ decided picks, hit rate \d+\.\d% UNDER the alert minimum 99\.0%/,
+    );
     expect(strict.stderr).toContain('"event":"grading_accuracy_low"');
     expect(strict.status).toBe(0);
     const lenient = grade('0.01', '2025-03-16');
     expect(lenient.stderr).not.toContain('grading_accuracy_low');
     const allStar = grade('0.5', '2025-02-15');
-    expect([allStar.status, allStar.stdout.trim()]).toEqual([0, 'no games were scheduled on 2025-02-15: nothing to grade']);
+    expect([allStar.status, allStar.stdout.trim()]).toEqual([
+      0,
+      'no games were scheduled on 2025-02-15: nothing to grade',
+    ]);
     expect(allStar.stderr).toContain('"event":"grading_no_games"');
 
     // A re-run of the range replaces every row (same keys, same count), never adds.
-    const second = props('backfill', '--from', '2025-03-14', '--to', '2025-03-16', '--warehouse', backfilled.warehouse, '--json');
+    const second = props(
+      'backfill',
+      '--from',
+      '2025-03-14',
+      '--to',
+      '2025-03-16',
+      '--warehouse',
+      backfilled.warehouse,
+      '--json',
+    );
     expect(second.code, second.stderr).toBe(0);
     const again = JSON.parse(second.stdout) as BackfillJson;
-    expect(again.dates.map((date) => [date.rows, date.rows_replaced])).toEqual(report.dates.map((date) => [date.rows, date.rows]));
+    expect(again.dates.map((date) => [date.rows, date.rows_replaced])).toEqual(
+      report.dates.map((date) => [date.rows, date.rows]),
+    );
     const [duplicates] = await query<{ keys: number; empty: number; total: number }>(
       backfilled.warehouse,
       `SELECT (SELECT count(*) FROM (SELECT 1 FROM nba_predictions.player_prop_predictions GROUP BY game_id, player_lookup, system_id, current_points_line HAVING count(*) > 1))::INTEGER AS keys,
@@ -116,10 +184,29 @@ describe('props backfill', () => {
   it('reports each bad date with its reason, goes on with the others, and says in its exit status whether every date succeeded', async () => {
     const { dataDir, warehouse } = dataDirWithSeason('bad');
     // All-Star break: 2025-02-14 .. 2025-02-18 have no games; the dates around it do.
-    const allStar = props('backfill', '--from', '2025-02-13', '--to', '2025-02-20', '--warehouse', warehouse, '--json', '--no-grade');
+    const allStar = props(
+      'backfill',
+      '--from',
+      '2025-02-13',
+      '--to',
+      '2025-02-20',
+      '--warehouse',
+      warehouse,
+      '--json',
+      '--no-grade',
+    );
     expect(allStar.code, allStar.stderr).toBe(0);
     const breakReport = JSON.parse(allStar.stdout) as BackfillJson;
-    expect(breakReport.dates.map((date) => date.status)).toEqual(['done', 'no_games', 'no_games', 'no_games', 'no_games', 'no_games', 'done', 'done']);
+    expect(breakReport.dates.map((date) => date.status)).toEqual([
+      'done',
+      'no_games',
+      'no_games',
+      'no_games',
+      'no_games',
+      'no_games',
+      'done',
+      'done',
+    ]);
     expect(breakReport.dates[1]!.reason).toBe('no games are scheduled on 2025-02-14');
     expect(breakReport.dates[0]!.graded).toBe(0);
 
@@ -128,13 +215,19 @@ describe('props backfill', () => {
     expect(opening.code, opening.stderr).toBe(0);
     const openingReport = JSON.parse(opening.stdout) as BackfillJson;
     expect(openingReport.dates.map((date) => date.status)).toEqual(['no_players', 'no_players']);
-    expect(openingReport.dates[1]!.reason).toMatch(/^no eligible players \(dropped: \{.*"under 15 minutes and no line":\d+/);
+    expect(openingReport.dates[1]!.reason).toMatch(
+      /^no eligible players \(dropped: \{.*"under 15 minutes and no line":\d+/,
+    );
 
     // Outside the schedule: each date fails with the schedule's range; exit 1.
     const outside = props('backfill', '--from', '2025-07-01', '--to', '2025-07-02', '--warehouse', warehouse);
     expect(outside.code).toBe(1);
-    expect(outside.stdout).toMatch(/2025-07-01 {2}failed +outside the warehouse's schedule: game date 2025-07-01 is unknown to the warehouse: its schedule covers \d{4}-\d\d-\d\d \.\. 2025-06-22/);
-    expect(outside.stdout).toContain('2 dates: 0 done, 0 without games, 0 without eligible players, 0 skipped, 2 failed');
+    expect(outside.stdout).toMatch(
+      /2025-07-01 {2}failed +outside the warehouse's schedule: game date 2025-07-01 is unknown to the warehouse: its schedule covers \d{4}-\d\d-\d\d \.\. 2025-06-22/,
+    );
+    expect(outside.stdout).toContain(
+      '2 dates: 0 done, 0 without games, 0 without eligible players, 0 skipped, 2 failed',
+    );
 
     // A date whose batch the coordinator is running is skipped (never merged into); the others are done.
     const lock = new DistributedLock(new LocalLockBackend(join(dataDir, 'locks')));
@@ -165,21 +258,55 @@ describe('props backfill', () => {
       ['2025-03-12', 'done'],
     ]);
     expect(skipReport.dates[1]!.reason).toBe('batch batch_2025-03-11_1_abcdef of the date is running');
-    expect(await query(warehouse, `SELECT 1 FROM nba_predictions.player_prop_predictions WHERE game_date = DATE '2025-03-11'`)).toEqual([]);
+    expect(
+      await query(
+        warehouse,
+        `SELECT 1 FROM nba_predictions.player_prop_predictions WHERE game_date = DATE '2025-03-11'`,
+      ),
+    ).toEqual([]);
 
     // --systems keeps only the named systems' rows.
-    const only = props('backfill', '--from', '2025-03-15', '--to', '2025-03-15', '--systems', 'catboost_v8', '--warehouse', warehouse, '--json', '--no-grade');
+    const only = props(
+      'backfill',
+      '--from',
+      '2025-03-15',
+      '--to',
+      '2025-03-15',
+      '--systems',
+      'catboost_v8',
+      '--warehouse',
+      warehouse,
+      '--json',
+      '--no-grade',
+    );
     expect(only.code, only.stderr).toBe(0);
     expect(Object.keys((JSON.parse(only.stdout) as BackfillJson).dates[0]!.rows_per_system)).toEqual(['catboost_v8']);
-    expect(await query(warehouse, `SELECT DISTINCT system_id FROM nba_predictions.player_prop_predictions WHERE game_date = DATE '2025-03-15'`)).toEqual([{ system_id: 'catboost_v8' }]);
+    expect(
+      await query(
+        warehouse,
+        `SELECT DISTINCT system_id FROM nba_predictions.player_prop_predictions WHERE game_date = DATE '2025-03-15'`,
+      ),
+    ).toEqual([{ system_id: 'catboost_v8' }]);
 
     // Bad arguments and a missing model: one line each naming the problem, no stack trace, nothing written.
     const cases: Array<[string[], number, string]> = [
-      [['--from', '2025-03-16', '--to', '2025-03-10'], 2, '--from/--to: the range 2025-03-16..2025-03-10 ends before it starts'],
+      [
+        ['--from', '2025-03-16', '--to', '2025-03-10'],
+        2,
+        '--from/--to: the range 2025-03-16..2025-03-10 ends before it starts',
+      ],
       [['--from', '2025-3-16', '--to', '2025-03-20'], 2, '--from: expected YYYY-MM-DD, got 2025-3-16'],
       [['--to', '2025-03-20'], 2, '--from is required (YYYY-MM-DD)'],
-      [['--from', '2024-01-01', '--to', '2025-03-20'], 2, '--from/--to: the range 2024-01-01..2025-03-20 has 445 days; at most 400 per run'],
-      [['--from', '2025-03-16', '--to', '2025-03-16', '--systems', 'catboost_v9'], 2, '--systems: unknown system "catboost_v9"; the systems are moving_average, zone_matchup_v1, similarity_balanced_v1, catboost_v8, xgboost_v1, ensemble_v1'],
+      [
+        ['--from', '2024-01-01', '--to', '2025-03-20'],
+        2,
+        '--from/--to: the range 2024-01-01..2025-03-20 has 445 days; at most 400 per run',
+      ],
+      [
+        ['--from', '2025-03-16', '--to', '2025-03-16', '--systems', 'catboost_v9'],
+        2,
+        '--systems: unknown system "catboost_v9"; the systems are moving_average, zone_matchup_v1, similarity_balanced_v1, catboost_v8, xgboost_v1, ensemble_v1',
+      ],
     ];
     for (const [args, code, message] of cases) {
       const refused = props('backfill', ...args, '--warehouse', warehouse);
@@ -187,11 +314,20 @@ describe('props backfill', () => {
       expect(refused.stderr).not.toMatch(/\n\s+at /);
       expect(refused.code).toBe(code);
     }
-    const noModels = spawnSync(process.execPath, ['tools/bin/props.cjs', 'backfill', '--from', '2025-03-16', '--to', '2025-03-16', '--warehouse', warehouse], { cwd: root, encoding: 'utf8', env: { ...env, PROPS_MODEL_DIR: join(dataDir, 'no-models') } });
+    const noModels = spawnSync(
+      process.execPath,
+      ['tools/bin/props.cjs', 'backfill', '--from', '2025-03-16', '--to', '2025-03-16', '--warehouse', warehouse],
+      { cwd: root, encoding: 'utf8', env: { ...env, PROPS_MODEL_DIR: join(dataDir, 'no-models') } },
+    );
     expect(noModels.stderr).toMatch(/^props backfill: .*catboost_v8.*no-models/m);
     expect(noModels.stderr).not.toMatch(/\n\s+at /);
     expect(noModels.status).toBe(1);
-    expect(await query(warehouse, `SELECT 1 FROM nba_predictions.player_prop_predictions WHERE game_date = DATE '2025-03-16'`)).toEqual([]);
+    expect(
+      await query(
+        warehouse,
+        `SELECT 1 FROM nba_predictions.player_prop_predictions WHERE game_date = DATE '2025-03-16'`,
+      ),
+    ).toEqual([]);
   }, 600_000);
 
   it("backtests on a dataset prefix: predictions and grading go to the prefix's tables, production's stay as they were", async () => {
@@ -199,10 +335,23 @@ describe('props backfill', () => {
     await withWarehouse(warehouse, async (connection) => {
       for (const table of WAREHOUSE_TABLES) {
         await connection.run(`CREATE SCHEMA IF NOT EXISTS ${datasetName(table, 'bt')}`);
-        await connection.run(`CREATE TABLE ${datasetName(table, 'bt')}.${table.name} AS SELECT * FROM ${datasetName(table)}.${table.name}`);
+        await connection.run(
+          `CREATE TABLE ${datasetName(table, 'bt')}.${table.name} AS SELECT * FROM ${datasetName(table)}.${table.name}`,
+        );
       }
     });
-    const run = props('backfill', '--from', '2025-03-15', '--to', '2025-03-15', '--dataset-prefix', 'bt', '--warehouse', warehouse, '--json');
+    const run = props(
+      'backfill',
+      '--from',
+      '2025-03-15',
+      '--to',
+      '2025-03-15',
+      '--dataset-prefix',
+      'bt',
+      '--warehouse',
+      warehouse,
+      '--json',
+    );
     expect(run.code, run.stderr).toBe(0);
     const [date] = (JSON.parse(run.stdout) as BackfillJson).dates;
     const [counts] = await query<Record<string, number>>(
@@ -216,6 +365,13 @@ describe('props backfill', () => {
     );
     expect(date!.rows).toBeGreaterThan(500);
     expect(date!.graded).toBeGreaterThan(500);
-    expect(counts).toEqual({ bt_rows: date!.rows, bt_graded: date!.graded, bt_batches: 1, rows: 0, graded: 0, batches: 0 });
+    expect(counts).toEqual({
+      bt_rows: date!.rows,
+      bt_graded: date!.graded,
+      bt_batches: 1,
+      rows: 0,
+      graded: 0,
+      batches: 0,
+    });
   }, 300_000);
 });

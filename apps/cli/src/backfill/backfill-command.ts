@@ -13,16 +13,22 @@ import { backfillPorts } from './backfill-ports';
 import { rangeTotals, summaryLines, systemTotals } from './backfill-summary';
 
 /** The served models travel in the CLI bundle's folder (`models/onnx`), the image's working directory. */
-const bundledModels = () => (process.env.PROPS_BUNDLES_DIR ? join(process.env.PROPS_BUNDLES_DIR, 'cli', 'models') : 'models');
+const bundledModels = () =>
+  process.env.PROPS_BUNDLES_DIR ? join(process.env.PROPS_BUNDLES_DIR, 'cli', 'models') : 'models';
 
 export const backfillCommand: CliCommand = {
   words: ['backfill'],
-  summary: 'predict, consolidate and grade every game date of a range in one process, as daily batches would (re-runs replace)',
-  usage: 'props backfill --from YYYY-MM-DD --to YYYY-MM-DD [--systems ID,...] [--no-grade] [--json] [--warehouse FILE] [--dataset-prefix P]',
+  summary:
+    'predict, consolidate and grade every game date of a range in one process, as daily batches would (re-runs replace)',
+  usage:
+    'props backfill --from YYYY-MM-DD --to YYYY-MM-DD [--systems ID,...] [--no-grade] [--json] [--warehouse FILE] [--dataset-prefix P]',
   options: [
     ['--from D', 'the first game date'],
     ['--to D', 'the last game date (inclusive; at most 400 days after --from)'],
-    ['--systems ID,...', 'write only these systems\' rows (all six still run; the ensemble needs the others); default: all'],
+    [
+      '--systems ID,...',
+      "write only these systems' rows (all six still run; the ensemble needs the others); default: all",
+    ],
     ['--no-grade', 'predict and consolidate only'],
     ['--json', 'print one JSON document: per date, per system and the totals'],
     ...WAREHOUSE_OPTIONS,
@@ -30,10 +36,19 @@ export const backfillCommand: CliCommand = {
   environment: [
     ...BACKEND_ENVIRONMENT,
     ['PROPS_MODEL_DIR', "the served models' folder (default: the bundle's models/)"],
-    ['CATBOOST_V8_MODEL_PATH, XGBOOST_V1_MODEL_PATH', "another location (local or gs://) of the manifest's model file (its sha256 is checked)"],
+    [
+      'CATBOOST_V8_MODEL_PATH, XGBOOST_V1_MODEL_PATH',
+      "another location (local or gs://) of the manifest's model file (its sha256 is checked)",
+    ],
   ],
   async run(args) {
-    const { values, warehouse, prefix } = parseGradingArgs(args, { from: { type: 'string' }, to: { type: 'string' }, systems: { type: 'string' }, 'no-grade': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } });
+    const { values, warehouse, prefix } = parseGradingArgs(args, {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      systems: { type: 'string' },
+      'no-grade': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    });
     for (const option of ['from', 'to'] as const) {
       const value = values[option];
       if (typeof value !== 'string') throw new UsageError(`--${option} is required (YYYY-MM-DD)`);
@@ -43,20 +58,40 @@ export const backfillCommand: CliCommand = {
     const json = values.json === true;
     const ports = backfillPorts(process.env, warehouse);
     const fallbacks = new Map<string, FallbackEvent & { dates: number }>();
-    const models = await loadServedModels({ modelDir: process.env.PROPS_MODEL_DIR ?? bundledModels(), cacheDir: join(dirname(warehouse), 'model-cache'), env: process.env, requireModels: true });
+    const models = await loadServedModels({
+      modelDir: process.env.PROPS_MODEL_DIR ?? bundledModels(),
+      cacheDir: join(dirname(warehouse), 'model-cache'),
+      env: process.env,
+      requireModels: true,
+    });
     const systems = new PredictionSystems(models, (event) => {
       const seen = fallbacks.get(event.systemId);
-      fallbacks.set(event.systemId, { ...event, players: (seen?.players ?? 0) + event.players, dates: (seen?.dates ?? 0) + 1 });
+      fallbacks.set(event.systemId, {
+        ...event,
+        players: (seen?.players ?? 0) + event.players,
+        dates: (seen?.dates ?? 0) + 1,
+      });
     });
-    const keepSystems = typeof values.systems === 'string' ? new Set(values.systems.split(',').map((id) => id.trim())) : null;
-    for (const id of keepSystems ?? []) if (!systems.systemIds.includes(id)) throw new UsageError(`--systems: unknown system "${id}"; the systems are ${systems.systemIds.join(', ')}`);
+    const keepSystems =
+      typeof values.systems === 'string' ? new Set(values.systems.split(',').map((id) => id.trim())) : null;
+    for (const id of keepSystems ?? [])
+      if (!systems.systemIds.includes(id))
+        throw new UsageError(`--systems: unknown system "${id}"; the systems are ${systems.systemIds.join(', ')}`);
     const lock = gradingLock(process.env, warehouse);
     const context: BackfillContext = {
       ports,
       systems,
       keepSystems,
       datasetPrefix: prefix,
-      grade: values['no-grade'] === true ? null : (gameDate) => lock.withLock(`grading_${gameDate}`, GRADING_LOCK_OPTIONS, () => withWarehouseReads(process.env, warehouse, prefix, ({ grading }) => gradeDate(grading, gameDate, { aggregate: true }))),
+      grade:
+        values['no-grade'] === true
+          ? null
+          : (gameDate) =>
+              lock.withLock(`grading_${gameDate}`, GRADING_LOCK_OPTIONS, () =>
+                withWarehouseReads(process.env, warehouse, prefix, ({ grading }) =>
+                  gradeDate(grading, gameDate, { aggregate: true }),
+                ),
+              ),
     };
 
     const started = Date.now();
@@ -71,10 +106,21 @@ export const backfillCommand: CliCommand = {
     });
     const totals = rangeTotals(outcomes, (Date.now() - started) / 1000);
     const perSystem = systemTotals(outcomes);
-    const fellBack = [...fallbacks.values()].map((event) => ({ system_id: event.systemId, players: event.players, dates: event.dates, reason: event.reason }));
-    if (json) process.stdout.write(`${JSON.stringify({ from: values.from, to: values.to, dataset_prefix: prefix, totals, systems: perSystem, fallbacks: fellBack, dates: outcomes }, null, 2)}\n`);
+    const fellBack = [...fallbacks.values()].map((event) => ({
+      system_id: event.systemId,
+      players: event.players,
+      dates: event.dates,
+      reason: event.reason,
+    }));
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ from: values.from, to: values.to, dataset_prefix: prefix, totals, systems: perSystem, fallbacks: fellBack, dates: outcomes }, null, 2)}\n`,
+      );
     else process.stdout.write(`${summaryLines(outcomes, perSystem, totals).join('\n')}\n`);
-    for (const event of fellBack) process.stderr.write(`props backfill: ${event.system_id} served fallback predictions for ${event.players} players on ${event.dates} dates: ${event.reason}\n`);
+    for (const event of fellBack)
+      process.stderr.write(
+        `props backfill: ${event.system_id} served fallback predictions for ${event.players} players on ${event.dates} dates: ${event.reason}\n`,
+      );
     return totals.failed + totals.skipped === 0 ? 0 : 1;
   },
 };

@@ -4,7 +4,14 @@ import { CONSOLIDATION_LOCK_DEFAULTS, LockTimeoutError } from '@props/distribute
 import { NoGamesOnDateError, UnknownGameDateError } from '@props/feature-loader';
 import { NothingToGradeError, type GradingResult, type SystemSummary } from '@props/grading';
 import { predictPlayers, type PredictionSystems } from '@props/models';
-import { START_LOCK_OPTIONS, newBatchId, predictionRequests, selectPlayers, startLockKey, unfinishedBatches } from '@props/prediction-batch';
+import {
+  START_LOCK_OPTIONS,
+  newBatchId,
+  predictionRequests,
+  selectPlayers,
+  startLockKey,
+  unfinishedBatches,
+} from '@props/prediction-batch';
 import type { BackfillPorts } from './backfill-ports';
 
 /**
@@ -53,12 +60,25 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
  */
 export async function backfillDate(context: BackfillContext, gameDate: string): Promise<DateOutcome> {
   const started = Date.now();
-  const outcome: DateOutcome = { game_date: gameDate, status: 'failed', reason: null, batch_id: null, players: 0, rows: 0, rows_per_system: {}, rows_replaced: 0, graded: 0, systems: [], seconds: 0 };
+  const outcome: DateOutcome = {
+    game_date: gameDate,
+    status: 'failed',
+    reason: null,
+    batch_id: null,
+    players: 0,
+    rows: 0,
+    rows_per_system: {},
+    rows_replaced: 0,
+    graded: 0,
+    systems: [],
+    seconds: 0,
+  };
   const { ports, datasetPrefix } = context;
   try {
     await ports.lock.withLock(startLockKey(gameDate, datasetPrefix), START_LOCK_OPTIONS, async () => {
       const running = await unfinishedBatches(ports.state, gameDate, datasetPrefix);
-      if (running.length > 0) throw new DateSkipped(`batch ${running[0]!.batch_id} of the date is ${running[0]!.status}`);
+      if (running.length > 0)
+        throw new DateSkipped(`batch ${running[0]!.batch_id} of the date is ${running[0]!.status}`);
       const candidates = await ports.warehouse.candidates(gameDate, datasetPrefix);
       // No candidates: the slate query tells a date without games from one outside the schedule.
       if (candidates.length === 0) {
@@ -66,23 +86,64 @@ export async function backfillDate(context: BackfillContext, gameDate: string): 
         throw new Error('games are scheduled but the game context has no players for the date');
       }
       const selection = selectPlayers(candidates);
-      if (selection.selected.length === 0) throw new NoEligiblePlayers(`no eligible players (dropped: ${JSON.stringify(selection.dropped)})`);
-      const load = await ports.warehouse.loadSlate(gameDate, selection.selected.map((player) => player.candidate.playerLookup), datasetPrefix, { timeoutMs: 120_000 });
+      if (selection.selected.length === 0)
+        throw new NoEligiblePlayers(`no eligible players (dropped: ${JSON.stringify(selection.dropped)})`);
+      const load = await ports.warehouse.loadSlate(
+        gameDate,
+        selection.selected.map((player) => player.candidate.playerLookup),
+        datasetPrefix,
+        { timeoutMs: 120_000 },
+      );
       const batchId = newBatchId(gameDate);
       outcome.batch_id = batchId;
       const createdAt = new Date().toISOString();
-      const { players, messages, messageIds } = predictionRequests({ batchId, gameDate, datasetPrefix, selected: selection.selected, load, checkedAt: createdAt });
-      const predictions = await predictPlayers(context.systems, players.map((player) => ({ messageId: messageIds[player]!, request: messages[player]! })), createdAt);
-      const rows = predictions.flatMap((prediction) => prediction.rows).filter((row) => context.keepSystems === null || context.keepSystems.has(row.system_id));
+      const { players, messages, messageIds } = predictionRequests({
+        batchId,
+        gameDate,
+        datasetPrefix,
+        selected: selection.selected,
+        load,
+        checkedAt: createdAt,
+      });
+      const predictions = await predictPlayers(
+        context.systems,
+        players.map((player) => ({ messageId: messageIds[player]!, request: messages[player]! })),
+        createdAt,
+      );
+      const rows = predictions
+        .flatMap((prediction) => prediction.rows)
+        .filter((row) => context.keepSystems === null || context.keepSystems.has(row.system_id));
       outcome.players = predictions.filter((prediction) => prediction.rows.length > 0).length;
       outcome.rows_per_system = countBySystem(rows);
       // One staging write for the date (one load job on BigQuery); each row keeps its player's message id, as a daily batch's rows do.
       const stagingId = `${batchId}.backfill`;
       const staging = ports.staging(datasetPrefix);
       await staging.write(batchId, stagingId, rows);
-      const result = await consolidateBatch({ batchId, gameDate, datasetPrefix, expectedMessageIds: [stagingId], staging, lock: ports.lock, lockOptions: CONSOLIDATION_LOCK_DEFAULTS, merger: ports.warehouse.merger });
-      if (result.quarantined.length > 0) throw new Error(`the staged rows were quarantined: ${result.quarantined[0]!.reason}`);
-      await ports.warehouse.recordBatch({ batch_id: batchId, game_date: gameDate, players_expected: players.length, players_completed: players.length, rows_merged: result.batchRows, fencing_token: result.fencingToken, load_path: load.path, consolidated_at: new Date().toISOString() }, datasetPrefix);
+      const result = await consolidateBatch({
+        batchId,
+        gameDate,
+        datasetPrefix,
+        expectedMessageIds: [stagingId],
+        staging,
+        lock: ports.lock,
+        lockOptions: CONSOLIDATION_LOCK_DEFAULTS,
+        merger: ports.warehouse.merger,
+      });
+      if (result.quarantined.length > 0)
+        throw new Error(`the staged rows were quarantined: ${result.quarantined[0]!.reason}`);
+      await ports.warehouse.recordBatch(
+        {
+          batch_id: batchId,
+          game_date: gameDate,
+          players_expected: players.length,
+          players_completed: players.length,
+          rows_merged: result.batchRows,
+          fencing_token: result.fencingToken,
+          load_path: load.path,
+          consolidated_at: new Date().toISOString(),
+        },
+        datasetPrefix,
+      );
       outcome.rows = result.batchRows;
       outcome.rows_replaced = result.rowsReplaced;
     });
@@ -94,7 +155,8 @@ export async function backfillDate(context: BackfillContext, gameDate: string): 
     else if (error instanceof LockTimeoutError) {
       outcome.status = 'skipped';
       outcome.reason = `a batch of the date is being started or consolidated (${error.message})`;
-    } else if (error instanceof UnknownGameDateError) outcome.reason = `outside the warehouse's schedule: ${error.message}`;
+    } else if (error instanceof UnknownGameDateError)
+      outcome.reason = `outside the warehouse's schedule: ${error.message}`;
     outcome.reason ??= message(error);
   }
   if (outcome.status === 'done' && context.grade) await gradeInto(context.grade, context.keepSystems, outcome);
@@ -102,7 +164,11 @@ export async function backfillDate(context: BackfillContext, gameDate: string): 
   return outcome;
 }
 
-async function gradeInto(grade: NonNullable<BackfillContext['grade']>, keepSystems: BackfillContext['keepSystems'], outcome: DateOutcome): Promise<void> {
+async function gradeInto(
+  grade: NonNullable<BackfillContext['grade']>,
+  keepSystems: BackfillContext['keepSystems'],
+  outcome: DateOutcome,
+): Promise<void> {
   try {
     const graded = await grade(outcome.game_date);
     outcome.graded = graded.rows.length;

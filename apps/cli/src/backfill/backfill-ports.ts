@@ -1,7 +1,12 @@
 import { dirname, join } from 'node:path';
 import { parseEnvironment } from '@props/configuration';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
-import { DuckdbBatchWarehouse, FileBatchState, type BatchStateStore, type BatchWarehouse } from '@props/prediction-batch';
+import {
+  DuckdbBatchWarehouse,
+  FileBatchState,
+  type BatchStateStore,
+  type BatchWarehouse,
+} from '@props/prediction-batch';
 import { ndjsonStagingFor, type StagingFor } from '@props/prediction-store';
 import { holdWarehouse, requireWarehouseFile } from '@props/warehouse';
 import { backendEnvironment } from '../backend-environment';
@@ -26,7 +31,13 @@ const BackfillEnvironment = backendEnvironment({});
  */
 export function backfillPorts(env: NodeJS.ProcessEnv, warehousePath: string): BackfillPorts {
   const config = parseEnvironment(BackfillEnvironment, env);
-  if (config.PROPS_BACKEND === 'gcp') return gcpBackfillPorts({ projectId: config.GCP_PROJECT_ID!, location: config.PROPS_BIGQUERY_LOCATION, bigqueryEndpoint: config.PROPS_BIGQUERY_ENDPOINT, firestoreDatabase: config.FIRESTORE_DATABASE });
+  if (config.PROPS_BACKEND === 'gcp')
+    return gcpBackfillPorts({
+      projectId: config.GCP_PROJECT_ID!,
+      location: config.PROPS_BIGQUERY_LOCATION,
+      bigqueryEndpoint: config.PROPS_BIGQUERY_ENDPOINT,
+      firestoreDatabase: config.FIRESTORE_DATABASE,
+    });
   requireWarehouseFile(warehousePath);
   const dataDir = dirname(warehousePath);
   const lock = new DistributedLock(new LocalLockBackend(join(dataDir, 'locks')));

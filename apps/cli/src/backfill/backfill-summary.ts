@@ -30,7 +30,19 @@ export interface RangeTotals {
 export function systemTotals(outcomes: readonly DateOutcome[]): SystemTotals[] {
   const totals = new Map<string, SystemTotals & { errorSum: number; played: number }>();
   const entry = (systemId: string) => {
-    if (!totals.has(systemId)) totals.set(systemId, { system_id: systemId, rows: 0, graded: 0, picks: 0, wins: 0, losses: 0, hit_rate: null, mae: null, errorSum: 0, played: 0 });
+    if (!totals.has(systemId))
+      totals.set(systemId, {
+        system_id: systemId,
+        rows: 0,
+        graded: 0,
+        picks: 0,
+        wins: 0,
+        losses: 0,
+        hit_rate: null,
+        mae: null,
+        errorSum: 0,
+        played: 0,
+      });
     return totals.get(systemId)!;
   };
   for (const outcome of outcomes) {
@@ -50,7 +62,11 @@ export function systemTotals(outcomes: readonly DateOutcome[]): SystemTotals[] {
   }
   return [...totals.values()]
     .sort((a, b) => a.system_id.localeCompare(b.system_id))
-    .map(({ errorSum, played, ...total }) => ({ ...total, hit_rate: total.wins + total.losses === 0 ? null : total.wins / (total.wins + total.losses), mae: played === 0 ? null : errorSum / played }));
+    .map(({ errorSum, played, ...total }) => ({
+      ...total,
+      hit_rate: total.wins + total.losses === 0 ? null : total.wins / (total.wins + total.losses),
+      mae: played === 0 ? null : errorSum / played,
+    }));
 }
 
 export function rangeTotals(outcomes: readonly DateOutcome[], seconds: number): RangeTotals {
@@ -74,16 +90,24 @@ export function rangeTotals(outcomes: readonly DateOutcome[], seconds: number): 
 const percent = (value: number | null) => (value === null ? '-' : `${(value * 100).toFixed(1)}%`);
 
 /** The per-date and per-system tables `props backfill` prints. */
-export function summaryLines(outcomes: readonly DateOutcome[], systems: readonly SystemTotals[], totals: RangeTotals): string[] {
+export function summaryLines(
+  outcomes: readonly DateOutcome[],
+  systems: readonly SystemTotals[],
+  totals: RangeTotals,
+): string[] {
   const dateLines = outcomes.map((outcome) => {
     const hits = outcome.systems.reduce((sum, system) => sum + system.wins, 0);
     const decided = outcome.systems.reduce((sum, system) => sum + system.wins + system.losses, 0);
-    const figures = outcome.status === 'done' ? `${String(outcome.players).padStart(4)} players ${String(outcome.rows).padStart(5)} rows ${String(outcome.graded).padStart(5)} graded  hit ${percent(decided === 0 ? null : hits / decided).padStart(6)}` : '';
+    const figures =
+      outcome.status === 'done'
+        ? `${String(outcome.players).padStart(4)} players ${String(outcome.rows).padStart(5)} rows ${String(outcome.graded).padStart(5)} graded  hit ${percent(decided === 0 ? null : hits / decided).padStart(6)}`
+        : '';
     return `  ${outcome.game_date}  ${outcome.status.padEnd(10)}  ${figures}${outcome.reason ? `  ${outcome.reason}` : ''}`;
   });
   const width = Math.max(9, ...systems.map((system) => system.system_id.length));
   const systemLines = systems.map(
-    (system) => `  ${system.system_id.padEnd(width)}  ${String(system.rows).padStart(7)}  ${String(system.graded).padStart(7)}  ${String(system.picks).padStart(6)}  ${percent(system.hit_rate).padStart(6)}  ${system.mae === null ? '     -' : system.mae.toFixed(2).padStart(6)}`,
+    (system) =>
+      `  ${system.system_id.padEnd(width)}  ${String(system.rows).padStart(7)}  ${String(system.graded).padStart(7)}  ${String(system.picks).padStart(6)}  ${percent(system.hit_rate).padStart(6)}  ${system.mae === null ? '     -' : system.mae.toFixed(2).padStart(6)}`,
   );
   return [
     'per date:',

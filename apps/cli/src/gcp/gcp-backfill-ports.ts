@@ -5,7 +5,12 @@ import { BigQueryBatchWarehouse, FirestoreBatchState } from '@props/prediction-b
 import { bigQueryStagingFor } from '@props/prediction-store';
 
 /** The coordinator's production stores: Firestore locks and batch records, BigQuery staging and warehouse. */
-export function gcpBackfillPorts(config: { projectId: string; location: string; bigqueryEndpoint?: string | undefined; firestoreDatabase: string }) {
+export function gcpBackfillPorts(config: {
+  projectId: string;
+  location: string;
+  bigqueryEndpoint?: string | undefined;
+  firestoreDatabase: string;
+}) {
   const firestore = new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase });
   const bigquery = bigQueryClient(config.projectId, config.bigqueryEndpoint);
   return {

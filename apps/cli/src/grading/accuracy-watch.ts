@@ -22,10 +22,21 @@ export interface AccuracyWatch {
 
 /** The primary system's hit rate over the window ending on `gameDate`, from what grading wrote. */
 export async function watchAccuracy(season: SeasonSource, gameDate: string, minimum: number): Promise<AccuracyWatch> {
-  const from = new Date(Date.parse(`${gameDate}T00:00:00Z`) - (ACCURACY_WINDOW_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+  const from = new Date(Date.parse(`${gameDate}T00:00:00Z`) - (ACCURACY_WINDOW_DAYS - 1) * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
   const days = (await season.seasonView(from, gameDate)).days.filter((day) => day.systemId === PRIMARY_SYSTEM);
   const wins = days.reduce((sum, day) => sum + day.wins, 0);
   const losses = days.reduce((sum, day) => sum + day.losses, 0);
   const hitRate = wins + losses === 0 ? null : wins / (wins + losses);
-  return { systemId: PRIMARY_SYSTEM, from, to: gameDate, wins, losses, hitRate, minimum, low: hitRate !== null && wins + losses >= MIN_DECIDED_PICKS && hitRate < minimum };
+  return {
+    systemId: PRIMARY_SYSTEM,
+    from,
+    to: gameDate,
+    wins,
+    losses,
+    hitRate,
+    minimum,
+    low: hitRate !== null && wins + losses >= MIN_DECIDED_PICKS && hitRate < minimum,
+  };
 }

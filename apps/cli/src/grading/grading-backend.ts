@@ -1,5 +1,15 @@
 import { parseEnvironment } from '@props/configuration';
-import { BigQueryGradingStore, BigQuerySeasonSource, BigQueryVerificationSource, DuckdbGradingStore, DuckdbSeasonSource, DuckdbVerificationSource, type GradingStore, type SeasonSource, type VerificationSource } from '@props/grading';
+import {
+  BigQueryGradingStore,
+  BigQuerySeasonSource,
+  BigQueryVerificationSource,
+  DuckdbGradingStore,
+  DuckdbSeasonSource,
+  DuckdbVerificationSource,
+  type GradingStore,
+  type SeasonSource,
+  type VerificationSource,
+} from '@props/grading';
 import { dirname, join } from 'node:path';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { requireWarehouseFile, withWarehouse } from '@props/warehouse';
@@ -19,19 +29,30 @@ export interface WarehouseReads {
  * Runs grading, verification or report work on the configured backend: the local DuckDB
  * warehouse (opened for this unit of work), or BigQuery with PROPS_BACKEND=gcp (the Cloud Run job).
  */
-export async function withWarehouseReads<T>(env: NodeJS.ProcessEnv, warehouse: string, datasetPrefix: string, work: (reads: WarehouseReads) => Promise<T>): Promise<T> {
+export async function withWarehouseReads<T>(
+  env: NodeJS.ProcessEnv,
+  warehouse: string,
+  datasetPrefix: string,
+  work: (reads: WarehouseReads) => Promise<T>,
+): Promise<T> {
   const config = parseEnvironment(GradingEnvironment, env);
   if (config.PROPS_BACKEND === 'gcp') {
     const client = bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT);
     const options = { projectId: config.GCP_PROJECT_ID!, location: config.PROPS_BIGQUERY_LOCATION, datasetPrefix };
-    return work({ grading: new BigQueryGradingStore(client, options), verification: new BigQueryVerificationSource(client, options), season: new BigQuerySeasonSource(client, options) });
+    return work({
+      grading: new BigQueryGradingStore(client, options),
+      verification: new BigQueryVerificationSource(client, options),
+      season: new BigQuerySeasonSource(client, options),
+    });
   }
   requireWarehouseFile(warehouse);
-  return withWarehouse(warehouse, (connection) => work({
+  return withWarehouse(warehouse, (connection) =>
+    work({
       grading: new DuckdbGradingStore(connection, datasetPrefix),
       verification: new DuckdbVerificationSource(connection, datasetPrefix),
       season: new DuckdbSeasonSource(connection, datasetPrefix),
-    }));
+    }),
+  );
 }
 
 /**

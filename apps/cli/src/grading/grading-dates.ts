@@ -26,8 +26,16 @@ export function gradingDates(value: string, now = new Date()): string[] {
 export function calendarDays(from: string, to: string, option: string): string[] {
   if (to < from) throw new UsageError(`${option}: the range ${from}..${to} ends before it starts`);
   const dates: string[] = [];
-  for (const day = new Date(`${from}T12:00:00Z`); day.toISOString().slice(0, 10) <= to; day.setUTCDate(day.getUTCDate() + 1)) dates.push(day.toISOString().slice(0, 10));
-  if (dates.length > MAX_RANGE_DAYS) throw new UsageError(`${option}: the range ${from}..${to} has ${dates.length} days; at most ${MAX_RANGE_DAYS} per run`);
+  for (
+    const day = new Date(`${from}T12:00:00Z`);
+    day.toISOString().slice(0, 10) <= to;
+    day.setUTCDate(day.getUTCDate() + 1)
+  )
+    dates.push(day.toISOString().slice(0, 10));
+  if (dates.length > MAX_RANGE_DAYS)
+    throw new UsageError(
+      `${option}: the range ${from}..${to} has ${dates.length} days; at most ${MAX_RANGE_DAYS} per run`,
+    );
   return dates;
 }
 
@@ -44,14 +52,29 @@ const GradingTriggerSchema = z.looseObject({
   correlation_id: z.string().max(200).optional(),
 });
 
-export function parseGradingTrigger(body: string): { date: string; aggregate: boolean; triggerSource: string | null; correlationId: string | null } {
+export function parseGradingTrigger(body: string): {
+  date: string;
+  aggregate: boolean;
+  triggerSource: string | null;
+  correlationId: string | null;
+} {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
-    throw new UsageError('--trigger: expected the grading trigger as JSON, e.g. {"target_date": "yesterday", "trigger_source": "scheduler", "run_aggregation": true}');
+    throw new UsageError(
+      '--trigger: expected the grading trigger as JSON, e.g. {"target_date": "yesterday", "trigger_source": "scheduler", "run_aggregation": true}',
+    );
   }
   const parsed = GradingTriggerSchema.safeParse(json);
-  if (!parsed.success) throw new UsageError(`--trigger: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ')}`);
-  return { date: parsed.data.target_date, aggregate: parsed.data.run_aggregation, triggerSource: parsed.data.trigger_source ?? null, correlationId: parsed.data.correlation_id ?? null };
+  if (!parsed.success)
+    throw new UsageError(
+      `--trigger: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ')}`,
+    );
+  return {
+    date: parsed.data.target_date,
+    aggregate: parsed.data.run_aggregation,
+    triggerSource: parsed.data.trigger_source ?? null,
+    correlationId: parsed.data.correlation_id ?? null,
+  };
 }

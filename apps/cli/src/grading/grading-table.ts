@@ -19,5 +19,8 @@ export function gradingTable(systems: readonly SystemSummary[], indent = '  '): 
 export function confidenceTable(systems: readonly SystemSummary[], indent = '  '): string[] {
   return systems
     .filter((system) => system.byConfidence.length > 0)
-    .map((system) => `${indent}${system.systemId.padEnd(24)} ${system.byConfidence.map((bucket) => `d${bucket.decile} ${percent(bucket.hitRate)} (${bucket.picks})`).join('  ')}`);
+    .map(
+      (system) =>
+        `${indent}${system.systemId.padEnd(24)} ${system.byConfidence.map((bucket) => `d${bucket.decile} ${percent(bucket.hitRate)} (${bucket.picks})`).join('  ')}`,
+    );
 }

@@ -11,10 +11,22 @@ import { withWarehouseReads } from './grading-backend';
 import { parseGradingArgs } from './warehouse-option';
 
 /** Grades the date (idempotent) and writes its report; returns the report's path. */
-export async function writeReport(env: NodeJS.ProcessEnv, warehouse: string, datasetPrefix: string, gameDate: string, out: string): Promise<{ path: string; input: ReportInput }> {
+export async function writeReport(
+  env: NodeJS.ProcessEnv,
+  warehouse: string,
+  datasetPrefix: string,
+  gameDate: string,
+  out: string,
+): Promise<{ path: string; input: ReportInput }> {
   const input = await withWarehouseReads(env, warehouse, datasetPrefix, async ({ grading }) => {
     const graded = await gradeDate(grading, gameDate);
-    return { gameDate, generatedAt: new Date().toISOString(), batch: await grading.latestBatch(gameDate), systems: graded.systems, rows: graded.rows } satisfies ReportInput;
+    return {
+      gameDate,
+      generatedAt: new Date().toISOString(),
+      batch: await grading.latestBatch(gameDate),
+      systems: graded.systems,
+      rows: graded.rows,
+    } satisfies ReportInput;
   });
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, renderReport(input));
@@ -22,9 +34,19 @@ export async function writeReport(env: NodeJS.ProcessEnv, warehouse: string, dat
 }
 
 /** Reads what grading wrote for the range (it grades nothing) and writes the season page; returns the path. */
-export async function writeSeasonReport(env: NodeJS.ProcessEnv, warehouse: string, datasetPrefix: string, from: string, to: string, out: string): Promise<string> {
+export async function writeSeasonReport(
+  env: NodeJS.ProcessEnv,
+  warehouse: string,
+  datasetPrefix: string,
+  from: string,
+  to: string,
+  out: string,
+): Promise<string> {
   const view = await withWarehouseReads(env, warehouse, datasetPrefix, ({ season }) => season.seasonView(from, to));
-  if (view.days.length === 0) throw new NothingToGradeError(`nothing is graded between ${from} and ${to}: run props backfill --from ${from} --to ${to} (or props grade --date ${from}..${to}) first`);
+  if (view.days.length === 0)
+    throw new NothingToGradeError(
+      `nothing is graded between ${from} and ${to}: run props backfill --from ${from} --to ${to} (or props grade --date ${from}..${to}) first`,
+    );
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, renderSeasonReport(view, new Date().toISOString()));
   return out;
@@ -32,34 +54,53 @@ export async function writeSeasonReport(env: NodeJS.ProcessEnv, warehouse: strin
 
 export const reportCommand: CliCommand = {
   words: ['report'],
-  summary: 'one self-contained HTML page: a date graded and reported (--date), or the season view of a range (--from, --to)',
-  usage: 'props report (--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD) [--out FILE.html] [--warehouse FILE] [--dataset-prefix P]',
+  summary:
+    'one self-contained HTML page: a date graded and reported (--date), or the season view of a range (--from, --to)',
+  usage:
+    'props report (--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD) [--out FILE.html] [--warehouse FILE] [--dataset-prefix P]',
   options: [
     ['--date D', 'grade the date and report it: summary, hit rate, MAE, scatter, confidence, misses'],
-    ['--from D --to D', 'the season view of what is graded in the range: hit rate and MAE per system by week, calibration, volume per date'],
+    [
+      '--from D --to D',
+      'the season view of what is graded in the range: hit rate and MAE per system by week, calibration, volume per date',
+    ],
     ['--out FILE.html', 'where the page goes (default var/reports/report-D.html or season-FROM-TO.html)'],
     ...WAREHOUSE_OPTIONS,
   ],
   environment: BACKEND_ENVIRONMENT,
   async run(args) {
-    const { values, warehouse, prefix } = parseGradingArgs(args, { date: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } });
+    const { values, warehouse, prefix } = parseGradingArgs(args, {
+      date: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+    });
     const season = typeof values.from === 'string' || typeof values.to === 'string';
     if (season === (typeof values.date === 'string')) throw new UsageError('give --date, or --from and --to');
     try {
       if (season) {
         for (const option of ['from', 'to'] as const) {
           const value = values[option];
-          if (typeof value !== 'string') throw new UsageError(`--${option} is required with --${option === 'from' ? 'to' : 'from'}`);
+          if (typeof value !== 'string')
+            throw new UsageError(`--${option} is required with --${option === 'from' ? 'to' : 'from'}`);
           if (!isCalendarDate(value)) throw new UsageError(`--${option}: expected YYYY-MM-DD, got ${value}`);
         }
         const [from, to] = [String(values.from), String(values.to)];
         calendarDays(from, to, '--from/--to');
-        const out = resolve(typeof values.out === 'string' ? values.out : join(dirname(warehouse), 'reports', `season-${from}-${to}.html`));
-        process.stdout.write(`season view of ${from} .. ${to}: ${await writeSeasonReport(process.env, warehouse, prefix, from, to, out)}\n`);
+        const out = resolve(
+          typeof values.out === 'string'
+            ? values.out
+            : join(dirname(warehouse), 'reports', `season-${from}-${to}.html`),
+        );
+        process.stdout.write(
+          `season view of ${from} .. ${to}: ${await writeSeasonReport(process.env, warehouse, prefix, from, to, out)}\n`,
+        );
         return 0;
       }
       const date = String(values.date);
-      const out = resolve(typeof values.out === 'string' ? values.out : join(dirname(warehouse), 'reports', `report-${date}.html`));
+      const out = resolve(
+        typeof values.out === 'string' ? values.out : join(dirname(warehouse), 'reports', `report-${date}.html`),
+      );
       const { path } = await writeReport(process.env, warehouse, prefix, date, out);
       process.stdout.write(`report of ${date}: ${path}\n`);
       return 0;

@@ -4,7 +4,14 @@ import { BREAK_EVEN } from './season-report-html';
 export interface ReportInput {
   gameDate: string;
   generatedAt: string;
-  batch: { batchId: string; playersExpected: number; playersCompleted: number; rowsMerged: number; loadPath: string; consolidatedAt: string } | null;
+  batch: {
+    batchId: string;
+    playersExpected: number;
+    playersCompleted: number;
+    rowsMerged: number;
+    loadPath: string;
+    consolidatedAt: string;
+  } | null;
   systems: SystemSummary[];
   rows: GradedPrediction[];
 }
@@ -15,7 +22,13 @@ const WIDTH = 640;
 const HEIGHT = 260;
 const MARGIN = { left: 190, right: 70, top: 16, bottom: 34 };
 
-function barChart(name: string, title: string, bars: { label: string; value: number; text: string }[], max: number, reference?: { value: number; label: string }): string {
+function barChart(
+  name: string,
+  title: string,
+  bars: { label: string; value: number; text: string }[],
+  max: number,
+  reference?: { value: number; label: string },
+): string {
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   const step = (HEIGHT - MARGIN.top - MARGIN.bottom) / Math.max(1, bars.length);
   const marks = bars
@@ -39,10 +52,16 @@ function scatter(rows: readonly GradedPrediction[]): string {
   const scale = (value: number) => 56 + (value / max) * (size - 72);
   const flip = (value: number) => size - 16 - scale(value);
   const marks = points
-    .map((row) => `<circle class="mark" cx="${scale(row.predictedPoints).toFixed(1)}" cy="${flip(row.actualPoints!).toFixed(1)}" r="3"><title>${escape(`${row.playerLookup}: predicted ${row.predictedPoints}, scored ${row.actualPoints}`)}</title></circle>`)
+    .map(
+      (row) =>
+        `<circle class="mark" cx="${scale(row.predictedPoints).toFixed(1)}" cy="${flip(row.actualPoints!).toFixed(1)}" r="3"><title>${escape(`${row.playerLookup}: predicted ${row.predictedPoints}, scored ${row.actualPoints}`)}</title></circle>`,
+    )
     .join('');
   const ticks = Array.from({ length: Math.floor(max / 10) + 1 }, (_, index) => index * 10)
-    .map((value) => `<line class="grid" x1="${scale(value)}" x2="${scale(value)}" y1="${flip(0)}" y2="${flip(max)}"/><line class="grid" x1="${scale(0)}" x2="${scale(max)}" y1="${flip(value)}" y2="${flip(value)}"/><text class="tick" x="${scale(value)}" y="${flip(0) + 16}" text-anchor="middle">${value}</text><text class="tick" x="${scale(0) - 6}" y="${flip(value) + 5}" text-anchor="end">${value}</text>`)
+    .map(
+      (value) =>
+        `<line class="grid" x1="${scale(value)}" x2="${scale(value)}" y1="${flip(0)}" y2="${flip(max)}"/><line class="grid" x1="${scale(0)}" x2="${scale(max)}" y1="${flip(value)}" y2="${flip(value)}"/><text class="tick" x="${scale(value)}" y="${flip(0) + 16}" text-anchor="middle">${value}</text><text class="tick" x="${scale(0) - 6}" y="${flip(value) + 5}" text-anchor="end">${value}</text>`,
+    )
     .join('');
   return `<figure class="chart" data-chart="predicted-vs-actual"><figcaption>CatBoost V8: predicted versus actual points (${points.length} players; the dashed line is a perfect prediction)</figcaption><svg viewBox="0 0 ${size} ${size}" role="img" aria-label="predicted versus actual points">${ticks}<line class="axis" x1="${scale(0)}" y1="${flip(0)}" x2="${scale(max)}" y2="${flip(max)}"/><text x="${(scale(0) + scale(max)) / 2}" y="${size - 4}" text-anchor="middle">predicted points</text><text x="14" y="${size / 2}" transform="rotate(-90 14 ${size / 2})" text-anchor="middle">actual points</text>${marks}</svg></figure>`;
 }
@@ -60,15 +79,24 @@ export function renderReport(input: ReportInput): string {
     if (row.predictionCorrect === true) bucket.wins += 1;
     byDecile.set(row.confidenceDecile, bucket);
   }
-  const misses = input.rows.filter((row) => row.absoluteError !== null && (row.recommendation === 'OVER' || row.recommendation === 'UNDER')).sort((a, b) => b.absoluteError! - a.absoluteError! || a.playerLookup.localeCompare(b.playerLookup)).slice(0, 10);
+  const misses = input.rows
+    .filter((row) => row.absoluteError !== null && (row.recommendation === 'OVER' || row.recommendation === 'UNDER'))
+    .sort((a, b) => b.absoluteError! - a.absoluteError! || a.playerLookup.localeCompare(b.playerLookup))
+    .slice(0, 10);
   const batch = input.batch
     ? `<dl><dt>batch</dt><dd>${escape(input.batch.batchId)}</dd><dt>players</dt><dd>${input.batch.playersCompleted} of ${input.batch.playersExpected}</dd><dt>rows merged</dt><dd>${input.batch.rowsMerged}</dd><dt>slate load</dt><dd>${escape(input.batch.loadPath)}</dd><dt>consolidated</dt><dd>${escape(input.batch.consolidatedAt)}</dd></dl>`
     : '<p>No batch record for this date (predictions were written another way).</p>';
   const systemRows = input.systems
-    .map((system) => `<tr><td>${escape(system.systemId)}</td><td>${system.picks}</td><td>${system.wins}</td><td>${system.losses}</td><td>${system.pushes}</td><td>${system.voided}</td><td>${percent(system.hitRate)}</td><td>${system.mae?.toFixed(2) ?? '–'}</td><td>${system.bias?.toFixed(2) ?? '–'}</td></tr>`)
+    .map(
+      (system) =>
+        `<tr><td>${escape(system.systemId)}</td><td>${system.picks}</td><td>${system.wins}</td><td>${system.losses}</td><td>${system.pushes}</td><td>${system.voided}</td><td>${percent(system.hitRate)}</td><td>${system.mae?.toFixed(2) ?? '–'}</td><td>${system.bias?.toFixed(2) ?? '–'}</td></tr>`,
+    )
     .join('');
   const missRows = misses
-    .map((row) => `<tr><td>${escape(row.playerLookup)}</td><td>${escape(row.systemId)}</td><td>${row.predictedPoints}</td><td>${row.actualPoints}</td><td>${row.line}</td><td>${escape(row.recommendation)}</td><td>${row.absoluteError}</td></tr>`)
+    .map(
+      (row) =>
+        `<tr><td>${escape(row.playerLookup)}</td><td>${escape(row.systemId)}</td><td>${row.predictedPoints}</td><td>${row.actualPoints}</td><td>${row.line}</td><td>${escape(row.recommendation)}</td><td>${row.absoluteError}</td></tr>`,
+    )
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Predictions of ${escape(input.gameDate)}: grading report</title>
@@ -87,11 +115,36 @@ figcaption{color:#57606a;margin-bottom:.3rem}.chart[data-chart="predicted-vs-act
 <h2>Per system</h2>
 <table><thead><tr><th>system</th><th>picks</th><th>wins</th><th>losses</th><th>pushes</th><th>voided</th><th>hit rate</th><th>MAE</th><th>bias</th></tr></thead><tbody>${systemRows}</tbody></table>
 <div class="grid">
-${barChart('hit-rate', 'Hit rate per system', graded.map((system) => ({ label: system.systemId, value: system.hitRate ?? 0, text: percent(system.hitRate) })), 1, breakEven)}
-${barChart('mae', 'Mean absolute error per system (points)', input.systems.filter((system) => system.mae !== null).map((system) => ({ label: system.systemId, value: system.mae!, text: system.mae!.toFixed(2) })), Math.max(1, ...input.systems.map((system) => system.mae ?? 0)))}
+${barChart(
+  'hit-rate',
+  'Hit rate per system',
+  graded.map((system) => ({ label: system.systemId, value: system.hitRate ?? 0, text: percent(system.hitRate) })),
+  1,
+  breakEven,
+)}
+${barChart(
+  'mae',
+  'Mean absolute error per system (points)',
+  input.systems
+    .filter((system) => system.mae !== null)
+    .map((system) => ({ label: system.systemId, value: system.mae!, text: system.mae!.toFixed(2) })),
+  Math.max(1, ...input.systems.map((system) => system.mae ?? 0)),
+)}
 </div>
 ${scatter(input.rows)}
-${barChart('confidence', 'Hit rate by confidence decile (all systems)', [...byDecile.entries()].sort((a, b) => a[0] - b[0]).map(([decile, bucket]) => ({ label: `decile ${decile} (${bucket.picks} picks)`, value: bucket.decided === 0 ? 0 : bucket.wins / bucket.decided, text: bucket.decided === 0 ? '–' : percent(bucket.wins / bucket.decided) })), 1, breakEven)}
+${barChart(
+  'confidence',
+  'Hit rate by confidence decile (all systems)',
+  [...byDecile.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([decile, bucket]) => ({
+      label: `decile ${decile} (${bucket.picks} picks)`,
+      value: bucket.decided === 0 ? 0 : bucket.wins / bucket.decided,
+      text: bucket.decided === 0 ? '–' : percent(bucket.wins / bucket.decided),
+    })),
+  1,
+  breakEven,
+)}
 <h2>Biggest misses (picks)</h2>
 <table data-table="misses"><thead><tr><th>player</th><th>system</th><th>predicted</th><th>actual</th><th>line</th><th>call</th><th>error</th></tr></thead><tbody>${missRows}</tbody></table>
 </body></html>

@@ -10,24 +10,54 @@ import { BREAK_EVEN, renderSeasonReport } from './season-report-html';
 
 const CHROMIUM = '/usr/bin/chromium';
 const required = process.env.PROPS_REQUIRE_CHROMIUM === 'true';
-if (!existsSync(CHROMIUM) && !required) console.log(`report Chromium test skipped: ${CHROMIUM} is not installed (apt-get install chromium; .ci/run installs it)`);
+if (!existsSync(CHROMIUM) && !required)
+  console.log(
+    `report Chromium test skipped: ${CHROMIUM} is not installed (apt-get install chromium; .ci/run installs it)`,
+  );
 
 function exampleReport(): ReportInput {
   let seed = 3;
-  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const rows = Array.from({ length: 60 }, (_, index) => {
     const line = 8.5 + Math.floor(random() * 20);
     const predicted = Math.round((line + (random() - 0.5) * 8) * 10) / 10;
     const actual = Math.max(0, Math.round(line + (random() - 0.5) * 16));
     return gradePrediction(
-      { playerLookup: `player${index % 20}`, gameId: 'g', systemId: ['catboost_v8', 'xgboost_v1', 'moving_average'][index % 3]!, modelVersion: 'v', predictedPoints: index === 3 ? 45 : predicted, confidenceScore: 0.5 + random() * 0.45, recommendation: index === 3 ? 'PASS' : predicted > line ? 'OVER' : 'UNDER', line, hasPropLine: true, lineSource: 'ACTUAL_PROP', estimatedLineValue: null, isActionable: true, filterReason: null, paceAdjustment: null, similarGamesCount: null, injuryStatus: null, injuryFlag: null },
-      index === 7 ? { points: 0, minutes: null, teamAbbr: 'LAL', opponentTeamAbbr: 'BOS' } : { points: actual, minutes: 28, teamAbbr: 'LAL', opponentTeamAbbr: 'BOS' },
+      {
+        playerLookup: `player${index % 20}`,
+        gameId: 'g',
+        systemId: ['catboost_v8', 'xgboost_v1', 'moving_average'][index % 3]!,
+        modelVersion: 'v',
+        predictedPoints: index === 3 ? 45 : predicted,
+        confidenceScore: 0.5 + random() * 0.45,
+        recommendation: index === 3 ? 'PASS' : predicted > line ? 'OVER' : 'UNDER',
+        line,
+        hasPropLine: true,
+        lineSource: 'ACTUAL_PROP',
+        estimatedLineValue: null,
+        isActionable: true,
+        filterReason: null,
+        paceAdjustment: null,
+        similarGamesCount: null,
+        injuryStatus: null,
+        injuryFlag: null,
+      },
+      index === 7
+        ? { points: 0, minutes: null, teamAbbr: 'LAL', opponentTeamAbbr: 'BOS' }
+        : { points: actual, minutes: 28, teamAbbr: 'LAL', opponentTeamAbbr: 'BOS' },
     );
   });
   return {
     gameDate: '2025-03-15',
     generatedAt: '2025-03-16T08:00:00.000Z',
-    batch: { batchId: 'batch_2025-03-15_1_abc', playersExpected: 20, playersCompleted: 20, rowsMerged: 60, loadPath: 'one_query', consolidatedAt: '2025-03-15 18:00:00+00' },
+    batch: {
+      batchId: 'batch_2025-03-15_1_abc',
+      playersExpected: 20,
+      playersCompleted: 20,
+      rowsMerged: 60,
+      loadPath: 'one_query',
+      consolidatedAt: '2025-03-15 18:00:00+00',
+    },
     systems: summarizeBySystem(rows),
     rows,
   };
@@ -40,89 +70,141 @@ describe('props report page', () => {
     expect(html.match(/<figure class="chart"/g)).toHaveLength(4);
   });
 
-  it.skipIf(!existsSync(CHROMIUM) && !required)('renders in headless Chromium without console errors and shows every chart with marks', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'props-report-')), 'report.html');
-    writeFileSync(file, renderReport(exampleReport()));
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
-      const page = await browser.newPage();
-      const problems: string[] = [];
-      page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
-      page.on('pageerror', (error) => problems.push(error.message));
-      page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
-      await page.goto(`file://${file}`);
-      const charts = await page.$$eval('figure.chart', (figures) =>
-        figures.map((figure) => {
-          const svg = figure.querySelector('svg')!;
-          const box = svg.getBoundingClientRect();
-          return { name: figure.getAttribute('data-chart'), marks: svg.querySelectorAll('.mark').length, width: box.width, height: box.height };
-        }),
-      );
-      expect(charts.map((chart) => chart.name)).toEqual(['hit-rate', 'mae', 'predicted-vs-actual', 'confidence']);
-      for (const chart of charts) {
-        expect(chart.marks, chart.name!).toBeGreaterThan(0);
-        expect(chart.width, chart.name!).toBeGreaterThan(100);
-        expect(chart.height, chart.name!).toBeGreaterThan(100);
+  it.skipIf(!existsSync(CHROMIUM) && !required)(
+    'renders in headless Chromium without console errors and shows every chart with marks',
+    async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'props-report-')), 'report.html');
+      writeFileSync(file, renderReport(exampleReport()));
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+      try {
+        const page = await browser.newPage();
+        const problems: string[] = [];
+        page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+        page.on('pageerror', (error) => problems.push(error.message));
+        page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+        await page.goto(`file://${file}`);
+        const charts = await page.$$eval('figure.chart', (figures) =>
+          figures.map((figure) => {
+            const svg = figure.querySelector('svg')!;
+            const box = svg.getBoundingClientRect();
+            return {
+              name: figure.getAttribute('data-chart'),
+              marks: svg.querySelectorAll('.mark').length,
+              width: box.width,
+              height: box.height,
+            };
+          }),
+        );
+        expect(charts.map((chart) => chart.name)).toEqual(['hit-rate', 'mae', 'predicted-vs-actual', 'confidence']);
+        for (const chart of charts) {
+          expect(chart.marks, chart.name!).toBeGreaterThan(0);
+          expect(chart.width, chart.name!).toBeGreaterThan(100);
+          expect(chart.height, chart.name!).toBeGreaterThan(100);
+        }
+        expect(await page.$$eval('table[data-table="misses"] tbody tr', (rows) => rows.length)).toBe(10);
+        // Labels a reader can read, the break-even line where hit rates are drawn, and only picks among the misses.
+        const smallest = await page.$$eval('figure.chart svg text', (texts) =>
+          Math.min(...texts.map((text) => text.getBoundingClientRect().height)),
+        );
+        expect(smallest).toBeGreaterThanOrEqual(14);
+        expect(
+          await page.$$eval('figure.chart', (figures) =>
+            figures
+              .filter((figure) => figure.querySelector('.reference'))
+              .map((figure) => figure.getAttribute('data-chart')),
+          ),
+        ).toEqual(['hit-rate', 'confidence']);
+        expect(
+          await page.$$eval('figure[data-chart="predicted-vs-actual"] text.tick', (ticks) => ticks.length),
+        ).toBeGreaterThan(6);
+        expect(
+          new Set(
+            await page.$$eval('table[data-table="misses"] tbody tr td:nth-child(6)', (cells) =>
+              cells.map((cell) => cell.textContent),
+            ),
+          ),
+        ).toEqual(new Set(['OVER', 'UNDER']));
+        expect(await page.title()).toBe('Predictions of 2025-03-15: grading report');
+        expect(problems).toEqual([]);
+      } finally {
+        await browser.close();
       }
-      expect(await page.$$eval('table[data-table="misses"] tbody tr', (rows) => rows.length)).toBe(10);
-      // Labels a reader can read, the break-even line where hit rates are drawn, and only picks among the misses.
-      const smallest = await page.$$eval('figure.chart svg text', (texts) => Math.min(...texts.map((text) => text.getBoundingClientRect().height)));
-      expect(smallest).toBeGreaterThanOrEqual(14);
-      expect(await page.$$eval('figure.chart', (figures) => figures.filter((figure) => figure.querySelector('.reference')).map((figure) => figure.getAttribute('data-chart')))).toEqual(['hit-rate', 'confidence']);
-      expect(await page.$$eval('figure[data-chart="predicted-vs-actual"] text.tick', (ticks) => ticks.length)).toBeGreaterThan(6);
-      expect(new Set(await page.$$eval('table[data-table="misses"] tbody tr td:nth-child(6)', (cells) => cells.map((cell) => cell.textContent)))).toEqual(new Set(['OVER', 'UNDER']));
-      expect(await page.title()).toBe('Predictions of 2025-03-15: grading report');
-      expect(problems).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 
-  it.skipIf(!existsSync(CHROMIUM) && !required)('renders the season view with labels at body size, ticked axes and the break-even line', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'props-season-')), 'season.html');
-    writeFileSync(file, renderSeasonReport(exampleSeason(), '2025-04-14T08:00:00.000Z'));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-      const problems: string[] = [];
-      page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
-      page.on('pageerror', (error) => problems.push(error.message));
-      await page.goto(`file://${file}`);
-      const charts = await page.$$eval('figure.chart', (figures) =>
-        figures.map((figure) => {
-          const svg = figure.querySelector('svg')!;
-          const ticks = [...svg.querySelectorAll('text.tick')];
-          return {
-            name: figure.getAttribute('data-chart'),
-            marks: svg.querySelectorAll('.mark').length,
-            ticks: ticks.length,
-            // The size a reader sees: the font size scaled as the SVG is drawn.
-            smallestLabelPx: Math.min(...ticks.map((text) => text.getBoundingClientRect().height)),
-            reference: svg.querySelector('.reference-label')?.textContent ?? null,
-          };
-        }),
-      );
-      expect(charts.map((chart) => chart.name)).toEqual(['hit-rate-by-week', 'mae-by-week', 'calibration', 'volume']);
-      for (const chart of charts) {
-        expect(chart.marks, chart.name!).toBeGreaterThan(3);
-        expect(chart.ticks, chart.name!).toBeGreaterThan(6);
-        expect(chart.smallestLabelPx, chart.name!).toBeGreaterThanOrEqual(14);
+  it.skipIf(!existsSync(CHROMIUM) && !required)(
+    'renders the season view with labels at body size, ticked axes and the break-even line',
+    async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'props-season-')), 'season.html');
+      writeFileSync(file, renderSeasonReport(exampleSeason(), '2025-04-14T08:00:00.000Z'));
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+        const problems: string[] = [];
+        page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+        page.on('pageerror', (error) => problems.push(error.message));
+        await page.goto(`file://${file}`);
+        const charts = await page.$$eval('figure.chart', (figures) =>
+          figures.map((figure) => {
+            const svg = figure.querySelector('svg')!;
+            const ticks = [...svg.querySelectorAll('text.tick')];
+            return {
+              name: figure.getAttribute('data-chart'),
+              marks: svg.querySelectorAll('.mark').length,
+              ticks: ticks.length,
+              // The size a reader sees: the font size scaled as the SVG is drawn.
+              smallestLabelPx: Math.min(...ticks.map((text) => text.getBoundingClientRect().height)),
+              reference: svg.querySelector('.reference-label')?.textContent ?? null,
+            };
+          }),
+        );
+        expect(charts.map((chart) => chart.name)).toEqual(['hit-rate-by-week', 'mae-by-week', 'calibration', 'volume']);
+        for (const chart of charts) {
+          expect(chart.marks, chart.name!).toBeGreaterThan(3);
+          expect(chart.ticks, chart.name!).toBeGreaterThan(6);
+          expect(chart.smallestLabelPx, chart.name!).toBeGreaterThanOrEqual(14);
+        }
+        expect(charts.filter((chart) => chart.reference).map((chart) => [chart.name, chart.reference])).toEqual([
+          ['hit-rate-by-week', 'break-even 52.4% (at -110)'],
+          ['calibration', 'break-even 52.4% (at -110)'],
+        ]);
+        expect(BREAK_EVEN).toBeCloseTo(0.5238, 4);
+        expect(
+          await page.$$eval('table[data-table="systems"] tbody tr', (rows) =>
+            rows.map((row) => row.firstElementChild!.textContent),
+          ),
+        ).toEqual(['catboost_v8', 'moving_average']);
+        expect(problems).toEqual([]);
+        await page.screenshot({ path: join(tmpdir(), 'props-season-view.png'), fullPage: true });
+      } finally {
+        await browser.close();
       }
-      expect(charts.filter((chart) => chart.reference).map((chart) => [chart.name, chart.reference])).toEqual([
-        ['hit-rate-by-week', 'break-even 52.4% (at -110)'],
-        ['calibration', 'break-even 52.4% (at -110)'],
-      ]);
-      expect(BREAK_EVEN).toBeCloseTo(0.5238, 4);
-      expect(await page.$$eval('table[data-table="systems"] tbody tr', (rows) => rows.map((row) => row.firstElementChild!.textContent))).toEqual(['catboost_v8', 'moving_average']);
-      expect(problems).toEqual([]);
-      await page.screenshot({ path: join(tmpdir(), 'props-season-view.png'), fullPage: true });
-    } finally {
-      await browser.close();
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });
 
 /** Eight weeks of two systems' daily sums, with calibration buckets. */
@@ -130,11 +212,31 @@ function exampleSeason(): SeasonView {
   const days: SeasonView['days'] = [];
   for (let offset = 0; offset < 56; offset += 1) {
     const gameDate = new Date(Date.UTC(2024, 10, 1 + offset)).toISOString().slice(0, 10);
-    for (const [systemId, skill] of [['catboost_v8', 0.55], ['moving_average', 0.5]] as const) {
+    for (const [systemId, skill] of [
+      ['catboost_v8', 0.55],
+      ['moving_average', 0.5],
+    ] as const) {
       const wins = Math.round(20 * (skill + ((offset % 7) - 3) / 50));
-      days.push({ gameDate, systemId, graded: 120, played: 110, picks: 40, wins, losses: 40 - wins, absoluteErrorSum: 110 * (6 + (offset % 5) / 10) });
+      days.push({
+        gameDate,
+        systemId,
+        graded: 120,
+        played: 110,
+        picks: 40,
+        wins,
+        losses: 40 - wins,
+        absoluteErrorSum: 110 * (6 + (offset % 5) / 10),
+      });
     }
   }
-  const calibration = ['catboost_v8', 'moving_average'].flatMap((systemId) => Array.from({ length: 6 }, (_, index) => ({ systemId, decile: index + 5, picks: 60, wins: 28 + index * 2, losses: 32 - index * 2 })));
+  const calibration = ['catboost_v8', 'moving_average'].flatMap((systemId) =>
+    Array.from({ length: 6 }, (_, index) => ({
+      systemId,
+      decile: index + 5,
+      picks: 60,
+      wins: 28 + index * 2,
+      losses: 32 - index * 2,
+    })),
+  );
   return { from: '2024-11-01', to: '2024-12-26', days, calibration };
 }

@@ -42,23 +42,46 @@ function niceTicks(min: number, max: number, format: (value: number) => string, 
 function monthTicks(from: string, to: string): Axis {
   const ticks = [];
   const start = new Date(`${from}T00:00:00Z`);
-  for (const month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + (start.getUTCDate() > 1 ? 1 : 0), 1)); month.toISOString().slice(0, 10) <= to; month.setUTCMonth(month.getUTCMonth() + 1)) {
-    ticks.push({ value: day(month.toISOString().slice(0, 10)), label: `${MONTHS[month.getUTCMonth()]} ${month.getUTCFullYear()}` });
+  for (
+    const month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + (start.getUTCDate() > 1 ? 1 : 0), 1));
+    month.toISOString().slice(0, 10) <= to;
+    month.setUTCMonth(month.getUTCMonth() + 1)
+  ) {
+    ticks.push({
+      value: day(month.toISOString().slice(0, 10)),
+      label: `${MONTHS[month.getUTCMonth()]} ${month.getUTCFullYear()}`,
+    });
   }
   return { min: day(from), max: day(to), ticks };
 }
 
 /** An SVG plot with both axes ticked and labelled, optional reference line, and marks from `body`. */
-function plot(name: string, title: string, legend: readonly Series[], x: Axis & { title: string }, y: Axis, yTitle: string, body: (sx: (v: number) => number, sy: (v: number) => number) => string, reference?: { value: number; label: string }): string {
+function plot(
+  name: string,
+  title: string,
+  legend: readonly Series[],
+  x: Axis & { title: string },
+  y: Axis,
+  yTitle: string,
+  body: (sx: (v: number) => number, sy: (v: number) => number) => string,
+  reference?: { value: number; label: string },
+): string {
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
-  const sx = (value: number) => MARGIN.left + (x.max === x.min ? plotWidth / 2 : ((value - x.min) / (x.max - x.min)) * plotWidth);
+  const sx = (value: number) =>
+    MARGIN.left + (x.max === x.min ? plotWidth / 2 : ((value - x.min) / (x.max - x.min)) * plotWidth);
   const sy = (value: number) => MARGIN.top + plotHeight - ((value - y.min) / (y.max - y.min)) * plotHeight;
   const yTicks = y.ticks
-    .map((tick) => `<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${sy(tick.value).toFixed(1)}" y2="${sy(tick.value).toFixed(1)}"/><text class="tick" x="${MARGIN.left - 8}" y="${(sy(tick.value) + 5).toFixed(1)}" text-anchor="end">${escape(tick.label)}</text>`)
+    .map(
+      (tick) =>
+        `<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${sy(tick.value).toFixed(1)}" y2="${sy(tick.value).toFixed(1)}"/><text class="tick" x="${MARGIN.left - 8}" y="${(sy(tick.value) + 5).toFixed(1)}" text-anchor="end">${escape(tick.label)}</text>`,
+    )
     .join('');
   const xTicks = x.ticks
-    .map((tick) => `<line class="axis-line" x1="${sx(tick.value).toFixed(1)}" x2="${sx(tick.value).toFixed(1)}" y1="${MARGIN.top + plotHeight}" y2="${MARGIN.top + plotHeight + 6}"/><text class="tick" x="${sx(tick.value).toFixed(1)}" y="${MARGIN.top + plotHeight + 24}" text-anchor="middle">${escape(tick.label)}</text>`)
+    .map(
+      (tick) =>
+        `<line class="axis-line" x1="${sx(tick.value).toFixed(1)}" x2="${sx(tick.value).toFixed(1)}" y1="${MARGIN.top + plotHeight}" y2="${MARGIN.top + plotHeight + 6}"/><text class="tick" x="${sx(tick.value).toFixed(1)}" y="${MARGIN.top + plotHeight + 24}" text-anchor="middle">${escape(tick.label)}</text>`,
+    )
     .join('');
   const line = reference
     ? `<line class="reference" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${sy(reference.value).toFixed(1)}" y2="${sy(reference.value).toFixed(1)}"/><text class="reference-label" x="${WIDTH - MARGIN.right - 4}" y="${(sy(reference.value) - 6).toFixed(1)}" text-anchor="end">${escape(reference.label)}</text>`
@@ -66,15 +89,28 @@ function plot(name: string, title: string, legend: readonly Series[], x: Axis & 
   const axes = `<line class="axis-line" x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + plotHeight}"/><line class="axis-line" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${MARGIN.top + plotHeight}" y2="${MARGIN.top + plotHeight}"/>`;
   const xLabel = `<text class="tick" x="${MARGIN.left + plotWidth / 2}" y="${HEIGHT - 8}" text-anchor="middle">${escape(x.title)}</text>`;
   const yLabel = `<text class="tick" x="16" y="${MARGIN.top + plotHeight / 2}" transform="rotate(-90 16 ${MARGIN.top + plotHeight / 2})" text-anchor="middle">${escape(yTitle)}</text>`;
-  const key = legend.length > 1 ? `<ul class="legend">${legend.filter((series) => series.points.length > 0).map((series) => `<li><span style="background:${series.color}"></span>${escape(series.name)}</li>`).join('')}</ul>` : '';
+  const key =
+    legend.length > 1
+      ? `<ul class="legend">${legend
+          .filter((series) => series.points.length > 0)
+          .map((series) => `<li><span style="background:${series.color}"></span>${escape(series.name)}</li>`)
+          .join('')}</ul>`
+      : '';
   return `<figure class="chart" data-chart="${name}"><figcaption>${escape(title)}</figcaption>${key}<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escape(title)}">${yTicks}${axes}${xTicks}${xLabel}${yLabel}${body(sx, sy)}${line}</svg></figure>`;
 }
 
 function lines(series: readonly Series[], sx: (v: number) => number, sy: (v: number) => number): string {
   return series
     .map((one) => {
-      const path = one.points.map((point, index) => `${index === 0 ? 'M' : 'L'}${sx(point.x).toFixed(1)},${sy(point.y).toFixed(1)}`).join(' ');
-      const dots = one.points.map((point) => `<circle class="mark" cx="${sx(point.x).toFixed(1)}" cy="${sy(point.y).toFixed(1)}" r="3.5" style="fill:${one.color}"><title>${escape(point.title)}</title></circle>`).join('');
+      const path = one.points
+        .map((point, index) => `${index === 0 ? 'M' : 'L'}${sx(point.x).toFixed(1)},${sy(point.y).toFixed(1)}`)
+        .join(' ');
+      const dots = one.points
+        .map(
+          (point) =>
+            `<circle class="mark" cx="${sx(point.x).toFixed(1)}" cy="${sy(point.y).toFixed(1)}" r="3.5" style="fill:${one.color}"><title>${escape(point.title)}</title></circle>`,
+        )
+        .join('');
       return `<path d="${path}" fill="none" stroke="${one.color}" stroke-width="2"/>${dots}`;
     })
     .join('');
@@ -88,7 +124,16 @@ interface SystemTotal extends Omit<SeasonDay, 'gameDate'> {
 function totalsBySystem(days: readonly SeasonDay[]): SystemTotal[] {
   const totals = new Map<string, SystemTotal>();
   for (const entry of days) {
-    const total = totals.get(entry.systemId) ?? { systemId: entry.systemId, dates: 0, graded: 0, played: 0, picks: 0, wins: 0, losses: 0, absoluteErrorSum: 0 };
+    const total = totals.get(entry.systemId) ?? {
+      systemId: entry.systemId,
+      dates: 0,
+      graded: 0,
+      played: 0,
+      picks: 0,
+      wins: 0,
+      losses: 0,
+      absoluteErrorSum: 0,
+    };
     total.dates += 1;
     total.graded += entry.graded;
     total.played += entry.played;
@@ -102,16 +147,24 @@ function totalsBySystem(days: readonly SeasonDay[]): SystemTotal[] {
 }
 
 /** Each system's weekly figure (hit rate or MAE) as a series; weeks without data leave a gap in the points. */
-function weekly(days: readonly SeasonDay[], systems: readonly string[], value: (week: SystemTotal) => number | null, text: (week: SystemTotal, figure: number) => string): Series[] {
+function weekly(
+  days: readonly SeasonDay[],
+  systems: readonly string[],
+  value: (week: SystemTotal) => number | null,
+  text: (week: SystemTotal, figure: number) => string,
+): Series[] {
   return systems.map((systemId, index) => {
     const weeks = new Map<string, SeasonDay[]>();
-    for (const entry of days.filter((candidate) => candidate.systemId === systemId)) weeks.set(weekOf(entry.gameDate), [...(weeks.get(weekOf(entry.gameDate)) ?? []), entry]);
+    for (const entry of days.filter((candidate) => candidate.systemId === systemId))
+      weeks.set(weekOf(entry.gameDate), [...(weeks.get(weekOf(entry.gameDate)) ?? []), entry]);
     const points = [...weeks.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .flatMap(([week, entries]) => {
         const total = totalsBySystem(entries)[0]!;
         const figure = value(total);
-        return figure === null ? [] : [{ x: day(week) + 3, y: figure, title: `${systemId}, week of ${week}: ${text(total, figure)}` }];
+        return figure === null
+          ? []
+          : [{ x: day(week) + 3, y: figure, title: `${systemId}, week of ${week}: ${text(total, figure)}` }];
       });
     return { name: systemId, color: COLORS[index % COLORS.length]!, points };
   });
@@ -121,16 +174,35 @@ function weekly(days: readonly SeasonDay[], systems: readonly string[], value: (
 export function renderSeasonReport(view: SeasonView, generatedAt: string): string {
   const totals = totalsBySystem(view.days);
   const systems = totals.map((total) => total.systemId);
-  const hitRate = (total: SystemTotal) => (total.wins + total.losses === 0 ? null : total.wins / (total.wins + total.losses));
+  const hitRate = (total: SystemTotal) =>
+    total.wins + total.losses === 0 ? null : total.wins / (total.wins + total.losses);
   const mae = (total: SystemTotal) => (total.played === 0 ? null : total.absoluteErrorSum / total.played);
   const weeks = { ...monthTicks(view.from, view.to), title: 'week' };
   const dates = { ...monthTicks(view.from, view.to), title: 'game date' };
 
-  const hitSeries = weekly(view.days, systems, (week) => (week.wins + week.losses < 5 ? null : hitRate(week)), (week, figure) => `${percent(figure)} of ${week.wins + week.losses} decided picks`);
+  const hitSeries = weekly(
+    view.days,
+    systems,
+    (week) => (week.wins + week.losses < 5 ? null : hitRate(week)),
+    (week, figure) => `${percent(figure)} of ${week.wins + week.losses} decided picks`,
+  );
   const hitValues = hitSeries.flatMap((series) => series.points.map((point) => point.y));
-  const hitAxis = niceTicks(Math.min(0.3, ...hitValues), Math.max(0.75, ...hitValues), (value) => `${Math.round(value * 100)}%`);
-  const maeSeries = weekly(view.days, systems, mae, (week, figure) => `${figure.toFixed(2)} points over ${week.played} predictions`);
-  const maeAxis = niceTicks(0, Math.max(1, ...maeSeries.flatMap((series) => series.points.map((point) => point.y))), (value) => value.toFixed(1));
+  const hitAxis = niceTicks(
+    Math.min(0.3, ...hitValues),
+    Math.max(0.75, ...hitValues),
+    (value) => `${Math.round(value * 100)}%`,
+  );
+  const maeSeries = weekly(
+    view.days,
+    systems,
+    mae,
+    (week, figure) => `${figure.toFixed(2)} points over ${week.played} predictions`,
+  );
+  const maeAxis = niceTicks(
+    0,
+    Math.max(1, ...maeSeries.flatMap((series) => series.points.map((point) => point.y))),
+    (value) => value.toFixed(1),
+  );
 
   const calibrationSeries: Series[] = systems
     .map((systemId, index) => ({
@@ -138,22 +210,41 @@ export function renderSeasonReport(view: SeasonView, generatedAt: string): strin
       color: COLORS[index % COLORS.length]!,
       points: view.calibration
         .filter((bucket) => bucket.systemId === systemId && bucket.wins + bucket.losses >= 10)
-        .map((bucket) => ({ x: bucket.decile, y: bucket.wins / (bucket.wins + bucket.losses), title: `${systemId}, confidence decile ${bucket.decile}: ${percent(bucket.wins / (bucket.wins + bucket.losses))} of ${bucket.wins + bucket.losses} decided picks` })),
+        .map((bucket) => ({
+          x: bucket.decile,
+          y: bucket.wins / (bucket.wins + bucket.losses),
+          title: `${systemId}, confidence decile ${bucket.decile}: ${percent(bucket.wins / (bucket.wins + bucket.losses))} of ${bucket.wins + bucket.losses} decided picks`,
+        })),
     }))
     .filter((series) => series.points.length > 0);
-  const deciles = { title: 'confidence decile (1: lowest, 10: highest)', min: 0.5, max: 10.5, ticks: Array.from({ length: 10 }, (_, index) => ({ value: index + 1, label: String(index + 1) })) };
-  const calibrationAxis = niceTicks(Math.min(0.3, ...calibrationSeries.flatMap((series) => series.points.map((point) => point.y))), Math.max(0.75, ...calibrationSeries.flatMap((series) => series.points.map((point) => point.y))), (value) => `${Math.round(value * 100)}%`);
+  const deciles = {
+    title: 'confidence decile (1: lowest, 10: highest)',
+    min: 0.5,
+    max: 10.5,
+    ticks: Array.from({ length: 10 }, (_, index) => ({ value: index + 1, label: String(index + 1) })),
+  };
+  const calibrationAxis = niceTicks(
+    Math.min(0.3, ...calibrationSeries.flatMap((series) => series.points.map((point) => point.y))),
+    Math.max(0.75, ...calibrationSeries.flatMap((series) => series.points.map((point) => point.y))),
+    (value) => `${Math.round(value * 100)}%`,
+  );
 
   const perDate = new Map<string, number>();
   for (const entry of view.days) perDate.set(entry.gameDate, Math.max(perDate.get(entry.gameDate) ?? 0, entry.graded));
   const volumeAxis = niceTicks(0, Math.max(10, ...perDate.values()), (value) => String(Math.round(value)));
   const volumeBars = (sx: (v: number) => number, sy: (v: number) => number) =>
     [...perDate.entries()]
-      .map(([date, graded]) => `<rect class="mark" x="${(sx(day(date)) - 1.5).toFixed(1)}" y="${sy(graded).toFixed(1)}" width="3" height="${(sy(0) - sy(graded)).toFixed(1)}"><title>${escape(`${date}: ${graded} players graded`)}</title></rect>`)
+      .map(
+        ([date, graded]) =>
+          `<rect class="mark" x="${(sx(day(date)) - 1.5).toFixed(1)}" y="${sy(graded).toFixed(1)}" width="3" height="${(sy(0) - sy(graded)).toFixed(1)}"><title>${escape(`${date}: ${graded} players graded`)}</title></rect>`,
+      )
       .join('');
 
   const rows = totals
-    .map((total) => `<tr><td>${escape(total.systemId)}</td><td>${total.dates}</td><td>${total.graded}</td><td>${total.picks}</td><td>${total.wins}</td><td>${total.losses}</td><td>${percent(hitRate(total))}</td><td>${mae(total)?.toFixed(2) ?? '–'}</td><td>${(total.picks / Math.max(1, total.dates)).toFixed(1)}</td></tr>`)
+    .map(
+      (total) =>
+        `<tr><td>${escape(total.systemId)}</td><td>${total.dates}</td><td>${total.graded}</td><td>${total.picks}</td><td>${total.wins}</td><td>${total.losses}</td><td>${percent(hitRate(total))}</td><td>${mae(total)?.toFixed(2) ?? '–'}</td><td>${(total.picks / Math.max(1, total.dates)).toFixed(1)}</td></tr>`,
+    )
     .join('');
   const breakEven = { value: BREAK_EVEN, label: `break-even ${percent(BREAK_EVEN)} (at -110)` };
   return `<!doctype html>

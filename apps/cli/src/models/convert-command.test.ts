@@ -15,15 +15,24 @@ describe('props models convert', () => {
     const code = await convertCommand.run([join(fixtures, 'float_regression.cbm'), '--out', out]);
     write.mockRestore();
     expect(code).toBe(0);
-    const fixture = JSON.parse(readFileSync(join(fixtures, 'float_regression.json'), 'utf8')) as { samples: Array<{ floats: number[] }>; predictions: number[][] };
-    const predictions = await (await OnnxRegressor.load(readFileSync(out), 6)).predict(fixture.samples.map((sample) => sample.floats));
+    const fixture = JSON.parse(readFileSync(join(fixtures, 'float_regression.json'), 'utf8')) as {
+      samples: Array<{ floats: number[] }>;
+      predictions: number[][];
+    };
+    const predictions = await (
+      await OnnxRegressor.load(readFileSync(out), 6)
+    ).predict(fixture.samples.map((sample) => sample.floats));
     predictions.forEach((value, index) => expect(value).toBeCloseTo(fixture.predictions[index]![0]!, 4));
   });
 
   it('refuses an unsupported model with exit 1 and the reason', async () => {
     const errors: string[] = [];
     const write = vi.spyOn(process.stderr, 'write').mockImplementation((text) => errors.push(String(text)) > 0);
-    const code = await convertCommand.run([join(fixtures, 'nonsym_regression.cbm'), '--out', join(tmpdir(), 'never.onnx')]);
+    const code = await convertCommand.run([
+      join(fixtures, 'nonsym_regression.cbm'),
+      '--out',
+      join(tmpdir(), 'never.onnx'),
+    ]);
     write.mockRestore();
     expect(code).toBe(1);
     expect(errors.join('')).toContain('non-symmetric (Depthwise/Lossguide) trees');
@@ -31,8 +40,12 @@ describe('props models convert', () => {
 
   it('answers usage errors for missing arguments', async () => {
     await expect(convertCommand.run([])).rejects.toThrow(UsageError);
-    await expect(convertCommand.run([join(fixtures, 'single_tree.cbm')])).rejects.toThrow('--out <model.onnx> is required');
-    await expect(convertCommand.run([join(fixtures, 'single_tree.cbm'), '--out', 'x.onnx', '--last-iteration=-3'])).rejects.toThrow('--last-iteration expects a whole number ≥ 0, got -3');
+    await expect(convertCommand.run([join(fixtures, 'single_tree.cbm')])).rejects.toThrow(
+      '--out <model.onnx> is required',
+    );
+    await expect(
+      convertCommand.run([join(fixtures, 'single_tree.cbm'), '--out', 'x.onnx', '--last-iteration=-3']),
+    ).rejects.toThrow('--last-iteration expects a whole number ≥ 0, got -3');
     await expect(convertCommand.run([join(fixtures, 'single_tree.cbm'), '--oops'])).rejects.toThrow(UsageError);
   });
 });

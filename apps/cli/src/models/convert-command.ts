@@ -7,23 +7,32 @@ export const convertCommand: CliCommand = {
   summary: 'convert a CatBoost .cbm or XGBoost .json model to ONNX',
   usage: 'props models convert <model.cbm|model.json> --out <model.onnx> [--last-iteration N]',
   async run(args) {
-    const { values, positionals } = parseCommandArgs({ args: [...args], allowPositionals: true, options: { out: { type: 'string' }, 'last-iteration': { type: 'string' } } });
+    const { values, positionals } = parseCommandArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: { out: { type: 'string' }, 'last-iteration': { type: 'string' } },
+    });
     const [input] = positionals;
     if (!input || positionals.length > 1) throw new UsageError('name exactly one model file');
     if (!values.out) throw new UsageError('--out <model.onnx> is required');
     const lastIteration = values['last-iteration'] === undefined ? undefined : Number(values['last-iteration']);
-    if (lastIteration !== undefined && (!Number.isInteger(lastIteration) || lastIteration < 0)) throw new UsageError(`--last-iteration expects a whole number ≥ 0, got ${values['last-iteration']}`);
+    if (lastIteration !== undefined && (!Number.isInteger(lastIteration) || lastIteration < 0))
+      throw new UsageError(`--last-iteration expects a whole number ≥ 0, got ${values['last-iteration']}`);
     let file: Uint8Array;
     try {
       file = readFileSync(input);
     } catch (error) {
-      process.stderr.write(`props models convert: cannot read ${input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+      process.stderr.write(
+        `props models convert: cannot read ${input}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`,
+      );
       return 1;
     }
     try {
       const { ensemble, onnx } = convertModel(file, { lastIteration });
       writeFileSync(values.out, onnx);
-      process.stdout.write(`${input}: ${ensemble.source.format}, ${ensemble.source.note}, ${ensemble.featureCount} features -> ${values.out} (${onnx.byteLength} bytes)\n`);
+      process.stdout.write(
+        `${input}: ${ensemble.source.format}, ${ensemble.source.note}, ${ensemble.featureCount} features -> ${values.out} (${onnx.byteLength} bytes)\n`,
+      );
       return 0;
     } catch (error) {
       if (error instanceof UnsupportedModelError || error instanceof ModelFormatError) {

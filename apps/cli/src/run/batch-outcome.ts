@@ -9,7 +9,12 @@ export interface BatchStatusBody {
   players_predicted: number;
   players_skipped: Record<string, number>;
   players_pending: number;
-  load: { path: string; fallback_reason: string | null; duration_ms: number; missing: { playerLookup: string; reason: string }[] };
+  load: {
+    path: string;
+    fallback_reason: string | null;
+    duration_ms: number;
+    missing: { playerLookup: string; reason: string }[];
+  };
   selection_dropped: Record<string, number>;
   consolidation: { rows_merged: number; fencing_token: number; coverage: number; duplicate_keys: number } | null;
   last_error: string | null;
@@ -27,8 +32,14 @@ export interface BatchOutcome {
 export async function readBatchOutcome(warehousePath: string, status: BatchStatusBody): Promise<BatchOutcome> {
   return withWarehouse(warehousePath, async (connection) => {
     const read = async (sql: string) => (await connection.runAndReadAll(sql, [status.batch_id])).getRowObjectsJS();
-    const perSystem = await read('SELECT system_id, count(*) AS rows FROM nba_predictions.player_prop_predictions WHERE batch_id = $1 GROUP BY ALL ORDER BY 1');
-    const quality = (await read("SELECT count(*) FILTER (WHERE model_version IS NULL OR model_version = '') AS empty, count(*) FILTER (WHERE is_fallback) AS fallback FROM nba_predictions.player_prop_predictions WHERE batch_id = $1"))[0]!;
+    const perSystem = await read(
+      'SELECT system_id, count(*) AS rows FROM nba_predictions.player_prop_predictions WHERE batch_id = $1 GROUP BY ALL ORDER BY 1',
+    );
+    const quality = (
+      await read(
+        "SELECT count(*) FILTER (WHERE model_version IS NULL OR model_version = '') AS empty, count(*) FILTER (WHERE is_fallback) AS fallback FROM nba_predictions.player_prop_predictions WHERE batch_id = $1",
+      )
+    )[0]!;
     const duplicates = (
       await connection.runAndReadAll(
         'SELECT count(*) FROM (SELECT game_id, player_lookup, system_id, current_points_line FROM nba_predictions.player_prop_predictions WHERE game_date = CAST($1 AS DATE) GROUP BY ALL HAVING count(*) > 1)',
@@ -43,7 +54,12 @@ export async function readBatchOutcome(warehousePath: string, status: BatchStatu
       rowsWithoutModelVersion: Number(quality.empty),
       fallbackRows: Number(quality.fallback),
       duplicateKeys: Number(duplicates),
-      biggestEdges: edges.map((row) => ({ player: String(row.player_lookup), predicted: Number(row.predicted), line: Number(row.line), recommendation: String(row.recommendation) })),
+      biggestEdges: edges.map((row) => ({
+        player: String(row.player_lookup),
+        predicted: Number(row.predicted),
+        line: Number(row.line),
+        recommendation: String(row.recommendation),
+      })),
     };
   });
 }

@@ -20,12 +20,17 @@ export class ChildService {
 
   static async start(name: string, bundle: string, env: NodeJS.ProcessEnv, port?: number): Promise<ChildService> {
     port ??= await freePort();
-    const child = spawn(process.execPath, [bundle], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bundle], {
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return new ChildService(name, `http://127.0.0.1:${port}`, child);
   }
 
   /** Polls /health/ready until 200, the process exits, or the deadline passes. */
-  async waitUntilReady(timeoutMs: number): Promise<{ checks: Array<{ name: string; status: string; detail: string }> }> {
+  async waitUntilReady(
+    timeoutMs: number,
+  ): Promise<{ checks: Array<{ name: string; status: string; detail: string }> }> {
     const deadline = Date.now() + timeoutMs;
     let last = 'no answer';
     while (Date.now() < deadline) {

@@ -15,32 +15,56 @@ import { writeReport } from '../grading/report-command';
 /** A past date of the seeded season with a full slate and real prop lines. */
 export const DEFAULT_GAME_DATE = '2025-03-15';
 
-async function post(url: string, apiKey: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify(body) });
+async function post(
+  url: string,
+  apiKey: string,
+  body: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
 export const runCommand: CliCommand = {
   words: ['run'],
-  summary: 'run a whole local batch: seed if needed, start coordinator and worker(s), predict a date, consolidate, summarize',
+  summary:
+    'run a whole local batch: seed if needed, start coordinator and worker(s), predict a date, consolidate, summarize',
   usage: 'props run [--date YYYY-MM-DD] [--workers N] [--data-dir DIR] [--json]',
   options: [
     ['--date D', 'the game date of the batch (default 2025-03-15)'],
     ['--workers N', 'worker processes to start (default 1)'],
     ['--data-dir DIR', 'where the warehouse, staging, state and report go (default var)'],
-    ['--json', 'print the summary as one JSON document (progress and the services\' lines go to stderr)'],
+    ['--json', "print the summary as one JSON document (progress and the services' lines go to stderr)"],
   ],
   async run(args) {
-    const { values } = parseCommandArgs({ args: [...args], options: { date: { type: 'string', default: DEFAULT_GAME_DATE }, workers: { type: 'string', default: '1' }, 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } } });
+    const { values } = parseCommandArgs({
+      args: [...args],
+      options: {
+        date: { type: 'string', default: DEFAULT_GAME_DATE },
+        workers: { type: 'string', default: '1' },
+        'data-dir': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
     // With --json, standard output carries only the summary document.
     const say = (text: string) => (values.json ? process.stderr : process.stdout).write(text);
     if (!isCalendarDate(values.date)) throw new UsageError(`--date: expected YYYY-MM-DD, got ${values.date}`);
     const workerCount = Number(values.workers);
-    if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 8) throw new UsageError(`--workers: expected 1-8, got ${values.workers}`);
+    if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 8)
+      throw new UsageError(`--workers: expected 1-8, got ${values.workers}`);
     const bundles = process.env.PROPS_BUNDLES_DIR;
-    if (!bundles || !existsSync(join(bundles, 'worker', 'main.js')) || !existsSync(join(bundles, 'coordinator', 'main.js'))) {
-      process.stderr.write(`props run: the coordinator and worker bundles are missing${bundles ? ` from ${bundles}` : ''}; run it as npx props run (or npm start), which builds them\n`);
+    if (
+      !bundles ||
+      !existsSync(join(bundles, 'worker', 'main.js')) ||
+      !existsSync(join(bundles, 'coordinator', 'main.js'))
+    ) {
+      process.stderr.write(
+        `props run: the coordinator and worker bundles are missing${bundles ? ` from ${bundles}` : ''}; run it as npx props run (or npm start), which builds them\n`,
+      );
       return 1;
     }
     const dataDir = resolve(values['data-dir'] ?? process.env.PROPS_DATA_DIR ?? 'var');
@@ -77,7 +101,13 @@ export const runCommand: CliCommand = {
           await ChildService.start(
             workerCount === 1 ? 'worker' : `worker ${index + 1}`,
             join(bundles, 'worker', 'main.js'),
-            { ...common, PROPS_MODEL_DIR: join(bundles, 'worker', 'models'), PROPS_COMPLETION_URL: `${coordinatorUrl}/complete`, PROPS_COMPLETION_API_KEY: apiKey, PROPS_PUSH_AUTH: 'none' },
+            {
+              ...common,
+              PROPS_MODEL_DIR: join(bundles, 'worker', 'models'),
+              PROPS_COMPLETION_URL: `${coordinatorUrl}/complete`,
+              PROPS_COMPLETION_API_KEY: apiKey,
+              PROPS_PUSH_AUTH: 'none',
+            },
             port,
           ),
         );
@@ -86,18 +116,27 @@ export const runCommand: CliCommand = {
         await ChildService.start(
           'coordinator',
           join(bundles, 'coordinator', 'main.js'),
-          { ...common, PROPS_API_KEY: apiKey, PROPS_WORKER_URLS: workerPorts.map((port) => `http://127.0.0.1:${port}/predict`).join(','), PROPS_STALL_SECONDS: '60' },
+          {
+            ...common,
+            PROPS_API_KEY: apiKey,
+            PROPS_WORKER_URLS: workerPorts.map((port) => `http://127.0.0.1:${port}/predict`).join(','),
+            PROPS_STALL_SECONDS: '60',
+          },
           coordinatorPort,
         ),
       );
       for (const service of services) {
         const ready = await service.waitUntilReady(60_000);
-        say(`${service.name} ready at ${service.url} (pid ${service.pid})\n${ready.checks.map((check) => `  ${check.status.padEnd(8)} ${check.name}: ${check.detail}`).join('\n')}\n`);
+        say(
+          `${service.name} ready at ${service.url} (pid ${service.pid})\n${ready.checks.map((check) => `  ${check.status.padEnd(8)} ${check.name}: ${check.detail}`).join('\n')}\n`,
+        );
       }
       const batchStarted = Date.now();
       const start = await post(`${coordinatorUrl}/start`, apiKey, { game_date: values.date, force: true });
       if (start.status !== 202) {
-        process.stderr.write(`props run: the coordinator refused the batch for ${values.date}: HTTP ${start.status} ${String(start.body.error ?? JSON.stringify(start.body))}\n`);
+        process.stderr.write(
+          `props run: the coordinator refused the batch for ${values.date}: HTTP ${start.status} ${String(start.body.error ?? JSON.stringify(start.body))}\n`,
+        );
         return 1;
       }
       const batchId = String(start.body.batch_id);
@@ -108,7 +147,11 @@ export const runCommand: CliCommand = {
       let stalledChecks = 0;
       const deadService = () => {
         const dead = services.find((service) => service.ended() !== null);
-        return dead ? new Error(`the ${dead.name} ${dead.ended()} while batch ${batchId} was running; its last lines: ${dead.recentOutput().slice(-3).join(' | ') || '(none)'}`) : null;
+        return dead
+          ? new Error(
+              `the ${dead.name} ${dead.ended()} while batch ${batchId} was running; its last lines: ${dead.recentOutput().slice(-3).join(' | ') || '(none)'}`,
+            )
+          : null;
       };
       for (;;) {
         const died = deadService();
@@ -128,20 +171,44 @@ export const runCommand: CliCommand = {
           stalledChecks += 1;
           const check = await post(`${coordinatorUrl}/check-stalled`, apiKey, { batch_id: batchId, force: true });
           say(`\nstall check: ${JSON.stringify(check.body.actions)}\n`);
-          if (stalledChecks > 3) throw new Error(`batch ${batchId} did not finish: ${status.players_pending} players pending (${status.last_error ?? 'no error recorded'})`);
+          if (stalledChecks > 3)
+            throw new Error(
+              `batch ${batchId} did not finish: ${status.players_pending} players pending (${status.last_error ?? 'no error recorded'})`,
+            );
         }
         await new Promise((resolveWait) => setTimeout(resolveWait, 200));
       }
       const outcome = await readBatchOutcome(warehousePath, status);
-      const report = await writeReport({ ...process.env, PROPS_BACKEND: 'local' }, warehousePath, '', status.game_date, join(dataDir, 'reports', `report-${status.game_date}.html`));
+      const report = await writeReport(
+        { ...process.env, PROPS_BACKEND: 'local' },
+        warehousePath,
+        '',
+        status.game_date,
+        join(dataDir, 'reports', `report-${status.game_date}.html`),
+      );
       const lines = [
         '',
         `summary of ${batchId}`,
         `  game date                ${status.game_date}`,
-        `  players selected         ${status.players_expected} (left out by selection: ${Object.entries(status.selection_dropped).map(([reason, count]) => `${reason} ${count}`).join(', ') || 'none'})`,
+        `  players selected         ${status.players_expected} (left out by selection: ${
+          Object.entries(status.selection_dropped)
+            .map(([reason, count]) => `${reason} ${count}`)
+            .join(', ') || 'none'
+        })`,
         `  players predicted        ${status.players_predicted}`,
-        `  players skipped          ${Object.entries(status.players_skipped).map(([reason, count]) => `${reason} ${count}`).join(', ') || '0'}`,
-        `  features missing         ${status.load.missing.length}${status.load.missing.length ? ` (${status.load.missing.slice(0, 3).map((entry) => `${entry.playerLookup}: ${entry.reason}`).join('; ')})` : ''}`,
+        `  players skipped          ${
+          Object.entries(status.players_skipped)
+            .map(([reason, count]) => `${reason} ${count}`)
+            .join(', ') || '0'
+        }`,
+        `  features missing         ${status.load.missing.length}${
+          status.load.missing.length
+            ? ` (${status.load.missing
+                .slice(0, 3)
+                .map((entry) => `${entry.playerLookup}: ${entry.reason}`)
+                .join('; ')})`
+            : ''
+        }`,
         `  slate load               ${status.load.path === 'one_query' ? 'one query' : `per player (fallback: ${status.load.fallback_reason})`}, ${status.load.duration_ms} ms`,
         `  rows per system          ${outcome.rowsPerSystem.map(([system, count]) => `${system} ${count}`).join(', ')}`,
         `  rows without model_version ${outcome.rowsWithoutModelVersion}`,
@@ -149,7 +216,10 @@ export const runCommand: CliCommand = {
         `  duplicate keys           ${outcome.duplicateKeys}`,
         `  rows merged              ${status.consolidation?.rows_merged ?? 0} (fencing token ${status.consolidation?.fencing_token ?? '-'}, coverage ${((status.consolidation?.coverage ?? 0) * 100).toFixed(1)}%)`,
         `  biggest edges (catboost_v8):`,
-        ...outcome.biggestEdges.map((edge) => `    ${edge.player.padEnd(24)} predicted ${edge.predicted.toFixed(1).padStart(5)} vs line ${edge.line.toFixed(1).padStart(5)}  ${edge.recommendation}`),
+        ...outcome.biggestEdges.map(
+          (edge) =>
+            `    ${edge.player.padEnd(24)} predicted ${edge.predicted.toFixed(1).padStart(5)} vs line ${edge.line.toFixed(1).padStart(5)}  ${edge.recommendation}`,
+        ),
         `  grading of ${status.game_date} (real lines only; hit rate = wins / (wins + losses)):`,
         ...gradingTable(report.input.systems, '    '),
         `  report                   ${report.path}`,
@@ -173,7 +243,11 @@ export const runCommand: CliCommand = {
           grading: report.input.systems,
           report: report.path,
           warehouse: warehousePath,
-          seconds: { seed: seededMs / 1000, batch: (Date.now() - batchStarted) / 1000, total: (Date.now() - started) / 1000 },
+          seconds: {
+            seed: seededMs / 1000,
+            batch: (Date.now() - batchStarted) / 1000,
+            total: (Date.now() - started) / 1000,
+          },
         };
         process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       } else process.stdout.write(`${lines.join('\n')}\n`);

@@ -13,26 +13,53 @@ const API_KEY = 'smoke-test-api-key-0123';
 let seeded: string;
 const running: ChildService[] = [];
 
-
 /** A local stack (the bundles, as `props run` starts them) on its own copy of the season. */
 async function localStack(options: { workerEnv?: NodeJS.ProcessEnv; coordinatorEnv?: NodeJS.ProcessEnv } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'props-smoke-'));
   copyFileSync(seeded, join(dataDir, 'warehouse.duckdb'));
-  const common = { PROPS_BACKEND: 'local', PROPS_DATA_DIR: dataDir, LOG_LEVEL: 'warn', METADATA_SERVER_DETECTION: 'none' };
+  const common = {
+    PROPS_BACKEND: 'local',
+    PROPS_DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    METADATA_SERVER_DETECTION: 'none',
+  };
   const coordinatorPort = await import('@props/service-runtime').then(({ freePort }) => freePort());
-  const worker = await ChildService.start('worker', join(bundles, 'worker', 'main.js'), { ...common, PROPS_MODEL_DIR: join(bundles, 'worker', 'models'), PROPS_COMPLETION_URL: `http://127.0.0.1:${coordinatorPort}/complete`, PROPS_COMPLETION_API_KEY: API_KEY, PROPS_PUSH_AUTH: 'none', ...options.workerEnv });
-  const coordinator = await ChildService.start('coordinator', join(bundles, 'coordinator', 'main.js'), { ...common, PROPS_API_KEY: API_KEY, PROPS_WORKER_URLS: `${worker.url}/predict`, ...options.coordinatorEnv }, coordinatorPort);
+  const worker = await ChildService.start('worker', join(bundles, 'worker', 'main.js'), {
+    ...common,
+    PROPS_MODEL_DIR: join(bundles, 'worker', 'models'),
+    PROPS_COMPLETION_URL: `http://127.0.0.1:${coordinatorPort}/complete`,
+    PROPS_COMPLETION_API_KEY: API_KEY,
+    PROPS_PUSH_AUTH: 'none',
+    ...options.workerEnv,
+  });
+  const coordinator = await ChildService.start(
+    'coordinator',
+    join(bundles, 'coordinator', 'main.js'),
+    { ...common, PROPS_API_KEY: API_KEY, PROPS_WORKER_URLS: `${worker.url}/predict`, ...options.coordinatorEnv },
+    coordinatorPort,
+  );
   running.push(worker, coordinator);
   // Up (listening), ready or not: the smoke decides.
   for (const service of [worker, coordinator]) {
-    for (let attempt = 0; attempt < 300 && !(await fetch(`${service.url}/health`).then((answer) => answer.ok, () => false)); attempt += 1) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    for (
+      let attempt = 0;
+      attempt < 300 &&
+      !(await fetch(`${service.url}/health`).then(
+        (answer) => answer.ok,
+        () => false,
+      ));
+      attempt += 1
+    )
+      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
   }
   return { dataDir, warehouse: join(dataDir, 'warehouse.duckdb'), worker, coordinator };
 }
 
 beforeAll(async () => {
   // The bundles the stack runs are the current sources' (props builds them when stale).
-  expect(spawnSync(process.execPath, ['tools/bin/props.cjs', '--version'], { cwd: root, encoding: 'utf8' }).status).toBe(0);
+  expect(
+    spawnSync(process.execPath, ['tools/bin/props.cjs', '--version'], { cwd: root, encoding: 'utf8' }).status,
+  ).toBe(0);
   const folder = mkdtempSync(join(tmpdir(), 'props-smoke-seed-'));
   seeded = join(folder, 'warehouse.duckdb');
   await seedWarehouse({ samplesDir: join(root, 'data', 'nba-samples'), out: seeded, seed: 20241022 });
@@ -45,21 +72,46 @@ afterEach(async () => {
 describe('props smoke against the local stack', () => {
   it('passes on a healthy stack: both ready, the batch consolidated, verified, no fallbacks', async () => {
     const stack = await localStack();
-    const smoke = await propsAsync({ PROPS_API_KEY: API_KEY }, 'smoke', '--coordinator', stack.coordinator.url, '--worker', stack.worker.url, '--warehouse', stack.warehouse);
+    const smoke = await propsAsync(
+      { PROPS_API_KEY: API_KEY },
+      'smoke',
+      '--coordinator',
+      stack.coordinator.url,
+      '--worker',
+      stack.worker.url,
+      '--warehouse',
+      stack.warehouse,
+    );
     expect(smoke.stdout, smoke.stderr).toMatch(/^ok {6}worker ready: /m);
     expect(smoke.stdout).toMatch(/^ok {6}batch started: batch_2025-03-15_\S+, \d+ players of 2025-03-15$/m);
     expect(smoke.stdout).toMatch(/^ok {6}batch consolidated: \d+ rows, coverage 100\.0%, 0 duplicate keys$/m);
-    expect(smoke.stdout).toMatch(/^ok {6}verified: \d+ rows of 2025-03-15, every one with its model_version, no fallback predictions$/m);
+    expect(smoke.stdout).toMatch(
+      /^ok {6}verified: \d+ rows of 2025-03-15, every one with its model_version, no fallback predictions$/m,
+    );
     expect(smoke.stdout.trim().split('\n').at(-1)).toBe('smoke PASSED');
     expect(smoke.code).toBe(0);
 
     // props status asks the same coordinator about the batch the smoke left.
-    const status = await propsAsync({ PROPS_API_KEY: API_KEY }, 'status', '--coordinator', stack.coordinator.url, '--date', '2025-03-15');
-    expect(status.stdout, status.stderr).toMatch(/^batch_2025-03-15_\S+ {2}consolidated {2}(\d+)\/\1 predicted, 0 pending, \d+ rows merged \(coverage 100\.0%\)$/m);
-    const json = JSON.parse((await propsAsync({}, 'status', '--coordinator', stack.coordinator.url, '--date', '2025-03-15', '--json')).stdout) as { batches: Array<{ status: string }> };
+    const status = await propsAsync(
+      { PROPS_API_KEY: API_KEY },
+      'status',
+      '--coordinator',
+      stack.coordinator.url,
+      '--date',
+      '2025-03-15',
+    );
+    expect(status.stdout, status.stderr).toMatch(
+      /^batch_2025-03-15_\S+ {2}consolidated {2}(\d+)\/\1 predicted, 0 pending, \d+ rows merged \(coverage 100\.0%\)$/m,
+    );
+    const json = JSON.parse(
+      (await propsAsync({}, 'status', '--coordinator', stack.coordinator.url, '--date', '2025-03-15', '--json')).stdout,
+    ) as { batches: Array<{ status: string }> };
     expect(json.batches.map((batch) => batch.status)).toEqual(['consolidated']);
     const missing = await propsAsync({}, 'status', '--coordinator', stack.coordinator.url, '--batch', 'batch_nope');
-    expect([missing.code, missing.stderr]).toEqual([1, `props status: ${stack.coordinator.url}/status/batch_nope answered HTTP 404: no such batch\n`]);
+    expect([missing.code, missing.stderr]).toEqual([
+      1,
+      `props status: ${stack.coordinator.url}/status/batch_nope answered HTTP 404: no such batch\n`,
+    ]);
   }, 300_000);
 
   it('props run --json prints one summary document on stdout, its progress on stderr', async () => {
@@ -67,8 +119,20 @@ describe('props smoke against the local stack', () => {
     copyFileSync(seeded, join(dataDir, 'warehouse.duckdb'));
     const run = await propsAsync({}, 'run', '--data-dir', dataDir, '--json');
     expect(run.code, run.stderr).toBe(0);
-    const summary = JSON.parse(run.stdout) as { game_date: string; players_predicted: number; rows_without_model_version: number; duplicate_keys: number; rows_per_system: Record<string, number>; report: string };
-    expect(summary).toMatchObject({ game_date: '2025-03-15', rows_without_model_version: 0, duplicate_keys: 0, report: join(dataDir, 'reports', 'report-2025-03-15.html') });
+    const summary = JSON.parse(run.stdout) as {
+      game_date: string;
+      players_predicted: number;
+      rows_without_model_version: number;
+      duplicate_keys: number;
+      rows_per_system: Record<string, number>;
+      report: string;
+    };
+    expect(summary).toMatchObject({
+      game_date: '2025-03-15',
+      rows_without_model_version: 0,
+      duplicate_keys: 0,
+      report: join(dataDir, 'reports', 'report-2025-03-15.html'),
+    });
     expect(summary.players_predicted).toBeGreaterThan(50);
     expect(Object.keys(summary.rows_per_system)).toHaveLength(6);
     expect(run.stderr).toMatch(/coordinator ready at http:\/\/127\.0\.0\.1:\d+/);
@@ -78,26 +142,65 @@ describe('props smoke against the local stack', () => {
     const empty = mkdtempSync(join(tmpdir(), 'props-no-models-'));
     mkdirSync(join(empty, 'onnx'));
     const stack = await localStack({ workerEnv: { PROPS_MODEL_DIR: empty, PROPS_REQUIRE_MODELS: 'false' } });
-    const smoke = await propsAsync({ PROPS_API_KEY: API_KEY }, 'smoke', '--coordinator', stack.coordinator.url, '--warehouse', stack.warehouse);
-    expect(smoke.stdout, smoke.stderr).toMatch(/^FAILED {2}\d+ of \d+ rows are fallback predictions: the worker serves without its models$/m);
+    const smoke = await propsAsync(
+      { PROPS_API_KEY: API_KEY },
+      'smoke',
+      '--coordinator',
+      stack.coordinator.url,
+      '--warehouse',
+      stack.warehouse,
+    );
+    expect(smoke.stdout, smoke.stderr).toMatch(
+      /^FAILED {2}\d+ of \d+ rows are fallback predictions: the worker serves without its models$/m,
+    );
     expect(smoke.stdout.trim().split('\n').at(-1)).toBe('smoke FAILED');
     expect(smoke.code).toBe(1);
     // Asked about the worker too, the smoke stops at its readiness.
-    const withWorker = await propsAsync({ PROPS_API_KEY: API_KEY }, 'smoke', '--coordinator', stack.coordinator.url, '--worker', stack.worker.url, '--warehouse', stack.warehouse);
+    const withWorker = await propsAsync(
+      { PROPS_API_KEY: API_KEY },
+      'smoke',
+      '--coordinator',
+      stack.coordinator.url,
+      '--worker',
+      stack.worker.url,
+      '--warehouse',
+      stack.warehouse,
+    );
     expect(withWorker.stdout).toMatch(/^FAILED {2}worker not ready \(HTTP \d+\): .*catboost_v8/m);
     expect(withWorker.code).toBe(1);
   }, 300_000);
 
   it('fails on a stack whose coordinator cannot reach its warehouse, and on a wrong API key', async () => {
     const stack = await localStack({ coordinatorEnv: { PROPS_WAREHOUSE_PATH: '/nonexistent/warehouse.duckdb' } });
-    const smoke = await propsAsync({ PROPS_API_KEY: API_KEY }, 'smoke', '--coordinator', stack.coordinator.url, '--warehouse', stack.warehouse);
-    expect(smoke.stdout, smoke.stderr).toMatch(/^FAILED {2}coordinator not ready \(HTTP 200\): duckdb warehouse degraded: .*no warehouse at \/nonexistent\/warehouse.duckdb/m);
+    const smoke = await propsAsync(
+      { PROPS_API_KEY: API_KEY },
+      'smoke',
+      '--coordinator',
+      stack.coordinator.url,
+      '--warehouse',
+      stack.warehouse,
+    );
+    expect(smoke.stdout, smoke.stderr).toMatch(
+      /^FAILED {2}coordinator not ready \(HTTP 200\): duckdb warehouse degraded: .*no warehouse at \/nonexistent\/warehouse.duckdb/m,
+    );
     expect(smoke.code).toBe(1);
     const healthy = await localStack();
-    const refused = await propsAsync({ PROPS_API_KEY: 'not-the-key-0123456789' }, 'smoke', '--coordinator', healthy.coordinator.url, '--warehouse', healthy.warehouse);
-    expect(refused.stdout).toMatch(/^FAILED {2}\/start refused the smoke batch of 2025-03-15 \(HTTP 401\): missing or wrong x-api-key header$/m);
+    const refused = await propsAsync(
+      { PROPS_API_KEY: 'not-the-key-0123456789' },
+      'smoke',
+      '--coordinator',
+      healthy.coordinator.url,
+      '--warehouse',
+      healthy.warehouse,
+    );
+    expect(refused.stdout).toMatch(
+      /^FAILED {2}\/start refused the smoke batch of 2025-03-15 \(HTTP 401\): missing or wrong x-api-key header$/m,
+    );
     expect(refused.code).toBe(1);
     const usage = await propsAsync({}, 'smoke', '--coordinator', 'prediction-coordinator');
-    expect([usage.code, usage.stderr.split('\n')[0]]).toEqual([2, "props smoke: --coordinator: expected the coordinator's http(s) URL, got prediction-coordinator"]);
+    expect([usage.code, usage.stderr.split('\n')[0]]).toEqual([
+      2,
+      "props smoke: --coordinator: expected the coordinator's http(s) URL, got prediction-coordinator",
+    ]);
   }, 300_000);
 });

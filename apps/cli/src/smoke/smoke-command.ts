@@ -33,8 +33,10 @@ const unready = (body: Record<string, any>) =>
  */
 export const smokeCommand: CliCommand = {
   words: ['smoke'],
-  summary: 'run a smoke batch of a past date through a stack and check what it wrote (readiness, /start, consolidation, verify, no fallbacks)',
-  usage: 'props smoke --coordinator URL [--worker URL] [--date YYYY-MM-DD] [--timeout-seconds 600] [--json] [--warehouse FILE] [--dataset-prefix P]',
+  summary:
+    'run a smoke batch of a past date through a stack and check what it wrote (readiness, /start, consolidation, verify, no fallbacks)',
+  usage:
+    'props smoke --coordinator URL [--worker URL] [--date YYYY-MM-DD] [--timeout-seconds 600] [--json] [--warehouse FILE] [--dataset-prefix P]',
   options: [
     ['--coordinator URL', "the coordinator to start the batch on (a deploy's tagged revision URL, or a local one)"],
     ['--worker URL', "also require the worker's /health/ready"],
@@ -45,18 +47,32 @@ export const smokeCommand: CliCommand = {
   ],
   environment: [
     ['PROPS_API_KEY', "the coordinator's API key (x-api-key)"],
-    ['PROPS_SMOKE_ID_TOKEN', 'an identity token for the services (Cloud Run: gcloud auth print-identity-token --audiences=URL)'],
+    [
+      'PROPS_SMOKE_ID_TOKEN',
+      'an identity token for the services (Cloud Run: gcloud auth print-identity-token --audiences=URL)',
+    ],
     ...BACKEND_ENVIRONMENT,
   ],
   async run(args) {
-    const { values, warehouse, prefix } = parseGradingArgs(args, { coordinator: { type: 'string' }, worker: { type: 'string' }, date: { type: 'string', default: SMOKE_DATE }, 'timeout-seconds': { type: 'string', default: '600' }, json: { type: 'boolean', default: false } });
+    const { values, warehouse, prefix } = parseGradingArgs(args, {
+      coordinator: { type: 'string' },
+      worker: { type: 'string' },
+      date: { type: 'string', default: SMOKE_DATE },
+      'timeout-seconds': { type: 'string', default: '600' },
+      json: { type: 'boolean', default: false },
+    });
     const coordinator = typeof values.coordinator === 'string' ? values.coordinator.replace(/\/$/, '') : '';
-    if (!/^https?:\/\//.test(coordinator)) throw new UsageError(`--coordinator: expected the coordinator's http(s) URL, got ${values.coordinator ?? 'nothing'}`);
-    if (typeof values.worker === 'string' && !/^https?:\/\//.test(values.worker)) throw new UsageError(`--worker: expected the worker's http(s) URL, got ${values.worker}`);
+    if (!/^https?:\/\//.test(coordinator))
+      throw new UsageError(
+        `--coordinator: expected the coordinator's http(s) URL, got ${values.coordinator ?? 'nothing'}`,
+      );
+    if (typeof values.worker === 'string' && !/^https?:\/\//.test(values.worker))
+      throw new UsageError(`--worker: expected the worker's http(s) URL, got ${values.worker}`);
     const date = String(values.date);
     if (!isCalendarDate(date)) throw new UsageError(`--date: expected YYYY-MM-DD, got ${date}`);
     const timeoutSeconds = Number(values['timeout-seconds']);
-    if (!(timeoutSeconds >= 10)) throw new UsageError(`--timeout-seconds: expected at least 10, got ${values['timeout-seconds']}`);
+    if (!(timeoutSeconds >= 10))
+      throw new UsageError(`--timeout-seconds: expected at least 10, got ${values['timeout-seconds']}`);
     const headers = callerHeaders(process.env);
     const steps: Step[] = [];
     const step = (name: string, detail: string) => {
@@ -64,37 +80,74 @@ export const smokeCommand: CliCommand = {
       if (!values.json) process.stdout.write(`ok      ${name}: ${detail}\n`);
     };
     try {
-      for (const [name, url] of [['worker', values.worker], ['coordinator', coordinator]] as const) {
+      for (const [name, url] of [
+        ['worker', values.worker],
+        ['coordinator', coordinator],
+      ] as const) {
         if (typeof url !== 'string') continue;
         const ready = await call(`${url.replace(/\/$/, '')}/health/ready`, { headers });
-        if (ready.status !== 200 || ready.body.status === 'degraded') throw new SmokeFailure(`${name} not ready (HTTP ${ready.status}): ${unready(ready.body)}`);
+        if (ready.status !== 200 || ready.body.status === 'degraded')
+          throw new SmokeFailure(`${name} not ready (HTTP ${ready.status}): ${unready(ready.body)}`);
         step(`${name} ready`, `${ready.body.build?.commit ?? 'unknown commit'}`);
       }
-      const started = await call(`${coordinator}/start`, { method: 'POST', headers, body: JSON.stringify({ game_date: date, force: true, dataset_prefix: prefix, trigger_source: 'smoke' }) });
-      if (started.status !== 202) throw new SmokeFailure(`/start refused the smoke batch of ${date} (HTTP ${started.status}): ${started.body.error ?? JSON.stringify(started.body).slice(0, 300)}`);
-      step('batch started', `${started.body.batch_id}, ${started.body.players_expected} players of ${date}${prefix ? ` in ${prefix}'s datasets` : ''}`);
+      const started = await call(`${coordinator}/start`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ game_date: date, force: true, dataset_prefix: prefix, trigger_source: 'smoke' }),
+      });
+      if (started.status !== 202)
+        throw new SmokeFailure(
+          `/start refused the smoke batch of ${date} (HTTP ${started.status}): ${started.body.error ?? JSON.stringify(started.body).slice(0, 300)}`,
+        );
+      step(
+        'batch started',
+        `${started.body.batch_id}, ${started.body.players_expected} players of ${date}${prefix ? ` in ${prefix}'s datasets` : ''}`,
+      );
       const deadline = Date.now() + timeoutSeconds * 1000;
       let status = started.body as BatchStatusBody;
       while (status.status !== 'consolidated') {
-        if (Date.now() > deadline) throw new SmokeFailure(`batch ${status.batch_id} did not consolidate within ${timeoutSeconds} s: ${status.status}, ${status.players_pending} players pending${status.last_error ? `, last error: ${status.last_error}` : ''}`);
+        if (Date.now() > deadline)
+          throw new SmokeFailure(
+            `batch ${status.batch_id} did not consolidate within ${timeoutSeconds} s: ${status.status}, ${status.players_pending} players pending${status.last_error ? `, last error: ${status.last_error}` : ''}`,
+          );
         await new Promise((resolveWait) => setTimeout(resolveWait, 2_000));
         status = (await call(`${coordinator}/status/${status.batch_id}`, { headers })).body as BatchStatusBody;
       }
       const consolidation = status.consolidation!;
-      if (consolidation.coverage < 0.95 || consolidation.rows_merged === 0) throw new SmokeFailure(`batch ${status.batch_id} consolidated with coverage ${(consolidation.coverage * 100).toFixed(1)}% and ${consolidation.rows_merged} rows`);
-      step('batch consolidated', `${consolidation.rows_merged} rows, coverage ${(consolidation.coverage * 100).toFixed(1)}%, ${consolidation.duplicate_keys} duplicate keys`);
-      const verification = await withWarehouseReads(process.env, warehouse, prefix, ({ verification: source }) => verifyPredictions(source, { date }, 0.95));
-      if (verification.failures.length > 0) throw new SmokeFailure(`props verify of ${date}: ${verification.failures.join('; ')}`);
-      const fallbacks = verification.modelVersions.filter((row) => row.modelVersion === FALLBACK_MODEL_VERSION).reduce((sum, row) => sum + row.rows, 0);
-      if (fallbacks > 0) throw new SmokeFailure(`${fallbacks} of ${verification.rows} rows are fallback predictions: the worker serves without its models`);
-      step('verified', `${verification.rows} rows of ${date}, every one with its model_version, no fallback predictions`);
+      if (consolidation.coverage < 0.95 || consolidation.rows_merged === 0)
+        throw new SmokeFailure(
+          `batch ${status.batch_id} consolidated with coverage ${(consolidation.coverage * 100).toFixed(1)}% and ${consolidation.rows_merged} rows`,
+        );
+      step(
+        'batch consolidated',
+        `${consolidation.rows_merged} rows, coverage ${(consolidation.coverage * 100).toFixed(1)}%, ${consolidation.duplicate_keys} duplicate keys`,
+      );
+      const verification = await withWarehouseReads(process.env, warehouse, prefix, ({ verification: source }) =>
+        verifyPredictions(source, { date }, 0.95),
+      );
+      if (verification.failures.length > 0)
+        throw new SmokeFailure(`props verify of ${date}: ${verification.failures.join('; ')}`);
+      const fallbacks = verification.modelVersions
+        .filter((row) => row.modelVersion === FALLBACK_MODEL_VERSION)
+        .reduce((sum, row) => sum + row.rows, 0);
+      if (fallbacks > 0)
+        throw new SmokeFailure(
+          `${fallbacks} of ${verification.rows} rows are fallback predictions: the worker serves without its models`,
+        );
+      step(
+        'verified',
+        `${verification.rows} rows of ${date}, every one with its model_version, no fallback predictions`,
+      );
     } catch (error) {
       if (!(error instanceof SmokeFailure || error instanceof CoordinatorCallError)) throw error;
       steps.push({ name: 'failed', passed: false, detail: error.message });
       if (!values.json) process.stdout.write(`FAILED  ${error.message}\n`);
     }
     const passed = steps.every((entry) => entry.passed);
-    if (values.json) process.stdout.write(`${JSON.stringify({ passed, coordinator, date, dataset_prefix: prefix, steps }, null, 2)}\n`);
+    if (values.json)
+      process.stdout.write(
+        `${JSON.stringify({ passed, coordinator, date, dataset_prefix: prefix, steps }, null, 2)}\n`,
+      );
     else process.stdout.write(passed ? 'smoke PASSED\n' : 'smoke FAILED\n');
     return passed ? 0 : 1;
   },

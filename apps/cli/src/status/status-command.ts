@@ -6,14 +6,17 @@ import type { BatchStatusBody } from '../run/batch-outcome';
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
 function describe(batch: BatchStatusBody & { created_at?: string; rows_staged?: number }): string {
-  const consolidated = batch.consolidation ? `, ${batch.consolidation.rows_merged} rows merged (coverage ${percent(batch.consolidation.coverage)})` : '';
+  const consolidated = batch.consolidation
+    ? `, ${batch.consolidation.rows_merged} rows merged (coverage ${percent(batch.consolidation.coverage)})`
+    : '';
   return `${batch.batch_id}  ${batch.status.padEnd(13)} ${batch.players_predicted}/${batch.players_expected} predicted, ${batch.players_pending} pending${consolidated}${batch.last_error ? `; last error: ${batch.last_error}` : ''}`;
 }
 
 /** The batches a coordinator knows, by date or by id: what an operator asks before and after a stall check. */
 export const statusCommand: CliCommand = {
   words: ['status'],
-  summary: "a coordinator's batches of a date, or one batch: status, players predicted and pending, rows merged, last error",
+  summary:
+    "a coordinator's batches of a date, or one batch: status, players predicted and pending, rows merged, last error",
   usage: 'props status --coordinator URL (--date YYYY-MM-DD | --batch ID) [--json]',
   options: [
     ['--coordinator URL', 'the coordinator to ask'],
@@ -26,12 +29,27 @@ export const statusCommand: CliCommand = {
     ['PROPS_SMOKE_ID_TOKEN', 'an identity token for the service (Cloud Run)'],
   ],
   async run(args) {
-    const { values } = parseCommandArgs({ args: [...args], options: { coordinator: { type: 'string' }, date: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean', default: false } } });
+    const { values } = parseCommandArgs({
+      args: [...args],
+      options: {
+        coordinator: { type: 'string' },
+        date: { type: 'string' },
+        batch: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
     const coordinator = (values.coordinator ?? '').replace(/\/$/, '');
-    if (!/^https?:\/\//.test(coordinator)) throw new UsageError(`--coordinator: expected the coordinator's http(s) URL, got ${values.coordinator ?? 'nothing'}`);
+    if (!/^https?:\/\//.test(coordinator))
+      throw new UsageError(
+        `--coordinator: expected the coordinator's http(s) URL, got ${values.coordinator ?? 'nothing'}`,
+      );
     if ((values.date === undefined) === (values.batch === undefined)) throw new UsageError('give --date or --batch');
-    if (values.date !== undefined && !isCalendarDate(values.date)) throw new UsageError(`--date: expected YYYY-MM-DD, got ${values.date}`);
-    const url = values.batch !== undefined ? `${coordinator}/status/${encodeURIComponent(values.batch)}` : `${coordinator}/status?game_date=${values.date}`;
+    if (values.date !== undefined && !isCalendarDate(values.date))
+      throw new UsageError(`--date: expected YYYY-MM-DD, got ${values.date}`);
+    const url =
+      values.batch !== undefined
+        ? `${coordinator}/status/${encodeURIComponent(values.batch)}`
+        : `${coordinator}/status?game_date=${values.date}`;
     let answer: { status: number; body: Record<string, any> };
     try {
       answer = await callService(url, { headers: callerHeaders(process.env) });
@@ -41,12 +59,20 @@ export const statusCommand: CliCommand = {
       return 1;
     }
     if (answer.status !== 200) {
-      process.stderr.write(`props status: ${url} answered HTTP ${answer.status}: ${answer.body.error ?? JSON.stringify(answer.body).slice(0, 300)}\n`);
+      process.stderr.write(
+        `props status: ${url} answered HTTP ${answer.status}: ${answer.body.error ?? JSON.stringify(answer.body).slice(0, 300)}\n`,
+      );
       return 1;
     }
     const batches = (values.batch !== undefined ? [answer.body] : answer.body.batches) as BatchStatusBody[];
-    if (values.json) process.stdout.write(`${JSON.stringify(values.batch !== undefined ? answer.body : { game_date: values.date, batches }, null, 2)}\n`);
-    else process.stdout.write(batches.length === 0 ? `no batches of ${values.date}\n` : `${batches.map(describe).join('\n')}\n`);
+    if (values.json)
+      process.stdout.write(
+        `${JSON.stringify(values.batch !== undefined ? answer.body : { game_date: values.date, batches }, null, 2)}\n`,
+      );
+    else
+      process.stdout.write(
+        batches.length === 0 ? `no batches of ${values.date}\n` : `${batches.map(describe).join('\n')}\n`,
+      );
     return 0;
   },
 };

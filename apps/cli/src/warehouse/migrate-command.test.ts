@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { seedWarehouse, withWarehouse } from '@props/warehouse';
 
 const root = resolve(import.meta.dirname, '../../../..');
-const props = (...args: string[]) => spawnSync(process.execPath, ['tools/bin/props.cjs', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+const props = (...args: string[]) =>
+  spawnSync(process.execPath, ['tools/bin/props.cjs', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
 
 /** The predictions and grading tables as the previous build (schema version 4) wrote them: 22 and 19 columns. */
 const VERSION_4_TABLES = `
@@ -35,7 +36,13 @@ INSERT INTO nba_orchestration.warehouse_schema VALUES (4, now());`;
 let version4: string;
 
 beforeAll(async () => {
-  version4 = (await seedWarehouse({ samplesDir: 'data/nba-samples', out: join(mkdtempSync(join(tmpdir(), 'props-migrate-')), 'warehouse.duckdb'), seed: 3 })).out;
+  version4 = (
+    await seedWarehouse({
+      samplesDir: 'data/nba-samples',
+      out: join(mkdtempSync(join(tmpdir(), 'props-migrate-')), 'warehouse.duckdb'),
+      seed: 3,
+    })
+  ).out;
   await withWarehouse(version4, (connection) => connection.run(VERSION_4_TABLES));
 }, 180_000);
 
@@ -48,12 +55,24 @@ function copyOfVersion4(): string {
 describe('props warehouse migrate (DuckDB)', () => {
   it('brings a warehouse of the 22-column shape to the consumer shape with every row kept, and a second run changes nothing', async () => {
     const seeded = copyOfVersion4();
-    const before = await withWarehouse(seeded, async (connection) => (await connection.runAndReadAll('SELECT prediction_id, CAST(line AS DOUBLE) AS line FROM nba_predictions.player_prop_predictions ORDER BY 1')).getRowObjectsJS());
+    const before = await withWarehouse(seeded, async (connection) =>
+      (
+        await connection.runAndReadAll(
+          'SELECT prediction_id, CAST(line AS DOUBLE) AS line FROM nba_predictions.player_prop_predictions ORDER BY 1',
+        )
+      ).getRowObjectsJS(),
+    );
     const first = props('warehouse', 'migrate', '--warehouse', seeded);
     expect(first.status, first.stderr).toBe(0);
-    expect(first.stdout).toContain('nba_predictions.player_prop_predictions: added current_points_line, existing rows copied from line');
-    expect(first.stdout).toContain('nba_predictions.player_prop_predictions: added is_active (as NULLABLE: a required column added to a table with rows), existing rows set to TRUE');
-    expect(first.stdout).toContain('nba_predictions.player_prop_predictions: kept line (no longer written; never dropped)');
+    expect(first.stdout).toContain(
+      'nba_predictions.player_prop_predictions: added current_points_line, existing rows copied from line',
+    );
+    expect(first.stdout).toContain(
+      'nba_predictions.player_prop_predictions: added is_active (as NULLABLE: a required column added to a table with rows), existing rows set to TRUE',
+    );
+    expect(first.stdout).toContain(
+      'nba_predictions.player_prop_predictions: kept line (no longer written; never dropped)',
+    );
     expect(first.stdout).toContain('nba_predictions.system_daily_performance: created');
     expect(first.stdout).toContain('schema version 5 recorded');
     const after = await withWarehouse(seeded, async (connection) =>
@@ -64,9 +83,19 @@ describe('props warehouse migrate (DuckDB)', () => {
       ).getRowObjectsJS(),
     );
     expect(after.map((row) => ({ prediction_id: row.prediction_id, line: row.line }))).toEqual(before);
-    expect(after.every((row) => row.is_active === true && Number(row.prediction_version) === 1 && row.updated_at === null)).toBe(true);
+    expect(
+      after.every((row) => row.is_active === true && Number(row.prediction_version) === 1 && row.updated_at === null),
+    ).toBe(true);
     expect(after.every((row) => row.has_prop_line === (row.line_source === 'ACTUAL_PROP'))).toBe(true);
-    const graded = await withWarehouse(seeded, async (connection) => Number((await connection.runAndReadAll('SELECT count(*) FROM nba_predictions.prediction_accuracy WHERE within_3_points IS NULL')).getRows()[0]![0]));
+    const graded = await withWarehouse(seeded, async (connection) =>
+      Number(
+        (
+          await connection.runAndReadAll(
+            'SELECT count(*) FROM nba_predictions.prediction_accuracy WHERE within_3_points IS NULL',
+          )
+        ).getRows()[0]![0],
+      ),
+    );
     expect(graded).toBe(40);
 
     const second = props('warehouse', 'migrate', '--warehouse', seeded);
@@ -79,11 +108,23 @@ describe('props warehouse migrate (DuckDB)', () => {
 
   it('refuses a column whose type would change, naming it, and changes nothing', async () => {
     const retyped = copyOfVersion4();
-    await withWarehouse(retyped, (connection) => connection.run('ALTER TABLE nba_predictions.prediction_accuracy ALTER COLUMN line_value TYPE VARCHAR'));
+    await withWarehouse(retyped, (connection) =>
+      connection.run('ALTER TABLE nba_predictions.prediction_accuracy ALTER COLUMN line_value TYPE VARCHAR'),
+    );
     const refused = props('warehouse', 'migrate', '--warehouse', retyped);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain("nba_predictions.prediction_accuracy.line_value is VARCHAR in the warehouse and DECIMAL(4,1) in this build; changing a column's type can lose data");
-    const columns = await withWarehouse(retyped, async (connection) => (await connection.runAndReadAll("SELECT column_name FROM information_schema.columns WHERE table_name = 'prediction_accuracy'")).getRows().map((row) => String(row[0])));
+    expect(refused.stderr).toContain(
+      "nba_predictions.prediction_accuracy.line_value is VARCHAR in the warehouse and DECIMAL(4,1) in this build; changing a column's type can lose data",
+    );
+    const columns = await withWarehouse(retyped, async (connection) =>
+      (
+        await connection.runAndReadAll(
+          "SELECT column_name FROM information_schema.columns WHERE table_name = 'prediction_accuracy'",
+        )
+      )
+        .getRows()
+        .map((row) => String(row[0])),
+    );
     expect(columns).not.toContain('within_5_points');
     expect(columns).toHaveLength(19);
   }, 240_000);

@@ -1,6 +1,12 @@
 import { parseEnvironment } from '@props/configuration';
 import { bigQueryClient } from '@props/gcp-clients';
-import { MigrationRefusedError, migrateBigQueryWarehouse, migrateDuckdbWarehouse, requireWarehouseFile, withWarehouse } from '@props/warehouse';
+import {
+  MigrationRefusedError,
+  migrateBigQueryWarehouse,
+  migrateDuckdbWarehouse,
+  requireWarehouseFile,
+  withWarehouse,
+} from '@props/warehouse';
 import { backendEnvironment } from '../backend-environment';
 import { type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
@@ -10,7 +16,8 @@ const MigrationEnvironment = backendEnvironment({});
 
 export const migrateCommand: CliCommand = {
   words: ['warehouse', 'migrate'],
-  summary: "bring the warehouse's tables to this build's shape, keeping every row (adds, never drops or retypes; safe to re-run)",
+  summary:
+    "bring the warehouse's tables to this build's shape, keeping every row (adds, never drops or retypes; safe to re-run)",
   usage: 'props warehouse migrate [--warehouse FILE] [--dataset-prefix P]   (PROPS_BACKEND=gcp: BigQuery)',
   options: WAREHOUSE_OPTIONS,
   environment: BACKEND_ENVIRONMENT,
@@ -20,7 +27,10 @@ export const migrateCommand: CliCommand = {
     let changes: string[];
     try {
       if (config.PROPS_BACKEND === 'gcp') {
-        changes = await migrateBigQueryWarehouse(bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT), { projectId: config.GCP_PROJECT_ID!, location: config.PROPS_BIGQUERY_LOCATION, datasetPrefix: prefix });
+        changes = await migrateBigQueryWarehouse(
+          bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT),
+          { projectId: config.GCP_PROJECT_ID!, location: config.PROPS_BIGQUERY_LOCATION, datasetPrefix: prefix },
+        );
       } else {
         requireWarehouseFile(warehouse);
         changes = await withWarehouse(warehouse, migrateDuckdbWarehouse);
@@ -31,7 +41,11 @@ export const migrateCommand: CliCommand = {
       return 1;
     }
     const where = config.PROPS_BACKEND === 'gcp' ? `BigQuery project ${config.GCP_PROJECT_ID}` : warehouse;
-    process.stdout.write(changes.length === 0 ? `${where}: every table already has this build's shape; nothing changed\n` : `${where}: migrated\n${changes.map((change) => `  ${change}`).join('\n')}\n`);
+    process.stdout.write(
+      changes.length === 0
+        ? `${where}: every table already has this build's shape; nothing changed\n`
+        : `${where}: migrated\n${changes.map((change) => `  ${change}`).join('\n')}\n`,
+    );
     return 0;
   },
 };

@@ -7,9 +7,20 @@ export const schemaCommand: CliCommand = {
   words: ['warehouse', 'schema'],
   summary: 'write the table definitions as BigQuery schema files (for bq mk) or print them as DuckDB DDL',
   usage: 'props warehouse schema (--bigquery DIR | --duckdb) [--dataset-prefix P]',
-  options: [['--bigquery DIR', 'write one schema JSON per table there and print the bq mk lines'], ['--duckdb', 'print the DuckDB DDL'], ['--dataset-prefix P', 'render the prefixed datasets']],
+  options: [
+    ['--bigquery DIR', 'write one schema JSON per table there and print the bq mk lines'],
+    ['--duckdb', 'print the DuckDB DDL'],
+    ['--dataset-prefix P', 'render the prefixed datasets'],
+  ],
   async run(args) {
-    const { values } = parseCommandArgs({ args: [...args], options: { bigquery: { type: 'string' }, duckdb: { type: 'boolean' }, 'dataset-prefix': { type: 'string', default: '' } } });
+    const { values } = parseCommandArgs({
+      args: [...args],
+      options: {
+        bigquery: { type: 'string' },
+        duckdb: { type: 'boolean' },
+        'dataset-prefix': { type: 'string', default: '' },
+      },
+    });
     const prefix = values['dataset-prefix'];
     if (values.duckdb) {
       process.stdout.write(`${WAREHOUSE_TABLES.map((table) => renderDuckdbDdl(table, prefix)).join('\n\n')}\n`);
@@ -22,7 +33,9 @@ export const schemaCommand: CliCommand = {
       const file = join(folder, `${datasetName(table, prefix)}.${table.name}.json`);
       writeFileSync(file, `${JSON.stringify(renderBigQuerySchema(table), null, 2)}\n`);
       const partition = table.partitionBy ? ` --time_partitioning_field ${table.partitionBy}` : '';
-      process.stdout.write(`bq mk --table${partition} --clustering_fields ${table.key.slice(0, 4).join(',')} ${datasetName(table, prefix)}.${table.name} ${file}\n`);
+      process.stdout.write(
+        `bq mk --table${partition} --clustering_fields ${table.key.slice(0, 4).join(',')} ${datasetName(table, prefix)}.${table.name} ${file}\n`,
+      );
     }
     return 0;
   },

@@ -23,7 +23,8 @@ export function seedingProgress(): (stage: string, done: number, total: number) 
 
 export const seedCommand: CliCommand = {
   words: ['warehouse', 'seed'],
-  summary: 'build the local DuckDB warehouse: the real 2024-25 schedule with a synthesized season of box scores, lines and features',
+  summary:
+    'build the local DuckDB warehouse: the real 2024-25 schedule with a synthesized season of box scores, lines and features',
   usage: 'props warehouse seed [--season 2024-25] [--seed N] [--out FILE] [--samples DIR]',
   options: [
     ['--season 2024-25', 'the season (the only one with a real schedule in data/nba-samples)'],
@@ -32,12 +33,23 @@ export const seedCommand: CliCommand = {
     ['--samples DIR', 'the real NBA samples (default data/nba-samples)'],
   ],
   async run(args) {
-    const { values } = parseCommandArgs({ args: [...args], options: { season: { type: 'string', default: '2024-25' }, seed: { type: 'string' }, out: { type: 'string' }, samples: { type: 'string' } } });
-    if (values.season !== '2024-25') throw new UsageError(`--season: only 2024-25 has a real schedule in the samples, got ${values.season}`);
+    const { values } = parseCommandArgs({
+      args: [...args],
+      options: {
+        season: { type: 'string', default: '2024-25' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+        samples: { type: 'string' },
+      },
+    });
+    if (values.season !== '2024-25')
+      throw new UsageError(`--season: only 2024-25 has a real schedule in the samples, got ${values.season}`);
     const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed: expected an integer 0-4294967295, got ${values.seed}`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+      throw new UsageError(`--seed: expected an integer 0-4294967295, got ${values.seed}`);
     const samples = samplesDirectory(values.samples);
-    if (!existsSync(join(samples, 'schedule_2024_25_nbacom.json.gz'))) throw new UsageError(`--samples ${samples}: schedule_2024_25_nbacom.json.gz is not there`);
+    if (!existsSync(join(samples, 'schedule_2024_25_nbacom.json.gz')))
+      throw new UsageError(`--samples ${samples}: schedule_2024_25_nbacom.json.gz is not there`);
     const out = resolve(values.out ?? join(process.env.PROPS_DATA_DIR ?? 'var', 'warehouse.duckdb'));
     const started = Date.now();
     const summary = await seedWarehouse({
@@ -49,7 +61,9 @@ export const seedCommand: CliCommand = {
     const lines = [
       `seeded ${summary.out} in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${seed})`,
       `  season 2024-25: ${summary.gameDates} game dates, ${summary.firstDate} .. ${summary.lastDate}`,
-      ...Object.entries(summary.counts).map(([table, count]) => `  ${table.padEnd(45)} ${String(count).padStart(7)} rows`),
+      ...Object.entries(summary.counts).map(
+        ([table, count]) => `  ${table.padEnd(45)} ${String(count).padStart(7)} rows`,
+      ),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;

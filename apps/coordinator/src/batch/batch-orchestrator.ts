@@ -5,7 +5,18 @@ import type { Publisher } from '@props/messaging';
 import { consolidateBatch, consolidationLockKey } from '@props/consolidation';
 import { CONSOLIDATION_LOCK_DEFAULTS, LockTimeoutError, type DistributedLock } from '@props/distributed-lock';
 import type { StagingFor } from '@props/prediction-store';
-import { START_LOCK_OPTIONS, batchPrefix, newBatchId, predictionRequests, selectPlayers, startLockKey, unfinishedBatches, type BatchRecord, type BatchStateStore, type BatchWarehouse } from '@props/prediction-batch';
+import {
+  START_LOCK_OPTIONS,
+  batchPrefix,
+  newBatchId,
+  predictionRequests,
+  selectPlayers,
+  startLockKey,
+  unfinishedBatches,
+  type BatchRecord,
+  type BatchStateStore,
+  type BatchWarehouse,
+} from '@props/prediction-batch';
 import type { Fanout } from './coordinator-ports';
 import { resolveGameDate } from './resolve-game-date';
 
@@ -75,26 +86,64 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 export class BatchOrchestrator {
   constructor(private readonly options: BatchOrchestratorOptions) {}
 
-  async start(request: { game_date: string; force: boolean; dataset_prefix: string; minMinutes?: number; correlationId?: string | null; triggerSource?: string | null }): Promise<BatchStatus> {
+  async start(request: {
+    game_date: string;
+    force: boolean;
+    dataset_prefix: string;
+    minMinutes?: number;
+    correlationId?: string | null;
+    triggerSource?: string | null;
+  }): Promise<BatchStatus> {
     if (!this.options.delivery) throw new BatchRefusal(503, 'no worker endpoints are configured (PROPS_WORKER_URLS)');
     const gameDate = resolveGameDate(request.game_date);
     const environmentPrefix = this.options.environmentPrefix ?? '';
     const prefix = request.dataset_prefix || environmentPrefix;
-    if (environmentPrefix && prefix !== environmentPrefix) throw new BatchRefusal(400, `dataset_prefix: this coordinator starts batches of "${environmentPrefix}" only (PROPS_DATASET_PREFIX), not of "${prefix}"`);
+    if (environmentPrefix && prefix !== environmentPrefix)
+      throw new BatchRefusal(
+        400,
+        `dataset_prefix: this coordinator starts batches of "${environmentPrefix}" only (PROPS_DATASET_PREFIX), not of "${prefix}"`,
+      );
     return this.options.lock.withLock(startLockKey(gameDate, prefix), START_LOCK_OPTIONS, async () => {
       const running = await unfinishedBatches(this.options.state, gameDate, prefix);
       if (running.length > 0 && !request.force) {
-        throw new BatchRefusal(409, `batch ${running[0]!.batch_id} for ${gameDate} is still ${running[0]!.status}; send force: true to start another`);
+        throw new BatchRefusal(
+          409,
+          `batch ${running[0]!.batch_id} for ${gameDate} is still ${running[0]!.status}; send force: true to start another`,
+        );
       }
       const started = Date.now();
       const candidates = await this.options.warehouse.candidates(gameDate, prefix);
-      if (candidates.length === 0) throw new BatchRefusal(422, `no players in the game context for ${gameDate}; is it a game date of the seeded season?`);
+      if (candidates.length === 0)
+        throw new BatchRefusal(
+          422,
+          `no players in the game context for ${gameDate}; is it a game date of the seeded season?`,
+        );
       const selection = selectPlayers(candidates, request.minMinutes);
-      if (selection.selected.length === 0) throw new BatchRefusal(422, `no eligible players on ${gameDate} (dropped: ${JSON.stringify(selection.dropped)})`);
-      const load = await this.options.warehouse.loadSlate(gameDate, selection.selected.map((player) => player.candidate.playerLookup), prefix, { timeoutMs: this.options.slateTimeoutMs, mode: this.options.slateLoad });
+      if (selection.selected.length === 0)
+        throw new BatchRefusal(
+          422,
+          `no eligible players on ${gameDate} (dropped: ${JSON.stringify(selection.dropped)})`,
+        );
+      const load = await this.options.warehouse.loadSlate(
+        gameDate,
+        selection.selected.map((player) => player.candidate.playerLookup),
+        prefix,
+        { timeoutMs: this.options.slateTimeoutMs, mode: this.options.slateLoad },
+      );
       const batchId = newBatchId(gameDate);
-      if (load.path !== 'one_query') this.options.logger.warn({ event: LogEvent.slateLoadFallback, batch_id: batchId, game_date: gameDate, reason: load.fallbackReason }, 'slate loaded player by player');
-      const { players, messages, messageIds } = predictionRequests({ batchId, gameDate, datasetPrefix: prefix, selected: selection.selected, load, checkedAt: new Date(started).toISOString() });
+      if (load.path !== 'one_query')
+        this.options.logger.warn(
+          { event: LogEvent.slateLoadFallback, batch_id: batchId, game_date: gameDate, reason: load.fallbackReason },
+          'slate loaded player by player',
+        );
+      const { players, messages, messageIds } = predictionRequests({
+        batchId,
+        gameDate,
+        datasetPrefix: prefix,
+        selected: selection.selected,
+        load,
+        checkedAt: new Date(started).toISOString(),
+      });
       const now = new Date();
       const record: BatchRecord = {
         batch_id: batchId,
@@ -106,7 +155,12 @@ export class BatchOrchestrator {
         players,
         message_ids: messageIds,
         selection_dropped: selection.dropped,
-        load: { path: load.path, fallback_reason: load.fallbackReason, duration_ms: Date.now() - started, missing: load.missing },
+        load: {
+          path: load.path,
+          fallback_reason: load.fallbackReason,
+          duration_ms: Date.now() - started,
+          missing: load.missing,
+        },
         republished_at: null,
         consolidating_since: null,
         consolidation: null,
@@ -116,7 +170,16 @@ export class BatchOrchestrator {
       };
       await this.options.state.create(record, messages);
       await Promise.all(players.map((player) => this.options.delivery!.publish(messages[player], messageIds[player]!)));
-      this.options.logger.info({ event: LogEvent.batchStarted, batch_id: batchId, game_date: gameDate, players: players.length, load_path: load.path }, `batch ${batchId}: ${players.length} players published`);
+      this.options.logger.info(
+        {
+          event: LogEvent.batchStarted,
+          batch_id: batchId,
+          game_date: gameDate,
+          players: players.length,
+          load_path: load.path,
+        },
+        `batch ${batchId}: ${players.length} players published`,
+      );
       return (await this.status(batchId))!;
     });
   }
@@ -125,7 +188,10 @@ export class BatchOrchestrator {
   async complete(event: CompletionEvent): Promise<'recorded' | 'ignored'> {
     const batch = await this.options.state.get(event.batch_id);
     const ignore = (reason: string) => {
-      this.options.logger.info({ event: LogEvent.completionIgnored, batch_id: event.batch_id, player_lookup: event.player_lookup, reason }, `completion ignored: ${reason}`);
+      this.options.logger.info(
+        { event: LogEvent.completionIgnored, batch_id: event.batch_id, player_lookup: event.player_lookup, reason },
+        `completion ignored: ${reason}`,
+      );
       return 'ignored' as const;
     };
     if (!batch) return ignore('unknown batch');
@@ -142,13 +208,18 @@ export class BatchOrchestrator {
     // The completion that makes the batch whole consolidates it before it is answered: Cloud Run
     // gives an instance CPU only while a request is open. A failed consolidation is logged and left
     // running for the stall check; the completion is recorded either way.
-    if ((await this.options.state.completionCount(batch.batch_id)) >= batch.players.length) await this.consolidate(batch.batch_id, false).catch(() => undefined);
+    if ((await this.options.state.completionCount(batch.batch_id)) >= batch.players.length)
+      await this.consolidate(batch.batch_id, false).catch(() => undefined);
     return 'recorded';
   }
 
   /** Runs once per batch: only the caller that moves it from running to consolidating does the MERGE. */
   async consolidate(batchId: string, partial: boolean): Promise<BatchStatus | null> {
-    const claimed = await this.options.state.update(batchId, (record) => (record.status === 'running' ? { ...record, status: 'consolidating', consolidating_since: new Date().toISOString() } : null));
+    const claimed = await this.options.state.update(batchId, (record) =>
+      record.status === 'running'
+        ? { ...record, status: 'consolidating', consolidating_since: new Date().toISOString() }
+        : null,
+    );
     if (!claimed) return await this.status(batchId);
     const context = { batch_id: batchId, game_date: claimed.game_date, dataset_prefix: batchPrefix(claimed) };
     try {
@@ -163,14 +234,37 @@ export class BatchOrchestrator {
         merger: this.options.warehouse.merger,
       });
       for (const bad of result.quarantined) {
-        this.options.logger.error({ event: LogEvent.stagedMessageQuarantined, ...context, message_id: bad.messageId, reason: bad.reason }, `staged message ${bad.messageId} quarantined: ${bad.reason}`);
+        this.options.logger.error(
+          { event: LogEvent.stagedMessageQuarantined, ...context, message_id: bad.messageId, reason: bad.reason },
+          `staged message ${bad.messageId} quarantined: ${bad.reason}`,
+        );
       }
       if (result.unexpectedMessageIds.length > 0) {
-        this.options.logger.error({ event: LogEvent.unexpectedStagingIgnored, ...context, message_ids: result.unexpectedMessageIds.slice(0, 20), count: result.unexpectedMessageIds.length }, `${result.unexpectedMessageIds.length} staged message(s) under ${batchId} were never published by it; left out of the merge`);
+        this.options.logger.error(
+          {
+            event: LogEvent.unexpectedStagingIgnored,
+            ...context,
+            message_ids: result.unexpectedMessageIds.slice(0, 20),
+            count: result.unexpectedMessageIds.length,
+          },
+          `${result.unexpectedMessageIds.length} staged message(s) under ${batchId} were never published by it; left out of the merge`,
+        );
       }
       const completed = await this.options.state.completionCount(batchId);
       const consolidatedAt = new Date().toISOString();
-      await this.options.warehouse.recordBatch({ batch_id: batchId, game_date: claimed.game_date, players_expected: claimed.players.length, players_completed: completed, rows_merged: result.batchRows, fencing_token: result.fencingToken, load_path: claimed.load.path, consolidated_at: consolidatedAt }, batchPrefix(claimed));
+      await this.options.warehouse.recordBatch(
+        {
+          batch_id: batchId,
+          game_date: claimed.game_date,
+          players_expected: claimed.players.length,
+          players_completed: completed,
+          rows_merged: result.batchRows,
+          fencing_token: result.fencingToken,
+          load_path: claimed.load.path,
+          consolidated_at: consolidatedAt,
+        },
+        batchPrefix(claimed),
+      );
       await this.options.state.update(batchId, (record) => ({
         ...record,
         status: 'consolidated',
@@ -188,16 +282,40 @@ export class BatchOrchestrator {
         },
       }));
       const status = (await this.status(batchId))!;
-      await this.announce(claimed, { playersCompleted: completed, rowsMerged: result.batchRows, consolidatedAt, partial });
+      await this.announce(claimed, {
+        playersCompleted: completed,
+        rowsMerged: result.batchRows,
+        consolidatedAt,
+        partial,
+      });
       const fallbackShare = result.rowsStaged === 0 ? 0 : result.fallbackRows / result.rowsStaged;
-      this.options.logger.info({ event: LogEvent.batchSummary, ...context, ...summaryFields(status), fallback_share: fallbackShare }, `batch ${batchId} consolidated: ${result.batchRows} rows`);
+      this.options.logger.info(
+        { event: LogEvent.batchSummary, ...context, ...summaryFields(status), fallback_share: fallbackShare },
+        `batch ${batchId} consolidated: ${result.batchRows} rows`,
+      );
       if (fallbackShare > MAX_FALLBACK_SHARE) {
-        this.options.logger.error({ event: LogEvent.fallbackShareHigh, ...context, fallback_share: fallbackShare, fallback_rows: result.fallbackRows }, `${(fallbackShare * 100).toFixed(1)}% of the batch are fallback predictions`);
+        this.options.logger.error(
+          {
+            event: LogEvent.fallbackShareHigh,
+            ...context,
+            fallback_share: fallbackShare,
+            fallback_rows: result.fallbackRows,
+          },
+          `${(fallbackShare * 100).toFixed(1)}% of the batch are fallback predictions`,
+        );
       }
       return status;
     } catch (error) {
-      await this.options.state.update(batchId, (record) => ({ ...record, status: 'running', consolidating_since: null, last_error: message(error) }));
-      this.options.logger.error({ event: LogEvent.consolidationFailed, ...context, reason: message(error) }, `consolidation of ${batchId} failed; it stays running and the stall check retries it`);
+      await this.options.state.update(batchId, (record) => ({
+        ...record,
+        status: 'running',
+        consolidating_since: null,
+        last_error: message(error),
+      }));
+      this.options.logger.error(
+        { event: LogEvent.consolidationFailed, ...context, reason: message(error) },
+        `consolidation of ${batchId} failed; it stays running and the stall check retries it`,
+      );
       throw error;
     }
   }
@@ -206,7 +324,10 @@ export class BatchOrchestrator {
    * Publishes the phase-5 completion the original platform's orchestrator waits for, retrying
    * twice; failing that it logs an alertable event. It never fails the consolidation that happened.
    */
-  private async announce(batch: BatchRecord, outcome: { playersCompleted: number; rowsMerged: number; consolidatedAt: string; partial: boolean }): Promise<void> {
+  private async announce(
+    batch: BatchRecord,
+    outcome: { playersCompleted: number; rowsMerged: number; consolidatedAt: string; partial: boolean },
+  ): Promise<void> {
     if (batchPrefix(batch)) return; // A prefixed (test) batch wrote test tables: nothing downstream should export them.
     const message = phase5CompletionMessage({
       batchId: batch.batch_id,
@@ -225,14 +346,32 @@ export class BatchOrchestrator {
     for (let attempt = 1; attempt <= 3; attempt += 1) {
       try {
         await publisher.publish(topic, message, { messageId: `${batch.batch_id}.complete` });
-        this.options.logger.info({ event: LogEvent.phase5CompletionPublished, batch_id: batch.batch_id, game_date: batch.game_date, topic, status: message.status }, `phase-5 completion published to ${topic}`);
+        this.options.logger.info(
+          {
+            event: LogEvent.phase5CompletionPublished,
+            batch_id: batch.batch_id,
+            game_date: batch.game_date,
+            topic,
+            status: message.status,
+          },
+          `phase-5 completion published to ${topic}`,
+        );
         return;
       } catch (error) {
         failure = error instanceof Error ? error.message : String(error);
         if (attempt < 3) await new Promise((resolveWait) => setTimeout(resolveWait, 250 * 4 ** (attempt - 1)));
       }
     }
-    this.options.logger.error({ event: LogEvent.phase5CompletionPublishFailed, batch_id: batch.batch_id, game_date: batch.game_date, topic, reason: failure }, `could not publish the phase-5 completion to ${topic} after 3 attempts: ${failure}`);
+    this.options.logger.error(
+      {
+        event: LogEvent.phase5CompletionPublishFailed,
+        batch_id: batch.batch_id,
+        game_date: batch.game_date,
+        topic,
+        reason: failure,
+      },
+      `could not publish the phase-5 completion to ${topic} after 3 attempts: ${failure}`,
+    );
   }
 
   /**
@@ -241,53 +380,99 @@ export class BatchOrchestrator {
    * A batch left consolidating by a coordinator that died (claim older than the grace period,
    * date lock free) is reopened first.
    */
-  async checkStalled(options: { batchId?: string; force?: boolean; stallMinutes?: number; minCoverage?: number }): Promise<{ batch_id: string; action: string }[]> {
+  async checkStalled(options: {
+    batchId?: string;
+    force?: boolean;
+    stallMinutes?: number;
+    minCoverage?: number;
+  }): Promise<{ batch_id: string; action: string }[]> {
     const now = Date.now();
     const minCoverage = options.minCoverage ?? this.options.minCoverage;
     // The original's stall-check body sets the threshold: stalled once the last publish is that old.
     const stallDeadline = (batch: BatchRecord) =>
-      options.stallMinutes === undefined ? Date.parse(batch.stall_deadline) : Date.parse(batch.republished_at ?? batch.created_at) + options.stallMinutes * 60_000;
+      options.stallMinutes === undefined
+        ? Date.parse(batch.stall_deadline)
+        : Date.parse(batch.republished_at ?? batch.created_at) + options.stallMinutes * 60_000;
     const actions: { batch_id: string; action: string }[] = [];
     for (const listed of await this.options.state.list()) {
       if (options.batchId && listed.batch_id !== options.batchId) continue;
       let batch = listed;
       if (batch.status === 'consolidated') continue;
-      if (batch.status === 'consolidating' && now - Date.parse(batch.consolidating_since ?? batch.created_at) > CONSOLIDATION_GRACE_MS && !(await this.consolidationLockHeld(batch.game_date, batchPrefix(batch)))) {
+      if (
+        batch.status === 'consolidating' &&
+        now - Date.parse(batch.consolidating_since ?? batch.created_at) > CONSOLIDATION_GRACE_MS &&
+        !(await this.consolidationLockHeld(batch.game_date, batchPrefix(batch)))
+      ) {
         // The coordinator that claimed it died mid-consolidation: its transaction rolled back and the staging is intact.
         const since = batch.consolidating_since;
         const reopened = await this.options.state.update(batch.batch_id, (record) =>
-          record.status === 'consolidating' && record.consolidating_since === since ? { ...record, status: 'running', consolidating_since: null } : null,
+          record.status === 'consolidating' && record.consolidating_since === since
+            ? { ...record, status: 'running', consolidating_since: null }
+            : null,
         );
         if (!reopened) continue;
-        actions.push({ batch_id: batch.batch_id, action: `reopened a consolidation left unfinished since ${since ?? 'an unknown time'}` });
+        actions.push({
+          batch_id: batch.batch_id,
+          action: `reopened a consolidation left unfinished since ${since ?? 'an unknown time'}`,
+        });
         batch = reopened;
       }
       if (batch.status !== 'running') {
-        actions.push({ batch_id: batch.batch_id, action: `waiting: consolidating since ${batch.consolidating_since ?? 'an unknown time'}; reopened when its date lock is free and ${CONSOLIDATION_GRACE_MS / 1000} s have passed` });
+        actions.push({
+          batch_id: batch.batch_id,
+          action: `waiting: consolidating since ${batch.consolidating_since ?? 'an unknown time'}; reopened when its date lock is free and ${CONSOLIDATION_GRACE_MS / 1000} s have passed`,
+        });
         continue;
       }
       const reopenedNow = batch !== listed;
       if (!options.force && !reopenedNow && stallDeadline(batch) > now) {
         const pending = batch.players.length - (await this.options.state.completionCount(batch.batch_id));
-        actions.push({ batch_id: batch.batch_id, action: `waiting: ${pending} of ${batch.players.length} players pending; stall deadline ${new Date(stallDeadline(batch)).toISOString()}` });
+        actions.push({
+          batch_id: batch.batch_id,
+          action: `waiting: ${pending} of ${batch.players.length} players pending; stall deadline ${new Date(stallDeadline(batch)).toISOString()}`,
+        });
         continue;
       }
-      const done = new Set((await this.options.state.completions(batch.batch_id)).map((completion) => completion.player_lookup));
+      const done = new Set(
+        (await this.options.state.completions(batch.batch_id)).map((completion) => completion.player_lookup),
+      );
       const missing = batch.players.filter((player) => !done.has(player));
       const coverage = batch.players.length === 0 ? 1 : done.size / batch.players.length;
       if (missing.length === 0) {
         await this.consolidate(batch.batch_id, false);
         actions.push({ batch_id: batch.batch_id, action: 'consolidated: every player was in' });
       } else if (batch.republished_at === null && this.options.delivery) {
-        for (const player of missing) await this.options.delivery.publish(await this.options.state.message(batch.batch_id, player), batch.message_ids[player]!);
-        await this.options.state.update(batch.batch_id, (record) => ({ ...record, republished_at: new Date().toISOString(), stall_deadline: new Date(now + this.options.stallSeconds * 1000).toISOString() }));
-        this.options.logger.warn({ event: LogEvent.batchRepublished, batch_id: batch.batch_id, game_date: batch.game_date, players: missing.length }, `re-published ${missing.length} missing players`);
+        for (const player of missing)
+          await this.options.delivery.publish(
+            await this.options.state.message(batch.batch_id, player),
+            batch.message_ids[player]!,
+          );
+        await this.options.state.update(batch.batch_id, (record) => ({
+          ...record,
+          republished_at: new Date().toISOString(),
+          stall_deadline: new Date(now + this.options.stallSeconds * 1000).toISOString(),
+        }));
+        this.options.logger.warn(
+          {
+            event: LogEvent.batchRepublished,
+            batch_id: batch.batch_id,
+            game_date: batch.game_date,
+            players: missing.length,
+          },
+          `re-published ${missing.length} missing players`,
+        );
         actions.push({ batch_id: batch.batch_id, action: `re-published ${missing.length} missing players` });
       } else if (coverage >= minCoverage) {
         await this.consolidate(batch.batch_id, true);
-        actions.push({ batch_id: batch.batch_id, action: `consolidated with partial coverage ${(coverage * 100).toFixed(1)}%` });
+        actions.push({
+          batch_id: batch.batch_id,
+          action: `consolidated with partial coverage ${(coverage * 100).toFixed(1)}%`,
+        });
       } else {
-        actions.push({ batch_id: batch.batch_id, action: `waiting: coverage ${(coverage * 100).toFixed(1)}% is below ${(minCoverage * 100).toFixed(1)}% after the re-publish` });
+        actions.push({
+          batch_id: batch.batch_id,
+          action: `waiting: coverage ${(coverage * 100).toFixed(1)}% is below ${(minCoverage * 100).toFixed(1)}% after the re-publish`,
+        });
       }
     }
     return actions;
@@ -296,7 +481,11 @@ export class BatchOrchestrator {
   /** Whether some process holds the date's consolidation lock right now (probing takes and returns it). */
   private async consolidationLockHeld(gameDate: string, datasetPrefix: string): Promise<boolean> {
     try {
-      const lease = await this.options.lock.acquire(consolidationLockKey(gameDate, datasetPrefix), { leaseMs: 5_000, maxWaitMs: 0, retryIntervalMs: 100 });
+      const lease = await this.options.lock.acquire(consolidationLockKey(gameDate, datasetPrefix), {
+        leaseMs: 5_000,
+        maxWaitMs: 0,
+        retryIntervalMs: 100,
+      });
       await this.options.lock.release(lease);
       return false;
     } catch (error) {
@@ -310,7 +499,9 @@ export class BatchOrchestrator {
     if (!batch) return null;
     const completions = await this.options.state.completions(batchId);
     const skipped: Record<string, number> = {};
-    for (const completion of completions) if (completion.outcome === 'skipped') skipped[completion.skip_reason ?? 'unknown'] = (skipped[completion.skip_reason ?? 'unknown'] ?? 0) + 1;
+    for (const completion of completions)
+      if (completion.outcome === 'skipped')
+        skipped[completion.skip_reason ?? 'unknown'] = (skipped[completion.skip_reason ?? 'unknown'] ?? 0) + 1;
     return {
       batch_id: batch.batch_id,
       game_date: batch.game_date,

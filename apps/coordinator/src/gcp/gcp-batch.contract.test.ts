@@ -42,7 +42,11 @@ function relay(target: () => string, headers: () => Record<string, string>): { s
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
-      void fetch(target(), { method: 'POST', headers: { 'content-type': 'application/json', ...headers() }, body }).then(
+      void fetch(target(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers() },
+        body,
+      }).then(
         (answer) => {
           statuses.push(answer.status);
           response.statusCode = answer.status;
@@ -58,141 +62,245 @@ function relay(target: () => string, headers: () => Record<string, string>): { s
   return { server, statuses };
 }
 
-describe.skipIf(missing !== undefined && !required)('a batch on the gcp backend: Firestore, Pub/Sub and BigQuery emulators (contract)', () => {
-  let firestore: RunningEmulator;
-  let pubsubEmulator: RunningEmulator;
-  let warehouse: string;
-  const servers: Server[] = [];
-  let worker: ChildProcess | undefined;
-  let coordinator: AssembledService | undefined;
-  const saved = { ...process.env };
+describe.skipIf(missing !== undefined && !required)(
+  'a batch on the gcp backend: Firestore, Pub/Sub and BigQuery emulators (contract)',
+  () => {
+    let firestore: RunningEmulator;
+    let pubsubEmulator: RunningEmulator;
+    let warehouse: string;
+    const servers: Server[] = [];
+    let worker: ChildProcess | undefined;
+    let coordinator: AssembledService | undefined;
+    const saved = { ...process.env };
 
-  beforeAll(async () => {
-    [firestore, pubsubEmulator] = await Promise.all([startEmulator('firestore'), startEmulator('pubsub')]);
-    warehouse = (await seedWarehouse({ samplesDir: 'data/nba-samples', out: join(mkdtempSync(join(tmpdir(), 'props-gcp-')), 'warehouse.duckdb'), seed: 7 })).out;
-  }, 120_000);
+    beforeAll(async () => {
+      [firestore, pubsubEmulator] = await Promise.all([startEmulator('firestore'), startEmulator('pubsub')]);
+      warehouse = (
+        await seedWarehouse({
+          samplesDir: 'data/nba-samples',
+          out: join(mkdtempSync(join(tmpdir(), 'props-gcp-')), 'warehouse.duckdb'),
+          seed: 7,
+        })
+      ).out;
+    }, 120_000);
 
-  afterAll(async () => {
-    process.env = saved;
-    worker?.kill('SIGKILL');
-    await coordinator?.app.close();
-    for (const server of servers) server.close();
-    await Promise.all([firestore?.stop(), pubsubEmulator?.stop()]);
-  });
-
-  it('selects, loads, publishes, stages in BigQuery, records completions in Firestore and merges once; a prefixed batch of the same date runs beside it in its own tables; props smoke passes through the stack', async () => {
-    await withWarehouse(warehouse, async (connection) => {
-      // The test datasets of prefix "ci": copies of every table, as a staging project would have them.
-      for (const table of WAREHOUSE_TABLES) {
-        await connection.run(`CREATE SCHEMA IF NOT EXISTS ${datasetName(table, 'ci')}`);
-        await connection.run(`CREATE TABLE ${datasetName(table, 'ci')}.${table.name} AS SELECT * FROM ${datasetName(table)}.${table.name}`);
-      }
-      const bigquery = new BigQueryRestEmulator(connection);
-      const bigqueryUrl = await bigquery.start();
-      try {
-        const jwks = createServer((_request, response) => response.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1' }] })));
-        servers.push(jwks);
-        const jwksUrl = await listen(jwks);
-        const gcp = { PROPS_BACKEND: 'gcp', GCP_PROJECT_ID: 'props-test', PROPS_BIGQUERY_ENDPOINT: bigqueryUrl, PUBSUB_EMULATOR_HOST: pubsubEmulator.host, FIRESTORE_EMULATOR_HOST: firestore.host, METADATA_SERVER_DETECTION: 'none' };
-        Object.assign(process.env, gcp);
-
-        const workerPort = await freePort();
-        worker = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
-          env: { PATH: process.env.PATH, HOME: process.env.HOME, ...gcp, PORT: String(workerPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PROPS_MODEL_DIR: 'models', PROPS_OIDC_AUDIENCE: AUDIENCE, PROPS_OIDC_SERVICE_ACCOUNTS: PUSHER, PROPS_OIDC_JWKS_URL: `${jwksUrl}/certs` },
-          stdio: 'ignore',
-        });
-        coordinator = await assembleCoordinator({ ...process.env, PROPS_API_KEY: KEY, LOG_LEVEL: 'warn' });
-        await coordinator.app.listen({ port: 0, host: '127.0.0.1' });
-        const coordinatorUrl = `http://127.0.0.1:${(coordinator.app.server.address() as AddressInfo).port}`;
-        const toWorker = relay(() => `http://127.0.0.1:${workerPort}/predict`, () => ({ authorization: bearer() }));
-        const toCoordinator = relay(() => `${coordinatorUrl}/complete`, () => ({ 'x-api-key': KEY }));
-        servers.push(toWorker.server, toCoordinator.server);
-        const pubsub = new PubSub({ projectId: 'props-test' });
-        const [requests] = await pubsub.createTopic(DEFAULT_TOPICS.predictionRequest);
-        await requests.createSubscription('worker-push', { pushConfig: { pushEndpoint: `${await listen(toWorker.server)}/push` }, retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 5 } } });
-        const [ready] = await pubsub.createTopic(DEFAULT_TOPICS.predictionReady);
-        await ready.createSubscription('coordinator-push', { pushConfig: { pushEndpoint: `${await listen(toCoordinator.server)}/push` } });
-        // What the original platform's phase-5-to-6 orchestrator subscribes to.
-        const [complete] = await pubsub.createTopic(DEFAULT_TOPICS.predictionsComplete);
-        const [phase6] = await complete.createSubscription('phase5-to-phase6-orchestrator');
-        for (let attempt = 0; attempt < 100 && !(await fetch(`http://127.0.0.1:${workerPort}/health`).then((answer) => answer.ok, () => false)); attempt += 1) await new Promise((resolveWait) => setTimeout(resolveWait, 200));
-
-        // Production's batch and a test batch (dataset_prefix "ci") of the same date, started at once.
-        const start = (body: object) => fetch(`${coordinatorUrl}/start`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify(body) });
-        // Production's body is the one the phase-4 orchestrator sends (original-consumer-contract.md §4.2).
-        const [started, startedCi] = await Promise.all([start({ game_date: DATE, correlation_id: 'corr-4242', trigger_source: 'phase4_orchestrator' }), start({ game_date: DATE, dataset_prefix: 'ci' })]);
-        const batch = (await started.json()) as { batch_id: string; players_expected: number };
-        const batchCi = (await startedCi.json()) as { batch_id: string; players_expected: number };
-        expect([started.status, startedCi.status], JSON.stringify([batch, batchCi])).toEqual([202, 202]);
-        expect(batch.players_expected).toBeGreaterThan(50);
-        expect(batchCi.players_expected).toBe(batch.players_expected);
-
-        type Status = { status: string; coverage: number; consolidation: { rows_merged: number } | null };
-        const finished = async (batchId: string): Promise<Status> => {
-          let status: Status = { status: 'running', coverage: 0, consolidation: null };
-          const deadline = Date.now() + 200_000;
-          while (status.status !== 'consolidated' && Date.now() < deadline) {
-            await new Promise((resolveWait) => setTimeout(resolveWait, 500));
-            status = (await (await fetch(`${coordinatorUrl}/status/${batchId}`)).json()) as Status;
-          }
-          return status;
-        };
-        const [status, statusCi] = await Promise.all([finished(batch.batch_id), finished(batchCi.batch_id)]);
-        expect([status.status, statusCi.status]).toEqual(['consolidated', 'consolidated']);
-        expect([status.coverage, statusCi.coverage]).toEqual([1, 1]);
-        expect(toWorker.statuses.filter((code) => code !== 204)).toEqual([]);
-
-        const read = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRows()[0]![0]);
-        for (const [prefix, id, merged] of [['', batch.batch_id, status.consolidation!.rows_merged], ['ci_', batchCi.batch_id, statusCi.consolidation!.rows_merged]] as const) {
-          expect(merged).toBeGreaterThan(300);
-          expect(await read(`SELECT count(*) FROM ${prefix}nba_predictions.player_prop_predictions WHERE batch_id = '${id}'`)).toBe(merged);
-          expect(await read(`SELECT count(*) FROM ${prefix}nba_predictions.player_prop_predictions WHERE batch_id != '${id}'`)).toBe(0);
-          expect(await read(`SELECT count(*) FROM (SELECT 1 FROM ${prefix}nba_predictions.player_prop_predictions GROUP BY game_id, player_lookup, system_id, current_points_line HAVING count(*) > 1)`)).toBe(0);
-          expect(await read(`SELECT count(*) FROM ${prefix}nba_predictions.player_prop_predictions WHERE model_version IS NULL OR model_version = ''`)).toBe(0);
-          expect(await read(`SELECT count(*) FROM ${prefix}nba_orchestration.prediction_batches WHERE batch_id = '${id}'`)).toBe(1);
-        }
-        expect(await read(`SELECT count(*) FROM information_schema.tables WHERE table_name LIKE '\\_staging\\_%' ESCAPE '\\' OR table_name LIKE '\\_merge\\_%' ESCAPE '\\'`)).toBe(0);
-
-        // The phase-5 completion, as the orchestrator reads it: one, for production's batch only.
-        const notices: Array<Record<string, any>> = [];
-        phase6.on('message', (message) => {
-          notices.push(JSON.parse(message.data.toString()));
-          message.ack();
-        });
-        for (let waited = 0; waited < 100 && notices.length === 0; waited += 1) await new Promise((resolveWait) => setTimeout(resolveWait, 200));
-        await new Promise((resolveWait) => setTimeout(resolveWait, 1_000));
-        await phase6.close();
-        expect(notices).toHaveLength(1);
-        expect(notices[0]).toMatchObject({
-          processor_name: 'PredictionCoordinator',
-          phase: 'phase_5_predictions',
-          execution_id: batch.batch_id,
-          correlation_id: 'corr-4242',
-          trigger_source: 'phase4_orchestrator',
-          game_date: DATE,
-          output_table: 'player_prop_predictions',
-          output_dataset: 'nba_predictions',
-          status: 'success',
-          record_count: status.consolidation!.rows_merged,
-          records_failed: 0,
-          metadata: { batch_id: batch.batch_id, completion_pct: 100, completed_predictions: status.consolidation!.rows_merged },
-        });
-        await pubsub.close();
-
-        // props smoke, as a deploy runs it, through this emulator-backed stack on the test datasets.
-        const smoke = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveRun) => {
-          const child = spawn(process.execPath, ['tools/bin/props.cjs', 'smoke', '--coordinator', coordinatorUrl, '--dataset-prefix', 'ci', '--date', DATE], { env: { ...process.env, PROPS_API_KEY: KEY } });
-          let stdout = '';
-          let stderr = '';
-          child.stdout.on('data', (chunk) => (stdout += chunk));
-          child.stderr.on('data', (chunk) => (stderr += chunk));
-          child.on('close', (code) => resolveRun({ code, stdout, stderr }));
-        });
-        expect(smoke.stdout, smoke.stderr).toMatch(/^ok {6}verified: \d+ rows of 2025-03-15, every one with its model_version, no fallback predictions$/m);
-        expect(smoke.code).toBe(0);
-      } finally {
-        await bigquery.stop();
-      }
+    afterAll(async () => {
+      process.env = saved;
+      worker?.kill('SIGKILL');
+      await coordinator?.app.close();
+      for (const server of servers) server.close();
+      await Promise.all([firestore?.stop(), pubsubEmulator?.stop()]);
     });
-  }, 400_000);
-});
+
+    it('selects, loads, publishes, stages in BigQuery, records completions in Firestore and merges once; a prefixed batch of the same date runs beside it in its own tables; props smoke passes through the stack', async () => {
+      await withWarehouse(warehouse, async (connection) => {
+        // The test datasets of prefix "ci": copies of every table, as a staging project would have them.
+        for (const table of WAREHOUSE_TABLES) {
+          await connection.run(`CREATE SCHEMA IF NOT EXISTS ${datasetName(table, 'ci')}`);
+          await connection.run(
+            `CREATE TABLE ${datasetName(table, 'ci')}.${table.name} AS SELECT * FROM ${datasetName(table)}.${table.name}`,
+          );
+        }
+        const bigquery = new BigQueryRestEmulator(connection);
+        const bigqueryUrl = await bigquery.start();
+        try {
+          const jwks = createServer((_request, response) =>
+            response.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1' }] })),
+          );
+          servers.push(jwks);
+          const jwksUrl = await listen(jwks);
+          const gcp = {
+            PROPS_BACKEND: 'gcp',
+            GCP_PROJECT_ID: 'props-test',
+            PROPS_BIGQUERY_ENDPOINT: bigqueryUrl,
+            PUBSUB_EMULATOR_HOST: pubsubEmulator.host,
+            FIRESTORE_EMULATOR_HOST: firestore.host,
+            METADATA_SERVER_DETECTION: 'none',
+          };
+          Object.assign(process.env, gcp);
+
+          const workerPort = await freePort();
+          worker = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+            env: {
+              PATH: process.env.PATH,
+              HOME: process.env.HOME,
+              ...gcp,
+              PORT: String(workerPort),
+              HOST: '127.0.0.1',
+              LOG_LEVEL: 'warn',
+              PROPS_MODEL_DIR: 'models',
+              PROPS_OIDC_AUDIENCE: AUDIENCE,
+              PROPS_OIDC_SERVICE_ACCOUNTS: PUSHER,
+              PROPS_OIDC_JWKS_URL: `${jwksUrl}/certs`,
+            },
+            stdio: 'ignore',
+          });
+          coordinator = await assembleCoordinator({ ...process.env, PROPS_API_KEY: KEY, LOG_LEVEL: 'warn' });
+          await coordinator.app.listen({ port: 0, host: '127.0.0.1' });
+          const coordinatorUrl = `http://127.0.0.1:${(coordinator.app.server.address() as AddressInfo).port}`;
+          const toWorker = relay(
+            () => `http://127.0.0.1:${workerPort}/predict`,
+            () => ({ authorization: bearer() }),
+          );
+          const toCoordinator = relay(
+            () => `${coordinatorUrl}/complete`,
+            () => ({ 'x-api-key': KEY }),
+          );
+          servers.push(toWorker.server, toCoordinator.server);
+          const pubsub = new PubSub({ projectId: 'props-test' });
+          const [requests] = await pubsub.createTopic(DEFAULT_TOPICS.predictionRequest);
+          await requests.createSubscription('worker-push', {
+            pushConfig: { pushEndpoint: `${await listen(toWorker.server)}/push` },
+            retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 5 } },
+          });
+          const [ready] = await pubsub.createTopic(DEFAULT_TOPICS.predictionReady);
+          await ready.createSubscription('coordinator-push', {
+            pushConfig: { pushEndpoint: `${await listen(toCoordinator.server)}/push` },
+          });
+          // What the original platform's phase-5-to-6 orchestrator subscribes to.
+          const [complete] = await pubsub.createTopic(DEFAULT_TOPICS.predictionsComplete);
+          const [phase6] = await complete.createSubscription('phase5-to-phase6-orchestrator');
+          for (
+            let attempt = 0;
+            attempt < 100 &&
+            !(await fetch(`http://127.0.0.1:${workerPort}/health`).then(
+              (answer) => answer.ok,
+              () => false,
+            ));
+            attempt += 1
+          )
+            await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+
+          // Production's batch and a test batch (dataset_prefix "ci") of the same date, started at once.
+          const start = (body: object) =>
+            fetch(`${coordinatorUrl}/start`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+              body: JSON.stringify(body),
+            });
+          // Production's body is the one the phase-4 orchestrator sends (original-consumer-contract.md §4.2).
+          const [started, startedCi] = await Promise.all([
+            start({ game_date: DATE, correlation_id: 'corr-4242', trigger_source: 'phase4_orchestrator' }),
+            start({ game_date: DATE, dataset_prefix: 'ci' }),
+          ]);
+          const batch = (await started.json()) as { batch_id: string; players_expected: number };
+          const batchCi = (await startedCi.json()) as { batch_id: string; players_expected: number };
+          expect([started.status, startedCi.status], JSON.stringify([batch, batchCi])).toEqual([202, 202]);
+          expect(batch.players_expected).toBeGreaterThan(50);
+          expect(batchCi.players_expected).toBe(batch.players_expected);
+
+          type Status = { status: string; coverage: number; consolidation: { rows_merged: number } | null };
+          const finished = async (batchId: string): Promise<Status> => {
+            let status: Status = { status: 'running', coverage: 0, consolidation: null };
+            const deadline = Date.now() + 200_000;
+            while (status.status !== 'consolidated' && Date.now() < deadline) {
+              await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+              status = (await (await fetch(`${coordinatorUrl}/status/${batchId}`)).json()) as Status;
+            }
+            return status;
+          };
+          const [status, statusCi] = await Promise.all([finished(batch.batch_id), finished(batchCi.batch_id)]);
+          expect([status.status, statusCi.status]).toEqual(['consolidated', 'consolidated']);
+          expect([status.coverage, statusCi.coverage]).toEqual([1, 1]);
+          expect(toWorker.statuses.filter((code) => code !== 204)).toEqual([]);
+
+          const read = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRows()[0]![0]);
+          for (const [prefix, id, merged] of [
+            ['', batch.batch_id, status.consolidation!.rows_merged],
+            ['ci_', batchCi.batch_id, statusCi.consolidation!.rows_merged],
+          ] as const) {
+            expect(merged).toBeGreaterThan(300);
+            expect(
+              await read(
+                `SELECT count(*) FROM ${prefix}nba_predictions.player_prop_predictions WHERE batch_id = '${id}'`,
+              ),
+            ).toBe(merged);
+            expect(
+              await read(
+                `SELECT count(*) FROM ${prefix}nba_predictions.player_prop_predictions WHERE batch_id != '${id}'`,
+              ),
+            ).toBe(0);
+            expect(
+              await read(
+                `SELECT count(*) FROM (SELECT 1 FROM ${prefix}nba_predictions.player_prop_predictions GROUP BY game_id, player_lookup, system_id, current_points_line HAVING count(*) > 1)`,
+              ),
+            ).toBe(0);
+            expect(
+              await read(
+                `SELECT count(*) FROM ${prefix}nba_predictions.player_prop_predictions WHERE model_version IS NULL OR model_version = ''`,
+              ),
+            ).toBe(0);
+            expect(
+              await read(`SELECT count(*) FROM ${prefix}nba_orchestration.prediction_batches WHERE batch_id = '${id}'`),
+            ).toBe(1);
+          }
+          expect(
+            await read(
+              `SELECT count(*) FROM information_schema.tables WHERE table_name LIKE '\\_staging\\_%' ESCAPE '\\' OR table_name LIKE '\\_merge\\_%' ESCAPE '\\'`,
+            ),
+          ).toBe(0);
+
+          // The phase-5 completion, as the orchestrator reads it: one, for production's batch only.
+          const notices: Array<Record<string, any>> = [];
+          phase6.on('message', (message) => {
+            notices.push(JSON.parse(message.data.toString()));
+            message.ack();
+          });
+          for (let waited = 0; waited < 100 && notices.length === 0; waited += 1)
+            await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+          await new Promise((resolveWait) => setTimeout(resolveWait, 1_000));
+          await phase6.close();
+          expect(notices).toHaveLength(1);
+          expect(notices[0]).toMatchObject({
+            processor_name: 'PredictionCoordinator',
+            phase: 'phase_5_predictions',
+            execution_id: batch.batch_id,
+            correlation_id: 'corr-4242',
+            trigger_source: 'phase4_orchestrator',
+            game_date: DATE,
+            output_table: 'player_prop_predictions',
+            output_dataset: 'nba_predictions',
+            status: 'success',
+            record_count: status.consolidation!.rows_merged,
+            records_failed: 0,
+            metadata: {
+              batch_id: batch.batch_id,
+              completion_pct: 100,
+              completed_predictions: status.consolidation!.rows_merged,
+            },
+          });
+          await pubsub.close();
+
+          // props smoke, as a deploy runs it, through this emulator-backed stack on the test datasets.
+          const smoke = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveRun) => {
+            const child = spawn(
+              process.execPath,
+              [
+                'tools/bin/props.cjs',
+                'smoke',
+                '--coordinator',
+                coordinatorUrl,
+                '--dataset-prefix',
+                'ci',
+                '--date',
+                DATE,
+              ],
+              { env: { ...process.env, PROPS_API_KEY: KEY } },
+            );
+            let stdout = '';
+            let stderr = '';
+            child.stdout.on('data', (chunk) => (stdout += chunk));
+            child.stderr.on('data', (chunk) => (stderr += chunk));
+            child.on('close', (code) => resolveRun({ code, stdout, stderr }));
+          });
+          expect(smoke.stdout, smoke.stderr).toMatch(
+            /^ok {6}verified: \d+ rows of 2025-03-15, every one with its model_version, no fallback predictions$/m,
+          );
+          expect(smoke.code).toBe(0);
+        } finally {
+          await bigquery.stop();
+        }
+      });
+    }, 400_000);
+  },
+);

@@ -23,7 +23,14 @@ class PubSubFanout implements Fanout {
     try {
       await this.publisher.publish(this.topic, payload, { messageId });
     } catch (error) {
-      this.logger.error({ event: LogEvent.messageDeadLettered, message_id: messageId, reason: error instanceof Error ? error.message : String(error) }, `could not publish ${messageId}`);
+      this.logger.error(
+        {
+          event: LogEvent.messageDeadLettered,
+          message_id: messageId,
+          reason: error instanceof Error ? error.message : String(error),
+        },
+        `could not publish ${messageId}`,
+      );
     }
   }
 }
@@ -42,7 +49,11 @@ export function gcpPorts(config: CoordinatorConfig, logger: Logger): Coordinator
     warehouse: new BigQueryBatchWarehouse(bigquery, { projectId, location: config.gcp!.location }),
     delivery: new PubSubFanout(config.topics.predictionRequest, publisher, logger),
     notices: publisher,
-    rejected: new BigQueryRejectedMessageStore(bigquery, { projectId, dataset: datasetName(PLAYER_PROP_PREDICTIONS), location: config.gcp!.location }),
+    rejected: new BigQueryRejectedMessageStore(bigquery, {
+      projectId,
+      dataset: datasetName(PLAYER_PROP_PREDICTIONS),
+      location: config.gcp!.location,
+    }),
     checks: [
       // The MERGE names every column of the definition: a table lacking one (not migrated) fails readiness.
       dependencyCheck('bigquery', () => requireBigQueryColumns(bigquery, PLAYER_PROP_PREDICTIONS)),

@@ -20,17 +20,33 @@ export function localPorts(config: CoordinatorConfig, logger: Logger): Coordinat
   const staging = ndjsonStagingFor(config.stagingDir);
   return {
     lock,
-    state: new FileBatchState(config.stateDir, lock, (error) => logger.error({ event: LogEvent.stateFileUnreadable, path: error.path, reason: error.reason }, error.message)),
+    state: new FileBatchState(config.stateDir, lock, (error) =>
+      logger.error({ event: LogEvent.stateFileUnreadable, path: error.path, reason: error.reason }, error.message),
+    ),
     staging,
     warehouse: new DuckdbBatchWarehouse(config.warehousePath, staging),
     delivery:
       config.workerUrls.length === 0
         ? null
-        : fanoutThrough(config.topics.predictionRequest, new PushDeliveryQueue({
-            publishers: config.workerUrls.map((url) => new HttpPushPublisher({ endpoints: { [config.topics.predictionRequest]: url }, maxAttempts: 5, initialBackoffMs: 200 })),
-            deadLetterDir: config.deadLetterDir,
-            onDeadLetter: (letter) => logger.error({ event: LogEvent.messageDeadLettered, message_id: letter.messageId, reason: letter.reason }, `message ${letter.messageId} dead-lettered`),
-          })),
+        : fanoutThrough(
+            config.topics.predictionRequest,
+            new PushDeliveryQueue({
+              publishers: config.workerUrls.map(
+                (url) =>
+                  new HttpPushPublisher({
+                    endpoints: { [config.topics.predictionRequest]: url },
+                    maxAttempts: 5,
+                    initialBackoffMs: 200,
+                  }),
+              ),
+              deadLetterDir: config.deadLetterDir,
+              onDeadLetter: (letter) =>
+                logger.error(
+                  { event: LogEvent.messageDeadLettered, message_id: letter.messageId, reason: letter.reason },
+                  `message ${letter.messageId} dead-lettered`,
+                ),
+            }),
+          ),
     rejected: new FileRejectedMessageStore(config.rejectedDir),
     notices: new FileOutboxPublisher(config.outboxDir),
     checks: [{ ...warehouseReadinessCheck(), buildTime: true }, warehouseReadinessCheck(config.warehousePath)],

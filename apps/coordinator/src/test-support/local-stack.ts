@@ -33,16 +33,30 @@ export class ServiceProcess {
     child.stderr!.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
   }
 
-  static async start(app: 'coordinator' | 'worker', env: Record<string, string>, port?: number): Promise<ServiceProcess> {
+  static async start(
+    app: 'coordinator' | 'worker',
+    env: Record<string, string>,
+    port?: number,
+  ): Promise<ServiceProcess> {
     port ??= await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', `apps/${app}/src/main.ts`], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, METADATA_SERVER_DETECTION: 'none', PROPS_BACKEND: 'local', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        METADATA_SERVER_DETECTION: 'none',
+        PROPS_BACKEND: 'local',
+        LOG_LEVEL: 'warn',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(`http://127.0.0.1:${port}`, port, child);
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}: ${service.output.slice(-2000)}`);
+      if (child.exitCode !== null)
+        throw new Error(`${app} exited with ${child.exitCode}: ${service.output.slice(-2000)}`);
       try {
         if ((await fetch(`${service.url}/health`)).status === 200) return service;
       } catch {
@@ -105,8 +119,16 @@ export class Tap {
   }
 }
 
-export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, ...headers }, body: JSON.stringify(body) });
+export async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, ...headers },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }

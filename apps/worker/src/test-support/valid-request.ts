@@ -3,11 +3,33 @@ import { encodePushEnvelope } from '@props/contracts';
 import { FEATURE_NAMES } from '@props/feature-loader';
 
 const EXAMPLE: Record<string, number> = {
-  points_avg_last_5: 26.5, points_avg_last_10: 25.8, points_avg_season: 25, points_std_last_10: 4.8, games_in_last_7_days: 3,
-  fatigue_score: 78, shot_zone_mismatch_score: 2, pace_score: 1.5, usage_spike_score: 0.5, opponent_def_rating: 114,
-  opponent_pace: 100, home_away: 1, pct_paint: 0.42, pct_mid_range: 0.18, pct_three: 0.28, pct_free_throw: 0.12,
-  team_pace: 100, team_off_rating: 114, team_win_pct: 0.55, vegas_points_line: 24.5, vegas_opening_line: 24,
-  vegas_line_move: 0.5, has_vegas_line: 1, avg_points_vs_opponent: 23.5, games_vs_opponent: 5, minutes_avg_last_10: 34.2, ppm_avg_last_10: 0.75,
+  points_avg_last_5: 26.5,
+  points_avg_last_10: 25.8,
+  points_avg_season: 25,
+  points_std_last_10: 4.8,
+  games_in_last_7_days: 3,
+  fatigue_score: 78,
+  shot_zone_mismatch_score: 2,
+  pace_score: 1.5,
+  usage_spike_score: 0.5,
+  opponent_def_rating: 114,
+  opponent_pace: 100,
+  home_away: 1,
+  pct_paint: 0.42,
+  pct_mid_range: 0.18,
+  pct_three: 0.28,
+  pct_free_throw: 0.12,
+  team_pace: 100,
+  team_off_rating: 114,
+  team_win_pct: 0.55,
+  vegas_points_line: 24.5,
+  vegas_opening_line: 24,
+  vegas_line_move: 0.5,
+  has_vegas_line: 1,
+  avg_points_vs_opponent: 23.5,
+  games_vs_opponent: 5,
+  minutes_avg_last_10: 34.2,
+  ppm_avg_last_10: 0.75,
 };
 
 /** A well-formed prediction request for one player (the reference worked example). */
@@ -27,7 +49,11 @@ export function validRequest(overrides: Partial<PredictionRequest> = {}): Predic
     sportsbook: 'draftkings',
     dataset_prefix: '',
     injury: null,
-    features: { feature_version: 'v2_33features', values: FEATURE_NAMES.map((name) => EXAMPLE[name] ?? 0), quality_score: 88 },
+    features: {
+      feature_version: 'v2_33features',
+      values: FEATURE_NAMES.map((name) => EXAMPLE[name] ?? 0),
+      quality_score: 88,
+    },
     history: points.map((value, index) => ({
       game_date: new Date(Date.UTC(2025, 0, 6 + index * 2)).toISOString().slice(0, 10),
       points: value,
@@ -40,4 +66,5 @@ export function validRequest(overrides: Partial<PredictionRequest> = {}): Predic
   };
 }
 
-export const envelopeFor = (request: unknown, messageId = 'message-1') => encodePushEnvelope(request, messageId, 'projects/local/subscriptions/prediction-request');
+export const envelopeFor = (request: unknown, messageId = 'message-1') =>
+  encodePushEnvelope(request, messageId, 'projects/local/subscriptions/prediction-request');

@@ -1,12 +1,20 @@
 import type { BigQuery, Query } from '@google-cloud/bigquery';
 import { stagingTablePrefix, stagingTableSuffix } from '@props/prediction-store';
-import { CONSOLIDATION_FENCES, PLAYER_PROP_PREDICTIONS, datasetName, validateDatasetPrefix, type TableDefinition } from '@props/warehouse';
+import {
+  CONSOLIDATION_FENCES,
+  PLAYER_PROP_PREDICTIONS,
+  datasetName,
+  validateDatasetPrefix,
+  type TableDefinition,
+} from '@props/warehouse';
 import { StaleFencingTokenError, type ConsolidationResult } from '../consolidation';
 import type { PredictionsMerger, StagedBatch } from '../predictions-merger';
 
 const KEY = ['game_id', 'player_lookup', 'system_id'];
 /** What workers stage: every column but the two the merge sets (`updated_at`, `fencing_token`). */
-const ROW_COLUMNS = PLAYER_PROP_PREDICTIONS.columns.map((column) => column.name).filter((name) => name !== 'fencing_token' && name !== 'updated_at');
+const ROW_COLUMNS = PLAYER_PROP_PREDICTIONS.columns
+  .map((column) => column.name)
+  .filter((name) => name !== 'fencing_token' && name !== 'updated_at');
 /** A re-run replacing a row keeps its first `created_at` and sets `updated_at`, as the original's MERGE. */
 const UPDATED_COLUMNS = ROW_COLUMNS.filter((name) => name !== 'created_at');
 
@@ -33,13 +41,27 @@ export class BigQueryMerger implements PredictionsMerger {
     return `\`${this.options.projectId}.${datasetName(definition, prefix)}.${definition.name}\``;
   }
 
-  private async query(sql: string, params: Record<string, unknown>, types?: Query['types']): Promise<Record<string, unknown>[]> {
-    const [job] = await this.client.createQueryJob({ query: sql, params, ...(types ? { types } : {}), location: this.options.location });
+  private async query(
+    sql: string,
+    params: Record<string, unknown>,
+    types?: Query['types'],
+  ): Promise<Record<string, unknown>[]> {
+    const [job] = await this.client.createQueryJob({
+      query: sql,
+      params,
+      ...(types ? { types } : {}),
+      location: this.options.location,
+    });
     return (await job.getQueryResults())[0] as Record<string, unknown>[];
   }
 
   /** The batch's messages with a staged row for another date or outside the row's ranges, and why. */
-  private async invalidMessages(prefix: string, batchId: string, gameDate: string, messageIds: readonly string[]): Promise<Array<{ messageId: string; reason: string }>> {
+  private async invalidMessages(
+    prefix: string,
+    batchId: string,
+    gameDate: string,
+    messageIds: readonly string[],
+  ): Promise<Array<{ messageId: string; reason: string }>> {
     const wildcard = `\`${this.options.projectId}.${datasetName(PLAYER_PROP_PREDICTIONS, prefix)}.${stagingTablePrefix(batchId)}*\``;
     const rows = await this.query(
       `SELECT _TABLE_SUFFIX AS suffix, COUNTIF(game_date != @game_date) AS other_date,
@@ -55,21 +77,35 @@ export class BigQueryMerger implements PredictionsMerger {
     }));
   }
 
-  async merge({ batchId, gameDate, datasetPrefix, messageIds }: StagedBatch, fencingToken: number): Promise<ConsolidationResult> {
+  async merge(
+    { batchId, gameDate, datasetPrefix, messageIds }: StagedBatch,
+    fencingToken: number,
+  ): Promise<ConsolidationResult> {
     const prefix = validateDatasetPrefix(datasetPrefix);
     const predictions = this.table(PLAYER_PROP_PREDICTIONS, prefix);
     const fences = this.table(CONSOLIDATION_FENCES, prefix);
     // Messages whose staged rows are for another date or out of range are quarantined: left out of
     // the merge (their tables stay for an operator), so one bad message cannot block the batch.
-    const quarantined = messageIds.length === 0 ? [] : await this.invalidMessages(prefix, batchId, gameDate, messageIds);
+    const quarantined =
+      messageIds.length === 0 ? [] : await this.invalidMessages(prefix, batchId, gameDate, messageIds);
     const mergeable = messageIds.filter((messageId) => !quarantined.some((bad) => bad.messageId === messageId));
-    const staged = mergeable.length === 0
-      ? `SELECT ${ROW_COLUMNS.join(', ')} FROM ${predictions} WHERE FALSE AND game_date = @game_date`
-      : `SELECT ${ROW_COLUMNS.join(', ')} FROM \`${this.options.projectId}.${datasetName(PLAYER_PROP_PREDICTIONS, prefix)}.${stagingTablePrefix(batchId)}*\` WHERE _TABLE_SUFFIX IN UNNEST(@messages)`;
-    const params = { game_date: this.client.date(gameDate), token: fencingToken, messages: mergeable.map(stagingTableSuffix) };
+    const staged =
+      mergeable.length === 0
+        ? `SELECT ${ROW_COLUMNS.join(', ')} FROM ${predictions} WHERE FALSE AND game_date = @game_date`
+        : `SELECT ${ROW_COLUMNS.join(', ')} FROM \`${this.options.projectId}.${datasetName(PLAYER_PROP_PREDICTIONS, prefix)}.${stagingTablePrefix(batchId)}*\` WHERE _TABLE_SUFFIX IN UNNEST(@messages)`;
+    const params = {
+      game_date: this.client.date(gameDate),
+      token: fencingToken,
+      messages: mergeable.map(stagingTableSuffix),
+    };
     const types: Query['types'] = { messages: ['STRING'] };
-    const key = (alias: string) => [...KEY.map((column) => `${alias}.${column}`), `COALESCE(${alias}.current_points_line, -1)`];
-    const on = [`T.game_date = @game_date`, ...key('T').map((left, index) => `${left} = ${key('S')[index]}`)].join(' AND ');
+    const key = (alias: string) => [
+      ...KEY.map((column) => `${alias}.${column}`),
+      `COALESCE(${alias}.current_points_line, -1)`,
+    ];
+    const on = [`T.game_date = @game_date`, ...key('T').map((left, index) => `${left} = ${key('S')[index]}`)].join(
+      ' AND ',
+    );
     const newest = `SELECT * EXCEPT (newest) FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY game_id, player_lookup, system_id, COALESCE(current_points_line, -1) ORDER BY created_at DESC, prediction_id DESC) AS newest FROM (${staged})) WHERE newest = 1`;
     const fenced = `EXISTS (SELECT 1 FROM ${fences} WHERE game_date = @game_date AND token = @token)`;
     const [counts] = await this.query(

@@ -1,12 +1,21 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PredictionRow } from '@props/contracts';
-import { CONSOLIDATION_FENCES, PLAYER_PROP_PREDICTIONS, insertRows, qualifiedTableName, renderDuckdbDdl } from '@props/warehouse';
+import {
+  CONSOLIDATION_FENCES,
+  PLAYER_PROP_PREDICTIONS,
+  insertRows,
+  qualifiedTableName,
+  renderDuckdbDdl,
+} from '@props/warehouse';
 import { StaleFencingTokenError, type ConsolidationResult } from '../consolidation';
 
 /** Set by the merge, never staged: when a re-run replaced the row, and the lease it merged under. */
 const MERGE_SET = new Set(['updated_at', 'fencing_token']);
 /** A batch's staged rows: the predictions table without what the merge sets. */
-const STAGED_ROWS = { ...PLAYER_PROP_PREDICTIONS, columns: PLAYER_PROP_PREDICTIONS.columns.filter((column) => !MERGE_SET.has(column.name)) };
+const STAGED_ROWS = {
+  ...PLAYER_PROP_PREDICTIONS,
+  columns: PLAYER_PROP_PREDICTIONS.columns.filter((column) => !MERGE_SET.has(column.name)),
+};
 const STAGED_NAMES = STAGED_ROWS.columns.map((column) => column.name);
 
 /** The business key; the line at one decimal (25.5 and 26.0 stay apart; no line is -1). */
@@ -20,20 +29,35 @@ const KEY = 't.game_id, t.player_lookup, t.system_id, COALESCE(CAST(t.current_po
  * its columns, so a migrated table (columns appended, an old one kept) merges the same. After the
  * write, any duplicate key for the date rolls the whole transaction back.
  */
-export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDate: string, rows: readonly PredictionRow[], fencingToken: number, datasetPrefix = ''): Promise<Omit<ConsolidationResult, 'quarantined' | 'batchRows'>> {
+export async function consolidateIntoDuckdb(
+  connection: DuckDBConnection,
+  gameDate: string,
+  rows: readonly PredictionRow[],
+  fencingToken: number,
+  datasetPrefix = '',
+): Promise<Omit<ConsolidationResult, 'quarantined' | 'batchRows'>> {
   const PREDICTIONS = qualifiedTableName(PLAYER_PROP_PREDICTIONS, datasetPrefix);
   const FENCES = qualifiedTableName(CONSOLIDATION_FENCES, datasetPrefix);
   // A prefixed (test) batch merges into its own tables, made on first use.
-  if (datasetPrefix) for (const table of [PLAYER_PROP_PREDICTIONS, CONSOLIDATION_FENCES]) await connection.run(renderDuckdbDdl(table, datasetPrefix));
+  if (datasetPrefix)
+    for (const table of [PLAYER_PROP_PREDICTIONS, CONSOLIDATION_FENCES])
+      await connection.run(renderDuckdbDdl(table, datasetPrefix));
   await connection.run('BEGIN TRANSACTION');
   try {
-    const fence = await connection.runAndReadAll(`SELECT token FROM ${FENCES} WHERE game_date = CAST($1 AS DATE)`, [gameDate]);
+    const fence = await connection.runAndReadAll(`SELECT token FROM ${FENCES} WHERE game_date = CAST($1 AS DATE)`, [
+      gameDate,
+    ]);
     const current = fence.getRows()[0]?.[0];
-    if (current !== undefined && Number(current) > fencingToken) throw new StaleFencingTokenError(gameDate, fencingToken, Number(current));
+    if (current !== undefined && Number(current) > fencingToken)
+      throw new StaleFencingTokenError(gameDate, fencingToken, Number(current));
     await connection.run(`DELETE FROM ${FENCES} WHERE game_date = CAST($1 AS DATE)`, [gameDate]);
     await connection.run(`INSERT INTO ${FENCES} VALUES (CAST($1 AS DATE), $2)`, [gameDate, fencingToken]);
-    await connection.run(`CREATE OR REPLACE TEMP TABLE staged AS SELECT ${STAGED_NAMES.join(', ')} FROM ${PREDICTIONS} WHERE false`);
-    for (const row of rows) if (row.game_date !== gameDate) throw new Error(`staged row ${row.prediction_id} is for ${row.game_date}, the batch for ${gameDate}`);
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE staged AS SELECT ${STAGED_NAMES.join(', ')} FROM ${PREDICTIONS} WHERE false`,
+    );
+    for (const row of rows)
+      if (row.game_date !== gameDate)
+        throw new Error(`staged row ${row.prediction_id} is for ${row.game_date}, the batch for ${gameDate}`);
     await insertRows(connection, STAGED_ROWS, rows, '', 'staged');
     const newest = `SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at DESC, prediction_id DESC) AS rank FROM staged AS t) WHERE rank = 1`;
     await connection.run(
@@ -41,9 +65,14 @@ export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDa
        FROM ${PREDICTIONS} AS t WHERE t.game_date = CAST($1 AS DATE) AND (${KEY}) IN (SELECT ${KEY} FROM staged AS t)`,
       [gameDate],
     );
-    await connection.run(`DELETE FROM ${PREDICTIONS} AS t WHERE t.game_date = CAST($1 AS DATE) AND (${KEY}) IN (SELECT game_id, player_lookup, system_id, line_key FROM replaced)`, [gameDate]);
+    await connection.run(
+      `DELETE FROM ${PREDICTIONS} AS t WHERE t.game_date = CAST($1 AS DATE) AND (${KEY}) IN (SELECT game_id, player_lookup, system_id, line_key FROM replaced)`,
+      [gameDate],
+    );
     const columns = [...STAGED_NAMES, 'updated_at', 'fencing_token'];
-    const values = STAGED_NAMES.map((name) => (name === 'created_at' ? 'COALESCE(r.created_at, s.created_at)' : `s.${name}`));
+    const values = STAGED_NAMES.map((name) =>
+      name === 'created_at' ? 'COALESCE(r.created_at, s.created_at)' : `s.${name}`,
+    );
     await connection.run(
       `INSERT INTO ${PREDICTIONS} (${columns.join(', ')}) SELECT ${values.join(', ')}, CASE WHEN r.game_id IS NULL THEN NULL ELSE now() END, ${fencingToken}
        FROM (${newest}) AS s LEFT JOIN replaced AS r
@@ -56,9 +85,16 @@ export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDa
       [gameDate],
     );
     const duplicateKeys = Number(duplicates.getRows()[0]![0]);
-    if (duplicateKeys > 0) throw new Error(`consolidation of ${gameDate} would leave ${duplicateKeys} duplicate keys; rolled back`);
+    if (duplicateKeys > 0)
+      throw new Error(`consolidation of ${gameDate} would leave ${duplicateKeys} duplicate keys; rolled back`);
     await connection.run('COMMIT');
-    return { rowsStaged: rows.length, rowsMerged: Number(merged.getRows()[0]![0]), rowsReplaced: Number(replacedCount.getRows()[0]![0]), duplicateKeys: 0, fallbackRows: rows.filter((row) => row.is_fallback).length };
+    return {
+      rowsStaged: rows.length,
+      rowsMerged: Number(merged.getRows()[0]![0]),
+      rowsReplaced: Number(replacedCount.getRows()[0]![0]),
+      duplicateKeys: 0,
+      fallbackRows: rows.filter((row) => row.is_fallback).length,
+    };
   } catch (error) {
     await connection.run('ROLLBACK');
     throw error;
@@ -66,7 +102,15 @@ export async function consolidateIntoDuckdb(connection: DuckDBConnection, gameDa
 }
 
 /** How many rows of `batchId` the predictions table holds for the date. */
-export async function batchRowsInDuckdb(connection: DuckDBConnection, gameDate: string, batchId: string, datasetPrefix = ''): Promise<number> {
-  const rows = await connection.runAndReadAll(`SELECT count(*) FROM ${qualifiedTableName(PLAYER_PROP_PREDICTIONS, datasetPrefix)} WHERE game_date = CAST($1 AS DATE) AND batch_id = $2`, [gameDate, batchId]);
+export async function batchRowsInDuckdb(
+  connection: DuckDBConnection,
+  gameDate: string,
+  batchId: string,
+  datasetPrefix = '',
+): Promise<number> {
+  const rows = await connection.runAndReadAll(
+    `SELECT count(*) FROM ${qualifiedTableName(PLAYER_PROP_PREDICTIONS, datasetPrefix)} WHERE game_date = CAST($1 AS DATE) AND batch_id = $2`,
+    [gameDate, batchId],
+  );
   return Number(rows.getRows()[0]![0]);
 }

@@ -20,7 +20,10 @@ export class DuckdbMerger implements PredictionsMerger {
       await ensureWarehouseTables(connection);
       await requireCurrentSchema(connection, this.warehousePath);
       const merged = await consolidateIntoDuckdb(connection, batch.gameDate, rows, fencingToken, batch.datasetPrefix);
-      return { ...merged, batchRows: await batchRowsInDuckdb(connection, batch.gameDate, batch.batchId, batch.datasetPrefix) };
+      return {
+        ...merged,
+        batchRows: await batchRowsInDuckdb(connection, batch.gameDate, batch.batchId, batch.datasetPrefix),
+      };
     });
     for (const bad of invalid) await staging.quarantine(batch.batchId, bad.messageId);
     return { ...result, quarantined: invalid };

@@ -14,11 +14,21 @@ export function warehouseReadinessCheck(warehousePath?: string) {
   return {
     name: warehousePath ? 'duckdb warehouse' : '@duckdb/node-api',
     async run(): Promise<{ status: 'ok' | 'degraded' | 'failed'; detail: string }> {
-      const version = await withWarehouse(':memory:', async (connection) => String((await connection.runAndReadAll('SELECT version() AS version')).getRowObjects()[0]?.version));
+      const version = await withWarehouse(':memory:', async (connection) =>
+        String((await connection.runAndReadAll('SELECT version() AS version')).getRowObjects()[0]?.version),
+      );
       if (!warehousePath) return { status: 'ok', detail: `duckdb ${version}; native binding loaded, query answered` };
-      if (!existsSync(warehousePath)) return { status: 'degraded', detail: `duckdb ${version}; no warehouse at ${warehousePath} yet (nothing seeded)` };
+      if (!existsSync(warehousePath))
+        return {
+          status: 'degraded',
+          detail: `duckdb ${version}; no warehouse at ${warehousePath} yet (nothing seeded)`,
+        };
       try {
-        await withWarehouse(warehousePath, (connection) => requireCurrentSchema(connection, warehousePath), READINESS_OPEN_WAIT_MS);
+        await withWarehouse(
+          warehousePath,
+          (connection) => requireCurrentSchema(connection, warehousePath),
+          READINESS_OPEN_WAIT_MS,
+        );
       } catch (error) {
         if (error instanceof WarehouseBusyError) return { status: 'degraded', detail: error.message };
         return { status: 'failed', detail: error instanceof Error ? error.message : String(error) };

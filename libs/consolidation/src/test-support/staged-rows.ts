@@ -1,9 +1,20 @@
 import type { PredictionRow } from '@props/contracts';
 
-const SYSTEMS = ['moving_average', 'zone_matchup_v1', 'similarity_balanced_v1', 'catboost_v8', 'xgboost_v1', 'ensemble_v1'];
+const SYSTEMS = [
+  'moving_average',
+  'zone_matchup_v1',
+  'similarity_balanced_v1',
+  'catboost_v8',
+  'xgboost_v1',
+  'ensemble_v1',
+];
 
 /** Six rows (one per system) for one player's message. */
-export function rowsFor(player: string, messageId: string, options: { gameDate?: string; line?: number | null; predicted?: number; createdAt?: string; batchId?: string } = {}): PredictionRow[] {
+export function rowsFor(
+  player: string,
+  messageId: string,
+  options: { gameDate?: string; line?: number | null; predicted?: number; createdAt?: string; batchId?: string } = {},
+): PredictionRow[] {
   return SYSTEMS.map((systemId, index) => {
     const line = options.line === undefined ? 20.5 : options.line;
     return {

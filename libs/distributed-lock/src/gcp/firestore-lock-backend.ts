@@ -46,7 +46,12 @@ export class FirestoreLockBackend implements LockBackend {
     }
   }
 
-  private acquireInTransaction(ref: DocumentReference, key: string, holderId: string, leaseMs: number): Promise<Lease | null> {
+  private acquireInTransaction(
+    ref: DocumentReference,
+    key: string,
+    holderId: string,
+    leaseMs: number,
+  ): Promise<Lease | null> {
     return this.firestore.runTransaction(async (transaction) => {
       const current = (await transaction.get(ref)).data() as LockDocument | undefined;
       const now = Date.now();
@@ -90,7 +95,13 @@ export class FirestoreLockBackend implements LockBackend {
       this.assertHeld(lease, (await transaction.get(ref)).data() as LockDocument | undefined);
       // The Python side reads only expires_at: a released lock must read as expired there too.
       const now = Date.now();
-      transaction.update(ref, { released: true, holder_id: null, released_at: FieldValue.serverTimestamp(), expires_at_ms: now, expires_at: Timestamp.fromMillis(now) });
+      transaction.update(ref, {
+        released: true,
+        holder_id: null,
+        released_at: FieldValue.serverTimestamp(),
+        expires_at_ms: now,
+        expires_at: Timestamp.fromMillis(now),
+      });
     });
   }
 

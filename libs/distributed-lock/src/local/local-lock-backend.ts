@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { writeFileDurably } from '@props/durable-files';
 import { LeaseLostError, type Lease, type LockBackend } from '../lease';
@@ -60,7 +70,8 @@ export class LocalLockBackend implements LockBackend {
     const current = this.heldRecord(lease);
     const expiresAt = Date.now() + leaseMs;
     this.replace(lease, { ...current, expiresAt });
-    if (Date.now() >= current.expiresAt) throw new LeaseLostError(lease, 'the renewal finished after the lease had expired');
+    if (Date.now() >= current.expiresAt)
+      throw new LeaseLostError(lease, 'the renewal finished after the lease had expired');
     return { ...lease, expiresAt };
   }
 
@@ -74,7 +85,8 @@ export class LocalLockBackend implements LockBackend {
     const now = Date.now();
     const folder = join(this.root, lease.key);
     const latest = this.latest(folder);
-    if (!latest || latest.token !== lease.token) throw new LeaseLostError(lease, `token ${latest?.token ?? 'none'} is newer`);
+    if (!latest || latest.token !== lease.token)
+      throw new LeaseLostError(lease, `token ${latest?.token ?? 'none'} is newer`);
     if (latest.holderId !== lease.holderId) throw new LeaseLostError(lease, `held by ${latest.holderId}`);
     if (latest.released) throw new LeaseLostError(lease, 'already released');
     if (now >= latest.expiresAt) throw new LeaseLostError(lease, `expired ${now - latest.expiresAt} ms ago`);
@@ -95,7 +107,9 @@ export class LocalLockBackend implements LockBackend {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
       }
-      const tokens = names.map((name) => LEASE_FILE.exec(name)?.[1]).filter((token): token is string => token !== undefined);
+      const tokens = names
+        .map((name) => LEASE_FILE.exec(name)?.[1])
+        .filter((token): token is string => token !== undefined);
       if (tokens.length === 0) return undefined;
       const newest = Math.max(...tokens.map(Number));
       let text: string;

@@ -6,7 +6,10 @@ export function lockBackendFor(kind: string, setting: string): LockBackend {
   if (kind === 'local') return new LocalLockBackend(setting);
   if (kind === 'firestore') {
     process.env.FIRESTORE_EMULATOR_HOST = setting;
-    return new FirestoreLockBackend(new Firestore({ projectId: 'props-lock-test' }), `locks_${process.env.LOCK_COLLECTION_SUFFIX ?? 'test'}`);
+    return new FirestoreLockBackend(
+      new Firestore({ projectId: 'props-lock-test' }),
+      `locks_${process.env.LOCK_COLLECTION_SUFFIX ?? 'test'}`,
+    );
   }
   throw new Error(`unknown lock backend ${kind}`);
 }

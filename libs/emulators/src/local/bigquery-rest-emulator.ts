@@ -66,7 +66,10 @@ function toDuckdbDialect(sql: string, parameters: readonly QueryParameter[]): st
     return `$${name}`;
   };
   return commonDialect(sql)
-    .replace(/FROM UNNEST\(@(\w+)\) AS (\w+)/g, (_, name: string, alias: string) => `FROM (SELECT unnest(${reference(name)}) AS ${alias})`)
+    .replace(
+      /FROM UNNEST\(@(\w+)\) AS (\w+)/g,
+      (_, name: string, alias: string) => `FROM (SELECT unnest(${reference(name)}) AS ${alias})`,
+    )
     .replace(/IN UNNEST\(@(\w+)\)/g, (_, name: string) => `IN (SELECT unnest(${reference(name)}))`)
     .replace(/\[SAFE_OFFSET\((\d+)\)\]/g, (_, index: string) => `[${Number(index) + 1}]`)
     .replace(/@(\w+)/g, (_, name: string) => reference(name));
@@ -89,16 +92,18 @@ function createTableDialect(sql: string): string {
 
 /** What queries and scripts share: project.dataset.table names, COUNTIF, SELECT * EXCEPT, FLOAT64. */
 function commonDialect(sql: string): string {
-  return createTableDialect(sql)
-    .replace(/\b_TABLE_SUFFIX\b/g, '_table_suffix')
-    .replace(/`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_$]+)`/g, '$1.$2')
-    .replace(/COUNTIF\(/g, 'count_if(')
-    .replace(/SELECT \* EXCEPT \(/g, 'SELECT * EXCLUDE (')
-    .replace(/\bFLOAT64\b/g, 'DOUBLE')
-    // https://cloud.google.com/bigquery/docs/reference/standard-sql/timestamp_functions#current_timestamp
-    .replace(/\bCURRENT_TIMESTAMP\(\)/g, 'current_timestamp')
-    // DDL's TIMESTAMP is BigQuery's instant, DuckDB's TIMESTAMPTZ (a bare TIMESTAMP there is a civil time).
-    .replace(/(ADD COLUMN(?: IF NOT EXISTS)? \w+ )TIMESTAMP\b/g, '$1TIMESTAMPTZ');
+  return (
+    createTableDialect(sql)
+      .replace(/\b_TABLE_SUFFIX\b/g, '_table_suffix')
+      .replace(/`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_$]+)`/g, '$1.$2')
+      .replace(/COUNTIF\(/g, 'count_if(')
+      .replace(/SELECT \* EXCEPT \(/g, 'SELECT * EXCLUDE (')
+      .replace(/\bFLOAT64\b/g, 'DOUBLE')
+      // https://cloud.google.com/bigquery/docs/reference/standard-sql/timestamp_functions#current_timestamp
+      .replace(/\bCURRENT_TIMESTAMP\(\)/g, 'current_timestamp')
+      // DDL's TIMESTAMP is BigQuery's instant, DuckDB's TIMESTAMPTZ (a bare TIMESTAMP there is a civil time).
+      .replace(/(ADD COLUMN(?: IF NOT EXISTS)? \w+ )TIMESTAMP\b/g, '$1TIMESTAMPTZ')
+  );
 }
 
 interface LoadConfiguration {
@@ -107,11 +112,35 @@ interface LoadConfiguration {
   writeDisposition?: string;
 }
 
-const LEGACY_TYPES: Record<string, string> = { VARCHAR: 'STRING', BIGINT: 'INTEGER', HUGEINT: 'INTEGER', INTEGER: 'INTEGER', DOUBLE: 'FLOAT', BOOLEAN: 'BOOLEAN', DATE: 'DATE', 'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP', JSON: 'JSON' };
+const LEGACY_TYPES: Record<string, string> = {
+  VARCHAR: 'STRING',
+  BIGINT: 'INTEGER',
+  HUGEINT: 'INTEGER',
+  INTEGER: 'INTEGER',
+  DOUBLE: 'FLOAT',
+  BOOLEAN: 'BOOLEAN',
+  DATE: 'DATE',
+  'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP',
+  JSON: 'JSON',
+};
 
 function duckdbTypeOf(field: { type: string; mode?: string; precision?: string; scale?: string }): string {
-  const base: Record<string, string> = { STRING: 'VARCHAR', INT64: 'BIGINT', INTEGER: 'BIGINT', FLOAT64: 'DOUBLE', FLOAT: 'DOUBLE', BOOL: 'BOOLEAN', BOOLEAN: 'BOOLEAN', DATE: 'DATE', TIMESTAMP: 'TIMESTAMPTZ', JSON: 'JSON' };
-  const type = field.type === 'NUMERIC' ? `DECIMAL(${field.precision ?? 38},${field.scale ?? 9})` : (base[field.type] ?? 'VARCHAR');
+  const base: Record<string, string> = {
+    STRING: 'VARCHAR',
+    INT64: 'BIGINT',
+    INTEGER: 'BIGINT',
+    FLOAT64: 'DOUBLE',
+    FLOAT: 'DOUBLE',
+    BOOL: 'BOOLEAN',
+    BOOLEAN: 'BOOLEAN',
+    DATE: 'DATE',
+    TIMESTAMP: 'TIMESTAMPTZ',
+    JSON: 'JSON',
+  };
+  const type =
+    field.type === 'NUMERIC'
+      ? `DECIMAL(${field.precision ?? 38},${field.scale ?? 9})`
+      : (base[field.type] ?? 'VARCHAR');
   return field.mode === 'REPEATED' ? `${type}[]` : type;
 }
 
@@ -140,7 +169,10 @@ function literal(parameter: QueryParameter): string {
 function toDuckdbScript(sql: string, parameters: readonly QueryParameter[]): string {
   const values = new Map(parameters.map((parameter) => [parameter.name, literal(parameter)]));
   return commonDialect(sql)
-    .replace(/ASSERT\s+([\s\S]+?)\s+AS\s+'([^']*)'\s*;/g, (_, condition: string, message: string) => `SELECT CASE WHEN NOT (${condition}) THEN error('${message}') END;`)
+    .replace(
+      /ASSERT\s+([\s\S]+?)\s+AS\s+'([^']*)'\s*;/g,
+      (_, condition: string, message: string) => `SELECT CASE WHEN NOT (${condition}) THEN error('${message}') END;`,
+    )
     .replace(/COMMIT TRANSACTION/g, 'COMMIT')
     .replace(/IN UNNEST\(@(\w+)\)/g, (_, name: string) => `IN (SELECT unnest(@${name}))`)
     .replace(/@(\w+)/g, (_, name: string) => {
@@ -153,7 +185,14 @@ function toDuckdbScript(sql: string, parameters: readonly QueryParameter[]): str
 function bigQueryType(duckdbType: string): { type: string; mode: string } {
   const repeated = duckdbType.endsWith('[]');
   const base = repeated ? duckdbType.slice(0, -2) : duckdbType;
-  return { type: base.startsWith('DECIMAL') ? 'FLOAT' : base.startsWith('TIMESTAMP') ? 'STRING' : (LEGACY_TYPES[base] ?? 'STRING'), mode: repeated ? 'REPEATED' : 'NULLABLE' };
+  return {
+    type: base.startsWith('DECIMAL')
+      ? 'FLOAT'
+      : base.startsWith('TIMESTAMP')
+        ? 'STRING'
+        : (LEGACY_TYPES[base] ?? 'STRING'),
+    mode: repeated ? 'REPEATED' : 'NULLABLE',
+  };
 }
 
 /** BigQuery's row encoding; a NULL array comes back as an empty one, as BigQuery sends it. */
@@ -202,7 +241,16 @@ export class BigQueryRestEmulator {
           const message = error instanceof Error ? error.message : String(error);
           const reason = error instanceof BigQueryJobError ? error.reason : 'invalidQuery';
           response.writeHead(400, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ error: { code: 400, message, errors: [{ message, domain: 'global', reason }], status: 'INVALID_ARGUMENT' } }));
+          response.end(
+            JSON.stringify({
+              error: {
+                code: 400,
+                message,
+                errors: [{ message, domain: 'global', reason }],
+                status: 'INVALID_ARGUMENT',
+              },
+            }),
+          );
         },
       );
     });
@@ -220,11 +268,13 @@ export class BigQueryRestEmulator {
     const url = new URL(request.url ?? '/', 'http://fake');
     const raw = await readBody(request);
     const upload = url.pathname.match(/^\/upload\/bigquery\/v2\/projects\/([^/]+)\/jobs$/);
-    if (request.method === 'POST' && upload) return this.load(upload[1]!, raw, String(request.headers['content-type'] ?? ''));
+    if (request.method === 'POST' && upload)
+      return this.load(upload[1]!, raw, String(request.headers['content-type'] ?? ''));
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     this.requests.push({ method: request.method ?? 'GET', path: url.pathname, body });
     const table = url.pathname.match(/^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/);
-    if (request.method === 'GET' && table) return this.describeTable(table[1]!, table[2]!, decodeURIComponent(table[3]!));
+    if (request.method === 'GET' && table)
+      return this.describeTable(table[1]!, table[2]!, decodeURIComponent(table[3]!));
     if (request.method === 'DELETE' && table) {
       await this.connection.run(`DROP TABLE IF EXISTS ${table[2]}.${decodeURIComponent(table[3]!)}`);
       this.created.delete(`${table[2]}.${decodeURIComponent(table[3]!)}`);
@@ -232,15 +282,36 @@ export class BigQueryRestEmulator {
     }
     const tables = url.pathname.match(/^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)\/tables$/);
     if (request.method === 'GET' && tables) {
-      const names = (await this.connection.runAndReadAll('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [tables[2]!])).getRows().map((row) => String(row[0]));
+      const names = (
+        await this.connection.runAndReadAll(
+          'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
+          [tables[2]!],
+        )
+      )
+        .getRows()
+        .map((row) => String(row[0]));
       // tables.list reports each table's creationTime in milliseconds since the epoch, as a string
       // (https://cloud.google.com/bigquery/docs/reference/rest/v2/tables/list).
       const creationTime = (tableId: string) => String(this.created.get(`${tables[2]}.${tableId}`) ?? this.startedAt);
-      return { status: 200, body: { kind: 'bigquery#tableList', tables: names.map((tableId) => ({ kind: 'bigquery#table', tableReference: { projectId: tables[1], datasetId: tables[2], tableId }, creationTime: creationTime(tableId) })), totalItems: names.length } };
+      return {
+        status: 200,
+        body: {
+          kind: 'bigquery#tableList',
+          tables: names.map((tableId) => ({
+            kind: 'bigquery#table',
+            tableReference: { projectId: tables[1], datasetId: tables[2], tableId },
+            creationTime: creationTime(tableId),
+          })),
+          totalItems: names.length,
+        },
+      };
     }
     const insert = url.pathname.match(/^\/bigquery\/v2\/projects\/([^/]+)\/jobs$/);
     if (request.method === 'POST' && insert) {
-      const configuration = body.configuration as { query: { query: string; queryParameters?: QueryParameter[] }; jobTimeoutMs?: string };
+      const configuration = body.configuration as {
+        query: { query: string; queryParameters?: QueryParameter[] };
+        jobTimeoutMs?: string;
+      };
       const reference = (body.jobReference ?? {}) as { jobId?: string; location?: string };
       await this.validate(configuration.query.query);
       const job: FakeJob = {
@@ -251,42 +322,82 @@ export class BigQueryRestEmulator {
         jobTimeoutMs: configuration.jobTimeoutMs ? Number(configuration.jobTimeoutMs) : null,
       };
       this.jobs.set(job.jobId, job);
-      return { status: 200, body: { kind: 'bigquery#job', id: `${insert[1]}:${job.location}.${job.jobId}`, jobReference: { projectId: insert[1], jobId: job.jobId, location: job.location }, configuration: body.configuration, status: { state: 'RUNNING' } } };
+      return {
+        status: 200,
+        body: {
+          kind: 'bigquery#job',
+          id: `${insert[1]}:${job.location}.${job.jobId}`,
+          jobReference: { projectId: insert[1], jobId: job.jobId, location: job.location },
+          configuration: body.configuration,
+          status: { state: 'RUNNING' },
+        },
+      };
     }
     const get = url.pathname.match(/^\/bigquery\/v2\/projects\/([^/]+)\/jobs\/([^/]+)$/);
     if (request.method === 'GET' && get) {
       const job = this.jobs.get(get[2]!);
       if (!job) return { status: 404, body: { error: { code: 404, message: `job ${get[2]} not found` } } };
-      return { status: 200, body: { kind: 'bigquery#job', jobReference: { projectId: get[1], jobId: job.jobId, location: job.location }, status: { state: 'DONE' } } };
+      return {
+        status: 200,
+        body: {
+          kind: 'bigquery#job',
+          jobReference: { projectId: get[1], jobId: job.jobId, location: job.location },
+          status: { state: 'DONE' },
+        },
+      };
     }
     const results = url.pathname.match(/^\/bigquery\/v2\/projects\/([^/]+)\/queries\/([^/]+)$/);
     if (request.method === 'GET' && results) {
       const job = this.jobs.get(results[2]!);
       if (!job) return { status: 404, body: { error: { code: 404, message: `job ${results[2]} not found` } } };
-      if (this.answered++ < (this.options.slowQueries ?? 0)) await new Promise((resolveDelay) => setTimeout(resolveDelay, this.options.delayMs ?? 0));
+      if (this.answered++ < (this.options.slowQueries ?? 0))
+        await new Promise((resolveDelay) => setTimeout(resolveDelay, this.options.delayMs ?? 0));
       return { status: 200, body: await this.run(results[1]!, job) };
     }
-    return { status: 404, body: { error: { code: 404, message: `the fake does not serve ${request.method} ${url.pathname}` } } };
+    return {
+      status: 404,
+      body: { error: { code: 404, message: `the fake does not serve ${request.method} ${url.pathname}` } },
+    };
   }
 
   /** tables.get: the DuckDB table's columns as a BigQuery schema (legacy type names, as the API answers). */
-  private async describeTable(projectId: string, datasetId: string, tableId: string): Promise<{ status: number; body: unknown }> {
+  private async describeTable(
+    projectId: string,
+    datasetId: string,
+    tableId: string,
+  ): Promise<{ status: number; body: unknown }> {
     const columns = (
-      await this.connection.runAndReadAll('SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', [datasetId, tableId])
+      await this.connection.runAndReadAll(
+        'SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
+        [datasetId, tableId],
+      )
     ).getRowObjectsJS();
-    if (columns.length === 0) return { status: 404, body: { error: { code: 404, message: `Not found: Table ${projectId}:${datasetId}.${tableId}`, errors: [{ reason: 'notFound' }] } } };
+    if (columns.length === 0)
+      return {
+        status: 404,
+        body: {
+          error: {
+            code: 404,
+            message: `Not found: Table ${projectId}:${datasetId}.${tableId}`,
+            errors: [{ reason: 'notFound' }],
+          },
+        },
+      };
     const fields = columns.map((column) => {
       const type = String(column.data_type);
       const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
       const base = type.endsWith('[]') ? type.slice(0, -2) : type;
       return {
         name: String(column.column_name),
-        type: decimal ? 'NUMERIC' : LEGACY_TYPES[base] ?? 'STRING',
+        type: decimal ? 'NUMERIC' : (LEGACY_TYPES[base] ?? 'STRING'),
         mode: type.endsWith('[]') ? 'REPEATED' : column.is_nullable === 'NO' ? 'REQUIRED' : 'NULLABLE',
         ...(decimal ? { precision: decimal[1], scale: decimal[2] } : {}),
       };
     });
-    return { status: 200, body: { kind: 'bigquery#table', tableReference: { projectId, datasetId, tableId }, schema: { fields } } };
+    return {
+      status: 200,
+      body: { kind: 'bigquery#table', tableReference: { projectId, datasetId, tableId }, schema: { fields } },
+    };
   }
 
   /**
@@ -296,8 +407,21 @@ export class BigQueryRestEmulator {
   private async load(projectId: string, raw: string, contentType: string): Promise<{ status: number; body: unknown }> {
     const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
     if (!boundary) throw new Error('load job upload without a multipart boundary');
-    const parts = raw.split(`--${boundary}`).slice(1, -1).map((part) => part.replace(/^\r?\n/, '').split(/\r?\n\r?\n/).slice(1).join('\n\n').replace(/\r?\n$/, ''));
-    const job = JSON.parse(parts[0]!) as { jobReference: { jobId: string; location?: string }; configuration: { load: LoadConfiguration } };
+    const parts = raw
+      .split(`--${boundary}`)
+      .slice(1, -1)
+      .map((part) =>
+        part
+          .replace(/^\r?\n/, '')
+          .split(/\r?\n\r?\n/)
+          .slice(1)
+          .join('\n\n')
+          .replace(/\r?\n$/, ''),
+      );
+    const job = JSON.parse(parts[0]!) as {
+      jobReference: { jobId: string; location?: string };
+      configuration: { load: LoadConfiguration };
+    };
     this.requests.push({ method: 'POST', path: `/upload/bigquery/v2/projects/${projectId}/jobs`, body: job });
     const { destinationTable, schema, writeDisposition } = job.configuration.load;
     const [tableId, partition] = destinationTable.tableId.split('$') as [string, string | undefined];
@@ -305,47 +429,83 @@ export class BigQueryRestEmulator {
     await this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${destinationTable.datasetId}`);
     if (!this.created.has(target)) this.created.set(target, Date.now());
     if (schema) {
-      const columns = schema.fields.map((field) => `${field.name} ${duckdbTypeOf(field)}${field.mode === 'REQUIRED' ? ' NOT NULL' : ''}`);
+      const columns = schema.fields.map(
+        (field) => `${field.name} ${duckdbTypeOf(field)}${field.mode === 'REQUIRED' ? ' NOT NULL' : ''}`,
+      );
       await this.connection.run(`CREATE TABLE IF NOT EXISTS ${target} (${columns.join(', ')})`);
     }
     if (writeDisposition === 'WRITE_TRUNCATE') {
-      const where = partition ? ` WHERE game_date = CAST('${partition.slice(0, 4)}-${partition.slice(4, 6)}-${partition.slice(6, 8)}' AS DATE)` : '';
+      const where = partition
+        ? ` WHERE game_date = CAST('${partition.slice(0, 4)}-${partition.slice(4, 6)}-${partition.slice(6, 8)}' AS DATE)`
+        : '';
       await this.connection.run(`DELETE FROM ${target}${where}`);
     }
     const rows = (parts[1] ?? '').split('\n').filter((line) => line.trim());
     if (rows.length > 0) {
-      const types = (await this.connection.runAndReadAll('SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', [destinationTable.datasetId, tableId])).getRowObjectsJS();
+      const types = (
+        await this.connection.runAndReadAll(
+          'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
+          [destinationTable.datasetId, tableId],
+        )
+      ).getRowObjectsJS();
       const file = join(mkdtempSync(join(tmpdir(), 'bq-load-')), 'rows.ndjson');
       writeFileSync(file, rows.join('\n'));
       const names = types.map((column) => String(column.column_name)).join(', ');
-      const columns = types.map((column) => `'${String(column.column_name)}': '${String(column.data_type)}'`).join(', ');
-      await this.connection.run(`INSERT INTO ${target} (${names}) SELECT ${names} FROM read_json('${file}', format = 'newline_delimited', columns = {${columns}})`);
+      const columns = types
+        .map((column) => `'${String(column.column_name)}': '${String(column.data_type)}'`)
+        .join(', ');
+      await this.connection.run(
+        `INSERT INTO ${target} (${names}) SELECT ${names} FROM read_json('${file}', format = 'newline_delimited', columns = {${columns}})`,
+      );
       rmSync(dirname(file), { recursive: true, force: true });
     }
     const reference = { projectId, jobId: job.jobReference.jobId, location: job.jobReference.location ?? 'US' };
-    this.jobs.set(reference.jobId, { jobId: reference.jobId, location: reference.location, query: '', parameters: [], jobTimeoutMs: null });
-    return { status: 200, body: { kind: 'bigquery#job', jobReference: reference, configuration: job.configuration, status: { state: 'DONE' }, statistics: { load: { outputRows: String(rows.length) } } } };
+    this.jobs.set(reference.jobId, {
+      jobId: reference.jobId,
+      location: reference.location,
+      query: '',
+      parameters: [],
+      jobTimeoutMs: null,
+    });
+    return {
+      status: 200,
+      body: {
+        kind: 'bigquery#job',
+        jobReference: reference,
+        configuration: job.configuration,
+        status: { state: 'DONE' },
+        statistics: { load: { outputRows: String(rows.length) } },
+      },
+    };
   }
 
   /** What BigQuery checks before it runs a job: the query's length, its tables, required partition filters. */
   private async validate(sql: string): Promise<void> {
     if (sql.length > QUERY_LENGTH_LIMIT) {
-      throw new BigQueryJobError(`The query is too large. The maximum standard SQL query length is 1024.00K characters, including comments and white space characters. (this one: ${sql.length} characters)`);
+      throw new BigQueryJobError(
+        `The query is too large. The maximum standard SQL query length is 1024.00K characters, including comments and white space characters. (this one: ${sql.length} characters)`,
+      );
     }
     const tables = new Set<string>();
     for (const match of sql.matchAll(/`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_$]+)(\*?)`/g)) {
-      if (match[3]) for (const name of await this.wildcardTables(match[1]!, match[2]!)) tables.add(`${match[1]}.${name}`);
+      if (match[3])
+        for (const name of await this.wildcardTables(match[1]!, match[2]!)) tables.add(`${match[1]}.${name}`);
       else tables.add(`${match[1]}.${match[2]}`);
     }
-    if (tables.size > TABLES_PER_QUERY_LIMIT) throw new BigQueryJobError(`Too many tables referenced by the query: ${tables.size}; the limit is ${TABLES_PER_QUERY_LIMIT}.`);
+    if (tables.size > TABLES_PER_QUERY_LIMIT)
+      throw new BigQueryJobError(
+        `Too many tables referenced by the query: ${tables.size}; the limit is ${TABLES_PER_QUERY_LIMIT}.`,
+      );
     for (const statement of sql.split(';')) {
       // New columns of an existing table must be NULLABLE or REPEATED
       // (https://cloud.google.com/bigquery/docs/managing-table-schemas#add_an_empty_column).
       const required = /ADD COLUMN(?: IF NOT EXISTS)? (\w+) [^,]*\bNOT NULL\b/i.exec(statement);
-      if (required) throw new BigQueryJobError(`Cannot add required fields to an existing schema. (field: ${required[1]})`);
+      if (required)
+        throw new BigQueryJobError(`Cannot add required fields to an existing schema. (field: ${required[1]})`);
       // "The WHERE keyword is mandatory" in an UPDATE
       // (https://cloud.google.com/bigquery/docs/reference/standard-sql/dml-syntax#update_statement).
-      if (/^\s*UPDATE\b/i.test(statement) && !/\bWHERE\b/i.test(statement)) throw new BigQueryJobError('UPDATE must have a WHERE clause');
+      if (/^\s*UPDATE\b/i.test(statement) && !/\bWHERE\b/i.test(statement))
+        throw new BigQueryJobError('UPDATE must have a WHERE clause');
     }
     // A table with require_partition_filter refuses any statement without a predicate on its
     // partition column (https://cloud.google.com/bigquery/docs/managing-partitioned-tables#require-filter).
@@ -355,14 +515,21 @@ export class BigQueryRestEmulator {
       const filter = new RegExp(`\\b${column}\\s*(=|IN\\b|BETWEEN\\b|>=|<=|>|<)`, 'i');
       for (const statement of sql.split(';')) {
         if (reference.test(statement) && !filter.test(statement)) {
-          throw new BigQueryJobError(`Cannot query over table '${table}' without a filter over column(s) '${column}' that can be used for partition elimination`);
+          throw new BigQueryJobError(
+            `Cannot query over table '${table}' without a filter over column(s) '${column}' that can be used for partition elimination`,
+          );
         }
       }
     }
   }
 
   private async wildcardTables(dataset: string, prefix: string): Promise<string[]> {
-    const rows = (await this.connection.runAndReadAll('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND starts_with(table_name, $2) ORDER BY 1', [dataset, prefix])).getRows();
+    const rows = (
+      await this.connection.runAndReadAll(
+        'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND starts_with(table_name, $2) ORDER BY 1',
+        [dataset, prefix],
+      )
+    ).getRows();
     return rows.map((row) => String(row[0]));
   }
 
@@ -373,11 +540,16 @@ export class BigQueryRestEmulator {
    */
   private async expandWildcards(sql: string): Promise<string> {
     let expanded = sql;
-    for (const match of new Set([...sql.matchAll(/`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\*`/g)].map((found) => found[0]))) {
+    for (const match of new Set(
+      [...sql.matchAll(/`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\*`/g)].map((found) => found[0]),
+    )) {
       const [, dataset, prefix] = /`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\*`/.exec(match)!;
       const tables = await this.wildcardTables(dataset!, prefix!);
-      if (tables.length === 0) throw new BigQueryJobError(`Not found: Table ${dataset}.${prefix}* was not found`, 'notFound');
-      const union = tables.map((table) => `SELECT *, '${table.slice(prefix!.length)}' AS _table_suffix FROM ${dataset}.${table}`).join(' UNION ALL BY NAME ');
+      if (tables.length === 0)
+        throw new BigQueryJobError(`Not found: Table ${dataset}.${prefix}* was not found`, 'notFound');
+      const union = tables
+        .map((table) => `SELECT *, '${table.slice(prefix!.length)}' AS _table_suffix FROM ${dataset}.${table}`)
+        .join(' UNION ALL BY NAME ');
       expanded = expanded.replaceAll(match, `(${union})`);
     }
     return expanded;
@@ -394,19 +566,40 @@ export class BigQueryRestEmulator {
         await this.connection.run('ROLLBACK').catch(() => undefined);
         throw error;
       }
-      return { kind: 'bigquery#getQueryResultsResponse', jobReference: { projectId, jobId: job.jobId, location: job.location }, jobComplete: true, schema: { fields: [] }, rows: [], totalRows: '0' };
+      return {
+        kind: 'bigquery#getQueryResultsResponse',
+        jobReference: { projectId, jobId: job.jobId, location: job.location },
+        jobComplete: true,
+        schema: { fields: [] },
+        rows: [],
+        totalRows: '0',
+      };
     }
     const values: Record<string, DuckDBValue> = {};
     for (const parameter of job.parameters) {
-      values[parameter.name] = parameter.parameterType.type === 'ARRAY' ? listValue((parameter.parameterValue.arrayValues ?? []).map((item) => item.value)) : (parameter.parameterValue.value ?? null);
+      values[parameter.name] =
+        parameter.parameterType.type === 'ARRAY'
+          ? listValue((parameter.parameterValue.arrayValues ?? []).map((item) => item.value))
+          : (parameter.parameterValue.value ?? null);
     }
     const sql = toDuckdbDialect(job.query, job.parameters);
     // BigQuery ignores a parameter the query does not use; DuckDB refuses one, so pass only the used ones.
     const used = Object.fromEntries(Object.entries(values).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)));
     const reader = await this.connection.runAndReadAll(sql, used);
     const names = reader.columnNames();
-    const fields = reader.columnTypes().map((type, index) => ({ name: names[index]!, ...bigQueryType(type.toString()) }));
-    const rows = reader.getRowsJS().map((row) => ({ f: row.map((value, index) => cell(value, fields[index]!.mode === 'REPEATED')) }));
-    return { kind: 'bigquery#getQueryResultsResponse', jobReference: { projectId, jobId: job.jobId, location: job.location }, jobComplete: true, schema: { fields }, rows, totalRows: String(rows.length) };
+    const fields = reader
+      .columnTypes()
+      .map((type, index) => ({ name: names[index]!, ...bigQueryType(type.toString()) }));
+    const rows = reader
+      .getRowsJS()
+      .map((row) => ({ f: row.map((value, index) => cell(value, fields[index]!.mode === 'REPEATED')) }));
+    return {
+      kind: 'bigquery#getQueryResultsResponse',
+      jobReference: { projectId, jobId: job.jobId, location: job.location },
+      jobComplete: true,
+      schema: { fields },
+      rows,
+      totalRows: String(rows.length),
+    };
   }
 }

@@ -10,7 +10,10 @@ export function bigQueryClient(projectId: string, apiEndpoint?: string): BigQuer
   const client = new BigQuery({ projectId, ...(apiEndpoint ? { apiEndpoint } : {}) });
   if (apiEndpoint) {
     const authenticated = client.makeAuthenticatedRequest;
-    client.makeAuthenticatedRequest = Object.assign((request: object, options?: unknown) => authenticated({ headers: {}, ...request } as never, options as never), authenticated);
+    client.makeAuthenticatedRequest = Object.assign(
+      (request: object, options?: unknown) => authenticated({ headers: {}, ...request } as never, options as never),
+      authenticated,
+    );
   }
   return client;
 }

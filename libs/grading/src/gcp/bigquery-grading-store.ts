@@ -2,9 +2,31 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BigQuery } from '@google-cloud/bigquery';
-import { PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, PREDICTION_BATCHES, SYSTEM_DAILY_PERFORMANCE, datasetName, requireBigQueryColumns, renderBigQuerySchema, validateDatasetPrefix, type TableDefinition, SCHEDULE } from '@props/warehouse';
+import {
+  PLAYER_GAME_SUMMARY,
+  PLAYER_PROP_PREDICTIONS,
+  PREDICTION_ACCURACY,
+  PREDICTION_BATCHES,
+  SYSTEM_DAILY_PERFORMANCE,
+  datasetName,
+  requireBigQueryColumns,
+  renderBigQuerySchema,
+  validateDatasetPrefix,
+  type TableDefinition,
+  SCHEDULE,
+} from '@props/warehouse';
 import type { ActualLine, PredictionToGrade } from '../grade-prediction';
-import { actualsSql, latestBatchSql, predictionsToGradeSql, toActualLine, toBatchSummary, toPredictionToGrade, type BatchRecordSummary, type GradingStore, scheduledGamesSql } from '../grading-store';
+import {
+  actualsSql,
+  latestBatchSql,
+  predictionsToGradeSql,
+  toActualLine,
+  toBatchSummary,
+  toPredictionToGrade,
+  type BatchRecordSummary,
+  type GradingStore,
+  scheduledGamesSql,
+} from '../grading-store';
 
 export interface BigQueryGradingOptions {
   projectId: string;
@@ -33,18 +55,26 @@ export class BigQueryGradingStore implements GradingStore {
   }
 
   private async query(sql: string, gameDate: string): Promise<Record<string, unknown>[]> {
-    const [job] = await this.client.createQueryJob({ query: sql, params: { game_date: this.client.date(gameDate) }, types: { game_date: 'DATE' }, location: this.options.location });
+    const [job] = await this.client.createQueryJob({
+      query: sql,
+      params: { game_date: this.client.date(gameDate) },
+      types: { game_date: 'DATE' },
+      location: this.options.location,
+    });
     const [rows] = await job.getQueryResults();
     return rows as Record<string, unknown>[];
   }
 
   /** Every table grading reads or writes holds each column it uses, with its type (more columns are fine). */
   async checkSchema(): Promise<void> {
-    for (const definition of [PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, SYSTEM_DAILY_PERFORMANCE]) await requireBigQueryColumns(this.client, definition, this.prefix);
+    for (const definition of [PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, SYSTEM_DAILY_PERFORMANCE])
+      await requireBigQueryColumns(this.client, definition, this.prefix);
   }
 
   async predictions(gameDate: string): Promise<PredictionToGrade[]> {
-    return (await this.query(predictionsToGradeSql(this.table(PLAYER_PROP_PREDICTIONS), 'game_date = @game_date'), gameDate)).map(toPredictionToGrade);
+    return (
+      await this.query(predictionsToGradeSql(this.table(PLAYER_PROP_PREDICTIONS), 'game_date = @game_date'), gameDate)
+    ).map(toPredictionToGrade);
   }
 
   async actuals(gameDate: string): Promise<Map<string, ActualLine>> {
@@ -53,11 +83,15 @@ export class BigQueryGradingStore implements GradingStore {
   }
 
   async scheduledGames(gameDate: string): Promise<number> {
-    return Number((await this.query(scheduledGamesSql(this.table(SCHEDULE), 'game_date = @game_date'), gameDate))[0]?.games ?? 0);
+    return Number(
+      (await this.query(scheduledGamesSql(this.table(SCHEDULE), 'game_date = @game_date'), gameDate))[0]?.games ?? 0,
+    );
   }
 
   async latestBatch(gameDate: string): Promise<BatchRecordSummary | null> {
-    return toBatchSummary((await this.query(latestBatchSql(this.table(PREDICTION_BATCHES), 'game_date = @game_date'), gameDate))[0]);
+    return toBatchSummary(
+      (await this.query(latestBatchSql(this.table(PREDICTION_BATCHES), 'game_date = @game_date'), gameDate))[0],
+    );
   }
 
   replaceGrades(gameDate: string, rows: readonly Record<string, unknown>[]): Promise<number> {
@@ -68,8 +102,15 @@ export class BigQueryGradingStore implements GradingStore {
     await this.replacePartition(SYSTEM_DAILY_PERFORMANCE, gameDate, rows);
   }
 
-  private async replacePartition(definition: TableDefinition, gameDate: string, rows: readonly Record<string, unknown>[]): Promise<number> {
-    const [existing] = await this.query(`SELECT COUNT(*) AS graded FROM ${this.table(definition)} WHERE game_date = @game_date`, gameDate);
+  private async replacePartition(
+    definition: TableDefinition,
+    gameDate: string,
+    rows: readonly Record<string, unknown>[],
+  ): Promise<number> {
+    const [existing] = await this.query(
+      `SELECT COUNT(*) AS graded FROM ${this.table(definition)} WHERE game_date = @game_date`,
+      gameDate,
+    );
     const folder = mkdtempSync(join(tmpdir(), 'props-grading-'));
     try {
       const file = join(folder, 'grades.json');
@@ -78,7 +119,13 @@ export class BigQueryGradingStore implements GradingStore {
       await this.client
         .dataset(datasetName(definition, this.prefix))
         .table(partition)
-        .load(file, { sourceFormat: 'NEWLINE_DELIMITED_JSON', writeDisposition: 'WRITE_TRUNCATE', createDisposition: 'CREATE_NEVER', schema: { fields: renderBigQuerySchema(definition) }, location: this.options.location });
+        .load(file, {
+          sourceFormat: 'NEWLINE_DELIMITED_JSON',
+          writeDisposition: 'WRITE_TRUNCATE',
+          createDisposition: 'CREATE_NEVER',
+          schema: { fields: renderBigQuerySchema(definition) },
+          location: this.options.location,
+        });
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -1,5 +1,11 @@
 import type { BigQuery } from '@google-cloud/bigquery';
-import { PLAYER_PROP_PREDICTIONS, PREDICTION_BATCHES, datasetName, validateDatasetPrefix, type TableDefinition } from '@props/warehouse';
+import {
+  PLAYER_PROP_PREDICTIONS,
+  PREDICTION_BATCHES,
+  datasetName,
+  validateDatasetPrefix,
+  type TableDefinition,
+} from '@props/warehouse';
 import type { VerificationScope, VerificationSource } from '../verification';
 
 /** Verification reads on BigQuery: parameterized query jobs (the seed's model_version query, generalized). */
@@ -17,10 +23,16 @@ export class BigQueryVerificationSource implements VerificationSource {
     return `\`${this.options.projectId}.${datasetName(definition, this.prefix)}.${definition.name}\``;
   }
 
-  private async read(scope: VerificationScope, sql: (where: string, batchWhere: string) => string): Promise<Record<string, unknown>[]> {
+  private async read(
+    scope: VerificationScope,
+    sql: (where: string, batchWhere: string) => string,
+  ): Promise<Record<string, unknown>[]> {
     const byDate = 'date' in scope;
     const [job] = await this.client.createQueryJob({
-      query: sql(byDate ? 'game_date = @scope' : 'created_at >= @scope', byDate ? 'game_date = @scope' : 'consolidated_at >= @scope'),
+      query: sql(
+        byDate ? 'game_date = @scope' : 'created_at >= @scope',
+        byDate ? 'game_date = @scope' : 'consolidated_at >= @scope',
+      ),
       params: { scope: byDate ? this.client.date(scope.date) : this.client.timestamp(scope.since) },
       types: { scope: byDate ? 'DATE' : 'TIMESTAMP' },
       location: this.options.location,
@@ -34,7 +46,12 @@ export class BigQueryVerificationSource implements VerificationSource {
       (where) =>
         `SELECT system_id, COALESCE(NULLIF(TRIM(model_version), ''), '(none)') AS model_version, COUNT(*) AS n, COUNT(DISTINCT player_lookup) AS players FROM ${this.table(PLAYER_PROP_PREDICTIONS)} WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2`,
     );
-    return rows.map((row) => ({ systemId: String(row.system_id), modelVersion: String(row.model_version), rows: Number(row.n), players: Number(row.players) }));
+    return rows.map((row) => ({
+      systemId: String(row.system_id),
+      modelVersion: String(row.model_version),
+      rows: Number(row.n),
+      players: Number(row.players),
+    }));
   }
 
   async batchExpectation(scope: VerificationScope) {
@@ -48,8 +65,18 @@ export class BigQueryVerificationSource implements VerificationSource {
 
   async playersPredicted(scope: VerificationScope) {
     const pair = 'CONCAT(CAST(game_date AS STRING), player_lookup)';
-    const perSystem = await this.read(scope, (where) => `SELECT system_id, COUNT(DISTINCT ${pair}) AS players FROM ${this.table(PLAYER_PROP_PREDICTIONS)} WHERE ${where} GROUP BY 1 ORDER BY 1`);
-    const [total] = await this.read(scope, (where) => `SELECT COUNT(DISTINCT ${pair}) AS players FROM ${this.table(PLAYER_PROP_PREDICTIONS)} WHERE ${where}`);
-    return { perSystem: perSystem.map((row) => ({ systemId: String(row.system_id), players: Number(row.players) })), total: Number(total!.players) };
+    const perSystem = await this.read(
+      scope,
+      (where) =>
+        `SELECT system_id, COUNT(DISTINCT ${pair}) AS players FROM ${this.table(PLAYER_PROP_PREDICTIONS)} WHERE ${where} GROUP BY 1 ORDER BY 1`,
+    );
+    const [total] = await this.read(
+      scope,
+      (where) => `SELECT COUNT(DISTINCT ${pair}) AS players FROM ${this.table(PLAYER_PROP_PREDICTIONS)} WHERE ${where}`,
+    );
+    return {
+      perSystem: perSystem.map((row) => ({ systemId: String(row.system_id), players: Number(row.players) })),
+      total: Number(total!.players),
+    };
   }
 }

@@ -16,16 +16,25 @@ export class DuckdbVerificationSource implements VerificationSource {
   }
 
   private async read(scope: VerificationScope, sql: (where: string) => string): Promise<Record<string, unknown>[]> {
-    const [where, parameter] = 'date' in scope ? ['game_date = CAST($1 AS DATE)', scope.date] : ['created_at >= CAST($1 AS TIMESTAMPTZ)', scope.since];
+    const [where, parameter] =
+      'date' in scope
+        ? ['game_date = CAST($1 AS DATE)', scope.date]
+        : ['created_at >= CAST($1 AS TIMESTAMPTZ)', scope.since];
     return (await this.connection.runAndReadAll(sql(where), [parameter])).getRowObjectsJS();
   }
 
   async modelVersions(scope: VerificationScope) {
     const rows = await this.read(
       scope,
-      (where) => `SELECT system_id, coalesce(nullif(trim(model_version), ''), '(none)') AS model_version, count(*) AS n, count(DISTINCT player_lookup) AS players FROM ${this.predictions} WHERE ${where} GROUP BY ALL ORDER BY 1, 2`,
+      (where) =>
+        `SELECT system_id, coalesce(nullif(trim(model_version), ''), '(none)') AS model_version, count(*) AS n, count(DISTINCT player_lookup) AS players FROM ${this.predictions} WHERE ${where} GROUP BY ALL ORDER BY 1, 2`,
     );
-    return rows.map((row) => ({ systemId: String(row.system_id), modelVersion: String(row.model_version), rows: Number(row.n), players: Number(row.players) }));
+    return rows.map((row) => ({
+      systemId: String(row.system_id),
+      modelVersion: String(row.model_version),
+      rows: Number(row.n),
+      players: Number(row.players),
+    }));
   }
 
   async batchExpectation(scope: VerificationScope) {
@@ -38,8 +47,18 @@ export class DuckdbVerificationSource implements VerificationSource {
   }
 
   async playersPredicted(scope: VerificationScope) {
-    const perSystem = await this.read(scope, (where) => `SELECT system_id, count(DISTINCT (game_date, player_lookup)) AS players FROM ${this.predictions} WHERE ${where} GROUP BY ALL ORDER BY 1`);
-    const [total] = await this.read(scope, (where) => `SELECT count(DISTINCT (game_date, player_lookup)) AS players FROM ${this.predictions} WHERE ${where}`);
-    return { perSystem: perSystem.map((row) => ({ systemId: String(row.system_id), players: Number(row.players) })), total: Number(total!.players) };
+    const perSystem = await this.read(
+      scope,
+      (where) =>
+        `SELECT system_id, count(DISTINCT (game_date, player_lookup)) AS players FROM ${this.predictions} WHERE ${where} GROUP BY ALL ORDER BY 1`,
+    );
+    const [total] = await this.read(
+      scope,
+      (where) => `SELECT count(DISTINCT (game_date, player_lookup)) AS players FROM ${this.predictions} WHERE ${where}`,
+    );
+    return {
+      perSystem: perSystem.map((row) => ({ systemId: String(row.system_id), players: Number(row.players) })),
+      total: Number(total!.players),
+    };
   }
 }

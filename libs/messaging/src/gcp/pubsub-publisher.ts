@@ -10,9 +10,14 @@ export class PubSubPublisher implements Publisher {
 
   async publish(topic: string, payload: unknown, options: PublishOptions = {}): Promise<string> {
     try {
-      return await this.pubsub.topic(topic).publishMessage({ json: payload, attributes: options.messageId ? { [LOGICAL_ID_ATTRIBUTE]: options.messageId } : {} });
+      return await this.pubsub.topic(topic).publishMessage({
+        json: payload,
+        attributes: options.messageId ? { [LOGICAL_ID_ATTRIBUTE]: options.messageId } : {},
+      });
     } catch (error) {
-      throw new PublishError(`${topic}: Pub/Sub did not accept the message: ${error instanceof Error ? error.message : String(error)}`);
+      throw new PublishError(
+        `${topic}: Pub/Sub did not accept the message: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

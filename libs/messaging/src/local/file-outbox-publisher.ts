@@ -20,7 +20,10 @@ export class FileOutboxPublisher implements Publisher {
     // One write to a file opened for appending: lines from concurrent publishers never interleave.
     const handle = openSync(join(this.folder, `${topic}.ndjson`), 'a');
     try {
-      writeSync(handle, `${JSON.stringify({ message_id: messageId, publish_time: new Date().toISOString(), data: payload })}\n`);
+      writeSync(
+        handle,
+        `${JSON.stringify({ message_id: messageId, publish_time: new Date().toISOString(), data: payload })}\n`,
+      );
       fsyncSync(handle);
     } finally {
       closeSync(handle);

@@ -39,16 +39,28 @@ export class HttpPushPublisher implements Publisher {
         const response = await fetch(endpoint, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...this.options.headers },
-          body: JSON.stringify(encodePushEnvelope(payload, deliveryId, `projects/local/subscriptions/${topic}`, attempt, options.messageId)),
+          body: JSON.stringify(
+            encodePushEnvelope(
+              payload,
+              deliveryId,
+              `projects/local/subscriptions/${topic}`,
+              attempt,
+              options.messageId,
+            ),
+          ),
         });
         if (PUSH_ACK_STATUSES.has(response.status)) return deliveryId;
         last = `HTTP ${response.status}`;
       } catch (error) {
-        last = (error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error));
+        last =
+          (error as { cause?: { code?: string } }).cause?.code ??
+          (error instanceof Error ? error.message : String(error));
       }
       if (attempt < maxAttempts) await new Promise((resolveWait) => setTimeout(resolveWait, delay));
       delay *= 2;
     }
-    throw new PublishError(`${topic}: ${endpoint} did not accept message ${options.messageId ?? deliveryId} after ${maxAttempts} attempts (last: ${last})`);
+    throw new PublishError(
+      `${topic}: ${endpoint} did not accept message ${options.messageId ?? deliveryId} after ${maxAttempts} attempts (last: ${last})`,
+    );
   }
 }

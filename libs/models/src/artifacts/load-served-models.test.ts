@@ -8,7 +8,13 @@ import manifest from './model-manifest.json';
 
 const modelDir = resolve(import.meta.dirname, '../../../../models');
 const scratch = () => mkdtempSync(join(tmpdir(), 'props-models-'));
-const options = (overrides: Partial<ModelLoadOptions> = {}): ModelLoadOptions => ({ modelDir, cacheDir: join(scratch(), 'cache'), env: {}, requireModels: true, ...overrides });
+const options = (overrides: Partial<ModelLoadOptions> = {}): ModelLoadOptions => ({
+  modelDir,
+  cacheDir: join(scratch(), 'cache'),
+  env: {},
+  requireModels: true,
+  ...overrides,
+});
 const [catboost, xgboost] = manifest.models;
 
 describe('loadServedModels', () => {
@@ -28,7 +34,7 @@ describe('loadServedModels', () => {
     expect(served[0]!.location).toBe(copy);
   });
 
-  it('refuses an artifact whose sha256 is not the manifest\'s, naming the model and the path', async () => {
+  it("refuses an artifact whose sha256 is not the manifest's, naming the model and the path", async () => {
     const wrong = join(modelDir, xgboost!.onnx);
     const attempt = loadServedModels(options({ env: { CATBOOST_V8_MODEL_PATH: wrong } }));
     await expect(attempt).rejects.toThrow(ModelArtifactError);
@@ -42,9 +48,15 @@ describe('loadServedModels', () => {
   });
 
   it('without requireModels, records why a model is unavailable instead of stopping', async () => {
-    const served = await loadServedModels(options({ requireModels: false, env: { XGBOOST_V1_MODEL_PATH: '/nowhere/model.onnx' } }));
+    const served = await loadServedModels(
+      options({ requireModels: false, env: { XGBOOST_V1_MODEL_PATH: '/nowhere/model.onnx' } }),
+    );
     expect(served[0]!.regressor).not.toBeNull();
-    expect(served[1]).toMatchObject({ systemId: 'xgboost_v1', regressor: null, unavailableReason: expect.stringContaining('cannot read /nowhere/model.onnx') });
+    expect(served[1]).toMatchObject({
+      systemId: 'xgboost_v1',
+      regressor: null,
+      unavailableReason: expect.stringContaining('cannot read /nowhere/model.onnx'),
+    });
   });
 
   it('downloads a gs:// artifact once into the cache, verified by sha256', async () => {
@@ -63,8 +75,8 @@ describe('loadServedModels', () => {
 
   it('reports a failed download with the URL', async () => {
     const fetchRemote = async () => Promise.reject(new Error('403 Forbidden'));
-    await expect(loadServedModels(options({ env: { CATBOOST_V8_MODEL_PATH: 'gs://models-bucket/v8.onnx' }, fetchRemote }))).rejects.toThrow(
-      `model ${catboost!.model_id}: cannot download gs://models-bucket/v8.onnx: 403 Forbidden`,
-    );
+    await expect(
+      loadServedModels(options({ env: { CATBOOST_V8_MODEL_PATH: 'gs://models-bucket/v8.onnx' }, fetchRemote })),
+    ).rejects.toThrow(`model ${catboost!.model_id}: cannot download gs://models-bucket/v8.onnx: 403 Forbidden`);
   });
 });

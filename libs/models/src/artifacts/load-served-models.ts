@@ -26,7 +26,10 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
  * bytes must have the manifest's sha256: a location override moves the artifact, it does not
  * swap it.
  */
-async function readArtifact(entry: ManifestEntry, options: ModelLoadOptions): Promise<{ location: string; bytes: Uint8Array }> {
+async function readArtifact(
+  entry: ManifestEntry,
+  options: ModelLoadOptions,
+): Promise<{ location: string; bytes: Uint8Array }> {
   const override = options.env[entry.path_variable];
   const location = override || join(options.modelDir, entry.onnx);
   let file = location;
@@ -38,7 +41,9 @@ async function readArtifact(entry: ManifestEntry, options: ModelLoadOptions): Pr
       try {
         await (options.fetchRemote ?? fetchFromGcs)(location, partial);
       } catch (error) {
-        throw new ModelArtifactError(`model ${entry.model_id}: cannot download ${location}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new ModelArtifactError(
+          `model ${entry.model_id}: cannot download ${location}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       renameSync(partial, file);
     }
@@ -47,11 +52,15 @@ async function readArtifact(entry: ManifestEntry, options: ModelLoadOptions): Pr
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    throw new ModelArtifactError(`model ${entry.model_id}: cannot read ${file}${override ? ` (from ${entry.path_variable})` : ''}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new ModelArtifactError(
+      `model ${entry.model_id}: cannot read ${file}${override ? ` (from ${entry.path_variable})` : ''}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   const actual = sha256(bytes);
   if (actual !== entry.onnx_sha256) {
-    throw new ModelArtifactError(`model ${entry.model_id}: ${location} has sha256 ${actual.slice(0, 16)}…, the manifest expects ${entry.onnx_sha256.slice(0, 16)}…`);
+    throw new ModelArtifactError(
+      `model ${entry.model_id}: ${location} has sha256 ${actual.slice(0, 16)}…, the manifest expects ${entry.onnx_sha256.slice(0, 16)}…`,
+    );
   }
   return { location, bytes };
 }
@@ -66,7 +75,12 @@ export async function loadServedModels(options: ModelLoadOptions): Promise<Serve
       served.push({ ...base, location, regressor: await OnnxRegressor.load(bytes, entry.features.length) });
     } catch (error) {
       if (options.requireModels) throw error;
-      served.push({ ...base, location: options.env[entry.path_variable] || join(options.modelDir, entry.onnx), regressor: null, unavailableReason: error instanceof Error ? error.message : String(error) });
+      served.push({
+        ...base,
+        location: options.env[entry.path_variable] || join(options.modelDir, entry.onnx),
+        regressor: null,
+        unavailableReason: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return served;

@@ -26,10 +26,16 @@ export class ModelArtifactError extends Error {
 export function modelManifest(): ManifestEntry[] {
   const entries = (manifestJson as unknown as { models: ManifestEntry[] }).models;
   for (const entry of entries) {
-    if (entry.feature_version !== FEATURE_VERSION) throw new ModelArtifactError(`model ${entry.model_id}: feature_version ${entry.feature_version}, the worker serves ${FEATURE_VERSION}`);
+    if (entry.feature_version !== FEATURE_VERSION)
+      throw new ModelArtifactError(
+        `model ${entry.model_id}: feature_version ${entry.feature_version}, the worker serves ${FEATURE_VERSION}`,
+      );
     const expected = FEATURE_NAMES.slice(0, entry.features.length);
     const mismatch = entry.features.findIndex((name, index) => name !== expected[index]);
-    if (mismatch !== -1) throw new ModelArtifactError(`model ${entry.model_id}: feature ${mismatch} is "${entry.features[mismatch]}", the vector has "${expected[mismatch]}" there`);
+    if (mismatch !== -1)
+      throw new ModelArtifactError(
+        `model ${entry.model_id}: feature ${mismatch} is "${entry.features[mismatch]}", the vector has "${expected[mismatch]}" there`,
+      );
   }
   return entries;
 }

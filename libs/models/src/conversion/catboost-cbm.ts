@@ -42,7 +42,10 @@ function modelCore(file: Uint8Array): Uint8Array {
     size = Number(view.getBigUint64(8, true));
     start = 16;
   }
-  if (start + size > file.byteLength) throw new ModelFormatError(`truncated CatBoost model: the core needs ${size} bytes, ${file.byteLength - start} remain`);
+  if (start + size > file.byteLength)
+    throw new ModelFormatError(
+      `truncated CatBoost model: the core needs ${size} bytes, ${file.byteLength - start} remain`,
+    );
   return file.slice(start, start + size);
 }
 
@@ -55,9 +58,13 @@ function modelCore(file: Uint8Array): Uint8Array {
 export function readCatboostModel(file: Uint8Array): TreeEnsemble {
   const core = FlatbufferTable.root(modelCore(file));
   const format = core.string(CORE.formatVersion);
-  if (format !== 'FlabuffersModel_v1') throw new ModelFormatError(`unsupported CatBoost core format "${format}" (expected FlabuffersModel_v1)`);
+  if (format !== 'FlabuffersModel_v1')
+    throw new ModelFormatError(`unsupported CatBoost core format "${format}" (expected FlabuffersModel_v1)`);
   const parts = core.strings(CORE.modelPartIds);
-  if (parts.length > 0) throw new UnsupportedModelError(`the model has extra parts (${parts.join(', ')}): categorical CTR tables, text or embedding processing are not supported`);
+  if (parts.length > 0)
+    throw new UnsupportedModelError(
+      `the model has extra parts (${parts.join(', ')}): categorical CTR tables, text or embedding processing are not supported`,
+    );
   const trees = core.table(CORE.modelTrees);
   if (!trees) throw new ModelFormatError('the model has no trees');
   const unsupported = (
@@ -71,13 +78,20 @@ export function readCatboostModel(file: Uint8Array): TreeEnsemble {
     ] as const
   ).filter(([, slot]) => trees.vectorLength(slot) > 0);
   if (unsupported.length > 0) {
-    throw new UnsupportedModelError(`the model uses ${unsupported.map(([kind]) => kind).join(', ')} features; only float features convert to TreeEnsembleRegressor`);
+    throw new UnsupportedModelError(
+      `the model uses ${unsupported.map(([kind]) => kind).join(', ')} features; only float features convert to TreeEnsembleRegressor`,
+    );
   }
   if (trees.vectorLength(TREES.nonSymmetricStepNodes) > 0) {
-    throw new UnsupportedModelError('the model has non-symmetric (Depthwise/Lossguide) trees; only oblivious trees are supported, as in CatBoost\'s own ONNX export');
+    throw new UnsupportedModelError(
+      "the model has non-symmetric (Depthwise/Lossguide) trees; only oblivious trees are supported, as in CatBoost's own ONNX export",
+    );
   }
   const dimension = trees.int32(TREES.approxDimension, 1);
-  if (dimension !== 1) throw new UnsupportedModelError(`the model has ${dimension} outputs (multiclass or multi-target); only a single regression output is supported`);
+  if (dimension !== 1)
+    throw new UnsupportedModelError(
+      `the model has ${dimension} outputs (multiclass or multi-target); only a single regression output is supported`,
+    );
 
   const splits: BinarySplit[] = [];
   const featureNames: string[] = [];
@@ -87,7 +101,8 @@ export function readCatboostModel(file: Uint8Array): TreeEnsemble {
     featureCount = Math.max(featureCount, flatIndex + 1);
     featureNames[flatIndex] = feature.string(FLOAT_FEATURE.featureId) || `f${flatIndex}`;
     const nanAsTrue = feature.uint8(FLOAT_FEATURE.nanValueTreatment, 0) === NAN_AS_TRUE;
-    for (const border of feature.float32s(FLOAT_FEATURE.borders)) splits.push({ feature: flatIndex, border, nanAsTrue });
+    for (const border of feature.float32s(FLOAT_FEATURE.borders))
+      splits.push({ feature: flatIndex, border, nanAsTrue });
   }
   const scale = trees.float64(TREES.scale, 1);
   const multiBias = trees.float64s(TREES.multiBias);
@@ -102,7 +117,10 @@ export function readCatboostModel(file: Uint8Array): TreeEnsemble {
   treeSizes.forEach((depth, treeIndex) => {
     const own = treeSplits.slice(treeStarts[treeIndex], treeStarts[treeIndex]! + depth).map((index) => {
       const split = splits[index];
-      if (!split) throw new ModelFormatError(`tree ${treeIndex} names split ${index}, but the model has ${splits.length} borders`);
+      if (!split)
+        throw new ModelFormatError(
+          `tree ${treeIndex} names split ${index}, but the model has ${splits.length} borders`,
+        );
       return split;
     });
     const nodes: TreeNode[] = [];
@@ -110,23 +128,38 @@ export function readCatboostModel(file: Uint8Array): TreeEnsemble {
       const split = own[depth - 1 - level]!;
       for (let position = 0; position < 2 ** level; position += 1) {
         const id = 2 ** level - 1 + position;
-        nodes.push({ kind: 'branch', feature: split.feature, threshold: split.border, mode: 'BRANCH_GT', falseChild: 2 * id + 1, trueChild: 2 * id + 2, missingTracksTrue: split.nanAsTrue });
+        nodes.push({
+          kind: 'branch',
+          feature: split.feature,
+          threshold: split.border,
+          mode: 'BRANCH_GT',
+          falseChild: 2 * id + 1,
+          trueChild: 2 * id + 2,
+          missingTracksTrue: split.nanAsTrue,
+        });
       }
     }
     for (let leaf = 0; leaf < 2 ** depth; leaf += 1) {
       const value = leafValues[leafOffset + leaf];
-      if (value === undefined) throw new ModelFormatError(`tree ${treeIndex} needs leaf ${leafOffset + leaf}, but the model has ${leafValues.length} leaf values`);
+      if (value === undefined)
+        throw new ModelFormatError(
+          `tree ${treeIndex} needs leaf ${leafOffset + leaf}, but the model has ${leafValues.length} leaf values`,
+        );
       nodes.push({ kind: 'leaf', value: value * scale });
     }
     leafOffset += 2 ** depth;
     ensemble.push(nodes);
   });
-  if (leafOffset !== leafValues.length) throw new ModelFormatError(`the trees use ${leafOffset} leaf values, but the model stores ${leafValues.length}`);
+  if (leafOffset !== leafValues.length)
+    throw new ModelFormatError(`the trees use ${leafOffset} leaf values, but the model stores ${leafValues.length}`);
   return {
     featureCount,
     featureNames,
     baseValue: bias,
     trees: ensemble,
-    source: { format: 'catboost-cbm', note: `${ensemble.length} oblivious trees, bias ${bias}${scale !== 1 ? `, scale ${scale} folded into the leaves` : ''}` },
+    source: {
+      format: 'catboost-cbm',
+      note: `${ensemble.length} oblivious trees, bias ${bias}${scale !== 1 ? `, scale ${scale} folded into the leaves` : ''}`,
+    },
   };
 }

@@ -29,6 +29,11 @@ export function convertModel(file: Uint8Array, options: ConversionOptions = {}):
     }
     ensemble = readXgboostModel(json, { lastIteration: options.lastIteration });
   }
-  const metadata = { feature_names: ensemble.featureNames.join(','), source_format: ensemble.source.format, source_note: ensemble.source.note, ...options.metadata };
+  const metadata = {
+    feature_names: ensemble.featureNames.join(','),
+    source_format: ensemble.source.format,
+    source_note: ensemble.source.note,
+    ...options.metadata,
+  };
   return { ensemble, onnx: encodeTreeEnsembleOnnx(ensemble, { modelVersion: 1, metadata }) };
 }

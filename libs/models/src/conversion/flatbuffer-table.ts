@@ -78,7 +78,9 @@ export class FlatbufferTable {
   }
 
   tables(slot: number): FlatbufferTable[] {
-    return this.scalars(slot, 4, (position) => position + this.view.getUint32(position, true)).map((position) => new FlatbufferTable(this.view, position));
+    return this.scalars(slot, 4, (position) => position + this.view.getUint32(position, true)).map(
+      (position) => new FlatbufferTable(this.view, position),
+    );
   }
 
   table(slot: number): FlatbufferTable | undefined {

@@ -2,7 +2,15 @@ import { ProtobufWriter } from './protobuf-writer';
 import type { TreeEnsemble } from './tree-ensemble';
 
 // onnx.proto field numbers and enums.
-const MODEL = { irVersion: 1, producerName: 2, producerVersion: 3, modelVersion: 5, graph: 7, opsetImport: 8, metadataProps: 14 } as const;
+const MODEL = {
+  irVersion: 1,
+  producerName: 2,
+  producerVersion: 3,
+  modelVersion: 5,
+  graph: 7,
+  opsetImport: 8,
+  metadataProps: 14,
+} as const;
 const GRAPH = { node: 1, name: 2, input: 11, output: 12 } as const;
 const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 } as const;
 const ATTRIBUTE = { name: 1, i: 3, s: 4, floats: 7, ints: 8, strings: 9, type: 20 } as const;
@@ -23,7 +31,16 @@ export interface OnnxModelInfo {
  * `predictions` float[N, 1].
  */
 export function encodeTreeEnsembleOnnx(ensemble: TreeEnsemble, info: OnnxModelInfo): Uint8Array {
-  const nodes = { treeIds: [] as number[], nodeIds: [] as number[], featureIds: [] as number[], modes: [] as string[], values: [] as number[], trueIds: [] as number[], falseIds: [] as number[], missingTrue: [] as number[] };
+  const nodes = {
+    treeIds: [] as number[],
+    nodeIds: [] as number[],
+    featureIds: [] as number[],
+    modes: [] as string[],
+    values: [] as number[],
+    trueIds: [] as number[],
+    falseIds: [] as number[],
+    missingTrue: [] as number[],
+  };
   const targets = { treeIds: [] as number[], nodeIds: [] as number[], ids: [] as number[], weights: [] as number[] };
   ensemble.trees.forEach((tree, treeId) => {
     tree.forEach((node, nodeId) => {
@@ -52,9 +69,19 @@ export function encodeTreeEnsembleOnnx(ensemble: TreeEnsemble, info: OnnxModelIn
   });
 
   const ints = (name: string, values: number[]) => (node: ProtobufWriter) =>
-    node.message(NODE.attribute, (attribute) => attribute.string(ATTRIBUTE.name, name).packedInts(ATTRIBUTE.ints, values).int(ATTRIBUTE.type, ATTRIBUTE_TYPE.INTS));
+    node.message(NODE.attribute, (attribute) =>
+      attribute
+        .string(ATTRIBUTE.name, name)
+        .packedInts(ATTRIBUTE.ints, values)
+        .int(ATTRIBUTE.type, ATTRIBUTE_TYPE.INTS),
+    );
   const floats = (name: string, values: number[]) => (node: ProtobufWriter) =>
-    node.message(NODE.attribute, (attribute) => attribute.string(ATTRIBUTE.name, name).packedFloats(ATTRIBUTE.floats, values).int(ATTRIBUTE.type, ATTRIBUTE_TYPE.FLOATS));
+    node.message(NODE.attribute, (attribute) =>
+      attribute
+        .string(ATTRIBUTE.name, name)
+        .packedFloats(ATTRIBUTE.floats, values)
+        .int(ATTRIBUTE.type, ATTRIBUTE_TYPE.FLOATS),
+    );
   const strings = (name: string, values: string[]) => (node: ProtobufWriter) =>
     node.message(NODE.attribute, (attribute) => {
       attribute.string(ATTRIBUTE.name, name);
@@ -62,9 +89,13 @@ export function encodeTreeEnsembleOnnx(ensemble: TreeEnsemble, info: OnnxModelIn
       attribute.int(ATTRIBUTE.type, ATTRIBUTE_TYPE.STRINGS);
     });
   const text = (name: string, value: string) => (node: ProtobufWriter) =>
-    node.message(NODE.attribute, (attribute) => attribute.string(ATTRIBUTE.name, name).string(ATTRIBUTE.s, value).int(ATTRIBUTE.type, ATTRIBUTE_TYPE.STRING));
+    node.message(NODE.attribute, (attribute) =>
+      attribute.string(ATTRIBUTE.name, name).string(ATTRIBUTE.s, value).int(ATTRIBUTE.type, ATTRIBUTE_TYPE.STRING),
+    );
   const integer = (name: string, value: number) => (node: ProtobufWriter) =>
-    node.message(NODE.attribute, (attribute) => attribute.string(ATTRIBUTE.name, name).int(ATTRIBUTE.i, value).int(ATTRIBUTE.type, ATTRIBUTE_TYPE.INT));
+    node.message(NODE.attribute, (attribute) =>
+      attribute.string(ATTRIBUTE.name, name).int(ATTRIBUTE.i, value).int(ATTRIBUTE.type, ATTRIBUTE_TYPE.INT),
+    );
 
   const attributes = [
     text('aggregate_function', 'SUM'),
@@ -103,7 +134,12 @@ export function encodeTreeEnsembleOnnx(ensemble: TreeEnsemble, info: OnnxModelIn
     .message(MODEL.opsetImport, (opset) => opset.string(1, 'ai.onnx.ml').int(2, 3))
     .message(MODEL.graph, (graph) => {
       graph.message(GRAPH.node, (node) => {
-        node.string(NODE.input, ONNX_INPUT).string(NODE.output, ONNX_OUTPUT).string(NODE.name, 'tree_ensemble').string(NODE.opType, 'TreeEnsembleRegressor').string(NODE.domain, 'ai.onnx.ml');
+        node
+          .string(NODE.input, ONNX_INPUT)
+          .string(NODE.output, ONNX_OUTPUT)
+          .string(NODE.name, 'tree_ensemble')
+          .string(NODE.opType, 'TreeEnsembleRegressor')
+          .string(NODE.domain, 'ai.onnx.ml');
         for (const attribute of attributes) attribute(node);
       });
       graph.string(GRAPH.name, 'tree_ensemble_regressor');

@@ -1,6 +1,12 @@
 import { ModelFormatError, UnsupportedModelError, type TreeEnsemble, type TreeNode } from './tree-ensemble';
 
-const IDENTITY_OBJECTIVES = new Set(['reg:squarederror', 'reg:squaredlogerror', 'reg:pseudohubererror', 'reg:absoluteerror', 'reg:linear']);
+const IDENTITY_OBJECTIVES = new Set([
+  'reg:squarederror',
+  'reg:squaredlogerror',
+  'reg:pseudohubererror',
+  'reg:absoluteerror',
+  'reg:linear',
+]);
 
 interface XgboostTree {
   left_children: number[];
@@ -19,7 +25,8 @@ export interface XgboostReadOptions {
 /** `[1.0679911E1]` (xgboost 3.x) or `1.0679911E1` (older): the margin the trees add to. */
 function parseBaseScore(text: unknown): number {
   const value = Number(String(text).replace(/^\[|\]$/g, ''));
-  if (!Number.isFinite(value)) throw new ModelFormatError(`learner_model_param.base_score "${String(text)}" is not a number`);
+  if (!Number.isFinite(value))
+    throw new ModelFormatError(`learner_model_param.base_score "${String(text)}" is not a number`);
   return value;
 }
 
@@ -31,28 +38,42 @@ export function readXgboostModel(json: unknown, options: XgboostReadOptions = {}
   const learner = (json as { learner?: Record<string, any> })?.learner;
   if (!learner) throw new ModelFormatError('not an XGBoost JSON model: no "learner"');
   const objective = learner.objective?.name;
-  if (!IDENTITY_OBJECTIVES.has(objective)) throw new UnsupportedModelError(`objective "${objective}" needs a link function; only identity-link regression objectives are supported`);
+  if (!IDENTITY_OBJECTIVES.has(objective))
+    throw new UnsupportedModelError(
+      `objective "${objective}" needs a link function; only identity-link regression objectives are supported`,
+    );
   const parameters = learner.learner_model_param ?? {};
-  if (Number(parameters.num_class ?? 0) > 1 || Number(parameters.num_target ?? 1) > 1) throw new UnsupportedModelError('the model has several outputs; only single-target regression is supported');
+  if (Number(parameters.num_class ?? 0) > 1 || Number(parameters.num_target ?? 1) > 1)
+    throw new UnsupportedModelError('the model has several outputs; only single-target regression is supported');
   const booster = learner.gradient_booster;
-  if (booster?.name !== 'gbtree') throw new UnsupportedModelError(`booster "${booster?.name}" is not supported (gbtree only)`);
+  if (booster?.name !== 'gbtree')
+    throw new UnsupportedModelError(`booster "${booster?.name}" is not supported (gbtree only)`);
   const model = booster.model;
   const allTrees = model.trees as XgboostTree[];
-  const indptr = (model.iteration_indptr as number[] | undefined) ?? allTrees.map((_, index) => index).concat(allTrees.length);
+  const indptr =
+    (model.iteration_indptr as number[] | undefined) ?? allTrees.map((_, index) => index).concat(allTrees.length);
   let treeCount = allTrees.length;
   if (options.lastIteration !== undefined) {
     const end = indptr[options.lastIteration + 1];
-    if (end === undefined) throw new ModelFormatError(`iteration ${options.lastIteration} is beyond the model's ${indptr.length - 1} rounds`);
+    if (end === undefined)
+      throw new ModelFormatError(
+        `iteration ${options.lastIteration} is beyond the model's ${indptr.length - 1} rounds`,
+      );
     treeCount = end;
   }
   const featureCount = Number(parameters.num_feature);
-  const featureNames: string[] = learner.feature_names ?? Array.from({ length: featureCount }, (_, index) => `f${index}`);
+  const featureNames: string[] =
+    learner.feature_names ?? Array.from({ length: featureCount }, (_, index) => `f${index}`);
   const trees = allTrees.slice(0, treeCount).map((tree, treeIndex) => {
-    if ((tree.split_type ?? []).some((type) => type !== 0)) throw new UnsupportedModelError(`tree ${treeIndex} has categorical splits`);
+    if ((tree.split_type ?? []).some((type) => type !== 0))
+      throw new UnsupportedModelError(`tree ${treeIndex} has categorical splits`);
     return tree.left_children.map((left, node): TreeNode => {
       if (left === -1) return { kind: 'leaf', value: tree.split_conditions[node]! };
       const feature = tree.split_indices[node]!;
-      if (feature >= featureCount) throw new ModelFormatError(`tree ${treeIndex} splits on feature ${feature}, beyond num_feature ${featureCount}`);
+      if (feature >= featureCount)
+        throw new ModelFormatError(
+          `tree ${treeIndex} splits on feature ${feature}, beyond num_feature ${featureCount}`,
+        );
       return {
         kind: 'branch',
         feature,
@@ -69,6 +90,9 @@ export function readXgboostModel(json: unknown, options: XgboostReadOptions = {}
     featureNames,
     baseValue: parseBaseScore(parameters.base_score),
     trees,
-    source: { format: 'xgboost-json', note: `${trees.length} of ${allTrees.length} trees${options.lastIteration !== undefined ? ` (rounds 0..${options.lastIteration})` : ''}` },
+    source: {
+      format: 'xgboost-json',
+      note: `${trees.length} of ${allTrees.length} trees${options.lastIteration !== undefined ? ` (rounds 0..${options.lastIteration})` : ''}`,
+    },
   };
 }

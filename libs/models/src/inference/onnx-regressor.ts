@@ -17,7 +17,8 @@ export class OnnxRegressor {
     if (rows.length === 0) return [];
     const data = new Float32Array(rows.length * this.featureCount);
     rows.forEach((row, index) => {
-      if (row.length !== this.featureCount) throw new RangeError(`row ${index} has ${row.length} values; the model reads ${this.featureCount}`);
+      if (row.length !== this.featureCount)
+        throw new RangeError(`row ${index} has ${row.length} values; the model reads ${this.featureCount}`);
       data.set(Array.from(row), index * this.featureCount);
     });
     const input = new Tensor('float32', data, [rows.length, this.featureCount]);

@@ -9,6 +9,8 @@ export const onnxRuntimeCheck = {
   buildTime: true,
   run(): { status: 'ok' | 'failed'; detail: string } {
     const cpu = listSupportedBackends().find((backend) => backend.name === 'cpu');
-    return cpu ? { status: 'ok', detail: `cpu backend ${cpu.bundled ? 'bundled' : 'available'}` } : { status: 'failed', detail: 'the cpu execution provider is not available' };
+    return cpu
+      ? { status: 'ok', detail: `cpu backend ${cpu.bundled ? 'bundled' : 'available'}` }
+      : { status: 'failed', detail: 'the cpu execution provider is not available' };
   },
 };

@@ -17,12 +17,24 @@ export interface FormedRows {
  * Every row is checked against the row schema before it can be staged: extreme but finite features
  * can drive a system to Infinity or NaN, and such a row must not reach (and block) consolidation.
  */
-export function formPredictionRows(request: PredictionRequest, messageId: string, line: number | null, outcomes: readonly SystemOutcome[], createdAt: string): FormedRows {
+export function formPredictionRows(
+  request: PredictionRequest,
+  messageId: string,
+  line: number | null,
+  outcomes: readonly SystemOutcome[],
+  createdAt: string,
+): FormedRows {
   const formed: FormedRows = { rows: [], invalid: [] };
-  for (const row of outcomes.filter(isPrediction).map((prediction) => toRow(request, messageId, line, prediction, createdAt))) {
+  for (const row of outcomes
+    .filter(isPrediction)
+    .map((prediction) => toRow(request, messageId, line, prediction, createdAt))) {
     const checked = PredictionRowSchema.safeParse(row);
     if (checked.success) formed.rows.push(row);
-    else formed.invalid.push({ systemId: row.system_id, reason: `invalid output: ${checked.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}` });
+    else
+      formed.invalid.push({
+        systemId: row.system_id,
+        reason: `invalid output: ${checked.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`,
+      });
   }
   return formed;
 }
@@ -30,11 +42,20 @@ export function formPredictionRows(request: PredictionRequest, messageId: string
 /** Statuses the original flags at prediction time (`injury_filter.py`: out skips, doubtful/questionable warn). */
 const FLAGGED_INJURY_STATUSES = new Set(['OUT', 'DOUBTFUL', 'QUESTIONABLE']);
 
-function toRow(request: PredictionRequest, messageId: string, line: number | null, prediction: SystemPrediction, createdAt: string): PredictionRow {
+function toRow(
+  request: PredictionRequest,
+  messageId: string,
+  line: number | null,
+  prediction: SystemPrediction,
+  createdAt: string,
+): PredictionRow {
   const predicted = roundHalfEven(prediction.predictedPoints, 1);
   const filtered = prediction.confidence >= FILTERED_TIER.low && prediction.confidence < FILTERED_TIER.high;
   const injuryStatus = request.injury ? request.injury.status.toUpperCase() : null;
-  const similarity = prediction.systemId === 'similarity_balanced_v1' ? (prediction.details as { similar_games_count?: number; adjustments?: { pace?: number } }) : null;
+  const similarity =
+    prediction.systemId === 'similarity_balanced_v1'
+      ? (prediction.details as { similar_games_count?: number; adjustments?: { pace?: number } })
+      : null;
   const hasPropLine = line !== null && request.line_source === 'ACTUAL_PROP';
   return {
     prediction_id: randomUUID(),

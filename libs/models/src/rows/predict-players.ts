@@ -27,21 +27,44 @@ export interface PlayerPrediction {
  * a whole date. Throws PredictionInputError (naming the field) before any system runs when an
  * input is invalid.
  */
-export async function predictPlayers(systems: PredictionSystems, requests: ReadonlyArray<{ messageId: string; request: PredictionRequest }>, createdAt: string): Promise<PlayerPrediction[]> {
+export async function predictPlayers(
+  systems: PredictionSystems,
+  requests: ReadonlyArray<{ messageId: string; request: PredictionRequest }>,
+  createdAt: string,
+): Promise<PlayerPrediction[]> {
   const inputs: PredictionInput[] = [];
   const planned = requests.map(({ messageId, request }) => {
-    if (request.features.quality_score < MIN_FEATURE_QUALITY) return { messageId, request, lines: [] as Array<number | null>, first: -1 };
-    const features = new FeatureVector(request.features.values, request.features.feature_version, request.features.quality_score);
+    if (request.features.quality_score < MIN_FEATURE_QUALITY)
+      return { messageId, request, lines: [] as Array<number | null>, first: -1 };
+    const features = new FeatureVector(
+      request.features.values,
+      request.features.feature_version,
+      request.features.quality_score,
+    );
     const lines: Array<number | null> = request.line_values.length > 0 ? request.line_values : [null];
     const first = inputs.length;
-    for (const line of lines) inputs.push({ playerLookup: request.player_lookup, gameDate: request.game_date, isHome: request.is_home, features, history: request.history, line });
+    for (const line of lines)
+      inputs.push({
+        playerLookup: request.player_lookup,
+        gameDate: request.game_date,
+        isHome: request.is_home,
+        features,
+        history: request.history,
+        line,
+      });
     return { messageId, request, lines, first };
   });
   const results = await systems.predict(inputs);
   return planned.map(({ messageId, request, lines, first }) => {
     if (first < 0) {
       const reason = `feature_quality_score ${request.features.quality_score} is under the floor of ${MIN_FEATURE_QUALITY}`;
-      return { messageId, request, rows: [], skipped: [{ systemId: 'all', reason: `${INVALID_FEATURES}: ${reason}` }], skipReason: INVALID_FEATURES };
+      return {
+        messageId,
+        request,
+        rows: [],
+        skipped: [{ systemId: 'all', reason: `${INVALID_FEATURES}: ${reason}` }],
+        skipReason: INVALID_FEATURES,
+      };
     }
     const rows: PredictionRow[] = [];
     const skipped: Array<{ systemId: string; reason: string }> = [];
@@ -50,12 +73,17 @@ export async function predictPlayers(systems: PredictionSystems, requests: Reado
       const formed = formPredictionRows(request, messageId, line, result.outcomes, createdAt);
       rows.push(...formed.rows);
       skipped.push(
-        ...result.outcomes.flatMap((outcome) => ('skipped' in outcome ? [{ systemId: outcome.systemId, reason: outcome.skipped }] : [])),
+        ...result.outcomes.flatMap((outcome) =>
+          'skipped' in outcome ? [{ systemId: outcome.systemId, reason: outcome.skipped }] : [],
+        ),
         ...result.failures.map((failure) => ({ systemId: failure.systemId, reason: `failed: ${failure.error}` })),
         ...formed.invalid,
       );
     });
-    const skipReason = rows.length > 0 ? null : skipped.map((skip) => `${skip.systemId}: ${skip.reason}`).join('; ') || 'no system predicted';
+    const skipReason =
+      rows.length > 0
+        ? null
+        : skipped.map((skip) => `${skip.systemId}: ${skip.reason}`).join('; ') || 'no system predicted';
     return { messageId, request, rows, skipped, skipReason };
   });
 }

@@ -1,7 +1,18 @@
 import { clamp, populationStd } from '../python-round';
-import { isPrediction, type PredictionInput, type Recommendation, type SystemOutcome, type SystemPrediction } from './prediction-system';
+import {
+  isPrediction,
+  type PredictionInput,
+  type Recommendation,
+  type SystemOutcome,
+  type SystemPrediction,
+} from './prediction-system';
 
-export const ENSEMBLE_COMPONENTS = ['moving_average', 'zone_matchup_v1', 'similarity_balanced_v1', 'catboost_v8'] as const;
+export const ENSEMBLE_COMPONENTS = [
+  'moving_average',
+  'zone_matchup_v1',
+  'similarity_balanced_v1',
+  'catboost_v8',
+] as const;
 
 function agreement(spread: number): { type: string; percentage: number } {
   if (spread < 2) return { type: 'high', percentage: 95 };
@@ -19,11 +30,24 @@ export class EnsembleSystem {
   readonly modelVersion = 'ensemble_v1';
 
   combine(input: PredictionInput, outcomes: readonly SystemOutcome[]): SystemOutcome {
-    const components = outcomes.filter(isPrediction).filter((outcome) => (ENSEMBLE_COMPONENTS as readonly string[]).includes(outcome.systemId));
-    if (components.length < 2) return { systemId: this.systemId, skipped: `insufficient valid component predictions (${components.length}, need 2)` };
+    const components = outcomes
+      .filter(isPrediction)
+      .filter((outcome) => (ENSEMBLE_COMPONENTS as readonly string[]).includes(outcome.systemId));
+    if (components.length < 2)
+      return {
+        systemId: this.systemId,
+        skipped: `insufficient valid component predictions (${components.length}, need 2)`,
+      };
     const confidences = components.map((component) => component.confidence * 100);
     const totalConfidence = confidences.reduce((sum, value) => sum + value, 0);
-    const predicted = clamp(totalConfidence === 0 ? 0 : components.reduce((sum, component, index) => sum + component.predictedPoints * confidences[index]!, 0) / totalConfidence, 0, 60);
+    const predicted = clamp(
+      totalConfidence === 0
+        ? 0
+        : components.reduce((sum, component, index) => sum + component.predictedPoints * confidences[index]!, 0) /
+            totalConfidence,
+      0,
+      60,
+    );
     const spread = populationStd(components.map((component) => component.predictedPoints));
     let confidence = totalConfidence / components.length;
     confidence += spread < 2 ? 10 : spread < 3 ? 5 : spread < 6 ? -5 : -10;
@@ -37,13 +61,28 @@ export class EnsembleSystem {
       recommendation: this.recommend(predicted, input.line, confidence, components),
       details: {
         systems_used: components.map((component) => component.systemId),
-        agreement: { ...agreement(spread), std: spread, min: Math.min(...components.map((c) => c.predictedPoints)), max: Math.max(...components.map((c) => c.predictedPoints)) },
-        components: components.map((component) => ({ system_id: component.systemId, predicted_points: component.predictedPoints, confidence: component.confidence, recommendation: component.recommendation })),
+        agreement: {
+          ...agreement(spread),
+          std: spread,
+          min: Math.min(...components.map((c) => c.predictedPoints)),
+          max: Math.max(...components.map((c) => c.predictedPoints)),
+        },
+        components: components.map((component) => ({
+          system_id: component.systemId,
+          predicted_points: component.predictedPoints,
+          confidence: component.confidence,
+          recommendation: component.recommendation,
+        })),
       },
     };
   }
 
-  private recommend(predicted: number, line: number | null, confidence: number, components: readonly SystemPrediction[]): Recommendation {
+  private recommend(
+    predicted: number,
+    line: number | null,
+    confidence: number,
+    components: readonly SystemPrediction[],
+  ): Recommendation {
     if (line === null) return 'NO_LINE';
     if (confidence < 65 || Math.abs(predicted - line) < 1.5) return 'PASS';
     const overs = components.filter((component) => component.recommendation === 'OVER').length;

@@ -12,7 +12,10 @@ export class MovingAverageSystem implements PredictionSystem {
   }
 
   predict({ features, line }: PredictionInput): SystemOutcome {
-    const base = 0.5 * features.get('points_avg_last_5') + 0.3 * features.get('points_avg_last_10') + 0.2 * features.get('points_avg_season');
+    const base =
+      0.5 * features.get('points_avg_last_5') +
+      0.3 * features.get('points_avg_last_10') +
+      0.2 * features.get('points_avg_season');
     const adjustments = {
       fatigue: fatiguePenalty(features.get('fatigue_score'), -2.5, -1.0),
       matchup: 0.3 * features.get('shot_zone_mismatch_score'),

@@ -15,8 +15,10 @@ interface GameContext {
 const DAY_MS = 86_400_000;
 const tierOf = (rating: number | null): Tier => (rating === null ? 1 : rating < 110 ? 0 : rating < 115 ? 1 : 2);
 const restOf = (daysRest: number): Rest => (daysRest <= 0 ? 0 : daysRest === 1 ? 1 : daysRest === 2 ? 2 : 3);
-const formOf = (recentMinusSeason: number): Form => (recentMinusSeason >= 3 ? 'hot' : recentMinusSeason <= -3 ? 'cold' : 'normal');
-const daysBetween = (earlier: string, later: string) => Math.round((Date.parse(later) - Date.parse(earlier)) / DAY_MS) - 1;
+const formOf = (recentMinusSeason: number): Form =>
+  recentMinusSeason >= 3 ? 'hot' : recentMinusSeason <= -3 ? 'cold' : 'normal';
+const daysBetween = (earlier: string, later: string) =>
+  Math.round((Date.parse(later) - Date.parse(earlier)) / DAY_MS) - 1;
 const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
 /**
@@ -33,7 +35,12 @@ function historyContexts(history: readonly HistoricalGame[]): GameContext[] {
     const form = index >= 5 ? formOf(mean(lastFive) - totalBefore / index) : 'normal';
     const previous = history[index - 1];
     totalBefore += game.points;
-    return { tier: tierOf(game.opponent_def_rating), rest: restOf(previous ? daysBetween(previous.game_date, game.game_date) : 1), home: game.is_home, form };
+    return {
+      tier: tierOf(game.opponent_def_rating),
+      rest: restOf(previous ? daysBetween(previous.game_date, game.game_date) : 1),
+      home: game.is_home,
+      form,
+    };
   });
 }
 
@@ -78,7 +85,8 @@ export class SimilaritySystem implements PredictionSystem {
       .filter((match) => match.score >= 70)
       .sort((a, b) => b.score - a.score)
       .slice(0, 20);
-    if (matches.length < 5) return { systemId: this.systemId, skipped: `insufficient similar games (found ${matches.length}, need 5)` };
+    if (matches.length < 5)
+      return { systemId: this.systemId, skipped: `insufficient similar games (found ${matches.length}, need 5)` };
     const weight = matches.reduce((sum, match) => sum + match.score / 100, 0);
     const baseline = matches.reduce((sum, match) => sum + (match.game.points * match.score) / 100, 0) / weight;
     const adjustments = {
@@ -88,19 +96,32 @@ export class SimilaritySystem implements PredictionSystem {
       usage: roundHalfEven(0.8 * features.get('usage_spike_score'), 2),
       venue: isHome ? 0.8 : -0.5,
     };
-    const total = roundHalfEven(Object.values(adjustments).reduce((sum, value) => sum + value, 0), 2);
+    const total = roundHalfEven(
+      Object.values(adjustments).reduce((sum, value) => sum + value, 0),
+      2,
+    );
     const predicted = clamp(baseline + total, 0, 60);
     const meanScore = mean(matches.map((match) => match.score));
-    const confidence = confidenceOf(matches.length, meanScore, populationStd(matches.map((match) => match.game.points)));
+    const confidence = confidenceOf(
+      matches.length,
+      meanScore,
+      populationStd(matches.map((match) => match.game.points)),
+    );
     const edge = line === null ? 0 : predicted - line;
-    const recommendation = line === null ? 'NO_LINE' : confidence < 65 ? 'PASS' : edge >= 2 ? 'OVER' : edge <= -2 ? 'UNDER' : 'PASS';
+    const recommendation =
+      line === null ? 'NO_LINE' : confidence < 65 ? 'PASS' : edge >= 2 ? 'OVER' : edge <= -2 ? 'UNDER' : 'PASS';
     return {
       systemId: this.systemId,
       modelVersion: this.modelVersion,
       predictedPoints: predicted,
       confidence: confidence / 100,
       recommendation,
-      details: { similar_games_count: matches.length, avg_similarity_score: meanScore, baseline_from_similar: baseline, adjustments: { ...adjustments, total } },
+      details: {
+        similar_games_count: matches.length,
+        avg_similarity_score: meanScore,
+        baseline_from_similar: baseline,
+        adjustments: { ...adjustments, total },
+      },
     };
   }
 }

@@ -16,26 +16,46 @@ const root = resolve(import.meta.dirname, '../../../..');
 let served: ServedModel[];
 
 beforeAll(async () => {
-  served = await loadServedModels({ modelDir: resolve(root, 'models'), cacheDir: resolve(root, 'var/model-cache'), env: {}, requireModels: true });
+  served = await loadServedModels({
+    modelDir: resolve(root, 'models'),
+    cacheDir: resolve(root, 'var/model-cache'),
+    env: {},
+    requireModels: true,
+  });
 });
 
 /** A real ONNX model whose every prediction is `value` (a controllable stand-in for the trained one). */
 async function constantModel(value: number): Promise<ServedModel> {
   const onnx = encodeTreeEnsembleOnnx(
-    { featureCount: 33, featureNames: [...FEATURE_NAMES], baseValue: value, trees: [[{ kind: 'leaf', value: 0 }]], source: { format: 'catboost-cbm', note: 'constant' } },
+    {
+      featureCount: 33,
+      featureNames: [...FEATURE_NAMES],
+      baseValue: value,
+      trees: [[{ kind: 'leaf', value: 0 }]],
+      source: { format: 'catboost-cbm', note: 'constant' },
+    },
     { modelVersion: 1, metadata: {} },
   );
-  return { systemId: 'catboost_v8', modelId: 'constant', modelVersion: `constant_${value}`, location: 'memory', regressor: await OnnxRegressor.load(onnx, 33) };
+  return {
+    systemId: 'catboost_v8',
+    modelId: 'constant',
+    modelVersion: `constant_${value}`,
+    location: 'memory',
+    regressor: await OnnxRegressor.load(onnx, 33),
+  };
 }
 
 async function catboostWith(model: ServedModel, input: Partial<PredictionInput> = {}): Promise<SystemPrediction> {
   const events: FallbackEvent[] = [];
-  const [outcome] = await new TreeModelSystem(CATBOOST_V8_RULES, model, (event) => events.push(event)).predictBatch([exampleInput(input)]);
+  const [outcome] = await new TreeModelSystem(CATBOOST_V8_RULES, model, (event) => events.push(event)).predictBatch([
+    exampleInput(input),
+  ]);
   if (!outcome || !isPrediction(outcome)) throw new Error('expected a prediction');
   return outcome;
 }
 
-const byId = (outcomes: readonly unknown[], systemId: string) => (outcomes as SystemPrediction[]).find((outcome) => outcome.systemId === systemId)!;
+const byId = (outcomes: readonly unknown[], systemId: string) =>
+  (outcomes as SystemPrediction[]).find((outcome) => outcome.systemId === systemId)!;
 
 describe('the worked example (reference §2.9), recomputed with the corrections', () => {
   // Original a7a8fb83 outputs, and why each corrected value differs:
@@ -73,7 +93,11 @@ describe('the worked example (reference §2.9), recomputed with the corrections'
   it('similarity_balanced_v1: 29.07 from 12 games, confidence 0.62, PASS', () => {
     const sim = byId(outcomes, 'similarity_balanced_v1');
     expect(sim.predictedPoints).toBeCloseTo(29.07, 10);
-    expect(sim.details).toMatchObject({ similar_games_count: 12, avg_similarity_score: 100, baseline_from_similar: 25.75 });
+    expect(sim.details).toMatchObject({
+      similar_games_count: 12,
+      avg_similarity_score: 100,
+      baseline_from_similar: 25.75,
+    });
     expect(sim.confidence).toBeCloseTo(0.62, 10);
     expect(sim.recommendation).toBe('PASS');
   });
@@ -116,19 +140,44 @@ describe('catboost_v8 (the original test_catboost_v8.py, ported)', () => {
   });
 
   it('imputes missing Vegas and opponent history as documented (season average, 0) and says so', async () => {
-    const features = featureVector({ ...WORKED_EXAMPLE_FEATURES, vegas_points_line: null, vegas_opening_line: null, vegas_line_move: null, has_vegas_line: null, avg_points_vs_opponent: null, games_vs_opponent: null });
+    const features = featureVector({
+      ...WORKED_EXAMPLE_FEATURES,
+      vegas_points_line: null,
+      vegas_opening_line: null,
+      vegas_line_move: null,
+      has_vegas_line: null,
+      avg_points_vs_opponent: null,
+      games_vs_opponent: null,
+    });
     expect(features.slice(33).slice(25, 31)).toEqual([25, 25, 0, 0, 25, 0]);
-    expect(features.imputed).toEqual(['vegas_points_line', 'vegas_opening_line', 'vegas_line_move', 'has_vegas_line', 'avg_points_vs_opponent', 'games_vs_opponent']);
-    const prediction = await catboostWith(served.find((model) => model.systemId === 'catboost_v8')!, { features });
+    expect(features.imputed).toEqual([
+      'vegas_points_line',
+      'vegas_opening_line',
+      'vegas_line_move',
+      'has_vegas_line',
+      'avg_points_vs_opponent',
+      'games_vs_opponent',
+    ]);
+    const prediction = await catboostWith(
+      served.find((model) => model.systemId === 'catboost_v8')!,
+      { features },
+    );
     expect(prediction.details.imputed_features).toEqual(features.imputed);
   });
 
   it('refuses a wrong or missing feature_version, and a vector that is not 33 long', () => {
-    expect(() => featureVector(WORKED_EXAMPLE_FEATURES, 88, 'v1_25features')).toThrow("features.feature_version: expected 'v2_33features', got 'v1_25features'");
-    expect(() => featureVector(WORKED_EXAMPLE_FEATURES, 88, '')).toThrow(FeatureVectorError);
-    expect(() => new (featureVector(WORKED_EXAMPLE_FEATURES).constructor as never as new (...args: unknown[]) => unknown)(new Array(25).fill(1), 'v2_33features', 80)).toThrow(
-      'features.values: expected 33 values in v2_33features order, got 25',
+    expect(() => featureVector(WORKED_EXAMPLE_FEATURES, 88, 'v1_25features')).toThrow(
+      "features.feature_version: expected 'v2_33features', got 'v1_25features'",
     );
+    expect(() => featureVector(WORKED_EXAMPLE_FEATURES, 88, '')).toThrow(FeatureVectorError);
+    expect(
+      () =>
+        new (featureVector(WORKED_EXAMPLE_FEATURES).constructor as never as new (...args: unknown[]) => unknown)(
+          new Array(25).fill(1),
+          'v2_33features',
+          80,
+        ),
+    ).toThrow('features.values: expected 33 values in v2_33features order, got 25');
   });
 
   it('clamps the model output to [0, 60]', async () => {
@@ -169,21 +218,54 @@ describe('catboost_v8 (the original test_catboost_v8.py, ported)', () => {
 
   it('falls back visibly when the model is not loaded: weighted average, 0.50, PASS, an event', async () => {
     const events: FallbackEvent[] = [];
-    const missing: ServedModel = { systemId: 'catboost_v8', modelId: 'x', modelVersion: 'x', location: '/nowhere.onnx', regressor: null, unavailableReason: 'cannot read /nowhere.onnx' };
-    const features = featureVector({ ...WORKED_EXAMPLE_FEATURES, points_avg_last_5: 30, points_avg_last_10: 28, points_avg_season: 25 });
-    const [outcome] = await new TreeModelSystem(CATBOOST_V8_RULES, missing, (event) => events.push(event)).predictBatch([exampleInput({ features })]);
+    const missing: ServedModel = {
+      systemId: 'catboost_v8',
+      modelId: 'x',
+      modelVersion: 'x',
+      location: '/nowhere.onnx',
+      regressor: null,
+      unavailableReason: 'cannot read /nowhere.onnx',
+    };
+    const features = featureVector({
+      ...WORKED_EXAMPLE_FEATURES,
+      points_avg_last_5: 30,
+      points_avg_last_10: 28,
+      points_avg_season: 25,
+    });
+    const [outcome] = await new TreeModelSystem(CATBOOST_V8_RULES, missing, (event) => events.push(event)).predictBatch(
+      [exampleInput({ features })],
+    );
     const prediction = outcome as SystemPrediction;
     expect(prediction.predictedPoints).toBeCloseTo(28.05, 10);
-    expect(prediction).toMatchObject({ confidence: 0.5, recommendation: 'PASS', modelVersion: 'fallback_weighted_average_v1', details: { fallback: true, fallback_reason: 'cannot read /nowhere.onnx' } });
+    expect(prediction).toMatchObject({
+      confidence: 0.5,
+      recommendation: 'PASS',
+      modelVersion: 'fallback_weighted_average_v1',
+      details: { fallback: true, fallback_reason: 'cannot read /nowhere.onnx' },
+    });
     expect(events).toEqual([{ systemId: 'catboost_v8', reason: 'cannot read /nowhere.onnx', players: 1 }]);
   });
 
   it('falls back when inference fails', async () => {
     const events: FallbackEvent[] = [];
-    const broken = { featureCount: 33, predict: async () => Promise.reject(new Error('session closed')) } as unknown as OnnxRegressor;
-    const model: ServedModel = { systemId: 'catboost_v8', modelId: 'x', modelVersion: 'x', location: 'memory', regressor: broken };
-    const [outcome] = await new TreeModelSystem(CATBOOST_V8_RULES, model, (event) => events.push(event)).predictBatch([exampleInput()]);
-    expect((outcome as SystemPrediction).details).toMatchObject({ fallback: true, fallback_reason: 'inference failed: session closed' });
+    const broken = {
+      featureCount: 33,
+      predict: async () => Promise.reject(new Error('session closed')),
+    } as unknown as OnnxRegressor;
+    const model: ServedModel = {
+      systemId: 'catboost_v8',
+      modelId: 'x',
+      modelVersion: 'x',
+      location: 'memory',
+      regressor: broken,
+    };
+    const [outcome] = await new TreeModelSystem(CATBOOST_V8_RULES, model, (event) => events.push(event)).predictBatch([
+      exampleInput(),
+    ]);
+    expect((outcome as SystemPrediction).details).toMatchObject({
+      fallback: true,
+      fallback_reason: 'inference failed: session closed',
+    });
     expect(events).toHaveLength(1);
   });
 
@@ -202,8 +284,16 @@ describe('system boundaries', () => {
   const run = async (input: PredictionInput) => (await systemsFor().predict([input]))[0]!;
 
   it('zone matchup: a weaker defence (higher rating) raises the prediction', async () => {
-    const weak = byId((await run(exampleInput({ features: featureVector({ ...WORKED_EXAMPLE_FEATURES, opponent_def_rating: 118 }) }))).outcomes, 'zone_matchup_v1');
-    const elite = byId((await run(exampleInput({ features: featureVector({ ...WORKED_EXAMPLE_FEATURES, opponent_def_rating: 104 }) }))).outcomes, 'zone_matchup_v1');
+    const weak = byId(
+      (await run(exampleInput({ features: featureVector({ ...WORKED_EXAMPLE_FEATURES, opponent_def_rating: 118 }) })))
+        .outcomes,
+      'zone_matchup_v1',
+    );
+    const elite = byId(
+      (await run(exampleInput({ features: featureVector({ ...WORKED_EXAMPLE_FEATURES, opponent_def_rating: 104 }) })))
+        .outcomes,
+      'zone_matchup_v1',
+    );
     expect(weak.predictedPoints).toBeGreaterThan(elite.predictedPoints);
   });
 
@@ -213,12 +303,20 @@ describe('system boundaries', () => {
     [0.2, 0.7],
     [0.19, 0.4],
   ])('zone matchup weights a paint share of %d by %d', async (share, weight) => {
-    const zm = byId((await run(exampleInput({ features: featureVector({ ...WORKED_EXAMPLE_FEATURES, pct_paint: share }) }))).outcomes, 'zone_matchup_v1');
+    const zm = byId(
+      (await run(exampleInput({ features: featureVector({ ...WORKED_EXAMPLE_FEATURES, pct_paint: share }) }))).outcomes,
+      'zone_matchup_v1',
+    );
     expect((zm.details.zones as Record<string, number>).paint).toBeCloseTo((114 - 110) * 0.3 * 1.2 * weight, 10);
   });
 
   it('moving average: a tired player (low fatigue_score) is penalised, a rested one is not', async () => {
-    const score = async (fatigue: number) => byId((await run(exampleInput({ features: featureVector({ ...WORKED_EXAMPLE_FEATURES, fatigue_score: fatigue }) }))).outcomes, 'moving_average').predictedPoints;
+    const score = async (fatigue: number) =>
+      byId(
+        (await run(exampleInput({ features: featureVector({ ...WORKED_EXAMPLE_FEATURES, fatigue_score: fatigue }) })))
+          .outcomes,
+        'moving_average',
+      ).predictedPoints;
     expect(await score(90)).toBeCloseTo(27.74, 10);
     expect(await score(50)).toBeCloseTo(27.74, 10);
     expect(await score(49)).toBeCloseTo(26.74, 10);
@@ -226,7 +324,8 @@ describe('system boundaries', () => {
   });
 
   it('moving average: PASS at an edge up to 2.0, a play above it', async () => {
-    const ma = async (line: number) => byId((await run(exampleInput({ line }))).outcomes, 'moving_average').recommendation;
+    const ma = async (line: number) =>
+      byId((await run(exampleInput({ line }))).outcomes, 'moving_average').recommendation;
     expect(await ma(25.75)).toBe('PASS');
     expect(await ma(25.7)).toBe('OVER');
   });
@@ -235,18 +334,30 @@ describe('system boundaries', () => {
     const history = exampleInput().history.slice(0, 4);
     const future = { ...history[0]!, game_date: '2025-02-05', points: 60 };
     const result = await run(exampleInput({ history: [...history, future] }));
-    expect(result.outcomes.find((outcome) => outcome.systemId === 'similarity_balanced_v1')).toEqual({ systemId: 'similarity_balanced_v1', skipped: 'insufficient similar games (found 4, need 5)' });
+    expect(result.outcomes.find((outcome) => outcome.systemId === 'similarity_balanced_v1')).toEqual({
+      systemId: 'similarity_balanced_v1',
+      skipped: 'insufficient similar games (found 4, need 5)',
+    });
   });
 
   it('an empty history skips similarity only; the ensemble still runs on the other three', async () => {
     const result = await run(exampleInput({ history: [] }));
-    expect(result.outcomes.filter(isPrediction).map((outcome) => outcome.systemId)).toEqual(['moving_average', 'zone_matchup_v1', 'catboost_v8', 'xgboost_v1', 'ensemble_v1']);
+    expect(result.outcomes.filter(isPrediction).map((outcome) => outcome.systemId)).toEqual([
+      'moving_average',
+      'zone_matchup_v1',
+      'catboost_v8',
+      'xgboost_v1',
+      'ensemble_v1',
+    ]);
   });
 
   it('the ensemble writes no row with fewer than two valid components', async () => {
     const ensemble = new (await import('./ensemble')).EnsembleSystem();
     const only = byId((await run(exampleInput())).outcomes, 'moving_average');
-    expect(ensemble.combine(exampleInput(), [only])).toEqual({ systemId: 'ensemble_v1', skipped: 'insufficient valid component predictions (1, need 2)' });
+    expect(ensemble.combine(exampleInput(), [only])).toEqual({
+      systemId: 'ensemble_v1',
+      skipped: 'insufficient valid component predictions (1, need 2)',
+    });
   });
 });
 
@@ -260,33 +371,47 @@ describe('bad input', () => {
   });
 
   it('missing and extra features are refused with the count', () => {
-    const make = (length: number) => new (featureVector(WORKED_EXAMPLE_FEATURES).constructor as never as new (...args: unknown[]) => unknown)(new Array(length).fill(1), 'v2_33features', 80);
+    const make = (length: number) =>
+      new (featureVector(WORKED_EXAMPLE_FEATURES).constructor as never as new (...args: unknown[]) => unknown)(
+        new Array(length).fill(1),
+        'v2_33features',
+        80,
+      );
     expect(() => make(32)).toThrow('expected 33 values in v2_33features order, got 32');
     expect(() => make(34)).toThrow('expected 33 values in v2_33features order, got 34');
   });
 
   it('a quality score outside 0-100 is refused', () => {
-    expect(() => featureVector(WORKED_EXAMPLE_FEATURES, 101)).toThrow('features.quality_score: expected 0-100, got 101');
+    expect(() => featureVector(WORKED_EXAMPLE_FEATURES, 101)).toThrow(
+      'features.quality_score: expected 0-100, got 101',
+    );
   });
 
   it.each([
     ['a negative line', { line: -1.5 }, 'line: expected a non-negative number or none, got -1.5'],
     ['a NaN line', { line: Number.NaN }, 'line: expected a non-negative number or none, got NaN'],
   ])('%s is a PredictionInputError naming the field', async (_label, override, message) => {
-    await expect(new PredictionSystems(served, () => {}).predict([exampleInput(override)])).rejects.toThrow(new PredictionInputError(message.split(':')[0]!, message.slice(message.indexOf(':') + 2)));
+    await expect(new PredictionSystems(served, () => {}).predict([exampleInput(override)])).rejects.toThrow(
+      new PredictionInputError(message.split(':')[0]!, message.slice(message.indexOf(':') + 2)),
+    );
   });
 
   it('negative minutes in the history are a PredictionInputError naming the game', async () => {
     const history = exampleInput().history.map((game, index) => (index === 3 ? { ...game, minutes: -4 } : game));
-    await expect(new PredictionSystems(served, () => {}).predict([exampleInput({ history })])).rejects.toThrow('history[3].minutes: expected a non-negative number, got -4');
+    await expect(new PredictionSystems(served, () => {}).predict([exampleInput({ history })])).rejects.toThrow(
+      'history[3].minutes: expected a non-negative number, got -4',
+    );
   });
 
   it('no system ever emits a NaN, a prediction outside [0, 60] or a confidence outside [0, 1], whatever the features', async () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const inputs = Array.from({ length: 300 }, () =>
       exampleInput({
-        features: featureVector(Object.fromEntries(FEATURE_NAMES.map((name) => [name, random() < 0.1 ? null : (random() - 0.3) * 400])), random() * 100),
+        features: featureVector(
+          Object.fromEntries(FEATURE_NAMES.map((name) => [name, random() < 0.1 ? null : (random() - 0.3) * 400])),
+          random() * 100,
+        ),
         line: random() < 0.2 ? null : roundHalfEven(random() * 60, 1),
       }),
     );

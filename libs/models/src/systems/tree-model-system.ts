@@ -73,7 +73,8 @@ export class TreeModelSystem implements PredictionSystem {
   private confidence(input: PredictionInput): number {
     const quality = input.features.qualityScore;
     const spread = input.features.get('points_std_last_10');
-    const qualityPoints = this.rules.qualityPoints.find(([minimum]) => quality >= minimum)?.[1] ?? this.rules.qualityFloorPoints;
+    const qualityPoints =
+      this.rules.qualityPoints.find(([minimum]) => quality >= minimum)?.[1] ?? this.rules.qualityFloorPoints;
     const consistencyPoints = CONSISTENCY_POINTS.find(([limit]) => spread < limit)?.[1] ?? 2;
     return clamp(this.rules.baseConfidence + qualityPoints + consistencyPoints, 0, 100);
   }

@@ -9,8 +9,18 @@ export const FALLBACK_MODEL_VERSION = 'fallback_weighted_average_v1';
  * average at confidence 0.50 and no play. It is never silent: the row says fallback and why, its
  * model_version says so too, and the caller reports the event.
  */
-export function weightedAverageFallback(systemId: string, features: FeatureVector, line: number | null, reason: string): SystemPrediction {
-  const predicted = roundHalfEven(0.4 * features.get('points_avg_last_5') + 0.35 * features.get('points_avg_last_10') + 0.25 * features.get('points_avg_season'), 2);
+export function weightedAverageFallback(
+  systemId: string,
+  features: FeatureVector,
+  line: number | null,
+  reason: string,
+): SystemPrediction {
+  const predicted = roundHalfEven(
+    0.4 * features.get('points_avg_last_5') +
+      0.35 * features.get('points_avg_last_10') +
+      0.25 * features.get('points_avg_season'),
+    2,
+  );
   return {
     systemId,
     modelVersion: FALLBACK_MODEL_VERSION,

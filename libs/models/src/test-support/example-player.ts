@@ -39,7 +39,11 @@ export const WORKED_EXAMPLE_FEATURES: Partial<Record<FeatureName, number>> = {
   ppm_avg_last_10: 0.75,
 };
 
-export function featureVector(values: Partial<Record<FeatureName, number | null>>, quality = 88, version = 'v2_33features'): FeatureVector {
+export function featureVector(
+  values: Partial<Record<FeatureName, number | null>>,
+  quality = 88,
+  version = 'v2_33features',
+): FeatureVector {
   return new FeatureVector(
     FEATURE_NAMES.map((name) => values[name] ?? null),
     version,

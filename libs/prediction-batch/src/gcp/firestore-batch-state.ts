@@ -5,7 +5,9 @@ import type { BatchStateStore } from '../batch-state-store';
 /** Firestore's TTL policy (declared by the infrastructure) deletes batch documents this long after their batch started. */
 export const BATCH_RECORD_TTL_DAYS = 30;
 
-const expiry = (createdAt: string) => ({ expire_at: Timestamp.fromMillis(Date.parse(createdAt) + BATCH_RECORD_TTL_DAYS * 86_400_000) });
+const expiry = (createdAt: string) => ({
+  expire_at: Timestamp.fromMillis(Date.parse(createdAt) + BATCH_RECORD_TTL_DAYS * 86_400_000),
+});
 
 /** A stored header without the TTL field the store adds. */
 const header = (data: DocumentData): BatchRecord => {
@@ -31,7 +33,11 @@ export class FirestoreBatchState implements BatchStateStore {
     const entries = Object.entries(messages);
     for (let start = 0; start < entries.length; start += 400) {
       const writes = this.firestore.batch();
-      for (const [player, message] of entries.slice(start, start + 400)) writes.set(this.batch(record.batch_id).collection('messages').doc(player), { message, ...expiry(record.created_at) });
+      for (const [player, message] of entries.slice(start, start + 400))
+        writes.set(this.batch(record.batch_id).collection('messages').doc(player), {
+          message,
+          ...expiry(record.created_at),
+        });
       await writes.commit();
     }
     // The header last: a batch is visible only once every message it names can be re-published.
@@ -55,7 +61,10 @@ export class FirestoreBatchState implements BatchStateStore {
   }
 
   async recordCompletion(batchId: string, completion: CompletionRecord): Promise<void> {
-    await this.batch(batchId).collection('completions').doc(completion.player_lookup).set({ ...completion, ...expiry(completion.recorded_at) });
+    await this.batch(batchId)
+      .collection('completions')
+      .doc(completion.player_lookup)
+      .set({ ...completion, ...expiry(completion.recorded_at) });
   }
 
   async completions(batchId: string): Promise<CompletionRecord[]> {

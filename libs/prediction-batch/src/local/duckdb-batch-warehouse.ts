@@ -1,7 +1,16 @@
 import { DuckdbMerger } from '@props/consolidation';
 import type { NdjsonStagingStore, StagingFor } from '@props/prediction-store';
 import { loadSlate, type LoadSlateOptions } from '@props/feature-loader';
-import { DuckdbSlateSource, PREDICTION_BATCHES, insertRows, queryPlayerCandidates, renderDuckdbDdl, requireCurrentSchema, requireWarehouseFile, withWarehouse } from '@props/warehouse';
+import {
+  DuckdbSlateSource,
+  PREDICTION_BATCHES,
+  insertRows,
+  queryPlayerCandidates,
+  renderDuckdbDdl,
+  requireCurrentSchema,
+  requireWarehouseFile,
+  withWarehouse,
+} from '@props/warehouse';
 import type { BatchBookkeepingRow, BatchWarehouse } from '../batch-warehouse';
 
 /** The local DuckDB file, opened for each unit of work (so several processes can share it). */
@@ -25,7 +34,9 @@ export class DuckdbBatchWarehouse implements BatchWarehouse {
   }
 
   loadSlate(gameDate: string, players: readonly string[], datasetPrefix: string, options: LoadSlateOptions) {
-    return withWarehouse(this.path, (connection) => loadSlate(new DuckdbSlateSource(connection, this.path, datasetPrefix), gameDate, players, options));
+    return withWarehouse(this.path, (connection) =>
+      loadSlate(new DuckdbSlateSource(connection, this.path, datasetPrefix), gameDate, players, options),
+    );
   }
 
   recordBatch(row: BatchBookkeepingRow, datasetPrefix: string): Promise<void> {

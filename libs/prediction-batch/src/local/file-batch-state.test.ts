@@ -28,19 +28,31 @@ describe('local batch state with a torn file', () => {
   it('reports a zero-length batch.json with its path and skips it; the other batches go on', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'props-state-'));
     const reported: UnreadableFileError[] = [];
-    const state = new FileBatchState(join(folder, 'batches'), new DistributedLock(new LocalLockBackend(join(folder, 'locks'))), (error) => reported.push(error));
+    const state = new FileBatchState(
+      join(folder, 'batches'),
+      new DistributedLock(new LocalLockBackend(join(folder, 'locks'))),
+      (error) => reported.push(error),
+    );
     await state.create(record('batch_good'), { alpha: {} });
     await state.create(record('batch_torn'), { alpha: {} });
     writeFileSync(join(folder, 'batches', 'batch_torn', 'batch.json'), '');
     expect((await state.list()).map((batch) => batch.batch_id)).toEqual(['batch_good']);
-    expect(reported.map((error) => [error.path, error.reason])).toEqual([[join(folder, 'batches', 'batch_torn', 'batch.json'), 'empty']]);
-    await expect(state.get('batch_torn')).rejects.toThrow(`${join(folder, 'batches', 'batch_torn', 'batch.json')} is unreadable (empty)`);
+    expect(reported.map((error) => [error.path, error.reason])).toEqual([
+      [join(folder, 'batches', 'batch_torn', 'batch.json'), 'empty'],
+    ]);
+    await expect(state.get('batch_torn')).rejects.toThrow(
+      `${join(folder, 'batches', 'batch_torn', 'batch.json')} is unreadable (empty)`,
+    );
   });
 
   it('counts a torn completion as not in, so the stall check re-publishes that player', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'props-state-'));
     const reported: UnreadableFileError[] = [];
-    const state = new FileBatchState(join(folder, 'batches'), new DistributedLock(new LocalLockBackend(join(folder, 'locks'))), (error) => reported.push(error));
+    const state = new FileBatchState(
+      join(folder, 'batches'),
+      new DistributedLock(new LocalLockBackend(join(folder, 'locks'))),
+      (error) => reported.push(error),
+    );
     await state.create(record('batch_x'), { alpha: {} });
     writeFileSync(join(folder, 'batches', 'batch_x', 'completions', 'alpha.json'), '{"player_lookup": "al');
     expect(await state.completions('batch_x')).toEqual([]);

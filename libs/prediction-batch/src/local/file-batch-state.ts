@@ -33,7 +33,8 @@ export class FileBatchState implements BatchStateStore {
     const folder = this.batchFolder(record.batch_id);
     mkdirSync(join(folder, 'completions'), { recursive: true });
     mkdirSync(join(folder, 'messages'), { recursive: true });
-    for (const [player, message] of Object.entries(messages)) writeAtomically(join(folder, 'messages', `${player}.json`), message);
+    for (const [player, message] of Object.entries(messages))
+      writeAtomically(join(folder, 'messages', `${player}.json`), message);
     writeAtomically(join(folder, 'batch.json'), record);
   }
 
@@ -67,7 +68,8 @@ export class FileBatchState implements BatchStateStore {
 
   /** Idempotent per player: the last delivery of a player's completion is the one kept. */
   async recordCompletion(batchId: string, completion: CompletionRecord): Promise<void> {
-    if (!/^[a-z0-9]{1,64}$/.test(completion.player_lookup)) throw new Error(`player_lookup ${JSON.stringify(completion.player_lookup)} is not a normalised lookup`);
+    if (!/^[a-z0-9]{1,64}$/.test(completion.player_lookup))
+      throw new Error(`player_lookup ${JSON.stringify(completion.player_lookup)} is not a normalised lookup`);
     writeAtomically(join(this.batchFolder(batchId), 'completions', `${completion.player_lookup}.json`), completion);
   }
 
@@ -92,12 +94,16 @@ export class FileBatchState implements BatchStateStore {
 
   /** Changes the header under the batch's lock; `change` returns null to leave it as it is. */
   async update(batchId: string, change: (record: BatchRecord) => BatchRecord | null): Promise<BatchRecord | null> {
-    return this.lock.withLock(`batch_${batchId}`, { leaseMs: 10_000, maxWaitMs: 30_000, retryIntervalMs: 20 }, async () => {
-      const current = this.read(batchId);
-      if (!current) return null;
-      const next = change(current);
-      if (next) writeAtomically(join(this.batchFolder(batchId), 'batch.json'), next);
-      return next;
-    });
+    return this.lock.withLock(
+      `batch_${batchId}`,
+      { leaseMs: 10_000, maxWaitMs: 30_000, retryIntervalMs: 20 },
+      async () => {
+        const current = this.read(batchId);
+        if (!current) return null;
+        const next = change(current);
+        if (next) writeAtomically(join(this.batchFolder(batchId), 'batch.json'), next);
+        return next;
+      },
+    );
   }
 }

@@ -14,14 +14,36 @@ describe('BigQueryRejectedMessageStore (through the real client against the loop
     await withWarehouse(path, async (connection) => {
       await ensureWarehouseTables(connection);
       const emulator = new BigQueryRestEmulator(connection);
-      const store = new BigQueryRejectedMessageStore(bigQueryClient('props-test', await emulator.start()), { projectId: 'props-test', dataset: 'nba_predictions', location: 'us-west2' });
+      const store = new BigQueryRejectedMessageStore(bigQueryClient('props-test', await emulator.start()), {
+        projectId: 'props-test',
+        dataset: 'nba_predictions',
+        location: 'us-west2',
+      });
       try {
-        const body = { message: { data: 'e30=', messageId: '17', attributes: { props_message_id: 'batch_x.alpha' } }, subscription: 'projects/p/subscriptions/worker-push' };
-        await store.record(rejectedMessage('worker', body, { field: 'message.data.player_lookup', problem: 'expected string' }));
-        await store.record(rejectedMessage('coordinator', 'not an envelope', { field: '(root)', problem: 'expected a JSON object' }));
-        const rows = (await connection.runAndReadAll('SELECT service, subscription, delivery_id, message_id, field, body FROM nba_predictions.rejected_messages ORDER BY service DESC')).getRows();
+        const body = {
+          message: { data: 'e30=', messageId: '17', attributes: { props_message_id: 'batch_x.alpha' } },
+          subscription: 'projects/p/subscriptions/worker-push',
+        };
+        await store.record(
+          rejectedMessage('worker', body, { field: 'message.data.player_lookup', problem: 'expected string' }),
+        );
+        await store.record(
+          rejectedMessage('coordinator', 'not an envelope', { field: '(root)', problem: 'expected a JSON object' }),
+        );
+        const rows = (
+          await connection.runAndReadAll(
+            'SELECT service, subscription, delivery_id, message_id, field, body FROM nba_predictions.rejected_messages ORDER BY service DESC',
+          )
+        ).getRows();
         expect(rows).toEqual([
-          ['worker', 'projects/p/subscriptions/worker-push', '17', 'batch_x.alpha', 'message.data.player_lookup', JSON.stringify(body)],
+          [
+            'worker',
+            'projects/p/subscriptions/worker-push',
+            '17',
+            'batch_x.alpha',
+            'message.data.player_lookup',
+            JSON.stringify(body),
+          ],
           ['coordinator', null, null, null, '(root)', '"not an envelope"'],
         ]);
       } finally {

@@ -1,7 +1,16 @@
 import type { BigQuery } from '@google-cloud/bigquery';
 import { REJECTED_MESSAGES_TABLE, type RejectedMessage } from '@props/contracts';
 
-const COLUMNS = ['rejected_at', 'service', 'subscription', 'delivery_id', 'message_id', 'field', 'problem', 'body'] as const;
+const COLUMNS = [
+  'rejected_at',
+  'service',
+  'subscription',
+  'delivery_id',
+  'message_id',
+  'field',
+  'problem',
+  'body',
+] as const;
 
 /** Rejected push messages as rows of `<predictions dataset>.rejected_messages` (one DML insert each; rejections are rare). */
 export class BigQueryRejectedMessageStore {

@@ -18,7 +18,8 @@ const PREDICTIONS = 'player_prop_predictions';
  * characters ids may hold besides letters and digits), so `a-b` and `a_b` never share a table.
  */
 export function stagingTableSuffix(id: string): string {
-  if (!/^[A-Za-z0-9._:-]{1,200}$/.test(id)) throw new StagingWriteError(`staging: id "${id}" may hold only letters, digits, ".", "_", ":" and "-"`);
+  if (!/^[A-Za-z0-9._:-]{1,200}$/.test(id))
+    throw new StagingWriteError(`staging: id "${id}" may hold only letters, digits, ".", "_", ":" and "-"`);
   return id.replace(/[_.:-]/g, (character) => ({ _: '__', '.': '_d', '-': '_h', ':': '_c' })[character]!);
 }
 
@@ -58,7 +59,11 @@ export class BigQueryStagingStore implements StagingStore {
       .dataset(this.options.dataset)
       .table(PREDICTIONS)
       .getMetadata()
-      .then(([metadata]) => ((metadata as { schema: { fields: TableField[] } }).schema.fields ?? []).filter((field) => field.name !== 'fencing_token'));
+      .then(([metadata]) =>
+        ((metadata as { schema: { fields: TableField[] } }).schema.fields ?? []).filter(
+          (field) => field.name !== 'fencing_token',
+        ),
+      );
     return this.schema;
   }
 
@@ -70,10 +75,18 @@ export class BigQueryStagingStore implements StagingStore {
       await this.client
         .dataset(this.options.dataset)
         .table(stagingTableName(batchId, messageId))
-        .load(file, { sourceFormat: 'NEWLINE_DELIMITED_JSON', writeDisposition: 'WRITE_TRUNCATE', createDisposition: 'CREATE_IF_NEEDED', schema: { fields: await this.stagingSchema() }, location: this.options.location });
+        .load(file, {
+          sourceFormat: 'NEWLINE_DELIMITED_JSON',
+          writeDisposition: 'WRITE_TRUNCATE',
+          createDisposition: 'CREATE_IF_NEEDED',
+          schema: { fields: await this.stagingSchema() },
+          location: this.options.location,
+        });
     } catch (error) {
       this.schema = undefined;
-      throw new StagingWriteError(`staging: load job into ${this.options.dataset}.${stagingTableName(batchId, messageId)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new StagingWriteError(
+        `staging: load job into ${this.options.dataset}.${stagingTableName(batchId, messageId)} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
@@ -91,17 +104,31 @@ export class BigQueryStagingStore implements StagingStore {
 
   async removeStale(cutoff: Date): Promise<string[]> {
     const [tables] = await this.client.dataset(this.options.dataset).getTables();
-    const stale = tables.filter((table) => (table.id ?? '').startsWith('_staging_') && Number(table.metadata?.creationTime ?? Number.POSITIVE_INFINITY) < cutoff.getTime());
+    const stale = tables.filter(
+      (table) =>
+        (table.id ?? '').startsWith('_staging_') &&
+        Number(table.metadata?.creationTime ?? Number.POSITIVE_INFINITY) < cutoff.getTime(),
+    );
     for (const table of stale) await table.delete({ ignoreNotFound: true });
     return stale.map((table) => `${this.options.dataset}.${table.id}`);
   }
 
   async remove(batchId: string, messageIds: readonly string[]): Promise<void> {
-    for (const messageId of messageIds) await this.client.dataset(this.options.dataset).table(stagingTableName(batchId, messageId)).delete({ ignoreNotFound: true });
+    for (const messageId of messageIds)
+      await this.client
+        .dataset(this.options.dataset)
+        .table(stagingTableName(batchId, messageId))
+        .delete({ ignoreNotFound: true });
   }
 }
 
 /** Staging tables in each prefix's predictions dataset (`nba_predictions` or `<prefix>_nba_predictions`). */
 export function bigQueryStagingFor(client: BigQuery, location: string): StagingFor<BigQueryStagingStore> {
-  return stagingPerPrefix((datasetPrefix) => new BigQueryStagingStore(client, { dataset: datasetPrefix ? `${datasetPrefix}_nba_predictions` : 'nba_predictions', location }));
+  return stagingPerPrefix(
+    (datasetPrefix) =>
+      new BigQueryStagingStore(client, {
+        dataset: datasetPrefix ? `${datasetPrefix}_nba_predictions` : 'nba_predictions',
+        location,
+      }),
+  );
 }

@@ -14,7 +14,10 @@ export class NdjsonStagingStore implements StagingStore {
   constructor(private readonly root: string) {}
 
   async write(batchId: string, messageId: string, rows: readonly PredictionRow[]): Promise<void> {
-    if (!SAFE_NAME.test(batchId) || !SAFE_NAME.test(messageId)) throw new StagingWriteError(`staging: batch id "${batchId}" or message id "${messageId}" is not a safe file name`);
+    if (!SAFE_NAME.test(batchId) || !SAFE_NAME.test(messageId))
+      throw new StagingWriteError(
+        `staging: batch id "${batchId}" or message id "${messageId}" is not a safe file name`,
+      );
     const folder = join(this.root, batchId);
     const staged = join(folder, `.${messageId}.${randomUUID()}.partial`);
     try {
@@ -28,7 +31,9 @@ export class NdjsonStagingStore implements StagingStore {
       } catch {
         // nothing was written there
       }
-      throw new StagingWriteError(`staging: cannot write ${folder}/${messageId}.ndjson: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new StagingWriteError(
+        `staging: cannot write ${folder}/${messageId}.ndjson: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
     }
   }
 
@@ -48,7 +53,11 @@ export class NdjsonStagingStore implements StagingStore {
    * The staged rows of each message, checked against the row schema and the batch's date; a file
    * that fails is named with its reason instead of failing the whole batch.
    */
-  async read(batchId: string, messageIds: readonly string[], gameDate: string): Promise<{ rows: PredictionRow[]; invalid: Array<{ messageId: string; reason: string }> }> {
+  async read(
+    batchId: string,
+    messageIds: readonly string[],
+    gameDate: string,
+  ): Promise<{ rows: PredictionRow[]; invalid: Array<{ messageId: string; reason: string }> }> {
     const rows: PredictionRow[] = [];
     const invalid: Array<{ messageId: string; reason: string }> = [];
     for (const messageId of messageIds) {
@@ -84,7 +93,10 @@ export class NdjsonStagingStore implements StagingStore {
   /** Moves a message's staging aside (`<batch>/quarantine/`), kept for an operator, out of every later merge. */
   async quarantine(batchId: string, messageId: string): Promise<void> {
     mkdirSync(join(this.root, batchId, 'quarantine'), { recursive: true });
-    renameSync(join(this.root, batchId, `${messageId}.ndjson`), join(this.root, batchId, 'quarantine', `${messageId}.ndjson`));
+    renameSync(
+      join(this.root, batchId, `${messageId}.ndjson`),
+      join(this.root, batchId, 'quarantine', `${messageId}.ndjson`),
+    );
   }
 
   async remove(batchId: string, messageIds: readonly string[]): Promise<void> {
@@ -97,7 +109,10 @@ export class NdjsonStagingStore implements StagingStore {
     for (const entry of readdirSync(this.root, { withFileTypes: true })) {
       if (!entry.isDirectory() || !SAFE_NAME.test(entry.name) || entry.name === 'prefixed') continue;
       const folder = join(this.root, entry.name);
-      const newest = Math.max(statSync(folder).mtimeMs, ...readdirSync(folder).map((name) => statSync(join(folder, name)).mtimeMs));
+      const newest = Math.max(
+        statSync(folder).mtimeMs,
+        ...readdirSync(folder).map((name) => statSync(join(folder, name)).mtimeMs),
+      );
       if (newest >= cutoff.getTime()) continue;
       rmSync(folder, { recursive: true, force: true });
       removed.push(folder);
@@ -108,5 +123,7 @@ export class NdjsonStagingStore implements StagingStore {
 
 /** Local staging per prefix: `<root>/` for production, `<root>/prefixed/<prefix>/` for a prefix. */
 export function ndjsonStagingFor(root: string): StagingFor<NdjsonStagingStore> {
-  return stagingPerPrefix((datasetPrefix) => new NdjsonStagingStore(datasetPrefix ? join(root, 'prefixed', datasetPrefix) : root));
+  return stagingPerPrefix(
+    (datasetPrefix) => new NdjsonStagingStore(datasetPrefix ? join(root, 'prefixed', datasetPrefix) : root),
+  );
 }

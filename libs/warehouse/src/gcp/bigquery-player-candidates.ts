@@ -5,9 +5,14 @@ import { PLAYER_POINTS_PROPS, UPCOMING_PLAYER_GAME_CONTEXT } from '../tables/con
 import type { TableDefinition } from '../tables/table-definition';
 
 /** The date's game context joined with the best line per player, as one BigQuery query job. */
-export async function queryPlayerCandidatesOnBigQuery(client: BigQuery, options: { projectId: string; location: string; datasetPrefix?: string }, gameDate: string): Promise<PlayerCandidate[]> {
+export async function queryPlayerCandidatesOnBigQuery(
+  client: BigQuery,
+  options: { projectId: string; location: string; datasetPrefix?: string },
+  gameDate: string,
+): Promise<PlayerCandidate[]> {
   const prefix = validateDatasetPrefix(options.datasetPrefix ?? '');
-  const table = (definition: TableDefinition) => `\`${options.projectId}.${datasetName(definition, prefix)}.${definition.name}\``;
+  const table = (definition: TableDefinition) =>
+    `\`${options.projectId}.${datasetName(definition, prefix)}.${definition.name}\``;
   const [job] = await client.createQueryJob({
     query: playerCandidatesSql(table(UPCOMING_PLAYER_GAME_CONTEXT), table(PLAYER_POINTS_PROPS), '@game_date'),
     params: { game_date: client.date(gameDate) },

@@ -16,7 +16,8 @@ export interface BigQuerySlateOptions {
 }
 
 function slateSql(projectId: string, prefix: string): string {
-  const table = (definition: TableDefinition) => `\`${projectId}.${datasetName(definition, prefix)}.${definition.name}\``;
+  const table = (definition: TableDefinition) =>
+    `\`${projectId}.${datasetName(definition, prefix)}.${definition.name}\``;
   return `
 WITH requested AS (SELECT player_lookup FROM UNNEST(@players) AS player_lookup),
 schedule_facts AS (
@@ -57,11 +58,19 @@ export class BigQuerySlateSource implements SlateSource {
     this.sql = slateSql(options.projectId, validateDatasetPrefix(options.datasetPrefix ?? ''));
   }
 
-  async querySlate(gameDate: string, players: readonly string[], options: { timeoutMs: number; historyFrom: string }): Promise<SlateQueryResult> {
+  async querySlate(
+    gameDate: string,
+    players: readonly string[],
+    options: { timeoutMs: number; historyFrom: string },
+  ): Promise<SlateQueryResult> {
     const [job] = await this.client.createQueryJob({
       query: this.sql,
       // A DATE parameter must be a BigQueryDate: a plain string is sent without a value.
-      params: { players: [...players], game_date: this.client.date(gameDate), history_from: this.client.date(options.historyFrom) },
+      params: {
+        players: [...players],
+        game_date: this.client.date(gameDate),
+        history_from: this.client.date(options.historyFrom),
+      },
       types: { players: ['STRING'], game_date: 'DATE', history_from: 'DATE' },
       location: this.options.location,
       jobTimeoutMs: options.timeoutMs,

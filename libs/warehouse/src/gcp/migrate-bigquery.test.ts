@@ -22,7 +22,10 @@ INSERT INTO nba_predictions.player_prop_predictions
     CASE WHEN i % 3 = 0 THEN 'NO_LINE' ELSE 'ACTUAL_PROP' END, 'DRAFTKINGS', 21.0 + i, 0.8, 'OVER', 0.5, true, NULL, 90, false, '{}', TIMESTAMPTZ '2025-03-15 18:00:00+00', 7 FROM range(30) AS t(i);
 DROP TABLE nba_predictions.system_daily_performance;`;
 
-async function onEmulator<T>(prepare: string, work: (client: BigQuery, read: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T> {
+async function onEmulator<T>(
+  prepare: string,
+  work: (client: BigQuery, read: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>,
+): Promise<T> {
   const path = join(mkdtempSync(join(tmpdir(), 'props-bq-migrate-')), 'warehouse.duckdb');
   return withWarehouse(path, async (connection) => {
     await ensureWarehouseTables(connection);
@@ -42,12 +45,26 @@ describe('props warehouse migrate on BigQuery (through the real client against t
     await onEmulator(VERSION_4_PREDICTIONS, async (client, read) => {
       const options = { projectId: 'props-migrate', location: 'us-west2' };
       const changes = await migrateBigQueryWarehouse(client, options);
-      expect(changes).toContain('nba_predictions.player_prop_predictions: added current_points_line, existing rows copied from line');
-      expect(changes).toContain('nba_predictions.player_prop_predictions: added is_active (as NULLABLE: a required column added to a table with rows), existing rows set to TRUE');
+      expect(changes).toContain(
+        'nba_predictions.player_prop_predictions: added current_points_line, existing rows copied from line',
+      );
+      expect(changes).toContain(
+        'nba_predictions.player_prop_predictions: added is_active (as NULLABLE: a required column added to a table with rows), existing rows set to TRUE',
+      );
       expect(changes).toContain('nba_predictions.system_daily_performance: created');
-      const rows = await read('SELECT CAST(line AS DOUBLE) AS line, CAST(current_points_line AS DOUBLE) AS current, has_prop_line, is_active, prediction_version FROM nba_predictions.player_prop_predictions ORDER BY prediction_id');
+      const rows = await read(
+        'SELECT CAST(line AS DOUBLE) AS line, CAST(current_points_line AS DOUBLE) AS current, has_prop_line, is_active, prediction_version FROM nba_predictions.player_prop_predictions ORDER BY prediction_id',
+      );
       expect(rows).toHaveLength(30);
-      expect(rows.every((row) => row.line === row.current && row.is_active === true && Number(row.prediction_version) === 1 && row.has_prop_line === (row.current !== null))).toBe(true);
+      expect(
+        rows.every(
+          (row) =>
+            row.line === row.current &&
+            row.is_active === true &&
+            Number(row.prediction_version) === 1 &&
+            row.has_prop_line === (row.current !== null),
+        ),
+      ).toBe(true);
       const [described] = await client.dataset('nba_predictions').table('player_prop_predictions').getMetadata();
       const fields = (described as { schema: { fields: { name: string; type: string }[] } }).schema.fields;
       expect(fields.find((field) => field.name === 'key_factors')?.type).toBe('JSON');
@@ -59,19 +76,37 @@ describe('props warehouse migrate on BigQuery (through the real client against t
   it('runs on an endpoint that refuses what BigQuery refuses: a REQUIRED column added to a table with rows, an UPDATE without WHERE', async () => {
     await onEmulator(VERSION_4_PREDICTIONS, async (client) => {
       const table = '`props-migrate.nba_predictions.player_prop_predictions`';
-      await expect(client.createQueryJob({ query: `ALTER TABLE ${table} ADD COLUMN is_active BOOL NOT NULL`, location: 'us-west2' })).rejects.toThrow('Cannot add required fields to an existing schema. (field: is_active)');
-      await expect(client.createQueryJob({ query: `UPDATE ${table} SET sportsbook = 'FANDUEL'`, location: 'us-west2' })).rejects.toThrow('UPDATE must have a WHERE clause');
+      await expect(
+        client.createQueryJob({
+          query: `ALTER TABLE ${table} ADD COLUMN is_active BOOL NOT NULL`,
+          location: 'us-west2',
+        }),
+      ).rejects.toThrow('Cannot add required fields to an existing schema. (field: is_active)');
+      await expect(
+        client.createQueryJob({ query: `UPDATE ${table} SET sportsbook = 'FANDUEL'`, location: 'us-west2' }),
+      ).rejects.toThrow('UPDATE must have a WHERE clause');
       // The migration sends neither, so it runs the same against the stricter endpoint.
-      expect(await migrateBigQueryWarehouse(client, { projectId: 'props-migrate', location: 'us-west2' })).toContain('nba_predictions.player_prop_predictions: added is_active (as NULLABLE: a required column added to a table with rows), existing rows set to TRUE');
+      expect(await migrateBigQueryWarehouse(client, { projectId: 'props-migrate', location: 'us-west2' })).toContain(
+        'nba_predictions.player_prop_predictions: added is_active (as NULLABLE: a required column added to a table with rows), existing rows set to TRUE',
+      );
     });
   }, 120_000);
 
   it('refuses, before changing anything, a column whose type would change', async () => {
-    await onEmulator(`${VERSION_4_PREDICTIONS}\nALTER TABLE nba_predictions.player_prop_predictions ALTER COLUMN confidence_score TYPE VARCHAR;`, async (client, read) => {
-      const refused = migrateBigQueryWarehouse(client, { projectId: 'props-migrate', location: 'us-west2' });
-      await expect(refused).rejects.toThrow(MigrationRefusedError);
-      await expect(refused).rejects.toThrow("nba_predictions.player_prop_predictions.confidence_score is STRING in the warehouse and FLOAT64 in this build; changing a column's type can lose data");
-      expect(await read("SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'player_prop_predictions'")).toEqual([{ n: 22n }]);
-    });
+    await onEmulator(
+      `${VERSION_4_PREDICTIONS}\nALTER TABLE nba_predictions.player_prop_predictions ALTER COLUMN confidence_score TYPE VARCHAR;`,
+      async (client, read) => {
+        const refused = migrateBigQueryWarehouse(client, { projectId: 'props-migrate', location: 'us-west2' });
+        await expect(refused).rejects.toThrow(MigrationRefusedError);
+        await expect(refused).rejects.toThrow(
+          "nba_predictions.player_prop_predictions.confidence_score is STRING in the warehouse and FLOAT64 in this build; changing a column's type can lose data",
+        );
+        expect(
+          await read(
+            "SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'player_prop_predictions'",
+          ),
+        ).toEqual([{ n: 22n }]);
+      },
+    );
   }, 120_000);
 });

@@ -19,7 +19,10 @@ function ddlType(type: ColumnType): string {
 
 /** A missing table as BigQuery DDL: partitioned and clustered as the definition says (never require_partition_filter: consumers count rows by other columns). */
 function createTableDdl(table: TableDefinition, name: string): string {
-  const columns = table.columns.map((column) => `${column.name} ${ddlType(column.type)}${column.required && column.type.kind !== 'ARRAY' ? ' NOT NULL' : ''}`);
+  const columns = table.columns.map(
+    (column) =>
+      `${column.name} ${ddlType(column.type)}${column.required && column.type.kind !== 'ARRAY' ? ' NOT NULL' : ''}`,
+  );
   const partition = table.partitionBy ? ` PARTITION BY ${table.partitionBy}` : '';
   return `CREATE TABLE IF NOT EXISTS ${name} (${columns.join(', ')})${partition} CLUSTER BY ${table.key.slice(0, 4).join(', ')}`;
 }
@@ -50,10 +53,13 @@ export async function migrateBigQueryWarehouse(client: BigQuery, options: BigQue
     const { table } = migration;
     const name = `\`${options.projectId}.${datasetName(table, prefix)}.${table.name}\``;
     if (migration.create) await run(createTableDdl(table, name));
-    for (const { column } of migration.add) await run(`ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ${column.name} ${ddlType(column.type)}`);
+    for (const { column } of migration.add)
+      await run(`ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ${column.name} ${ddlType(column.type)}`);
     // Filling only NULLs, every run: finishes a migrate interrupted between adding and filling.
-    for (const { column, fill } of migration.fills) await run(`UPDATE ${name} SET ${column.name} = ${fill} WHERE ${column.name} IS NULL AND (${fill}) IS NOT NULL`);
-    if (migration.create || migration.add.length > 0) changes.push(...describeMigration(migration, { requiredAddedAsNullable: true }));
+    for (const { column, fill } of migration.fills)
+      await run(`UPDATE ${name} SET ${column.name} = ${fill} WHERE ${column.name} IS NULL AND (${fill}) IS NOT NULL`);
+    if (migration.create || migration.add.length > 0)
+      changes.push(...describeMigration(migration, { requiredAddedAsNullable: true }));
   }
   return changes;
 }

@@ -11,12 +11,26 @@ export class PrefixedTableMissingError extends Error {
 }
 
 /** The date's game context joined with the best line per player, on the local warehouse. */
-export async function queryPlayerCandidates(connection: DuckDBConnection, gameDate: string, prefix = ''): Promise<PlayerCandidate[]> {
+export async function queryPlayerCandidates(
+  connection: DuckDBConnection,
+  gameDate: string,
+  prefix = '',
+): Promise<PlayerCandidate[]> {
   for (const table of [UPCOMING_PLAYER_GAME_CONTEXT, PLAYER_POINTS_PROPS]) {
     const [schema, name] = qualifiedTableName(table, prefix).split('.');
-    const found = await connection.runAndReadAll('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [schema!, name!]);
-    if (found.getRows().length === 0) throw new PrefixedTableMissingError(`dataset prefix "${prefix}": the warehouse has no ${schema}.${name}; a prefixed batch reads and writes its own datasets, so create them first`);
+    const found = await connection.runAndReadAll(
+      'SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2',
+      [schema!, name!],
+    );
+    if (found.getRows().length === 0)
+      throw new PrefixedTableMissingError(
+        `dataset prefix "${prefix}": the warehouse has no ${schema}.${name}; a prefixed batch reads and writes its own datasets, so create them first`,
+      );
   }
-  const sql = playerCandidatesSql(qualifiedTableName(UPCOMING_PLAYER_GAME_CONTEXT, prefix), qualifiedTableName(PLAYER_POINTS_PROPS, prefix), 'CAST($1 AS DATE)').replaceAll('FLOAT64', 'DOUBLE');
+  const sql = playerCandidatesSql(
+    qualifiedTableName(UPCOMING_PLAYER_GAME_CONTEXT, prefix),
+    qualifiedTableName(PLAYER_POINTS_PROPS, prefix),
+    'CAST($1 AS DATE)',
+  ).replaceAll('FLOAT64', 'DOUBLE');
   return (await connection.runAndReadAll(sql, [gameDate])).getRowObjectsJS().map(toPlayerCandidate);
 }

@@ -52,7 +52,11 @@ export class DuckdbSlateSource implements SlateSource {
     private readonly prefix = '',
   ) {}
 
-  async querySlate(gameDate: string, players: readonly string[], options: { timeoutMs: number; historyFrom: string }): Promise<SlateQueryResult> {
+  async querySlate(
+    gameDate: string,
+    players: readonly string[],
+    options: { timeoutMs: number; historyFrom: string },
+  ): Promise<SlateQueryResult> {
     if (!this.schemaChecked) {
       await requireCurrentSchema(this.connection, this.warehousePath);
       this.schemaChecked = true;
@@ -60,7 +64,11 @@ export class DuckdbSlateSource implements SlateSource {
     const timer = setTimeout(() => this.connection.interrupt(), options.timeoutMs);
     try {
       // Typed, so that an empty list (a date asked only for its schedule facts) binds too.
-      const reader = await this.connection.runAndReadAll(slateSql(this.prefix), [listValue([...players]), gameDate, options.historyFrom], [LIST(VARCHAR), VARCHAR, VARCHAR]);
+      const reader = await this.connection.runAndReadAll(
+        slateSql(this.prefix),
+        [listValue([...players]), gameDate, options.historyFrom],
+        [LIST(VARCHAR), VARCHAR, VARCHAR],
+      );
       return slateRowsFrom(reader.getRowObjectsJS() as unknown as FlatSlateRow[]);
     } finally {
       clearTimeout(timer);

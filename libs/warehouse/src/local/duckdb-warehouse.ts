@@ -52,7 +52,11 @@ export async function holdWarehouse<T>(path: string, work: () => Promise<T>, max
  * (jittered, doubling up to 1 s) until `maxWaitMs`, then throws WarehouseBusyError. A file DuckDB
  * cannot open for any other reason throws WarehouseUnavailableError.
  */
-export async function withWarehouse<T>(path: string, work: (connection: DuckDBConnection) => Promise<T>, maxWaitMs = 60_000): Promise<T> {
+export async function withWarehouse<T>(
+  path: string,
+  work: (connection: DuckDBConnection) => Promise<T>,
+  maxWaitMs = 60_000,
+): Promise<T> {
   const holding = held.get(path);
   if (holding) {
     const turn = holding.queue.then(() => work(holding.connection));
@@ -68,7 +72,10 @@ export async function withWarehouse<T>(path: string, work: (connection: DuckDBCo
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (!LOCKED.test(message)) throw new WarehouseUnavailableError(path, message.split('\n')[0]!);
-      if (Date.now() - started >= maxWaitMs) throw new WarehouseBusyError(`warehouse ${path}: still held by another process after ${maxWaitMs} ms (${message.split('\n')[0]})`);
+      if (Date.now() - started >= maxWaitMs)
+        throw new WarehouseBusyError(
+          `warehouse ${path}: still held by another process after ${maxWaitMs} ms (${message.split('\n')[0]})`,
+        );
       await new Promise((resolveWait) => setTimeout(resolveWait, delay * (0.5 + Math.random())));
       delay = Math.min(1_000, delay * 2);
       continue;

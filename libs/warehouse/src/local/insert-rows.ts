@@ -9,7 +9,13 @@ import type { TableDefinition } from '../tables/table-definition';
  * Bulk insert through one NDJSON file read with the table's own column types, so every value is
  * cast exactly as the DDL says (DECIMAL lines, DATE strings, DOUBLE[] features).
  */
-export async function insertRows(connection: DuckDBConnection, table: TableDefinition, rows: readonly Record<string, unknown>[], prefix = '', target = qualifiedTableName(table, prefix)): Promise<void> {
+export async function insertRows(
+  connection: DuckDBConnection,
+  table: TableDefinition,
+  rows: readonly Record<string, unknown>[],
+  prefix = '',
+  target = qualifiedTableName(table, prefix),
+): Promise<void> {
   if (rows.length === 0) return;
   requireColumns(table, rows);
   const folder = mkdtempSync(join(tmpdir(), 'props-insert-'));
@@ -35,8 +41,16 @@ function requireColumns(table: TableDefinition, rows: readonly Record<string, un
   const known = new Set(table.columns.map((column) => column.name));
   rows.forEach((row, index) => {
     const unknown = Object.keys(row).find((name) => !known.has(name));
-    if (unknown) throw new RowShapeError(`${table.dataset}.${table.name} row ${index}: column ${unknown} is not in the table; nothing was written`);
-    const missing = table.columns.find((column) => column.required && (row[column.name] === null || row[column.name] === undefined));
-    if (missing) throw new RowShapeError(`${table.dataset}.${table.name} row ${index}: required column ${missing.name} has no value; nothing was written`);
+    if (unknown)
+      throw new RowShapeError(
+        `${table.dataset}.${table.name} row ${index}: column ${unknown} is not in the table; nothing was written`,
+      );
+    const missing = table.columns.find(
+      (column) => column.required && (row[column.name] === null || row[column.name] === undefined),
+    );
+    if (missing)
+      throw new RowShapeError(
+        `${table.dataset}.${table.name} row ${index}: required column ${missing.name} has no value; nothing was written`,
+      );
   });
 }

@@ -4,9 +4,25 @@ import { duckdbType, renderDuckdbDdl } from '../render-duckdb-ddl';
 import { WAREHOUSE_SCHEMA_VERSION, WAREHOUSE_TABLES } from '../tables/warehouse-tables';
 import { MigrationRefusedError, describeMigration, planTable, type TableMigration } from '../migration-plan';
 
-async function liveColumns(connection: DuckDBConnection, schema: string, table: string): Promise<Map<string, string> | null> {
-  const rows = (await connection.runAndReadAll('SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2', [schema, table])).getRowObjectsJS();
-  return rows.length === 0 ? null : new Map(rows.map((row) => [String(row.column_name), String(row.data_type).replace('TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ')]));
+async function liveColumns(
+  connection: DuckDBConnection,
+  schema: string,
+  table: string,
+): Promise<Map<string, string> | null> {
+  const rows = (
+    await connection.runAndReadAll(
+      'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+      [schema, table],
+    )
+  ).getRowObjectsJS();
+  return rows.length === 0
+    ? null
+    : new Map(
+        rows.map((row) => [
+          String(row.column_name),
+          String(row.data_type).replace('TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ'),
+        ]),
+      );
 }
 
 /**
@@ -21,7 +37,9 @@ export async function migrateDuckdbWarehouse(connection: DuckDBConnection): Prom
   const migrations: TableMigration[] = [];
   const refusals: string[] = [];
   for (const table of WAREHOUSE_TABLES) {
-    const planned = planTable(table, await liveColumns(connection, datasetName(table), table.name), (column) => duckdbType(column.type));
+    const planned = planTable(table, await liveColumns(connection, datasetName(table), table.name), (column) =>
+      duckdbType(column.type),
+    );
     migrations.push(planned.migration);
     refusals.push(...planned.refusals);
   }
@@ -35,12 +53,23 @@ export async function migrateDuckdbWarehouse(connection: DuckDBConnection): Prom
     if (migration.create) await connection.run(renderDuckdbDdl(table, '', false));
     // DuckDB alters no table an index depends on: the key index is rebuilt on the new key below.
     if (migration.add.length > 0) await connection.run(`DROP INDEX IF EXISTS ${datasetName(table)}.${table.name}_key`);
-    for (const { column } of migration.add) await connection.run(`ALTER TABLE ${qualified} ADD COLUMN IF NOT EXISTS ${column.name} ${duckdbType(column.type)}`);
-    for (const { column, fill } of migration.fills) await connection.run(`UPDATE ${qualified} SET ${column.name} = ${fill} WHERE ${column.name} IS NULL AND (${fill}) IS NOT NULL`);
-    if (migration.create || migration.add.length > 0) changes.push(...describeMigration(migration, { requiredAddedAsNullable: true }));
+    for (const { column } of migration.add)
+      await connection.run(
+        `ALTER TABLE ${qualified} ADD COLUMN IF NOT EXISTS ${column.name} ${duckdbType(column.type)}`,
+      );
+    for (const { column, fill } of migration.fills)
+      await connection.run(
+        `UPDATE ${qualified} SET ${column.name} = ${fill} WHERE ${column.name} IS NULL AND (${fill}) IS NOT NULL`,
+      );
+    if (migration.create || migration.add.length > 0)
+      changes.push(...describeMigration(migration, { requiredAddedAsNullable: true }));
   }
-  await connection.run('CREATE TABLE IF NOT EXISTS nba_orchestration.warehouse_schema (version BIGINT NOT NULL, created_at TIMESTAMPTZ NOT NULL)');
-  const recorded = await connection.runAndReadAll(`INSERT INTO nba_orchestration.warehouse_schema SELECT ${WAREHOUSE_SCHEMA_VERSION}, now() WHERE NOT EXISTS (SELECT 1 FROM nba_orchestration.warehouse_schema WHERE version >= ${WAREHOUSE_SCHEMA_VERSION}) RETURNING version`);
+  await connection.run(
+    'CREATE TABLE IF NOT EXISTS nba_orchestration.warehouse_schema (version BIGINT NOT NULL, created_at TIMESTAMPTZ NOT NULL)',
+  );
+  const recorded = await connection.runAndReadAll(
+    `INSERT INTO nba_orchestration.warehouse_schema SELECT ${WAREHOUSE_SCHEMA_VERSION}, now() WHERE NOT EXISTS (SELECT 1 FROM nba_orchestration.warehouse_schema WHERE version >= ${WAREHOUSE_SCHEMA_VERSION}) RETURNING version`,
+  );
   if (recorded.getRows().length > 0) changes.push(`schema version ${WAREHOUSE_SCHEMA_VERSION} recorded`);
   // DuckDB builds no index over rows updated since the last checkpoint; IF NOT EXISTS lets a re-run finish one.
   await connection.run('CHECKPOINT');

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NoGamesOnDateError, SlateLoadError, UnknownGameDateError, loadSlate, type SlateLoad } from '@props/feature-loader';
+import {
+  NoGamesOnDateError,
+  SlateLoadError,
+  UnknownGameDateError,
+  loadSlate,
+  type SlateLoad,
+} from '@props/feature-loader';
 import { DatasetPrefixError } from '../dataset-prefix';
 import { BigQuerySlateSource } from '../gcp/bigquery-slate-source';
 import { BigQueryRestEmulator } from '@props/emulators';
@@ -20,21 +26,36 @@ let slatePlayers: string[];
 beforeAll(async () => {
   warehouse = (await seedTestWarehouse()).out;
   slatePlayers = await withWarehouse(warehouse, async (connection) =>
-    (await connection.runAndReadAll(`SELECT player_lookup FROM nba_analytics.upcoming_player_game_context WHERE game_date = '${DATE}' ORDER BY 1`)).getRows().map((row) => String(row[0])),
+    (
+      await connection.runAndReadAll(
+        `SELECT player_lookup FROM nba_analytics.upcoming_player_game_context WHERE game_date = '${DATE}' ORDER BY 1`,
+      )
+    )
+      .getRows()
+      .map((row) => String(row[0])),
   );
 }, 120_000);
 
 function comparable(load: SlateLoad) {
-  return [...load.players.values()].map((player) => ({ ...player, features: player.features.slice(33) })).sort((a, b) => a.playerLookup.localeCompare(b.playerLookup));
+  return [...load.players.values()]
+    .map((player) => ({ ...player, features: player.features.slice(33) }))
+    .sort((a, b) => a.playerLookup.localeCompare(b.playerLookup));
 }
 
-async function withBigQuery<T>(options: { delayMs?: number; slowQueries?: number }, work: (source: (prefix?: string) => BigQuerySlateSource, fake: BigQueryRestEmulator) => Promise<T>): Promise<T> {
+async function withBigQuery<T>(
+  options: { delayMs?: number; slowQueries?: number },
+  work: (source: (prefix?: string) => BigQuerySlateSource, fake: BigQueryRestEmulator) => Promise<T>,
+): Promise<T> {
   return withWarehouse(warehouse, async (connection) => {
     const fake = new BigQueryRestEmulator(connection, options);
     const endpoint = await fake.start();
     try {
       const client = new BigQuery({ projectId: 'props-test', apiEndpoint: endpoint });
-      return await work((prefix) => new BigQuerySlateSource(client, { projectId: 'props-test', location: 'us-west2', datasetPrefix: prefix }), fake);
+      return await work(
+        (prefix) =>
+          new BigQuerySlateSource(client, { projectId: 'props-test', location: 'us-west2', datasetPrefix: prefix }),
+        fake,
+      );
     } finally {
       await fake.stop();
     }
@@ -46,7 +67,9 @@ describe('loadSlate on the seeded warehouse', () => {
 
   it('loads a whole slate in one query through DuckDB, and identical vectors and history through BigQuery', async () => {
     expect(slatePlayers.length).toBeGreaterThan(150);
-    const local = await withWarehouse(warehouse, (connection) => loadSlate(new DuckdbSlateSource(connection, warehouse), DATE, slatePlayers));
+    const local = await withWarehouse(warehouse, (connection) =>
+      loadSlate(new DuckdbSlateSource(connection, warehouse), DATE, slatePlayers),
+    );
     expect(local).toMatchObject({ path: 'one_query', fallbackReason: null, queries: 1, missing: [] });
     expect(local.players.size).toBe(slatePlayers.length);
     const withHistory = [...local.players.values()].filter((player) => player.history.length > 0);
@@ -55,7 +78,10 @@ describe('loadSlate on the seeded warehouse', () => {
 
     const remote = await withBigQuery({}, async (source, fake) => {
       const load = await loadSlate(source(), DATE, slatePlayers);
-      const insert = fake.requests.find((request) => request.method === 'POST')!.body as { configuration: { query: { parameterMode: string; query: string }; jobTimeoutMs: string }; jobReference: { location: string } };
+      const insert = fake.requests.find((request) => request.method === 'POST')!.body as {
+        configuration: { query: { parameterMode: string; query: string }; jobTimeoutMs: string };
+        jobReference: { location: string };
+      };
       expect(insert.configuration.query.parameterMode).toBe('named');
       expect(insert.configuration.query.query).toContain('`props-test.nba_predictions.ml_feature_store_v2`');
       expect(insert.configuration.jobTimeoutMs).toBe('120000');
@@ -68,7 +94,13 @@ describe('loadSlate on the seeded warehouse', () => {
 
   it('reports a player without a feature row, and loads one without history with an empty history', async () => {
     const load = await withWarehouse(warehouse, async (connection) => {
-      const openingNight = (await connection.runAndReadAll("SELECT player_lookup FROM nba_analytics.upcoming_player_game_context WHERE game_date = '2024-10-22' ORDER BY 1 LIMIT 3")).getRows().map((row) => String(row[0]));
+      const openingNight = (
+        await connection.runAndReadAll(
+          "SELECT player_lookup FROM nba_analytics.upcoming_player_game_context WHERE game_date = '2024-10-22' ORDER BY 1 LIMIT 3",
+        )
+      )
+        .getRows()
+        .map((row) => String(row[0]));
       return loadSlate(new DuckdbSlateSource(connection, warehouse), '2024-10-22', [...openingNight, 'notaplayer']);
     });
     expect(load.missing).toEqual([{ playerLookup: 'notaplayer', reason: 'no feature row for the date' }]);
@@ -81,14 +113,18 @@ describe('loadSlate on the seeded warehouse', () => {
     await withWarehouse(warehouse, async (connection) => {
       const source = new DuckdbSlateSource(connection, warehouse);
       await expect(loadSlate(source, '2023-03-01', slatePlayers)).rejects.toThrow(UnknownGameDateError);
-      await expect(loadSlate(source, '2023-03-01', slatePlayers)).rejects.toThrow('its schedule covers 2024-10-22 .. 2025-06-22');
+      await expect(loadSlate(source, '2023-03-01', slatePlayers)).rejects.toThrow(
+        'its schedule covers 2024-10-22 .. 2025-06-22',
+      );
       await expect(loadSlate(source, '2025-02-14', slatePlayers)).rejects.toThrow(NoGamesOnDateError);
     });
   });
 
   it('falls back to per-player loading when the one query times out, and says why', async () => {
     const players = slatePlayers.slice(0, 12);
-    const load = await withBigQuery({ delayMs: 1_500, slowQueries: 1 }, (source) => loadSlate(source(), DATE, players, { timeoutMs: 400, fallbackConcurrency: 3 }));
+    const load = await withBigQuery({ delayMs: 1_500, slowQueries: 1 }, (source) =>
+      loadSlate(source(), DATE, players, { timeoutMs: 400, fallbackConcurrency: 3 }),
+    );
     expect(load.path).toBe('per_player');
     expect(load.fallbackReason).toBe(`bigquery slate query for ${DATE} (12 players) did not answer within 400 ms`);
     expect(load.queries).toBe(13);
@@ -98,7 +134,9 @@ describe('loadSlate on the seeded warehouse', () => {
   it('throws SlateLoadError when neither path can load, never an empty slate', async () => {
     await withBigQuery({}, async (source) => {
       await expect(loadSlate(source('absent'), DATE, slatePlayers.slice(0, 2))).rejects.toThrow(SlateLoadError);
-      await expect(loadSlate(source('absent'), DATE, slatePlayers.slice(0, 2))).rejects.toThrow(/one query failed [\s\S]*absent_nba_raw[\s\S]* and so did every per-player query/);
+      await expect(loadSlate(source('absent'), DATE, slatePlayers.slice(0, 2))).rejects.toThrow(
+        /one query failed [\s\S]*absent_nba_raw[\s\S]* and so did every per-player query/,
+      );
     });
   });
 
@@ -115,28 +153,42 @@ describe('the warehouse file', () => {
   it('missing: a clear error naming the seed command, and no empty file created', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'props-missing-')), 'warehouse.duckdb');
     expect(() => requireWarehouseFile(path)).toThrow(WarehouseMissingError);
-    expect(() => requireWarehouseFile(path)).toThrow(`warehouse ${path} does not exist; build it with: props warehouse seed --out ${path}`);
+    expect(() => requireWarehouseFile(path)).toThrow(
+      `warehouse ${path} does not exist; build it with: props warehouse seed --out ${path}`,
+    );
   });
 
   it('of an older schema: refused with both versions and the fix', async () => {
     const old = join(mkdtempSync(join(tmpdir(), 'props-old-')), 'warehouse.duckdb');
     copyFileSync(warehouse, old);
-    await withWarehouse(old, (connection) => connection.run('UPDATE nba_orchestration.warehouse_schema SET version = 1'));
+    await withWarehouse(old, (connection) =>
+      connection.run('UPDATE nba_orchestration.warehouse_schema SET version = 1'),
+    );
     await withWarehouse(old, async (connection) => {
-      await expect(loadSlate(new DuckdbSlateSource(connection, old), DATE, slatePlayers)).rejects.toThrow(WarehouseSchemaError);
-      await expect(loadSlate(new DuckdbSlateSource(connection, old), DATE, slatePlayers)).rejects.toThrow(/has schema version 1; this build reads version \d+\. Bring it up to date, keeping every row: props warehouse migrate --warehouse /);
+      await expect(loadSlate(new DuckdbSlateSource(connection, old), DATE, slatePlayers)).rejects.toThrow(
+        WarehouseSchemaError,
+      );
+      await expect(loadSlate(new DuckdbSlateSource(connection, old), DATE, slatePlayers)).rejects.toThrow(
+        /has schema version 1; this build reads version \d+\. Bring it up to date, keeping every row: props warehouse migrate --warehouse /,
+      );
     });
   });
 
   it('locked by another process: retried, then WarehouseBusyError naming the file', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'libs/warehouse/src/test-support/hold-warehouse.ts', warehouse], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'libs/warehouse/src/test-support/hold-warehouse.ts', warehouse],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     try {
       await new Promise<void>((resolveHeld, reject) => {
         child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolveHeld());
         child.on('exit', (code) => reject(new Error(`holder exited with ${code}`)));
       });
       await expect(withWarehouse(warehouse, async () => 'opened', 600)).rejects.toThrow(WarehouseBusyError);
-      await expect(withWarehouse(warehouse, async () => 'opened', 300)).rejects.toThrow(`warehouse ${warehouse}: still held by another process after 300 ms`);
+      await expect(withWarehouse(warehouse, async () => 'opened', 300)).rejects.toThrow(
+        `warehouse ${warehouse}: still held by another process after 300 ms`,
+      );
     } finally {
       child.kill('SIGKILL');
       await new Promise((resolveExit) => child.once('exit', resolveExit));

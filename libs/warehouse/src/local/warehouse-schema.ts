@@ -24,7 +24,9 @@ export class WarehouseSchemaError extends Error {
  */
 export async function ensureWarehouseTables(connection: DuckDBConnection): Promise<void> {
   for (const table of WAREHOUSE_TABLES) await connection.run(renderDuckdbDdl(table));
-  await connection.run('CREATE TABLE IF NOT EXISTS nba_orchestration.warehouse_schema (version BIGINT NOT NULL, created_at TIMESTAMPTZ NOT NULL)');
+  await connection.run(
+    'CREATE TABLE IF NOT EXISTS nba_orchestration.warehouse_schema (version BIGINT NOT NULL, created_at TIMESTAMPTZ NOT NULL)',
+  );
   await connection.run(
     `INSERT INTO nba_orchestration.warehouse_schema SELECT ${WAREHOUSE_SCHEMA_VERSION}, now() WHERE NOT EXISTS (SELECT 1 FROM nba_orchestration.warehouse_schema)`,
   );
@@ -46,9 +48,17 @@ export async function requireCurrentSchema(connection: DuckDBConnection, path: s
     version = undefined;
   }
   if (version === WAREHOUSE_SCHEMA_VERSION) return;
-  const found = version === undefined ? 'no schema version (written before versioning, or not a props warehouse)' : `schema version ${version}`;
-  const fix = version !== undefined && version < WAREHOUSE_SCHEMA_VERSION ? `Bring it up to date, keeping every row: props warehouse migrate --warehouse ${path}` : `Rebuild it: props warehouse seed --out ${path}`;
-  throw new WarehouseSchemaError(`warehouse ${path} has ${found}; this build reads version ${WAREHOUSE_SCHEMA_VERSION}. ${fix}`);
+  const found =
+    version === undefined
+      ? 'no schema version (written before versioning, or not a props warehouse)'
+      : `schema version ${version}`;
+  const fix =
+    version !== undefined && version < WAREHOUSE_SCHEMA_VERSION
+      ? `Bring it up to date, keeping every row: props warehouse migrate --warehouse ${path}`
+      : `Rebuild it: props warehouse seed --out ${path}`;
+  throw new WarehouseSchemaError(
+    `warehouse ${path} has ${found}; this build reads version ${WAREHOUSE_SCHEMA_VERSION}. ${fix}`,
+  );
 }
 
 /**
@@ -56,18 +66,43 @@ export async function requireCurrentSchema(connection: DuckDBConnection, path: s
  * live table may hold more (a column an earlier shape had is kept by migrate, never dropped).
  * `found` lists the live columns by name with their type in the definition's terms.
  */
-export function columnsMissingFrom(table: TableDefinition, found: ReadonlyMap<string, string>, typeOf: (column: TableDefinition['columns'][number]) => string): string[] {
-  return table.columns.filter((column) => found.get(column.name) !== typeOf(column)).map((column) => `${column.name} ${typeOf(column)}${found.has(column.name) ? ` (found ${found.get(column.name)})` : ''}`);
+export function columnsMissingFrom(
+  table: TableDefinition,
+  found: ReadonlyMap<string, string>,
+  typeOf: (column: TableDefinition['columns'][number]) => string,
+): string[] {
+  return table.columns
+    .filter((column) => found.get(column.name) !== typeOf(column))
+    .map(
+      (column) =>
+        `${column.name} ${typeOf(column)}${found.has(column.name) ? ` (found ${found.get(column.name)})` : ''}`,
+    );
 }
 
 /** Refuses a table that lacks a column of its definition (or holds it with another type), naming them and the fix. */
-export async function requireTableColumns(connection: DuckDBConnection, table: TableDefinition, prefix = ''): Promise<void> {
+export async function requireTableColumns(
+  connection: DuckDBConnection,
+  table: TableDefinition,
+  prefix = '',
+): Promise<void> {
   const schema = datasetName(table, prefix);
   const rows = (
-    await connection.runAndReadAll('SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', [schema, table.name])
+    await connection.runAndReadAll(
+      'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
+      [schema, table.name],
+    )
   ).getRowObjectsJS();
-  if (rows.length === 0) throw new WarehouseSchemaError(`table ${schema}.${table.name} does not exist; create it: props warehouse migrate`);
-  const found = new Map(rows.map((row) => [String(row.column_name), String(row.data_type).replace('TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ')]));
+  if (rows.length === 0)
+    throw new WarehouseSchemaError(`table ${schema}.${table.name} does not exist; create it: props warehouse migrate`);
+  const found = new Map(
+    rows.map((row) => [
+      String(row.column_name),
+      String(row.data_type).replace('TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ'),
+    ]),
+  );
   const missing = columnsMissingFrom(table, found, (column) => duckdbType(column.type));
-  if (missing.length > 0) throw new WarehouseSchemaError(`table ${schema}.${table.name} lacks ${missing.join(', ')}; bring it to this build's shape: props warehouse migrate`);
+  if (missing.length > 0)
+    throw new WarehouseSchemaError(
+      `table ${schema}.${table.name} lacks ${missing.join(', ')}; bring it to this build's shape: props warehouse migrate`,
+    );
 }

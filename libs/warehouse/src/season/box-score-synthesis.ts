@@ -27,7 +27,9 @@ function apportion(total: number, weights: readonly number[]): number[] {
   const exact = weights.map((weight) => (total * weight) / sum);
   const floors = exact.map(Math.floor);
   let left = total - floors.reduce((a, b) => a + b, 0);
-  const order = exact.map((value, index) => ({ index, remainder: value - Math.floor(value) })).sort((a, b) => b.remainder - a.remainder || a.index - b.index);
+  const order = exact
+    .map((value, index) => ({ index, remainder: value - Math.floor(value) }))
+    .sort((a, b) => b.remainder - a.remainder || a.index - b.index);
   for (const { index } of order) {
     if (left <= 0) break;
     floors[index]! += 1;
@@ -46,7 +48,11 @@ function attemptsFor(makes: number, percentage: number, random: SeededRandom): n
  * proportion to minutes x scoring rate x a per-game hot/cold factor, which gives the real
  * spread: stars vary by a few baskets, bench players often score 0.
  */
-export function synthesizeTeamBoxScore(active: readonly RosterPlayer[], teamPoints: number, random: SeededRandom): PlayerLine[] {
+export function synthesizeTeamBoxScore(
+  active: readonly RosterPlayer[],
+  teamPoints: number,
+  random: SeededRandom,
+): PlayerLine[] {
   const minuteWeights = active.map((player) => Math.max(0.5, player.baseMinutes * random.logNormal(0.22)));
   // Everyone who checks in plays at least a minute.
   const minutes = apportion(TEAM_MINUTES - active.length, minuteWeights).map((value) => value + 1);

@@ -4,14 +4,40 @@ import { computeFeatures, type PlayerDateContext } from './feature-computation';
 import { SeasonHistory } from './season-history';
 
 const context: PlayerDateContext = {
-  lookup: 'someone', team: 'BOS', opponent: 'NYK', dayNumber: 100, isHome: true, isPostseason: false, daysRest: 1, opponentDaysRest: 3,
-  backToBack: true, gamesLast7Days: 4, minutesLast7Days: 250, backToBacksLast14Days: 2, status: 'Questionable', starTeammatesOut: 0, closingLine: 21.5, openingLine: 20.5,
+  lookup: 'someone',
+  team: 'BOS',
+  opponent: 'NYK',
+  dayNumber: 100,
+  isHome: true,
+  isPostseason: false,
+  daysRest: 1,
+  opponentDaysRest: 3,
+  backToBack: true,
+  gamesLast7Days: 4,
+  minutesLast7Days: 250,
+  backToBacksLast14Days: 2,
+  status: 'Questionable',
+  starTeammatesOut: 0,
+  closingLine: 21.5,
+  openingLine: 20.5,
 };
 
 function historyWith(pointsNewestFirst: number[]): SeasonHistory {
   const history = new SeasonHistory();
   [...pointsNewestFirst].reverse().forEach((points, index) => {
-    history.recordPlayed('someone', { gameDate: `2025-01-${String(index + 1).padStart(2, '0')}`, dayNumber: 90 + index, opponent: index % 2 ? 'NYK' : 'MIA', points, minutes: 30, ftMakes: 3, paintAttempts: 6, midAttempts: 3, threeAttempts: 5, fgAttempts: 14, usageRate: 22 });
+    history.recordPlayed('someone', {
+      gameDate: `2025-01-${String(index + 1).padStart(2, '0')}`,
+      dayNumber: 90 + index,
+      opponent: index % 2 ? 'NYK' : 'MIA',
+      points,
+      minutes: 30,
+      ftMakes: 3,
+      paintAttempts: 6,
+      midAttempts: 3,
+      threeAttempts: 5,
+      fgAttempts: 14,
+      usageRate: 22,
+    });
   });
   return history;
 }

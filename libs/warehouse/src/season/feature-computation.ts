@@ -67,13 +67,18 @@ function fatigueScore(context: PlayerDateContext): number {
 
 function zoneShare(games: readonly PlayedGame[], zone: Zone): number {
   const attempts = games.reduce((sum, game) => sum + game.paintAttempts + game.midAttempts + game.threeAttempts, 0);
-  const zoneAttempts = games.reduce((sum, game) => sum + (zone === 'paint' ? game.paintAttempts : zone === 'mid' ? game.midAttempts : game.threeAttempts), 0);
+  const zoneAttempts = games.reduce(
+    (sum, game) =>
+      sum + (zone === 'paint' ? game.paintAttempts : zone === 'mid' ? game.midAttempts : game.threeAttempts),
+    0,
+  );
   return attempts > 0 ? zoneAttempts / attempts : 0;
 }
 
 /** Opponent FG% allowed in a zone over its last 15 games minus the league's, x100. */
 function zoneDefenceVsLeague(opponentGames: readonly TeamGame[], zone: Zone, history: SeasonHistory): number {
-  const makes = (game: { paintMakes: number; midMakes: number; threeMakes: number }) => (zone === 'paint' ? game.paintMakes : zone === 'mid' ? game.midMakes : game.threeMakes);
+  const makes = (game: { paintMakes: number; midMakes: number; threeMakes: number }) =>
+    zone === 'paint' ? game.paintMakes : zone === 'mid' ? game.midMakes : game.threeMakes;
   const attempts = (game: { paintAttempts: number; midAttempts: number; threeAttempts: number }) =>
     zone === 'paint' ? game.paintAttempts : zone === 'mid' ? game.midAttempts : game.threeAttempts;
   const allowedMakes = opponentGames.reduce((sum, game) => sum + makes(game.allowed), 0);
@@ -117,8 +122,13 @@ export function computeFeatures(context: PlayerDateContext, history: SeasonHisto
 
   const opponentLast15 = opponentGames.slice(0, 15);
   if (last10.length >= 10 && opponentLast15.length >= 15) {
-    const shares = { paint: zoneShare(last10, 'paint'), mid: zoneShare(last10, 'mid'), three: zoneShare(last10, 'three') };
-    const zone: Zone = shares.paint >= 0.4 ? 'paint' : shares.three >= 0.4 ? 'three' : shares.mid >= 0.35 ? 'mid' : 'paint';
+    const shares = {
+      paint: zoneShare(last10, 'paint'),
+      mid: zoneShare(last10, 'mid'),
+      three: zoneShare(last10, 'three'),
+    };
+    const zone: Zone =
+      shares.paint >= 0.4 ? 'paint' : shares.three >= 0.4 ? 'three' : shares.mid >= 0.35 ? 'mid' : 'paint';
     let mismatch = zoneDefenceVsLeague(opponentLast15, zone, history) * Math.min((shares[zone] * 100) / 50, 1);
     if (Math.abs(mismatch) > 5) mismatch *= 1.2;
     set('shot_zone_mismatch_score', round(clamp(mismatch, -10, 10), 1), 'computed');
@@ -139,7 +149,8 @@ export function computeFeatures(context: PlayerDateContext, history: SeasonHisto
     set('usage_spike_score', round(clamp(spike, -3, 3), 1), 'computed');
   } else set('usage_spike_score', 0, 'default');
 
-  if (context.daysRest !== null && context.opponentDaysRest !== null) set('rest_advantage', clamp(context.daysRest - context.opponentDaysRest, -2, 2), 'computed');
+  if (context.daysRest !== null && context.opponentDaysRest !== null)
+    set('rest_advantage', clamp(context.daysRest - context.opponentDaysRest, -2, 2), 'computed');
   else set('rest_advantage', 0, 'default');
   set('injury_risk', STATUS_RISK[context.status.toLowerCase()] ?? 0, 'context');
 
@@ -152,7 +163,11 @@ export function computeFeatures(context: PlayerDateContext, history: SeasonHisto
   if (games.length > 0) {
     const seasonMinutes = mean(games.map((game) => game.minutes));
     const recentMinutes = mean(last10.map((game) => game.minutes));
-    set('minutes_change', seasonMinutes > 0 ? stepScore((recentMinutes - seasonMinutes) / seasonMinutes, 0.2, 0.1) : 0, 'computed');
+    set(
+      'minutes_change',
+      seasonMinutes > 0 ? stepScore((recentMinutes - seasonMinutes) / seasonMinutes, 0.2, 0.1) : 0,
+      'computed',
+    );
   } else set('minutes_change', 0, 'default');
 
   if (opponentLast15.length >= 15) {
@@ -168,14 +183,24 @@ export function computeFeatures(context: PlayerDateContext, history: SeasonHisto
 
   const shotGames = last10.filter((game) => game.fgAttempts > 0);
   if (shotGames.length >= 10) {
-    for (const zone of ZONES) set(zone === 'paint' ? 'pct_paint' : zone === 'mid' ? 'pct_mid_range' : 'pct_three', round(zoneShare(shotGames, zone), 4), 'computed');
+    for (const zone of ZONES)
+      set(
+        zone === 'paint' ? 'pct_paint' : zone === 'mid' ? 'pct_mid_range' : 'pct_three',
+        round(zoneShare(shotGames, zone), 4),
+        'computed',
+      );
   } else {
     set('pct_paint', 0.3, 'default');
     set('pct_mid_range', 0.2, 'default');
     set('pct_three', 0.35, 'default');
   }
   const pointsLast10 = last10.reduce((sum, game) => sum + game.points, 0);
-  if (last10.length >= 5 && pointsLast10 > 0) set('pct_free_throw', round(clamp(last10.reduce((sum, game) => sum + game.ftMakes, 0) / pointsLast10, 0, 0.5), 9), 'computed');
+  if (last10.length >= 5 && pointsLast10 > 0)
+    set(
+      'pct_free_throw',
+      round(clamp(last10.reduce((sum, game) => sum + game.ftMakes, 0) / pointsLast10, 0, 0.5), 9),
+      'computed',
+    );
   else set('pct_free_throw', 0.15, 'default');
 
   if (teamLast10.length > 0) {
@@ -185,7 +210,8 @@ export function computeFeatures(context: PlayerDateContext, history: SeasonHisto
     set('team_pace', 100, 'default');
     set('team_off_rating', 112, 'default');
   }
-  if (teamGames.length >= 5) set('team_win_pct', round(teamGames.filter((game) => game.won).length / teamGames.length, 9), 'computed');
+  if (teamGames.length >= 5)
+    set('team_win_pct', round(teamGames.filter((game) => game.won).length / teamGames.length, 9), 'computed');
   else set('team_win_pct', 0.5, 'default');
 
   const fallbackLine = seasonAverage ?? 15;
@@ -202,7 +228,11 @@ export function computeFeatures(context: PlayerDateContext, history: SeasonHisto
     set('has_vegas_line', 0, 'computed');
   }
   const versus = games.filter((game) => game.opponent === context.opponent);
-  set('avg_points_vs_opponent', versus.length > 0 ? mean(versus.map((game) => game.points)) : fallbackLine, versus.length > 0 ? 'computed' : 'default');
+  set(
+    'avg_points_vs_opponent',
+    versus.length > 0 ? mean(versus.map((game) => game.points)) : fallbackLine,
+    versus.length > 0 ? 'computed' : 'default',
+  );
   set('games_vs_opponent', versus.length, 'computed');
 
   const recentPlayed = games.filter((game) => game.dayNumber >= context.dayNumber - 30 && game.minutes > 0);

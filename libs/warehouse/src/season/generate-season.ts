@@ -44,7 +44,8 @@ function sidesOf(game: ScheduledGame): Side[] {
   ];
 }
 
-const mean = (values: readonly number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+const mean = (values: readonly number[]) =>
+  values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 const oneDecimal = (value: number) => Math.round(value * 10) / 10;
 
 /** Whether a player is on the injury report before the game, with spells that persist. */
@@ -73,7 +74,11 @@ function plays(player: RosterPlayer, status: string, random: SeededRandom): bool
  * finals, game context, prop lines and the feature store, date by date so that every value of a
  * date is computed from earlier games only. Deterministic for a seed.
  */
-export function generateSeason(schedule: readonly ScheduledGame[], players: readonly IndexedPlayer[], options: GenerateSeasonOptions): SeasonRows {
+export function generateSeason(
+  schedule: readonly ScheduledGame[],
+  players: readonly IndexedPlayer[],
+  options: GenerateSeasonOptions,
+): SeasonRows {
   const random = new SeededRandom(options.seed);
   const teams = [...new Set(schedule.flatMap((game) => [game.homeTeam, game.awayTeam]))];
   const rosters = buildRosters(players, teams, random);
@@ -110,7 +115,8 @@ export function generateSeason(schedule: readonly ScheduledGame[], players: read
 
     const statuses = new Map<string, string>();
     for (const side of sides) {
-      for (const player of rosters.get(side.team)!) statuses.set(player.lookup, drawStatus(player, history.status.get(player.lookup), random));
+      for (const player of rosters.get(side.team)!)
+        statuses.set(player.lookup, drawStatus(player, history.status.get(player.lookup), random));
     }
 
     // Before the games: context, lines and features for every rostered player.
@@ -121,13 +127,25 @@ export function generateSeason(schedule: readonly ScheduledGame[], players: read
       const lined = new Map<string, BookLine[]>();
       const candidates = roster
         .filter((player) => statuses.get(player.lookup) !== 'out' && history.games(player.lookup).length >= 3)
-        .filter((player) => mean(history.games(player.lookup).slice(0, 5).map((game) => game.minutes)) >= 18)
+        .filter(
+          (player) =>
+            mean(
+              history
+                .games(player.lookup)
+                .slice(0, 5)
+                .map((game) => game.minutes),
+            ) >= 18,
+        )
         .sort((a, b) => seasonAverage(b) - seasonAverage(a) || a.lookup.localeCompare(b.lookup))
         .slice(0, LINES_PER_TEAM);
       for (const player of candidates) {
         const games = history.games(player.lookup);
         const lines = postLines(
-          { last5: mean(games.slice(0, 5).map((game) => game.points)), last10: mean(games.slice(0, 10).map((game) => game.points)), season: seasonAverage(player) },
+          {
+            last5: mean(games.slice(0, 5).map((game) => game.points)),
+            last10: mean(games.slice(0, 10).map((game) => game.points)),
+            season: seasonAverage(player),
+          },
           random,
         );
         lined.set(player.lookup, lines);
@@ -157,9 +175,13 @@ export function generateSeason(schedule: readonly ScheduledGame[], players: read
         const games = history.games(player.lookup);
         const rosterDays = history.rosterDates.get(player.lookup) ?? [];
         const last7 = rosterDays.filter((day) => day >= today - 7);
-        const minutesLast7 = games.filter((game) => game.dayNumber >= today - 7).reduce((sum, game) => sum + game.minutes, 0);
+        const minutesLast7 = games
+          .filter((game) => game.dayNumber >= today - 7)
+          .reduce((sum, game) => sum + game.minutes, 0);
         const last14 = rosterDays.filter((day) => day >= today - 14);
-        const backToBacksLast14 = last14.filter((day, index) => index + 1 < last14.length && day - last14[index + 1]! === 1).length;
+        const backToBacksLast14 = last14.filter(
+          (day, index) => index + 1 < last14.length && day - last14[index + 1]! === 1,
+        ).length;
         const daysRest = restOf(side.team);
         const lines = lined.get(player.lookup) ?? [];
         const preferred = lines[0] ?? null;
@@ -178,7 +200,9 @@ export function generateSeason(schedule: readonly ScheduledGame[], players: read
           minutesLast7Days: minutesLast7,
           backToBacksLast14Days: backToBacksLast14,
           status,
-          starTeammatesOut: stars.filter((star) => star.lookup !== player.lookup && ['out', 'doubtful'].includes(statuses.get(star.lookup)!)).length,
+          starTeammatesOut: stars.filter(
+            (star) => star.lookup !== player.lookup && ['out', 'doubtful'].includes(statuses.get(star.lookup)!),
+          ).length,
           closingLine: lines.length > 0 ? mean(lines.map((line) => line.closing)) : null,
           openingLine: lines.length > 0 ? mean(lines.map((line) => line.opening)) : null,
         };
@@ -222,7 +246,10 @@ export function generateSeason(schedule: readonly ScheduledGame[], players: read
           days_rest: daysRest,
           data_source: 'local_season',
           early_season_flag: today - seasonStart < BOOTSTRAP_DAYS,
-          completeness_percentage: Math.round((features.sources.filter((source) => source !== 'default').length / FEATURE_NAMES.length) * 1000) / 10,
+          completeness_percentage:
+            Math.round(
+              (features.sources.filter((source) => source !== 'default').length / FEATURE_NAMES.length) * 1000,
+            ) / 10,
           created_at: createdAt,
         });
       }
@@ -239,11 +266,17 @@ export function generateSeason(schedule: readonly ScheduledGame[], players: read
       }
       for (const side of sidesOf(game)) {
         const lines = boxes.get(side.team)!;
-        const teamFga = lines.reduce((sum, line) => sum + line.paintAttempts + line.midAttempts + line.threeAttempts, 0);
+        const teamFga = lines.reduce(
+          (sum, line) => sum + line.paintAttempts + line.midAttempts + line.threeAttempts,
+          0,
+        );
         const teamFta = lines.reduce((sum, line) => sum + line.ftAttempts, 0);
         for (const line of lines) {
           const fgAttempts = line.paintAttempts + line.midAttempts + line.threeAttempts;
-          const usageRate = Math.round(((100 * (fgAttempts + 0.44 * line.ftAttempts) * 48) / (line.minutes * (teamFga + 0.44 * teamFta))) * 100) / 100;
+          const usageRate =
+            Math.round(
+              ((100 * (fgAttempts + 0.44 * line.ftAttempts) * 48) / (line.minutes * (teamFga + 0.44 * teamFta))) * 100,
+            ) / 100;
           rows.playerGames.push({
             player_lookup: line.player.lookup,
             universal_player_id: line.player.universalId,

@@ -31,6 +31,7 @@ export function postLines(form: { last5: number; last10: number; season: number 
     const closing = Math.max(0.5, market + offset);
     lines.push({ bookmaker: book.key, closing, opening: Math.max(0.5, closing - movement) });
   }
-  if (lines.length === 0) lines.push({ bookmaker: 'fanduel', closing: market, opening: Math.max(0.5, market - movement) });
+  if (lines.length === 0)
+    lines.push({ bookmaker: 'fanduel', closing: market, opening: Math.max(0.5, market - movement) });
   return lines;
 }

@@ -21,19 +21,32 @@ export interface RosterPlayer {
 
 const ROSTER_SIZE = 17;
 const ROTATION_MINUTES = [34, 33, 31, 29, 27, 25, 22, 19, 16, 13, 9, 6, 4, 3, 2, 2, 1];
-const POINTS_PER_MINUTE = [0.78, 0.63, 0.55, 0.5, 0.46, 0.44, 0.42, 0.4, 0.38, 0.34, 0.3, 0.27, 0.25, 0.24, 0.22, 0.22, 0.2];
+const POINTS_PER_MINUTE = [
+  0.78, 0.63, 0.55, 0.5, 0.46, 0.44, 0.42, 0.4, 0.38, 0.34, 0.3, 0.27, 0.25, 0.24, 0.22, 0.22, 0.2,
+];
 
 /** Builds each team's 17-man roster from the real player index with a fixed rotation order. */
-export function buildRosters(players: readonly IndexedPlayer[], teams: readonly string[], random: SeededRandom): Map<string, RosterPlayer[]> {
+export function buildRosters(
+  players: readonly IndexedPlayer[],
+  teams: readonly string[],
+  random: SeededRandom,
+): Map<string, RosterPlayer[]> {
   const rosters = new Map<string, RosterPlayer[]>();
   const seen = new Set<string>();
   for (const team of [...teams].sort()) {
     const candidates = players
       .filter((player) => player.team === team && !seen.has(player.lookup))
-      .map((player) => ({ player, order: (player.draftNumber ?? 45) / 60 + random.next() * 1.4 - Math.min(player.fromYear > 0 ? 2025 - player.fromYear : 0, 8) * 0.06 }))
+      .map((player) => ({
+        player,
+        order:
+          (player.draftNumber ?? 45) / 60 +
+          random.next() * 1.4 -
+          Math.min(player.fromYear > 0 ? 2025 - player.fromYear : 0, 8) * 0.06,
+      }))
       .sort((a, b) => a.order - b.order || a.player.lookup.localeCompare(b.player.lookup))
       .slice(0, ROSTER_SIZE);
-    if (candidates.length < 12) throw new Error(`player index has ${candidates.length} players for ${team}; a roster needs at least 12`);
+    if (candidates.length < 12)
+      throw new Error(`player index has ${candidates.length} players for ${team}; a roster needs at least 12`);
     rosters.set(
       team,
       candidates.map(({ player }, rank) => {

@@ -40,7 +40,12 @@ function readJson(path: string): unknown {
   }
 }
 
-const SEASON_TYPES: Record<string, SeasonType> = { '002': 'regular', '004': 'playoffs', '005': 'play_in', '006': 'cup_final' };
+const SEASON_TYPES: Record<string, SeasonType> = {
+  '002': 'regular',
+  '004': 'playoffs',
+  '005': 'play_in',
+  '006': 'cup_final',
+};
 
 /** The real 2024-25 schedule with final scores: regular season, play-in, Cup final and playoffs (not pre-season or All-Star). */
 export function readSchedule(samplesDir: string): ScheduledGame[] {
@@ -48,7 +53,8 @@ export function readSchedule(samplesDir: string): ScheduledGame[] {
     leagueSchedule?: { gameDates?: { games: Record<string, unknown>[] }[] };
   };
   const dates = document.leagueSchedule?.gameDates;
-  if (!Array.isArray(dates)) throw new SampleDataError('schedule_2024_25_nbacom.json.gz: leagueSchedule.gameDates is missing');
+  if (!Array.isArray(dates))
+    throw new SampleDataError('schedule_2024_25_nbacom.json.gz: leagueSchedule.gameDates is missing');
   const games: ScheduledGame[] = [];
   for (const game of dates.flatMap((date) => date.games)) {
     const gameId = String(game.gameId);
@@ -73,11 +79,21 @@ export function readSchedule(samplesDir: string): ScheduledGame[] {
 
 /** The real player index (names, teams, positions) the rosters are drawn from. */
 export function readPlayerIndex(samplesDir: string): IndexedPlayer[] {
-  const document = readJson(join(samplesDir, 'player_index_2025_26_nbacom.json')) as { resultSets?: { headers: string[]; rowSet: unknown[][] }[] };
+  const document = readJson(join(samplesDir, 'player_index_2025_26_nbacom.json')) as {
+    resultSets?: { headers: string[]; rowSet: unknown[][] }[];
+  };
   const set = document.resultSets?.[0];
   if (!set) throw new SampleDataError('player_index_2025_26_nbacom.json: resultSets[0] is missing');
   const column = (name: string) => set.headers.indexOf(name);
-  const [id, last, first, team, position, draft, from] = ['PERSON_ID', 'PLAYER_LAST_NAME', 'PLAYER_FIRST_NAME', 'TEAM_ABBREVIATION', 'POSITION', 'DRAFT_NUMBER', 'FROM_YEAR'].map(column);
+  const [id, last, first, team, position, draft, from] = [
+    'PERSON_ID',
+    'PLAYER_LAST_NAME',
+    'PLAYER_FIRST_NAME',
+    'TEAM_ABBREVIATION',
+    'POSITION',
+    'DRAFT_NUMBER',
+    'FROM_YEAR',
+  ].map(column);
   return set.rowSet
     .map((row) => {
       const fullName = `${row[first!]} ${row[last!]}`.trim();

@@ -53,7 +53,14 @@ export class SeasonHistory {
   readonly rosterDates = new Map<string, number[]>();
   readonly teamGames = new Map<string, TeamGame[]>();
   readonly status = new Map<string, string>();
-  readonly league: ZoneTotals = { paintMakes: 0, paintAttempts: 0, midMakes: 0, midAttempts: 0, threeMakes: 0, threeAttempts: 0 };
+  readonly league: ZoneTotals = {
+    paintMakes: 0,
+    paintAttempts: 0,
+    midMakes: 0,
+    midAttempts: 0,
+    threeMakes: 0,
+    threeAttempts: 0,
+  };
 
   /** Played games, newest first. */
   games(lookup: string): readonly PlayedGame[] {

@@ -1,4 +1,14 @@
-import { BOOL, DATE, INT64, STRING, TIMESTAMP, numeric, nullable, required, type TableDefinition } from './table-definition';
+import {
+  BOOL,
+  DATE,
+  INT64,
+  STRING,
+  TIMESTAMP,
+  numeric,
+  nullable,
+  required,
+  type TableDefinition,
+} from './table-definition';
 
 /** One row per player who played in a game (PGS); actual points for grading and the players' history. */
 export const PLAYER_GAME_SUMMARY: TableDefinition = {

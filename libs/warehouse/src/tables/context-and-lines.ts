@@ -1,4 +1,15 @@
-import { BOOL, DATE, FLOAT64, INT64, STRING, TIMESTAMP, numeric, nullable, required, type TableDefinition } from './table-definition';
+import {
+  BOOL,
+  DATE,
+  FLOAT64,
+  INT64,
+  STRING,
+  TIMESTAMP,
+  numeric,
+  nullable,
+  required,
+  type TableDefinition,
+} from './table-definition';
 
 /** Every rostered player of a team playing on the date, with the context the coordinator selects on. */
 export const UPCOMING_PLAYER_GAME_CONTEXT: TableDefinition = {

@@ -1,4 +1,16 @@
-import { BOOL, DATE, INT64, STRING, TIMESTAMP, arrayOf, numeric, nullable, required, FLOAT64, type TableDefinition } from './table-definition';
+import {
+  BOOL,
+  DATE,
+  INT64,
+  STRING,
+  TIMESTAMP,
+  arrayOf,
+  numeric,
+  nullable,
+  required,
+  FLOAT64,
+  type TableDefinition,
+} from './table-definition';
 
 /** One v2_33features vector per player and game date. */
 export const ML_FEATURE_STORE: TableDefinition = {

@@ -1,5 +1,17 @@
 import { REJECTED_MESSAGES_TABLE } from '@props/contracts';
-import { BOOL, DATE, FLOAT64, INT64, JSON_TYPE, STRING, TIMESTAMP, numeric, nullable, required, type TableDefinition } from './table-definition';
+import {
+  BOOL,
+  DATE,
+  FLOAT64,
+  INT64,
+  JSON_TYPE,
+  STRING,
+  TIMESTAMP,
+  numeric,
+  nullable,
+  required,
+  type TableDefinition,
+} from './table-definition';
 
 /**
  * The consolidated predictions, in the shape the rest of the platform reads (the publishing
@@ -27,7 +39,9 @@ export const PLAYER_PROP_PREDICTIONS: TableDefinition = {
     required('recommendation', STRING, 'OVER, UNDER, PASS or NO_LINE'),
     nullable('current_points_line', numeric(4, 1), 'the line used; NULL when there is none', { formerly: 'line' }),
     nullable('line_margin', FLOAT64, 'predicted_points - current_points_line, 2 dp'),
-    required('has_prop_line', BOOL, 'a real sportsbook line existed', { backfill: "COALESCE(line_source = 'ACTUAL_PROP', FALSE)" }),
+    required('has_prop_line', BOOL, 'a real sportsbook line existed', {
+      backfill: "COALESCE(line_source = 'ACTUAL_PROP', FALSE)",
+    }),
     nullable('line_source', STRING, 'ACTUAL_PROP, ESTIMATED_AVG, NEEDS_BOOTSTRAP or NO_LINE'),
     nullable('line_source_api', STRING, 'ODDS_API for a sportsbook line'),
     nullable('sportsbook', STRING, 'upper-case book name'),
@@ -35,7 +49,11 @@ export const PLAYER_PROP_PREDICTIONS: TableDefinition = {
     nullable('pace_adjustment', numeric(5, 2), 'similarity system only'),
     nullable('similar_games_count', INT64, 'similarity system only'),
     nullable('key_factors', JSON_TYPE, 'never written (NULL), as the original'),
-    required('is_actionable', BOOL, 'FALSE only for the 0.88-0.90 confidence tier (the health alert counts FALSE as filtered)'),
+    required(
+      'is_actionable',
+      BOOL,
+      'FALSE only for the 0.88-0.90 confidence tier (the health alert counts FALSE as filtered)',
+    ),
     nullable('filter_reason', STRING, "'confidence_tier_88_90' or NULL"),
     required('model_version', STRING),
     nullable('scoring_tier', STRING, 'written only by the Python backfill'),
@@ -51,7 +69,7 @@ export const PLAYER_PROP_PREDICTIONS: TableDefinition = {
     required('message_id', STRING, 'the request that produced it'),
     nullable('feature_quality_score', FLOAT64),
     required('is_fallback', BOOL, 'the system fell back instead of using its model'),
-    nullable('details', STRING, 'the system\'s own explanation, JSON text'),
+    nullable('details', STRING, "the system's own explanation, JSON text"),
     required('fencing_token', INT64, 'the lock lease under which the row was merged'),
   ],
 };
@@ -77,7 +95,7 @@ export const PREDICTION_ACCURACY: TableDefinition = {
     required('confidence_score', numeric(4, 3), '0-1'),
     required('confidence_decile', INT64, 'min(10, floor(confidence * 10) + 1)'),
     required('recommendation', STRING),
-    nullable('line_value', numeric(4, 1), 'the prediction\'s current_points_line'),
+    nullable('line_value', numeric(4, 1), "the prediction's current_points_line"),
     nullable('referee_adjustment', FLOAT64, 'always NULL, as the original'),
     nullable('pace_adjustment', FLOAT64),
     nullable('similarity_sample_size', INT64),

@@ -51,6 +51,16 @@ export const arrayOf = (of: 'FLOAT64' | 'STRING'): ColumnType => ({ kind: 'ARRAY
 type ColumnOptions = Pick<ColumnDefinition, 'backfill' | 'formerly'>;
 
 /** A column that must hold a value (`NOT NULL` / mode REQUIRED). */
-export const required = (name: string, type: ColumnType, description?: string, options: ColumnOptions = {}): ColumnDefinition => ({ name, type, required: true, description, ...options });
+export const required = (
+  name: string,
+  type: ColumnType,
+  description?: string,
+  options: ColumnOptions = {},
+): ColumnDefinition => ({ name, type, required: true, description, ...options });
 /** A column that may be NULL. */
-export const nullable = (name: string, type: ColumnType, description?: string, options: ColumnOptions = {}): ColumnDefinition => ({ name, type, required: false, description, ...options });
+export const nullable = (
+  name: string,
+  type: ColumnType,
+  description?: string,
+  options: ColumnOptions = {},
+): ColumnDefinition => ({ name, type, required: false, description, ...options });

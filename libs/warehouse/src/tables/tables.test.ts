@@ -9,7 +9,16 @@ import { WAREHOUSE_TABLES } from './warehouse-tables';
 
 /** What DuckDB's information_schema must say for a BigQuery field, written out independently of the renderer. */
 function expectedDuckdbType(field: BigQueryField): string {
-  const base = { STRING: 'VARCHAR', INT64: 'BIGINT', FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN', DATE: 'DATE', TIMESTAMP: 'TIMESTAMP WITH TIME ZONE', JSON: 'JSON', NUMERIC: `DECIMAL(${field.precision},${field.scale})` }[field.type];
+  const base = {
+    STRING: 'VARCHAR',
+    INT64: 'BIGINT',
+    FLOAT64: 'DOUBLE',
+    BOOL: 'BOOLEAN',
+    DATE: 'DATE',
+    TIMESTAMP: 'TIMESTAMP WITH TIME ZONE',
+    JSON: 'JSON',
+    NUMERIC: `DECIMAL(${field.precision},${field.scale})`,
+  }[field.type];
   return field.mode === 'REPEATED' ? `${base}[]` : base;
 }
 
@@ -25,22 +34,33 @@ describe('table definitions', () => {
           )
         ).getRowObjectsJS();
         const bigquery = renderBigQuerySchema(table);
-        expect(duckdb.map((column) => column.column_name), `${table.name}: column names and order`).toEqual(bigquery.map((field) => field.name));
+        expect(
+          duckdb.map((column) => column.column_name),
+          `${table.name}: column names and order`,
+        ).toEqual(bigquery.map((field) => field.name));
         bigquery.forEach((field, index) => {
           const column = duckdb[index]!;
           expect(`${field.name} ${column.data_type}`).toBe(`${field.name} ${expectedDuckdbType(field)}`);
-          expect(`${field.name} nullable=${column.is_nullable}`).toBe(`${field.name} nullable=${field.mode === 'REQUIRED' ? 'NO' : field.mode === 'REPEATED' ? 'NO' : 'YES'}`);
+          expect(`${field.name} nullable=${column.is_nullable}`).toBe(
+            `${field.name} nullable=${field.mode === 'REQUIRED' ? 'NO' : field.mode === 'REPEATED' ? 'NO' : 'YES'}`,
+          );
         });
       }
     });
   });
 
   it('keeps prop lines DECIMAL(4,1) so 24.5 rounds to 25 as in BigQuery, where a DOUBLE would round to 24', async () => {
-    const lines = WAREHOUSE_TABLES.flatMap((table) => table.columns.filter((column) => ['current_points_line', 'points_line', 'line'].includes(column.name)));
+    const lines = WAREHOUSE_TABLES.flatMap((table) =>
+      table.columns.filter((column) => ['current_points_line', 'points_line', 'line'].includes(column.name)),
+    );
     expect(lines.length).toBeGreaterThanOrEqual(3);
     for (const column of lines) expect(column.type).toEqual({ kind: 'NUMERIC', precision: 4, scale: 1 });
     await withWarehouse(':memory:', async (connection) => {
-      const row = (await connection.runAndReadAll('SELECT CAST(CAST(24.5 AS DECIMAL(4,1)) AS BIGINT), CAST(CAST(24.5 AS DOUBLE) AS BIGINT)')).getRowsJS()[0]!;
+      const row = (
+        await connection.runAndReadAll(
+          'SELECT CAST(CAST(24.5 AS DECIMAL(4,1)) AS BIGINT), CAST(CAST(24.5 AS DOUBLE) AS BIGINT)',
+        )
+      ).getRowsJS()[0]!;
       expect(row.map(Number)).toEqual([25, 24]);
     });
   });
@@ -48,17 +68,45 @@ describe('table definitions', () => {
   it('renders schemas bq mk accepts: REQUIRED/NULLABLE/REPEATED modes, NUMERIC precision and scale as strings', () => {
     const features = renderBigQuerySchema(WAREHOUSE_TABLES.find((table) => table.name === 'ml_feature_store_v2')!);
     expect(features.find((field) => field.name === 'features')).toMatchObject({ type: 'FLOAT64', mode: 'REPEATED' });
-    expect(features.find((field) => field.name === 'feature_quality_score')).toMatchObject({ type: 'NUMERIC', precision: '5', scale: '2', mode: 'REQUIRED' });
+    expect(features.find((field) => field.name === 'feature_quality_score')).toMatchObject({
+      type: 'NUMERIC',
+      precision: '5',
+      scale: '2',
+      mode: 'REQUIRED',
+    });
   });
 
-  it('refuses a row that cannot be written in the table\'s shape, naming the column, and writes none of the rows', async () => {
+  it("refuses a row that cannot be written in the table's shape, naming the column, and writes none of the rows", async () => {
     await withWarehouse(':memory:', async (connection) => {
       await connection.run(renderDuckdbDdl(PREDICTION_BATCHES));
-      const row = { batch_id: 'b1', game_date: '2025-03-15', players_expected: 3, players_completed: 3, rows_merged: 18, fencing_token: 1, load_path: 'one_query', consolidated_at: '2025-03-15T18:00:00Z' };
+      const row = {
+        batch_id: 'b1',
+        game_date: '2025-03-15',
+        players_expected: 3,
+        players_completed: 3,
+        rows_merged: 18,
+        fencing_token: 1,
+        load_path: 'one_query',
+        consolidated_at: '2025-03-15T18:00:00Z',
+      };
       const { rows_merged: _dropped, ...withoutRowsMerged } = row;
-      await expect(insertRows(connection, PREDICTION_BATCHES, [row, withoutRowsMerged])).rejects.toThrow(new RowShapeError('nba_orchestration.prediction_batches row 1: required column rows_merged has no value; nothing was written'));
-      await expect(insertRows(connection, PREDICTION_BATCHES, [{ ...row, line: 20.5 }])).rejects.toThrow(new RowShapeError('nba_orchestration.prediction_batches row 0: column line is not in the table; nothing was written'));
-      expect(Number((await connection.runAndReadAll('SELECT count(*) FROM nba_orchestration.prediction_batches')).getRows()[0]![0])).toBe(0);
+      await expect(insertRows(connection, PREDICTION_BATCHES, [row, withoutRowsMerged])).rejects.toThrow(
+        new RowShapeError(
+          'nba_orchestration.prediction_batches row 1: required column rows_merged has no value; nothing was written',
+        ),
+      );
+      await expect(insertRows(connection, PREDICTION_BATCHES, [{ ...row, line: 20.5 }])).rejects.toThrow(
+        new RowShapeError(
+          'nba_orchestration.prediction_batches row 0: column line is not in the table; nothing was written',
+        ),
+      );
+      expect(
+        Number(
+          (
+            await connection.runAndReadAll('SELECT count(*) FROM nba_orchestration.prediction_batches')
+          ).getRows()[0]![0],
+        ),
+      ).toBe(0);
     });
   });
 
@@ -66,7 +114,9 @@ describe('table definitions', () => {
     expect(datasetName({ dataset: 'nba_raw' }, 'ci_run_7')).toBe('ci_run_7_nba_raw');
     for (const prefix of ['a-b', 'x.y', 'drop table;', 'a b', '`x`']) {
       expect(() => datasetName({ dataset: 'nba_raw' }, prefix)).toThrow(DatasetPrefixError);
-      expect(() => datasetName({ dataset: 'nba_raw' }, prefix)).toThrow(/^dataset_prefix: expected letters, digits and underscores/);
+      expect(() => datasetName({ dataset: 'nba_raw' }, prefix)).toThrow(
+        /^dataset_prefix: expected letters, digits and underscores/,
+      );
     }
   });
 });

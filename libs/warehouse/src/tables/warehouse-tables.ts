@@ -1,7 +1,14 @@
 import { PLAYER_GAME_SUMMARY, SCHEDULE, TEAM_GAME_SUMMARY } from './box-scores';
 import { PLAYER_POINTS_PROPS, UPCOMING_PLAYER_GAME_CONTEXT } from './context-and-lines';
 import { ML_FEATURE_STORE } from './feature-store';
-import { CONSOLIDATION_FENCES, PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, PREDICTION_BATCHES, REJECTED_MESSAGES, SYSTEM_DAILY_PERFORMANCE } from './predictions';
+import {
+  CONSOLIDATION_FENCES,
+  PLAYER_PROP_PREDICTIONS,
+  PREDICTION_ACCURACY,
+  PREDICTION_BATCHES,
+  REJECTED_MESSAGES,
+  SYSTEM_DAILY_PERFORMANCE,
+} from './predictions';
 import type { TableDefinition } from './table-definition';
 
 /** Bumped whenever a table definition changes; a local warehouse of another version is refused. */

@@ -55,7 +55,11 @@ export function realSlateLines(samplesDir: string): PlayedLine[] {
   const lines: PlayedLine[] = [];
   for (const file of ['box_scores_2024-01-15_balldontlie.json', 'box_scores_2026-01-09_balldontlie.json']) {
     const document = JSON.parse(readFileSync(join(samplesDir, file), 'utf8')) as {
-      data: { date: string; home_team: { abbreviation: string; players: { min: string; pts: number }[] }; visitor_team: { abbreviation: string; players: { min: string; pts: number }[] } }[];
+      data: {
+        date: string;
+        home_team: { abbreviation: string; players: { min: string; pts: number }[] };
+        visitor_team: { abbreviation: string; players: { min: string; pts: number }[] };
+      }[];
     };
     for (const game of document.data) {
       const gameId = `${game.date}_${game.visitor_team.abbreviation}_${game.home_team.abbreviation}`;
@@ -64,9 +68,16 @@ export function realSlateLines(samplesDir: string): PlayedLine[] {
       }
     }
   }
-  const log = JSON.parse(readFileSync(join(samplesDir, 'player_game_log_2025-03-15_nbacom.json'), 'utf8')) as { resultSets: { headers: string[]; rowSet: unknown[][] }[] };
+  const log = JSON.parse(readFileSync(join(samplesDir, 'player_game_log_2025-03-15_nbacom.json'), 'utf8')) as {
+    resultSets: { headers: string[]; rowSet: unknown[][] }[];
+  };
   const set = log.resultSets[0]!;
   const [gameColumn, minutesColumn, pointsColumn] = ['GAME_ID', 'MIN', 'PTS'].map((name) => set.headers.indexOf(name));
-  for (const row of set.rowSet) lines.push({ gameId: String(row[gameColumn!]), minutes: Number(row[minutesColumn!]), points: Number(row[pointsColumn!]) });
+  for (const row of set.rowSet)
+    lines.push({
+      gameId: String(row[gameColumn!]),
+      minutes: Number(row[minutesColumn!]),
+      points: Number(row[pointsColumn!]),
+    });
   return lines;
 }
