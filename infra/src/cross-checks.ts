@@ -5,13 +5,20 @@ import { DEPLOYER_ROLES, INFRA_ROLES } from './platform';
 import { PROJECT_ROLES } from './identities';
 import { clusteringOf } from './warehouse';
 
+/**
+ * A provider's property bag, as deep as the GCP provider nests it: the checks read the fields
+ * they compare and the comparison fails when one is missing.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each provider type has its own shape
+type ProviderProperties = Record<string, any>;
+
 /** A resource as the program declared it: its type token, logical name and (resolved) inputs. */
 export interface DeclaredResource {
   type: string;
   name: string;
-  inputs: Record<string, any>;
+  inputs: ProviderProperties;
   /** What the provider answers once it exists (a service's uri, an account's email). */
-  outputs: Record<string, any>;
+  outputs: ProviderProperties;
 }
 
 /** The configuration parsers of the code that runs in the environment; each throws naming a bad variable. */
@@ -291,7 +298,7 @@ export function checkAlerts(
   const watched = new Set(
     ofType(resources, POLICY).flatMap((policy) =>
       (policy.inputs.conditions ?? []).map(
-        (condition: any) =>
+        (condition: ProviderProperties) =>
           /user\/(\w+)/.exec(condition.conditionThreshold?.filter ?? condition.conditionAbsent?.filter ?? '')?.[1],
       ),
     ),

@@ -2,10 +2,10 @@ import * as gcp from '@pulumi/gcp';
 import type * as pulumi from '@pulumi/pulumi';
 import { PREDICTION_ACCURACY, PLAYER_PROP_PREDICTIONS, PREDICTION_BATCHES, datasetName } from '@props/warehouse';
 import { declareFirestore } from './firestore';
-import { declareIdentities, type Identity } from './identities';
-import { declareSubscriptions, declareTopics } from './messaging';
+import { declareIdentities, type Identities, type Identity } from './identities';
+import { declareSubscriptions, declareTopics, type Messaging } from './messaging';
 import { declareMonitoring, readMonitoring } from './monitoring';
-import { environmentNames } from './names';
+import { environmentNames, type EnvironmentNames } from './names';
 import { DEPLOYER_ACCOUNT, declarePlatform } from './platform';
 import { declareSchedules, scheduledCalls } from './schedules';
 import {
@@ -17,7 +17,7 @@ import {
   workerEnvironment,
 } from './services';
 import type { EnvironmentSettings } from './settings';
-import { declareWarehouse } from './warehouse';
+import { declareWarehouse, type Warehouse } from './warehouse';
 
 /** One environment: production, or staging beside it in the same project with its own names, datasets and database. */
 export function declareEnvironment(settings: EnvironmentSettings): {
@@ -47,63 +47,9 @@ export function declareEnvironment(settings: EnvironmentSettings): {
     member: accounts.coordinator.member,
   });
 
-  // Pub/Sub on the topics themselves: publish where each service publishes, and read the topic (readiness checks it exists).
-  const topicGrants: Array<[keyof typeof messaging.topics, Identity]> = [
-    ['predictionRequest', 'coordinator'],
-    ['predictionsComplete', 'coordinator'],
-    ['predictionReady', 'worker'],
-  ];
-  for (const [topic, identity] of topicGrants) {
-    for (const role of ['roles/pubsub.publisher', 'roles/pubsub.viewer']) {
-      new gcp.pubsub.TopicIAMMember(`${names.topics[topic]}-${identity}-${role.split('.')[1]}`, {
-        project,
-        topic: messaging.topics[topic].name,
-        role,
-        member: accounts[identity].member,
-      });
-    }
-  }
-
-  // BigQuery on the datasets: read the inputs, write predictions and bookkeeping where each one writes.
-  const writes: Record<'coordinator' | 'worker' | 'cli', string[]> = {
-    coordinator: [
-      datasetName(PLAYER_PROP_PREDICTIONS, names.datasetPrefix),
-      datasetName(PREDICTION_BATCHES, names.datasetPrefix),
-    ],
-    worker: [datasetName(PLAYER_PROP_PREDICTIONS, names.datasetPrefix)],
-    cli: [datasetName(PREDICTION_ACCURACY, names.datasetPrefix), datasetName(PREDICTION_BATCHES, names.datasetPrefix)],
-  };
-  for (const [identity, written] of Object.entries(writes) as Array<[keyof typeof writes, string[]]>) {
-    for (const [dataset, resource] of warehouse.datasets) {
-      if (identity === 'worker' && !written.includes(dataset)) continue;
-      const role = written.includes(dataset) ? 'roles/bigquery.dataEditor' : 'roles/bigquery.dataViewer';
-      new gcp.bigquery.DatasetIamMember(`${dataset}-${identity}-${role.split('.')[1]}`, {
-        project,
-        datasetId: resource.datasetId,
-        role,
-        member: accounts[identity].member,
-      });
-    }
-  }
-
-  if (settings.environment === 'staging') {
-    // The deploy workflow's smoke batch: it reads staging's API key and verifies what landed in staging's datasets.
-    const deployer = `serviceAccount:${DEPLOYER_ACCOUNT}@${project}.iam.gserviceaccount.com`;
-    new gcp.secretmanager.SecretIamMember(`${names.apiKeySecret}-deployer`, {
-      project,
-      secretId: apiKey.secretId,
-      role: 'roles/secretmanager.secretAccessor',
-      member: deployer,
-    });
-    for (const [dataset, resource] of warehouse.datasets) {
-      new gcp.bigquery.DatasetIamMember(`${dataset}-deployer-dataViewer`, {
-        project,
-        datasetId: resource.datasetId,
-        role: 'roles/bigquery.dataViewer',
-        member: deployer,
-      });
-    }
-  }
+  grantTopicAccess(settings, names, messaging, accounts);
+  grantDatasetAccess(settings, names, warehouse, accounts);
+  if (settings.environment === 'staging') grantSmokeAccess(settings, names, apiKey, warehouse);
 
   const coordinator = declareService(
     settings,
@@ -175,4 +121,86 @@ export function declareEnvironment(settings: EnvironmentSettings): {
     datasetPrefix: names.datasetPrefix,
     firestoreDatabase: names.firestoreDatabase,
   };
+}
+
+type Accounts = Identities['accounts'];
+
+function grantTopicAccess(
+  settings: EnvironmentSettings,
+  names: EnvironmentNames,
+  messaging: Messaging,
+  accounts: Accounts,
+) {
+  const { project } = settings;
+  // Pub/Sub on the topics themselves: publish where each service publishes, and read the topic (readiness checks it exists).
+  const topicGrants: Array<[keyof typeof messaging.topics, Identity]> = [
+    ['predictionRequest', 'coordinator'],
+    ['predictionsComplete', 'coordinator'],
+    ['predictionReady', 'worker'],
+  ];
+  for (const [topic, identity] of topicGrants) {
+    for (const role of ['roles/pubsub.publisher', 'roles/pubsub.viewer']) {
+      new gcp.pubsub.TopicIAMMember(`${names.topics[topic]}-${identity}-${role.split('.')[1]}`, {
+        project,
+        topic: messaging.topics[topic].name,
+        role,
+        member: accounts[identity].member,
+      });
+    }
+  }
+}
+
+function grantDatasetAccess(
+  settings: EnvironmentSettings,
+  names: EnvironmentNames,
+  warehouse: Warehouse,
+  accounts: Accounts,
+) {
+  const { project } = settings;
+  // BigQuery on the datasets: read the inputs, write predictions and bookkeeping where each one writes.
+  const writes: Record<'coordinator' | 'worker' | 'cli', string[]> = {
+    coordinator: [
+      datasetName(PLAYER_PROP_PREDICTIONS, names.datasetPrefix),
+      datasetName(PREDICTION_BATCHES, names.datasetPrefix),
+    ],
+    worker: [datasetName(PLAYER_PROP_PREDICTIONS, names.datasetPrefix)],
+    cli: [datasetName(PREDICTION_ACCURACY, names.datasetPrefix), datasetName(PREDICTION_BATCHES, names.datasetPrefix)],
+  };
+  for (const [identity, written] of Object.entries(writes) as Array<[keyof typeof writes, string[]]>) {
+    for (const [dataset, resource] of warehouse.datasets) {
+      if (identity === 'worker' && !written.includes(dataset)) continue;
+      const role = written.includes(dataset) ? 'roles/bigquery.dataEditor' : 'roles/bigquery.dataViewer';
+      new gcp.bigquery.DatasetIamMember(`${dataset}-${identity}-${role.split('.')[1]}`, {
+        project,
+        datasetId: resource.datasetId,
+        role,
+        member: accounts[identity].member,
+      });
+    }
+  }
+}
+
+function grantSmokeAccess(
+  settings: EnvironmentSettings,
+  names: EnvironmentNames,
+  apiKey: gcp.secretmanager.Secret,
+  warehouse: Warehouse,
+) {
+  const { project } = settings;
+  // The deploy workflow's smoke batch: it reads staging's API key and verifies what landed in staging's datasets.
+  const deployer = `serviceAccount:${DEPLOYER_ACCOUNT}@${project}.iam.gserviceaccount.com`;
+  new gcp.secretmanager.SecretIamMember(`${names.apiKeySecret}-deployer`, {
+    project,
+    secretId: apiKey.secretId,
+    role: 'roles/secretmanager.secretAccessor',
+    member: deployer,
+  });
+  for (const [dataset, resource] of warehouse.datasets) {
+    new gcp.bigquery.DatasetIamMember(`${dataset}-deployer-dataViewer`, {
+      project,
+      datasetId: resource.datasetId,
+      role: 'roles/bigquery.dataViewer',
+      member: deployer,
+    });
+  }
 }

@@ -52,42 +52,10 @@ export function dockerfileBaseImage(root, app) {
   return from.args.split(/\s+/)[0].replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, name) => args[name] ?? '');
 }
 
-/** One Dockerfile per deployable app, shaped so a broken image cannot even be built. */
-export function inspectDockerfile(root, app) {
-  const file = `docker/${app}.Dockerfile`;
-  const path = join(root, file);
-  if (!existsSync(path)) {
-    return [
-      violation(
-        'docker-recipe',
-        file,
-        `the deployable app ${app} has no Dockerfile`,
-        `create ${file} (copy docker/worker.Dockerfile and rename)`,
-      ),
-    ];
-  }
-  const instructions = parseDockerfile(readFileSync(path, 'utf8'));
-  const at = (instruction) => `${file}:${instruction.line}`;
+/** A bundle that loads native addons needs glibc. */
+function baseImageRules(recipe) {
+  const { root, app, finalStage, at } = recipe;
   const violations = [];
-  const stageStarts = instructions
-    .map((instruction, index) => (instruction.keyword === 'FROM' ? index : -1))
-    .filter((index) => index >= 0);
-  const stageNames = new Set(
-    instructions
-      .filter((i) => i.keyword === 'FROM')
-      .map((i) => /\bAS\s+(\S+)/i.exec(i.args)?.[1])
-      .filter(Boolean),
-  );
-  if (stageStarts.length === 0)
-    return [
-      violation(
-        'docker-recipe',
-        file,
-        'has no FROM',
-        'start from the glibc Node image: FROM node:${NODE_VERSION}-bookworm-slim',
-      ),
-    ];
-  const finalStage = instructions.slice(stageStarts.at(-1));
   const project = JSON.parse(readFileSync(join(root, 'apps', app, 'project.json'), 'utf8'));
   const natives = (project.bundle?.external ?? []).filter((name) => NATIVE_PACKAGES.includes(name));
   const from = finalStage[0];
@@ -101,7 +69,13 @@ export function inspectDockerfile(root, app) {
       ),
     );
   }
-  const allowed = `dist/apps/${app}`;
+  return violations;
+}
+
+/** The image holds its bundle folder and nothing else of the workspace. */
+function copyRules(recipe) {
+  const { instructions, stageNames, allowed, file, at } = recipe;
+  const violations = [];
   let copiesBundle = false;
   for (const instruction of instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')) {
     const { sources, fromStage } = copySources(instruction.args);
@@ -131,9 +105,13 @@ export function inspectDockerfile(root, app) {
       ),
     );
   }
-  const envSkip = finalStage.some(
-    (i) => (i.keyword === 'ENV' || i.keyword === 'ARG') && /ONNXRUNTIME_NODE_INSTALL[= ]+["']?skip/.test(i.args),
-  );
+  return violations;
+}
+
+/** Stack traces must point at the .ts source, not into the bundle. */
+function sourceMapRules(recipe) {
+  const { finalStage, file } = recipe;
+  const violations = [];
   // The bundle ships its source map; without this flag a stack trace points into the 30 MB bundle, not the .ts source.
   if (!finalStage.some((i) => i.keyword === 'ENV' && /NODE_OPTIONS=["']?[^\n]*--enable-source-maps/.test(i.args))) {
     violations.push(
@@ -145,8 +123,17 @@ export function inspectDockerfile(root, app) {
       ),
     );
   }
+  return violations;
+}
+
+/** The generated lockfile installed with npm ci, without devDependencies, offline. */
+function installRules(recipe) {
+  const { finalStage, install, file, at } = recipe;
+  const violations = [];
+  const envSkip = finalStage.some(
+    (i) => (i.keyword === 'ENV' || i.keyword === 'ARG') && /ONNXRUNTIME_NODE_INSTALL[= ]+["']?skip/.test(i.args),
+  );
   const runs = finalStage.filter((i) => i.keyword === 'RUN');
-  const install = runs.find((i) => /\bnpm\s+ci\b/.test(i.args));
   if (!install) {
     violations.push(
       violation(
@@ -179,6 +166,13 @@ export function inspectDockerfile(root, app) {
       violation('docker-install', at(bad), 'npm install ignores the generated lockfile', 'use npm ci --omit=dev'),
     );
   }
+  return violations;
+}
+
+/** The service's own user, and the bundle's --build-check run as it after the install. */
+function buildCheckRules(recipe) {
+  const { finalStage, install, file, at } = recipe;
+  const violations = [];
   const buildCheck = finalStage.findIndex((i) => i.keyword === 'RUN' && /\bmain\.js\b.*--build-check/.test(i.args));
   const lastUser = finalStage.filter((i) => i.keyword === 'USER').at(-1);
   if (!lastUser || /^(root|0)(:|$)/.test(lastUser.args)) {
@@ -219,6 +213,13 @@ export function inspectDockerfile(root, app) {
       ),
     );
   }
+  return violations;
+}
+
+/** The image runs the bundle. */
+function commandRules(recipe) {
+  const { finalStage, file, at } = recipe;
+  const violations = [];
   const entrypoint = finalStage.filter((i) => i.keyword === 'ENTRYPOINT').at(-1);
   const command = entrypoint ?? finalStage.filter((i) => i.keyword === 'CMD').at(-1);
   if (!command || !/\bmain\.js\b/.test(command.args)) {
@@ -231,6 +232,13 @@ export function inspectDockerfile(root, app) {
       ),
     );
   }
+  return violations;
+}
+
+/** .dockerignore must not hide what the Dockerfile copies. */
+function dockerignoreRules(recipe) {
+  const { root, allowed, file } = recipe;
+  const violations = [];
   const ignoreFile = join(root, '.dockerignore');
   if (existsSync(ignoreFile)) {
     const rules = parseDockerignore(readFileSync(ignoreFile, 'utf8'));
@@ -248,6 +256,61 @@ export function inspectDockerfile(root, app) {
     }
   }
   return violations;
+}
+
+/** One Dockerfile per deployable app, shaped so a broken image cannot even be built. */
+export function inspectDockerfile(root, app) {
+  const file = `docker/${app}.Dockerfile`;
+  const path = join(root, file);
+  if (!existsSync(path)) {
+    return [
+      violation(
+        'docker-recipe',
+        file,
+        `the deployable app ${app} has no Dockerfile`,
+        `create ${file} (copy docker/worker.Dockerfile and rename)`,
+      ),
+    ];
+  }
+  const instructions = parseDockerfile(readFileSync(path, 'utf8'));
+  const stageStarts = instructions
+    .map((instruction, index) => (instruction.keyword === 'FROM' ? index : -1))
+    .filter((index) => index >= 0);
+  if (stageStarts.length === 0)
+    return [
+      violation(
+        'docker-recipe',
+        file,
+        'has no FROM',
+        'start from the glibc Node image: FROM node:${NODE_VERSION}-bookworm-slim',
+      ),
+    ];
+  const finalStage = instructions.slice(stageStarts.at(-1));
+  const recipe = {
+    root,
+    app,
+    file,
+    instructions,
+    finalStage,
+    stageNames: new Set(
+      instructions
+        .filter((i) => i.keyword === 'FROM')
+        .map((i) => /\bAS\s+(\S+)/i.exec(i.args)?.[1])
+        .filter(Boolean),
+    ),
+    allowed: `dist/apps/${app}`,
+    install: finalStage.find((i) => i.keyword === 'RUN' && /\bnpm\s+ci\b/.test(i.args)),
+    at: (instruction) => `${file}:${instruction.line}`,
+  };
+  return [
+    baseImageRules,
+    copyRules,
+    sourceMapRules,
+    installRules,
+    buildCheckRules,
+    commandRules,
+    dockerignoreRules,
+  ].flatMap((rules) => rules(recipe));
 }
 
 export function checkDockerfiles(root, apps) {

@@ -4,31 +4,8 @@ import { pinnedNodeVersion } from '../node/pinned-version.mjs';
 import { parseDockerfile } from './check-dockerfiles.mjs';
 import { violation } from './violation.mjs';
 
-/**
- * The Node version is written once (.node-version). Everything that names a Node must agree:
- * package.json engines and @types/node, each Dockerfile's NODE_VERSION, each workflow's setup-node,
- * and .ci/run (which installs that version when the machine's differs). The bundles' esbuild
- * target is derived from the file at build time, so it cannot disagree.
- */
-export function checkNodeVersion(root) {
-  let pinned;
-  try {
-    pinned = pinnedNodeVersion(root);
-  } catch (error) {
-    return {
-      name: 'node version',
-      detail: '.node-version',
-      violations: [
-        violation(
-          'node-version',
-          '.node-version',
-          error instanceof Error ? error.message : String(error),
-          'put the exact Node version, e.g. 24.22.3, in .node-version',
-        ),
-      ],
-    };
-  }
-  const major = pinned.split('.')[0];
+/** package.json: engines.node, and @types/node of the same major. */
+function manifestRules(root, pinned, major) {
   const violations = [];
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   if (manifest.engines?.node !== `^${pinned}`) {
@@ -52,6 +29,12 @@ export function checkNodeVersion(root) {
       ),
     );
   }
+  return violations;
+}
+
+/** Each Dockerfile's ARG NODE_VERSION, and every node: base through it. */
+function dockerfileRules(root, pinned) {
+  const violations = [];
   const dockerDir = join(root, 'docker');
   for (const name of existsSync(dockerDir)
     ? readdirSync(dockerDir)
@@ -88,6 +71,12 @@ export function checkNodeVersion(root) {
       }
     }
   }
+  return violations;
+}
+
+/** Each workflow's setup-node reads .node-version. */
+function workflowRules(root) {
+  const violations = [];
   const workflows = join(root, '.github', 'workflows');
   for (const name of existsSync(workflows)
     ? readdirSync(workflows)
@@ -122,6 +111,12 @@ export function checkNodeVersion(root) {
       }
     });
   }
+  return violations;
+}
+
+/** .ci/run installs the pinned Node when the machine has another. */
+function ciRules(root) {
+  const violations = [];
   const ciRun = join(root, '.ci', 'run');
   if (existsSync(ciRun) && !readFileSync(ciRun, 'utf8').includes('tools/node/ensure-node.sh')) {
     violations.push(
@@ -133,6 +128,40 @@ export function checkNodeVersion(root) {
       ),
     );
   }
+  return violations;
+}
+
+/**
+ * The Node version is written once (.node-version). Everything that names a Node must agree:
+ * package.json engines and @types/node, each Dockerfile's NODE_VERSION, each workflow's setup-node,
+ * and .ci/run (which installs that version when the machine's differs). The bundles' esbuild
+ * target is derived from the file at build time, so it cannot disagree.
+ */
+export function checkNodeVersion(root) {
+  let pinned;
+  try {
+    pinned = pinnedNodeVersion(root);
+  } catch (error) {
+    return {
+      name: 'node version',
+      detail: '.node-version',
+      violations: [
+        violation(
+          'node-version',
+          '.node-version',
+          error instanceof Error ? error.message : String(error),
+          'put the exact Node version, e.g. 24.22.3, in .node-version',
+        ),
+      ],
+    };
+  }
+  const major = pinned.split('.')[0];
+  const violations = [
+    ...manifestRules(root, pinned, major),
+    ...dockerfileRules(root, pinned),
+    ...workflowRules(root),
+    ...ciRules(root),
+  ];
   return {
     name: 'node version',
     detail: `${pinned} in .node-version, engines, @types/node, Dockerfiles, workflows, .ci/run`,

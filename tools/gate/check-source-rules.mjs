@@ -30,7 +30,7 @@ export function runtimeSourceFiles(root) {
     }
   };
   for (const kind of ['apps', 'libs']) {
-    let projects = [];
+    let projects;
     try {
       projects = readdirSync(join(root, kind));
     } catch {

@@ -37,9 +37,9 @@ afterAll(() => workspace?.remove());
 describe('the gate', { timeout: 600_000 }, () => {
   it('passes the workspace as it is, static checks and boot check included', () => {
     const { status, output } = gate(
-      'node-version,projects,types,dependencies,source-rules,bundles,dockerfiles,workflows,boot',
+      'node-version,projects,types,lint,format,dependencies,source-rules,bundles,dockerfiles,workflows,boot',
     );
-    expect(output).toContain('gate passed: 9 checks');
+    expect(output).toContain('gate passed: 11 checks');
     expect(status, output).toBe(0);
   });
 
@@ -312,6 +312,25 @@ describe('the gate', { timeout: 600_000 }, () => {
       expectViolation('projects', 'project-shape', 'libs/contracts/project.json');
     });
 
+    it('a promise nobody awaits (lint, type-aware)', () => {
+      workspace.edit(
+        'libs/observability/src/events.ts',
+        (text) =>
+          `${text}\nexport async function flushLater(flush: () => Promise<void>): Promise<void> {\n  flush();\n}\n`,
+      );
+      planted.add('lint');
+      const { status, output } = gate('lint');
+      expect(output, output).toMatch(
+        /\[lint\] libs\/observability\/src\/events\.ts:\d+: .*\(@typescript-eslint\/no-floating-promises\)/,
+      );
+      expect(status, output).toBe(1);
+    });
+
+    it('a file that is not formatted', () => {
+      workspace.edit('libs/contracts/src/game-date.ts', (text) => `${text}\nexport const  unformatted = { a:1 };\n`);
+      expectViolation('format', 'format', 'libs/contracts/src/game-date.ts');
+    });
+
     it('a test target that selects none of its own tests', () => {
       workspace.edit('libs/grading/project.json', (text) =>
         text.replace('vitest run libs/grading/ --passWithNoTests', 'vitest run --dir libs/grading --passWithNoTests'),
@@ -320,13 +339,15 @@ describe('the gate', { timeout: 600_000 }, () => {
     });
   });
 
-  it('has planted a violation for every rule the dependency, source, Dockerfile, Node version and workflow checks know', () => {
+  it('has planted a violation for every rule the dependency, source, Dockerfile, Node version, workflow, lint and format checks know', () => {
     const known = [
       ...dependencyRules,
       ...rulesOf('check-source-rules.mjs'),
       ...rulesOf('check-dockerfiles.mjs'),
       ...rulesOf('check-node-version.mjs'),
       ...rulesOf('check-workflows.mjs'),
+      ...rulesOf('check-lint.mjs'),
+      ...rulesOf('check-format.mjs'),
     ];
     expect(known.filter((rule) => !planted.has(rule))).toEqual([]);
   });

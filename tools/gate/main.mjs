@@ -9,7 +9,9 @@ import { checkBoot } from './boot-check.mjs';
 import { checkBundles } from './check-bundles.mjs';
 import { checkDependencies } from './check-dependencies.mjs';
 import { checkDockerfiles } from './check-dockerfiles.mjs';
+import { checkFormat } from './check-format.mjs';
 import { checkImages } from './check-images.mjs';
+import { checkLint } from './check-lint.mjs';
 import { checkNodeVersion } from './check-node-version.mjs';
 import { checkProjects } from './check-projects.mjs';
 import { checkSourceRules } from './check-source-rules.mjs';
@@ -22,6 +24,8 @@ const CHECKS = {
   'node-version': (root) => checkNodeVersion(root),
   projects: (root) => checkProjects(root),
   types: (root) => checkTypes(root),
+  lint: (root) => checkLint(root),
+  format: (root) => checkFormat(root),
   dependencies: (root) => checkDependencies(root),
   'source-rules': (root) => checkSourceRules(root),
   bundles: (root, apps) => checkBundles(root, apps),

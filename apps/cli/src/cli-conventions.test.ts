@@ -2,7 +2,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { propsAsync } from './test-support/props-process';
 
 const root = resolve(import.meta.dirname, '../../..');
 const props = (...args: string[]) =>
@@ -94,5 +97,32 @@ describe('props, as an operator uses it', () => {
     );
     expect(stderr).not.toContain('EPIPE');
     expect(code).toBe(0);
+  }, 240_000);
+
+  it("reads a coordinator's answer through the status contract, naming the field a wrong answer gets wrong", async () => {
+    // A coordinator of another version: its status lacks `load` and says `done` instead of a known phase.
+    const server = createServer((request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(
+        JSON.stringify(
+          request.url?.startsWith('/status/')
+            ? { batch_id: 'batch_x', game_date: '2025-03-15', status: 'done' }
+            : { game_date: '2025-03-15', batches: 'none' },
+        ),
+      );
+    });
+    await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const one = await propsAsync({}, 'status', '--coordinator', url, '--batch', 'batch_x');
+    const byDate = await propsAsync({}, 'status', '--coordinator', url, '--date', '2025-03-15');
+    server.close();
+    expect([one.code, one.stderr]).toEqual([
+      1,
+      `props status: ${url}/status/batch_x answered HTTP 200 with an unexpected body: dataset_prefix: Invalid input: expected string, received undefined\n`,
+    ]);
+    expect([byDate.code, byDate.stderr.trim()]).toEqual([
+      1,
+      `props status: ${url}/status?game_date=2025-03-15 answered HTTP 200 with an unexpected body: batches: Invalid input: expected array, received string`,
+    ]);
   }, 240_000);
 });

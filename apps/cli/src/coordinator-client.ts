@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /** A call to a coordinator (or worker) the CLI makes as an operator: one error type, the answer's JSON. */
 export class CoordinatorCallError extends Error {
   override readonly name = 'CoordinatorCallError';
@@ -12,10 +14,13 @@ export function callerHeaders(env: NodeJS.ProcessEnv): Record<string, string> {
   };
 }
 
-export async function callService(
-  url: string,
-  init: RequestInit,
-): Promise<{ status: number; body: Record<string, any> }> {
+export interface ServiceAnswer {
+  status: number;
+  /** The answer's JSON; `{ text }` when it was not JSON. */
+  body: unknown;
+}
+
+export async function callService(url: string, init: RequestInit): Promise<ServiceAnswer> {
   let response: Response;
   try {
     response = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
@@ -30,4 +35,20 @@ export async function callService(
   } catch {
     return { status: response.status, body: { text: text.slice(0, 300) } };
   }
+}
+
+/** What a refusal says: its `error` field, or the start of the body. */
+export function refusalText(body: unknown): string {
+  const error = (body as { error?: unknown } | null)?.error;
+  return typeof error === 'string' ? error : JSON.stringify(body).slice(0, 300);
+}
+
+/** An answer read through its contract, or a CoordinatorCallError naming the first field that is not what it should be. */
+export function readAnswer<T>(schema: z.ZodType<T>, answer: ServiceAnswer, url: string): T {
+  const parsed = schema.safeParse(answer.body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new CoordinatorCallError(
+    `${url} answered HTTP ${answer.status} with an unexpected body: ${issue.path.join('.') || '(body)'}: ${issue.message}`,
+  );
 }

@@ -207,7 +207,7 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
       ),
     );
     expect(merges).toBe(1);
-    expect((await predictionsTable(dataDir)).length).toBe(status.consolidation.rows_merged);
+    expect((await predictionsTable(dataDir)).length).toBe(status.consolidation!.rows_merged);
   }, 240_000);
 
   it('a worker killed mid-batch: the stall check re-publishes the missing players and the batch completes with full coverage', async () => {
@@ -251,7 +251,7 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     expect(Number(/\d+/.exec(check.body.actions[0].action)![0])).toBeGreaterThanOrEqual(lettered.length);
     const status = await waitForConsolidated(service.url, batchId);
     expect(status.coverage).toBe(1);
-    expect(status.consolidation.partial).toBe(false);
+    expect(status.consolidation!.partial).toBe(false);
     expect(status.players_predicted).toBe(status.players_expected);
     expect(await duplicateKeys(dataDir)).toBe(0);
   }, 240_000);
@@ -506,7 +506,7 @@ describe('a coordinator that dies while consolidating', () => {
       ),
     }));
     expect(status.coverage).toBe(1);
-    expect(status.consolidation.rows_merged).toBe(status.rows_staged);
+    expect(status.consolidation!.rows_merged).toBe(status.rows_staged);
     expect(inTable).toEqual({ predictions: status.rows_staged, recorded: status.rows_staged });
     expect(await duplicateKeys(dataDir)).toBe(0);
   }, 300_000);
@@ -535,9 +535,9 @@ describe('a coordinator that dies while consolidating', () => {
       { batch_id: batch.batchId, action: 'consolidated: every player was in' },
     ]);
     const again = await waitForConsolidated(batch.coordinator.url, batch.batchId);
-    expect(again.consolidation.rows_staged).toBe(0);
-    expect(again.consolidation.rows_merged).toBe(first.consolidation.rows_merged);
-    expect(again.consolidation.rows_merged).toBe(first.rows_staged);
+    expect(again.consolidation!.rows_staged).toBe(0);
+    expect(again.consolidation!.rows_merged).toBe(first.consolidation!.rows_merged);
+    expect(again.consolidation!.rows_merged).toBe(first.rows_staged);
   }, 240_000);
 });
 
@@ -550,7 +550,7 @@ describe('the phase-5 completion', () => {
     const completed = await predictedElsewhere(dataDir, batch);
     for (const event of completed) expect((await post(`${batch.coordinator.url}/complete`, event)).status).toBe(204);
     const status = await waitForConsolidated(batch.coordinator.url, batch.batchId);
-    expect(status.consolidation.rows_merged).toBe(status.rows_staged);
+    expect(status.consolidation!.rows_merged).toBe(status.rows_staged);
     const failure = batch.coordinator.logs
       .split('\n')
       .find((line) => line.includes('"event":"phase5_completion_publish_failed"'));

@@ -5,6 +5,7 @@ import {
   GameDateSchema,
   MalformedMessageError,
   StartBatchRequestSchema,
+  type StartBatchRequest,
   decodePushEnvelope,
   rejectedMessage,
   toMalformedMessageError,
@@ -46,31 +47,33 @@ export function registerBatchRoutes(
   batches: BatchOrchestrator,
   rejected: RejectedMessageStore,
 ): void {
+  registerStartRoute(app, batches);
+  registerCompletionRoute(app, batches, rejected);
+  registerStatusRoutes(app, batches);
+  registerStallCheckRoute(app, batches);
+}
+
+/** What `/start` does not honour of what it was sent: unknown fields, a range, several lines. */
+function notHonoured(request: StartBatchRequest): string[] {
+  return [
+    ...unknownStartFields(request),
+    ...(request.start_date !== undefined || request.end_date !== undefined
+      ? ['start_date/end_date (a range is not supported: one date per batch)']
+      : []),
+    ...(request.use_multiple_lines ? ['use_multiple_lines (one line per player)'] : []),
+  ];
+}
+
+function registerStartRoute(app: FastifyInstance, batches: BatchOrchestrator): void {
   app.post('/start', async (request, reply) => {
     const parsed = StartBatchRequestSchema.safeParse(request.body ?? {});
     if (!parsed.success) {
       const error = toMalformedMessageError(parsed.error);
       return reply.code(400).send({ error: 'invalid request', field: error.field, problem: error.problem });
     }
-    const {
-      game_date,
-      force,
-      dataset_prefix,
-      min_minutes,
-      correlation_id,
-      trigger_source,
-      parent_processor,
-      use_multiple_lines,
-      start_date,
-      end_date,
-    } = parsed.data;
-    const ignored = [
-      ...unknownStartFields(parsed.data),
-      ...(start_date !== undefined || end_date !== undefined
-        ? ['start_date/end_date (a range is not supported: one date per batch)']
-        : []),
-      ...(use_multiple_lines ? ['use_multiple_lines (one line per player)'] : []),
-    ];
+    const { game_date, force, dataset_prefix, min_minutes, correlation_id, trigger_source, parent_processor } =
+      parsed.data;
+    const ignored = notHonoured(parsed.data);
     request.log.info(
       {
         event: LogEvent.startRequested,
@@ -101,7 +104,13 @@ export function registerBatchRoutes(
       return reply.code(refusal.status).send({ error: refusal.reason });
     }
   });
+}
 
+function registerCompletionRoute(
+  app: FastifyInstance,
+  batches: BatchOrchestrator,
+  rejected: RejectedMessageStore,
+): void {
   app.post('/complete', async (request, reply) => {
     try {
       const { payload } = decodePushEnvelope(request.body, CompletionEventSchema);
@@ -129,7 +138,9 @@ export function registerBatchRoutes(
       return reply.code(answer.status).send(answer.body);
     }
   });
+}
 
+function registerStatusRoutes(app: FastifyInstance, batches: BatchOrchestrator): void {
   app.get('/status/:batchId', async (request, reply) => {
     const status = await batches.status((request.params as { batchId: string }).batchId);
     return status ? status : reply.code(404).send({ error: 'no such batch' });
@@ -143,7 +154,9 @@ export function registerBatchRoutes(
         .send({ error: 'invalid request', field: 'game_date', problem: 'expected ?game_date=YYYY-MM-DD' });
     return { game_date: gameDate, batches: await batches.statusByDate(gameDate) };
   });
+}
 
+function registerStallCheckRoute(app: FastifyInstance, batches: BatchOrchestrator): void {
   app.post('/check-stalled', async (request, reply) => {
     const parsed = CheckStalledSchema.safeParse(request.body ?? {});
     if (!parsed.success) {

@@ -16,3 +16,16 @@ export { PredictionRowSchema, type PredictionRow } from './prediction-row';
 export { REJECTED_MESSAGES_TABLE, rejectedMessage, type RejectedMessage } from './rejected-message';
 export { DEFAULT_TOPICS } from './topics';
 export { phase5CompletionMessage, type Phase5CompletionInput } from './phase5-completion';
+export {
+  BatchPhaseSchema,
+  FeatureLoadSchema,
+  ConsolidationSummarySchema,
+  BatchStatusBodySchema,
+  BatchListBodySchema,
+  type BatchPhase,
+  type FeatureLoad,
+  type ConsolidationSummary,
+  type BatchStatusBody,
+  type BatchListBody,
+} from './batch-status';
+export { ReadinessBodySchema, type ReadinessBody, type ReadinessCheckReport } from './readiness-body';

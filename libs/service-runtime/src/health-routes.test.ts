@@ -1,5 +1,6 @@
 import fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { ReadinessBodySchema } from '@props/contracts';
 import type { CheckResult } from './check';
 import { registerHealthRoutes } from './health-routes';
 
@@ -46,6 +47,7 @@ describe('/health/ready', () => {
     registerHealthRoutes(app, [check], BUILD, 60_000);
     const failed = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(failed.statusCode).toBe(503);
+    expect(ReadinessBodySchema.parse(failed.json()).status).toBe('failed');
     expect(failed.json().checks).toEqual([
       { name: 'warehouse', status: 'failed', detail: 'warehouse cannot be opened' },
     ]);

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ReadinessBody } from '@props/contracts';
 import { LogEvent } from '@props/observability';
 import type { BuildInfo } from './build-info';
 import { CachedReadiness } from './cached-readiness';
-import { overallStatus, type CheckStatus, type ReadinessCheck } from './check';
+import { overallStatus, type ReadinessCheck } from './check';
 
 /**
  * `/health` says the process is alive; `/health/ready` answers the readiness checks from a
@@ -18,7 +19,7 @@ export function registerHealthRoutes(
   app.addHook('onListen', async () => readiness.startSchedule());
   app.addHook('onClose', async () => readiness.stopSchedule());
   app.get('/health', async () => ({ status: 'alive', service: build.service, commit: build.commit }));
-  const answer = async (request: FastifyRequest, reply: FastifyReply, words: Record<CheckStatus, string>) => {
+  const answer = async (request: FastifyRequest, reply: FastifyReply): Promise<ReadinessBody> => {
     const { reports, checkedAt } = await readiness.current();
     const status = overallStatus(reports);
     if (status !== 'ok') {
@@ -29,7 +30,7 @@ export function registerHealthRoutes(
     }
     reply.code(status === 'failed' ? 503 : 200);
     return {
-      status: words[status],
+      status,
       service: build.service,
       commit: build.commit,
       built_at: build.builtAt,
@@ -37,12 +38,11 @@ export function registerHealthRoutes(
       checks: reports,
     };
   };
-  app.get('/health/ready', (request, reply) =>
-    answer(request, reply, { ok: 'ok', degraded: 'degraded', failed: 'failed' }),
-  );
+  app.get('/health/ready', answer);
   // The original platform's phase-4 orchestrator probes `/ready` and counts 200 or 503 with status
   // ready, degraded or healthy as up (original-consumer-contract.md §4.2).
-  app.get('/ready', (request, reply) =>
-    answer(request, reply, { ok: 'ready', degraded: 'degraded', failed: 'failed' }),
-  );
+  app.get('/ready', async (request, reply) => {
+    const body = await answer(request, reply);
+    return { ...body, status: body.status === 'ok' ? 'ready' : body.status };
+  });
 }

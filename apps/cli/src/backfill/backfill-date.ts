@@ -52,6 +52,102 @@ class NoEligiblePlayers extends Error {}
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** The date's selection, slate and the six systems' rows, as a daily batch forms them. */
+async function predictDate(context: BackfillContext, gameDate: string, outcome: DateOutcome) {
+  const { ports, datasetPrefix } = context;
+  const candidates = await ports.warehouse.candidates(gameDate, datasetPrefix);
+  // No candidates: the slate query tells a date without games from one outside the schedule.
+  if (candidates.length === 0) {
+    await ports.warehouse.loadSlate(gameDate, [], datasetPrefix, {});
+    throw new Error('games are scheduled but the game context has no players for the date');
+  }
+  const selection = selectPlayers(candidates);
+  if (selection.selected.length === 0)
+    throw new NoEligiblePlayers(`no eligible players (dropped: ${JSON.stringify(selection.dropped)})`);
+  const load = await ports.warehouse.loadSlate(
+    gameDate,
+    selection.selected.map((player) => player.candidate.playerLookup),
+    datasetPrefix,
+    { timeoutMs: 120_000 },
+  );
+  const batchId = newBatchId(gameDate);
+  outcome.batch_id = batchId;
+  const createdAt = new Date().toISOString();
+  const { players, messages, messageIds } = predictionRequests({
+    batchId,
+    gameDate,
+    datasetPrefix,
+    selected: selection.selected,
+    load,
+    checkedAt: createdAt,
+  });
+  const predictions = await predictPlayers(
+    context.systems,
+    players.map((player) => ({ messageId: messageIds[player]!, request: messages[player]! })),
+    createdAt,
+  );
+  const rows = predictions
+    .flatMap((prediction) => prediction.rows)
+    .filter((row) => context.keepSystems === null || context.keepSystems.has(row.system_id));
+  outcome.players = predictions.filter((prediction) => prediction.rows.length > 0).length;
+  outcome.rows_per_system = countBySystem(rows);
+  return { batchId, players, load, rows };
+}
+
+/** The date's rows in one staging write (one load job on BigQuery), merged once, recorded as a batch. */
+async function stageAndMerge(
+  context: BackfillContext,
+  gameDate: string,
+  predicted: Awaited<ReturnType<typeof predictDate>>,
+  outcome: DateOutcome,
+): Promise<void> {
+  const { ports, datasetPrefix } = context;
+  const { batchId, players, load, rows } = predicted;
+  // Each row keeps its player's message id, as a daily batch's rows do.
+  const stagingId = `${batchId}.backfill`;
+  const staging = ports.staging(datasetPrefix);
+  await staging.write(batchId, stagingId, rows);
+  const result = await consolidateBatch({
+    batchId,
+    gameDate,
+    datasetPrefix,
+    expectedMessageIds: [stagingId],
+    staging,
+    lock: ports.lock,
+    lockOptions: CONSOLIDATION_LOCK_DEFAULTS,
+    merger: ports.warehouse.merger,
+  });
+  if (result.quarantined.length > 0)
+    throw new Error(`the staged rows were quarantined: ${result.quarantined[0]!.reason}`);
+  await ports.warehouse.recordBatch(
+    {
+      batch_id: batchId,
+      game_date: gameDate,
+      players_expected: players.length,
+      players_completed: players.length,
+      rows_merged: result.batchRows,
+      fencing_token: result.fencingToken,
+      load_path: load.path,
+      consolidated_at: new Date().toISOString(),
+    },
+    datasetPrefix,
+  );
+  outcome.rows = result.batchRows;
+  outcome.rows_replaced = result.rowsReplaced;
+}
+
+/** What a date that did not finish reports: no games and no players are outcomes, the rest say why. */
+function notDone(error: unknown): Pick<DateOutcome, 'status' | 'reason'> {
+  if (error instanceof NoGamesOnDateError) return { status: 'no_games', reason: message(error) };
+  if (error instanceof NoEligiblePlayers) return { status: 'no_players', reason: message(error) };
+  if (error instanceof DateSkipped) return { status: 'skipped', reason: message(error) };
+  if (error instanceof LockTimeoutError)
+    return { status: 'skipped', reason: `a batch of the date is being started or consolidated (${error.message})` };
+  if (error instanceof UnknownGameDateError)
+    return { status: 'failed', reason: `outside the warehouse's schedule: ${error.message}` };
+  return { status: 'failed', reason: message(error) };
+}
+
 /**
  * One date as a daily batch does it, in this process: under the date's start lock (so no /start
  * of the date runs meanwhile) the same selection, one slate query, the six systems over every
@@ -79,85 +175,11 @@ export async function backfillDate(context: BackfillContext, gameDate: string): 
       const running = await unfinishedBatches(ports.state, gameDate, datasetPrefix);
       if (running.length > 0)
         throw new DateSkipped(`batch ${running[0]!.batch_id} of the date is ${running[0]!.status}`);
-      const candidates = await ports.warehouse.candidates(gameDate, datasetPrefix);
-      // No candidates: the slate query tells a date without games from one outside the schedule.
-      if (candidates.length === 0) {
-        await ports.warehouse.loadSlate(gameDate, [], datasetPrefix, {});
-        throw new Error('games are scheduled but the game context has no players for the date');
-      }
-      const selection = selectPlayers(candidates);
-      if (selection.selected.length === 0)
-        throw new NoEligiblePlayers(`no eligible players (dropped: ${JSON.stringify(selection.dropped)})`);
-      const load = await ports.warehouse.loadSlate(
-        gameDate,
-        selection.selected.map((player) => player.candidate.playerLookup),
-        datasetPrefix,
-        { timeoutMs: 120_000 },
-      );
-      const batchId = newBatchId(gameDate);
-      outcome.batch_id = batchId;
-      const createdAt = new Date().toISOString();
-      const { players, messages, messageIds } = predictionRequests({
-        batchId,
-        gameDate,
-        datasetPrefix,
-        selected: selection.selected,
-        load,
-        checkedAt: createdAt,
-      });
-      const predictions = await predictPlayers(
-        context.systems,
-        players.map((player) => ({ messageId: messageIds[player]!, request: messages[player]! })),
-        createdAt,
-      );
-      const rows = predictions
-        .flatMap((prediction) => prediction.rows)
-        .filter((row) => context.keepSystems === null || context.keepSystems.has(row.system_id));
-      outcome.players = predictions.filter((prediction) => prediction.rows.length > 0).length;
-      outcome.rows_per_system = countBySystem(rows);
-      // One staging write for the date (one load job on BigQuery); each row keeps its player's message id, as a daily batch's rows do.
-      const stagingId = `${batchId}.backfill`;
-      const staging = ports.staging(datasetPrefix);
-      await staging.write(batchId, stagingId, rows);
-      const result = await consolidateBatch({
-        batchId,
-        gameDate,
-        datasetPrefix,
-        expectedMessageIds: [stagingId],
-        staging,
-        lock: ports.lock,
-        lockOptions: CONSOLIDATION_LOCK_DEFAULTS,
-        merger: ports.warehouse.merger,
-      });
-      if (result.quarantined.length > 0)
-        throw new Error(`the staged rows were quarantined: ${result.quarantined[0]!.reason}`);
-      await ports.warehouse.recordBatch(
-        {
-          batch_id: batchId,
-          game_date: gameDate,
-          players_expected: players.length,
-          players_completed: players.length,
-          rows_merged: result.batchRows,
-          fencing_token: result.fencingToken,
-          load_path: load.path,
-          consolidated_at: new Date().toISOString(),
-        },
-        datasetPrefix,
-      );
-      outcome.rows = result.batchRows;
-      outcome.rows_replaced = result.rowsReplaced;
+      await stageAndMerge(context, gameDate, await predictDate(context, gameDate, outcome), outcome);
     });
     outcome.status = 'done';
   } catch (error) {
-    if (error instanceof NoGamesOnDateError) outcome.status = 'no_games';
-    else if (error instanceof NoEligiblePlayers) outcome.status = 'no_players';
-    else if (error instanceof DateSkipped) outcome.status = 'skipped';
-    else if (error instanceof LockTimeoutError) {
-      outcome.status = 'skipped';
-      outcome.reason = `a batch of the date is being started or consolidated (${error.message})`;
-    } else if (error instanceof UnknownGameDateError)
-      outcome.reason = `outside the warehouse's schedule: ${error.message}`;
-    outcome.reason ??= message(error);
+    Object.assign(outcome, notDone(error));
   }
   if (outcome.status === 'done' && context.grade) await gradeInto(context.grade, context.keepSystems, outcome);
   outcome.seconds = (Date.now() - started) / 1000;

@@ -8,6 +8,112 @@ import { confidenceTable, gradingTable } from './grading-table';
 import { parseGradingArgs } from './warehouse-option';
 import { DEFAULT_ACCURACY_MINIMUM, watchAccuracy } from './accuracy-watch';
 
+type Logger = ReturnType<typeof createLogger>;
+type Trigger = ReturnType<typeof parseGradingTrigger>;
+
+/** One grading run: where it reads and writes, how it reports. */
+interface GradeRun {
+  warehouse: string;
+  prefix: string;
+  aggregate: boolean;
+  trigger: Trigger | null;
+  json: boolean;
+  logger: Logger;
+  lock: ReturnType<typeof gradingLock>;
+}
+
+type DateOutcome = { kind: 'graded' | 'no_games' | 'nothing'; entry: Record<string, unknown> };
+
+/** Grades one date under its grading lock; a date without games or without predictions is an outcome, not an error. */
+async function gradeOneDate(run: GradeRun, date: string, progress: string, single: boolean): Promise<DateOutcome> {
+  const { warehouse, prefix, aggregate, trigger, logger, json, lock } = run;
+  try {
+    const result = await lock.withLock(`grading_${date}`, GRADING_LOCK_OPTIONS, () =>
+      withWarehouseReads(process.env, warehouse, prefix, ({ grading }) => gradeDate(grading, date, { aggregate })),
+    );
+    logger.info(
+      {
+        event: LogEvent.gradingCompleted,
+        game_date: result.gameDate,
+        rows: result.rows.length,
+        replaced: result.replaced,
+        without_box_score: result.withoutBoxScore,
+        aggregated: aggregate,
+        trigger_source: trigger?.triggerSource,
+        correlation_id: trigger?.correlationId,
+      },
+      `graded ${result.rows.length} predictions`,
+    );
+    if (!json) {
+      const skipped =
+        result.withoutBoxScore > 0 ? `; ${result.withoutBoxScore} without a box score line left ungraded` : '';
+      process.stdout.write(
+        `${progress}graded ${result.rows.length} predictions of ${result.gameDate}${result.replaced ? ` (replaced ${result.replaced} earlier rows)` : ''} into nba_predictions.prediction_accuracy${aggregate ? ' and system_daily_performance' : ''}${skipped}\n`,
+      );
+      if (single)
+        process.stdout.write(
+          `${gradingTable(result.systems).join('\n')}\nhit rate by confidence decile (picks):\n${confidenceTable(result.systems).join('\n')}\n`,
+        );
+    }
+    return {
+      kind: 'graded',
+      entry: {
+        game_date: result.gameDate,
+        graded: result.rows.length,
+        replaced: result.replaced,
+        without_box_score: result.withoutBoxScore,
+        aggregated: aggregate,
+        systems: result.systems,
+      },
+    };
+  } catch (error) {
+    if (!(error instanceof NothingToGradeError)) throw error;
+    // A day without games (All-Star break, off-season) is not a failure: it says so, and the no-grading alert stays quiet.
+    const games = await withWarehouseReads(process.env, warehouse, prefix, ({ grading }) =>
+      grading.scheduledGames(date),
+    );
+    if (games === 0) {
+      logger.info(
+        { event: LogEvent.gradingNoGames, game_date: date, trigger_source: trigger?.triggerSource },
+        'no games scheduled: nothing to grade',
+      );
+      if (!json) process.stdout.write(`no games were scheduled on ${date}: nothing to grade\n`);
+      return { kind: 'no_games', entry: { game_date: date, graded: 0, no_games: true } };
+    }
+    logger.warn({ event: LogEvent.gradingSkipped, game_date: date, reason: error.message }, 'nothing graded');
+    if (!json) process.stderr.write(`props grade: ${error.message}\n`);
+    return { kind: 'nothing', entry: { game_date: date, graded: 0, skipped: error.message } };
+  }
+}
+
+type AccuracyWatch = Awaited<ReturnType<typeof watchAccuracy>>;
+
+function alertOnLowAccuracy(logger: Logger, watch: AccuracyWatch): void {
+  if (!watch.low) return;
+  logger.error(
+    {
+      event: LogEvent.gradingAccuracyLow,
+      system_id: watch.systemId,
+      from: watch.from,
+      to: watch.to,
+      hit_rate: watch.hitRate,
+      wins: watch.wins,
+      losses: watch.losses,
+      minimum: watch.minimum,
+    },
+    `${watch.systemId} hit ${((watch.hitRate ?? 0) * 100).toFixed(1)}% from ${watch.from} to ${watch.to}, under ${(watch.minimum * 100).toFixed(1)}%`,
+  );
+}
+
+function accuracyMinimum(): number {
+  const minimum = Number(process.env.PROPS_ACCURACY_ALERT_MIN ?? DEFAULT_ACCURACY_MINIMUM);
+  if (!(minimum > 0 && minimum < 1))
+    throw new UsageError(
+      `PROPS_ACCURACY_ALERT_MIN: expected a share between 0 and 1, got ${process.env.PROPS_ACCURACY_ALERT_MIN}`,
+    );
+  return minimum;
+}
+
 export const gradeCommand: CliCommand = {
   words: ['grade'],
   summary:
@@ -44,7 +150,6 @@ export const gradeCommand: CliCommand = {
       { relativeDates: true },
     );
     const json = values.json === true;
-    const report: Array<Record<string, unknown>> = [];
     const triggerBody = typeof values.trigger === 'string' ? values.trigger : process.env.PROPS_GRADING_TRIGGER;
     if (typeof values.date === 'string' && triggerBody !== undefined)
       throw new UsageError('give --date or a trigger body, not both');
@@ -54,97 +159,32 @@ export const gradeCommand: CliCommand = {
       throw new UsageError('--date is required (yesterday, today, YYYY-MM-DD or FROM..TO), or a grading trigger body');
     const dates = gradingDates(dateArgument);
     const aggregate = values['no-aggregation'] !== true && (trigger?.aggregate ?? true);
-    const logger = createLogger({ service: 'cli', destination: 2 });
-    const minimum = Number(process.env.PROPS_ACCURACY_ALERT_MIN ?? DEFAULT_ACCURACY_MINIMUM);
-    if (!(minimum > 0 && minimum < 1))
-      throw new UsageError(
-        `PROPS_ACCURACY_ALERT_MIN: expected a share between 0 and 1, got ${process.env.PROPS_ACCURACY_ALERT_MIN}`,
-      );
-    let noGames = 0;
-    let lastGraded: string | null = null;
-    const lock = gradingLock(process.env, warehouse);
-    let failed = 0;
+    const minimum = accuracyMinimum();
+    const run: GradeRun = {
+      warehouse,
+      prefix,
+      aggregate,
+      trigger,
+      json,
+      logger: createLogger({ service: 'cli', destination: 2 }),
+      lock: gradingLock(process.env, warehouse),
+    };
+    const outcomes: DateOutcome[] = [];
     for (const [index, date] of dates.entries()) {
-      try {
-        const result = await lock.withLock(`grading_${date}`, GRADING_LOCK_OPTIONS, () =>
-          withWarehouseReads(process.env, warehouse, prefix, ({ grading }) => gradeDate(grading, date, { aggregate })),
-        );
-        logger.info(
-          {
-            event: LogEvent.gradingCompleted,
-            game_date: result.gameDate,
-            rows: result.rows.length,
-            replaced: result.replaced,
-            without_box_score: result.withoutBoxScore,
-            aggregated: aggregate,
-            trigger_source: trigger?.triggerSource,
-            correlation_id: trigger?.correlationId,
-          },
-          `graded ${result.rows.length} predictions`,
-        );
-        lastGraded = result.gameDate;
-        report.push({
-          game_date: result.gameDate,
-          graded: result.rows.length,
-          replaced: result.replaced,
-          without_box_score: result.withoutBoxScore,
-          aggregated: aggregate,
-          systems: result.systems,
-        });
-        if (json) continue;
-        const progress = dates.length > 1 ? `[${index + 1}/${dates.length}] ` : '';
-        const skipped =
-          result.withoutBoxScore > 0 ? `; ${result.withoutBoxScore} without a box score line left ungraded` : '';
-        process.stdout.write(
-          `${progress}graded ${result.rows.length} predictions of ${result.gameDate}${result.replaced ? ` (replaced ${result.replaced} earlier rows)` : ''} into nba_predictions.prediction_accuracy${aggregate ? ' and system_daily_performance' : ''}${skipped}\n`,
-        );
-        if (dates.length === 1)
-          process.stdout.write(
-            `${gradingTable(result.systems).join('\n')}\nhit rate by confidence decile (picks):\n${confidenceTable(result.systems).join('\n')}\n`,
-          );
-      } catch (error) {
-        if (!(error instanceof NothingToGradeError)) throw error;
-        // A day without games (All-Star break, off-season) is not a failure: it says so, and the no-grading alert stays quiet.
-        if (
-          (await withWarehouseReads(process.env, warehouse, prefix, ({ grading }) => grading.scheduledGames(date))) ===
-          0
-        ) {
-          noGames += 1;
-          report.push({ game_date: date, graded: 0, no_games: true });
-          logger.info(
-            { event: LogEvent.gradingNoGames, game_date: date, trigger_source: trigger?.triggerSource },
-            'no games scheduled: nothing to grade',
-          );
-          if (!json) process.stdout.write(`no games were scheduled on ${date}: nothing to grade\n`);
-          continue;
-        }
-        failed += 1;
-        report.push({ game_date: date, graded: 0, skipped: error.message });
-        logger.warn({ event: LogEvent.gradingSkipped, game_date: date, reason: error.message }, 'nothing graded');
-        if (!json) process.stderr.write(`props grade: ${error.message}\n`);
-      }
+      const progress = dates.length > 1 ? `[${index + 1}/${dates.length}] ` : '';
+      outcomes.push(await gradeOneDate(run, date, progress, dates.length === 1));
     }
+    const report = outcomes.map((outcome) => outcome.entry);
+    const failed = outcomes.filter((outcome) => outcome.kind === 'nothing').length;
+    const noGames = outcomes.filter((outcome) => outcome.kind === 'no_games').length;
+    const lastGraded = outcomes.findLast((outcome) => outcome.kind === 'graded')?.entry.game_date as string | undefined;
     const watch =
-      lastGraded === null
+      lastGraded === undefined
         ? null
         : await withWarehouseReads(process.env, warehouse, prefix, ({ season }) =>
-            watchAccuracy(season, lastGraded!, minimum),
+            watchAccuracy(season, lastGraded, minimum),
           );
-    if (watch?.low) {
-      logger.error(
-        {
-          event: LogEvent.gradingAccuracyLow,
-          system_id: watch.systemId,
-          from: watch.from,
-          to: watch.to,
-          hit_rate: watch.hitRate,
-          wins: watch.wins,
-          losses: watch.losses,
-          minimum: watch.minimum,
-        },
-        `${watch.systemId} hit ${((watch.hitRate ?? 0) * 100).toFixed(1)}% from ${watch.from} to ${watch.to}, under ${(watch.minimum * 100).toFixed(1)}%`,
-      );
-    }
+    if (watch) alertOnLowAccuracy(run.logger, watch);
     const graded = dates.length - failed - noGames;
     if (json)
       process.stdout.write(

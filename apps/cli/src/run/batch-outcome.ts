@@ -1,24 +1,5 @@
+import type { BatchStatusBody } from '@props/contracts';
 import { withWarehouse } from '@props/warehouse';
-
-/** The parts of the coordinator's GET /status answer the summary prints. */
-export interface BatchStatusBody {
-  batch_id: string;
-  game_date: string;
-  status: string;
-  players_expected: number;
-  players_predicted: number;
-  players_skipped: Record<string, number>;
-  players_pending: number;
-  load: {
-    path: string;
-    fallback_reason: string | null;
-    duration_ms: number;
-    missing: { playerLookup: string; reason: string }[];
-  };
-  selection_dropped: Record<string, number>;
-  consolidation: { rows_merged: number; fencing_token: number; coverage: number; duplicate_keys: number } | null;
-  last_error: string | null;
-}
 
 export interface BatchOutcome {
   rowsPerSystem: [string, number][];

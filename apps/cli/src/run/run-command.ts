@@ -1,32 +1,193 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isCalendarDate } from '@props/contracts';
+import { BatchStatusBodySchema, isCalendarDate, type BatchStatusBody } from '@props/contracts';
 import { freePort } from '@props/service-runtime';
 import { seedWarehouse } from '@props/warehouse';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { ProgressBar } from '../progress-bar';
 import { DEFAULT_SEED, samplesDirectory, seedingProgress } from '../warehouse/seed-command';
 import { ChildService } from './child-service';
-import { readBatchOutcome, type BatchStatusBody } from './batch-outcome';
+import { readBatchOutcome, type BatchOutcome } from './batch-outcome';
+import { callService, readAnswer, refusalText } from '../coordinator-client';
 import { gradingTable } from '../grading/grading-table';
 import { writeReport } from '../grading/report-command';
 
 /** A past date of the seeded season with a full slate and real prop lines. */
 export const DEFAULT_GAME_DATE = '2025-03-15';
 
-async function post(
-  url: string,
-  apiKey: string,
-  body: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, {
+const post = (url: string, apiKey: string, body: unknown) =>
+  callService(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
     body: JSON.stringify(body),
   });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+
+type Say = (text: string) => void;
+
+/** A coordinator and its workers as child processes on loopback, ready. */
+async function startLocalStack(
+  bundles: string,
+  dataDir: string,
+  workerCount: number,
+  services: ChildService[],
+  say: Say,
+) {
+  const apiKey = randomBytes(16).toString('hex');
+  const common = { PROPS_BACKEND: 'local', PROPS_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const workerPorts = await Promise.all(Array.from({ length: workerCount }, () => freePort()));
+  const coordinatorPort = await freePort();
+  const coordinatorUrl = `http://127.0.0.1:${coordinatorPort}`;
+  for (const [index, port] of workerPorts.entries()) {
+    services.push(
+      await ChildService.start(
+        workerCount === 1 ? 'worker' : `worker ${index + 1}`,
+        join(bundles, 'worker', 'main.js'),
+        {
+          ...common,
+          PROPS_MODEL_DIR: join(bundles, 'worker', 'models'),
+          PROPS_COMPLETION_URL: `${coordinatorUrl}/complete`,
+          PROPS_COMPLETION_API_KEY: apiKey,
+          PROPS_PUSH_AUTH: 'none',
+        },
+        port,
+      ),
+    );
+  }
+  services.push(
+    await ChildService.start(
+      'coordinator',
+      join(bundles, 'coordinator', 'main.js'),
+      {
+        ...common,
+        PROPS_API_KEY: apiKey,
+        PROPS_WORKER_URLS: workerPorts.map((port) => `http://127.0.0.1:${port}/predict`).join(','),
+        PROPS_STALL_SECONDS: '60',
+      },
+      coordinatorPort,
+    ),
+  );
+  for (const service of services) {
+    const ready = await service.waitUntilReady(60_000);
+    say(
+      `${service.name} ready at ${service.url} (pid ${service.pid})\n${ready.checks.map((check) => `  ${check.status.padEnd(8)} ${check.name}: ${check.detail}`).join('\n')}\n`,
+    );
+  }
+  return { apiKey, coordinatorUrl };
+}
+
+/** Polls the batch with a progress bar until it is consolidated; a stall check every two minutes, four at most. */
+async function awaitBatch(
+  coordinatorUrl: string,
+  apiKey: string,
+  started: BatchStatusBody,
+  services: ChildService[],
+  say: Say,
+): Promise<BatchStatusBody> {
+  const { batch_id: batchId, players_expected: expected } = started;
+  const progress = new ProgressBar('predicting'.padEnd(20), expected);
+  const batchStarted = Date.now();
+  let stalledChecks = 0;
+  const deadService = () => {
+    const dead = services.find((service) => service.ended() !== null);
+    return dead
+      ? new Error(
+          `the ${dead.name} ${dead.ended()} while batch ${batchId} was running; its last lines: ${dead.recentOutput().slice(-3).join(' | ') || '(none)'}`,
+        )
+      : null;
+  };
+  for (;;) {
+    const died = deadService();
+    if (died) throw died;
+    const url = `${coordinatorUrl}/status/${batchId}`;
+    let status: BatchStatusBody;
+    try {
+      status = readAnswer(BatchStatusBodySchema, await callService(url, {}), url);
+    } catch (error) {
+      // The coordinator may have died between the check and the request: say so rather than "fetch failed".
+      await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+      throw deadService() ?? error;
+    }
+    progress.update(expected - status.players_pending, status.status);
+    if (status.status === 'consolidated') return status;
+    if (Date.now() - batchStarted > 120_000 * (stalledChecks + 1)) {
+      stalledChecks += 1;
+      const check = await post(`${coordinatorUrl}/check-stalled`, apiKey, { batch_id: batchId, force: true });
+      say(`\nstall check: ${JSON.stringify((check.body as { actions?: unknown }).actions)}\n`);
+      if (stalledChecks > 3)
+        throw new Error(
+          `batch ${batchId} did not finish: ${status.players_pending} players pending (${status.last_error ?? 'no error recorded'})`,
+        );
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+  }
+}
+
+const listed = (counts: Record<string, number>, none: string) =>
+  Object.entries(counts)
+    .map(([reason, count]) => `${reason} ${count}`)
+    .join(', ') || none;
+
+interface RunSummary {
+  status: BatchStatusBody;
+  outcome: BatchOutcome;
+  report: Awaited<ReturnType<typeof writeReport>>;
+  warehousePath: string;
+  seconds: { seed: number; batch: number; total: number };
+}
+
+function summaryLines({ status, outcome, report, warehousePath, seconds }: RunSummary): string[] {
+  const { load, consolidation } = status;
+  const missing = load.missing
+    .slice(0, 3)
+    .map((entry) => `${entry.playerLookup}: ${entry.reason}`)
+    .join('; ');
+  return [
+    '',
+    `summary of ${status.batch_id}`,
+    `  game date                ${status.game_date}`,
+    `  players selected         ${status.players_expected} (left out by selection: ${listed(status.selection_dropped, 'none')})`,
+    `  players predicted        ${status.players_predicted}`,
+    `  players skipped          ${listed(status.players_skipped, '0')}`,
+    `  features missing         ${load.missing.length}${load.missing.length ? ` (${missing})` : ''}`,
+    `  slate load               ${load.path === 'one_query' ? 'one query' : `per player (fallback: ${load.fallback_reason})`}, ${load.duration_ms} ms`,
+    `  rows per system          ${outcome.rowsPerSystem.map(([system, count]) => `${system} ${count}`).join(', ')}`,
+    `  rows without model_version ${outcome.rowsWithoutModelVersion}`,
+    `  fallback rows            ${outcome.fallbackRows}`,
+    `  duplicate keys           ${outcome.duplicateKeys}`,
+    `  rows merged              ${consolidation?.rows_merged ?? 0} (fencing token ${consolidation?.fencing_token ?? '-'}, coverage ${((consolidation?.coverage ?? 0) * 100).toFixed(1)}%)`,
+    `  biggest edges (catboost_v8):`,
+    ...outcome.biggestEdges.map(
+      (edge) =>
+        `    ${edge.player.padEnd(24)} predicted ${edge.predicted.toFixed(1).padStart(5)} vs line ${edge.line.toFixed(1).padStart(5)}  ${edge.recommendation}`,
+    ),
+    `  grading of ${status.game_date} (real lines only; hit rate = wins / (wins + losses)):`,
+    ...gradingTable(report.input.systems, '    '),
+    `  report                   ${report.path}`,
+    `  durations                seed ${seconds.seed.toFixed(1)} s, batch ${seconds.batch.toFixed(1)} s, total ${seconds.total.toFixed(1)} s`,
+    `  warehouse                ${warehousePath} (nba_predictions.player_prop_predictions)`,
+  ];
+}
+
+function summaryDocument({ status, outcome, report, warehousePath, seconds }: RunSummary) {
+  return {
+    batch_id: status.batch_id,
+    game_date: status.game_date,
+    players_selected: status.players_expected,
+    players_predicted: status.players_predicted,
+    players_skipped: status.players_skipped,
+    selection_dropped: status.selection_dropped,
+    slate_load: status.load,
+    rows_per_system: Object.fromEntries(outcome.rowsPerSystem),
+    rows_without_model_version: outcome.rowsWithoutModelVersion,
+    fallback_rows: outcome.fallbackRows,
+    duplicate_keys: outcome.duplicateKeys,
+    consolidation: status.consolidation,
+    grading: report.input.systems,
+    report: report.path,
+    warehouse: warehousePath,
+    seconds,
+  };
 }
 
 export const runCommand: CliCommand = {
@@ -70,7 +231,7 @@ export const runCommand: CliCommand = {
     const dataDir = resolve(values['data-dir'] ?? process.env.PROPS_DATA_DIR ?? 'var');
     mkdirSync(dataDir, { recursive: true });
     const warehousePath = join(dataDir, 'warehouse.duckdb');
-    const started = Date.now();
+    const runStarted = Date.now();
     if (!existsSync(warehousePath)) {
       say(`no warehouse at ${warehousePath}: seeding the 2024-25 season (seed ${DEFAULT_SEED})\n`);
       await seedWarehouse({
@@ -80,9 +241,8 @@ export const runCommand: CliCommand = {
         onProgress: seedingProgress(),
       });
     }
-    const seededMs = Date.now() - started;
+    const seededMs = Date.now() - runStarted;
 
-    const apiKey = randomBytes(16).toString('hex');
     const services: ChildService[] = [];
     const stopAll = () => Promise.all(services.map((service) => service.stop()));
     const interrupted = () => {
@@ -92,92 +252,19 @@ export const runCommand: CliCommand = {
     process.once('SIGINT', interrupted);
     process.once('SIGTERM', interrupted);
     try {
-      const common = { PROPS_BACKEND: 'local', PROPS_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-      const workerPorts = await Promise.all(Array.from({ length: workerCount }, () => freePort()));
-      const coordinatorPort = await freePort();
-      const coordinatorUrl = `http://127.0.0.1:${coordinatorPort}`;
-      for (const [index, port] of workerPorts.entries()) {
-        services.push(
-          await ChildService.start(
-            workerCount === 1 ? 'worker' : `worker ${index + 1}`,
-            join(bundles, 'worker', 'main.js'),
-            {
-              ...common,
-              PROPS_MODEL_DIR: join(bundles, 'worker', 'models'),
-              PROPS_COMPLETION_URL: `${coordinatorUrl}/complete`,
-              PROPS_COMPLETION_API_KEY: apiKey,
-              PROPS_PUSH_AUTH: 'none',
-            },
-            port,
-          ),
-        );
-      }
-      services.push(
-        await ChildService.start(
-          'coordinator',
-          join(bundles, 'coordinator', 'main.js'),
-          {
-            ...common,
-            PROPS_API_KEY: apiKey,
-            PROPS_WORKER_URLS: workerPorts.map((port) => `http://127.0.0.1:${port}/predict`).join(','),
-            PROPS_STALL_SECONDS: '60',
-          },
-          coordinatorPort,
-        ),
-      );
-      for (const service of services) {
-        const ready = await service.waitUntilReady(60_000);
-        say(
-          `${service.name} ready at ${service.url} (pid ${service.pid})\n${ready.checks.map((check) => `  ${check.status.padEnd(8)} ${check.name}: ${check.detail}`).join('\n')}\n`,
-        );
-      }
+      const { apiKey, coordinatorUrl } = await startLocalStack(bundles, dataDir, workerCount, services, say);
       const batchStarted = Date.now();
-      const start = await post(`${coordinatorUrl}/start`, apiKey, { game_date: values.date, force: true });
+      const startUrl = `${coordinatorUrl}/start`;
+      const start = await post(startUrl, apiKey, { game_date: values.date, force: true });
       if (start.status !== 202) {
         process.stderr.write(
-          `props run: the coordinator refused the batch for ${values.date}: HTTP ${start.status} ${String(start.body.error ?? JSON.stringify(start.body))}\n`,
+          `props run: the coordinator refused the batch for ${values.date}: HTTP ${start.status} ${refusalText(start.body)}\n`,
         );
         return 1;
       }
-      const batchId = String(start.body.batch_id);
-      const expected = Number(start.body.players_expected);
-      say(`batch ${batchId}: ${expected} players published to ${workerCount} worker(s)\n`);
-      const progress = new ProgressBar('predicting'.padEnd(20), expected);
-      let status: BatchStatusBody;
-      let stalledChecks = 0;
-      const deadService = () => {
-        const dead = services.find((service) => service.ended() !== null);
-        return dead
-          ? new Error(
-              `the ${dead.name} ${dead.ended()} while batch ${batchId} was running; its last lines: ${dead.recentOutput().slice(-3).join(' | ') || '(none)'}`,
-            )
-          : null;
-      };
-      for (;;) {
-        const died = deadService();
-        if (died) throw died;
-        let response: Response;
-        try {
-          response = await fetch(`${coordinatorUrl}/status/${batchId}`);
-        } catch (error) {
-          // The coordinator may have died between the check and the request: say so rather than "fetch failed".
-          await new Promise((resolveWait) => setTimeout(resolveWait, 200));
-          throw deadService() ?? error;
-        }
-        status = (await response.json()) as BatchStatusBody;
-        progress.update(expected - status.players_pending, status.status);
-        if (status.status === 'consolidated') break;
-        if (Date.now() - batchStarted > 120_000 * (stalledChecks + 1)) {
-          stalledChecks += 1;
-          const check = await post(`${coordinatorUrl}/check-stalled`, apiKey, { batch_id: batchId, force: true });
-          say(`\nstall check: ${JSON.stringify(check.body.actions)}\n`);
-          if (stalledChecks > 3)
-            throw new Error(
-              `batch ${batchId} did not finish: ${status.players_pending} players pending (${status.last_error ?? 'no error recorded'})`,
-            );
-        }
-        await new Promise((resolveWait) => setTimeout(resolveWait, 200));
-      }
+      const started = readAnswer(BatchStatusBodySchema, start, startUrl);
+      say(`batch ${started.batch_id}: ${started.players_expected} players published to ${workerCount} worker(s)\n`);
+      const status = await awaitBatch(coordinatorUrl, apiKey, started, services, say);
       const outcome = await readBatchOutcome(warehousePath, status);
       const report = await writeReport(
         { ...process.env, PROPS_BACKEND: 'local' },
@@ -186,71 +273,14 @@ export const runCommand: CliCommand = {
         status.game_date,
         join(dataDir, 'reports', `report-${status.game_date}.html`),
       );
-      const lines = [
-        '',
-        `summary of ${batchId}`,
-        `  game date                ${status.game_date}`,
-        `  players selected         ${status.players_expected} (left out by selection: ${
-          Object.entries(status.selection_dropped)
-            .map(([reason, count]) => `${reason} ${count}`)
-            .join(', ') || 'none'
-        })`,
-        `  players predicted        ${status.players_predicted}`,
-        `  players skipped          ${
-          Object.entries(status.players_skipped)
-            .map(([reason, count]) => `${reason} ${count}`)
-            .join(', ') || '0'
-        }`,
-        `  features missing         ${status.load.missing.length}${
-          status.load.missing.length
-            ? ` (${status.load.missing
-                .slice(0, 3)
-                .map((entry) => `${entry.playerLookup}: ${entry.reason}`)
-                .join('; ')})`
-            : ''
-        }`,
-        `  slate load               ${status.load.path === 'one_query' ? 'one query' : `per player (fallback: ${status.load.fallback_reason})`}, ${status.load.duration_ms} ms`,
-        `  rows per system          ${outcome.rowsPerSystem.map(([system, count]) => `${system} ${count}`).join(', ')}`,
-        `  rows without model_version ${outcome.rowsWithoutModelVersion}`,
-        `  fallback rows            ${outcome.fallbackRows}`,
-        `  duplicate keys           ${outcome.duplicateKeys}`,
-        `  rows merged              ${status.consolidation?.rows_merged ?? 0} (fencing token ${status.consolidation?.fencing_token ?? '-'}, coverage ${((status.consolidation?.coverage ?? 0) * 100).toFixed(1)}%)`,
-        `  biggest edges (catboost_v8):`,
-        ...outcome.biggestEdges.map(
-          (edge) =>
-            `    ${edge.player.padEnd(24)} predicted ${edge.predicted.toFixed(1).padStart(5)} vs line ${edge.line.toFixed(1).padStart(5)}  ${edge.recommendation}`,
-        ),
-        `  grading of ${status.game_date} (real lines only; hit rate = wins / (wins + losses)):`,
-        ...gradingTable(report.input.systems, '    '),
-        `  report                   ${report.path}`,
-        `  durations                seed ${(seededMs / 1000).toFixed(1)} s, batch ${((Date.now() - batchStarted) / 1000).toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s`,
-        `  warehouse                ${warehousePath} (nba_predictions.player_prop_predictions)`,
-      ];
-      if (values.json) {
-        const summary = {
-          batch_id: batchId,
-          game_date: status.game_date,
-          players_selected: status.players_expected,
-          players_predicted: status.players_predicted,
-          players_skipped: status.players_skipped,
-          selection_dropped: status.selection_dropped,
-          slate_load: status.load,
-          rows_per_system: Object.fromEntries(outcome.rowsPerSystem),
-          rows_without_model_version: outcome.rowsWithoutModelVersion,
-          fallback_rows: outcome.fallbackRows,
-          duplicate_keys: outcome.duplicateKeys,
-          consolidation: status.consolidation,
-          grading: report.input.systems,
-          report: report.path,
-          warehouse: warehousePath,
-          seconds: {
-            seed: seededMs / 1000,
-            batch: (Date.now() - batchStarted) / 1000,
-            total: (Date.now() - started) / 1000,
-          },
-        };
-        process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-      } else process.stdout.write(`${lines.join('\n')}\n`);
+      const seconds = {
+        seed: seededMs / 1000,
+        batch: (Date.now() - batchStarted) / 1000,
+        total: (Date.now() - runStarted) / 1000,
+      };
+      const summary: RunSummary = { status, outcome, report, warehousePath, seconds };
+      if (values.json) process.stdout.write(`${JSON.stringify(summaryDocument(summary), null, 2)}\n`);
+      else process.stdout.write(`${summaryLines(summary).join('\n')}\n`);
       return outcome.rowsWithoutModelVersion === 0 && outcome.duplicateKeys === 0 ? 0 : 1;
     } catch (error) {
       // A child that died, a batch that did not finish: one line saying what failed, and exit 1.

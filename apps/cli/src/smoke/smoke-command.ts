@@ -1,12 +1,17 @@
-import { isCalendarDate } from '@props/contracts';
+import {
+  BatchStatusBodySchema,
+  ReadinessBodySchema,
+  isCalendarDate,
+  type BatchStatusBody,
+  type ReadinessBody,
+} from '@props/contracts';
 import { verifyPredictions } from '@props/grading';
 import { FALLBACK_MODEL_VERSION } from '@props/models';
 import { UsageError, type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { withWarehouseReads } from '../grading/grading-backend';
 import { parseGradingArgs } from '../grading/warehouse-option';
-import type { BatchStatusBody } from '../run/batch-outcome';
-import { CoordinatorCallError, callService as call, callerHeaders } from '../coordinator-client';
+import { CoordinatorCallError, callService, callerHeaders, readAnswer, refusalText } from '../coordinator-client';
 
 /** A past date of the 2024-25 season with a full slate: the smoke batch's default. */
 export const SMOKE_DATE = '2025-03-15';
@@ -19,11 +24,43 @@ interface Step {
   detail: string;
 }
 
-const unready = (body: Record<string, any>) =>
-  (body.checks ?? [])
-    .filter((check: { status: string }) => check.status !== 'ok')
-    .map((check: { name: string; status: string; detail: string }) => `${check.name} ${check.status}: ${check.detail}`)
-    .join('; ') || JSON.stringify(body).slice(0, 300);
+const unready = (body: ReadinessBody) =>
+  body.checks
+    .filter((check) => check.status !== 'ok')
+    .map((check) => `${check.name} ${check.status}: ${check.detail}`)
+    .join('; ');
+
+/** The service's readiness, which must be ok (degraded fails a smoke): its commit. */
+async function requireReady(name: string, url: string, headers: Record<string, string>): Promise<string> {
+  const readinessUrl = `${url.replace(/\/$/, '')}/health/ready`;
+  const answer = await callService(readinessUrl, { headers });
+  if (answer.status !== 200 && answer.status !== 503)
+    throw new SmokeFailure(`${name} not ready (HTTP ${answer.status}): ${refusalText(answer.body)}`);
+  const ready = readAnswer(ReadinessBodySchema, answer, readinessUrl);
+  if (ready.status !== 'ok') throw new SmokeFailure(`${name} not ready (HTTP ${answer.status}): ${unready(ready)}`);
+  return ready.commit;
+}
+
+/** Polls the batch until it is consolidated, or fails the smoke at the deadline. */
+async function awaitConsolidated(
+  coordinator: string,
+  started: BatchStatusBody,
+  headers: Record<string, string>,
+  timeoutSeconds: number,
+): Promise<BatchStatusBody> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  let status = started;
+  while (status.status !== 'consolidated') {
+    if (Date.now() > deadline)
+      throw new SmokeFailure(
+        `batch ${status.batch_id} did not consolidate within ${timeoutSeconds} s: ${status.status}, ${status.players_pending} players pending${status.last_error ? `, last error: ${status.last_error}` : ''}`,
+      );
+    await new Promise((resolveWait) => setTimeout(resolveWait, 2_000));
+    const url = `${coordinator}/status/${status.batch_id}`;
+    status = readAnswer(BatchStatusBodySchema, await callService(url, { headers }), url);
+  }
+  return status;
+}
 
 /**
  * A smoke batch through a deployed (or local) stack: the services are ready, a real slate of a
@@ -85,34 +122,24 @@ export const smokeCommand: CliCommand = {
         ['coordinator', coordinator],
       ] as const) {
         if (typeof url !== 'string') continue;
-        const ready = await call(`${url.replace(/\/$/, '')}/health/ready`, { headers });
-        if (ready.status !== 200 || ready.body.status === 'degraded')
-          throw new SmokeFailure(`${name} not ready (HTTP ${ready.status}): ${unready(ready.body)}`);
-        step(`${name} ready`, `${ready.body.build?.commit ?? 'unknown commit'}`);
+        step(`${name} ready`, await requireReady(name, url, headers));
       }
-      const started = await call(`${coordinator}/start`, {
+      const startUrl = `${coordinator}/start`;
+      const answer = await callService(startUrl, {
         method: 'POST',
         headers,
         body: JSON.stringify({ game_date: date, force: true, dataset_prefix: prefix, trigger_source: 'smoke' }),
       });
-      if (started.status !== 202)
+      if (answer.status !== 202)
         throw new SmokeFailure(
-          `/start refused the smoke batch of ${date} (HTTP ${started.status}): ${started.body.error ?? JSON.stringify(started.body).slice(0, 300)}`,
+          `/start refused the smoke batch of ${date} (HTTP ${answer.status}): ${refusalText(answer.body)}`,
         );
+      const started = readAnswer(BatchStatusBodySchema, answer, startUrl);
       step(
         'batch started',
-        `${started.body.batch_id}, ${started.body.players_expected} players of ${date}${prefix ? ` in ${prefix}'s datasets` : ''}`,
+        `${started.batch_id}, ${started.players_expected} players of ${date}${prefix ? ` in ${prefix}'s datasets` : ''}`,
       );
-      const deadline = Date.now() + timeoutSeconds * 1000;
-      let status = started.body as BatchStatusBody;
-      while (status.status !== 'consolidated') {
-        if (Date.now() > deadline)
-          throw new SmokeFailure(
-            `batch ${status.batch_id} did not consolidate within ${timeoutSeconds} s: ${status.status}, ${status.players_pending} players pending${status.last_error ? `, last error: ${status.last_error}` : ''}`,
-          );
-        await new Promise((resolveWait) => setTimeout(resolveWait, 2_000));
-        status = (await call(`${coordinator}/status/${status.batch_id}`, { headers })).body as BatchStatusBody;
-      }
+      const status = await awaitConsolidated(coordinator, started, headers, timeoutSeconds);
       const consolidation = status.consolidation!;
       if (consolidation.coverage < 0.95 || consolidation.rows_merged === 0)
         throw new SmokeFailure(

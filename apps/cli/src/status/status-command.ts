@@ -1,11 +1,10 @@
-import { isCalendarDate } from '@props/contracts';
+import { BatchListBodySchema, BatchStatusBodySchema, isCalendarDate, type BatchStatusBody } from '@props/contracts';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
-import { CoordinatorCallError, callService, callerHeaders } from '../coordinator-client';
-import type { BatchStatusBody } from '../run/batch-outcome';
+import { CoordinatorCallError, callService, callerHeaders, readAnswer, refusalText } from '../coordinator-client';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
-function describe(batch: BatchStatusBody & { created_at?: string; rows_staged?: number }): string {
+function describe(batch: BatchStatusBody): string {
   const consolidated = batch.consolidation
     ? `, ${batch.consolidation.rows_merged} rows merged (coverage ${percent(batch.consolidation.coverage)})`
     : '';
@@ -50,24 +49,23 @@ export const statusCommand: CliCommand = {
       values.batch !== undefined
         ? `${coordinator}/status/${encodeURIComponent(values.batch)}`
         : `${coordinator}/status?game_date=${values.date}`;
-    let answer: { status: number; body: Record<string, any> };
+    let batches: BatchStatusBody[];
     try {
-      answer = await callService(url, { headers: callerHeaders(process.env) });
+      const answer = await callService(url, { headers: callerHeaders(process.env) });
+      if (answer.status !== 200)
+        throw new CoordinatorCallError(`${url} answered HTTP ${answer.status}: ${refusalText(answer.body)}`);
+      batches =
+        values.batch !== undefined
+          ? [readAnswer(BatchStatusBodySchema, answer, url)]
+          : readAnswer(BatchListBodySchema, answer, url).batches;
     } catch (error) {
       if (!(error instanceof CoordinatorCallError)) throw error;
       process.stderr.write(`props status: ${error.message}\n`);
       return 1;
     }
-    if (answer.status !== 200) {
-      process.stderr.write(
-        `props status: ${url} answered HTTP ${answer.status}: ${answer.body.error ?? JSON.stringify(answer.body).slice(0, 300)}\n`,
-      );
-      return 1;
-    }
-    const batches = (values.batch !== undefined ? [answer.body] : answer.body.batches) as BatchStatusBody[];
     if (values.json)
       process.stdout.write(
-        `${JSON.stringify(values.batch !== undefined ? answer.body : { game_date: values.date, batches }, null, 2)}\n`,
+        `${JSON.stringify(values.batch !== undefined ? batches[0] : { game_date: values.date, batches }, null, 2)}\n`,
       );
     else
       process.stdout.write(

@@ -1,8 +1,16 @@
 import type { Logger } from '@props/observability';
 import { LogEvent } from '@props/observability';
-import { phase5CompletionMessage, type CompletionEvent } from '@props/contracts';
+import { phase5CompletionMessage, type BatchStatusBody, type CompletionEvent } from '@props/contracts';
 import type { Publisher } from '@props/messaging';
 import { consolidateBatch, consolidationLockKey } from '@props/consolidation';
+
+type ConsolidationResult = Awaited<ReturnType<typeof consolidateBatch>>;
+/** The fields every log line about one batch carries. */
+interface BatchLogContext {
+  batch_id: string;
+  game_date: string;
+  dataset_prefix: string;
+}
 import { CONSOLIDATION_LOCK_DEFAULTS, LockTimeoutError, type DistributedLock } from '@props/distributed-lock';
 import type { StagingFor } from '@props/prediction-store';
 import {
@@ -57,25 +65,6 @@ export class BatchRefusal extends Error {
   }
 }
 
-export interface BatchStatus {
-  batch_id: string;
-  game_date: string;
-  dataset_prefix: string;
-  status: BatchRecord['status'];
-  players_expected: number;
-  players_predicted: number;
-  players_skipped: Record<string, number>;
-  players_pending: number;
-  coverage: number;
-  rows_staged: number;
-  load: BatchRecord['load'];
-  selection_dropped: Record<string, number>;
-  consolidation: BatchRecord['consolidation'];
-  created_at: string;
-  republished_at: string | null;
-  last_error: string | null;
-}
-
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -93,7 +82,7 @@ export class BatchOrchestrator {
     minMinutes?: number;
     correlationId?: string | null;
     triggerSource?: string | null;
-  }): Promise<BatchStatus> {
+  }): Promise<BatchStatusBody> {
     if (!this.options.delivery) throw new BatchRefusal(503, 'no worker endpoints are configured (PROPS_WORKER_URLS)');
     const gameDate = resolveGameDate(request.game_date);
     const environmentPrefix = this.options.environmentPrefix ?? '';
@@ -214,7 +203,7 @@ export class BatchOrchestrator {
   }
 
   /** Runs once per batch: only the caller that moves it from running to consolidating does the MERGE. */
-  async consolidate(batchId: string, partial: boolean): Promise<BatchStatus | null> {
+  async consolidate(batchId: string, partial: boolean): Promise<BatchStatusBody | null> {
     const claimed = await this.options.state.update(batchId, (record) =>
       record.status === 'running'
         ? { ...record, status: 'consolidating', consolidating_since: new Date().toISOString() }
@@ -233,23 +222,7 @@ export class BatchOrchestrator {
         lockOptions: CONSOLIDATION_LOCK_DEFAULTS,
         merger: this.options.warehouse.merger,
       });
-      for (const bad of result.quarantined) {
-        this.options.logger.error(
-          { event: LogEvent.stagedMessageQuarantined, ...context, message_id: bad.messageId, reason: bad.reason },
-          `staged message ${bad.messageId} quarantined: ${bad.reason}`,
-        );
-      }
-      if (result.unexpectedMessageIds.length > 0) {
-        this.options.logger.error(
-          {
-            event: LogEvent.unexpectedStagingIgnored,
-            ...context,
-            message_ids: result.unexpectedMessageIds.slice(0, 20),
-            count: result.unexpectedMessageIds.length,
-          },
-          `${result.unexpectedMessageIds.length} staged message(s) under ${batchId} were never published by it; left out of the merge`,
-        );
-      }
+      this.logLeftOut(result, context);
       const completed = await this.options.state.completionCount(batchId);
       const consolidatedAt = new Date().toISOString();
       await this.options.warehouse.recordBatch(
@@ -288,22 +261,7 @@ export class BatchOrchestrator {
         consolidatedAt,
         partial,
       });
-      const fallbackShare = result.rowsStaged === 0 ? 0 : result.fallbackRows / result.rowsStaged;
-      this.options.logger.info(
-        { event: LogEvent.batchSummary, ...context, ...summaryFields(status), fallback_share: fallbackShare },
-        `batch ${batchId} consolidated: ${result.batchRows} rows`,
-      );
-      if (fallbackShare > MAX_FALLBACK_SHARE) {
-        this.options.logger.error(
-          {
-            event: LogEvent.fallbackShareHigh,
-            ...context,
-            fallback_share: fallbackShare,
-            fallback_rows: result.fallbackRows,
-          },
-          `${(fallbackShare * 100).toFixed(1)}% of the batch are fallback predictions`,
-        );
-      }
+      this.logSummary(status, result, context);
       return status;
     } catch (error) {
       await this.options.state.update(batchId, (record) => ({
@@ -494,7 +452,48 @@ export class BatchOrchestrator {
     }
   }
 
-  async status(batchId: string): Promise<BatchStatus | null> {
+  /** Staged messages the merge left out: quarantined rows, and messages the batch never published. */
+  private logLeftOut(result: ConsolidationResult, context: BatchLogContext): void {
+    for (const bad of result.quarantined) {
+      this.options.logger.error(
+        { event: LogEvent.stagedMessageQuarantined, ...context, message_id: bad.messageId, reason: bad.reason },
+        `staged message ${bad.messageId} quarantined: ${bad.reason}`,
+      );
+    }
+    if (result.unexpectedMessageIds.length > 0) {
+      this.options.logger.error(
+        {
+          event: LogEvent.unexpectedStagingIgnored,
+          ...context,
+          message_ids: result.unexpectedMessageIds.slice(0, 20),
+          count: result.unexpectedMessageIds.length,
+        },
+        `${result.unexpectedMessageIds.length} staged message(s) under ${context.batch_id} were never published by it; left out of the merge`,
+      );
+    }
+  }
+
+  /** The batch's summary line, and an error when too much of it is fallback predictions. */
+  private logSummary(status: BatchStatusBody, result: ConsolidationResult, context: BatchLogContext): void {
+    const fallbackShare = result.rowsStaged === 0 ? 0 : result.fallbackRows / result.rowsStaged;
+    this.options.logger.info(
+      { event: LogEvent.batchSummary, ...context, ...summaryFields(status), fallback_share: fallbackShare },
+      `batch ${context.batch_id} consolidated: ${result.batchRows} rows`,
+    );
+    if (fallbackShare > MAX_FALLBACK_SHARE) {
+      this.options.logger.error(
+        {
+          event: LogEvent.fallbackShareHigh,
+          ...context,
+          fallback_share: fallbackShare,
+          fallback_rows: result.fallbackRows,
+        },
+        `${(fallbackShare * 100).toFixed(1)}% of the batch are fallback predictions`,
+      );
+    }
+  }
+
+  async status(batchId: string): Promise<BatchStatusBody | null> {
     const batch = await this.options.state.get(batchId);
     if (!batch) return null;
     const completions = await this.options.state.completions(batchId);
@@ -522,13 +521,13 @@ export class BatchOrchestrator {
     };
   }
 
-  async statusByDate(gameDate: string): Promise<BatchStatus[]> {
+  async statusByDate(gameDate: string): Promise<BatchStatusBody[]> {
     const batches = (await this.options.state.list()).filter((batch) => batch.game_date === gameDate);
     return Promise.all(batches.map(async (batch) => (await this.status(batch.batch_id))!));
   }
 }
 
-function summaryFields(status: BatchStatus) {
+function summaryFields(status: BatchStatusBody) {
   return {
     players_expected: status.players_expected,
     players_predicted: status.players_predicted,

@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BatchStatusBodySchema, type BatchStatusBody } from '@props/contracts';
 import { freePort } from '@props/service-runtime';
 import { seedWarehouse } from '@props/warehouse';
 
@@ -133,12 +134,16 @@ export async function post(
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
-/** Polls GET /status/:batchId until the batch is consolidated. */
-export async function waitForConsolidated(coordinatorUrl: string, batchId: string, timeoutMs = 90_000): Promise<any> {
+/** Polls GET /status/:batchId until the batch is consolidated; every answer is read through the contract the CLI reads it with. */
+export async function waitForConsolidated(
+  coordinatorUrl: string,
+  batchId: string,
+  timeoutMs = 90_000,
+): Promise<BatchStatusBody> {
   const deadline = Date.now() + timeoutMs;
-  let status: any;
+  let status: BatchStatusBody | undefined;
   while (Date.now() < deadline) {
-    status = await (await fetch(`${coordinatorUrl}/status/${batchId}`)).json();
+    status = BatchStatusBodySchema.parse(await (await fetch(`${coordinatorUrl}/status/${batchId}`)).json());
     if (status.status === 'consolidated') return status;
     await new Promise((resolveWait) => setTimeout(resolveWait, 100));
   }

@@ -49,14 +49,8 @@ function modelCore(file: Uint8Array): Uint8Array {
   return file.slice(start, start + size);
 }
 
-/**
- * Reads a CatBoost `.cbm` file into a tree ensemble with CatBoost's own ONNX layout: the last split
- * of an oblivious tree is the root, nodes in breadth-first order, BRANCH_GT on float32 borders.
- * Refuses what ONNX export cannot express faithfully: categorical/text/embedding features, model
- * parts, non-symmetric trees and several outputs. A scale other than 1 is folded into the leaves.
- */
-export function readCatboostModel(file: Uint8Array): TreeEnsemble {
-  const core = FlatbufferTable.root(modelCore(file));
+/** The core's trees table, once the model is one ONNX export can express faithfully. */
+function convertibleTrees(core: FlatbufferTable): FlatbufferTable {
   const format = core.string(CORE.formatVersion);
   if (format !== 'FlabuffersModel_v1')
     throw new ModelFormatError(`unsupported CatBoost core format "${format}" (expected FlabuffersModel_v1)`);
@@ -92,7 +86,11 @@ export function readCatboostModel(file: Uint8Array): TreeEnsemble {
     throw new UnsupportedModelError(
       `the model has ${dimension} outputs (multiclass or multi-target); only a single regression output is supported`,
     );
+  return trees;
+}
 
+/** Every border of every float feature, in the order the trees' split indices count them. */
+function floatSplits(trees: FlatbufferTable) {
   const splits: BinarySplit[] = [];
   const featureNames: string[] = [];
   let featureCount = 0;
@@ -104,17 +102,51 @@ export function readCatboostModel(file: Uint8Array): TreeEnsemble {
     for (const border of feature.float32s(FLOAT_FEATURE.borders))
       splits.push({ feature: flatIndex, border, nanAsTrue });
   }
+  return { splits, featureNames, featureCount };
+}
+
+/** One oblivious tree of `splits` (its last split at the root), breadth first, then its 2^depth leaves. */
+function obliviousTree(splits: readonly BinarySplit[], leaves: readonly number[]): TreeNode[] {
+  const depth = splits.length;
+  const nodes: TreeNode[] = [];
+  for (let level = 0; level < depth; level += 1) {
+    const split = splits[depth - 1 - level]!;
+    for (let position = 0; position < 2 ** level; position += 1) {
+      const id = 2 ** level - 1 + position;
+      nodes.push({
+        kind: 'branch',
+        feature: split.feature,
+        threshold: split.border,
+        mode: 'BRANCH_GT',
+        falseChild: 2 * id + 1,
+        trueChild: 2 * id + 2,
+        missingTracksTrue: split.nanAsTrue,
+      });
+    }
+  }
+  for (const value of leaves) nodes.push({ kind: 'leaf', value });
+  return nodes;
+}
+
+/**
+ * Reads a CatBoost `.cbm` file into a tree ensemble with CatBoost's own ONNX layout: the last split
+ * of an oblivious tree is the root, nodes in breadth-first order, BRANCH_GT on float32 borders.
+ * Refuses what ONNX export cannot express faithfully: categorical/text/embedding features, model
+ * parts, non-symmetric trees and several outputs. A scale other than 1 is folded into the leaves.
+ */
+export function readCatboostModel(file: Uint8Array): TreeEnsemble {
+  const trees = convertibleTrees(FlatbufferTable.root(modelCore(file)));
+  const { splits, featureNames, featureCount } = floatSplits(trees);
   const scale = trees.float64(TREES.scale, 1);
   const multiBias = trees.float64s(TREES.multiBias);
   const bias = multiBias.length > 0 ? multiBias[0]! : trees.float64(TREES.bias, 0);
   const treeSplits = trees.int32s(TREES.treeSplits);
-  const treeSizes = trees.int32s(TREES.treeSizes);
   const treeStarts = trees.int32s(TREES.treeStartOffsets);
   const leafValues = trees.float64s(TREES.leafValues);
 
   const ensemble: TreeNode[][] = [];
   let leafOffset = 0;
-  treeSizes.forEach((depth, treeIndex) => {
+  trees.int32s(TREES.treeSizes).forEach((depth, treeIndex) => {
     const own = treeSplits.slice(treeStarts[treeIndex], treeStarts[treeIndex]! + depth).map((index) => {
       const split = splits[index];
       if (!split)
@@ -123,32 +155,16 @@ export function readCatboostModel(file: Uint8Array): TreeEnsemble {
         );
       return split;
     });
-    const nodes: TreeNode[] = [];
-    for (let level = 0; level < depth; level += 1) {
-      const split = own[depth - 1 - level]!;
-      for (let position = 0; position < 2 ** level; position += 1) {
-        const id = 2 ** level - 1 + position;
-        nodes.push({
-          kind: 'branch',
-          feature: split.feature,
-          threshold: split.border,
-          mode: 'BRANCH_GT',
-          falseChild: 2 * id + 1,
-          trueChild: 2 * id + 2,
-          missingTracksTrue: split.nanAsTrue,
-        });
-      }
-    }
-    for (let leaf = 0; leaf < 2 ** depth; leaf += 1) {
+    const leaves = Array.from({ length: 2 ** depth }, (_, leaf) => {
       const value = leafValues[leafOffset + leaf];
       if (value === undefined)
         throw new ModelFormatError(
           `tree ${treeIndex} needs leaf ${leafOffset + leaf}, but the model has ${leafValues.length} leaf values`,
         );
-      nodes.push({ kind: 'leaf', value: value * scale });
-    }
+      return value * scale;
+    });
     leafOffset += 2 ** depth;
-    ensemble.push(nodes);
+    ensemble.push(obliviousTree(own, leaves));
   });
   if (leafOffset !== leafValues.length)
     throw new ModelFormatError(`the trees use ${leafOffset} leaf values, but the model stores ${leafValues.length}`);

@@ -25,12 +25,60 @@ export interface OnnxModelInfo {
   metadata: Record<string, string>;
 }
 
-/**
- * Encodes a tree ensemble as an ONNX model with one ai.onnx.ml TreeEnsembleRegressor node
- * (opset 3, which onnxruntime-node runs): input `features` float[N, featureCount], output
- * `predictions` float[N, 1].
- */
-export function encodeTreeEnsembleOnnx(ensemble: TreeEnsemble, info: OnnxModelInfo): Uint8Array {
+type NodeAttribute = (node: ProtobufWriter) => void;
+
+const ints =
+  (name: string, values: number[]): NodeAttribute =>
+  (node) =>
+    node.message(NODE.attribute, (attribute) =>
+      attribute
+        .string(ATTRIBUTE.name, name)
+        .packedInts(ATTRIBUTE.ints, values)
+        .int(ATTRIBUTE.type, ATTRIBUTE_TYPE.INTS),
+    );
+const floats =
+  (name: string, values: number[]): NodeAttribute =>
+  (node) =>
+    node.message(NODE.attribute, (attribute) =>
+      attribute
+        .string(ATTRIBUTE.name, name)
+        .packedFloats(ATTRIBUTE.floats, values)
+        .int(ATTRIBUTE.type, ATTRIBUTE_TYPE.FLOATS),
+    );
+const strings =
+  (name: string, values: string[]): NodeAttribute =>
+  (node) =>
+    node.message(NODE.attribute, (attribute) => {
+      attribute.string(ATTRIBUTE.name, name);
+      for (const value of values) attribute.string(ATTRIBUTE.strings, value);
+      attribute.int(ATTRIBUTE.type, ATTRIBUTE_TYPE.STRINGS);
+    });
+const text =
+  (name: string, value: string): NodeAttribute =>
+  (node) =>
+    node.message(NODE.attribute, (attribute) =>
+      attribute.string(ATTRIBUTE.name, name).string(ATTRIBUTE.s, value).int(ATTRIBUTE.type, ATTRIBUTE_TYPE.STRING),
+    );
+const integer =
+  (name: string, value: number): NodeAttribute =>
+  (node) =>
+    node.message(NODE.attribute, (attribute) =>
+      attribute.string(ATTRIBUTE.name, name).int(ATTRIBUTE.i, value).int(ATTRIBUTE.type, ATTRIBUTE_TYPE.INT),
+    );
+
+/** A float tensor's type: [N, width]. */
+const tensor = (name: string, width: number) => (writer: ProtobufWriter) =>
+  writer.string(1, name).message(2, (type) =>
+    type.message(1, (tensorType) =>
+      tensorType.int(1, FLOAT_TENSOR).message(2, (shape) => {
+        shape.message(1, (dimension) => dimension.string(2, 'N'));
+        shape.message(1, (dimension) => dimension.int(1, width));
+      }),
+    ),
+  );
+
+/** The regressor's attributes: every node of every tree in parallel arrays, leaves as targets. */
+function regressorAttributes(ensemble: TreeEnsemble): NodeAttribute[] {
   const nodes = {
     treeIds: [] as number[],
     nodeIds: [] as number[],
@@ -46,58 +94,22 @@ export function encodeTreeEnsembleOnnx(ensemble: TreeEnsemble, info: OnnxModelIn
     tree.forEach((node, nodeId) => {
       nodes.treeIds.push(treeId);
       nodes.nodeIds.push(nodeId);
-      if (node.kind === 'leaf') {
-        nodes.featureIds.push(0);
-        nodes.modes.push('LEAF');
-        nodes.values.push(0);
-        nodes.trueIds.push(0);
-        nodes.falseIds.push(0);
-        nodes.missingTrue.push(0);
+      const leaf = node.kind === 'leaf';
+      nodes.featureIds.push(leaf ? 0 : node.feature);
+      nodes.modes.push(leaf ? 'LEAF' : node.mode);
+      nodes.values.push(leaf ? 0 : node.threshold);
+      nodes.trueIds.push(leaf ? 0 : node.trueChild);
+      nodes.falseIds.push(leaf ? 0 : node.falseChild);
+      nodes.missingTrue.push(!leaf && node.missingTracksTrue ? 1 : 0);
+      if (leaf) {
         targets.treeIds.push(treeId);
         targets.nodeIds.push(nodeId);
         targets.ids.push(0);
         targets.weights.push(node.value);
-      } else {
-        nodes.featureIds.push(node.feature);
-        nodes.modes.push(node.mode);
-        nodes.values.push(node.threshold);
-        nodes.trueIds.push(node.trueChild);
-        nodes.falseIds.push(node.falseChild);
-        nodes.missingTrue.push(node.missingTracksTrue ? 1 : 0);
       }
     });
   });
-
-  const ints = (name: string, values: number[]) => (node: ProtobufWriter) =>
-    node.message(NODE.attribute, (attribute) =>
-      attribute
-        .string(ATTRIBUTE.name, name)
-        .packedInts(ATTRIBUTE.ints, values)
-        .int(ATTRIBUTE.type, ATTRIBUTE_TYPE.INTS),
-    );
-  const floats = (name: string, values: number[]) => (node: ProtobufWriter) =>
-    node.message(NODE.attribute, (attribute) =>
-      attribute
-        .string(ATTRIBUTE.name, name)
-        .packedFloats(ATTRIBUTE.floats, values)
-        .int(ATTRIBUTE.type, ATTRIBUTE_TYPE.FLOATS),
-    );
-  const strings = (name: string, values: string[]) => (node: ProtobufWriter) =>
-    node.message(NODE.attribute, (attribute) => {
-      attribute.string(ATTRIBUTE.name, name);
-      for (const value of values) attribute.string(ATTRIBUTE.strings, value);
-      attribute.int(ATTRIBUTE.type, ATTRIBUTE_TYPE.STRINGS);
-    });
-  const text = (name: string, value: string) => (node: ProtobufWriter) =>
-    node.message(NODE.attribute, (attribute) =>
-      attribute.string(ATTRIBUTE.name, name).string(ATTRIBUTE.s, value).int(ATTRIBUTE.type, ATTRIBUTE_TYPE.STRING),
-    );
-  const integer = (name: string, value: number) => (node: ProtobufWriter) =>
-    node.message(NODE.attribute, (attribute) =>
-      attribute.string(ATTRIBUTE.name, name).int(ATTRIBUTE.i, value).int(ATTRIBUTE.type, ATTRIBUTE_TYPE.INT),
-    );
-
-  const attributes = [
+  return [
     text('aggregate_function', 'SUM'),
     text('post_transform', 'NONE'),
     integer('n_targets', 1),
@@ -115,16 +127,15 @@ export function encodeTreeEnsembleOnnx(ensemble: TreeEnsemble, info: OnnxModelIn
     ints('target_ids', targets.ids),
     floats('target_weights', targets.weights),
   ];
-  const tensor = (name: string, width: number) => (writer: ProtobufWriter) =>
-    writer.string(1, name).message(2, (type) =>
-      type.message(1, (tensorType) =>
-        tensorType.int(1, FLOAT_TENSOR).message(2, (shape) => {
-          shape.message(1, (dimension) => dimension.string(2, 'N'));
-          shape.message(1, (dimension) => dimension.int(1, width));
-        }),
-      ),
-    );
+}
 
+/**
+ * Encodes a tree ensemble as an ONNX model with one ai.onnx.ml TreeEnsembleRegressor node
+ * (opset 3, which onnxruntime-node runs): input `features` float[N, featureCount], output
+ * `predictions` float[N, 1].
+ */
+export function encodeTreeEnsembleOnnx(ensemble: TreeEnsemble, info: OnnxModelInfo): Uint8Array {
+  const attributes = regressorAttributes(ensemble);
   const model = new ProtobufWriter()
     .int(MODEL.irVersion, 8)
     .string(MODEL.producerName, 'props models convert')

@@ -35,6 +35,7 @@ function parseBaseScore(text: unknown): number {
  * row left when `x < split_condition` (float32), and NaN to the `default_left` side.
  */
 export function readXgboostModel(json: unknown, options: XgboostReadOptions = {}): TreeEnsemble {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- XGBoost's JSON, each field checked as it is read
   const learner = (json as { learner?: Record<string, any> })?.learner;
   if (!learner) throw new ModelFormatError('not an XGBoost JSON model: no "learner"');
   const objective = learner.objective?.name;

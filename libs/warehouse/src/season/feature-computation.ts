@@ -88,6 +88,19 @@ function zoneDefenceVsLeague(opponentGames: readonly TeamGame[], zone: Zone, his
   return (allowedMakes / allowedAttempts - makes(history.league) / leagueAttempts) * 100;
 }
 
+/** What every feature group reads: the context and the histories before the date. */
+interface FeatureInputs {
+  context: PlayerDateContext;
+  history: SeasonHistory;
+  games: readonly PlayedGame[];
+  last10: readonly PlayedGame[];
+  teamGames: readonly TeamGame[];
+  opponentGames: readonly TeamGame[];
+  seasonAverage: number | null;
+}
+
+type SetFeature = (name: FeatureName, value: number, source: FeatureSource) => void;
+
 /**
  * The 33 features of v2_33features for one player and date, from history strictly before the
  * date, with the original's definitions and its documented bugs fixed: pace_score,
@@ -97,16 +110,30 @@ function zoneDefenceVsLeague(opponentGames: readonly TeamGame[], zone: Zone, his
 export function computeFeatures(context: PlayerDateContext, history: SeasonHistory): ComputedFeatures {
   const values = new Map<FeatureName, number>();
   const sources = new Map<FeatureName, FeatureSource>();
-  const set = (name: FeatureName, value: number, source: FeatureSource) => {
+  const set: SetFeature = (name, value, source) => {
     values.set(name, value);
     sources.set(name, source);
   };
   const games = history.games(context.lookup);
-  const last10 = games.slice(0, 10);
-  const teamGames = history.team(context.team);
-  const opponentGames = history.team(context.opponent);
+  const inputs: FeatureInputs = {
+    context,
+    history,
+    games,
+    last10: games.slice(0, 10),
+    teamGames: history.team(context.team),
+    opponentGames: history.team(context.opponent),
+    seasonAverage: games.length > 0 ? mean(games.map((game) => game.points)) : null,
+  };
+  for (const group of [scoring, matchup, form, opponentAndVenue, shotProfile, team, vegasLine, history30Days])
+    group(inputs, set);
+  const orderedValues = FEATURE_NAMES.map((name) => round(values.get(name)!, 6));
+  const orderedSources = FEATURE_NAMES.map((name) => sources.get(name)!);
+  const qualityScore = round(mean(orderedSources.map((source) => SOURCE_WEIGHT[source])), 2);
+  return { values: orderedValues, sources: orderedSources, qualityScore };
+}
 
-  const seasonAverage = games.length > 0 ? mean(games.map((game) => game.points)) : null;
+/** Points averages and spread, games in the last week, fatigue. */
+function scoring({ context, games, last10, seasonAverage }: FeatureInputs, set: SetFeature): void {
   if (games.length >= 5) {
     set('points_avg_last_5', mean(games.slice(0, 5).map((game) => game.points)), 'computed');
     set('points_avg_last_10', mean(last10.map((game) => game.points)), 'computed');
@@ -119,7 +146,10 @@ export function computeFeatures(context: PlayerDateContext, history: SeasonHisto
   set('points_avg_season', seasonAverage ?? 10, seasonAverage === null ? 'default' : 'computed');
   set('games_in_last_7_days', context.gamesLast7Days, 'context');
   set('fatigue_score', fatigueScore(context), 'computed');
+}
 
+/** The player's favourite zone against the opponent's defence there, and the pace differential. */
+function matchup({ history, last10, teamGames, opponentGames }: FeatureInputs, set: SetFeature): void {
   const opponentLast15 = opponentGames.slice(0, 15);
   if (last10.length >= 10 && opponentLast15.length >= 15) {
     const shares = {
@@ -140,7 +170,10 @@ export function computeFeatures(context: PlayerDateContext, history: SeasonHisto
     const paceDifferential = mean(teamLast10.map((game) => game.pace)) - mean(opponentLast10.map((game) => game.pace));
     set('pace_score', round(clamp(paceDifferential / 2, -3, 3), 1), 'computed');
   } else set('pace_score', 0, 'default');
+}
 
+/** Usage spike, rest advantage, injury risk, scoring trend and minutes change. */
+function form({ context, games, last10 }: FeatureInputs, set: SetFeature): void {
   if (games.length >= 3) {
     const projected = mean(games.slice(0, 3).map((game) => game.usageRate));
     const baseline = mean(games.slice(0, 7).map((game) => game.usageRate));
@@ -169,7 +202,11 @@ export function computeFeatures(context: PlayerDateContext, history: SeasonHisto
       'computed',
     );
   } else set('minutes_change', 0, 'default');
+}
 
+/** The opponent's defence and pace over 15 games, home or away, back to back, postseason. */
+function opponentAndVenue({ context, opponentGames }: FeatureInputs, set: SetFeature): void {
+  const opponentLast15 = opponentGames.slice(0, 15);
   if (opponentLast15.length >= 15) {
     set('opponent_def_rating', round(mean(opponentLast15.map((game) => game.defensiveRating)), 2), 'computed');
     set('opponent_pace', round(mean(opponentLast15.map((game) => game.pace)), 1), 'computed');
@@ -180,7 +217,10 @@ export function computeFeatures(context: PlayerDateContext, history: SeasonHisto
   set('home_away', context.isHome ? 1 : 0, 'context');
   set('back_to_back', context.backToBack ? 1 : 0, 'context');
   set('playoff_game', context.isPostseason ? 1 : 0, 'context');
+}
 
+/** Where the player's shots came from over ten games, and the share of points from free throws. */
+function shotProfile({ last10 }: FeatureInputs, set: SetFeature): void {
   const shotGames = last10.filter((game) => game.fgAttempts > 0);
   if (shotGames.length >= 10) {
     for (const zone of ZONES)
@@ -202,7 +242,11 @@ export function computeFeatures(context: PlayerDateContext, history: SeasonHisto
       'computed',
     );
   else set('pct_free_throw', 0.15, 'default');
+}
 
+/** The player's team: pace and offence over ten games, winning percentage over the season. */
+function team({ teamGames }: FeatureInputs, set: SetFeature): void {
+  const teamLast10 = teamGames.slice(0, 10);
   if (teamLast10.length > 0) {
     set('team_pace', round(mean(teamLast10.map((game) => game.pace)), 1), 'computed');
     set('team_off_rating', round(mean(teamLast10.map((game) => game.offensiveRating)), 2), 'computed');
@@ -213,7 +257,10 @@ export function computeFeatures(context: PlayerDateContext, history: SeasonHisto
   if (teamGames.length >= 5)
     set('team_win_pct', round(teamGames.filter((game) => game.won).length / teamGames.length, 9), 'computed');
   else set('team_win_pct', 0.5, 'default');
+}
 
+/** The books' line (the season average standing in when there is none) and the record against the opponent. */
+function vegasLine({ context, games, seasonAverage }: FeatureInputs, set: SetFeature): void {
   const fallbackLine = seasonAverage ?? 15;
   if (context.closingLine !== null) {
     const opening = context.openingLine ?? context.closingLine;
@@ -234,7 +281,10 @@ export function computeFeatures(context: PlayerDateContext, history: SeasonHisto
     versus.length > 0 ? 'computed' : 'default',
   );
   set('games_vs_opponent', versus.length, 'computed');
+}
 
+/** Minutes and points per minute over the games played in the last 30 days. */
+function history30Days({ context, games }: FeatureInputs, set: SetFeature): void {
   const recentPlayed = games.filter((game) => game.dayNumber >= context.dayNumber - 30 && game.minutes > 0);
   if (recentPlayed.length > 0) {
     set('minutes_avg_last_10', round(mean(recentPlayed.map((game) => game.minutes)), 2), 'computed');
@@ -243,11 +293,6 @@ export function computeFeatures(context: PlayerDateContext, history: SeasonHisto
     set('minutes_avg_last_10', 28, 'default');
     set('ppm_avg_last_10', 0.4, 'default');
   }
-
-  const orderedValues = FEATURE_NAMES.map((name) => round(values.get(name)!, 6));
-  const orderedSources = FEATURE_NAMES.map((name) => sources.get(name)!);
-  const qualityScore = round(mean(orderedSources.map((source) => SOURCE_WEIGHT[source])), 2);
-  return { values: orderedValues, sources: orderedSources, qualityScore };
 }
 
 export function qualityTier(score: number): string {

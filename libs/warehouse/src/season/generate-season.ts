@@ -69,10 +69,30 @@ function plays(player: RosterPlayer, status: string, random: SeededRandom): bool
   return true;
 }
 
+/** What the generator carries from date to date. */
+interface Season {
+  random: SeededRandom;
+  rosters: Map<string, RosterPlayer[]>;
+  history: SeasonHistory;
+  rows: SeasonRows;
+  seasonStart: number;
+  lastTeamDay: Map<string, number>;
+}
+
+/** One game date: its day number, and who is on the injury report before its games. */
+interface GameDay {
+  gameDate: string;
+  today: number;
+  createdAt: string;
+  statuses: Map<string, string>;
+  restOf: (team: string) => number | null;
+}
+
 /**
  * A full season from the real schedule and player index: box scores adding up to the real
  * finals, game context, prop lines and the feature store, date by date so that every value of a
- * date is computed from earlier games only. Deterministic for a seed.
+ * date is computed from earlier games only. Deterministic for a seed: the steps below draw from
+ * one random sequence, so their order is part of the output.
  */
 export function generateSeason(
   schedule: readonly ScheduledGame[],
@@ -81,275 +101,324 @@ export function generateSeason(
 ): SeasonRows {
   const random = new SeededRandom(options.seed);
   const teams = [...new Set(schedule.flatMap((game) => [game.homeTeam, game.awayTeam]))];
-  const rosters = buildRosters(players, teams, random);
-  const history = new SeasonHistory();
-  const rows: SeasonRows = { schedule: [], playerGames: [], teamGames: [], context: [], props: [], features: [] };
   const dates = [...new Set(schedule.map((game) => game.gameDate))].sort();
-  const seasonStart = dayNumber(schedule.find((game) => game.seasonType === 'regular')?.gameDate ?? dates[0]!);
-  const lastTeamDay = new Map<string, number>();
-
+  const season: Season = {
+    random,
+    rosters: buildRosters(players, teams, random),
+    history: new SeasonHistory(),
+    rows: { schedule: [], playerGames: [], teamGames: [], context: [], props: [], features: [] },
+    seasonStart: dayNumber(schedule.find((game) => game.seasonType === 'regular')?.gameDate ?? dates[0]!),
+    lastTeamDay: new Map(),
+  };
   dates.forEach((gameDate, dateIndex) => {
-    const today = dayNumber(gameDate);
     const games = schedule.filter((game) => game.gameDate === gameDate);
-    const sides = games.flatMap(sidesOf);
-    const createdAt = `${gameDate}T16:00:00Z`;
-    const restOf = (team: string) => {
-      const last = lastTeamDay.get(team);
-      return last === undefined || today - last > 30 ? null : today - last;
-    };
-
-    for (const game of games) {
-      rows.schedule.push({
-        game_id: game.gameId,
-        game_code: game.gameCode,
-        game_date: gameDate,
-        season_year: SEASON_YEAR,
-        season_type: game.seasonType,
-        home_team_abbr: game.homeTeam,
-        away_team_abbr: game.awayTeam,
-        home_team_score: game.homeScore,
-        away_team_score: game.awayScore,
-        game_status: 'final',
-      });
+    const day = openGameDay(season, gameDate, games);
+    for (const side of games.flatMap(sidesOf)) {
+      const lined = postSideLines(season, day, side);
+      const stars = topScorers(season, side.team);
+      for (const player of season.rosters.get(side.team)!)
+        recordBeforeGame(season, day, side, player, { lines: lined.get(player.lookup) ?? [], stars });
     }
-
-    const statuses = new Map<string, string>();
-    for (const side of sides) {
-      for (const player of rosters.get(side.team)!)
-        statuses.set(player.lookup, drawStatus(player, history.status.get(player.lookup), random));
-    }
-
-    // Before the games: context, lines and features for every rostered player.
-    for (const side of sides) {
-      const roster = rosters.get(side.team)!;
-      const seasonAverage = (player: RosterPlayer) => mean(history.games(player.lookup).map((game) => game.points));
-      const stars = [...roster].sort((a, b) => seasonAverage(b) - seasonAverage(a) || a.rank - b.rank).slice(0, 3);
-      const lined = new Map<string, BookLine[]>();
-      const candidates = roster
-        .filter((player) => statuses.get(player.lookup) !== 'out' && history.games(player.lookup).length >= 3)
-        .filter(
-          (player) =>
-            mean(
-              history
-                .games(player.lookup)
-                .slice(0, 5)
-                .map((game) => game.minutes),
-            ) >= 18,
-        )
-        .sort((a, b) => seasonAverage(b) - seasonAverage(a) || a.lookup.localeCompare(b.lookup))
-        .slice(0, LINES_PER_TEAM);
-      for (const player of candidates) {
-        const games = history.games(player.lookup);
-        const lines = postLines(
-          {
-            last5: mean(games.slice(0, 5).map((game) => game.points)),
-            last10: mean(games.slice(0, 10).map((game) => game.points)),
-            season: seasonAverage(player),
-          },
-          random,
-        );
-        lined.set(player.lookup, lines);
-        for (const line of lines) {
-          for (const [tag, value, snapshot, minutesBefore] of [
-            ['opening', line.opening, `${gameDate}T15:00:00Z`, 540],
-            ['closing', line.closing, `${gameDate}T23:00:00Z`, 30],
-          ] as const) {
-            rows.props.push({
-              game_id: side.game.gameCode,
-              game_date: gameDate,
-              player_lookup: player.lookup,
-              player_name: player.fullName,
-              bookmaker: line.bookmaker,
-              snapshot_timestamp: snapshot,
-              snapshot_tag: tag,
-              minutes_before_tipoff: minutesBefore,
-              points_line: value,
-              over_price: -110,
-              under_price: -110,
-            });
-          }
-        }
-      }
-
-      for (const player of roster) {
-        const games = history.games(player.lookup);
-        const rosterDays = history.rosterDates.get(player.lookup) ?? [];
-        const last7 = rosterDays.filter((day) => day >= today - 7);
-        const minutesLast7 = games
-          .filter((game) => game.dayNumber >= today - 7)
-          .reduce((sum, game) => sum + game.minutes, 0);
-        const last14 = rosterDays.filter((day) => day >= today - 14);
-        const backToBacksLast14 = last14.filter(
-          (day, index) => index + 1 < last14.length && day - last14[index + 1]! === 1,
-        ).length;
-        const daysRest = restOf(side.team);
-        const lines = lined.get(player.lookup) ?? [];
-        const preferred = lines[0] ?? null;
-        const status = statuses.get(player.lookup)!;
-        const context: PlayerDateContext = {
-          lookup: player.lookup,
-          team: side.team,
-          opponent: side.opponent,
-          dayNumber: today,
-          isHome: side.isHome,
-          isPostseason: side.game.seasonType === 'playoffs' || side.game.seasonType === 'play_in',
-          daysRest,
-          opponentDaysRest: restOf(side.opponent),
-          backToBack: daysRest === 1,
-          gamesLast7Days: last7.length,
-          minutesLast7Days: minutesLast7,
-          backToBacksLast14Days: backToBacksLast14,
-          status,
-          starTeammatesOut: stars.filter(
-            (star) => star.lookup !== player.lookup && ['out', 'doubtful'].includes(statuses.get(star.lookup)!),
-          ).length,
-          closingLine: lines.length > 0 ? mean(lines.map((line) => line.closing)) : null,
-          openingLine: lines.length > 0 ? mean(lines.map((line) => line.opening)) : null,
-        };
-        const features = computeFeatures(context, history);
-        const l10 = games.slice(0, 10);
-        rows.context.push({
-          player_lookup: player.lookup,
-          universal_player_id: player.universalId,
-          game_id: side.game.gameCode,
-          game_date: gameDate,
-          team_abbr: side.team,
-          opponent_team_abbr: side.opponent,
-          home_game: side.isHome,
-          days_rest: daysRest,
-          back_to_back: daysRest === 1,
-          avg_minutes_per_game_last_7: last7.length > 0 ? oneDecimal(minutesLast7 / last7.length) : null,
-          player_status: status,
-          has_prop_line: preferred !== null,
-          current_points_line: preferred?.closing ?? null,
-          points_avg_last_5: games.length > 0 ? oneDecimal(mean(games.slice(0, 5).map((game) => game.points))) : null,
-          points_avg_last_10: games.length > 0 ? oneDecimal(mean(l10.map((game) => game.points))) : null,
-          l10_games_used: l10.length,
-          season_phase: seasonPhase(gameDate),
-          is_production_ready: today - seasonStart < BOOTSTRAP_DAYS || games.length >= 3,
-          created_at: createdAt,
-        });
-        rows.features.push({
-          player_lookup: player.lookup,
-          universal_player_id: player.universalId,
-          game_date: gameDate,
-          game_id: side.game.gameCode,
-          features: features.values,
-          feature_names: FEATURE_NAMES,
-          feature_count: FEATURE_NAMES.length,
-          feature_version: 'v2_33features',
-          feature_quality_score: features.qualityScore,
-          quality_tier: qualityTier(features.qualityScore),
-          feature_sources: features.sources,
-          opponent_team_abbr: side.opponent,
-          is_home: side.isHome,
-          days_rest: daysRest,
-          data_source: 'local_season',
-          early_season_flag: today - seasonStart < BOOTSTRAP_DAYS,
-          completeness_percentage:
-            Math.round(
-              (features.sources.filter((source) => source !== 'default').length / FEATURE_NAMES.length) * 1000,
-            ) / 10,
-          created_at: createdAt,
-        });
-      }
-    }
-
-    // The games themselves.
-    const processedAt = `${addDays(gameDate, 1)}T08:00:00Z`;
-    for (const game of games) {
-      const possessions = oneDecimal(99.5 + random.normal(0, 3.2));
-      const boxes = new Map<string, PlayerLine[]>();
-      for (const side of sidesOf(game)) {
-        const active = rosters.get(side.team)!.filter((player) => plays(player, statuses.get(player.lookup)!, random));
-        boxes.set(side.team, synthesizeTeamBoxScore(active, side.points, random));
-      }
-      for (const side of sidesOf(game)) {
-        const lines = boxes.get(side.team)!;
-        const teamFga = lines.reduce(
-          (sum, line) => sum + line.paintAttempts + line.midAttempts + line.threeAttempts,
-          0,
-        );
-        const teamFta = lines.reduce((sum, line) => sum + line.ftAttempts, 0);
-        for (const line of lines) {
-          const fgAttempts = line.paintAttempts + line.midAttempts + line.threeAttempts;
-          const usageRate =
-            Math.round(
-              ((100 * (fgAttempts + 0.44 * line.ftAttempts) * 48) / (line.minutes * (teamFga + 0.44 * teamFta))) * 100,
-            ) / 100;
-          rows.playerGames.push({
-            player_lookup: line.player.lookup,
-            universal_player_id: line.player.universalId,
-            player_full_name: line.player.fullName,
-            game_id: game.gameCode,
-            game_date: gameDate,
-            team_abbr: side.team,
-            opponent_team_abbr: side.opponent,
-            is_home: side.isHome,
-            season_year: SEASON_YEAR,
-            points: line.points,
-            minutes_played: line.minutes,
-            fg_attempts: fgAttempts,
-            fg_makes: line.paintMakes + line.midMakes + line.threeMakes,
-            three_pt_attempts: line.threeAttempts,
-            three_pt_makes: line.threeMakes,
-            ft_attempts: line.ftAttempts,
-            ft_makes: line.ftMakes,
-            paint_attempts: line.paintAttempts,
-            paint_makes: line.paintMakes,
-            mid_range_attempts: line.midAttempts,
-            mid_range_makes: line.midMakes,
-            usage_rate: usageRate,
-            is_active: true,
-            processed_at: processedAt,
-          });
-          history.recordPlayed(line.player.lookup, {
-            gameDate,
-            dayNumber: today,
-            opponent: side.opponent,
-            points: line.points,
-            minutes: line.minutes,
-            ftMakes: line.ftMakes,
-            paintAttempts: line.paintAttempts,
-            midAttempts: line.midAttempts,
-            threeAttempts: line.threeAttempts,
-            fgAttempts,
-            usageRate,
-          });
-        }
-        for (const player of rosters.get(side.team)!) history.recordRosterDate(player.lookup, today);
-        const opponentPoints = side.isHome ? game.awayScore : game.homeScore;
-        const offensiveRating = Math.round((10_000 * side.points) / possessions) / 100;
-        const defensiveRating = Math.round((10_000 * opponentPoints) / possessions) / 100;
-        rows.teamGames.push({
-          game_id: game.gameCode,
-          game_date: gameDate,
-          team_abbr: side.team,
-          opponent_team_abbr: side.opponent,
-          season_year: SEASON_YEAR,
-          points: side.points,
-          opponent_points: opponentPoints,
-          possessions,
-          pace: possessions,
-          offensive_rating: offensiveRating,
-          defensive_rating: defensiveRating,
-          win_flag: side.points > opponentPoints,
-          processed_at: processedAt,
-        });
-        history.recordTeamGame(side.team, {
-          gameDate,
-          dayNumber: today,
-          pace: possessions,
-          offensiveRating,
-          defensiveRating,
-          won: side.points > opponentPoints,
-          allowed: zoneTotals(boxes.get(side.opponent)!),
-        });
-        lastTeamDay.set(side.team, today);
-      }
-    }
-    for (const [lookup, status] of statuses) history.status.set(lookup, status);
+    for (const game of games) playGame(season, day, game);
+    for (const [lookup, status] of day.statuses) season.history.status.set(lookup, status);
     options.onProgress?.(dateIndex + 1, dates.length, gameDate);
   });
-  return rows;
+  return season.rows;
+}
+
+/** The date's schedule rows and injury report. */
+function openGameDay(season: Season, gameDate: string, games: readonly ScheduledGame[]): GameDay {
+  const today = dayNumber(gameDate);
+  for (const game of games) {
+    season.rows.schedule.push({
+      game_id: game.gameId,
+      game_code: game.gameCode,
+      game_date: gameDate,
+      season_year: SEASON_YEAR,
+      season_type: game.seasonType,
+      home_team_abbr: game.homeTeam,
+      away_team_abbr: game.awayTeam,
+      home_team_score: game.homeScore,
+      away_team_score: game.awayScore,
+      game_status: 'final',
+    });
+  }
+  const statuses = new Map<string, string>();
+  for (const side of games.flatMap(sidesOf)) {
+    for (const player of season.rosters.get(side.team)!)
+      statuses.set(player.lookup, drawStatus(player, season.history.status.get(player.lookup), season.random));
+  }
+  const restOf = (team: string) => {
+    const last = season.lastTeamDay.get(team);
+    return last === undefined || today - last > 30 ? null : today - last;
+  };
+  return { gameDate, today, createdAt: `${gameDate}T16:00:00Z`, statuses, restOf };
+}
+
+const seasonAverage = (history: SeasonHistory, player: RosterPlayer) =>
+  mean(history.games(player.lookup).map((game) => game.points));
+
+/** The books' lines for a side's top scorers who are expected to play real minutes. */
+function postSideLines(season: Season, day: GameDay, side: Side): Map<string, BookLine[]> {
+  const { history } = season;
+  const lined = new Map<string, BookLine[]>();
+  const candidates = season.rosters
+    .get(side.team)!
+    .filter((player) => day.statuses.get(player.lookup) !== 'out' && history.games(player.lookup).length >= 3)
+    .filter(
+      (player) =>
+        mean(
+          history
+            .games(player.lookup)
+            .slice(0, 5)
+            .map((game) => game.minutes),
+        ) >= 18,
+    )
+    .sort((a, b) => seasonAverage(history, b) - seasonAverage(history, a) || a.lookup.localeCompare(b.lookup))
+    .slice(0, LINES_PER_TEAM);
+  for (const player of candidates) {
+    const games = history.games(player.lookup);
+    const lines = postLines(
+      {
+        last5: mean(games.slice(0, 5).map((game) => game.points)),
+        last10: mean(games.slice(0, 10).map((game) => game.points)),
+        season: seasonAverage(history, player),
+      },
+      season.random,
+    );
+    lined.set(player.lookup, lines);
+    for (const line of lines) {
+      for (const [tag, value, snapshot, minutesBefore] of [
+        ['opening', line.opening, `${day.gameDate}T15:00:00Z`, 540],
+        ['closing', line.closing, `${day.gameDate}T23:00:00Z`, 30],
+      ] as const) {
+        season.rows.props.push({
+          game_id: side.game.gameCode,
+          game_date: day.gameDate,
+          player_lookup: player.lookup,
+          player_name: player.fullName,
+          bookmaker: line.bookmaker,
+          snapshot_timestamp: snapshot,
+          snapshot_tag: tag,
+          minutes_before_tipoff: minutesBefore,
+          points_line: value,
+          over_price: -110,
+          under_price: -110,
+        });
+      }
+    }
+  }
+  return lined;
+}
+
+/** A team's three best scorers so far (whose absence the features count). */
+function topScorers(season: Season, team: string): RosterPlayer[] {
+  return [...season.rosters.get(team)!]
+    .sort((a, b) => seasonAverage(season.history, b) - seasonAverage(season.history, a) || a.rank - b.rank)
+    .slice(0, 3);
+}
+
+interface PreGame {
+  /** The player's lines of the date, empty when the books posted none. */
+  lines: BookLine[];
+  stars: RosterPlayer[];
+}
+
+/** What was known about a player before tip-off: the features' inputs. */
+function playerContext(season: Season, day: GameDay, side: Side, player: RosterPlayer, { lines, stars }: PreGame) {
+  const { history } = season;
+  const { today } = day;
+  const rosterDays = history.rosterDates.get(player.lookup) ?? [];
+  const last7 = rosterDays.filter((rosterDay) => rosterDay >= today - 7);
+  const last14 = rosterDays.filter((rosterDay) => rosterDay >= today - 14);
+  const daysRest = day.restOf(side.team);
+  const context: PlayerDateContext = {
+    lookup: player.lookup,
+    team: side.team,
+    opponent: side.opponent,
+    dayNumber: today,
+    isHome: side.isHome,
+    isPostseason: side.game.seasonType === 'playoffs' || side.game.seasonType === 'play_in',
+    daysRest,
+    opponentDaysRest: day.restOf(side.opponent),
+    backToBack: daysRest === 1,
+    gamesLast7Days: last7.length,
+    minutesLast7Days: history
+      .games(player.lookup)
+      .filter((game) => game.dayNumber >= today - 7)
+      .reduce((sum, game) => sum + game.minutes, 0),
+    backToBacksLast14Days: last14.filter(
+      (rosterDay, index) => index + 1 < last14.length && rosterDay - last14[index + 1]! === 1,
+    ).length,
+    status: day.statuses.get(player.lookup)!,
+    starTeammatesOut: stars.filter(
+      (star) => star.lookup !== player.lookup && ['out', 'doubtful'].includes(day.statuses.get(star.lookup)!),
+    ).length,
+    closingLine: lines.length > 0 ? mean(lines.map((line) => line.closing)) : null,
+    openingLine: lines.length > 0 ? mean(lines.map((line) => line.opening)) : null,
+  };
+  return context;
+}
+
+/** A rostered player's game-context row and feature-store row, from earlier games only. */
+function recordBeforeGame(season: Season, day: GameDay, side: Side, player: RosterPlayer, preGame: PreGame): void {
+  const { today, gameDate, createdAt } = day;
+  const games = season.history.games(player.lookup);
+  const preferred = preGame.lines[0] ?? null;
+  const context = playerContext(season, day, side, player, preGame);
+  const features = computeFeatures(context, season.history);
+  const l10 = games.slice(0, 10);
+  const early = today - season.seasonStart < BOOTSTRAP_DAYS;
+  season.rows.context.push({
+    player_lookup: player.lookup,
+    universal_player_id: player.universalId,
+    game_id: side.game.gameCode,
+    game_date: gameDate,
+    team_abbr: side.team,
+    opponent_team_abbr: side.opponent,
+    home_game: side.isHome,
+    days_rest: context.daysRest,
+    back_to_back: context.backToBack,
+    avg_minutes_per_game_last_7:
+      context.gamesLast7Days > 0 ? oneDecimal(context.minutesLast7Days / context.gamesLast7Days) : null,
+    player_status: context.status,
+    has_prop_line: preferred !== null,
+    current_points_line: preferred?.closing ?? null,
+    points_avg_last_5: games.length > 0 ? oneDecimal(mean(games.slice(0, 5).map((game) => game.points))) : null,
+    points_avg_last_10: games.length > 0 ? oneDecimal(mean(l10.map((game) => game.points))) : null,
+    l10_games_used: l10.length,
+    season_phase: seasonPhase(gameDate),
+    is_production_ready: early || games.length >= 3,
+    created_at: createdAt,
+  });
+  season.rows.features.push({
+    player_lookup: player.lookup,
+    universal_player_id: player.universalId,
+    game_date: gameDate,
+    game_id: side.game.gameCode,
+    features: features.values,
+    feature_names: FEATURE_NAMES,
+    feature_count: FEATURE_NAMES.length,
+    feature_version: 'v2_33features',
+    feature_quality_score: features.qualityScore,
+    quality_tier: qualityTier(features.qualityScore),
+    feature_sources: features.sources,
+    opponent_team_abbr: side.opponent,
+    is_home: side.isHome,
+    days_rest: context.daysRest,
+    data_source: 'local_season',
+    early_season_flag: early,
+    completeness_percentage:
+      Math.round((features.sources.filter((source) => source !== 'default').length / FEATURE_NAMES.length) * 1000) / 10,
+    created_at: createdAt,
+  });
+}
+
+/** A game's box scores, adding up to the real final, and what the history learns from them. */
+function playGame(season: Season, day: GameDay, game: ScheduledGame): void {
+  const possessions = oneDecimal(99.5 + season.random.normal(0, 3.2));
+  const boxes = new Map<string, PlayerLine[]>();
+  for (const side of sidesOf(game)) {
+    const active = season.rosters
+      .get(side.team)!
+      .filter((player) => plays(player, day.statuses.get(player.lookup)!, season.random));
+    boxes.set(side.team, synthesizeTeamBoxScore(active, side.points, season.random));
+  }
+  for (const side of sidesOf(game)) {
+    recordPlayerLines(season, day, side, boxes.get(side.team)!);
+    recordTeamSide(season, day, side, possessions, boxes.get(side.opponent)!);
+  }
+}
+
+function recordPlayerLines(season: Season, day: GameDay, side: Side, lines: readonly PlayerLine[]): void {
+  const { gameDate, today } = day;
+  const teamFga = lines.reduce((sum, line) => sum + line.paintAttempts + line.midAttempts + line.threeAttempts, 0);
+  const teamFta = lines.reduce((sum, line) => sum + line.ftAttempts, 0);
+  for (const line of lines) {
+    const fgAttempts = line.paintAttempts + line.midAttempts + line.threeAttempts;
+    const usageRate =
+      Math.round(
+        ((100 * (fgAttempts + 0.44 * line.ftAttempts) * 48) / (line.minutes * (teamFga + 0.44 * teamFta))) * 100,
+      ) / 100;
+    season.rows.playerGames.push({
+      player_lookup: line.player.lookup,
+      universal_player_id: line.player.universalId,
+      player_full_name: line.player.fullName,
+      game_id: side.game.gameCode,
+      game_date: gameDate,
+      team_abbr: side.team,
+      opponent_team_abbr: side.opponent,
+      is_home: side.isHome,
+      season_year: SEASON_YEAR,
+      points: line.points,
+      minutes_played: line.minutes,
+      fg_attempts: fgAttempts,
+      fg_makes: line.paintMakes + line.midMakes + line.threeMakes,
+      three_pt_attempts: line.threeAttempts,
+      three_pt_makes: line.threeMakes,
+      ft_attempts: line.ftAttempts,
+      ft_makes: line.ftMakes,
+      paint_attempts: line.paintAttempts,
+      paint_makes: line.paintMakes,
+      mid_range_attempts: line.midAttempts,
+      mid_range_makes: line.midMakes,
+      usage_rate: usageRate,
+      is_active: true,
+      processed_at: processedAt(gameDate),
+    });
+    season.history.recordPlayed(line.player.lookup, {
+      gameDate,
+      dayNumber: today,
+      opponent: side.opponent,
+      points: line.points,
+      minutes: line.minutes,
+      ftMakes: line.ftMakes,
+      paintAttempts: line.paintAttempts,
+      midAttempts: line.midAttempts,
+      threeAttempts: line.threeAttempts,
+      fgAttempts,
+      usageRate,
+    });
+  }
+  for (const player of season.rosters.get(side.team)!) season.history.recordRosterDate(player.lookup, today);
+}
+
+const processedAt = (gameDate: string) => `${addDays(gameDate, 1)}T08:00:00Z`;
+
+function recordTeamSide(
+  season: Season,
+  day: GameDay,
+  side: Side,
+  possessions: number,
+  opponentLines: readonly PlayerLine[],
+): void {
+  const { game } = side;
+  const opponentPoints = side.isHome ? game.awayScore : game.homeScore;
+  const offensiveRating = Math.round((10_000 * side.points) / possessions) / 100;
+  const defensiveRating = Math.round((10_000 * opponentPoints) / possessions) / 100;
+  season.rows.teamGames.push({
+    game_id: game.gameCode,
+    game_date: day.gameDate,
+    team_abbr: side.team,
+    opponent_team_abbr: side.opponent,
+    season_year: SEASON_YEAR,
+    points: side.points,
+    opponent_points: opponentPoints,
+    possessions,
+    pace: possessions,
+    offensive_rating: offensiveRating,
+    defensive_rating: defensiveRating,
+    win_flag: side.points > opponentPoints,
+    processed_at: processedAt(day.gameDate),
+  });
+  season.history.recordTeamGame(side.team, {
+    gameDate: day.gameDate,
+    dayNumber: day.today,
+    pace: possessions,
+    offensiveRating,
+    defensiveRating,
+    won: side.points > opponentPoints,
+    allowed: zoneTotals(opponentLines),
+  });
+  season.lastTeamDay.set(side.team, day.today);
 }

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** One readiness check as `/health/ready` reports it. */
+export const ReadinessCheckReportSchema = z.object({
+  name: z.string(),
+  status: z.enum(['ok', 'degraded', 'failed']),
+  detail: z.string(),
+});
+export type ReadinessCheckReport = z.infer<typeof ReadinessCheckReportSchema>;
+
+/** Every service's `GET /health/ready` answer. */
+export const ReadinessBodySchema = z.object({
+  /** 503 only when failed. */
+  status: z.enum(['ok', 'degraded', 'failed']),
+  service: z.string(),
+  commit: z.string(),
+  built_at: z.string(),
+  checked_at: z.string(),
+  checks: z.array(ReadinessCheckReportSchema),
+});
+export type ReadinessBody = z.infer<typeof ReadinessBodySchema>;
