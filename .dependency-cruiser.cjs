@@ -5,6 +5,14 @@
  */
 const TEST_FILE = '(\\.test\\.ts|/test-support/.*)$';
 
+/** Libs tagged kind:testing in their project.json (stand-ins for cloud services, fixtures): tests may use them, runtime code never. */
+const { readdirSync, readFileSync, existsSync } = require('node:fs');
+const { join } = require('node:path');
+const TESTING_LIBS = readdirSync(join(__dirname, 'libs')).filter((lib) => {
+  const file = join(__dirname, 'libs', lib, 'project.json');
+  return existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')).tags ?? []).includes('kind:testing');
+});
+
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
@@ -34,6 +42,12 @@ module.exports = {
       severity: 'error',
       from: { path: '^(apps|libs)/[^/]+/src/', pathNot: TEST_FILE },
       to: { path: TEST_FILE },
+    },
+    {
+      name: 'no-testing-lib-in-runtime',
+      severity: 'error',
+      from: { path: '^(apps|libs)/[^/]+/src/', pathNot: [TEST_FILE, `^libs/(${TESTING_LIBS.join('|') || '$^'})/`] },
+      to: { path: `^libs/(${TESTING_LIBS.join('|') || '$^'})/` },
     },
     {
       name: 'google-cloud-only-in-gcp-adapters',

@@ -50,14 +50,18 @@ describe('nx affected', () => {
 
   it('marks a lib, the libs that import it and every app that uses them when the lib changes', () => {
     workspace.edit('libs/contracts/src/game-date.ts', (text) => `${text}// touched\n`);
-    // contracts is imported by feature-loader, models, prediction-store, consolidation and messaging, through
-    // feature-loader by warehouse, through warehouse by grading and prediction-batch, and through them by every app. (The test
-    // lib emulators no longer imports warehouse: no table definition asks for a partition filter.)
+    // contracts (messages, the status and readiness bodies, the error model) is imported by feature-loader, models,
+    // prediction-store, consolidation, messaging, configuration, service-runtime and distributed-lock, through feature-loader by
+    // warehouse, through warehouse by grading and prediction-batch, through service-runtime by emulators, and through
+    // them by every app.
     expect(affectedProjects()).toEqual([
       'cli',
+      'configuration',
       'consolidation',
       'contracts',
       'coordinator',
+      'distributed-lock',
+      'emulators',
       'feature-loader',
       'grading',
       'infra',
@@ -65,6 +69,7 @@ describe('nx affected', () => {
       'models',
       'prediction-batch',
       'prediction-store',
+      'service-runtime',
       'warehouse',
       'worker',
     ]);

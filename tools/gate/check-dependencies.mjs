@@ -16,6 +16,8 @@ const FIXES = {
   'lib-only-through-public-entry':
     'import the lib through @props/<lib> (its src/index.ts); export what you need from there',
   'no-test-code-in-runtime': 'runtime code must not import tests or test-support files',
+  'no-testing-lib-in-runtime':
+    'a lib tagged kind:testing (a stand-in for a cloud service) is for tests only: import it from a test or test-support file',
   'google-cloud-only-in-gcp-adapters': 'move the code that talks to Google Cloud into a src/gcp/ adapter behind a port',
   'duckdb-only-in-local-adapters': 'move the code that talks to DuckDB into a src/local/ adapter behind a port',
   'no-orphans': 'the file is imported by nothing: import it from its project, or delete it',

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { violation } from './violation.mjs';
 import { listProjects } from './workspace.mjs';
 
-/** Every project is named after its folder, tagged with its kind, and has a public entry. */
+/** What a lib is: the domain, an adapter to a backend, a utility, or support for tests (never imported by runtime code). */
+export const LIB_KINDS = ['kind:domain', 'kind:adapter', 'kind:util', 'kind:testing'];
+
+/** Every project is named after its folder, tagged with its type (and a lib with its kind), and has a public entry. */
 export function checkProjects(root) {
   const violations = [];
   const projects = listProjects(root);
@@ -46,6 +49,16 @@ export function checkProjects(root) {
           project.file,
           `its test target "${test}" does not select the project's own test files`,
           `"command": "vitest run ${project.root}/ --passWithNoTests"`,
+        ),
+      );
+    }
+    if (project.kind === 'libs' && tags.filter((tag) => LIB_KINDS.includes(tag)).length !== 1) {
+      violations.push(
+        violation(
+          'project-shape',
+          project.file,
+          `a lib carries exactly one of the tags ${LIB_KINDS.join(', ')}`,
+          'add the one that says what the lib is',
         ),
       );
     }

@@ -253,6 +253,20 @@ describe('the gate', { timeout: 600_000 }, () => {
       expectViolation('dependencies', 'no-test-code-in-runtime', 'apps/worker/src/predict-route.ts');
     });
 
+    it('runtime code importing a lib tagged kind:testing', () => {
+      workspace.edit(
+        'apps/worker/src/predict-route.ts',
+        (text) =>
+          `import { startEmulator } from '@props/emulators';\n${text}\nexport const emulator = startEmulator;\n`,
+      );
+      expectViolation('dependencies', 'no-testing-lib-in-runtime', 'apps/worker/src/predict-route.ts');
+    });
+
+    it('a lib without its kind tag', () => {
+      workspace.edit('libs/grading/project.json', (text) => text.replace(', "kind:domain"', ''));
+      expectViolation('projects', 'project-shape', 'libs/grading/project.json');
+    });
+
     it('a file nothing imports', () => {
       workspace.write('libs/contracts/src/forgotten.ts', 'export const forgotten = 1;\n');
       expectViolation('dependencies', 'no-orphans', 'libs/contracts/src/forgotten.ts');

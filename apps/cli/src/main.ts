@@ -1,3 +1,4 @@
+import { ServiceError } from '@props/contracts';
 import { buildInfo } from '@props/service-runtime';
 import { UsageError, commandHelp, type CliCommand } from './cli-command';
 import { convertCommand } from './models/convert-command';
@@ -46,23 +47,8 @@ function helpText(): string {
   ].join('\n');
 }
 
-/** An error the operator can act on from its message alone: printed as one line, never a stack. */
-function isKnownError(error: unknown): error is Error {
-  if (!(error instanceof Error)) return false;
-  if ((error as { permanent?: unknown }).permanent === true || (error as { statusCode?: unknown }).statusCode === 503)
-    return true;
-  return [
-    'ConfigurationError',
-    'MigrationRefusedError',
-    'WarehouseBusyError',
-    'WarehouseSchemaError',
-    'RowShapeError',
-    'LockTimeoutError',
-    'SampleDataError',
-    'DatasetPrefixError',
-    'ModelArtifactError',
-  ].includes(error.name);
-}
+/** An error the operator can act on from its message alone (every ServiceError): printed as one line, never a stack. */
+const isKnownError = (error: unknown): error is ServiceError => error instanceof ServiceError;
 
 function findCommand(argv: readonly string[]): { command: CliCommand; rest: readonly string[] } | undefined {
   const matches = commands.filter((command) => command.words.every((word, index) => argv[index] === word));

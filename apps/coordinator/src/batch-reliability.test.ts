@@ -309,14 +309,20 @@ describe('coordinator refusals and bookkeeping', () => {
     const noGames = await post(`${service.url}/start`, { game_date: '2025-02-14' });
     expect(noGames).toEqual({
       status: 422,
-      body: { error: 'no players in the game context for 2025-02-14; is it a game date of the seeded season?' },
+      body: {
+        error: 'no players in the game context for 2025-02-14; is it a game date of the seeded season?',
+        code: 'no_players',
+      },
     });
     const first = await post(`${service.url}/start`, { game_date: DATE });
     expect(first.status).toBe(202);
     const second = await post(`${service.url}/start`, { game_date: DATE });
     expect(second).toEqual({
       status: 409,
-      body: { error: `batch ${first.body.batch_id} for ${DATE} is still running; send force: true to start another` },
+      body: {
+        error: `batch ${first.body.batch_id} for ${DATE} is still running; send force: true to start another`,
+        code: 'already_running',
+      },
     });
     expect((await post(`${service.url}/start`, { game_date: DATE, force: true })).status).toBe(202);
     const byDate = (await (await fetch(`${service.url}/status?game_date=${DATE}`)).json()) as {
@@ -366,7 +372,7 @@ describe('coordinator refusals and bookkeeping', () => {
     const noWorkers = await coordinator(dataDirWith(seeded), []);
     expect(await post(`${noWorkers.url}/start`, { game_date: DATE })).toEqual({
       status: 503,
-      body: { error: 'no worker endpoints are configured (PROPS_WORKER_URLS)' },
+      body: { error: 'no worker endpoints are configured (PROPS_WORKER_URLS)', code: 'no_workers' },
     });
   }, 120_000);
 });
@@ -410,6 +416,7 @@ describe('the callers of the original platform (original-consumer-contract.md §
       body: {
         error:
           'dataset prefix "test": the warehouse has no test_nba_analytics.upcoming_player_game_context; a prefixed batch reads and writes its own datasets, so create them first',
+        code: 'prefixed_datasets_missing',
       },
     });
     await started({ game_date: '2025-03-12' });
@@ -432,7 +439,10 @@ describe('the callers of the original platform (original-consumer-contract.md §
     ]) {
       expect(await post(`${service.url}/start`, body)).toEqual({
         status: 422,
-        body: { error: `no players in the game context for ${today}; is it a game date of the seeded season?` },
+        body: {
+          error: `no players in the game context for ${today}; is it a game date of the seeded season?`,
+          code: 'no_players',
+        },
       });
     }
     expect(service.logs).toContain('not honoured: start_date/end_date (a range is not supported: one date per batch)');

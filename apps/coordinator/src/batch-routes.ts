@@ -11,12 +11,9 @@ import {
   toMalformedMessageError,
   unknownStartFields,
 } from '@props/contracts';
-import { LockTimeoutError } from '@props/distributed-lock';
-import { NoGamesOnDateError, UnknownGameDateError } from '@props/feature-loader';
 import { acknowledgeRejection, type RejectedMessageStore } from '@props/messaging';
 import { LogEvent } from '@props/observability';
-import { WarehouseBusyError } from '@props/warehouse';
-import { BatchRefusal, type BatchOrchestrator } from './batch/batch-orchestrator';
+import type { BatchOrchestrator } from './batch/batch-orchestrator';
 
 /**
  * The stall check's body; the original's scheduler job sends `{"stall_threshold_minutes": 10,
@@ -29,16 +26,11 @@ const CheckStalledSchema = z.object({
   min_completion_pct: z.number().min(0).max(100).optional(),
 });
 
-function refusalStatus(error: unknown): { status: number; reason: string } | null {
-  if (error instanceof BatchRefusal) return { status: error.status, reason: error.message };
-  if (error instanceof NoGamesOnDateError || error instanceof UnknownGameDateError)
-    return { status: 422, reason: error.message };
-  if (error instanceof WarehouseBusyError || error instanceof LockTimeoutError)
-    return { status: 503, reason: error.message };
-  // A missing or outdated warehouse, a bad dataset prefix: nothing a retry of the same call fixes.
-  if (error instanceof Error && (error as { permanent?: unknown }).permanent === true)
-    return { status: 503, reason: error.message };
-  return null;
+/** A JSON body read through its schema; a MalformedMessageError (answered 400 naming the field) when it does not fit. */
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw toMalformedMessageError(parsed.error);
+  return parsed.data;
 }
 
 /** /start, /complete, /status and /check-stalled over the batch orchestrator. */
@@ -66,14 +58,9 @@ function notHonoured(request: StartBatchRequest): string[] {
 
 function registerStartRoute(app: FastifyInstance, batches: BatchOrchestrator): void {
   app.post('/start', async (request, reply) => {
-    const parsed = StartBatchRequestSchema.safeParse(request.body ?? {});
-    if (!parsed.success) {
-      const error = toMalformedMessageError(parsed.error);
-      return reply.code(400).send({ error: 'invalid request', field: error.field, problem: error.problem });
-    }
-    const { game_date, force, dataset_prefix, min_minutes, correlation_id, trigger_source, parent_processor } =
-      parsed.data;
-    const ignored = notHonoured(parsed.data);
+    const body = parseBody(StartBatchRequestSchema, request.body);
+    const { game_date, force, dataset_prefix, min_minutes, correlation_id, trigger_source, parent_processor } = body;
+    const ignored = notHonoured(body);
     request.log.info(
       {
         event: LogEvent.startRequested,
@@ -87,22 +74,17 @@ function registerStartRoute(app: FastifyInstance, batches: BatchOrchestrator): v
       },
       `start requested by ${trigger_source ?? 'an unnamed caller'}${ignored.length > 0 ? `; not honoured: ${ignored.join(', ')}` : ''}`,
     );
-    try {
-      return reply.code(202).send(
-        await batches.start({
-          game_date,
-          force,
-          dataset_prefix,
-          minMinutes: min_minutes,
-          correlationId: correlation_id ?? null,
-          triggerSource: trigger_source ?? null,
-        }),
-      );
-    } catch (error) {
-      const refusal = refusalStatus(error);
-      if (!refusal) throw error;
-      return reply.code(refusal.status).send({ error: refusal.reason });
-    }
+    // A refusal (a running batch, no players, a missing warehouse) is a ServiceError: the error handler answers it.
+    return reply.code(202).send(
+      await batches.start({
+        game_date,
+        force,
+        dataset_prefix,
+        minMinutes: min_minutes,
+        correlationId: correlation_id ?? null,
+        triggerSource: trigger_source ?? null,
+      }),
+    );
   });
 }
 
@@ -146,24 +128,20 @@ function registerStatusRoutes(app: FastifyInstance, batches: BatchOrchestrator):
     return status ? status : reply.code(404).send({ error: 'no such batch' });
   });
 
-  app.get('/status', async (request, reply) => {
+  app.get('/status', async (request) => {
     const gameDate = (request.query as { game_date?: string }).game_date;
     if (!gameDate || !GameDateSchema.safeParse(gameDate).success)
-      return reply
-        .code(400)
-        .send({ error: 'invalid request', field: 'game_date', problem: 'expected ?game_date=YYYY-MM-DD' });
+      throw new MalformedMessageError('game_date', 'expected ?game_date=YYYY-MM-DD');
     return { game_date: gameDate, batches: await batches.statusByDate(gameDate) };
   });
 }
 
 function registerStallCheckRoute(app: FastifyInstance, batches: BatchOrchestrator): void {
-  app.post('/check-stalled', async (request, reply) => {
-    const parsed = CheckStalledSchema.safeParse(request.body ?? {});
-    if (!parsed.success) {
-      const error = toMalformedMessageError(parsed.error);
-      return reply.code(400).send({ error: 'invalid request', field: error.field, problem: error.problem });
-    }
-    const { batch_id, force, stall_threshold_minutes, min_completion_pct } = parsed.data;
+  app.post('/check-stalled', async (request) => {
+    const { batch_id, force, stall_threshold_minutes, min_completion_pct } = parseBody(
+      CheckStalledSchema,
+      request.body,
+    );
     return {
       actions: await batches.checkStalled({
         batchId: batch_id,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseEnvironment, variables } from '@props/configuration';
-import { DEFAULT_TOPICS } from '@props/contracts';
+import { DEFAULT_TOPICS, DatasetPrefixSchema } from '@props/contracts';
 import { OidcEnvironment, oidcPolicyFrom, type OidcPolicy } from '@props/service-runtime';
 
 const CoordinatorEnvironment = z
@@ -40,10 +40,7 @@ const CoordinatorEnvironment = z
     GCP_PROJECT_ID: z.string().optional(),
     PROPS_BIGQUERY_LOCATION: z.string().min(1).default('us-west2'),
     PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
-    PROPS_DATASET_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9_]{0,64}$/, 'expected up to 64 letters, digits and underscores')
-      .default(''),
+    PROPS_DATASET_PREFIX: DatasetPrefixSchema,
     FIRESTORE_DATABASE: z.string().min(1).default('(default)'),
   })
   .extend(OidcEnvironment.shape);

@@ -1,12 +1,13 @@
+import { ServiceError } from '@props/contracts';
 import { type z } from 'zod';
 
-export class ConfigurationError extends Error {
+export class ConfigurationError extends ServiceError {
   override readonly name = 'ConfigurationError';
   constructor(
     readonly variable: string,
     readonly expected: string,
   ) {
-    super(`configuration: ${variable} ${expected}`);
+    super('invalid', 'invalid_configuration', `configuration: ${variable} ${expected}`);
   }
 }
 

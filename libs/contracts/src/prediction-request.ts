@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DatasetPrefixSchema } from './dataset-prefix';
 import { GameDateSchema } from './game-date';
 
 /**
@@ -46,10 +47,7 @@ export const PredictionRequestSchema = z.object({
   line_values: z.array(z.number().finite().min(0).max(100)).max(REQUEST_LIMITS.lines),
   line_source: LineSourceSchema,
   sportsbook: z.string().max(REQUEST_LIMITS.text).nullable(),
-  dataset_prefix: z
-    .string()
-    .regex(/^[A-Za-z0-9_]{0,64}$/, 'expected up to 64 letters, digits and underscores')
-    .default(''),
+  dataset_prefix: DatasetPrefixSchema,
   features: FeaturePayloadSchema,
   history: z.array(HistoricalGameSchema).max(REQUEST_LIMITS.historyGames),
   injury: InjuryAtRequestSchema.nullable().default(null),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ServiceError } from './service-error';
 
 /**
  * The attribute carrying the id the publisher chose (`<batch>.<player>`). Pub/Sub assigns every
@@ -23,13 +24,22 @@ export const PushEnvelopeSchema = z.object({
 });
 export type PushEnvelope = z.infer<typeof PushEnvelopeSchema>;
 
-export class MalformedMessageError extends Error {
+/** A request or message that can never be processed: which field, and what is wrong with it. */
+export class MalformedMessageError extends ServiceError {
   override readonly name = 'MalformedMessageError';
   constructor(
     readonly field: string,
     readonly problem: string,
   ) {
-    super(`${field}: ${problem}`);
+    super('invalid', 'invalid_request', `${field}: ${problem}`);
+  }
+
+  override get publicMessage(): string {
+    return 'invalid request';
+  }
+
+  override replyFields(): Record<string, string> {
+    return { field: this.field, problem: this.problem };
   }
 }
 

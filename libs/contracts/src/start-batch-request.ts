@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DatasetPrefixSchema } from './dataset-prefix';
 import { GameDateSchema } from './game-date';
 
 const RelativeDateSchema = z.string().transform((value, context) => {
@@ -15,10 +16,7 @@ const START_FIELDS = {
   /** Absent: today in America/New_York (the original used the container's date). */
   game_date: RelativeDateSchema.default('TODAY'),
   force: z.boolean().default(false),
-  dataset_prefix: z
-    .string()
-    .regex(/^[A-Za-z0-9_]{0,64}$/, 'expected up to 64 letters, digits and underscores')
-    .default(''),
+  dataset_prefix: DatasetPrefixSchema,
   /** Players under this many minutes (last 7 days) without a line are left out; the regeneration scripts send 0. */
   min_minutes: z.number().min(0).max(48).default(15),
   /** Logged and carried into the batch's completion message, as the original. */

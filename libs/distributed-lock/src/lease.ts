@@ -1,3 +1,4 @@
+import { ServiceError } from '@props/contracts';
 /** A held lock: who holds which key until when, and the fencing token that orders holders. */
 export interface Lease {
   key: string;
@@ -19,13 +20,13 @@ export interface LockBackend {
   release(lease: Lease): Promise<void>;
 }
 
-export class LockTimeoutError extends Error {
+export class LockTimeoutError extends ServiceError {
   override readonly name = 'LockTimeoutError';
   constructor(
     readonly key: string,
     readonly waitedMs: number,
   ) {
-    super(`lock "${key}": still held by another holder after waiting ${waitedMs} ms`);
+    super('transient', 'lock_busy', `lock "${key}": still held by another holder after waiting ${waitedMs} ms`);
   }
 }
 

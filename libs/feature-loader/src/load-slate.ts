@@ -1,4 +1,4 @@
-import type { HistoricalGame } from '@props/contracts';
+import { isPermanentError, ServiceError, type HistoricalGame } from '@props/contracts';
 import { FeatureVector } from './feature-vector';
 import { HISTORY_DAYS, type SlateQueryResult, type SlateSource, type StoredPlayerRow } from './slate-source';
 
@@ -36,14 +36,18 @@ export class SlateTimeoutError extends Error {
   override readonly name = 'SlateTimeoutError';
 }
 
-export class UnknownGameDateError extends Error {
+export class UnknownGameDateError extends ServiceError {
   override readonly name = 'UnknownGameDateError';
-  readonly permanent = true;
+  constructor(message: string) {
+    super('unprocessable', 'unknown_game_date', message);
+  }
 }
 
-export class NoGamesOnDateError extends Error {
+export class NoGamesOnDateError extends ServiceError {
   override readonly name = 'NoGamesOnDateError';
-  readonly permanent = true;
+  constructor(message: string) {
+    super('unprocessable', 'no_games_on_date', message);
+  }
 }
 
 /** Neither path could load the slate: the caller must treat this as "could not load", never as "no players". */
@@ -51,8 +55,6 @@ export class SlateLoadError extends Error {
   override readonly name = 'SlateLoadError';
 }
 
-const isPermanent = (error: unknown) =>
-  typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
@@ -149,7 +151,7 @@ export async function loadSlate(
             checkSchedule(gameDate, result);
             collect(result.rows);
           } catch (playerError) {
-            if (isPermanent(playerError)) throw playerError;
+            if (isPermanentError(playerError)) throw playerError;
             failures.push(`${player}: ${message(playerError)}`);
             load.missing.push({ playerLookup: player, reason: `load failed: ${message(playerError)}` });
           }
@@ -171,7 +173,7 @@ export async function loadSlate(
       checkSchedule(gameDate, result);
       collect(result.rows);
     } catch (error) {
-      if (isPermanent(error)) throw error;
+      if (isPermanentError(error)) throw error;
       await loadPlayerByPlayer(message(error));
     }
   }

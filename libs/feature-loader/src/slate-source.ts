@@ -20,7 +20,8 @@ export interface SlateQueryResult {
 /**
  * The port a warehouse adapter implements: features and recent history for a list of players
  * in ONE query. Errors that retrying cannot fix (a missing or outdated warehouse, a bad
- * dataset prefix) carry `permanent: true`, so no fallback is attempted for them.
+ * dataset prefix) are ServiceErrors of a kind other than transient (isPermanentError), so no
+ * fallback is attempted for them.
  */
 export interface SlateSource {
   readonly name: string;

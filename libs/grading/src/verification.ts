@@ -1,10 +1,11 @@
+import { SYSTEM_IDS } from '@props/contracts';
 /** Systems every predicted player must get; similarity skips players without similar games by design. */
 export const REQUIRED_SYSTEMS = [
-  'catboost_v8',
-  'xgboost_v1',
-  'moving_average',
-  'zone_matchup_v1',
-  'ensemble_v1',
+  SYSTEM_IDS.catboostV8,
+  SYSTEM_IDS.xgboost,
+  SYSTEM_IDS.movingAverage,
+  SYSTEM_IDS.zoneMatchup,
+  SYSTEM_IDS.ensemble,
 ] as const;
 
 export type VerificationScope = { date: string } | { since: string };

@@ -1,33 +1,38 @@
 import type { FastifyInstance } from 'fastify';
+import { HTTP_STATUS_OF_KIND, ServiceError } from '@props/contracts';
 import { LogEvent } from '@props/observability';
 
-const PUBLIC_CODE = /^[a-z][a-z_]{2,40}$/;
-
 /**
- * The one place a thrown error becomes an answer. A 4xx (malformed JSON, a body over the limit)
- * keeps its message, which is about the caller's input; a 5xx says only that the request failed,
- * with a stable code: what failed, and where, goes to the log. An error that declares 503 (a
- * dependency that cannot be reached or opened) keeps its own lowercase code, so a caller knows a
- * retry later may succeed.
+ * The one place a thrown error becomes an answer, in every service. A ServiceError answers the
+ * status of its kind (invalid 400, refused 409, unprocessable 422, unavailable and transient 503)
+ * with its stable code and its public message. Fastify's own 4xx (malformed JSON, a body over the
+ * limit) keep their message, which is about the caller's input. Anything else is a 500 that says
+ * only that the request failed: what failed, and where, goes to the log, as does every 5xx.
  */
 export function registerErrorReplies(app: FastifyInstance): void {
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status =
-      error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) {
+    const known = error instanceof ServiceError;
+    const status = known
+      ? HTTP_STATUS_OF_KIND[error.kind]
+      : error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
+        ? error.statusCode
+        : 500;
+    if (status >= 500)
       request.log.error(
-        { event: LogEvent.requestFailed, path: request.url, reason: error.message, stack: error.stack },
+        {
+          event: LogEvent.requestFailed,
+          path: request.url,
+          reason: error.message,
+          code: error.code,
+          stack: error.stack,
+        },
         `request failed: ${error.message}`,
       );
-      if (status === 503)
-        return reply.code(503).send({
-          error: 'a dependency of the service is unavailable; retry later (the service log has the details)',
-          code: typeof error.code === 'string' && PUBLIC_CODE.test(error.code) ? error.code : 'unavailable',
-        });
+    if (known) return reply.code(status).send({ error: error.publicMessage, code: error.code, ...error.replyFields() });
+    if (status === 500)
       return reply
-        .code(status)
+        .code(500)
         .send({ error: 'the request failed; the service log has the details', code: 'internal_error' });
-    }
     return reply.code(status).send({ error: error.message, code: error.code ?? 'bad_request' });
   });
 }

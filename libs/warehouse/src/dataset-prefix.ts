@@ -1,13 +1,16 @@
+import { DATASET_PREFIX_PATTERN, ServiceError } from '@props/contracts';
 import type { TableDefinition } from './tables/table-definition';
 
-export class DatasetPrefixError extends Error {
+export class DatasetPrefixError extends ServiceError {
   override readonly name = 'DatasetPrefixError';
-  readonly permanent = true;
+  constructor(message: string) {
+    super('invalid', 'invalid_dataset_prefix', message);
+  }
 }
 
 /** Validates a `dataset_prefix` (test isolation: P turns nba_X into P_nba_X): letters, digits and underscores only. */
 export function validateDatasetPrefix(prefix: string): string {
-  if (!/^[A-Za-z0-9_]{0,64}$/.test(prefix)) {
+  if (!DATASET_PREFIX_PATTERN.test(prefix)) {
     throw new DatasetPrefixError(
       `dataset_prefix: expected letters, digits and underscores only (at most 64), got ${JSON.stringify(prefix)}`,
     );

@@ -1,10 +1,13 @@
+import { ServiceError } from '@props/contracts';
 import type { ColumnDefinition, TableDefinition } from './tables/table-definition';
 
 /** A change migrate refuses because it could lose data: the table, the column and why. */
-export class MigrationRefusedError extends Error {
+export class MigrationRefusedError extends ServiceError {
   override readonly name = 'MigrationRefusedError';
   constructor(readonly refusals: readonly string[]) {
     super(
+      'refused',
+      'migration_refused',
       `props warehouse migrate refused; nothing was changed:\n${refusals.map((refusal) => `  - ${refusal}`).join('\n')}`,
     );
   }

@@ -1,7 +1,7 @@
+import { PRIMARY_SYSTEM } from '@props/contracts';
 import type { SeasonSource } from '@props/grading';
 
 /** The system whose picks are served; its rolling hit rate is what the accuracy alert watches. */
-export const PRIMARY_SYSTEM = 'catboost_v8';
 export const ACCURACY_WINDOW_DAYS = 7;
 /** Fewer decided picks than this in the window say nothing either way. */
 export const MIN_DECIDED_PICKS = 50;

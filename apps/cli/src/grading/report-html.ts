@@ -1,3 +1,4 @@
+import { PRIMARY_SYSTEM } from '@props/contracts';
 import type { GradedPrediction, SystemSummary } from '@props/grading';
 import { BREAK_EVEN } from './season-report-html';
 
@@ -46,7 +47,7 @@ function barChart(
 }
 
 function scatter(rows: readonly GradedPrediction[]): string {
-  const points = rows.filter((row) => !row.isVoided && row.actualPoints !== null && row.systemId === 'catboost_v8');
+  const points = rows.filter((row) => !row.isVoided && row.actualPoints !== null && row.systemId === PRIMARY_SYSTEM);
   const max = Math.max(10, ...points.map((row) => Math.max(row.predictedPoints, row.actualPoints!))) * 1.05;
   const size = 420;
   const scale = (value: number) => 56 + (value / max) * (size - 72);

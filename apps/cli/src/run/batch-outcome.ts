@@ -1,4 +1,4 @@
-import type { BatchStatusBody } from '@props/contracts';
+import { PRIMARY_SYSTEM, type BatchStatusBody } from '@props/contracts';
 import { withWarehouse } from '@props/warehouse';
 
 export interface BatchOutcome {
@@ -27,9 +27,12 @@ export async function readBatchOutcome(warehousePath: string, status: BatchStatu
         [status.game_date],
       )
     ).getRows()[0]![0];
-    const edges = await read(
-      "SELECT player_lookup, CAST(predicted_points AS DOUBLE) AS predicted, CAST(current_points_line AS DOUBLE) AS line, recommendation FROM nba_predictions.player_prop_predictions WHERE batch_id = $1 AND system_id = 'catboost_v8' AND current_points_line IS NOT NULL ORDER BY abs(predicted_points - current_points_line) DESC, player_lookup LIMIT 5",
-    );
+    const edges = (
+      await connection.runAndReadAll(
+        'SELECT player_lookup, CAST(predicted_points AS DOUBLE) AS predicted, CAST(current_points_line AS DOUBLE) AS line, recommendation FROM nba_predictions.player_prop_predictions WHERE batch_id = $1 AND system_id = $2 AND current_points_line IS NOT NULL ORDER BY abs(predicted_points - current_points_line) DESC, player_lookup LIMIT 5',
+        [status.batch_id, PRIMARY_SYSTEM],
+      )
+    ).getRowObjectsJS();
     return {
       rowsPerSystem: perSystem.map((row) => [String(row.system_id), Number(row.rows)]),
       rowsWithoutModelVersion: Number(quality.empty),

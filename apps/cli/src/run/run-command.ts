@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BatchStatusBodySchema, isCalendarDate, type BatchStatusBody } from '@props/contracts';
+import { BatchStatusBodySchema, PRIMARY_SYSTEM, isCalendarDate, type BatchStatusBody } from '@props/contracts';
 import { freePort } from '@props/service-runtime';
 import { seedWarehouse } from '@props/warehouse';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
@@ -156,7 +156,7 @@ function summaryLines({ status, outcome, report, warehousePath, seconds }: RunSu
     `  fallback rows            ${outcome.fallbackRows}`,
     `  duplicate keys           ${outcome.duplicateKeys}`,
     `  rows merged              ${consolidation?.rows_merged ?? 0} (fencing token ${consolidation?.fencing_token ?? '-'}, coverage ${((consolidation?.coverage ?? 0) * 100).toFixed(1)}%)`,
-    `  biggest edges (catboost_v8):`,
+    `  biggest edges (${PRIMARY_SYSTEM}):`,
     ...outcome.biggestEdges.map(
       (edge) =>
         `    ${edge.player.padEnd(24)} predicted ${edge.predicted.toFixed(1).padStart(5)} vs line ${edge.line.toFixed(1).padStart(5)}  ${edge.recommendation}`,

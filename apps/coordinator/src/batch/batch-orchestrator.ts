@@ -1,6 +1,6 @@
 import type { Logger } from '@props/observability';
 import { LogEvent } from '@props/observability';
-import { phase5CompletionMessage, type BatchStatusBody, type CompletionEvent } from '@props/contracts';
+import { ServiceError, phase5CompletionMessage, type BatchStatusBody, type CompletionEvent } from '@props/contracts';
 import type { Publisher } from '@props/messaging';
 import { consolidateBatch, consolidationLockKey } from '@props/consolidation';
 
@@ -54,15 +54,9 @@ export interface BatchOrchestratorOptions {
   environmentPrefix?: string;
 }
 
-/** A refusal with the HTTP status it maps to and a reason for the caller. */
-export class BatchRefusal extends Error {
+/** Why /start did not start a batch, with the reason for the caller. */
+export class BatchRefusal extends ServiceError {
   override readonly name = 'BatchRefusal';
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -83,42 +77,28 @@ export class BatchOrchestrator {
     correlationId?: string | null;
     triggerSource?: string | null;
   }): Promise<BatchStatusBody> {
-    if (!this.options.delivery) throw new BatchRefusal(503, 'no worker endpoints are configured (PROPS_WORKER_URLS)');
+    if (!this.options.delivery)
+      throw new BatchRefusal('unavailable', 'no_workers', 'no worker endpoints are configured (PROPS_WORKER_URLS)');
     const gameDate = resolveGameDate(request.game_date);
     const environmentPrefix = this.options.environmentPrefix ?? '';
     const prefix = request.dataset_prefix || environmentPrefix;
     if (environmentPrefix && prefix !== environmentPrefix)
       throw new BatchRefusal(
-        400,
+        'invalid',
+        'dataset_prefix_not_served',
         `dataset_prefix: this coordinator starts batches of "${environmentPrefix}" only (PROPS_DATASET_PREFIX), not of "${prefix}"`,
       );
     return this.options.lock.withLock(startLockKey(gameDate, prefix), START_LOCK_OPTIONS, async () => {
       const running = await unfinishedBatches(this.options.state, gameDate, prefix);
       if (running.length > 0 && !request.force) {
         throw new BatchRefusal(
-          409,
+          'refused',
+          'already_running',
           `batch ${running[0]!.batch_id} for ${gameDate} is still ${running[0]!.status}; send force: true to start another`,
         );
       }
       const started = Date.now();
-      const candidates = await this.options.warehouse.candidates(gameDate, prefix);
-      if (candidates.length === 0)
-        throw new BatchRefusal(
-          422,
-          `no players in the game context for ${gameDate}; is it a game date of the seeded season?`,
-        );
-      const selection = selectPlayers(candidates, request.minMinutes);
-      if (selection.selected.length === 0)
-        throw new BatchRefusal(
-          422,
-          `no eligible players on ${gameDate} (dropped: ${JSON.stringify(selection.dropped)})`,
-        );
-      const load = await this.options.warehouse.loadSlate(
-        gameDate,
-        selection.selected.map((player) => player.candidate.playerLookup),
-        prefix,
-        { timeoutMs: this.options.slateTimeoutMs, mode: this.options.slateLoad },
-      );
+      const { selection, load } = await this.selectAndLoad(gameDate, prefix, request.minMinutes);
       const batchId = newBatchId(gameDate);
       if (load.path !== 'one_query')
         this.options.logger.warn(
@@ -171,6 +151,31 @@ export class BatchOrchestrator {
       );
       return (await this.status(batchId))!;
     });
+  }
+
+  /** The date's players with a line (or a known estimate), and their features in one slate query. */
+  private async selectAndLoad(gameDate: string, prefix: string, minMinutes: number | undefined) {
+    const candidates = await this.options.warehouse.candidates(gameDate, prefix);
+    if (candidates.length === 0)
+      throw new BatchRefusal(
+        'unprocessable',
+        'no_players',
+        `no players in the game context for ${gameDate}; is it a game date of the seeded season?`,
+      );
+    const selection = selectPlayers(candidates, minMinutes);
+    if (selection.selected.length === 0)
+      throw new BatchRefusal(
+        'unprocessable',
+        'no_eligible_players',
+        `no eligible players on ${gameDate} (dropped: ${JSON.stringify(selection.dropped)})`,
+      );
+    const load = await this.options.warehouse.loadSlate(
+      gameDate,
+      selection.selected.map((player) => player.candidate.playerLookup),
+      prefix,
+      { timeoutMs: this.options.slateTimeoutMs, mode: this.options.slateLoad },
+    );
+    return { selection, load };
   }
 
   /** Idempotent: a completion for an unknown, finished or foreign player's batch changes nothing. */

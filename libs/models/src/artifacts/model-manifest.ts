@@ -1,3 +1,4 @@
+import { ServiceError } from '@props/contracts';
 import { FEATURE_NAMES, FEATURE_VERSION } from '@props/feature-loader';
 import manifestJson from './model-manifest.json';
 
@@ -18,8 +19,11 @@ export interface ManifestEntry {
   training_metrics: Record<string, number>;
 }
 
-export class ModelArtifactError extends Error {
+export class ModelArtifactError extends ServiceError {
   override readonly name = 'ModelArtifactError';
+  constructor(message: string) {
+    super('unavailable', 'model_artifact_unavailable', message);
+  }
 }
 
 /** The served models, checked against the feature contract once at load. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PredictionRowSchema, type PredictionRequest, type PredictionRow } from '@props/contracts';
+import { PredictionRowSchema, SYSTEM_IDS, type PredictionRequest, type PredictionRow } from '@props/contracts';
 import { roundHalfEven } from '../python-round';
 import { isPrediction, type SystemOutcome, type SystemPrediction } from '../systems/prediction-system';
 
@@ -53,7 +53,7 @@ function toRow(
   const filtered = prediction.confidence >= FILTERED_TIER.low && prediction.confidence < FILTERED_TIER.high;
   const injuryStatus = request.injury ? request.injury.status.toUpperCase() : null;
   const similarity =
-    prediction.systemId === 'similarity_balanced_v1'
+    prediction.systemId === SYSTEM_IDS.similarity
       ? (prediction.details as { similar_games_count?: number; adjustments?: { pace?: number } })
       : null;
   const hasPropLine = line !== null && request.line_source === 'ACTUAL_PROP';

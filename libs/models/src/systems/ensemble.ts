@@ -1,3 +1,4 @@
+import { SYSTEM_IDS } from '@props/contracts';
 import { clamp, populationStd } from '../python-round';
 import {
   isPrediction,
@@ -8,10 +9,10 @@ import {
 } from './prediction-system';
 
 export const ENSEMBLE_COMPONENTS = [
-  'moving_average',
-  'zone_matchup_v1',
-  'similarity_balanced_v1',
-  'catboost_v8',
+  SYSTEM_IDS.movingAverage,
+  SYSTEM_IDS.zoneMatchup,
+  SYSTEM_IDS.similarity,
+  SYSTEM_IDS.catboostV8,
 ] as const;
 
 function agreement(spread: number): { type: string; percentage: number } {
@@ -26,8 +27,8 @@ function agreement(spread: number): { type: string; percentage: number } {
  * counts, as in the original). With fewer than two it writes no row (the original wrote 0.0).
  */
 export class EnsembleSystem {
-  readonly systemId = 'ensemble_v1';
-  readonly modelVersion = 'ensemble_v1';
+  readonly systemId = SYSTEM_IDS.ensemble;
+  readonly modelVersion = SYSTEM_IDS.ensemble;
 
   combine(input: PredictionInput, outcomes: readonly SystemOutcome[]): SystemOutcome {
     const components = outcomes

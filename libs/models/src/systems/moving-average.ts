@@ -1,10 +1,11 @@
+import { SYSTEM_IDS } from '@props/contracts';
 import { clamp } from '../python-round';
 import { fatiguePenalty, heuristicConfidence, heuristicRecommendation } from './heuristic-confidence';
 import type { PredictionInput, PredictionSystem, SystemOutcome } from './prediction-system';
 
 /** `moving_average`: weighted recent scoring plus small context adjustments. */
 export class MovingAverageSystem implements PredictionSystem {
-  readonly systemId = 'moving_average';
+  readonly systemId = SYSTEM_IDS.movingAverage;
   readonly modelVersion = 'moving_average_v1';
 
   async predictBatch(inputs: readonly PredictionInput[]): Promise<SystemOutcome[]> {

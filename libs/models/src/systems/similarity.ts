@@ -1,3 +1,4 @@
+import { SYSTEM_IDS } from '@props/contracts';
 import type { HistoricalGame } from '@props/contracts';
 import { clamp, populationStd, roundHalfEven } from '../python-round';
 import type { PredictionInput, PredictionSystem, SystemOutcome } from './prediction-system';
@@ -63,8 +64,8 @@ function confidenceOf(count: number, meanScore: number, spread: number): number 
 
 /** `similarity_balanced_v1`: a weighted average of the player's most similar past games. */
 export class SimilaritySystem implements PredictionSystem {
-  readonly systemId = 'similarity_balanced_v1';
-  readonly modelVersion = 'similarity_balanced_v1';
+  readonly systemId = SYSTEM_IDS.similarity;
+  readonly modelVersion = SYSTEM_IDS.similarity;
 
   async predictBatch(inputs: readonly PredictionInput[]): Promise<SystemOutcome[]> {
     return inputs.map((input) => this.predict(input));

@@ -1,3 +1,4 @@
+import { SYSTEM_IDS } from '@props/contracts';
 import { clamp } from '../python-round';
 import type { ServedModel } from '../artifacts/served-model';
 import type { PredictionInput, PredictionSystem, Recommendation, SystemOutcome } from './prediction-system';
@@ -93,7 +94,7 @@ export class TreeModelSystem implements PredictionSystem {
 }
 
 export const CATBOOST_V8_RULES: TreeModelRules = {
-  systemId: 'catboost_v8',
+  systemId: SYSTEM_IDS.catboostV8,
   baseConfidence: 75,
   qualityPoints: [
     [90, 10],
@@ -105,7 +106,7 @@ export const CATBOOST_V8_RULES: TreeModelRules = {
 };
 
 export const XGBOOST_V1_RULES: TreeModelRules = {
-  systemId: 'xgboost_v1',
+  systemId: SYSTEM_IDS.xgboost,
   baseConfidence: 70,
   qualityPoints: [
     [90, 10],

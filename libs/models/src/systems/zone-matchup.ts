@@ -1,3 +1,4 @@
+import { SYSTEM_IDS } from '@props/contracts';
 import type { FeatureName } from '@props/feature-loader';
 import { clamp } from '../python-round';
 import { fatiguePenalty, heuristicConfidence, heuristicRecommendation } from './heuristic-confidence';
@@ -16,8 +17,8 @@ const ZONES: ReadonlyArray<{ zone: string; share: FeatureName; multiplier: numbe
  * original had the sign inverted.
  */
 export class ZoneMatchupSystem implements PredictionSystem {
-  readonly systemId = 'zone_matchup_v1';
-  readonly modelVersion = 'zone_matchup_v1';
+  readonly systemId = SYSTEM_IDS.zoneMatchup;
+  readonly modelVersion = SYSTEM_IDS.zoneMatchup;
 
   async predictBatch(inputs: readonly PredictionInput[]): Promise<SystemOutcome[]> {
     return inputs.map((input) => this.predict(input));

@@ -1,13 +1,15 @@
+import { ServiceError } from '@props/contracts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { playerCandidatesSql, toPlayerCandidate, type PlayerCandidate } from '../player-candidates';
 import { qualifiedTableName } from '../render-duckdb-ddl';
 import { PLAYER_POINTS_PROPS, UPCOMING_PLAYER_GAME_CONTEXT } from '../tables/context-and-lines';
 
 /** A prefixed (test) batch names datasets the warehouse does not have. */
-export class PrefixedTableMissingError extends Error {
+export class PrefixedTableMissingError extends ServiceError {
   override readonly name = 'PrefixedTableMissingError';
-  /** Nothing a retry of the same call fixes. */
-  readonly permanent = true;
+  constructor(message: string) {
+    super('unavailable', 'prefixed_datasets_missing', message);
+  }
 }
 
 /** The date's game context joined with the best line per player, on the local warehouse. */

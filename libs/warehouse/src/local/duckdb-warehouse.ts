@@ -1,21 +1,27 @@
+import { ServiceError } from '@props/contracts';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 /** Another process holds the warehouse file for longer than the caller waits. */
-export class WarehouseBusyError extends Error {
+export class WarehouseBusyError extends ServiceError {
   override readonly name = 'WarehouseBusyError';
+  constructor(message: string) {
+    super('transient', 'warehouse_busy', message);
+  }
 }
 
 /** The warehouse file exists but DuckDB cannot open it (corrupt, truncated, unreadable). */
-export class WarehouseUnavailableError extends Error {
+export class WarehouseUnavailableError extends ServiceError {
   override readonly name = 'WarehouseUnavailableError';
-  /** What a service answers: the dependency is down, a retry later may succeed once it is repaired. */
-  readonly statusCode = 503;
-  readonly code = 'warehouse_unavailable';
   constructor(
     readonly path: string,
     readonly reason: string,
   ) {
-    super(`warehouse ${path} cannot be opened: ${reason}`);
+    super('unavailable', 'warehouse_unavailable', `warehouse ${path} cannot be opened: ${reason}`);
+  }
+
+  /** The path and DuckDB's words stay in the log: a caller learns only that the warehouse is down. */
+  override get publicMessage(): string {
+    return 'a dependency of the service is unavailable; retry later (the service log has the details)';
   }
 }
 

@@ -1,3 +1,4 @@
+import { ServiceError } from '@props/contracts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,8 +33,11 @@ export async function insertRows(
   }
 }
 
-export class RowShapeError extends Error {
+export class RowShapeError extends ServiceError {
   override readonly name = 'RowShapeError';
+  constructor(message: string) {
+    super('invalid', 'invalid_row', message);
+  }
 }
 
 /** A row that cannot be written in the table's shape is refused naming the column, never written with it dropped. */

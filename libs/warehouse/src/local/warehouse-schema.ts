@@ -1,3 +1,4 @@
+import { ServiceError } from '@props/contracts';
 import { existsSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { datasetName } from '../dataset-prefix';
@@ -5,17 +6,22 @@ import { duckdbType, renderDuckdbDdl } from '../render-duckdb-ddl';
 import type { TableDefinition } from '../tables/table-definition';
 import { WAREHOUSE_SCHEMA_VERSION, WAREHOUSE_TABLES } from '../tables/warehouse-tables';
 
-export class WarehouseMissingError extends Error {
+export class WarehouseMissingError extends ServiceError {
   override readonly name = 'WarehouseMissingError';
-  readonly permanent = true;
   constructor(readonly path: string) {
-    super(`warehouse ${path} does not exist; build it with: props warehouse seed --out ${path}`);
+    super(
+      'unavailable',
+      'warehouse_missing',
+      `warehouse ${path} does not exist; build it with: props warehouse seed --out ${path}`,
+    );
   }
 }
 
-export class WarehouseSchemaError extends Error {
+export class WarehouseSchemaError extends ServiceError {
   override readonly name = 'WarehouseSchemaError';
-  readonly permanent = true;
+  constructor(message: string) {
+    super('unavailable', 'warehouse_schema_outdated', message);
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { ServiceError } from '@props/contracts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -27,8 +28,11 @@ export interface IndexedPlayer {
   fromYear: number;
 }
 
-export class SampleDataError extends Error {
+export class SampleDataError extends ServiceError {
   override readonly name = 'SampleDataError';
+  constructor(message: string) {
+    super('invalid', 'invalid_sample_data', message);
+  }
 }
 
 function readJson(path: string): unknown {
