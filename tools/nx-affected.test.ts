@@ -52,7 +52,7 @@ describe('nx affected', () => {
     workspace.edit('libs/contracts/src/game-date.ts', (text) => `${text}// touched\n`);
     // contracts (messages, the status and readiness bodies, the error model) is imported by feature-loader, models,
     // prediction-store, consolidation, messaging, configuration, service-runtime and distributed-lock, through feature-loader by
-    // warehouse, through warehouse by grading and prediction-batch, through service-runtime by emulators, and through
+    // season and warehouse, through warehouse by grading and prediction-batch, through service-runtime by emulators, and through
     // them by every app.
     expect(affectedProjects()).toEqual([
       'cli',
@@ -69,6 +69,7 @@ describe('nx affected', () => {
       'models',
       'prediction-batch',
       'prediction-store',
+      'season',
       'service-runtime',
       'warehouse',
       'worker',

@@ -14,7 +14,6 @@ export {
 export { renderBigQuerySchema, type BigQueryField } from './render-bigquery-schema';
 export { renderDuckdbDdl, qualifiedTableName, duckdbType } from './render-duckdb-ddl';
 export { validateDatasetPrefix, datasetName, DatasetPrefixError } from './dataset-prefix';
-export { playerLookup } from './player-lookup';
 export { withWarehouse, holdWarehouse, WarehouseBusyError, WarehouseUnavailableError } from './local/duckdb-warehouse';
 export {
   ensureWarehouseTables,

@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { generateSeason, readPlayerIndex, readSchedule, type SeasonRows } from '@props/season';
 import { PLAYER_GAME_SUMMARY, SCHEDULE, TEAM_GAME_SUMMARY } from '../tables/box-scores';
 import { PLAYER_POINTS_PROPS, UPCOMING_PLAYER_GAME_CONTEXT } from '../tables/context-and-lines';
 import { ML_FEATURE_STORE } from '../tables/feature-store';
-import { generateSeason, type SeasonRows } from '../season/generate-season';
-import { readPlayerIndex, readSchedule } from '../season/sample-data';
 import { withWarehouse } from './duckdb-warehouse';
 import { insertRows } from './insert-rows';
 import { ensureWarehouseTables } from './warehouse-schema';

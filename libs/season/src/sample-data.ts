@@ -2,7 +2,7 @@ import { ServiceError } from '@props/contracts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { playerLookup } from '../player-lookup';
+import { playerLookup } from './player-lookup';
 
 export type SeasonType = 'regular' | 'play_in' | 'playoffs' | 'cup_final';
 

@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FEATURE_NAMES } from '@props/feature-loader';
-import { withWarehouse } from '../local/duckdb-warehouse';
+import { withWarehouse } from './duckdb-warehouse';
 import { distributionOf, realSlateLines, type Distribution } from '../test-support/box-score-distribution';
 import { SAMPLES_DIR, TEST_SEED, seedTestWarehouse } from '../test-support/seeded-warehouse';
-import { generateSeason } from './generate-season';
-import { readPlayerIndex, readSchedule } from './sample-data';
+import { generateSeason, readPlayerIndex, readSchedule } from '@props/season';
 
 let warehouse: string;
 const scalar = async (sql: string): Promise<number> =>
