@@ -1,4 +1,4 @@
-import { StartBatchRequestSchema, unknownStartFields } from '@props/contracts';
+import { StartBatchRequestSchema, unknownStartFields, errorMessage } from '@props/contracts';
 import { ALERTABLE_EVENTS } from '@props/observability';
 import { WAREHOUSE_TABLES, datasetName, renderBigQuerySchema } from '@props/warehouse';
 import { DEPLOYER_ROLES, INFRA_ROLES } from './platform';
@@ -91,9 +91,7 @@ export function checkEnvironments(
     try {
       return parse();
     } catch (error) {
-      problems.push(
-        `${what}: its configuration refuses the declared environment: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      problems.push(`${what}: its configuration refuses the declared environment: ${errorMessage(error)}`);
       return undefined;
     }
   };
@@ -148,9 +146,7 @@ export function checkTopics(resources: readonly DeclaredResource[], parsers: Cod
     coordinatorTopics = parsers.coordinator(containerEnv(coordinator, resources).env).topics;
     readyTopic = parsers.worker(containerEnv(worker, resources).env).completionTopic;
   } catch (error) {
-    return [
-      `topics: a service's configuration refuses its environment: ${error instanceof Error ? error.message : String(error)}`,
-    ];
+    return [`topics: a service's configuration refuses its environment: ${errorMessage(error)}`];
   }
   for (const [who, topic] of [
     ['the coordinator publishes requests to', coordinatorTopics.predictionRequest],
@@ -194,9 +190,7 @@ export function checkCallerIdentities(resources: readonly DeclaredResource[], pa
     policies.set(coordinator, parsers.coordinator(containerEnv(coordinator, resources).env).oidc);
     policies.set(worker, parsers.worker(containerEnv(worker, resources).env).pushAuth);
   } catch (error) {
-    return [
-      `identities: a service's configuration refuses its environment: ${error instanceof Error ? error.message : String(error)}`,
-    ];
+    return [`identities: a service's configuration refuses its environment: ${errorMessage(error)}`];
   }
   const invokers = ofType(resources, SERVICE_INVOKER).filter((binding) => binding.inputs.role === 'roles/run.invoker');
   const callers: Array<{

@@ -1,3 +1,4 @@
+import { errorMessage } from '@props/contracts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export interface CliCommand {
@@ -36,6 +37,6 @@ export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnTy
   try {
     return parseArgs(config);
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(errorMessage(error));
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@props/contracts';
 import type { z } from 'zod';
 
 /** A call to a coordinator (or worker) the CLI makes as an operator: one error type, the answer's JSON. */
@@ -26,7 +27,7 @@ export async function callService(url: string, init: RequestInit): Promise<Servi
     response = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
   } catch (error) {
     throw new CoordinatorCallError(
-      `${url} did not answer: ${(error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error))}`,
+      `${url} did not answer: ${(error as { cause?: { code?: string } }).cause?.code ?? errorMessage(error)}`,
     );
   }
   const text = await response.text();

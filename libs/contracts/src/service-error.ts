@@ -46,3 +46,8 @@ export class ServiceError extends Error {
 export function isPermanentError(error: unknown): boolean {
   return error instanceof ServiceError && error.kind !== 'transient';
 }
+
+/** What an error says, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

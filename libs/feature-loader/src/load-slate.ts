@@ -1,4 +1,4 @@
-import { isPermanentError, ServiceError, type HistoricalGame } from '@props/contracts';
+import { isPermanentError, ServiceError, type HistoricalGame, errorMessage } from '@props/contracts';
 import { FeatureVector } from './feature-vector';
 import { HISTORY_DAYS, type SlateQueryResult, type SlateSource, type StoredPlayerRow } from './slate-source';
 
@@ -55,8 +55,6 @@ export class SlateLoadError extends Error {
   override readonly name = 'SlateLoadError';
 }
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -92,7 +90,7 @@ function toLoaded(row: StoredPlayerRow): LoadedPlayer | { reason: string } {
       history: row.history,
     };
   } catch (error) {
-    return { reason: `invalid feature row: ${message(error)}` };
+    return { reason: `invalid feature row: ${errorMessage(error)}` };
   }
 }
 
@@ -152,8 +150,8 @@ export async function loadSlate(
             collect(result.rows);
           } catch (playerError) {
             if (isPermanentError(playerError)) throw playerError;
-            failures.push(`${player}: ${message(playerError)}`);
-            load.missing.push({ playerLookup: player, reason: `load failed: ${message(playerError)}` });
+            failures.push(`${player}: ${errorMessage(playerError)}`);
+            load.missing.push({ playerLookup: player, reason: `load failed: ${errorMessage(playerError)}` });
           }
         }
       }),
@@ -174,7 +172,7 @@ export async function loadSlate(
       collect(result.rows);
     } catch (error) {
       if (isPermanentError(error)) throw error;
-      await loadPlayerByPlayer(message(error));
+      await loadPlayerByPlayer(errorMessage(error));
     }
   }
   load.missing.sort((a, b) => a.playerLookup.localeCompare(b.playerLookup));

@@ -1,4 +1,4 @@
-import type { RejectedMessage } from '@props/contracts';
+import { errorMessage, type RejectedMessage } from '@props/contracts';
 
 /** Where a service records the push messages it acknowledged without processing them. */
 export interface RejectedMessageStore {
@@ -29,7 +29,7 @@ export async function acknowledgeRejection(
     return {
       status: 500,
       body: { error: 'the rejected message could not be recorded; retry', code: 'rejection_not_recorded' },
-      failure: error instanceof Error ? error.message : String(error),
+      failure: errorMessage(error),
     };
   }
   return {

@@ -1,3 +1,4 @@
+import { errorMessage } from '@props/contracts';
 import type { ServedModel } from './artifacts/served-model';
 import { validatePredictionInput } from './prediction-input-error';
 import { EnsembleSystem } from './systems/ensemble';
@@ -52,7 +53,7 @@ export class PredictionSystems {
           (error: unknown) => ({
             system,
             outcomes: undefined,
-            error: error instanceof Error ? error.message : String(error),
+            error: errorMessage(error),
           }),
         ),
       ),

@@ -1,4 +1,4 @@
-import { ServiceError } from '@props/contracts';
+import { ServiceError, errorMessage } from '@props/contracts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -40,7 +40,7 @@ function readJson(path: string): unknown {
     const bytes = readFileSync(path);
     return JSON.parse((path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
   } catch (error) {
-    throw new SampleDataError(`cannot read sample ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SampleDataError(`cannot read sample ${path}: ${errorMessage(error)}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '@props/contracts';
 export type CheckStatus = 'ok' | 'degraded' | 'failed';
 
 export interface CheckResult {
@@ -30,7 +31,7 @@ export async function runChecks(checks: readonly ReadinessCheck[]): Promise<Chec
       reports.push({
         name: check.name,
         status: 'failed',
-        detail: error instanceof Error ? error.message : String(error),
+        detail: errorMessage(error),
       });
     }
   }

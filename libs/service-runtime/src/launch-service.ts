@@ -1,3 +1,4 @@
+import { errorMessage } from '@props/contracts';
 import type { FastifyInstance } from 'fastify';
 import { ConfigurationError } from '@props/configuration';
 import { LogEvent, type Logger } from '@props/observability';
@@ -53,10 +54,7 @@ export async function launchService(argv: readonly string[], service: ServiceDef
 
 function exitOnStartupFailure(error: unknown): never {
   // One line an operator can act on: the bad variable, or the artifact that would not load.
-  const message =
-    error instanceof ConfigurationError
-      ? error.message
-      : `startup failed: ${error instanceof Error ? error.message : String(error)}`;
+  const message = error instanceof ConfigurationError ? error.message : `startup failed: ${errorMessage(error)}`;
   process.stderr.write(`${JSON.stringify({ severity: 'CRITICAL', event: LogEvent.startupFailed, message })}\n`);
   process.exit(1);
 }
@@ -78,7 +76,7 @@ async function buildCheck(service: ServiceDefinition): Promise<number> {
       reports.push({
         name: `[${backend}] assemble`,
         status: 'failed',
-        detail: error instanceof Error ? error.message : String(error),
+        detail: errorMessage(error),
       });
       continue;
     }

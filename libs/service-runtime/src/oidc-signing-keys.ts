@@ -1,3 +1,4 @@
+import { errorMessage } from '@props/contracts';
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 
 export interface SigningKeysOptions {
@@ -61,7 +62,7 @@ export class SigningKeys {
       response = await fetch(this.url, { signal: AbortSignal.timeout(this.options.fetchTimeoutMs ?? 5_000) });
     } catch (error) {
       throw new SigningKeyError(
-        `cannot fetch the signing keys: ${(error as { name?: string }).name === 'TimeoutError' ? 'timed out' : error instanceof Error ? error.message : String(error)}`,
+        `cannot fetch the signing keys: ${(error as { name?: string }).name === 'TimeoutError' ? 'timed out' : errorMessage(error)}`,
       );
     }
     if (!response.ok) throw new SigningKeyError(`cannot fetch the signing keys: HTTP ${response.status}`);

@@ -1,4 +1,4 @@
-import type { PredictionRow } from '@props/contracts';
+import { errorMessage, type PredictionRow } from '@props/contracts';
 import { consolidateBatch } from '@props/consolidation';
 import { CONSOLIDATION_LOCK_DEFAULTS, LockTimeoutError } from '@props/distributed-lock';
 import { NoGamesOnDateError, UnknownGameDateError } from '@props/feature-loader';
@@ -49,8 +49,6 @@ export interface BackfillContext {
 
 class DateSkipped extends Error {}
 class NoEligiblePlayers extends Error {}
-
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The date's selection, slate and the six systems' rows, as a daily batch forms them. */
 async function predictDate(context: BackfillContext, gameDate: string, outcome: DateOutcome) {
@@ -138,14 +136,14 @@ async function stageAndMerge(
 
 /** What a date that did not finish reports: no games and no players are outcomes, the rest say why. */
 function notDone(error: unknown): Pick<DateOutcome, 'status' | 'reason'> {
-  if (error instanceof NoGamesOnDateError) return { status: 'no_games', reason: message(error) };
-  if (error instanceof NoEligiblePlayers) return { status: 'no_players', reason: message(error) };
-  if (error instanceof DateSkipped) return { status: 'skipped', reason: message(error) };
+  if (error instanceof NoGamesOnDateError) return { status: 'no_games', reason: errorMessage(error) };
+  if (error instanceof NoEligiblePlayers) return { status: 'no_players', reason: errorMessage(error) };
+  if (error instanceof DateSkipped) return { status: 'skipped', reason: errorMessage(error) };
   if (error instanceof LockTimeoutError)
     return { status: 'skipped', reason: `a batch of the date is being started or consolidated (${error.message})` };
   if (error instanceof UnknownGameDateError)
     return { status: 'failed', reason: `outside the warehouse's schedule: ${error.message}` };
-  return { status: 'failed', reason: message(error) };
+  return { status: 'failed', reason: errorMessage(error) };
 }
 
 /**
@@ -199,7 +197,7 @@ async function gradeInto(
     if (error instanceof NothingToGradeError) outcome.reason = `not graded: ${error.message}`;
     else {
       outcome.status = 'failed';
-      outcome.reason = `consolidated, but grading failed: ${message(error)}`;
+      outcome.reason = `consolidated, but grading failed: ${errorMessage(error)}`;
     }
   }
 }

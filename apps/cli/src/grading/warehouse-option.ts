@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { isCalendarDate } from '@props/contracts';
+import { isCalendarDate, errorMessage } from '@props/contracts';
 import { validateDatasetPrefix } from '@props/warehouse';
 import { UsageError, parseCommandArgs } from '../cli-command';
 
@@ -31,7 +31,7 @@ export function parseGradingArgs<T extends Record<string, { type: 'string' | 'bo
   try {
     prefix = validateDatasetPrefix(String(all['dataset-prefix']));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(errorMessage(error));
   }
   return { values: all, warehouse: resolve(String(all.warehouse ?? defaultWarehouse())), prefix };
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '@props/service-runtime';
 
@@ -43,7 +44,7 @@ export class ChildService {
       } catch (error) {
         last = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
       }
-      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+      await sleep(100);
     }
     throw new Error(`${this.name} was not ready within ${timeoutMs / 1000} s (last: ${last})`);
   }

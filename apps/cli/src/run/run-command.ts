@@ -1,7 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BatchStatusBodySchema, PRIMARY_SYSTEM, isCalendarDate, type BatchStatusBody } from '@props/contracts';
+import {
+  BatchStatusBodySchema,
+  PRIMARY_SYSTEM,
+  isCalendarDate,
+  type BatchStatusBody,
+  errorMessage,
+} from '@props/contracts';
 import { freePort } from '@props/service-runtime';
 import { seedWarehouse } from '@props/warehouse';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
@@ -105,7 +112,7 @@ async function awaitBatch(
       status = readAnswer(BatchStatusBodySchema, await callService(url, {}), url);
     } catch (error) {
       // The coordinator may have died between the check and the request: say so rather than "fetch failed".
-      await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+      await sleep(200);
       throw deadService() ?? error;
     }
     progress.update(expected - status.players_pending, status.status);
@@ -119,7 +126,7 @@ async function awaitBatch(
           `batch ${batchId} did not finish: ${status.players_pending} players pending (${status.last_error ?? 'no error recorded'})`,
         );
     }
-    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+    await sleep(200);
   }
 }
 
@@ -284,7 +291,7 @@ export const runCommand: CliCommand = {
       return outcome.rowsWithoutModelVersion === 0 && outcome.duplicateKeys === 0 ? 0 : 1;
     } catch (error) {
       // A child that died, a batch that did not finish: one line saying what failed, and exit 1.
-      process.stderr.write(`\nprops run FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`\nprops run FAILED: ${errorMessage(error)}\n`);
       return 1;
     } finally {
       process.removeListener('SIGINT', interrupted);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchStatusBodySchema,
   ReadinessBodySchema,
@@ -55,7 +56,7 @@ async function awaitConsolidated(
       throw new SmokeFailure(
         `batch ${status.batch_id} did not consolidate within ${timeoutSeconds} s: ${status.status}, ${status.players_pending} players pending${status.last_error ? `, last error: ${status.last_error}` : ''}`,
       );
-    await new Promise((resolveWait) => setTimeout(resolveWait, 2_000));
+    await sleep(2_000);
     const url = `${coordinator}/status/${status.batch_id}`;
     status = readAnswer(BatchStatusBodySchema, await callService(url, { headers }), url);
   }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@props/contracts';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseEnvironment } from '@props/configuration';
@@ -52,7 +53,7 @@ export const stagingCleanupCommand: CliCommand = {
     try {
       prefix = validateDatasetPrefix(values['dataset-prefix']);
     } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
+      throw new UsageError(errorMessage(error));
     }
     const store = stagingStore(process.env, prefix);
     const cutoff = new Date(Date.now() - hours * 3_600_000);

@@ -1,6 +1,12 @@
 import type { Logger } from '@props/observability';
 import { LogEvent } from '@props/observability';
-import { ServiceError, phase5CompletionMessage, type BatchStatusBody, type CompletionEvent } from '@props/contracts';
+import {
+  ServiceError,
+  phase5CompletionMessage,
+  type BatchStatusBody,
+  type CompletionEvent,
+  errorMessage,
+} from '@props/contracts';
 import type { Publisher } from '@props/messaging';
 import { consolidateBatch, consolidationLockKey } from '@props/consolidation';
 
@@ -58,8 +64,6 @@ export interface BatchOrchestratorOptions {
 export class BatchRefusal extends ServiceError {
   override readonly name = 'BatchRefusal';
 }
-
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * The coordinator's batch: start (select, load in one query, fan out), record completions
@@ -273,10 +277,10 @@ export class BatchOrchestrator {
         ...record,
         status: 'running',
         consolidating_since: null,
-        last_error: message(error),
+        last_error: errorMessage(error),
       }));
       this.options.logger.error(
-        { event: LogEvent.consolidationFailed, ...context, reason: message(error) },
+        { event: LogEvent.consolidationFailed, ...context, reason: errorMessage(error) },
         `consolidation of ${batchId} failed; it stays running and the stall check retries it`,
       );
       throw error;
@@ -321,7 +325,7 @@ export class BatchOrchestrator {
         );
         return;
       } catch (error) {
-        failure = error instanceof Error ? error.message : String(error);
+        failure = errorMessage(error);
         if (attempt < 3) await new Promise((resolveWait) => setTimeout(resolveWait, 250 * 4 ** (attempt - 1)));
       }
     }

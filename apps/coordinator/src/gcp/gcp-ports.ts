@@ -1,3 +1,4 @@
+import { errorMessage } from '@props/contracts';
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
 import { DistributedLock, FirestoreLockBackend } from '@props/distributed-lock';
@@ -27,7 +28,7 @@ class PubSubFanout implements Fanout {
         {
           event: LogEvent.messageDeadLettered,
           message_id: messageId,
-          reason: error instanceof Error ? error.message : String(error),
+          reason: errorMessage(error),
         },
         `could not publish ${messageId}`,
       );

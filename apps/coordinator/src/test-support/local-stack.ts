@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -63,7 +64,7 @@ export class ServiceProcess {
       } catch {
         // not listening yet
       }
-      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+      await sleep(100);
     }
     throw new Error(`${app} did not come up: ${service.output.slice(-2000)}`);
   }
@@ -110,7 +111,7 @@ export class Tap {
     const deadline = Date.now() + timeoutMs;
     while (this.received.length < count) {
       if (Date.now() > deadline) throw new Error(`tap got ${this.received.length} of ${count} messages`);
-      await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+      await sleep(50);
     }
   }
 
@@ -145,7 +146,7 @@ export async function waitForConsolidated(
   while (Date.now() < deadline) {
     status = BatchStatusBodySchema.parse(await (await fetch(`${coordinatorUrl}/status/${batchId}`)).json());
     if (status.status === 'consolidated') return status;
-    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    await sleep(100);
   }
   throw new Error(`batch ${batchId} not consolidated: ${JSON.stringify(status).slice(0, 500)}`);
 }

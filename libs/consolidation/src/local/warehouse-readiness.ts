@@ -1,3 +1,4 @@
+import { errorMessage } from '@props/contracts';
 import { existsSync } from 'node:fs';
 import { WarehouseBusyError, requireCurrentSchema, withWarehouse } from '@props/warehouse';
 
@@ -31,7 +32,7 @@ export function warehouseReadinessCheck(warehousePath?: string) {
         );
       } catch (error) {
         if (error instanceof WarehouseBusyError) return { status: 'degraded', detail: error.message };
-        return { status: 'failed', detail: error instanceof Error ? error.message : String(error) };
+        return { status: 'failed', detail: errorMessage(error) };
       }
       return { status: 'ok', detail: `duckdb ${version}; warehouse ${warehousePath} opened, schema current` };
     },

@@ -1,5 +1,5 @@
 import type { PubSub } from '@google-cloud/pubsub';
-import { LOGICAL_ID_ATTRIBUTE } from '@props/contracts';
+import { LOGICAL_ID_ATTRIBUTE, errorMessage } from '@props/contracts';
 import { PublishError, type PublishOptions, type Publisher } from '../publisher';
 
 /** Publishes JSON payloads to Pub/Sub topics; push subscriptions deliver them to the services. */
@@ -15,9 +15,7 @@ export class PubSubPublisher implements Publisher {
         attributes: options.messageId ? { [LOGICAL_ID_ATTRIBUTE]: options.messageId } : {},
       });
     } catch (error) {
-      throw new PublishError(
-        `${topic}: Pub/Sub did not accept the message: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw new PublishError(`${topic}: Pub/Sub did not accept the message: ${errorMessage(error)}`);
     }
   }
 }

@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
-import { encodePushEnvelope } from '@props/contracts';
+import { encodePushEnvelope, errorMessage } from '@props/contracts';
 import { PublishError, type PublishOptions, type Publisher } from '../publisher';
 import { PUSH_ACK_STATUSES } from '../rejected-message-store';
 
@@ -52,11 +53,9 @@ export class HttpPushPublisher implements Publisher {
         if (PUSH_ACK_STATUSES.has(response.status)) return deliveryId;
         last = `HTTP ${response.status}`;
       } catch (error) {
-        last =
-          (error as { cause?: { code?: string } }).cause?.code ??
-          (error instanceof Error ? error.message : String(error));
+        last = (error as { cause?: { code?: string } }).cause?.code ?? errorMessage(error);
       }
-      if (attempt < maxAttempts) await new Promise((resolveWait) => setTimeout(resolveWait, delay));
+      if (attempt < maxAttempts) await sleep(delay);
       delay *= 2;
     }
     throw new PublishError(

@@ -1,3 +1,4 @@
+import { errorMessage } from '@props/contracts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileDurably } from '@props/durable-files';
@@ -48,7 +49,7 @@ export class PushDeliveryQueue {
       this.active += 1;
       void publisher
         .publish(message.topic, message.payload, { messageId: message.messageId })
-        .catch((error: unknown) => this.deadLetter(message, error instanceof Error ? error.message : String(error)))
+        .catch((error: unknown) => this.deadLetter(message, errorMessage(error)))
         .finally(() => {
           this.active -= 1;
           this.pump();

@@ -1,3 +1,4 @@
+import { errorMessage } from '@props/contracts';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,9 +42,7 @@ async function readArtifact(
       try {
         await (options.fetchRemote ?? fetchFromGcs)(location, partial);
       } catch (error) {
-        throw new ModelArtifactError(
-          `model ${entry.model_id}: cannot download ${location}: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        throw new ModelArtifactError(`model ${entry.model_id}: cannot download ${location}: ${errorMessage(error)}`);
       }
       renameSync(partial, file);
     }
@@ -79,7 +78,7 @@ export async function loadServedModels(options: ModelLoadOptions): Promise<Serve
         ...base,
         location: options.env[entry.path_variable] || join(options.modelDir, entry.onnx),
         regressor: null,
-        unavailableReason: error instanceof Error ? error.message : String(error),
+        unavailableReason: errorMessage(error),
       });
     }
   }

@@ -1,4 +1,4 @@
-import { SYSTEM_IDS } from '@props/contracts';
+import { SYSTEM_IDS, errorMessage } from '@props/contracts';
 import { clamp } from '../python-round';
 import type { ServedModel } from '../artifacts/served-model';
 import type { PredictionInput, PredictionSystem, Recommendation, SystemOutcome } from './prediction-system';
@@ -53,7 +53,7 @@ export class TreeModelSystem implements PredictionSystem {
     try {
       raw = await regressor.predict(inputs.map((input) => input.features.slice(regressor.featureCount)));
     } catch (error) {
-      return this.fallBack(inputs, `inference failed: ${error instanceof Error ? error.message : String(error)}`);
+      return this.fallBack(inputs, `inference failed: ${errorMessage(error)}`);
     }
     return inputs.map((input, index) => {
       const value = raw[index]!;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BigQuery, TableField } from '@google-cloud/bigquery';
-import type { PredictionRow } from '@props/contracts';
+import { errorMessage, type PredictionRow } from '@props/contracts';
 import { stagingPerPrefix, type StagingFor } from '../staging-for-prefix';
 import { StagingWriteError, type StagingStore } from '../staging-store';
 
@@ -85,7 +85,7 @@ export class BigQueryStagingStore implements StagingStore {
     } catch (error) {
       this.schema = undefined;
       throw new StagingWriteError(
-        `staging: load job into ${this.options.dataset}.${stagingTableName(batchId, messageId)} failed: ${error instanceof Error ? error.message : String(error)}`,
+        `staging: load job into ${this.options.dataset}.${stagingTableName(batchId, messageId)} failed: ${errorMessage(error)}`,
       );
     } finally {
       rmSync(folder, { recursive: true, force: true });

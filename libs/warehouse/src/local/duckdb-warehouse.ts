@@ -1,4 +1,4 @@
-import { ServiceError } from '@props/contracts';
+import { ServiceError, errorMessage } from '@props/contracts';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 /** Another process holds the warehouse file for longer than the caller waits. */
@@ -76,7 +76,7 @@ export async function withWarehouse<T>(
     try {
       instance = await DuckDBInstance.create(path);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       if (!LOCKED.test(message)) throw new WarehouseUnavailableError(path, message.split('\n')[0]!);
       if (Date.now() - started >= maxWaitMs)
         throw new WarehouseBusyError(
