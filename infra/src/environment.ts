@@ -17,6 +17,7 @@ import {
   workerEnvironment,
 } from './services';
 import type { EnvironmentSettings } from './settings';
+import { declareReportsBucket } from './reports';
 import { declareWarehouse, type Warehouse } from './warehouse';
 
 /** One environment: production, or staging beside it in the same project with its own names, datasets and database. */
@@ -33,6 +34,7 @@ export function declareEnvironment(settings: EnvironmentSettings): {
   const messaging = declareTopics(settings, names);
   const warehouse = declareWarehouse(settings, names.datasetPrefix);
   declareFirestore(settings, names.firestoreDatabase);
+  declareReportsBucket(settings, names, identities);
 
   // The coordinator's API key: the secret is declared here, its value added once by an operator (README).
   const apiKey = new gcp.secretmanager.Secret(names.apiKeySecret, {

@@ -2,6 +2,7 @@ import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import type { Identities } from './identities';
 import type { EnvironmentNames } from './names';
+import { reportLocation } from './reports';
 import type { EnvironmentSettings } from './settings';
 
 /** A container's environment: plain values, and variables read from a Secret Manager secret (its latest version). */
@@ -65,6 +66,7 @@ export function jobEnvironment(settings: EnvironmentSettings, names: Environment
       PROPS_BIGQUERY_LOCATION: settings.bigqueryLocation,
       FIRESTORE_DATABASE: names.firestoreDatabase,
       PROPS_DATASET_PREFIX: names.datasetPrefix,
+      PROPS_REPORT_LOCATION: reportLocation(settings, names),
     },
     secrets: {},
   };

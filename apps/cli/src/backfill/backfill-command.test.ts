@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { FileBatchState, type BatchRecord } from '@props/prediction-batch';
 import { WAREHOUSE_TABLES, datasetName, seedWarehouse, withWarehouse } from '@props/warehouse';
+import { startGcsUploadStandIn } from '../test-support/gcs-upload-stand-in';
+import { propsAsync } from '../test-support/props-process';
 
 const root = resolve(import.meta.dirname, '../../../..');
 const env = { ...process.env, METADATA_SERVER_DETECTION: 'none' };
@@ -126,6 +128,49 @@ describe('props backfill', () => {
     const page = join(backfilled.dataDir, 'reports', 'season-2025-03-14-2025-03-16.html');
     expect(season.stdout, season.stderr).toBe(`season view of 2025-03-14 .. 2025-03-16: ${page}\n`);
     expect(readFileSync(page, 'utf8').match(/<figure class="chart"/g)).toHaveLength(4);
+    // On the Cloud Run job the page goes to Cloud Storage (PROPS_REPORT_LOCATION), not to the job's disk.
+    const gcs = await startGcsUploadStandIn(['props-reports']);
+    try {
+      const stored = await propsAsync(
+        { STORAGE_EMULATOR_HOST: gcs.url, PROPS_REPORT_LOCATION: 'gs://props-reports/seasons/' },
+        'report',
+        '--from',
+        '2025-03-14',
+        '--to',
+        '2025-03-16',
+        '--warehouse',
+        backfilled.warehouse,
+      );
+      const object = 'gs://props-reports/seasons/season-2025-03-14-2025-03-16.html';
+      expect(stored.stdout, stored.stderr).toBe(`season view of 2025-03-14 .. 2025-03-16: ${object}\n`);
+      const uploaded = gcs.objects.get('props-reports/seasons/season-2025-03-14-2025-03-16.html');
+      expect(uploaded?.contentType).toBe('text/html; charset=utf-8');
+      const withoutTime = (html: string) => html.replace(/generated \d{4}-\d\d-\d\dT[\d:.]+Z/g, 'generated (time)');
+      expect(withoutTime(uploaded?.body ?? '')).toBe(withoutTime(readFileSync(page, 'utf8')));
+      const missing = await propsAsync(
+        { STORAGE_EMULATOR_HOST: gcs.url },
+        'report',
+        '--from',
+        '2025-03-14',
+        '--to',
+        '2025-03-16',
+        '--warehouse',
+        backfilled.warehouse,
+        '--out',
+        'gs://no-such-bucket/season.html',
+      );
+      expect([missing.code, missing.stderr.trim().split('\n')]).toEqual([
+        1,
+        ['props report: cannot write gs://no-such-bucket/season.html: The specified bucket does not exist.'],
+      ]);
+    } finally {
+      await gcs.close();
+    }
+    const badOut = props('report', '--date', '2025-03-15', '--out', 'gs://', '--warehouse', backfilled.warehouse);
+    expect([badOut.code, badOut.stderr.split('\n')[0]]).toEqual([
+      2,
+      'props report: --out: expected gs://bucket/path, got gs://',
+    ]);
     const empty = props('report', '--from', '2025-06-01', '--to', '2025-06-02', '--warehouse', backfilled.warehouse);
     expect([empty.code, empty.stderr]).toEqual([
       1,

@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { NothingToGradeError, gradeDate } from '@props/grading';
 import { isCalendarDate } from '@props/contracts';
 import { UsageError, type CliCommand } from '../cli-command';
@@ -9,6 +7,7 @@ import { renderSeasonReport } from './season-report-html';
 import { calendarDays } from './grading-dates';
 import { withWarehouseReads } from './grading-backend';
 import { parseGradingArgs } from './warehouse-option';
+import { reportDestination, savePage } from './report-destination';
 
 /** Grades the date (idempotent) and writes its report; returns the report's path. */
 export async function writeReport(
@@ -28,8 +27,7 @@ export async function writeReport(
       rows: graded.rows,
     } satisfies ReportInput;
   });
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, renderReport(input));
+  await savePage(out, renderReport(input));
   return { path: out, input };
 }
 
@@ -47,8 +45,7 @@ export async function writeSeasonReport(
     throw new NothingToGradeError(
       `nothing is graded between ${from} and ${to}: run props backfill --from ${from} --to ${to} (or props grade --date ${from}..${to}) first`,
     );
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, renderSeasonReport(view, new Date().toISOString()));
+  await savePage(out, renderSeasonReport(view, new Date().toISOString()));
   return out;
 }
 
@@ -64,10 +61,20 @@ export const reportCommand: CliCommand = {
       '--from D --to D',
       'the season view of what is graded in the range: hit rate and MAE per system by week, calibration, volume per date',
     ],
-    ['--out FILE.html', 'where the page goes (default var/reports/report-D.html or season-FROM-TO.html)'],
+    [
+      '--out FILE.html',
+      'where the page goes: a file, or gs://bucket/path.html (default $PROPS_REPORT_LOCATION/, else var/reports/: report-D.html or season-FROM-TO.html)',
+    ],
     ...WAREHOUSE_OPTIONS,
   ],
-  environment: BACKEND_ENVIRONMENT,
+  environment: [
+    ...BACKEND_ENVIRONMENT,
+    [
+      'PROPS_REPORT_LOCATION',
+      'where pages go without --out: gs://bucket/prefix on the Cloud Run job (its disk does not outlive it), or a folder',
+    ],
+    ['STORAGE_EMULATOR_HOST', 'another Cloud Storage endpoint (an emulator)'],
+  ],
   async run(args) {
     const { values, warehouse, prefix } = parseGradingArgs(args, {
       date: { type: 'string' },
@@ -76,6 +83,7 @@ export const reportCommand: CliCommand = {
       out: { type: 'string' },
     });
     const season = typeof values.from === 'string' || typeof values.to === 'string';
+    const outFlag = typeof values.out === 'string' ? values.out : undefined;
     if (season === (typeof values.date === 'string')) throw new UsageError('give --date, or --from and --to');
     try {
       if (season) {
@@ -87,20 +95,14 @@ export const reportCommand: CliCommand = {
         }
         const [from, to] = [String(values.from), String(values.to)];
         calendarDays(from, to, '--from/--to');
-        const out = resolve(
-          typeof values.out === 'string'
-            ? values.out
-            : join(dirname(warehouse), 'reports', `season-${from}-${to}.html`),
-        );
+        const out = reportDestination(process.env, outFlag, warehouse, `season-${from}-${to}.html`);
         process.stdout.write(
           `season view of ${from} .. ${to}: ${await writeSeasonReport(process.env, warehouse, prefix, from, to, out)}\n`,
         );
         return 0;
       }
       const date = String(values.date);
-      const out = resolve(
-        typeof values.out === 'string' ? values.out : join(dirname(warehouse), 'reports', `report-${date}.html`),
-      );
+      const out = reportDestination(process.env, outFlag, warehouse, `report-${date}.html`);
       const { path } = await writeReport(process.env, warehouse, prefix, date, out);
       process.stdout.write(`report of ${date}: ${path}\n`);
       return 0;

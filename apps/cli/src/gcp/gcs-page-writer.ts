@@ -1,0 +1,30 @@
+import { Storage } from '@google-cloud/storage';
+import { ServiceError, errorMessage } from '@props/contracts';
+
+/** `gs://bucket/object` split into its bucket and object name, or null for anything else. */
+export function parseGcsUrl(url: string): { bucket: string; object: string } | null {
+  const match = /^gs:\/\/([a-z0-9][a-z0-9._-]{1,220}[a-z0-9])\/(.+)$/.exec(url);
+  return match ? { bucket: match[1]!, object: match[2]! } : null;
+}
+
+/**
+ * Writes an HTML page to Cloud Storage in one request (a multipart upload: a page is far under the
+ * 5 MB GCS recommends single-request uploads for). STORAGE_EMULATOR_HOST points the client at
+ * another endpoint, unauthenticated, as @google-cloud/storage documents for emulators.
+ */
+export async function writePageToGcs(url: string, html: string, storage = new Storage()): Promise<void> {
+  const target = parseGcsUrl(url);
+  if (!target) throw new Error(`not a gs://bucket/object URL: ${url}`);
+  try {
+    await storage
+      .bucket(target.bucket)
+      .file(target.object)
+      .save(html, {
+        resumable: false,
+        contentType: 'text/html; charset=utf-8',
+        metadata: { cacheControl: 'no-cache' },
+      });
+  } catch (error) {
+    throw new ServiceError('unavailable', 'report_upload_failed', `cannot write ${url}: ${errorMessage(error)}`);
+  }
+}
