@@ -8,15 +8,14 @@ export const API_KEY_HEADER = 'x-api-key';
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
- * Every mutating endpoint needs the API key in `x-api-key` (compared in constant time) or, when
+ * Every route of `scope` (a plugin around the mutating endpoints) needs the API key in `x-api-key` (compared in constant time) or, when
  * an OIDC policy is configured, a verified bearer token from an allowed service account (Cloud
  * Scheduler, Pub/Sub push). A bearer token is never accepted unchecked; neither secret is logged.
  */
-export function requireCaller(app: FastifyInstance, apiKey: string, oidc: OidcPolicy | null): void {
+export function requireCaller(scope: FastifyInstance, apiKey: string, oidc: OidcPolicy | null): void {
   const expected = digest(apiKey);
   const verifier = oidc ? new OidcVerifier(oidc) : null;
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'POST') return;
+  scope.addHook('onRequest', async (request, reply) => {
     const given = request.headers[API_KEY_HEADER];
     if (typeof given === 'string' && timingSafeEqual(digest(given), expected)) return;
     let reason = given === undefined ? 'no api key' : 'wrong api key';

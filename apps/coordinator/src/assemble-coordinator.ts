@@ -49,8 +49,7 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
   ];
   registerErrorReplies(app);
   registerHealthRoutes(app, checks, buildInfo('coordinator'));
-  requireCaller(app, config.apiKey, config.oidc);
-  registerBatchRoutes(app, batches, ports.rejected);
+  registerBatchRoutes(app, batches, ports.rejected, (guarded) => requireCaller(guarded, config.apiKey, config.oidc));
   const writableFolders = config.gcp
     ? []
     : [

@@ -33,16 +33,23 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   return parsed.data;
 }
 
-/** /start, /complete, /status and /check-stalled over the batch orchestrator. */
+/**
+ * /start, /complete and /check-stalled over the batch orchestrator, in a plugin of their own whose
+ * `guard` (the caller check) protects exactly them; the read-only /status routes stay open.
+ */
 export function registerBatchRoutes(
   app: FastifyInstance,
   batches: BatchOrchestrator,
   rejected: RejectedMessageStore,
+  guard: (scope: FastifyInstance) => void,
 ): void {
-  registerStartRoute(app, batches);
-  registerCompletionRoute(app, batches, rejected);
+  void app.register(async (guarded) => {
+    guard(guarded);
+    registerStartRoute(guarded, batches);
+    registerCompletionRoute(guarded, batches, rejected);
+    registerStallCheckRoute(guarded, batches);
+  });
   registerStatusRoutes(app, batches);
-  registerStallCheckRoute(app, batches);
 }
 
 /** What `/start` does not honour of what it was sent: unknown fields, a range, several lines. */

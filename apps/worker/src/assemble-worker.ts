@@ -92,8 +92,12 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
   ];
   registerErrorReplies(app);
   registerHealthRoutes(app, checks, buildInfo('worker'));
-  if (config.pushAuth) requireOidc(app, config.pushAuth);
-  registerPredictRoute(app, pipeline, rejected);
+  // The push endpoint in a plugin of its own, so the OIDC check guards it and nothing else.
+  const pushAuth = config.pushAuth;
+  void app.register(async (guarded) => {
+    if (pushAuth) requireOidc(guarded, pushAuth);
+    registerPredictRoute(guarded, pipeline, rejected);
+  });
   const writableFolders = config.gcp
     ? [config.modelCacheDir]
     : [config.stagingDir, config.rejectedDir, config.modelCacheDir];

@@ -2,11 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { LogEvent } from '@props/observability';
 import { OidcTokenError, OidcVerifier, type OidcPolicy } from './oidc-verifier';
 
-/** Every POST needs a verified OIDC bearer token from an allowed service account (Pub/Sub push, Cloud Scheduler). */
-export function requireOidc(app: FastifyInstance, policy: OidcPolicy): void {
+/**
+ * Every route of `scope` (a plugin around the routes it protects) needs a verified OIDC bearer
+ * token from an allowed service account (Pub/Sub push, Cloud Scheduler).
+ */
+export function requireOidc(scope: FastifyInstance, policy: OidcPolicy): void {
   const verifier = new OidcVerifier(policy);
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'POST') return;
+  scope.addHook('onRequest', async (request, reply) => {
     try {
       await verifier.verify(request.headers.authorization);
     } catch (error) {
