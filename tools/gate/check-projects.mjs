@@ -6,9 +6,18 @@ import { listProjects } from './workspace.mjs';
 /** What a lib is: the domain, an adapter to a backend, a utility, or support for tests (never imported by runtime code). */
 export const LIB_KINDS = ['kind:domain', 'kind:adapter', 'kind:util', 'kind:testing'];
 
+/** The command a project's target runs: its own, else nx.json's targetDefaults with {projectRoot} filled in. */
+function targetCommand(project, target, targetDefaults) {
+  const own = project.config.targets?.[target];
+  if (own === undefined) return undefined;
+  const command = own.command ?? own.options?.command ?? targetDefaults[target]?.options?.command;
+  return command?.replaceAll('{projectRoot}', project.root);
+}
+
 /** Every project is named after its folder, tagged with its type (and a lib with its kind), and has a public entry. */
 export function checkProjects(root) {
   const violations = [];
+  const targetDefaults = JSON.parse(readFileSync(join(root, 'nx.json'), 'utf8')).targetDefaults ?? {};
   const projects = listProjects(root);
   const paths = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions?.paths ?? {};
   for (const project of projects) {
@@ -41,7 +50,7 @@ export function checkProjects(root) {
       );
     }
     // A test target that selects no file passes with nothing run (`vitest run --dir X` did exactly that).
-    const test = project.config.targets?.test?.command;
+    const test = targetCommand(project, 'test', targetDefaults);
     if (test !== undefined && !new RegExp(`\\bvitest run ${project.root}/(\\s|$)`).test(test)) {
       violations.push(
         violation(

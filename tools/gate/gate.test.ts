@@ -347,7 +347,7 @@ describe('the gate', { timeout: 600_000 }, () => {
 
     it('a test target that selects none of its own tests', () => {
       workspace.edit('libs/grading/project.json', (text) =>
-        text.replace('vitest run libs/grading/ --passWithNoTests', 'vitest run --dir libs/grading --passWithNoTests'),
+        text.replace('"test": {}', '"test": { "command": "vitest run --dir libs/grading --passWithNoTests" }'),
       );
       expectViolation('projects', 'project-shape', 'libs/grading/project.json');
     });

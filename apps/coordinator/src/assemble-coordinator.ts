@@ -4,6 +4,7 @@ import { createLogger } from '@props/observability';
 import {
   buildInfo,
   registerErrorReplies,
+  useZodSchemas,
   registerHealthRoutes,
   quietRequestLogs,
   registerRequestLogging,
@@ -48,6 +49,7 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
     ...ports.checks,
   ];
   registerErrorReplies(app);
+  useZodSchemas(app);
   registerHealthRoutes(app, checks, buildInfo('coordinator'));
   registerBatchRoutes(app, batches, ports.rejected, (guarded) => requireCaller(guarded, config.apiKey, config.oidc));
   const writableFolders = config.gcp

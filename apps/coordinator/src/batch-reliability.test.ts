@@ -7,7 +7,7 @@ import { freePort } from '@props/service-runtime';
 import { withWarehouse } from '@props/warehouse';
 import {
   API_KEY,
-  ServiceProcess,
+  startFromSource,
   Tap,
   dataDirWith,
   post,
@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 
 async function coordinator(dataDir: string, workerUrls: string[], extra: Record<string, string> = {}, port?: number) {
-  const service = await ServiceProcess.start(
+  const service = await startFromSource(
     'coordinator',
     { PROPS_DATA_DIR: dataDir, PROPS_API_KEY: API_KEY, PROPS_WORKER_URLS: workerUrls.join(','), ...extra },
     port,
@@ -40,7 +40,7 @@ async function coordinator(dataDir: string, workerUrls: string[], extra: Record<
 }
 
 async function worker(dataDir: string, completionUrl: string, port?: number) {
-  const service = await ServiceProcess.start(
+  const service = await startFromSource(
     'worker',
     {
       PROPS_DATA_DIR: dataDir,

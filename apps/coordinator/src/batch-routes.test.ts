@@ -29,6 +29,31 @@ describe('coordinator POST /start', () => {
     expect(response.json().field).toBe(field);
   });
 
+  it('reads every route input through its zod schema: the query, the params, and an absent body as {}', async () => {
+    const coordinator = await assembleCoordinator({ LOG_LEVEL: 'fatal', PROPS_API_KEY: KEY });
+    const noDate = await coordinator.app.inject({ method: 'GET', url: '/status' });
+    const badDate = await coordinator.app.inject({ method: 'GET', url: '/status?game_date=2025-13-01' });
+    const unknown = await coordinator.app.inject({ method: 'GET', url: '/status/batch_nope' });
+    const noBody = await coordinator.app.inject({
+      method: 'POST',
+      url: '/check-stalled',
+      headers: { 'x-api-key': KEY },
+    });
+    await coordinator.app.close();
+    expect([noDate.statusCode, noDate.json()]).toEqual([
+      400,
+      {
+        error: 'invalid request',
+        code: 'invalid_request',
+        field: 'game_date',
+        problem: 'expected ?game_date=YYYY-MM-DD',
+      },
+    ]);
+    expect([badDate.statusCode, badDate.json().field]).toEqual([400, 'game_date']);
+    expect([unknown.statusCode, unknown.json()]).toEqual([404, { error: 'no such batch', code: 'no_such_batch' }]);
+    expect([noBody.statusCode, noBody.json()]).toEqual([200, { actions: [] }]);
+  });
+
   it.each([
     [undefined, 'no key'],
     ['wrong-key-0123456789', 'a wrong key'],

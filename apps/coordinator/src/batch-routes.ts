@@ -1,18 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
+  BatchListBodySchema,
+  BatchStatusBodySchema,
   CompletionEventSchema,
+  ErrorBodySchema,
   GameDateSchema,
   MalformedMessageError,
   StartBatchRequestSchema,
   type StartBatchRequest,
   decodePushEnvelope,
   rejectedMessage,
-  toMalformedMessageError,
   unknownStartFields,
 } from '@props/contracts';
 import { acknowledgeRejection, type RejectedMessageStore } from '@props/messaging';
 import { LogEvent } from '@props/observability';
+import type { ZodTypeProvider } from '@props/service-runtime';
 import type { BatchOrchestrator } from './batch/batch-orchestrator';
 
 /**
@@ -25,13 +28,6 @@ const CheckStalledSchema = z.object({
   stall_threshold_minutes: z.number().positive().max(1440).optional(),
   min_completion_pct: z.number().min(0).max(100).optional(),
 });
-
-/** A JSON body read through its schema; a MalformedMessageError (answered 400 naming the field) when it does not fit. */
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw toMalformedMessageError(parsed.error);
-  return parsed.data;
-}
 
 /**
  * /start, /complete and /check-stalled over the batch orchestrator, in a plugin of their own whose
@@ -64,35 +60,40 @@ function notHonoured(request: StartBatchRequest): string[] {
 }
 
 function registerStartRoute(app: FastifyInstance, batches: BatchOrchestrator): void {
-  app.post('/start', async (request, reply) => {
-    const body = parseBody(StartBatchRequestSchema, request.body);
-    const { game_date, force, dataset_prefix, min_minutes, correlation_id, trigger_source, parent_processor } = body;
-    const ignored = notHonoured(body);
-    request.log.info(
-      {
-        event: LogEvent.startRequested,
-        game_date,
-        force,
-        min_minutes,
-        correlation_id,
-        trigger_source,
-        parent_processor,
-        ignored,
-      },
-      `start requested by ${trigger_source ?? 'an unnamed caller'}${ignored.length > 0 ? `; not honoured: ${ignored.join(', ')}` : ''}`,
-    );
-    // A refusal (a running batch, no players, a missing warehouse) is a ServiceError: the error handler answers it.
-    return reply.code(202).send(
-      await batches.start({
-        game_date,
-        force,
-        dataset_prefix,
-        minMinutes: min_minutes,
-        correlationId: correlation_id ?? null,
-        triggerSource: trigger_source ?? null,
-      }),
-    );
-  });
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  routes.post(
+    '/start',
+    { schema: { body: StartBatchRequestSchema, response: { 202: BatchStatusBodySchema } } },
+    async (request, reply) => {
+      const body = request.body;
+      const { game_date, force, dataset_prefix, min_minutes, correlation_id, trigger_source, parent_processor } = body;
+      const ignored = notHonoured(body);
+      request.log.info(
+        {
+          event: LogEvent.startRequested,
+          game_date,
+          force,
+          min_minutes,
+          correlation_id,
+          trigger_source,
+          parent_processor,
+          ignored,
+        },
+        `start requested by ${trigger_source ?? 'an unnamed caller'}${ignored.length > 0 ? `; not honoured: ${ignored.join(', ')}` : ''}`,
+      );
+      // A refusal (a running batch, no players, a missing warehouse) is a ServiceError: the error handler answers it.
+      return reply.code(202).send(
+        await batches.start({
+          game_date,
+          force,
+          dataset_prefix,
+          minMinutes: min_minutes,
+          correlationId: correlation_id ?? null,
+          triggerSource: trigger_source ?? null,
+        }),
+      );
+    },
+  );
 }
 
 function registerCompletionRoute(
@@ -129,26 +130,40 @@ function registerCompletionRoute(
   });
 }
 
-function registerStatusRoutes(app: FastifyInstance, batches: BatchOrchestrator): void {
-  app.get('/status/:batchId', async (request, reply) => {
-    const status = await batches.status((request.params as { batchId: string }).batchId);
-    return status ? status : reply.code(404).send({ error: 'no such batch' });
-  });
+/** `?game_date=` of GET /status. */
+const StatusQuerySchema = z.object({
+  game_date: z.string({ error: 'expected ?game_date=YYYY-MM-DD' }).pipe(GameDateSchema),
+});
 
-  app.get('/status', async (request) => {
-    const gameDate = (request.query as { game_date?: string }).game_date;
-    if (!gameDate || !GameDateSchema.safeParse(gameDate).success)
-      throw new MalformedMessageError('game_date', 'expected ?game_date=YYYY-MM-DD');
-    return { game_date: gameDate, batches: await batches.statusByDate(gameDate) };
-  });
+function registerStatusRoutes(app: FastifyInstance, batches: BatchOrchestrator): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  routes.get(
+    '/status/:batchId',
+    {
+      schema: {
+        params: z.object({ batchId: z.string().min(1) }),
+        response: { 200: BatchStatusBodySchema, 404: ErrorBodySchema },
+      },
+    },
+    async (request, reply) => {
+      const status = await batches.status(request.params.batchId);
+      return status ? status : reply.code(404).send({ error: 'no such batch', code: 'no_such_batch' });
+    },
+  );
+  routes.get(
+    '/status',
+    { schema: { querystring: StatusQuerySchema, response: { 200: BatchListBodySchema } } },
+    async (request) => ({
+      game_date: request.query.game_date,
+      batches: await batches.statusByDate(request.query.game_date),
+    }),
+  );
 }
 
 function registerStallCheckRoute(app: FastifyInstance, batches: BatchOrchestrator): void {
-  app.post('/check-stalled', async (request) => {
-    const { batch_id, force, stall_threshold_minutes, min_completion_pct } = parseBody(
-      CheckStalledSchema,
-      request.body,
-    );
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  routes.post('/check-stalled', { schema: { body: CheckStalledSchema } }, async (request) => {
+    const { batch_id, force, stall_threshold_minutes, min_completion_pct } = request.body;
     return {
       actions: await batches.checkStalled({
         batchId: batch_id,

@@ -29,6 +29,14 @@ export {
   type BatchListBody,
 } from './batch-status';
 export { ReadinessBodySchema, type ReadinessBody, type ReadinessCheckReport } from './readiness-body';
-export { ServiceError, HTTP_STATUS_OF_KIND, isPermanentError, errorMessage, type ErrorKind } from './service-error';
+export {
+  ServiceError,
+  HTTP_STATUS_OF_KIND,
+  ErrorBodySchema,
+  isPermanentError,
+  errorMessage,
+  type ErrorKind,
+  type ErrorBody,
+} from './service-error';
 export { SYSTEM_IDS, PRIMARY_SYSTEM, type SystemId } from './system-ids';
 export { DATASET_PREFIX_PATTERN, DatasetPrefixSchema } from './dataset-prefix';

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * What went wrong, as a caller can act on it:
  * - invalid: the request itself is wrong (a field, a value); sending it again fails again;
@@ -16,6 +18,15 @@ export const HTTP_STATUS_OF_KIND: Record<ErrorKind, number> = {
   unavailable: 503,
   transient: 503,
 };
+
+/** Every error reply of every service: what went wrong for the caller, its stable code, and for an invalid request the field and the problem. */
+export const ErrorBodySchema = z.object({
+  error: z.string(),
+  code: z.string(),
+  field: z.string().optional(),
+  problem: z.string().optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 /**
  * The base of every error the platform raises on purpose: a stable lowercase `code` callers and

@@ -17,3 +17,5 @@ export { OidcVerifier, OidcTokenError, type OidcPolicy } from './oidc-verifier';
 export { OidcEnvironment, oidcPolicyFrom } from './oidc-environment';
 export { requireOidc } from './oidc-guard';
 export { registerRequestLogging, quietRequestLogs } from './request-logging';
+export { useZodSchemas, type ZodTypeProvider } from './zod-type-provider';
+export { ServiceChild, type ServiceChildOptions } from './service-child';

@@ -9,12 +9,11 @@ import {
   type BatchStatusBody,
   errorMessage,
 } from '@props/contracts';
-import { freePort } from '@props/service-runtime';
+import { ServiceChild, freePort } from '@props/service-runtime';
 import { seedWarehouse } from '@props/warehouse';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { ProgressBar } from '../progress-bar';
 import { DEFAULT_SEED, samplesDirectory, seedingProgress } from '../warehouse/seed-command';
-import { ChildService } from './child-service';
 import { readBatchOutcome, type BatchOutcome } from './batch-outcome';
 import { callService, readAnswer, refusalText } from '../coordinator-client';
 import { gradingTable } from '../grading/grading-table';
@@ -37,7 +36,7 @@ async function startLocalStack(
   bundles: string,
   dataDir: string,
   workerCount: number,
-  services: ChildService[],
+  services: ServiceChild[],
   say: Say,
 ) {
   const apiKey = randomBytes(16).toString('hex');
@@ -47,10 +46,10 @@ async function startLocalStack(
   const coordinatorUrl = `http://127.0.0.1:${coordinatorPort}`;
   for (const [index, port] of workerPorts.entries()) {
     services.push(
-      await ChildService.start(
-        workerCount === 1 ? 'worker' : `worker ${index + 1}`,
-        join(bundles, 'worker', 'main.js'),
-        {
+      await ServiceChild.start({
+        name: workerCount === 1 ? 'worker' : `worker ${index + 1}`,
+        args: [join(bundles, 'worker', 'main.js')],
+        env: {
           ...common,
           PROPS_MODEL_DIR: join(bundles, 'worker', 'models'),
           PROPS_COMPLETION_URL: `${coordinatorUrl}/complete`,
@@ -58,21 +57,21 @@ async function startLocalStack(
           PROPS_PUSH_AUTH: 'none',
         },
         port,
-      ),
+      }),
     );
   }
   services.push(
-    await ChildService.start(
-      'coordinator',
-      join(bundles, 'coordinator', 'main.js'),
-      {
+    await ServiceChild.start({
+      name: 'coordinator',
+      args: [join(bundles, 'coordinator', 'main.js')],
+      env: {
         ...common,
         PROPS_API_KEY: apiKey,
         PROPS_WORKER_URLS: workerPorts.map((port) => `http://127.0.0.1:${port}/predict`).join(','),
         PROPS_STALL_SECONDS: '60',
       },
-      coordinatorPort,
-    ),
+      port: coordinatorPort,
+    }),
   );
   for (const service of services) {
     const ready = await service.waitUntilReady(60_000);
@@ -88,7 +87,7 @@ async function awaitBatch(
   coordinatorUrl: string,
   apiKey: string,
   started: BatchStatusBody,
-  services: ChildService[],
+  services: ServiceChild[],
   say: Say,
 ): Promise<BatchStatusBody> {
   const { batch_id: batchId, players_expected: expected } = started;
@@ -250,7 +249,7 @@ export const runCommand: CliCommand = {
     }
     const seededMs = Date.now() - runStarted;
 
-    const services: ChildService[] = [];
+    const services: ServiceChild[] = [];
     const stopAll = () => Promise.all(services.map((service) => service.stop()));
     const interrupted = () => {
       process.stderr.write('\nprops run: interrupted, stopping the services\n');

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedWarehouse } from '@props/warehouse';
-import { ChildService } from '../run/child-service';
+import { ServiceChild } from '@props/service-runtime';
 import { propsAsync } from '../test-support/props-process';
 
 const root = resolve(import.meta.dirname, '../../../..');
 const bundles = join(root, 'dist', 'apps');
 const API_KEY = 'smoke-test-api-key-0123';
 let seeded: string;
-const running: ChildService[] = [];
+const running: ServiceChild[] = [];
 
 /** A local stack (the bundles, as `props run` starts them) on its own copy of the season. */
 async function localStack(options: { workerEnv?: NodeJS.ProcessEnv; coordinatorEnv?: NodeJS.ProcessEnv } = {}) {
@@ -24,34 +24,27 @@ async function localStack(options: { workerEnv?: NodeJS.ProcessEnv; coordinatorE
     METADATA_SERVER_DETECTION: 'none',
   };
   const coordinatorPort = await import('@props/service-runtime').then(({ freePort }) => freePort());
-  const worker = await ChildService.start('worker', join(bundles, 'worker', 'main.js'), {
-    ...common,
-    PROPS_MODEL_DIR: join(bundles, 'worker', 'models'),
-    PROPS_COMPLETION_URL: `http://127.0.0.1:${coordinatorPort}/complete`,
-    PROPS_COMPLETION_API_KEY: API_KEY,
-    PROPS_PUSH_AUTH: 'none',
-    ...options.workerEnv,
+  const worker = await ServiceChild.start({
+    name: 'worker',
+    args: [join(bundles, 'worker', 'main.js')],
+    env: {
+      ...common,
+      PROPS_MODEL_DIR: join(bundles, 'worker', 'models'),
+      PROPS_COMPLETION_URL: `http://127.0.0.1:${coordinatorPort}/complete`,
+      PROPS_COMPLETION_API_KEY: API_KEY,
+      PROPS_PUSH_AUTH: 'none',
+      ...options.workerEnv,
+    },
   });
-  const coordinator = await ChildService.start(
-    'coordinator',
-    join(bundles, 'coordinator', 'main.js'),
-    { ...common, PROPS_API_KEY: API_KEY, PROPS_WORKER_URLS: `${worker.url}/predict`, ...options.coordinatorEnv },
-    coordinatorPort,
-  );
+  const coordinator = await ServiceChild.start({
+    name: 'coordinator',
+    args: [join(bundles, 'coordinator', 'main.js')],
+    env: { ...common, PROPS_API_KEY: API_KEY, PROPS_WORKER_URLS: `${worker.url}/predict`, ...options.coordinatorEnv },
+    port: coordinatorPort,
+  });
   running.push(worker, coordinator);
   // Up (listening), ready or not: the smoke decides.
-  for (const service of [worker, coordinator]) {
-    for (
-      let attempt = 0;
-      attempt < 300 &&
-      !(await fetch(`${service.url}/health`).then(
-        (answer) => answer.ok,
-        () => false,
-      ));
-      attempt += 1
-    )
-      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
-  }
+  for (const service of [worker, coordinator]) await service.waitUntilListening(30_000);
   return { dataDir, warehouse: join(dataDir, 'warehouse.duckdb'), worker, coordinator };
 }
 

@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchStatusBodySchema, type BatchStatusBody } from '@props/contracts';
-import { freePort } from '@props/service-runtime';
+import { ServiceChild } from '@props/service-runtime';
 import { seedWarehouse } from '@props/warehouse';
 
 export const API_KEY = 'reliability-test-key-01';
@@ -23,66 +22,28 @@ export function dataDirWith(warehouse: string): string {
   return dataDir;
 }
 
-/** A coordinator or worker from the sources, as a child process on a loopback port. */
-export class ServiceProcess {
-  private output = '';
-  private constructor(
-    readonly url: string,
-    readonly port: number,
-    private readonly child: ChildProcess,
-  ) {
-    child.stdout!.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
-    child.stderr!.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
-  }
-
-  static async start(
-    app: 'coordinator' | 'worker',
-    env: Record<string, string>,
-    port?: number,
-  ): Promise<ServiceProcess> {
-    port ??= await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', `apps/${app}/src/main.ts`], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        METADATA_SERVER_DETECTION: 'none',
-        PROPS_BACKEND: 'local',
-        LOG_LEVEL: 'warn',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const service = new ServiceProcess(`http://127.0.0.1:${port}`, port, child);
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null)
-        throw new Error(`${app} exited with ${child.exitCode}: ${service.output.slice(-2000)}`);
-      try {
-        if ((await fetch(`${service.url}/health`)).status === 200) return service;
-      } catch {
-        // not listening yet
-      }
-      await sleep(100);
-    }
-    throw new Error(`${app} did not come up: ${service.output.slice(-2000)}`);
-  }
-
-  get logs(): string {
-    return this.output;
-  }
-
-  get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  kill(): Promise<void> {
-    if (!this.alive) return Promise.resolve();
-    const exited = new Promise<void>((resolveExit) => this.child.once('exit', () => resolveExit()));
-    this.child.kill('SIGKILL');
-    return exited;
-  }
+/** A service from its sources (through tsx) with only the environment it is given, listening before this returns. */
+export async function startFromSource(
+  app: 'coordinator' | 'worker',
+  env: Record<string, string>,
+  port?: number,
+): Promise<ServiceChild> {
+  const service = await ServiceChild.start({
+    name: app,
+    args: ['--import', 'tsx', `apps/${app}/src/main.ts`],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      METADATA_SERVER_DETECTION: 'none',
+      PROPS_BACKEND: 'local',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    inheritEnvironment: false,
+    ...(port === undefined ? {} : { port }),
+  });
+  await service.waitUntilListening(60_000);
+  return service;
 }
 
 /** A push endpoint that keeps every envelope it gets and answers 204 (a subscription nobody drains). */
