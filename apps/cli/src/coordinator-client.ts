@@ -1,5 +1,6 @@
 import { errorMessage } from '@props/contracts';
 import type { z } from 'zod';
+import { toMalformedMessageError } from '@props/contracts';
 
 /** A call to a coordinator (or worker) the CLI makes as an operator: one error type, the answer's JSON. */
 export class CoordinatorCallError extends Error {
@@ -48,8 +49,7 @@ export function refusalText(body: unknown): string {
 export function readAnswer<T>(schema: z.ZodType<T>, answer: ServiceAnswer, url: string): T {
   const parsed = schema.safeParse(answer.body);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
   throw new CoordinatorCallError(
-    `${url} answered HTTP ${answer.status} with an unexpected body: ${issue.path.join('.') || '(body)'}: ${issue.message}`,
+    `${url} answered HTTP ${answer.status} with an unexpected body: ${toMalformedMessageError(parsed.error).message}`,
   );
 }

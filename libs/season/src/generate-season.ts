@@ -84,6 +84,8 @@ interface GameDay {
   gameDate: string;
   today: number;
   createdAt: string;
+  /** When the date's box scores were processed: the next morning. */
+  processedAt: string;
   statuses: Map<string, string>;
   restOf: (team: string) => number | null;
 }
@@ -152,7 +154,14 @@ function openGameDay(season: Season, gameDate: string, games: readonly Scheduled
     const last = season.lastTeamDay.get(team);
     return last === undefined || today - last > 30 ? null : today - last;
   };
-  return { gameDate, today, createdAt: `${gameDate}T16:00:00Z`, statuses, restOf };
+  return {
+    gameDate,
+    today,
+    createdAt: `${gameDate}T16:00:00Z`,
+    processedAt: `${addDays(gameDate, 1)}T08:00:00Z`,
+    statuses,
+    restOf,
+  };
 }
 
 const seasonAverage = (history: SeasonHistory, player: RosterPlayer) =>
@@ -364,7 +373,7 @@ function recordPlayerLines(season: Season, day: GameDay, side: Side, lines: read
       mid_range_makes: line.midMakes,
       usage_rate: usageRate,
       is_active: true,
-      processed_at: processedAt(gameDate),
+      processed_at: day.processedAt,
     });
     season.history.recordPlayed(line.player.lookup, {
       gameDate,
@@ -382,8 +391,6 @@ function recordPlayerLines(season: Season, day: GameDay, side: Side, lines: read
   }
   for (const player of season.rosters.get(side.team)!) season.history.recordRosterDate(player.lookup, today);
 }
-
-const processedAt = (gameDate: string) => `${addDays(gameDate, 1)}T08:00:00Z`;
 
 function recordTeamSide(
   season: Season,
@@ -409,7 +416,7 @@ function recordTeamSide(
     offensive_rating: offensiveRating,
     defensive_rating: defensiveRating,
     win_flag: side.points > opponentPoints,
-    processed_at: processedAt(day.gameDate),
+    processed_at: day.processedAt,
   });
   season.history.recordTeamGame(side.team, {
     gameDate: day.gameDate,

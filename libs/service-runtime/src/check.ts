@@ -1,10 +1,9 @@
-import { errorMessage } from '@props/contracts';
-export type CheckStatus = 'ok' | 'degraded' | 'failed';
+import { errorMessage, type ReadinessCheckReport } from '@props/contracts';
 
-export interface CheckResult {
-  status: CheckStatus;
-  detail: string;
-}
+/** A check's report is what `/health/ready` lists, so both come from the one contract. */
+export type CheckReport = ReadinessCheckReport;
+export type CheckStatus = CheckReport['status'];
+export type CheckResult = Omit<CheckReport, 'name'>;
 
 /** One thing a service needs to serve: a configuration value, an adapter, a native library, a model. */
 export interface ReadinessCheck {
@@ -15,10 +14,6 @@ export interface ReadinessCheck {
    */
   buildTime?: boolean;
   run(): Promise<CheckResult> | CheckResult;
-}
-
-export interface CheckReport extends CheckResult {
-  name: string;
 }
 
 export async function runChecks(checks: readonly ReadinessCheck[]): Promise<CheckReport[]> {

@@ -15,7 +15,7 @@ import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { ProgressBar } from '../progress-bar';
 import { DEFAULT_SEED, samplesDirectory, seedingProgress } from '../warehouse/seed-command';
 import { readBatchOutcome, type BatchOutcome } from './batch-outcome';
-import { callService, readAnswer, refusalText } from '../coordinator-client';
+import { callService, callerHeaders, readAnswer, refusalText } from '../coordinator-client';
 import { gradingTable } from '../grading/grading-table';
 import { writeReport } from '../grading/report-command';
 
@@ -23,11 +23,7 @@ import { writeReport } from '../grading/report-command';
 export const DEFAULT_GAME_DATE = '2025-03-15';
 
 const post = (url: string, apiKey: string, body: unknown) =>
-  callService(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
-    body: JSON.stringify(body),
-  });
+  callService(url, { method: 'POST', headers: callerHeaders({ PROPS_API_KEY: apiKey }), body: JSON.stringify(body) });
 
 type Say = (text: string) => void;
 

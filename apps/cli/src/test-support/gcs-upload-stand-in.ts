@@ -53,14 +53,26 @@ function multipartParts(
 }
 
 /**
- * Cloud Storage's single-request (multipart) upload on loopback, as the JSON API documents it
- * (https://cloud.google.com/storage/docs/uploading-objects, "multipart upload"): POST
- * /upload/storage/v1/b/BUCKET/o?uploadType=multipart&name=OBJECT with a multipart/related body of
- * the object's JSON metadata then its bytes; 200 with the object resource; 404 notFound for a
- * bucket that does not exist. Point @google-cloud/storage at it with STORAGE_EMULATOR_HOST.
+ * Cloud Storage's single-request (multipart) upload on loopback, as Objects: insert documents it
+ * (https://cloud.google.com/storage/docs/json_api/v1/objects/insert):
+ * - POST /upload/storage/v1/b/BUCKET/o with `uploadType` required (media, multipart or resumable);
+ *   this stand-in serves multipart, the one @google-cloud/storage sends for `resumable: false`, and
+ *   refuses the other two with 400 rather than pretending to implement them;
+ * - a multipart/related body: the object's JSON metadata, then its bytes; metadata-only requests
+ *   are not allowed; the name from the `name` parameter or the metadata; the path's bucket
+ *   overrides the metadata's;
+ * - the upload replaces an object of the same name, with a new generation;
+ * - 200 with the object resource (https://cloud.google.com/storage/docs/json_api/v1/objects):
+ *   `size` and `generation` as strings, `md5Hash` and `crc32c` base64 (crc32c big-endian), which
+ *   the client checks against what it sent and refuses a mismatch;
+ * - errors in the JSON API's format (https://cloud.google.com/storage/docs/json_api/v1/status-codes):
+ *   `{error: {errors: [{domain, reason, message}], code, message}}`, 404 notFound for a bucket that
+ *   does not exist.
+ * Point @google-cloud/storage at it with STORAGE_EMULATOR_HOST (unauthenticated, as for emulators).
  */
 export async function startGcsUploadStandIn(buckets: readonly string[]) {
   const objects = new Map<string, StoredObject>();
+  let generation = 0;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -78,7 +90,8 @@ export async function startGcsUploadStandIn(buckets: readonly string[]) {
       const bucket = decodeURIComponent(match[1]!);
       if (!buckets.includes(bucket)) return apiError(response, 404, 'notFound', 'The specified bucket does not exist.');
       const [metadataPart, mediaPart] = multipartParts(Buffer.concat(chunks), request.headers['content-type'] ?? '');
-      if (!metadataPart || !mediaPart) return apiError(response, 400, 'invalid', 'Metadata part is too large.');
+      if (!metadataPart || !mediaPart)
+        return apiError(response, 400, 'invalid', 'a multipart upload carries the metadata part, then the object data');
       const metadata = JSON.parse(metadataPart.content) as Record<string, unknown>;
       const name = url.searchParams.get('name') ?? String(metadata.name ?? '');
       if (!name) return apiError(response, 400, 'required', 'Required');
@@ -86,22 +99,23 @@ export async function startGcsUploadStandIn(buckets: readonly string[]) {
         metadata.contentType ?? mediaPart.headers['content-type'] ?? 'application/octet-stream',
       );
       objects.set(`${bucket}/${name}`, { contentType, metadata, body: mediaPart.content });
+      generation += 1;
       // The client checks the stored bytes against these, as it does against real GCS (and refuses a mismatch).
       const bytes = Buffer.from(mediaPart.content, 'utf8');
       response.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
       response.end(
         JSON.stringify({
+          ...metadata,
           kind: 'storage#object',
-          id: `${bucket}/${name}/1`,
+          id: `${bucket}/${name}/${generation}`,
           name,
           bucket,
-          generation: '1',
+          generation: String(generation),
           metageneration: '1',
           contentType,
           size: String(bytes.length),
           md5Hash: createHash('md5').update(bytes).digest('base64'),
           crc32c: crc32c(bytes),
-          ...metadata,
         }),
       );
     });
