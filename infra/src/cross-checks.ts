@@ -356,3 +356,23 @@ export function checkSchedules(resources: readonly DeclaredResource[]): string[]
   }
   return problems;
 }
+
+/**
+ * The deploy workflow mints identity tokens for the services (deploy.yml's `id_token_audience`):
+ * each must be a custom audience of a declared service, or Cloud Run refuses the token, and each
+ * service's audience must be minted, or its rollout cannot probe it.
+ */
+export function checkDeployAudiences(workflow: string, resources: readonly DeclaredResource[]): string[] {
+  const minted = new Set([...workflow.matchAll(/^\s*id_token_audience:\s*(\S+)\s*$/gm)].map((match) => match[1]!));
+  const accepted = new Set(
+    ofType(resources, SERVICE).flatMap((declared) => (declared.inputs.customAudiences ?? []) as string[]),
+  );
+  return [
+    ...[...minted]
+      .filter((audience) => !accepted.has(audience))
+      .map((audience) => `deploy workflow: a token for ${audience}, which no declared service accepts`),
+    ...[...accepted]
+      .filter((audience) => !minted.has(audience))
+      .map((audience) => `deploy workflow: no token for ${audience}, so that service's rollout cannot be probed`),
+  ];
+}

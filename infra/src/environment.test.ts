@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseEnvironment } from '@props/configuration';
@@ -7,6 +9,7 @@ import { backendEnvironment } from '../../apps/cli/src/backend-environment';
 import {
   checkAlerts,
   checkCallerIdentities,
+  checkDeployAudiences,
   checkEnvironments,
   checkRoles,
   checkSchedules,
@@ -128,6 +131,15 @@ describe.each(['production', 'staging'] as const)('the %s environment as declare
         new RegExp(`^props-(coordinator|worker)${names.suffix}@`),
       );
     }
+  });
+});
+
+const deployWorkflow = () => readFileSync(join(import.meta.dirname, '../../.github/workflows/deploy.yml'), 'utf8');
+const bothEnvironments = () => [...environments.production!, ...environments.staging!];
+
+describe('the deploy workflow', () => {
+  it("mints identity tokens for exactly the services' custom audiences, in both environments", () => {
+    expect(checkDeployAudiences(deployWorkflow(), bothEnvironments())).toEqual([]);
   });
 });
 
@@ -282,6 +294,17 @@ describe('each cross-check fails on a planted mismatch', () => {
     });
     expect(checkCallerIdentities(resources, parsers)).toEqual([
       'subscription prediction-request-prod: token audience https://prediction-worker-x7k2q9-wl.a.run.app, but prediction-worker accepts https://prediction-worker.props',
+    ]);
+  });
+
+  it('a deploy token minted for an audience the worker does not have', () => {
+    const workflow = deployWorkflow().replace(
+      'id_token_audience: https://prediction-worker.props',
+      'id_token_audience: https://prediction-worker-x7k2q9-wl.a.run.app',
+    );
+    expect(checkDeployAudiences(workflow, bothEnvironments())).toEqual([
+      'deploy workflow: a token for https://prediction-worker-x7k2q9-wl.a.run.app, which no declared service accepts',
+      "deploy workflow: no token for https://prediction-worker.props, so that service's rollout cannot be probed",
     ]);
   });
 

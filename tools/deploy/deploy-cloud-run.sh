@@ -39,8 +39,19 @@ case "${app}" in
   coordinator|worker) service="prediction-${app}${suffix}" ;;
   *) echo "deploy: unknown app ${app}" >&2; exit 2 ;;
 esac
-# The services take OIDC tokens for their custom audience (infra/src/names.ts).
-audience="https://prediction-${app}${suffix}.props"
+# An identity token Cloud Run accepts for this service. deploy.yml mints it for the service's custom
+# audience (infra/src/names.ts) with google-github-actions/auth, because gcloud cannot print an identity
+# token from workload identity federation's credentials (google-github-actions/auth#291). An operator's
+# own gcloud account needs no audience: Cloud Run takes gcloud's token from any account with
+# run.routes.invoke on the service (Cloud Run, "Authenticate developers").
+token_variable="DEPLOY_ID_TOKEN_${app^^}"
+identity_token() {
+  if [[ -n "${!token_variable:-}" ]]; then
+    printf '%s' "${!token_variable}"
+  else
+    gcloud auth print-identity-token
+  fi
+}
 
 previous="$(gcloud run services describe "${service}" --region="${GCP_REGION}" --project="${GCP_PROJECT_ID}" \
   --format='value(status.traffic[0].revisionName)' 2>/dev/null || true)"
@@ -51,7 +62,7 @@ gcloud run deploy "${service}" --image="${image}" --region="${GCP_REGION}" --pro
 
 probe() {
   local url="$1" token body
-  token="$(gcloud auth print-identity-token --audiences="${audience}")"
+  token="$(identity_token)"
   for _ in $(seq 1 20); do
     if body="$(curl -fsS --max-time 10 -H "Authorization: Bearer ${token}" "${url}/health/ready")" \
       && [[ "${body}" == *"\"commit\":\"${commit}\""* ]]; then
@@ -73,7 +84,13 @@ rollback() {
 }
 
 tagged_url="$(gcloud run services describe "${service}" --region="${GCP_REGION}" --project="${GCP_PROJECT_ID}" \
-  --format=json | jq -r --arg tag "${tag}" '.status.traffic[] | select(.tag == $tag) | .url')"
+  --format=json | node -e '
+    const traffic = JSON.parse(require("node:fs").readFileSync(0, "utf8")).status?.traffic ?? [];
+    process.stdout.write(traffic.find((target) => target.tag === process.argv[1])?.url ?? "");' "${tag}")"
+if [[ -z "${tagged_url}" ]]; then
+  echo "deploy: ${service} has no URL for tag ${tag}" >&2
+  rollback
+fi
 probe "${tagged_url}" || rollback
 
 gcloud run services update-traffic "${service}" --to-tags="${tag}=100" \

@@ -270,6 +270,7 @@ describe('props backfill', () => {
     expect(outside.stdout).toMatch(
       /2025-07-01 {2}failed +outside the warehouse's schedule: game date 2025-07-01 is unknown to the warehouse: its schedule covers \d{4}-\d\d-\d\d \.\. 2025-06-22/,
     );
+    expect(outside.stdout).toContain('per system:\n  no rows written\n');
     expect(outside.stdout).toContain(
       '2 dates: 0 done, 0 without games, 0 without eligible players, 0 skipped, 2 failed',
     );

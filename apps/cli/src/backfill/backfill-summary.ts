@@ -114,8 +114,12 @@ export function summaryLines(
     ...dateLines,
     '',
     'per system:',
-    `  ${'system'.padEnd(width)}  ${'rows'.padStart(7)}  ${'graded'.padStart(7)}  ${'picks'.padStart(6)}  ${'hit'.padStart(6)}  ${'MAE'.padStart(6)}`,
-    ...systemLines,
+    ...(systems.length === 0
+      ? ['  no rows written']
+      : [
+          `  ${'system'.padEnd(width)}  ${'rows'.padStart(7)}  ${'graded'.padStart(7)}  ${'picks'.padStart(6)}  ${'hit'.padStart(6)}  ${'MAE'.padStart(6)}`,
+          ...systemLines,
+        ]),
     '',
     `${totals.dates} dates: ${totals.done} done, ${totals.no_games} without games, ${totals.no_players} without eligible players, ${totals.skipped} skipped, ${totals.failed} failed; ${totals.players} players, ${totals.rows} rows, ${totals.graded} graded in ${totals.seconds.toFixed(1)} s (${Math.round(totals.rows_per_second)} rows/s)`,
   ];

@@ -87,7 +87,7 @@ export const smokeCommand: CliCommand = {
     ['PROPS_API_KEY', "the coordinator's API key (x-api-key)"],
     [
       'PROPS_SMOKE_ID_TOKEN',
-      'an identity token for the services (Cloud Run: gcloud auth print-identity-token --audiences=URL)',
+      'an identity token for the services on Cloud Run (yours: gcloud auth print-identity-token)',
     ],
     ...BACKEND_ENVIRONMENT,
   ],

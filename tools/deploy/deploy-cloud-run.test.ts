@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+// The rollout logic of tools/deploy/deploy-cloud-run.sh: gcloud, docker and curl are replaced on PATH
+// by scripts that record each call and answer as the tools do (no GCP here). The commands, their
+// order, the token each probe carries and the rollback are what is checked.
+const root = resolve(import.meta.dirname, '../..');
+const commit = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
+const tag = `c-${commit.slice(0, 12)}`;
+
+const FAKE_GCLOUD = `#!/usr/bin/env bash
+echo "gcloud $*" >> "$CALLS"
+case "$*" in
+  "auth print-identity-token") echo "token-of-the-operator" ;;
+  *"services describe"*"revisionName"*) echo "$FAKE_PREVIOUS" ;;
+  *"services describe"*"--format=json"*)
+    echo "{\\"status\\":{\\"traffic\\":[{\\"revisionName\\":\\"$FAKE_PREVIOUS\\",\\"percent\\":100},{\\"tag\\":\\"$FAKE_TAG\\",\\"url\\":\\"https://$FAKE_TAG---svc.a.run.app\\"}]}}" ;;
+  *"services describe"*"status.url"*) echo "https://svc.a.run.app" ;;
+esac
+`;
+const FAKE_DOCKER = `#!/usr/bin/env bash
+echo "docker $*" >> "$CALLS"
+`;
+// /health/ready of the tagged revision and of the serving URL: the commit each one reports.
+const FAKE_CURL = `#!/usr/bin/env bash
+echo "curl $*" >> "$CALLS"
+url="\${!#}"
+if [[ "$url" == *"---"* ]]; then reported="$FAKE_TAGGED_COMMIT"; else reported="$FAKE_SERVING_COMMIT"; fi
+printf '{"status":"ready","build":{"commit":"%s"}}' "$reported"
+`;
+
+let scratch: string;
+beforeEach(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'props-deploy-'));
+  for (const [name, text] of [
+    ['gcloud', FAKE_GCLOUD],
+    ['docker', FAKE_DOCKER],
+    ['curl', FAKE_CURL],
+    ['sleep', '#!/usr/bin/env bash\n'],
+  ]) {
+    writeFileSync(join(scratch, name!), text!);
+    chmodSync(join(scratch, name!), 0o755);
+  }
+});
+afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+function deploy(app: string, env: Record<string, string>) {
+  const calls = join(scratch, 'calls');
+  writeFileSync(calls, '');
+  const result = spawnSync('bash', ['tools/deploy/deploy-cloud-run.sh', app], {
+    cwd: root,
+    encoding: 'utf8',
+    env: {
+      PATH: `${scratch}:${process.env.PATH}`,
+      HOME: scratch,
+      CALLS: calls,
+      GCP_PROJECT_ID: 'props-test',
+      GCP_REGION: 'us-west2',
+      ARTIFACT_REPOSITORY: 'props',
+      FAKE_PREVIOUS: 'prediction-worker-00041-abc',
+      FAKE_TAG: tag,
+      FAKE_TAGGED_COMMIT: commit,
+      FAKE_SERVING_COMMIT: commit,
+      ...env,
+    },
+  });
+  return { ...result, calls: readFileSync(calls, 'utf8').trim().split('\n') };
+}
+
+const traffic = (calls: string[]) => calls.filter((call) => call.includes('update-traffic'));
+const bearers = (calls: string[]) =>
+  calls.filter((call) => call.startsWith('curl')).map((call) => /Bearer (\S+)/.exec(call)?.[1]);
+
+describe('deploy-cloud-run.sh', () => {
+  it('deploys a tagged revision without traffic, probes its commit, moves traffic, and probes the serving URL, with the minted token', () => {
+    const result = deploy('worker', { DEPLOY_ID_TOKEN_WORKER: 'minted-for-the-worker' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.trim().split('\n').at(-1)).toBe(`prediction-worker serves ${commit} (${tag})`);
+    const image = `us-west2-docker.pkg.dev/props-test/props/worker:${commit}`;
+    expect(result.calls.map((call) => call.split(' ').slice(0, 4).join(' '))).toEqual([
+      `docker manifest inspect ${image}`,
+      'gcloud run services describe',
+      'gcloud run deploy prediction-worker',
+      'gcloud run services describe',
+      `curl -fsS --max-time 10`,
+      'gcloud run services update-traffic',
+      'gcloud run services describe',
+      `curl -fsS --max-time 10`,
+    ]);
+    expect(result.calls[2]).toContain(`--no-traffic --tag=${tag}`);
+    expect(traffic(result.calls)).toEqual([expect.stringContaining(`--to-tags=${tag}=100`)]);
+    expect(bearers(result.calls)).toEqual(['minted-for-the-worker', 'minted-for-the-worker']);
+    expect(result.calls).not.toContain('gcloud auth print-identity-token');
+  });
+
+  it('rolls back to the revision that served before when the tagged revision reports another commit; traffic never moves to it', () => {
+    const result = deploy('worker', { DEPLOY_ID_TOKEN_WORKER: 't', FAKE_TAGGED_COMMIT: 'an-older-commit' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`probe failed for https://${tag}---svc.a.run.app:`);
+    expect(result.stderr).toContain('rolling prediction-worker back to prediction-worker-00041-abc');
+    expect(result.calls.filter((call) => call.startsWith('curl'))).toHaveLength(20);
+    expect(traffic(result.calls)).toEqual([expect.stringContaining('--to-revisions=prediction-worker-00041-abc=100')]);
+  });
+
+  it('rolls back when the serving URL does not answer with the commit after traffic moved', () => {
+    const result = deploy('worker', { DEPLOY_ID_TOKEN_WORKER: 't', FAKE_SERVING_COMMIT: 'an-older-commit' });
+    expect(result.status).toBe(1);
+    expect(traffic(result.calls)).toEqual([
+      expect.stringContaining(`--to-tags=${tag}=100`),
+      expect.stringContaining('--to-revisions=prediction-worker-00041-abc=100'),
+    ]);
+  });
+
+  it("run by hand in staging: the operator's own identity token, the staging service", () => {
+    const result = deploy('coordinator', { ENVIRONMENT: 'staging', FAKE_PREVIOUS: 'prediction-coordinator-staging-7' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.calls).toContain('gcloud auth print-identity-token');
+    expect(bearers(result.calls)).toEqual(['token-of-the-operator', 'token-of-the-operator']);
+    expect(result.calls.find((call) => call.startsWith('gcloud run deploy'))).toContain(
+      'deploy prediction-coordinator-staging --image=',
+    );
+  });
+
+  it('refuses an unknown environment before touching anything', () => {
+    const result = deploy('worker', { ENVIRONMENT: 'prod' });
+    expect([result.status, result.stderr.trim()]).toEqual([
+      2,
+      'deploy: ENVIRONMENT must be production or staging, got prod',
+    ]);
+    expect(result.calls).toEqual(['']);
+  });
+});
