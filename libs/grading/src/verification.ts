@@ -24,9 +24,16 @@ export interface VerificationSource {
   ): Promise<{ perSystem: { systemId: string; players: number }[]; total: number }>;
 }
 
+/** How many games the schedule has on a date: tells a day without games from a day whose predictions are missing. */
+export interface ScheduleReads {
+  scheduledGames(gameDate: string): Promise<number>;
+}
+
 export interface Verification {
   scope: string;
   rows: number;
+  /** Games scheduled on the date when it has no predictions (null when not asked: a --since scope, or rows exist). */
+  scheduledGames: number | null;
   rowsWithoutModelVersion: number;
   modelVersions: { systemId: string; modelVersion: string; rows: number; share: number; players: number }[];
   expectedPlayers: number;
@@ -38,14 +45,18 @@ export interface Verification {
 /**
  * The seed's model_version check (rows, share and players per model_version) and coverage
  * (players predicted per system against players expected by the batches), with the reasons to fail.
+ * With the schedule, a date without predictions passes when it had no games (All-Star break,
+ * off-season) and fails naming its games when it had some.
  */
 export async function verifyPredictions(
   source: VerificationSource,
   scope: VerificationScope,
   minCoverage: number,
+  schedule: ScheduleReads | null,
 ): Promise<Verification> {
   const versions = await source.modelVersions(scope);
   const rows = versions.reduce((sum, row) => sum + row.rows, 0);
+  const scheduledGames = rows === 0 && schedule && 'date' in scope ? await schedule.scheduledGames(scope.date) : null;
   const batches = await source.batchExpectation(scope);
   const predicted = await source.playersPredicted(scope);
   const fromBatches = batches.batches > 0;
@@ -64,7 +75,9 @@ export async function verifyPredictions(
     .filter((row) => row.modelVersion === '(none)')
     .reduce((sum, row) => sum + row.rows, 0);
   const failures: string[] = [];
-  if (rows === 0) failures.push('no predictions in scope');
+  if (rows === 0 && scheduledGames === null) failures.push('no predictions in scope');
+  if (rows === 0 && scheduledGames !== null && scheduledGames > 0 && 'date' in scope)
+    failures.push(`no predictions for ${scope.date}, which has ${scheduledGames} game(s) scheduled`);
   if (rowsWithoutModelVersion > 0) failures.push(`${rowsWithoutModelVersion} row(s) without a model_version`);
   for (const entry of coverage) {
     if (entry.required && rows > 0 && entry.coverage < minCoverage)
@@ -75,6 +88,7 @@ export async function verifyPredictions(
   return {
     scope: 'date' in scope ? `game_date ${scope.date}` : `created since ${scope.since}`,
     rows,
+    scheduledGames,
     rowsWithoutModelVersion,
     modelVersions: versions.map((row) => ({ ...row, share: rows === 0 ? 0 : row.rows / rows })),
     expectedPlayers,

@@ -36,6 +36,8 @@ export const LogEvent = {
   gradingAccuracyLow: 'grading_accuracy_low',
   modelVersionMissing: 'model_version_missing',
   coverageBelowThreshold: 'coverage_below_threshold',
+  predictionsMissing: 'predictions_missing',
+  verifyNoGames: 'verify_no_games',
   fallbackShareHigh: 'fallback_share_high',
 } as const;
 export type LogEvent = (typeof LogEvent)[keyof typeof LogEvent];
@@ -58,6 +60,7 @@ export const ALERTABLE_EVENTS: readonly LogEvent[] = [
   LogEvent.phase5CompletionPublishFailed,
   LogEvent.fallbackShareHigh,
   LogEvent.coverageBelowThreshold,
+  LogEvent.predictionsMissing,
   LogEvent.modelVersionMissing,
   LogEvent.gradingCompleted,
   LogEvent.gradingAccuracyLow,

@@ -42,9 +42,10 @@ export const verifyCommand: CliCommand = {
       typeof values.date === 'string'
         ? { date: singleDate(values.date) }
         : { since: new Date(Date.parse(values.since as string)).toISOString() };
-    const result = await withWarehouseReads(process.env, warehouse, prefix, ({ verification }) =>
-      verifyPredictions(verification, scope, minCoverage),
+    const result = await withWarehouseReads(process.env, warehouse, prefix, ({ verification, grading }) =>
+      verifyPredictions(verification, scope, minCoverage, grading),
     );
+    const noGames = result.scheduledGames === 0;
     const lines = [
       `model_version check, ${result.scope}: ${result.rows} rows, ${result.rowsWithoutModelVersion} without a model_version`,
       `  ${'system'.padEnd(24)} ${'model_version'.padEnd(58)} ${'rows'.padStart(6)} ${'share'.padStart(7)} ${'players'.padStart(7)}`,
@@ -57,6 +58,7 @@ export const verifyCommand: CliCommand = {
         (row) =>
           `  ${row.systemId.padEnd(24)} ${String(row.players).padStart(6)} players ${`${(row.coverage * 100).toFixed(1)}%`.padStart(7)}${row.required ? '' : '  (not required: skips players without similar games)'}`,
       ),
+      ...(noGames && 'date' in scope ? [`no games were scheduled on ${scope.date}: nothing to verify`] : []),
       result.failures.length === 0 ? 'PASSED' : `FAILED: ${result.failures.join('; ')}`,
     ];
     process.stdout.write(
@@ -65,6 +67,14 @@ export const verifyCommand: CliCommand = {
         : `${lines.join('\n')}\n`,
     );
     const logger = createLogger({ service: 'cli', destination: 2 });
+    // A game day without predictions pages; a day without games (All-Star break, off-season) is quiet.
+    if (noGames)
+      logger.info({ event: LogEvent.verifyNoGames, scope: result.scope }, 'no games scheduled: nothing to verify');
+    if (result.rows === 0 && (result.scheduledGames ?? 0) > 0)
+      logger.error(
+        { event: LogEvent.predictionsMissing, scope: result.scope, scheduled_games: result.scheduledGames },
+        'no predictions for a date with games',
+      );
     if (result.rowsWithoutModelVersion > 0)
       logger.error(
         { event: LogEvent.modelVersionMissing, scope: result.scope, rows: result.rowsWithoutModelVersion },

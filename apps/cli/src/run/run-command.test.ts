@@ -72,6 +72,15 @@ describe('props run (npm start)', () => {
     expect(failed.stdout).toMatch(/\(none\) +1 /);
     expect(failed.stderr).toContain('"event":"model_version_missing"');
     expect(failed.status).toBe(1);
+    // The daily verify job: a day without games passes quietly; a game day without predictions fails and pages.
+    const allStar = props('verify', '--date', '2025-02-15', '--warehouse', warehouse);
+    expect(allStar.stdout).toContain('no games were scheduled on 2025-02-15: nothing to verify\nPASSED');
+    expect(allStar.stderr).toContain('"event":"verify_no_games"');
+    expect(allStar.status).toBe(0);
+    const missing = props('verify', '--date', '2025-03-16', '--warehouse', warehouse);
+    expect(missing.stdout).toMatch(/FAILED: no predictions for 2025-03-16, which has \d+ game\(s\) scheduled\n/);
+    expect(missing.stderr).toContain('"event":"predictions_missing"');
+    expect(missing.status).toBe(1);
     expect(props('verify', '--date', '2025-13-01', '--warehouse', warehouse).stderr).toContain(
       '--date: expected YYYY-MM-DD, got 2025-13-01',
     );
@@ -95,6 +104,10 @@ describe('props run (npm start)', () => {
         const verified = await propsAsync(gcp, 'verify', '--date', '2025-03-15');
         expect(verified.stdout).toContain('FAILED: 1 row(s) without a model_version');
         expect(verified.code).toBe(1);
+        const quiet = await propsAsync(gcp, 'verify', '--date', '2025-02-15');
+        expect([quiet.code, quiet.stdout.trim().split('\n').at(-1)]).toEqual([0, 'PASSED']);
+        const missing = await propsAsync(gcp, 'verify', '--date', '2025-03-16');
+        expect(missing.stdout).toMatch(/FAILED: no predictions for 2025-03-16, which has \d+ game\(s\) scheduled/);
         const out = join(dataDir, 'gcp-report.html');
         const reported = await propsAsync(gcp, 'report', '--date', '2025-03-15', '--out', out);
         expect(reported.stdout, reported.stderr).toContain(`report of 2025-03-15: ${out}`);

@@ -151,7 +151,7 @@ export const smokeCommand: CliCommand = {
         `${consolidation.rows_merged} rows, coverage ${(consolidation.coverage * 100).toFixed(1)}%, ${consolidation.duplicate_keys} duplicate keys`,
       );
       const verification = await withWarehouseReads(process.env, warehouse, prefix, ({ verification: source }) =>
-        verifyPredictions(source, { date }, 0.95),
+        verifyPredictions(source, { date }, 0.95, null),
       );
       if (verification.failures.length > 0)
         throw new SmokeFailure(`props verify of ${date}: ${verification.failures.join('; ')}`);
