@@ -53,8 +53,11 @@ identity_token() {
   fi
 }
 
-previous="$(gcloud run services describe "${service}" --region="${GCP_REGION}" --project="${GCP_PROJECT_ID}" \
-  --format='value(status.traffic[0].revisionName)' 2>/dev/null || true)"
+traffic() {
+  gcloud run services describe "${service}" --region="${GCP_REGION}" --project="${GCP_PROJECT_ID}" --format=json \
+    | node tools/deploy/cloud-run-traffic.mjs "$@"
+}
+previous="$(traffic serving-revision)"
 tag="c-${short}"
 
 gcloud run deploy "${service}" --image="${image}" --region="${GCP_REGION}" --project="${GCP_PROJECT_ID}" \
@@ -83,10 +86,7 @@ rollback() {
   exit 1
 }
 
-tagged_url="$(gcloud run services describe "${service}" --region="${GCP_REGION}" --project="${GCP_PROJECT_ID}" \
-  --format=json | node -e '
-    const traffic = JSON.parse(require("node:fs").readFileSync(0, "utf8")).status?.traffic ?? [];
-    process.stdout.write(traffic.find((target) => target.tag === process.argv[1])?.url ?? "");' "${tag}")"
+tagged_url="$(traffic tag-url "${tag}")"
 if [[ -z "${tagged_url}" ]]; then
   echo "deploy: ${service} has no URL for tag ${tag}" >&2
   rollback

@@ -15,9 +15,9 @@ const FAKE_GCLOUD = `#!/usr/bin/env bash
 echo "gcloud $*" >> "$CALLS"
 case "$*" in
   "auth print-identity-token") echo "token-of-the-operator" ;;
-  *"services describe"*"revisionName"*) echo "$FAKE_PREVIOUS" ;;
   *"services describe"*"--format=json"*)
-    echo "{\\"status\\":{\\"traffic\\":[{\\"revisionName\\":\\"$FAKE_PREVIOUS\\",\\"percent\\":100},{\\"tag\\":\\"$FAKE_TAG\\",\\"url\\":\\"https://$FAKE_TAG---svc.a.run.app\\"}]}}" ;;
+    # An older commit's tag stays at 0% ahead of the serving revision, as Cloud Run keeps it.
+    echo "{\\"status\\":{\\"traffic\\":[{\\"revisionName\\":\\"svc-00040-old\\",\\"percent\\":0,\\"tag\\":\\"c-0ld0ld0ld0ld\\"},{\\"revisionName\\":\\"$FAKE_PREVIOUS\\",\\"percent\\":100},{\\"revisionName\\":\\"svc-00042-new\\",\\"percent\\":0,\\"tag\\":\\"$FAKE_TAG\\",\\"url\\":\\"https://$FAKE_TAG---svc.a.run.app\\"}]}}" ;;
   *"services describe"*"status.url"*) echo "https://svc.a.run.app" ;;
 esac
 `;
