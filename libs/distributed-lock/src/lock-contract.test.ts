@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -271,6 +271,26 @@ describe('distributed-lock bad input', () => {
 });
 
 describe('local lease files', () => {
+  it('refuses a claim read long ago whose token file a newer winner has removed since (no second holder)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'props-lease-stale-'));
+    const key = 'consolidation_2025-03-15';
+    const options = { leaseMs: 60_000, maxWaitMs: 0, retryIntervalMs: 10 };
+    const others = new DistributedLock(new LocalLockBackend(folder), 'others');
+    for (let round = 0; round < 3; round += 1) await others.release(await others.acquire(key, options));
+    const holder = await others.acquire(key, options);
+    expect(holder.token).toBe(4);
+    expect(existsSync(join(folder, key, 'lease-000000000001.json'))).toBe(false);
+    // A contender that listed the folder when token 1 was the newest (released), then was descheduled
+    // while three more holders came and went: its read says token 1, so it claims token 2, whose file is gone.
+    const stale = new LocalLockBackend(folder);
+    Object.assign(stale, {
+      latest: () => ({ holderId: 'others', token: 1, expiresAt: 0, released: true }),
+    });
+    expect(await stale.tryAcquire(key, 'descheduled', 60_000)).toBeNull();
+    expect(readdirSync(join(folder, key)).sort()).toEqual(['lease-000000000003.json', 'lease-000000000004.json']);
+    await others.release(holder);
+  });
+
   it('does not wedge a key whose newest lease file is torn: the next holder gets the next token', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'props-lease-torn-'));
     const lock = new DistributedLock(new LocalLockBackend(folder), 'holder-a');

@@ -7,6 +7,7 @@ import {
   openSync,
   readFileSync,
   readdirSync,
+  rmSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -62,6 +63,13 @@ export class LocalLockBackend implements LockBackend {
     } finally {
       unlinkSync(staged);
     }
+    // A contender that read the folder long ago can still link its token if a newer winner has
+    // removed that token's old file since (only files two behind the newest are removed): a newer
+    // token on disk means the read was stale and the lock is held by someone else.
+    if (this.newestToken(folder) !== token) {
+      rmSync(join(folder, leaseFile(token)), { force: true });
+      return null;
+    }
     this.removeOlderThan(folder, token - 1);
     return { key, holderId, token, expiresAt: record.expiresAt };
   }
@@ -97,21 +105,24 @@ export class LocalLockBackend implements LockBackend {
     writeFileDurably(join(this.root, lease.key, leaseFile(lease.token)), JSON.stringify(record));
   }
 
+  /** The highest token with a lease file in the folder, if any. */
+  private newestToken(folder: string): number | undefined {
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    const tokens = names.map((name) => LEASE_FILE.exec(name)?.[1]).filter((token) => token !== undefined);
+    return tokens.length === 0 ? undefined : Math.max(...tokens.map(Number));
+  }
+
   private latest(folder: string): LeaseRecord | undefined {
     // A newer contender may delete the file we listed before we read it; list again then.
     for (;;) {
-      let names: string[];
-      try {
-        names = readdirSync(folder);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw error;
-      }
-      const tokens = names
-        .map((name) => LEASE_FILE.exec(name)?.[1])
-        .filter((token): token is string => token !== undefined);
-      if (tokens.length === 0) return undefined;
-      const newest = Math.max(...tokens.map(Number));
+      const newest = this.newestToken(folder);
+      if (newest === undefined) return undefined;
       let text: string;
       try {
         text = readFileSync(join(folder, leaseFile(newest)), 'utf8');
