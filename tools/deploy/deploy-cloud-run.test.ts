@@ -16,8 +16,11 @@ echo "gcloud $*" >> "$CALLS"
 case "$*" in
   "auth print-identity-token") echo "token-of-the-operator" ;;
   *"services describe"*"--format=json"*)
-    # An older commit's tag stays at 0% ahead of the serving revision, as Cloud Run keeps it.
-    echo "{\\"status\\":{\\"traffic\\":[{\\"revisionName\\":\\"svc-00040-old\\",\\"percent\\":0,\\"tag\\":\\"c-0ld0ld0ld0ld\\"},{\\"revisionName\\":\\"$FAKE_PREVIOUS\\",\\"percent\\":100},{\\"revisionName\\":\\"svc-00042-new\\",\\"percent\\":0,\\"tag\\":\\"$FAKE_TAG\\",\\"url\\":\\"https://$FAKE_TAG---svc.a.run.app\\"}]}}" ;;
+    # The service's status.traffic as Cloud Run Admin API v1 documents TrafficTarget
+    # (cloud.google.com/run/docs/reference/rest/v1/TrafficTarget): revisionName, percent ("defaults to
+    # zero if unspecified", so a 0% target carries none), tag, and url ("output only", for tagged
+    # targets). An older commit's tag stays at 0% ahead of the serving revision.
+    echo "{\\"status\\":{\\"traffic\\":[{\\"revisionName\\":\\"svc-00040-old\\",\\"tag\\":\\"c-0ld0ld0ld0ld\\",\\"url\\":\\"https://c-0ld0ld0ld0ld---svc.a.run.app\\"},{\\"revisionName\\":\\"$FAKE_PREVIOUS\\",\\"percent\\":100},{\\"revisionName\\":\\"svc-00042-new\\",\\"tag\\":\\"$FAKE_TAG\\",\\"url\\":\\"https://$FAKE_TAG---svc.a.run.app\\"}]}}" ;;
   *"services describe"*"status.url"*) echo "https://svc.a.run.app" ;;
 esac
 `;

@@ -11,6 +11,10 @@ export interface ZoneTotals {
   threeAttempts: number;
 }
 
+export function emptyZoneTotals(): ZoneTotals {
+  return { paintMakes: 0, paintAttempts: 0, midMakes: 0, midAttempts: 0, threeMakes: 0, threeAttempts: 0 };
+}
+
 export interface PlayerLine extends ZoneTotals {
   player: RosterPlayer;
   minutes: number;
@@ -62,12 +66,7 @@ export function synthesizeTeamBoxScore(
     points: 0,
     ftMakes: 0,
     ftAttempts: 0,
-    paintMakes: 0,
-    paintAttempts: 0,
-    midMakes: 0,
-    midAttempts: 0,
-    threeMakes: 0,
-    threeAttempts: 0,
+    ...emptyZoneTotals(),
   }));
   const scoringWeights = lines.map((line) => line.minutes * line.player.pointsPerMinute * random.logNormal(0.24));
   const total = scoringWeights.reduce((a, b) => a + b, 0);

@@ -1,4 +1,4 @@
-import type { PlayerLine, ZoneTotals } from './box-score-synthesis';
+import { emptyZoneTotals, type PlayerLine, type ZoneTotals } from './box-score-synthesis';
 
 /** One game a player played, as the features read it (newest first in the lists below). */
 export interface PlayedGame {
@@ -31,7 +31,7 @@ export const ZONES = ['paint', 'mid', 'three'] as const;
 export type Zone = (typeof ZONES)[number];
 
 export function zoneTotals(lines: readonly PlayerLine[]): ZoneTotals {
-  const totals = { paintMakes: 0, paintAttempts: 0, midMakes: 0, midAttempts: 0, threeMakes: 0, threeAttempts: 0 };
+  const totals = emptyZoneTotals();
   for (const line of lines) {
     totals.paintMakes += line.paintMakes;
     totals.paintAttempts += line.paintAttempts;
@@ -53,14 +53,7 @@ export class SeasonHistory {
   readonly rosterDates = new Map<string, number[]>();
   readonly teamGames = new Map<string, TeamGame[]>();
   readonly status = new Map<string, string>();
-  readonly league: ZoneTotals = {
-    paintMakes: 0,
-    paintAttempts: 0,
-    midMakes: 0,
-    midAttempts: 0,
-    threeMakes: 0,
-    threeAttempts: 0,
-  };
+  readonly league: ZoneTotals = emptyZoneTotals();
 
   /** Played games, newest first. */
   games(lookup: string): readonly PlayedGame[] {

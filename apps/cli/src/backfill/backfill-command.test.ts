@@ -124,7 +124,8 @@ describe('props backfill', () => {
     ).toBe(6);
 
     // The season view reads what the backfill graded.
-    const season = props('report', '--from', '2025-03-14', '--to', '2025-03-16', '--warehouse', backfilled.warehouse);
+    const seasonReport = ['report', '--from', '2025-03-14', '--to', '2025-03-16', '--warehouse', backfilled.warehouse];
+    const season = props(...seasonReport);
     const page = join(backfilled.dataDir, 'reports', 'season-2025-03-14-2025-03-16.html');
     expect(season.stdout, season.stderr).toBe(`season view of 2025-03-14 .. 2025-03-16: ${page}\n`);
     expect(readFileSync(page, 'utf8').match(/<figure class="chart"/g)).toHaveLength(4);
@@ -133,13 +134,7 @@ describe('props backfill', () => {
     try {
       const stored = await propsAsync(
         { STORAGE_EMULATOR_HOST: gcs.url, PROPS_REPORT_LOCATION: 'gs://props-reports/seasons/' },
-        'report',
-        '--from',
-        '2025-03-14',
-        '--to',
-        '2025-03-16',
-        '--warehouse',
-        backfilled.warehouse,
+        ...seasonReport,
       );
       const object = 'gs://props-reports/seasons/season-2025-03-14-2025-03-16.html';
       expect(stored.stdout, stored.stderr).toBe(`season view of 2025-03-14 .. 2025-03-16: ${object}\n`);
@@ -149,13 +144,7 @@ describe('props backfill', () => {
       expect(withoutTime(uploaded?.body ?? '')).toBe(withoutTime(readFileSync(page, 'utf8')));
       const missing = await propsAsync(
         { STORAGE_EMULATOR_HOST: gcs.url },
-        'report',
-        '--from',
-        '2025-03-14',
-        '--to',
-        '2025-03-16',
-        '--warehouse',
-        backfilled.warehouse,
+        ...seasonReport,
         '--out',
         'gs://no-such-bucket/season.html',
       );
