@@ -8,6 +8,7 @@ import { smokeCommand } from './smoke/smoke-command';
 import { statusCommand } from './status/status-command';
 import { buildCheckCommand } from './build-check-command';
 import { stagingCleanupCommand } from './staging/staging-cleanup-command';
+import { replayCommand } from './replay/replay-command';
 import { schemaCommand } from './warehouse/schema-command';
 import { migrateCommand } from './warehouse/migrate-command';
 import { seedCommand } from './warehouse/seed-command';
@@ -27,6 +28,7 @@ const commands: readonly CliCommand[] = [
   verifyCommand,
   reportCommand,
   stagingCleanupCommand,
+  replayCommand,
   convertCommand,
   buildCheckCommand,
 ];
