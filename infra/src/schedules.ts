@@ -17,7 +17,7 @@ export type ScheduledCall =
 export const TIME_ZONE = 'America/New_York';
 
 /**
- * The original's prediction start times (original-consumer-contract.md §4.2: overnight 7:00,
+ * The original's prediction start times (docs/operations/cutover.md, "Callers": overnight 7:00,
  * morning 10:00, same-day 11:30, tomorrow's slate 18:00 ET, all forced), the stall check every 15
  * minutes through the game window (18:00-02:59 ET, the original's proposed body), grading of
  * yesterday at 11:00 ET with the daily aggregation (its grading-daily), props verify after it, and

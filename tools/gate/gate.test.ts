@@ -37,9 +37,9 @@ afterAll(() => workspace?.remove());
 describe('the gate', { timeout: 600_000 }, () => {
   it('passes the workspace as it is, static checks and boot check included', () => {
     const { status, output } = gate(
-      'node-version,projects,types,lint,format,dependencies,source-rules,bundles,dockerfiles,workflows,boot',
+      'node-version,projects,types,lint,format,dependencies,source-rules,bundles,dockerfiles,workflows,docs,boot',
     );
-    expect(output).toContain('gate passed: 11 checks');
+    expect(output).toContain('gate passed: 12 checks');
     expect(status, output).toBe(0);
   });
 
@@ -351,9 +351,39 @@ describe('the gate', { timeout: 600_000 }, () => {
       );
       expectViolation('projects', 'project-shape', 'libs/grading/project.json');
     });
+    it('a document that links a file that does not exist', () => {
+      workspace.edit('docs/architecture.md', (text) => `${text}\nSee [the old design](design/old.md).\n`);
+      expectViolation('docs', 'docs-link', 'docs/architecture.md:');
+    });
+
+    it('a layout that misses a project', () => {
+      workspace.edit('README.md', (text) => text.replace(/^libs\/season .*\n/m, ''));
+      expectViolation('docs', 'docs-layout', 'README.md');
+    });
+
+    it('an alert policy without a runbook, and a runbook without its parts', () => {
+      workspace.write('monitoring/policies/props_new_alert.json', '{}\n');
+      workspace.edit('docs/runbooks/consolidation_failed.md', (text) => text.replace('## How to look', '## Look'));
+      expectViolation('docs', 'docs-runbook', 'monitoring/policies/props_new_alert.json');
+      expect(gate('docs').output).toContain(
+        '[docs-runbook] docs/runbooks/consolidation_failed.md: has no "## How to look"',
+      );
+    });
+
+    it('a document that shows a props command that does not exist', () => {
+      workspace.edit('docs/runbooks/message_dead_lettered.md', (text) =>
+        text.replace('npx props replay --source dead-letter', 'npx props resend --source dead-letter'),
+      );
+      expectViolation('docs', 'docs-command', 'docs/runbooks/message_dead_lettered.md:');
+    });
+
+    it('a source comment that cites a document outside the repository', () => {
+      workspace.edit('libs/contracts/src/topics.ts', (text) => `// As DESIGN.md says.\n${text}`);
+      expectViolation('docs', 'docs-outside', 'libs/contracts/src/topics.ts:1');
+    });
   });
 
-  it('has planted a violation for every rule the dependency, source, Dockerfile, Node version, workflow, lint and format checks know', () => {
+  it('has planted a violation for every rule the dependency, source, Dockerfile, Node version, workflow, lint, format and docs checks know', () => {
     const known = [
       ...dependencyRules,
       ...rulesOf('check-source-rules.mjs'),
@@ -362,6 +392,7 @@ describe('the gate', { timeout: 600_000 }, () => {
       ...rulesOf('check-workflows.mjs'),
       ...rulesOf('check-lint.mjs'),
       ...rulesOf('check-format.mjs'),
+      ...rulesOf('check-docs.mjs'),
     ];
     expect(known.filter((rule) => !planted.has(rule))).toEqual([]);
   });

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { checkBoot } from './boot-check.mjs';
 import { checkBundles } from './check-bundles.mjs';
 import { checkDependencies } from './check-dependencies.mjs';
+import { checkDocs } from './check-docs.mjs';
 import { checkDockerfiles } from './check-dockerfiles.mjs';
 import { checkFormat } from './check-format.mjs';
 import { checkImages } from './check-images.mjs';
@@ -31,6 +32,7 @@ const CHECKS = {
   bundles: (root, apps) => checkBundles(root, apps),
   dockerfiles: (root, apps) => checkDockerfiles(root, apps),
   workflows: (root) => checkWorkflows(root),
+  docs: (root) => checkDocs(root),
   boot: (root, apps) => checkBoot(root, apps),
   images: (root, apps) => checkImages(root, apps),
 };

@@ -41,7 +41,7 @@ beforeAll(() => {
   expect(result.status, runOutput.slice(-3000)).toBe(0);
 }, 320_000);
 
-describe('the consumer contract of player_prop_predictions and prediction_accuracy (original-consumer-contract.md)', () => {
+describe('the consumer contract of player_prop_predictions and prediction_accuracy (docs/operations/cutover.md)', () => {
   it.each(TABLES.map(([table, view]) => [table.name, table, view] as const))(
     '%s: every column a consumer reads is in the definition, rendered for DuckDB and BigQuery with the type family it is read as',
     async (_name, table, view) => {

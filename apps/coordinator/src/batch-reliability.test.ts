@@ -377,7 +377,7 @@ describe('coordinator refusals and bookkeeping', () => {
   }, 120_000);
 });
 
-describe('the callers of the original platform (original-consumer-contract.md §4.2)', () => {
+describe('the callers of the original platform (docs/operations/cutover.md, "Callers")', () => {
   const easternToday = () =>
     new Intl.DateTimeFormat('en-CA', {
       timeZone: 'America/New_York',

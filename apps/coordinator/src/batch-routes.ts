@@ -20,7 +20,7 @@ import type { BatchOrchestrator } from './batch/batch-orchestrator';
 
 /**
  * The stall check's body; the original's scheduler job sends `{"stall_threshold_minutes": 10,
- * "min_completion_pct": 95.0}` (original-consumer-contract.md §4.2), honoured here.
+ * "min_completion_pct": 95.0}` (docs/operations/cutover.md, "Callers"), honoured here.
  */
 const CheckStalledSchema = z.object({
   batch_id: z.string().max(200).optional(),

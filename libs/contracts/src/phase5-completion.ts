@@ -14,7 +14,7 @@ export interface Phase5CompletionInput {
 
 /**
  * The completion message of the original's `UnifiedPubSubPublisher.publish_completion` on
- * `nba-phase5-predictions-complete` (original-consumer-contract.md §3): the standard envelope, with
+ * `nba-phase5-predictions-complete` (docs/operations/cutover.md, "Topics and messages"): the standard envelope, with
  * keys whose value is null dropped as the original drops None. The orchestrator reads `game_date`,
  * `status` (success or partial), `metadata.completion_pct` (≥ 80 to go on),
  * `metadata.completed_predictions`, `metadata.batch_id` and `correlation_id`; the metadata also

@@ -11,7 +11,7 @@ const RelativeDateSchema = z.string().transform((value, context) => {
   return z.NEVER;
 });
 
-/** What `/start` honours; `original-consumer-contract.md` §4.2 lists the callers that send each field. */
+/** What `/start` honours; `docs/operations/cutover.md` "Callers" lists the callers that send each field. */
 const START_FIELDS = {
   /** Absent: today in America/New_York (the original used the container's date). */
   game_date: RelativeDateSchema.default('TODAY'),

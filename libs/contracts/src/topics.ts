@@ -1,6 +1,6 @@
 /**
  * The Pub/Sub topics of the original platform's production, which its other parts publish to and
- * subscribe on (original-consumer-contract.md §3). Each is configurable; these are the defaults.
+ * subscribe on (docs/operations/cutover.md, "Topics and messages"). Each is configurable; these are the defaults.
  */
 export const DEFAULT_TOPICS = {
   /** Coordinator → worker requests (push subscription `prediction-request-prod`); env PREDICTION_REQUEST_TOPIC. */

@@ -40,7 +40,7 @@ export function registerHealthRoutes(
   };
   app.get('/health/ready', answer);
   // The original platform's phase-4 orchestrator probes `/ready` and counts 200 or 503 with status
-  // ready, degraded or healthy as up (original-consumer-contract.md §4.2).
+  // ready, degraded or healthy as up (docs/operations/cutover.md, "Callers").
   app.get('/ready', async (request, reply) => {
     const body = await answer(request, reply);
     return { ...body, status: body.status === 'ok' ? 'ready' : body.status };

@@ -42,7 +42,7 @@ export function calendarDays(from: string, to: string, option: string): string[]
 /**
  * The body the original platform's grading scheduler publishes on `nba-grading-trigger`
  * (`{"target_date": "yesterday", "trigger_source": "scheduler", "run_aggregation": true}`, and
- * the readiness monitor's `triggered_at`; original-consumer-contract.md §5). Unknown fields are
+ * the readiness monitor's `triggered_at`; docs/operations/cutover.md, "Grading trigger"). Unknown fields are
  * tolerated, as the original function tolerated them.
  */
 const GradingTriggerSchema = z.looseObject({

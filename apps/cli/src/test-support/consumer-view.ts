@@ -1,6 +1,6 @@
 /**
  * The consumer view of the two tables the rest of the original platform reads, written down from
- * `original-consumer-contract.md` (§1.2 for player_prop_predictions, §2.1-2.2 for
+ * `docs/operations/cutover.md` ("Tables"; player_prop_predictions and
  * prediction_accuracy): every column some consumer outside the prediction pipeline reads, the type
  * family it reads it as, and the meaning it assumes, as a check on one row. `number` covers
  * NUMERIC and FLOAT64 alike: consumers compare and round, never rely on the storage type.

@@ -178,7 +178,7 @@ describe.skipIf(missing !== undefined && !required)(
               headers: { 'content-type': 'application/json', 'x-api-key': KEY },
               body: JSON.stringify(body),
             });
-          // Production's body is the one the phase-4 orchestrator sends (original-consumer-contract.md §4.2).
+          // Production's body is the one the phase-4 orchestrator sends (docs/operations/cutover.md, "Callers").
           const [started, startedCi] = await Promise.all([
             start({ game_date: DATE, correlation_id: 'corr-4242', trigger_source: 'phase4_orchestrator' }),
             start({ game_date: DATE, dataset_prefix: 'ci' }),

@@ -7,7 +7,7 @@ const ABORTED = 10;
  * A lock document as either side writes it. The original platform's Python processors (grading,
  * backfills) write `{operation_id, holder_id, lock_type, acquired_at, expires_at, lock_key}` under
  * `<lock_type>_locks/<lock_type>_<game_date>`, treat the lock as free when the document is absent
- * or `expires_at` has passed, and delete it on release (original-consumer-contract.md §0.8).
+ * or `expires_at` has passed, and delete it on release (docs/operations/cutover.md, "Locks").
  */
 interface LockDocument {
   key?: string;

@@ -15,7 +15,7 @@ import {
 
 /**
  * The consolidated predictions, in the shape the rest of the platform reads (the publishing
- * exporters, orchestration functions, monitors and views: `original-consumer-contract.md` §1).
+ * exporters, orchestration functions, monitors and views: `docs/operations/cutover.md`, "Tables").
  * One row per (game_id, player_lookup, system_id, current_points_line). The columns after
  * `is_active` are the project's additions. No require_partition_filter: several consumers count
  * rows by `created_at` alone (contract §0.3).
