@@ -1,5 +1,5 @@
 /**
- * Import rules of the workspace (DESIGN.md §4). `npm run gate` runs them; each rule's name is what
+ * Import rules of the workspace (docs/architecture.md, "Design decisions"). `npm run gate` runs them; each rule's name is what
  * the gate prints, and tools/gate/check-dependencies.mjs says how to fix each.
  * @type {import('dependency-cruiser').IConfiguration}
  */
@@ -38,6 +38,27 @@ module.exports = {
       to: { path: '^libs/[^/]+/', pathNot: ['^libs/[^/]+/src/index\\.ts$', '^$1/$2/'] },
     },
     {
+      // A relative path into another project bypasses its public entry and Nx's project graph
+      // exactly as a deep import does, whatever file it reaches (its index.ts included).
+      name: 'no-relative-cross-project-import',
+      severity: 'error',
+      from: { path: '^((?:apps|libs)/[^/]+|infra)/', pathNot: '^infra/src/[^/]+\\.test\\.ts$' },
+      to: { path: '^(apps|libs|infra)/', pathNot: '^$1/', dependencyTypes: ['local'], dependencyTypesNot: ['aliased'] },
+    },
+    {
+      // One reasoned exception: infra's tests parse each service's declared environment with that
+      // service's own configuration code (the apps have no public entry; a copy could drift).
+      name: 'no-relative-cross-project-import',
+      severity: 'error',
+      from: { path: '^infra/src/[^/]+\\.test\\.ts$' },
+      to: {
+        path: '^(apps|libs)/',
+        pathNot: '^apps/[^/]+/src/([a-z]+-config|backend-environment)\\.ts$',
+        dependencyTypes: ['local'],
+        dependencyTypesNot: ['aliased'],
+      },
+    },
+    {
       name: 'no-test-code-in-runtime',
       severity: 'error',
       from: { path: '^(apps|libs)/[^/]+/src/', pathNot: TEST_FILE },
@@ -66,7 +87,10 @@ module.exports = {
       severity: 'error',
       from: {
         orphan: true,
-        pathNot: ['\\.d\\.ts$', '(^|/)tsconfig\\.json$', '(^|/)vitest\\.config\\.(m|c)?ts$', '\\.test\\.ts$'],
+        pathNot: [
+          '\\.d\\.ts$',
+          '^infra/src/index\\.ts$',
+          '(^|/)tsconfig\\.json$', '(^|/)vitest\\.config\\.(m|c)?ts$', '\\.test\\.ts$'],
       },
       to: {},
     },

@@ -32,8 +32,8 @@ const ALL = ['apps', 'libs']
 
 beforeAll(() => {
   workspace = copyWorkspace('props-affected-');
-});
-afterAll(() => workspace?.remove());
+}, 300_000);
+afterAll(() => workspace?.remove(), 600_000);
 afterEach(() => workspace.reset());
 
 describe('nx affected', () => {

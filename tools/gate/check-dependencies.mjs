@@ -13,6 +13,8 @@ const FIXES = {
     'runtime code may only import "dependencies": move the package there, or keep the import in tests/tools',
   'no-app-to-app': 'apps never import each other: move the shared code into a lib under libs/ and import @props/<lib>',
   'no-lib-to-app': 'libs never import apps: move the code the lib needs into a lib',
+  'no-relative-cross-project-import':
+    'import another project through its public entry, @props/<lib>, never by a relative path into its folder',
   'lib-only-through-public-entry':
     'import the lib through @props/<lib> (its src/index.ts); export what you need from there',
   'no-test-code-in-runtime': 'runtime code must not import tests or test-support files',
@@ -35,7 +37,7 @@ export function checkDependencies(root) {
   const depcruise = depcruiseBin(root);
   const result = spawnSync(
     process.execPath,
-    [depcruise, 'apps', 'libs', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
+    [depcruise, 'apps', 'libs', 'infra', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
     {
       cwd: root,
       encoding: 'utf8',
@@ -54,7 +56,7 @@ export function checkDependencies(root) {
           'dependency-rules',
           '.dependency-cruiser.cjs',
           `dependency-cruiser did not run: ${(result.stderr || result.stdout).trim().slice(0, 400)}`,
-          'run npx depcruise apps libs --config .dependency-cruiser.cjs',
+          'run npx depcruise apps libs infra --config .dependency-cruiser.cjs',
         ),
       ],
     };

@@ -32,7 +32,8 @@ const dependencyRules = (
 beforeAll(() => {
   workspace = copyWorkspace('props-gate-');
 }, 300_000);
-afterAll(() => workspace?.remove());
+// Removing a copy with its own node_modules can take minutes on a busy disk.
+afterAll(() => workspace?.remove(), 600_000);
 
 describe('the gate', { timeout: 600_000 }, () => {
   it('passes the workspace as it is, static checks and boot check included', () => {
@@ -351,6 +352,30 @@ describe('the gate', { timeout: 600_000 }, () => {
       );
       expectViolation('projects', 'project-shape', 'libs/grading/project.json');
     });
+    it("a relative import of another lib's public entry", () => {
+      workspace.edit(
+        'libs/grading/src/index.ts',
+        (text) =>
+          `import { LogEvent } from '../../observability/src/index';\n${text}\nexport const event = LogEvent;\n`,
+      );
+      expectViolation('dependencies', 'no-relative-cross-project-import', 'libs/grading/src/index.ts');
+    });
+
+    it("a relative import from infra into a lib's internals, and from infra's tests into an app's routes", () => {
+      workspace.edit(
+        'infra/src/names.ts',
+        (text) =>
+          `import { DEFAULT_TOPICS as topics } from '../../libs/contracts/src/topics';\n${text}\nexport const t = topics;\n`,
+      );
+      workspace.edit(
+        'infra/src/environment.test.ts',
+        (text) =>
+          `import { registerBatchRoutes } from '../../apps/coordinator/src/batch-routes';\n${text}\nvoid registerBatchRoutes;\n`,
+      );
+      expectViolation('dependencies', 'no-relative-cross-project-import', 'infra/src/names.ts');
+      expect(gate('dependencies').output).toContain('[no-relative-cross-project-import] infra/src/environment.test.ts');
+    });
+
     it('a document that links a file that does not exist', () => {
       workspace.edit('docs/architecture.md', (text) => `${text}\nSee [the old design](design/old.md).\n`);
       expectViolation('docs', 'docs-link', 'docs/architecture.md:');
