@@ -5,6 +5,10 @@
 # traffic under a commit tag; that revision's /health/ready must report this commit; then all traffic
 # moves to it and the serving URL is checked the same way; on any failure, traffic goes back to the
 # revision that served before. The cli's jobs get the new image.
+#
+# DEPLOY_STEP=image only builds and pushes the image; DEPLOY_STEP=rollout only rolls out an image
+# already pushed; unset, both. deploy.yml builds every image first, then mints each service's identity
+# token right before its rollout (the auth action's ID tokens last at most 10 minutes).
 set -euo pipefail
 
 app="${1:?usage: deploy-cloud-run.sh <coordinator|worker|cli>}"
@@ -16,14 +20,28 @@ case "${environment}" in
   *) echo "deploy: ENVIRONMENT must be production or staging, got ${environment}" >&2; exit 2 ;;
 esac
 
+step="${DEPLOY_STEP:-all}"
+case "${step}" in
+  image|rollout|all) ;;
+  *) echo "deploy: DEPLOY_STEP must be image, rollout or unset, got ${step}" >&2; exit 2 ;;
+esac
+
 commit="$(git rev-parse HEAD)"
 short="${commit:0:12}"
 image="${GCP_REGION}-docker.pkg.dev/${GCP_PROJECT_ID}/${ARTIFACT_REPOSITORY}/${app}:${commit}"
 
 # One image per commit, shared by both environments: staging builds and pushes it, production reuses it.
 if ! docker manifest inspect "${image}" >/dev/null 2>&1; then
+  if [[ "${step}" == rollout ]]; then
+    echo "deploy: ${image} is not in the registry; build and push it first (DEPLOY_STEP=image)" >&2
+    exit 1
+  fi
   docker build --pull --no-cache -f "docker/${app}.Dockerfile" --build-arg "BUILD_COMMIT=${commit}" -t "${image}" .
   docker push "${image}"
+fi
+if [[ "${step}" == image ]]; then
+  echo "${image} pushed"
+  exit 0
 fi
 
 if [[ "${app}" == cli ]]; then

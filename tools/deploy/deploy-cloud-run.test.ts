@@ -24,8 +24,10 @@ case "$*" in
   *"services describe"*"status.url"*) echo "https://svc.a.run.app" ;;
 esac
 `;
+// The registry has the commit's image unless FAKE_NO_IMAGE is set (then manifest inspect fails, as for a missing tag).
 const FAKE_DOCKER = `#!/usr/bin/env bash
 echo "docker $*" >> "$CALLS"
+if [[ "$1" == manifest && -n "\${FAKE_NO_IMAGE:-}" ]]; then exit 1; fi
 `;
 // /health/ready of the tagged revision and of the serving URL: the commit each one reports.
 const FAKE_CURL = `#!/usr/bin/env bash
@@ -125,6 +127,36 @@ describe('deploy-cloud-run.sh', () => {
     expect(result.calls.find((call) => call.startsWith('gcloud run deploy'))).toContain(
       'deploy prediction-coordinator-staging --image=',
     );
+  });
+
+  it('DEPLOY_STEP=image builds and pushes the missing image and rolls nothing out', () => {
+    const result = deploy('worker', { DEPLOY_STEP: 'image', FAKE_NO_IMAGE: '1' });
+    expect(result.status, result.stderr).toBe(0);
+    const image = `us-west2-docker.pkg.dev/props-test/props/worker:${commit}`;
+    expect(result.calls.map((call) => call.split(' ').slice(0, 2).join(' '))).toEqual([
+      'docker manifest',
+      'docker build',
+      'docker push',
+    ]);
+    expect(result.stdout.trim()).toBe(`${image} pushed`);
+  });
+
+  it('DEPLOY_STEP=rollout never builds: a missing image is one line and nothing is rolled out', () => {
+    const result = deploy('worker', { DEPLOY_STEP: 'rollout', DEPLOY_ID_TOKEN_WORKER: 't', FAKE_NO_IMAGE: '1' });
+    expect([result.status, result.stderr.trim()]).toEqual([
+      1,
+      `deploy: us-west2-docker.pkg.dev/props-test/props/worker:${commit} is not in the registry; build and push it first (DEPLOY_STEP=image)`,
+    ]);
+    expect(result.calls).toEqual([`docker manifest inspect us-west2-docker.pkg.dev/props-test/props/worker:${commit}`]);
+  });
+
+  it('DEPLOY_STEP=rollout rolls out the pushed image without building it', () => {
+    const result = deploy('worker', { DEPLOY_STEP: 'rollout', DEPLOY_ID_TOKEN_WORKER: 't' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.calls.filter((call) => call.startsWith('docker build') || call.startsWith('docker push'))).toEqual(
+      [],
+    );
+    expect(traffic(result.calls)).toEqual([expect.stringContaining(`--to-tags=${tag}=100`)]);
   });
 
   it('refuses an unknown environment before touching anything', () => {
