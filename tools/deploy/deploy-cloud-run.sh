@@ -70,11 +70,32 @@ identity_token() {
     gcloud auth print-identity-token
   fi
 }
+# A minted token lasts at most 10 minutes (google-github-actions/auth README, "Inputs: Generating ID
+# tokens"): one about to expire is named in one line rather than surfacing as a probe's 401.
+minted_token_expired() {
+  [[ -n "${!token_variable:-}" ]] || return 1
+  local left
+  left="$(TOKEN="${!token_variable}" node -e '
+    const part = (process.env.TOKEN ?? "").split(".")[1] ?? "";
+    let exp = NaN;
+    try { exp = Number(JSON.parse(Buffer.from(part, "base64url").toString()).exp); } catch {}
+    console.log(Number.isFinite(exp) ? exp - Math.floor(Date.now() / 1000) : "none");')"
+  if [[ "${left}" == none ]]; then
+    echo "deploy: ${token_variable} is not an identity token (no exp claim in a JWT payload)" >&2
+    return 0
+  fi
+  if (( left < 30 )); then
+    echo "deploy: ${token_variable} expires in ${left}s; mint it in the step right before this rollout" >&2
+    return 0
+  fi
+  return 1
+}
 
 traffic() {
   gcloud run services describe "${service}" --region="${GCP_REGION}" --project="${GCP_PROJECT_ID}" --format=json \
     | node tools/deploy/cloud-run-traffic.mjs "$@"
 }
+if minted_token_expired; then exit 1; fi
 previous="$(traffic serving-revision)"
 tag="c-${short}"
 
@@ -83,6 +104,7 @@ gcloud run deploy "${service}" --image="${image}" --region="${GCP_REGION}" --pro
 
 probe() {
   local url="$1" token body
+  if minted_token_expired; then return 1; fi
   token="$(identity_token)"
   for _ in $(seq 1 20); do
     if body="$(curl -fsS --max-time 10 -H "Authorization: Bearer ${token}" "${url}/health/ready")" \
