@@ -150,7 +150,9 @@ describe('the production environment only', () => {
     const provider = resources.find(
       (resource) => resource.type === 'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider',
     )!;
-    expect(provider.inputs.attributeCondition).toBe('assertion.repository == "example/nba-props-platform"');
+    expect(provider.inputs.attributeCondition).toBe(
+      'assertion.repository == "example/nba-props-platform" && (assertion.ref == "refs/heads/main" || assertion.event_name == "pull_request")',
+    );
     const schedules = Object.fromEntries(
       resources
         .filter((resource) => resource.type === 'gcp:cloudscheduler/job:Job')

@@ -55,8 +55,10 @@ export function declarePlatform(settings: EnvironmentSettings) {
       'attribute.repository': 'assertion.repository',
       'attribute.ref': 'assertion.ref',
     },
-    // Only this repository's workflows may take the identities.
-    attributeCondition: `assertion.repository == "${settings.githubRepository}"`,
+    // Only this repository's workflows, and of those only runs of main (deploy.yml runs on workflow_run,
+    // whose ref is the default branch) or pull requests (the preview; forks get no token). The claims:
+    // https://docs.github.com/en/actions/reference/security/oidc; docs/operations/deploys.md.
+    attributeCondition: `assertion.repository == "${settings.githubRepository}" && (assertion.ref == "refs/heads/main" || assertion.event_name == "pull_request")`,
     oidc: { issuerUri: 'https://token.actions.githubusercontent.com' },
   });
   const accounts = {

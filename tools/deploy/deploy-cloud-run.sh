@@ -5,6 +5,10 @@
 # traffic under a commit tag; that revision's /health/ready must report this commit; then all traffic
 # moves to it and the serving URL is checked the same way; on any failure, traffic goes back to the
 # revision that served before. The cli's jobs get the new image.
+#
+# DEPLOY_STEP=image only builds and pushes the image; DEPLOY_STEP=rollout only rolls out an image
+# already pushed; unset, both. deploy.yml builds every image first, then mints each service's identity
+# token right before its rollout (the auth action's ID tokens last at most 10 minutes).
 set -euo pipefail
 
 app="${1:?usage: deploy-cloud-run.sh <coordinator|worker|cli>}"
@@ -16,14 +20,28 @@ case "${environment}" in
   *) echo "deploy: ENVIRONMENT must be production or staging, got ${environment}" >&2; exit 2 ;;
 esac
 
+step="${DEPLOY_STEP:-all}"
+case "${step}" in
+  image|rollout|all) ;;
+  *) echo "deploy: DEPLOY_STEP must be image, rollout or unset, got ${step}" >&2; exit 2 ;;
+esac
+
 commit="$(git rev-parse HEAD)"
 short="${commit:0:12}"
 image="${GCP_REGION}-docker.pkg.dev/${GCP_PROJECT_ID}/${ARTIFACT_REPOSITORY}/${app}:${commit}"
 
 # One image per commit, shared by both environments: staging builds and pushes it, production reuses it.
 if ! docker manifest inspect "${image}" >/dev/null 2>&1; then
+  if [[ "${step}" == rollout ]]; then
+    echo "deploy: ${image} is not in the registry; build and push it first (DEPLOY_STEP=image)" >&2
+    exit 1
+  fi
   docker build --pull --no-cache -f "docker/${app}.Dockerfile" --build-arg "BUILD_COMMIT=${commit}" -t "${image}" .
   docker push "${image}"
+fi
+if [[ "${step}" == image ]]; then
+  echo "${image} pushed"
+  exit 0
 fi
 
 if [[ "${app}" == cli ]]; then
@@ -52,11 +70,32 @@ identity_token() {
     gcloud auth print-identity-token
   fi
 }
+# A minted token lasts at most 10 minutes (google-github-actions/auth README, "Inputs: Generating ID
+# tokens"): one about to expire is named in one line rather than surfacing as a probe's 401.
+minted_token_expired() {
+  [[ -n "${!token_variable:-}" ]] || return 1
+  local left
+  left="$(TOKEN="${!token_variable}" node -e '
+    const part = (process.env.TOKEN ?? "").split(".")[1] ?? "";
+    let exp = NaN;
+    try { exp = Number(JSON.parse(Buffer.from(part, "base64url").toString()).exp); } catch {}
+    console.log(Number.isFinite(exp) ? exp - Math.floor(Date.now() / 1000) : "none");')"
+  if [[ "${left}" == none ]]; then
+    echo "deploy: ${token_variable} is not an identity token (no exp claim in a JWT payload)" >&2
+    return 0
+  fi
+  if (( left < 30 )); then
+    echo "deploy: ${token_variable} expires in ${left}s; mint it in the step right before this rollout" >&2
+    return 0
+  fi
+  return 1
+}
 
 traffic() {
   gcloud run services describe "${service}" --region="${GCP_REGION}" --project="${GCP_PROJECT_ID}" --format=json \
     | node tools/deploy/cloud-run-traffic.mjs "$@"
 }
+if minted_token_expired; then exit 1; fi
 previous="$(traffic serving-revision)"
 tag="c-${short}"
 
@@ -65,6 +104,7 @@ gcloud run deploy "${service}" --image="${image}" --region="${GCP_REGION}" --pro
 
 probe() {
   local url="$1" token body
+  if minted_token_expired; then return 1; fi
   token="$(identity_token)"
   for _ in $(seq 1 20); do
     if body="$(curl -fsS --max-time 10 -H "Authorization: Bearer ${token}" "${url}/health/ready")" \

@@ -24,8 +24,10 @@ case "$*" in
   *"services describe"*"status.url"*) echo "https://svc.a.run.app" ;;
 esac
 `;
+// The registry has the commit's image unless FAKE_NO_IMAGE is set (then manifest inspect fails, as for a missing tag).
 const FAKE_DOCKER = `#!/usr/bin/env bash
 echo "docker $*" >> "$CALLS"
+if [[ "$1" == manifest && -n "\${FAKE_NO_IMAGE:-}" ]]; then exit 1; fi
 `;
 // /health/ready of the tagged revision and of the serving URL: the commit each one reports.
 const FAKE_CURL = `#!/usr/bin/env bash
@@ -77,9 +79,17 @@ const traffic = (calls: string[]) => calls.filter((call) => call.includes('updat
 const bearers = (calls: string[]) =>
   calls.filter((call) => call.startsWith('curl')).map((call) => /Bearer (\S+)/.exec(call)?.[1]);
 
+/** An identity token as the auth action mints it: a JWT whose payload carries exp (seconds since the epoch). */
+function jwt(secondsLeft: number): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  return `${part({ alg: 'RS256' })}.${part({ aud: 'https://prediction-worker.props', iat: now, exp: now + secondsLeft })}.c2ln`;
+}
+
 describe('deploy-cloud-run.sh', () => {
   it('deploys a tagged revision without traffic, probes its commit, moves traffic, and probes the serving URL, with the minted token', () => {
-    const result = deploy('worker', { DEPLOY_ID_TOKEN_WORKER: 'minted-for-the-worker' });
+    const minted = jwt(540);
+    const result = deploy('worker', { DEPLOY_ID_TOKEN_WORKER: minted });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout.trim().split('\n').at(-1)).toBe(`prediction-worker serves ${commit} (${tag})`);
     const image = `us-west2-docker.pkg.dev/props-test/props/worker:${commit}`;
@@ -95,12 +105,12 @@ describe('deploy-cloud-run.sh', () => {
     ]);
     expect(result.calls[2]).toContain(`--no-traffic --tag=${tag}`);
     expect(traffic(result.calls)).toEqual([expect.stringContaining(`--to-tags=${tag}=100`)]);
-    expect(bearers(result.calls)).toEqual(['minted-for-the-worker', 'minted-for-the-worker']);
+    expect(bearers(result.calls)).toEqual([minted, minted]);
     expect(result.calls).not.toContain('gcloud auth print-identity-token');
   });
 
   it('rolls back to the revision that served before when the tagged revision reports another commit; traffic never moves to it', () => {
-    const result = deploy('worker', { DEPLOY_ID_TOKEN_WORKER: 't', FAKE_TAGGED_COMMIT: 'an-older-commit' });
+    const result = deploy('worker', { DEPLOY_ID_TOKEN_WORKER: jwt(540), FAKE_TAGGED_COMMIT: 'an-older-commit' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`probe failed for https://${tag}---svc.a.run.app:`);
     expect(result.stderr).toContain('rolling prediction-worker back to prediction-worker-00041-abc');
@@ -109,7 +119,7 @@ describe('deploy-cloud-run.sh', () => {
   });
 
   it('rolls back when the serving URL does not answer with the commit after traffic moved', () => {
-    const result = deploy('worker', { DEPLOY_ID_TOKEN_WORKER: 't', FAKE_SERVING_COMMIT: 'an-older-commit' });
+    const result = deploy('worker', { DEPLOY_ID_TOKEN_WORKER: jwt(540), FAKE_SERVING_COMMIT: 'an-older-commit' });
     expect(result.status).toBe(1);
     expect(traffic(result.calls)).toEqual([
       expect.stringContaining(`--to-tags=${tag}=100`),
@@ -125,6 +135,53 @@ describe('deploy-cloud-run.sh', () => {
     expect(result.calls.find((call) => call.startsWith('gcloud run deploy'))).toContain(
       'deploy prediction-coordinator-staging --image=',
     );
+  });
+
+  it('DEPLOY_STEP=image builds and pushes the missing image and rolls nothing out', () => {
+    const result = deploy('worker', { DEPLOY_STEP: 'image', FAKE_NO_IMAGE: '1' });
+    expect(result.status, result.stderr).toBe(0);
+    const image = `us-west2-docker.pkg.dev/props-test/props/worker:${commit}`;
+    expect(result.calls.map((call) => call.split(' ').slice(0, 2).join(' '))).toEqual([
+      'docker manifest',
+      'docker build',
+      'docker push',
+    ]);
+    expect(result.stdout.trim()).toBe(`${image} pushed`);
+  });
+
+  it('DEPLOY_STEP=rollout never builds: a missing image is one line and nothing is rolled out', () => {
+    const result = deploy('worker', { DEPLOY_STEP: 'rollout', DEPLOY_ID_TOKEN_WORKER: jwt(540), FAKE_NO_IMAGE: '1' });
+    expect([result.status, result.stderr.trim()]).toEqual([
+      1,
+      `deploy: us-west2-docker.pkg.dev/props-test/props/worker:${commit} is not in the registry; build and push it first (DEPLOY_STEP=image)`,
+    ]);
+    expect(result.calls).toEqual([`docker manifest inspect us-west2-docker.pkg.dev/props-test/props/worker:${commit}`]);
+  });
+
+  it('DEPLOY_STEP=rollout rolls out the pushed image without building it', () => {
+    const result = deploy('worker', { DEPLOY_STEP: 'rollout', DEPLOY_ID_TOKEN_WORKER: jwt(540) });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.calls.filter((call) => call.startsWith('docker build') || call.startsWith('docker push'))).toEqual(
+      [],
+    );
+    expect(traffic(result.calls)).toEqual([expect.stringContaining(`--to-tags=${tag}=100`)]);
+  });
+
+  it('refuses a minted token about to expire before deploying anything, in one line', () => {
+    const result = deploy('worker', { DEPLOY_ID_TOKEN_WORKER: jwt(5) });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toMatch(
+      /^deploy: DEPLOY_ID_TOKEN_WORKER expires in \d+s; mint it in the step right before this rollout$/,
+    );
+    expect(result.calls.filter((call) => call.startsWith('gcloud'))).toEqual([]);
+  });
+
+  it('refuses a token that is not an identity token, in one line', () => {
+    const result = deploy('worker', { DEPLOY_ID_TOKEN_WORKER: 'not-a-jwt' });
+    expect([result.status, result.stderr.trim()]).toEqual([
+      1,
+      'deploy: DEPLOY_ID_TOKEN_WORKER is not an identity token (no exp claim in a JWT payload)',
+    ]);
   });
 
   it('refuses an unknown environment before touching anything', () => {

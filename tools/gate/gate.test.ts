@@ -322,6 +322,66 @@ describe('the gate', { timeout: 600_000 }, () => {
       expectViolation('workflows', 'workflow', '.github/workflows/ci.yml');
     });
 
+    it("a deploy on workflow_run that does not check the triggering run's head repository", () => {
+      workspace.edit('.github/workflows/deploy.yml', (text) =>
+        text.replace('          HEAD_REPOSITORY: ${{ github.event.workflow_run.head_repository.full_name }}\n', ''),
+      );
+      expectViolation('workflows', 'workflow-run-guard', '.github/workflows/deploy.yml');
+    });
+
+    it('a deploy job that does not wait for the trigger check', () => {
+      workspace.edit('.github/workflows/deploy.yml', (text) => text.replace('    needs: trigger\n', ''));
+      expectViolation('workflows', 'workflow-run-guard', '.github/workflows/deploy.yml:');
+    });
+
+    it("production's infrastructure applied outside the protected production environment", () => {
+      workspace.edit('.github/workflows/deploy.yml', (text) =>
+        text.replace(
+          '    needs: staging\n    runs-on: ubuntu-latest\n    timeout-minutes: 30\n    environment: production\n',
+          '    needs: staging\n    runs-on: ubuntu-latest\n    timeout-minutes: 30\n',
+        ),
+      );
+      expectViolation('workflows', 'workflow-environment', '.github/workflows/deploy.yml:');
+    });
+
+    it("production's infrastructure applied before staging's smoke batch", () => {
+      workspace.edit('.github/workflows/deploy.yml', (text) =>
+        text.replace('    needs: staging\n', '    needs: staging-infrastructure\n'),
+      );
+      expectViolation('workflows', 'workflow-staging-first', '.github/workflows/deploy.yml:');
+    });
+
+    it('an identity token minted before a step that does not use it', () => {
+      workspace.edit('.github/workflows/deploy.yml', (text) =>
+        text.replace(
+          '      # The smoke batch polls with the one token',
+          '      - run: npm run gate\n      # The smoke batch polls with the one token',
+        ),
+      );
+      expectViolation('workflows', 'workflow-token-freshness', '.github/workflows/deploy.yml:');
+    });
+
+    it('nx-set-shas looking for push runs of a workflow that runs only on workflow_run', () => {
+      workspace.edit('.github/workflows/deploy.yml', (text) =>
+        text.replaceAll('          last-successful-event: workflow_run\n', ''),
+      );
+      expectViolation('workflows', 'workflow-affected-base', '.github/workflows/deploy.yml:');
+    });
+
+    it('ci cancelling runs on main', () => {
+      workspace.edit('.github/workflows/ci.yml', (text) =>
+        text.replace("cancel-in-progress: ${{ github.event_name == 'pull_request' }}", 'cancel-in-progress: true'),
+      );
+      expectViolation('workflows', 'workflow-cancel-main', '.github/workflows/ci.yml');
+    });
+
+    it("a pull request's job taking the infrastructure identity", () => {
+      workspace.edit('.github/workflows/ci.yml', (text) =>
+        text.replace('vars.GCP_PREVIEW_SERVICE_ACCOUNT', 'vars.GCP_INFRA_SERVICE_ACCOUNT'),
+      );
+      expectViolation('workflows', 'workflow-pr-identity', '.github/workflows/ci.yml:');
+    });
+
     it('a project without its type tag', () => {
       workspace.edit('libs/contracts/project.json', (text) => text.replace('"type:lib", ', ''));
       expectViolation('projects', 'project-shape', 'libs/contracts/project.json');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_TOPICS } from '@props/contracts';
+import { DEFAULT_TOPICS, DatasetPrefixSchema } from '@props/contracts';
 import { parseEnvironment, variables } from '@props/configuration';
 import { OidcEnvironment, oidcPolicyFrom, type OidcPolicy } from '@props/service-runtime';
 
@@ -24,6 +24,7 @@ const WorkerEnvironment = z
     PROPS_BIGQUERY_ENDPOINT: variables.httpUrl().optional(),
     PUBSUB_READY_TOPIC: variables.topicName(DEFAULT_TOPICS.predictionReady),
     GCP_PROJECT_ID: z.string().optional(),
+    PROPS_DATASET_PREFIX: DatasetPrefixSchema,
   })
   .extend(OidcEnvironment.shape);
 
@@ -49,8 +50,19 @@ export interface WorkerConfig {
   completionApiKey: string | undefined;
   /** Who may push to /predict; null only when the local runtime turned push auth off explicitly. */
   pushAuth: OidcPolicy | null;
-  /** Production: where staging tables go (the predictions dataset) and BigQuery's location. */
-  gcp: { projectId: string; location: string; bigqueryEndpoint: string | undefined; predictionsDataset: string } | null;
+  /** A staging environment's prefix ('' for production): the only dataset_prefix its messages may carry. */
+  datasetPrefix: string;
+  /** Production: BigQuery's project, location and (for emulators) endpoint, and this environment's predictions dataset. */
+  gcp: WorkerGcpConfig | null;
+}
+
+export interface WorkerGcpConfig {
+  projectId: string;
+  location: string;
+  bigqueryEndpoint: string | undefined;
+  /** Rejected messages and the readiness probe: nba_predictions, or <prefix>_nba_predictions in staging. */
+  predictionsDataset: string;
+  datasetPrefix: string;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
@@ -90,14 +102,20 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     completionTopic: parsed.PUBSUB_READY_TOPIC,
     completionApiKey: parsed.PROPS_COMPLETION_API_KEY,
     pushAuth: parsed.PROPS_PUSH_AUTH === 'none' ? null : oidcPolicyFrom(parsed),
+    datasetPrefix: parsed.PROPS_DATASET_PREFIX,
     gcp:
       parsed.PROPS_BACKEND === 'gcp'
         ? {
             projectId: parsed.GCP_PROJECT_ID!,
             location: parsed.PROPS_BIGQUERY_LOCATION,
             bigqueryEndpoint: parsed.PROPS_BIGQUERY_ENDPOINT,
-            // Rejected messages and the readiness probe; staging goes to each message's own dataset_prefix.
-            predictionsDataset: 'nba_predictions',
+            // The staging identity is granted only its prefixed datasets: every dataset this service
+            // names carries the prefix (the staging tables are under each message's dataset_prefix,
+            // which must be this one).
+            predictionsDataset: parsed.PROPS_DATASET_PREFIX
+              ? `${parsed.PROPS_DATASET_PREFIX}_nba_predictions`
+              : 'nba_predictions',
+            datasetPrefix: parsed.PROPS_DATASET_PREFIX,
           }
         : null,
   };

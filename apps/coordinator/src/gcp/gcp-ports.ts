@@ -52,12 +52,16 @@ export function gcpPorts(config: CoordinatorConfig, logger: Logger): Coordinator
     notices: publisher,
     rejected: new BigQueryRejectedMessageStore(bigquery, {
       projectId,
-      dataset: datasetName(PLAYER_PROP_PREDICTIONS),
+      // This environment's dataset: the staging identity is granted only the prefixed ones.
+      dataset: datasetName(PLAYER_PROP_PREDICTIONS, config.datasetPrefix),
       location: config.gcp!.location,
     }),
     checks: [
       // The MERGE names every column of the definition: a table lacking one (not migrated) fails readiness.
-      dependencyCheck('bigquery', () => requireBigQueryColumns(bigquery, PLAYER_PROP_PREDICTIONS)),
+      // The batches this coordinator starts all use its prefix, so that is the table checked.
+      dependencyCheck('bigquery', () =>
+        requireBigQueryColumns(bigquery, PLAYER_PROP_PREDICTIONS, config.datasetPrefix),
+      ),
       dependencyCheck('firestore', async () => {
         await firestore.collection('prediction_batches').limit(1).get();
         return 'prediction_batches answers';

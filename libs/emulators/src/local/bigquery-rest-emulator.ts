@@ -28,6 +28,34 @@ export interface BigQueryRestEmulatorOptions {
    * Default: none (no table @props/warehouse defines asks for it: consumers count rows without one).
    */
   requirePartitionFilter?: Readonly<Record<string, string>>;
+  /**
+   * The datasets the caller's identity has been granted (as infra grants a staging identity only the
+   * `staging_*` datasets). Set, a request that names any other dataset (tables.get, tables.list,
+   * tables.delete, a load job's destination, a query's tables) is refused with 403 accessDenied.
+   * Default: every dataset.
+   */
+  grantedDatasets?: readonly string[];
+}
+
+/**
+ * BigQuery's answer to a resource the caller may not use: HTTP 403 with `errors[].reason`
+ * accessDenied, "returned when you try to access a resource such as a dataset, table, view, or job
+ * that you don't have access to" (https://cloud.google.com/bigquery/docs/error-messages), in the
+ * error object the client turns into an ApiError carrying its message.
+ */
+function accessDenied(projectId: string, dataset: string, table: string, permission: string) {
+  const message = `Access Denied: Table ${projectId}:${dataset}.${table}: Permission ${permission} denied on table ${projectId}:${dataset}.${table} (or it may not exist).`;
+  return {
+    status: 403,
+    body: {
+      error: {
+        code: 403,
+        message,
+        errors: [{ message, domain: 'global', reason: 'accessDenied' }],
+        status: 'PERMISSION_DENIED',
+      },
+    },
+  };
 }
 
 /**
@@ -272,6 +300,8 @@ export class BigQueryRestEmulator {
       return this.load(upload[1]!, raw, String(request.headers['content-type'] ?? ''));
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     this.requests.push({ method: request.method ?? 'GET', path: url.pathname, body });
+    const refused = this.refusal(request.method ?? 'GET', url.pathname);
+    if (refused) return refused;
     const table = url.pathname.match(/^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/);
     if (request.method === 'GET' && table)
       return this.describeTable(table[1]!, table[2]!, decodeURIComponent(table[3]!));
@@ -313,6 +343,8 @@ export class BigQueryRestEmulator {
         jobTimeoutMs?: string;
       };
       const reference = (body.jobReference ?? {}) as { jobId?: string; location?: string };
+      for (const match of configuration.query.query.matchAll(/`[A-Za-z0-9_-]+\.([A-Za-z0-9_]+)\.([A-Za-z0-9_$*]+)`/g))
+        if (!this.granted(match[1]!)) return accessDenied(insert[1]!, match[1]!, match[2]!, 'bigquery.tables.getData');
       await this.validate(configuration.query.query);
       const job: FakeJob = {
         jobId: reference.jobId ?? `job_${this.jobs.size + 1}`,
@@ -358,6 +390,19 @@ export class BigQueryRestEmulator {
       status: 404,
       body: { error: { code: 404, message: `the fake does not serve ${request.method} ${url.pathname}` } },
     };
+  }
+
+  /** tables.get, tables.list and tables.delete of a dataset the caller was not granted: 403. */
+  private refusal(method: string, path: string): { status: number; body: unknown } | undefined {
+    const named = path.match(/^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)(?:\/tables(?:\/([^/]+))?)?$/);
+    if (!named || this.granted(named[2]!)) return undefined;
+    const permission =
+      method === 'DELETE' ? 'bigquery.tables.delete' : named[3] ? 'bigquery.tables.get' : 'bigquery.tables.list';
+    return accessDenied(named[1]!, named[2]!, decodeURIComponent(named[3] ?? '*'), permission);
+  }
+
+  private granted(dataset: string): boolean {
+    return this.options.grantedDatasets?.includes(dataset) ?? true;
   }
 
   /** tables.get: the DuckDB table's columns as a BigQuery schema (legacy type names, as the API answers). */
@@ -424,6 +469,13 @@ export class BigQueryRestEmulator {
     };
     this.requests.push({ method: 'POST', path: `/upload/bigquery/v2/projects/${projectId}/jobs`, body: job });
     const { destinationTable, schema, writeDisposition } = job.configuration.load;
+    if (!this.granted(destinationTable.datasetId))
+      return accessDenied(
+        projectId,
+        destinationTable.datasetId,
+        destinationTable.tableId,
+        'bigquery.tables.updateData',
+      );
     const [tableId, partition] = destinationTable.tableId.split('$') as [string, string | undefined];
     const target = `${destinationTable.datasetId}.${tableId}`;
     await this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${destinationTable.datasetId}`);
