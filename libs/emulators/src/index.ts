@@ -18,3 +18,4 @@ export {
   type FrontEndExchange,
 } from './local/cloud-run-front-end';
 export { TestIdentityIssuer, type IdentityTokenRequest } from './local/test-identity-issuer';
+export { MetadataServerStandIn } from './local/metadata-server';
