@@ -63,7 +63,8 @@ export function containerEnv(
 ): { env: NodeJS.ProcessEnv; problems: string[] } {
   const container = (resource.inputs.template?.containers ?? resource.inputs.template?.template?.containers)?.[0] ?? {};
   const secrets = new Set(ofType(resources, SECRET).map((secret) => secret.inputs.secretId));
-  const env: NodeJS.ProcessEnv = {};
+  // What Cloud Run sets in a service's container (https://cloud.google.com/run/docs/container-contract#env-vars).
+  const env: NodeJS.ProcessEnv = resource.type === SERVICE ? { K_SERVICE: resource.inputs.name } : {};
   const problems: string[] = [];
   for (const variable of container.envs ?? []) {
     if (variable.valueSource?.secretKeyRef) {
@@ -193,6 +194,22 @@ export function checkCallerIdentities(resources: readonly DeclaredResource[], pa
     return [`identities: a service's configuration refuses its environment: ${errorMessage(error)}`];
   }
   const invokers = ofType(resources, SERVICE_INVOKER).filter((binding) => binding.inputs.role === 'roles/run.invoker');
+  for (const target of [coordinator, worker]) {
+    // A service that trusts Cloud Run's check of its callers' tokens must keep that check (docs/operations/authentication.md).
+    if (containerEnv(target, resources).env.PROPS_AUTH_FRONT_END !== 'cloud-run') continue;
+    if (target.inputs.invokerIamDisabled === true)
+      problems.push(
+        `${target.inputs.name}: trusts Cloud Run's IAM check (PROPS_AUTH_FRONT_END) with the invoker check disabled`,
+      );
+    for (const binding of invokers.filter(
+      (candidate) =>
+        candidate.inputs.name === target.inputs.name &&
+        ['allUsers', 'allAuthenticatedUsers'].includes(String(candidate.inputs.member)),
+    ))
+      problems.push(
+        `${target.inputs.name}: trusts Cloud Run's IAM check (PROPS_AUTH_FRONT_END) but ${binding.inputs.member} may invoke it`,
+      );
+  }
   const callers: Array<{
     what: string;
     token: { serviceAccountEmail: string; audience: string };

@@ -310,6 +310,22 @@ describe('each cross-check fails on a planted mismatch', () => {
     ]);
   });
 
+  it("a service that trusts Cloud Run's IAM check, opened to everyone", () => {
+    const resources = planted(production(), (copy) => {
+      find(copy, 'gcp:cloudrunv2/service:Service', 'prediction-worker').inputs.invokerIamDisabled = true;
+      copy.push({
+        type: 'gcp:cloudrunv2/serviceIamMember:ServiceIamMember',
+        name: 'prediction-coordinator-public',
+        inputs: { name: 'prediction-coordinator', role: 'roles/run.invoker', member: 'allUsers' },
+        outputs: {},
+      });
+    });
+    expect(checkCallerIdentities(resources, parsers)).toEqual([
+      "prediction-coordinator: trusts Cloud Run's IAM check (PROPS_AUTH_FRONT_END) but allUsers may invoke it",
+      "prediction-worker: trusts Cloud Run's IAM check (PROPS_AUTH_FRONT_END) with the invoker check disabled",
+    ]);
+  });
+
   it('a push identity the worker does not allow', () => {
     const resources = planted(production(), (copy) => {
       find(

@@ -29,6 +29,8 @@ export function coordinatorEnvironment(
       // Pub/Sub pushes completions and Cloud Scheduler calls /start and /check-stalled with these identities' OIDC tokens.
       PROPS_OIDC_AUDIENCE: names.coordinatorAudience,
       PROPS_OIDC_SERVICE_ACCOUNTS: pulumi.interpolate`${identities.accounts.pusher.email},${identities.accounts.scheduler.email}`,
+      // Cloud Run's IAM check verifies those tokens and forwards them without their signature (docs/operations/authentication.md).
+      PROPS_AUTH_FRONT_END: 'cloud-run',
       LOG_LEVEL: 'info',
     },
     secrets: { PROPS_API_KEY: names.apiKeySecret },
@@ -50,6 +52,7 @@ export function workerEnvironment(
       PROPS_PUSH_AUTH: 'oidc',
       PROPS_OIDC_AUDIENCE: names.workerAudience,
       PROPS_OIDC_SERVICE_ACCOUNTS: identities.accounts.pusher.email,
+      PROPS_AUTH_FRONT_END: 'cloud-run',
       PROPS_REQUIRE_MODELS: 'true',
       LOG_LEVEL: 'info',
     },

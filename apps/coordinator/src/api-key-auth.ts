@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { LogEvent } from '@props/observability';
-import { OidcTokenError, OidcVerifier, type OidcPolicy } from '@props/service-runtime';
+import { OidcTokenError, OidcVerifier, SERVERLESS_AUTHORIZATION, type OidcPolicy } from '@props/service-runtime';
 
 export const API_KEY_HEADER = 'x-api-key';
 
@@ -9,8 +9,9 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * Every route of `scope` (a plugin around the mutating endpoints) needs the API key in `x-api-key` (compared in constant time) or, when
- * an OIDC policy is configured, a verified bearer token from an allowed service account (Cloud
- * Scheduler, Pub/Sub push). A bearer token is never accepted unchecked; neither secret is logged.
+ * an OIDC policy is configured, a bearer token from an allowed service account (Cloud Scheduler,
+ * Pub/Sub push): verified here, or behind Cloud Run the one its IAM check verified
+ * (OidcVerifier.verifyCaller). A bearer token's caller is always checked; neither secret is logged.
  */
 export function requireCaller(scope: FastifyInstance, apiKey: string, oidc: OidcPolicy | null): void {
   const expected = digest(apiKey);
@@ -19,9 +20,9 @@ export function requireCaller(scope: FastifyInstance, apiKey: string, oidc: Oidc
     const given = request.headers[API_KEY_HEADER];
     if (typeof given === 'string' && timingSafeEqual(digest(given), expected)) return;
     let reason = given === undefined ? 'no api key' : 'wrong api key';
-    if (verifier && request.headers.authorization) {
+    if (verifier && (request.headers.authorization || request.headers[SERVERLESS_AUTHORIZATION])) {
       try {
-        await verifier.verify(request.headers.authorization);
+        await verifier.verifyCaller(request.headers);
         return;
       } catch (error) {
         if (!(error instanceof OidcTokenError)) throw error;

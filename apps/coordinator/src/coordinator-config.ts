@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseEnvironment, variables } from '@props/configuration';
 import { DEFAULT_TOPICS, DatasetPrefixSchema } from '@props/contracts';
-import { OidcEnvironment, oidcPolicyFrom, type OidcPolicy } from '@props/service-runtime';
+import { OidcEnvironment, oidcPolicyFrom, refineAuthFrontEnd, type OidcPolicy } from '@props/service-runtime';
 
 const CoordinatorEnvironment = z
   .object({
@@ -80,7 +80,7 @@ export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig
     CoordinatorEnvironment.refine((value) => value.PROPS_BACKEND !== 'gcp' || value.GCP_PROJECT_ID !== undefined, {
       path: ['GCP_PROJECT_ID'],
       message: 'required with PROPS_BACKEND=gcp',
-    }),
+    }).superRefine(refineAuthFrontEnd),
     env,
   );
   const dataDir = parsed.PROPS_DATA_DIR;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_TOPICS, DatasetPrefixSchema } from '@props/contracts';
 import { parseEnvironment, variables } from '@props/configuration';
-import { OidcEnvironment, oidcPolicyFrom, type OidcPolicy } from '@props/service-runtime';
+import { OidcEnvironment, oidcPolicyFrom, refineAuthFrontEnd, type OidcPolicy } from '@props/service-runtime';
 
 /** Push authentication may be off only on an address no other machine can reach. */
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
@@ -84,7 +84,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
         path: ['PROPS_OIDC_AUDIENCE'],
         message:
           'with PROPS_PUSH_AUTH=oidc (the default) set PROPS_OIDC_AUDIENCE and PROPS_OIDC_SERVICE_ACCOUNTS; only the local runtime may set PROPS_PUSH_AUTH=none',
-      }),
+      })
+      .superRefine(refineAuthFrontEnd),
     env,
   );
   return {

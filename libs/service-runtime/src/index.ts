@@ -13,8 +13,16 @@ export { printCheckReports, runBuildTimeChecks, writableFolderCheck } from './bu
 export { launchService, type AssembledService, type ServiceDefinition } from './launch-service';
 export { freePort } from './free-port';
 export { dependencyCheck } from './dependency-check';
-export { OidcVerifier, OidcTokenError, type OidcPolicy } from './oidc-verifier';
-export { OidcEnvironment, oidcPolicyFrom } from './oidc-environment';
+export {
+  OidcVerifier,
+  OidcTokenError,
+  REMOVED_SIGNATURE,
+  SERVERLESS_AUTHORIZATION,
+  type AuthFrontEnd,
+  type CallerHeaders,
+  type OidcPolicy,
+} from './oidc-verifier';
+export { OidcEnvironment, oidcPolicyFrom, refineAuthFrontEnd } from './oidc-environment';
 export { requireOidc } from './oidc-guard';
 export { registerRequestLogging, quietRequestLogs } from './request-logging';
 export { useZodSchemas, type ZodTypeProvider } from './zod-type-provider';

@@ -3,14 +3,15 @@ import { LogEvent } from '@props/observability';
 import { OidcTokenError, OidcVerifier, type OidcPolicy } from './oidc-verifier';
 
 /**
- * Every route of `scope` (a plugin around the routes it protects) needs a verified OIDC bearer
- * token from an allowed service account (Pub/Sub push, Cloud Scheduler).
+ * Every route of `scope` (a plugin around the routes it protects) needs an OIDC bearer token from
+ * an allowed service account (Pub/Sub push, Cloud Scheduler): verified here, or behind Cloud Run
+ * the one its IAM check verified (OidcVerifier.verifyCaller).
  */
 export function requireOidc(scope: FastifyInstance, policy: OidcPolicy): void {
   const verifier = new OidcVerifier(policy);
   scope.addHook('onRequest', async (request, reply) => {
     try {
-      await verifier.verify(request.headers.authorization);
+      await verifier.verifyCaller(request.headers);
     } catch (error) {
       if (!(error instanceof OidcTokenError)) throw error;
       request.log.warn(

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OidcTokenError, OidcVerifier } from './oidc-verifier';
+import { OidcTokenError, OidcVerifier, REMOVED_SIGNATURE, SERVERLESS_AUTHORIZATION } from './oidc-verifier';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
@@ -142,6 +142,55 @@ describe('the signing-key cache', () => {
     );
     await expect(verifier.verify(`Bearer ${signedToken(good())}`)).rejects.toThrow(
       'cannot fetch the signing keys: timed out',
+    );
+  });
+});
+
+describe('behind Cloud Run (frontEnd cloud-run): the token Cloud Run checked, forwarded without its signature', () => {
+  const accounts = ['pusher@project.iam.gserviceaccount.com'];
+  const behind = () =>
+    new OidcVerifier({ audience: 'https://worker.example', serviceAccounts: accounts, jwksUrl, frontEnd: 'cloud-run' });
+  /** What Cloud Run hands the container: the checked token with SIGNATURE_REMOVED_BY_GOOGLE for its signature. */
+  const stripped = (claims: Record<string, unknown>) =>
+    `Bearer ${signedToken(claims).split('.').slice(0, 2).join('.')}.${REMOVED_SIGNATURE}`;
+
+  it('accepts the forwarded token of an allowed caller, from Authorization or from X-Serverless-Authorization', async () => {
+    await expect(behind().verifyCaller({ authorization: stripped(good()) })).resolves.toBe(accounts[0]);
+    await expect(
+      behind().verifyCaller({ [SERVERLESS_AUTHORIZATION]: stripped(good()), authorization: 'Basic app-credentials' }),
+    ).resolves.toBe(accounts[0]);
+  });
+
+  it('without the front end the same forwarded token is refused: its signature cannot verify (the production 401)', async () => {
+    const local = new OidcVerifier({ audience: 'https://worker.example', serviceAccounts: accounts, jwksUrl });
+    await expect(local.verifyCaller({ authorization: stripped(good()) })).rejects.toThrow('bad token signature');
+  });
+
+  it.each([
+    [
+      'another audience',
+      { aud: 'https://other.example' },
+      'audience https://other.example is not https://worker.example',
+    ],
+    ['another caller', { email: 'someone@else.com' }, 'caller someone@else.com is not an allowed service account'],
+    ['an unverified email', { email_verified: false }, 'is not an allowed service account'],
+    ['another issuer', { iss: 'https://evil.example' }, 'issuer https://evil.example is not trusted'],
+    ['an expired token', { exp: now() - 120 }, 'token expired'],
+  ])('still refuses a forwarded token with %s', async (_label, change, reason) => {
+    await expect(behind().verifyCaller({ authorization: stripped({ ...good(), ...change }) })).rejects.toThrow(reason);
+  });
+
+  it('reads only the header Cloud Run checked: with X-Serverless-Authorization present, Authorization (unchecked by Cloud Run) names nobody', async () => {
+    const impostor = stripped({ ...good(), email: 'someone@else.com' });
+    await expect(
+      behind().verifyCaller({ [SERVERLESS_AUTHORIZATION]: impostor, authorization: stripped(good()) }),
+    ).rejects.toThrow('caller someone@else.com is not an allowed service account');
+  });
+
+  it('verifies in full a token whose signature is still there (Cloud Run did not vouch for it)', async () => {
+    await expect(behind().verifyCaller({ authorization: `Bearer ${signedToken(good())}` })).resolves.toBe(accounts[0]);
+    await expect(behind().verifyCaller({ authorization: `Bearer ${signedToken(good(), other)}` })).rejects.toThrow(
+      'bad token signature',
     );
   });
 });

@@ -1,25 +1,47 @@
-// The Google services a container on the gcp backend talks to, on loopback: gcloud's Firestore and
-// Pub/Sub emulators, the loopback BigQuery endpoint answered from a seeded DuckDB warehouse, and an
-// OIDC key set that signs the push token the worker verifies. Run by the gate's images check
-// (`node --import tsx tools/gate/images/gcp-stand-ins.ts`): prints one JSON line with the
-// addresses, then keeps serving until its standard input closes.
-import { generateKeyPairSync, sign } from 'node:crypto';
+// The Google services the containers on the gcp backend talk to, on loopback: gcloud's Firestore
+// and Pub/Sub emulators, the loopback BigQuery endpoint answered from a seeded DuckDB warehouse,
+// Google's ID-token issuer, the metadata server, and Cloud Run's IAM front end before each service's container
+// (libs/emulators: CloudRunFrontEnd). Pub/Sub pushes requests to the worker's /predict and
+// completions to the coordinator's /complete through the front ends, each with the pusher's token
+// (PushTokenRelay: the emulator sends none); the scheduler's calls are the check's own, with the
+// scheduler's token. Run by the gate's images check
+// (`node --import tsx tools/gate/images/gcp-stand-ins.ts <worker port> <coordinator port>`, the
+// ports the containers will listen on): prints one JSON line with the addresses and tokens, then
+// one `{"exchange": …}` line per request a front end answered, until its standard input closes.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
 import { DEFAULT_TOPICS } from '@props/contracts';
-import { BigQueryRestEmulator, emulatorUnavailable, startEmulator } from '@props/emulators';
+import {
+  BigQueryRestEmulator,
+  CloudRunFrontEnd,
+  MetadataServerStandIn,
+  PushTokenRelay,
+  TestIdentityIssuer,
+  emulatorUnavailable,
+  startEmulator,
+  type FrontEndExchange,
+} from '@props/emulators';
 import { seedWarehouse, withWarehouse } from '@props/warehouse';
 
 const PROJECT_ID = 'props-gate';
-const PUSH_AUDIENCE = 'https://worker.props-gate.invalid';
-const PUSH_ACCOUNT = 'pusher@props-gate.iam.gserviceaccount.com';
+const PUSHER = 'pusher@props-gate.iam.gserviceaccount.com';
+const SCHEDULER = 'scheduler@props-gate.iam.gserviceaccount.com';
+/** Each service's custom audience and the identities granted roles/run.invoker on it (as infra/src declares them). */
+const SERVICES = {
+  worker: { name: 'prediction-worker', audience: 'https://worker.props-gate.invalid', invokers: [PUSHER] },
+  coordinator: {
+    name: 'prediction-coordinator',
+    audience: 'https://coordinator.props-gate.invalid',
+    invokers: [PUSHER, SCHEDULER],
+  },
+} as const;
 const TOPICS = Object.values(DEFAULT_TOPICS);
 
 async function main(): Promise<void> {
+  const [workerPort, coordinatorPort] = process.argv.slice(2).map(Number);
+  if (!workerPort || !coordinatorPort) throw new Error('usage: gcp-stand-ins.ts <worker port> <coordinator port>');
   const missing = emulatorUnavailable('firestore') ?? emulatorUnavailable('pubsub');
   if (missing) throw new Error(missing);
   const folder = mkdtempSync(join(tmpdir(), 'props-images-'));
@@ -29,20 +51,55 @@ async function main(): Promise<void> {
     out: join(folder, 'warehouse.duckdb'),
     seed: 7,
   });
+
+  const metadata = new MetadataServerStandIn(PROJECT_ID);
+  await metadata.start();
+  const issuer = new TestIdentityIssuer();
+  const jwksUrl = await issuer.start();
+  const report = (exchange: FrontEndExchange) => process.stdout.write(`${JSON.stringify({ exchange })}\n`);
+  const frontEnds = {
+    worker: new CloudRunFrontEnd({
+      target: `http://127.0.0.1:${workerPort}`,
+      audiences: [SERVICES.worker.audience],
+      invokers: SERVICES.worker.invokers,
+      jwksUrl,
+      service: 'worker',
+      onExchange: report,
+    }),
+    coordinator: new CloudRunFrontEnd({
+      target: `http://127.0.0.1:${coordinatorPort}`,
+      audiences: [SERVICES.coordinator.audience],
+      invokers: SERVICES.coordinator.invokers,
+      jwksUrl,
+      service: 'coordinator',
+      onExchange: report,
+    }),
+  };
+  const [workerUrl, coordinatorUrl] = await Promise.all([frontEnds.worker.start(), frontEnds.coordinator.start()]);
+  const relays = [
+    new PushTokenRelay(`${workerUrl}/predict`, () =>
+      issuer.token({ email: PUSHER, audience: SERVICES.worker.audience }),
+    ),
+    new PushTokenRelay(`${coordinatorUrl}/complete`, () =>
+      issuer.token({ email: PUSHER, audience: SERVICES.coordinator.audience }),
+    ),
+  ];
+  const [toWorker, toCoordinator] = await Promise.all(relays.map((relay) => relay.start()));
+
   process.env.PUBSUB_EMULATOR_HOST = pubsub.host;
   const client = new PubSub({ projectId: PROJECT_ID });
   for (const topic of TOPICS) await client.createTopic(topic);
+  const push = {
+    ackDeadlineSeconds: 60,
+    retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 5 } },
+  };
+  await client
+    .topic(DEFAULT_TOPICS.predictionRequest)
+    .createSubscription('prediction-request-worker', { ...push, pushConfig: { pushEndpoint: toWorker } });
+  await client
+    .topic(DEFAULT_TOPICS.predictionReady)
+    .createSubscription('prediction-ready-coordinator', { ...push, pushConfig: { pushEndpoint: toCoordinator } });
   await client.close();
-
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const keys = createServer((_request, response) =>
-    response.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'gate' }] })),
-  );
-  await new Promise<void>((resolveListen) => keys.listen(0, '127.0.0.1', () => resolveListen()));
-  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const unsigned = `${part({ alg: 'RS256', kid: 'gate' })}.${part({ iss: 'https://accounts.google.com', aud: PUSH_AUDIENCE, email: PUSH_ACCOUNT, email_verified: true, iat: now, exp: now + 3600 })}`;
-  const pushToken = `${unsigned}.${sign('RSA-SHA256', Buffer.from(unsigned), privateKey).toString('base64url')}`;
 
   await withWarehouse(out, async (connection) => {
     const bigquery = new BigQueryRestEmulator(connection);
@@ -53,10 +110,18 @@ async function main(): Promise<void> {
         firestoreHost: firestore.host,
         pubsubHost: pubsub.host,
         bigqueryUrl,
-        jwksUrl: `http://127.0.0.1:${(keys.address() as AddressInfo).port}/certs`,
-        pushAudience: PUSH_AUDIENCE,
-        pushAccount: PUSH_ACCOUNT,
-        pushToken,
+        jwksUrl,
+        metadataHost: metadata.host,
+        services: {
+          worker: { ...SERVICES.worker, url: workerUrl, callers: [PUSHER] },
+          coordinator: { ...SERVICES.coordinator, url: coordinatorUrl, callers: [PUSHER, SCHEDULER] },
+        },
+        // Cloud Scheduler's OIDC token for the coordinator (infra/src/schedules.ts), and one for a caller that is no invoker.
+        schedulerToken: issuer.token({ email: SCHEDULER, audience: SERVICES.coordinator.audience }),
+        strangerToken: issuer.token({
+          email: 'stranger@props-gate.iam.gserviceaccount.com',
+          audience: SERVICES.coordinator.audience,
+        }),
       })}\n`,
     );
     await new Promise<void>((resolveEnd) => {
@@ -64,7 +129,9 @@ async function main(): Promise<void> {
     });
     await bigquery.stop();
   });
-  keys.close();
+  await Promise.all([...relays.map((relay) => relay.stop()), frontEnds.worker.stop(), frontEnds.coordinator.stop()]);
+  await issuer.stop();
+  await metadata.stop();
   await Promise.all([firestore.stop(), pubsub.stop()]);
   rmSync(folder, { recursive: true, force: true });
 }

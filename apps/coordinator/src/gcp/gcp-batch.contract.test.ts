@@ -1,14 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
 import { DEFAULT_TOPICS } from '@props/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BigQueryRestEmulator, emulatorUnavailable, startEmulator, type RunningEmulator } from '@props/emulators';
+import {
+  BigQueryRestEmulator,
+  CloudRunFrontEnd,
+  MetadataServerStandIn,
+  PushTokenRelay,
+  TestIdentityIssuer,
+  emulatorUnavailable,
+  startEmulator,
+  type RunningEmulator,
+} from '@props/emulators';
 import { freePort, type AssembledService } from '@props/service-runtime';
 import { WAREHOUSE_TABLES, datasetName, seedWarehouse, withWarehouse } from '@props/warehouse';
 import { assembleCoordinator } from '../assemble-coordinator';
@@ -19,48 +26,12 @@ if (missing && !required) console.log(`gcp batch contract skipped: ${missing}`);
 
 const DATE = '2025-03-15';
 const KEY = 'gcp-contract-api-key-01';
-const AUDIENCE = 'https://worker.example';
+const WORKER_AUDIENCE = 'https://worker.example';
+const COORDINATOR_AUDIENCE = 'https://coordinator.example';
 const PUSHER = 'pusher@props-test.iam.gserviceaccount.com';
-
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-function bearer(): string {
-  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const body = `${part({ alg: 'RS256', kid: 'k1' })}.${part({ iss: 'https://accounts.google.com', aud: AUDIENCE, email: PUSHER, email_verified: true, iat: now, exp: now + 600 })}`;
-  return `Bearer ${body}.${sign('RSA-SHA256', Buffer.from(body), privateKey).toString('base64url')}`;
-}
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen()));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** Pub/Sub push as production does it: the emulator pushes here, this forwards with the OIDC token or API key. */
-function relay(target: () => string, headers: () => Record<string, string>): { server: Server; statuses: number[] } {
-  const statuses: number[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      void fetch(target(), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers() },
-        body,
-      }).then(
-        (answer) => {
-          statuses.push(answer.status);
-          response.statusCode = answer.status;
-          response.end();
-        },
-        () => {
-          response.statusCode = 503;
-          response.end();
-        },
-      );
-    });
-  });
-  return { server, statuses };
-}
+const SCHEDULER = 'scheduler@props-test.iam.gserviceaccount.com';
+/** An invoker the coordinator does not list: it needs the API key too (the CLI, a deploy's smoke). */
+const DEPLOYER = 'deployer@props-test.iam.gserviceaccount.com';
 
 describe.skipIf(missing !== undefined && !required)(
   'a batch on the gcp backend: Firestore, Pub/Sub and BigQuery emulators (contract)',
@@ -68,7 +39,7 @@ describe.skipIf(missing !== undefined && !required)(
     let firestore: RunningEmulator;
     let pubsubEmulator: RunningEmulator;
     let warehouse: string;
-    const servers: Server[] = [];
+    const standIns: Array<{ stop(): Promise<void> }> = [];
     let worker: ChildProcess | undefined;
     let coordinator: AssembledService | undefined;
     const saved = { ...process.env };
@@ -88,7 +59,7 @@ describe.skipIf(missing !== undefined && !required)(
       process.env = saved;
       worker?.kill('SIGKILL');
       await coordinator?.app.close();
-      for (const server of servers) server.close();
+      for (const standIn of standIns) await standIn.stop();
       await Promise.all([firestore?.stop(), pubsubEmulator?.stop()]);
     });
 
@@ -104,11 +75,12 @@ describe.skipIf(missing !== undefined && !required)(
         const bigquery = new BigQueryRestEmulator(connection);
         const bigqueryUrl = await bigquery.start();
         try {
-          const jwks = createServer((_request, response) =>
-            response.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1' }] })),
-          );
-          servers.push(jwks);
-          const jwksUrl = await listen(jwks);
+          // Google's ID tokens, the metadata server, and Cloud Run's IAM front end before each service.
+          const issuer = new TestIdentityIssuer();
+          const metadata = new MetadataServerStandIn('props-test');
+          standIns.push(issuer, metadata);
+          const jwksUrl = await issuer.start();
+          await metadata.start();
           const gcp = {
             PROPS_BACKEND: 'gcp',
             GCP_PROJECT_ID: 'props-test',
@@ -129,33 +101,59 @@ describe.skipIf(missing !== undefined && !required)(
               HOST: '127.0.0.1',
               LOG_LEVEL: 'warn',
               PROPS_MODEL_DIR: 'models',
-              PROPS_OIDC_AUDIENCE: AUDIENCE,
+              PROPS_OIDC_AUDIENCE: WORKER_AUDIENCE,
               PROPS_OIDC_SERVICE_ACCOUNTS: PUSHER,
-              PROPS_OIDC_JWKS_URL: `${jwksUrl}/certs`,
+              PROPS_OIDC_JWKS_URL: jwksUrl,
+              // As on Cloud Run: behind its IAM front end, K_SERVICE set, the metadata server at hand.
+              PROPS_AUTH_FRONT_END: 'cloud-run',
+              K_SERVICE: 'prediction-worker',
+              GCE_METADATA_HOST: metadata.host,
             },
             stdio: 'ignore',
           });
-          coordinator = await assembleCoordinator({ ...process.env, PROPS_API_KEY: KEY, LOG_LEVEL: 'warn' });
+          coordinator = await assembleCoordinator({
+            ...process.env,
+            PROPS_API_KEY: KEY,
+            LOG_LEVEL: 'warn',
+            PROPS_OIDC_AUDIENCE: COORDINATOR_AUDIENCE,
+            PROPS_OIDC_SERVICE_ACCOUNTS: `${PUSHER},${SCHEDULER}`,
+            PROPS_OIDC_JWKS_URL: jwksUrl,
+            PROPS_AUTH_FRONT_END: 'cloud-run',
+            K_SERVICE: 'prediction-coordinator',
+          });
           await coordinator.app.listen({ port: 0, host: '127.0.0.1' });
           const coordinatorUrl = `http://127.0.0.1:${(coordinator.app.server.address() as AddressInfo).port}`;
-          const toWorker = relay(
-            () => `http://127.0.0.1:${workerPort}/predict`,
-            () => ({ authorization: bearer() }),
+          const workerFront = new CloudRunFrontEnd({
+            target: `http://127.0.0.1:${workerPort}`,
+            audiences: [WORKER_AUDIENCE],
+            invokers: [PUSHER],
+            jwksUrl,
+          });
+          const coordinatorFront = new CloudRunFrontEnd({
+            target: coordinatorUrl,
+            audiences: [COORDINATOR_AUDIENCE],
+            invokers: [PUSHER, SCHEDULER, DEPLOYER],
+            jwksUrl,
+          });
+          standIns.push(workerFront, coordinatorFront);
+          await Promise.all([workerFront.start(), coordinatorFront.start()]);
+          // Pub/Sub pushes with the pusher's token for each service's audience (the emulator sends none).
+          const toWorker = new PushTokenRelay(`${workerFront.url}/predict`, () =>
+            issuer.token({ email: PUSHER, audience: WORKER_AUDIENCE }),
           );
-          const toCoordinator = relay(
-            () => `${coordinatorUrl}/complete`,
-            () => ({ 'x-api-key': KEY }),
+          const toCoordinator = new PushTokenRelay(`${coordinatorFront.url}/complete`, () =>
+            issuer.token({ email: PUSHER, audience: COORDINATOR_AUDIENCE }),
           );
-          servers.push(toWorker.server, toCoordinator.server);
+          standIns.push(toWorker, toCoordinator);
           const pubsub = new PubSub({ projectId: 'props-test' });
           const [requests] = await pubsub.createTopic(DEFAULT_TOPICS.predictionRequest);
           await requests.createSubscription('worker-push', {
-            pushConfig: { pushEndpoint: `${await listen(toWorker.server)}/push` },
+            pushConfig: { pushEndpoint: await toWorker.start() },
             retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 5 } },
           });
           const [ready] = await pubsub.createTopic(DEFAULT_TOPICS.predictionReady);
           await ready.createSubscription('coordinator-push', {
-            pushConfig: { pushEndpoint: `${await listen(toCoordinator.server)}/push` },
+            pushConfig: { pushEndpoint: await toCoordinator.start() },
           });
           // What the original platform's phase-5-to-6 orchestrator subscribes to.
           const [complete] = await pubsub.createTopic(DEFAULT_TOPICS.predictionsComplete);
@@ -172,16 +170,22 @@ describe.skipIf(missing !== undefined && !required)(
             await new Promise((resolveWait) => setTimeout(resolveWait, 200));
 
           // Production's batch and a test batch (dataset_prefix "ci") of the same date, started at once.
-          const start = (body: object) =>
-            fetch(`${coordinatorUrl}/start`, {
+          // Through the coordinator's front end: production's batch with the scheduler's token alone, the test
+          // batch as an operator starts it (an invoker's token for Cloud Run, the API key for the coordinator).
+          const start = (body: object, headers: Record<string, string>) =>
+            fetch(`${coordinatorFront.url}/start`, {
               method: 'POST',
-              headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+              headers: { 'content-type': 'application/json', ...headers },
               body: JSON.stringify(body),
             });
+          const bearer = (email: string) => `Bearer ${issuer.token({ email, audience: COORDINATOR_AUDIENCE })}`;
           // Production's body is the one the phase-4 orchestrator sends (docs/operations/cutover.md, "Callers").
           const [started, startedCi] = await Promise.all([
-            start({ game_date: DATE, correlation_id: 'corr-4242', trigger_source: 'phase4_orchestrator' }),
-            start({ game_date: DATE, dataset_prefix: 'ci' }),
+            start(
+              { game_date: DATE, correlation_id: 'corr-4242', trigger_source: 'phase4_orchestrator' },
+              { authorization: bearer(SCHEDULER) },
+            ),
+            start({ game_date: DATE, dataset_prefix: 'ci' }, { authorization: bearer(DEPLOYER), 'x-api-key': KEY }),
           ]);
           const batch = (await started.json()) as { batch_id: string; players_expected: number };
           const batchCi = (await startedCi.json()) as { batch_id: string; players_expected: number };
@@ -202,7 +206,8 @@ describe.skipIf(missing !== undefined && !required)(
           const [status, statusCi] = await Promise.all([finished(batch.batch_id), finished(batchCi.batch_id)]);
           expect([status.status, statusCi.status]).toEqual(['consolidated', 'consolidated']);
           expect([status.coverage, statusCi.coverage]).toEqual([1, 1]);
-          expect(toWorker.statuses.filter((code) => code !== 204)).toEqual([]);
+          expect(workerFront.exchanges.filter((exchange) => exchange.status !== 204)).toEqual([]);
+          expect(coordinatorFront.exchanges.filter((exchange) => exchange.status >= 300)).toEqual([]);
 
           const read = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRows()[0]![0]);
           for (const [prefix, id, merged] of [
@@ -279,13 +284,19 @@ describe.skipIf(missing !== undefined && !required)(
                 'tools/bin/props.cjs',
                 'smoke',
                 '--coordinator',
-                coordinatorUrl,
+                coordinatorFront.url,
                 '--dataset-prefix',
                 'ci',
                 '--date',
                 DATE,
               ],
-              { env: { ...process.env, PROPS_API_KEY: KEY } },
+              {
+                env: {
+                  ...process.env,
+                  PROPS_API_KEY: KEY,
+                  PROPS_SMOKE_ID_TOKEN: issuer.token({ email: DEPLOYER, audience: COORDINATOR_AUDIENCE }),
+                },
+              },
             );
             let stdout = '';
             let stderr = '';
