@@ -88,8 +88,10 @@ export function declareEnvironment(settings: EnvironmentSettings): {
       );
     }
   }
+  const jobs: Record<string, gcp.cloudrunv2.Job> = {};
   for (const [job, args] of Object.entries(jobTasks(names))) {
     const declared = declareJob(settings, job, args, accounts.cli.email, jobEnvironment(settings, names));
+    jobs[job] = declared;
     new gcp.cloudrunv2.JobIamMember(`${job}-scheduler-invoker`, {
       project,
       location: settings.region,
@@ -109,7 +111,8 @@ export function declareEnvironment(settings: EnvironmentSettings): {
     projectNumber,
   );
   declareSchedules(settings, names, scheduledCalls(settings, names), {
-    coordinatorUrl: coordinator.uri,
+    coordinator,
+    jobs,
     schedulerEmail: accounts.scheduler.email,
   });
 

@@ -31,6 +31,19 @@ describe.each(['production', 'staging'] as const)('the %s stack, loaded the way 
   });
 });
 
+describe('a fresh project', () => {
+  it('pauses every schedule while what it calls runs the bootstrap image', () => {
+    for (const stack of ['production', 'staging'] as const) {
+      const schedules = runs[stack]!.resources.filter((resource) => resource.type === 'gcp:cloudscheduler/job:Job');
+      expect(schedules.length, stack).toBeGreaterThan(1);
+      expect(
+        schedules.filter((schedule) => schedule.inputs.paused !== true).map((schedule) => schedule.name),
+        stack,
+      ).toEqual([]);
+    }
+  });
+});
+
 describe('the runtime options', () => {
   it("fail to load the program with Pulumi's own TypeScript compilation (typescript: true, no nodeargs)", async () => {
     const project = readProjectFile();
