@@ -64,6 +64,15 @@ export function scheduledCalls(
       job: names.job('grade'),
     },
     {
+      // A second run the same day: the "no grading" policy's absence window is at most 23.5 hours
+      // (https://cloud.google.com/monitoring/alerts/metric-absence), so once-a-day grading would page
+      // daily; a re-grade replaces the date's rows (libs/grading bigquery-grading-store.ts).
+      name: 'grading-evening',
+      schedule: '0 23 * * *',
+      description: "Grade yesterday's predictions again (retries a failed morning run)",
+      job: names.job('grade'),
+    },
+    {
       name: 'verify-daily',
       schedule: '30 11 * * *',
       description: "props verify on yesterday's predictions (model_version, coverage)",

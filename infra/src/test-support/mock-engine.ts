@@ -22,6 +22,7 @@ interface RegisterRequest {
   getType(): string;
   getName(): string;
   getIgnorechangesList(): string[];
+  getDependenciesList(): string[];
 }
 type Callback = (error: Error | null, response: unknown) => void;
 interface Monitor {
@@ -46,6 +47,7 @@ const prior: Record<string, Properties> = process.env.PROPS_MOCK_PRIOR_STATE
   : {};
 const recorded: Properties[] = [];
 const ignoredBy = new Map<string, string[]>();
+const dependenciesOf = new Map<string, string[]>();
 
 /** The segments of a property path as ignoreChanges writes it: `template.containers[0].image`. */
 const segments = (path: string): string[] =>
@@ -90,7 +92,14 @@ const mocks: Pulumi.runtime.Mocks = {
     if (args.type === 'gcp:secretmanager/secret:Secret') state.name = `projects/123456789/secrets/${inputs.secretId}`;
     const id =
       args.type === 'gcp:pubsub/topic:Topic' ? `projects/${gcpProject}/topics/${inputs.name}` : `${args.name}_id`;
-    recorded.push({ type: args.type, name: args.name, inputs, ignoreChanges, importId: args.id || undefined });
+    recorded.push({
+      type: args.type,
+      name: args.name,
+      inputs,
+      ignoreChanges,
+      dependencies: dependenciesOf.get(key) ?? [],
+      importId: args.id || undefined,
+    });
     return { id, state };
   },
   call(args) {
@@ -109,6 +118,7 @@ const monitor = settings.getMonitor();
 const register = monitor.registerResource.bind(monitor);
 monitor.registerResource = (request: RegisterRequest, callback: Callback) => {
   ignoredBy.set(`${request.getType()} ${request.getName()}`, request.getIgnorechangesList());
+  dependenciesOf.set(`${request.getType()} ${request.getName()}`, request.getDependenciesList());
   return register(request, callback);
 };
 // The engine's shutdown handshake at the end of the program (runtime/settings.js signalAndWaitForShutdown).

@@ -15,6 +15,8 @@ export interface HostedResource {
   name: string;
   inputs: Record<string, any>;
   ignoreChanges: string[];
+  /** URNs of the resources it waits for (its dependsOn and the resources its inputs come from). */
+  dependencies: string[];
   importId?: string;
 }
 
@@ -53,10 +55,14 @@ export function hostCommand(
   stack: string,
   project: ProjectFile,
   stackFileText = readFileSync(join(INFRA_FOLDER, `Pulumi.${stack}.yaml`), 'utf8'),
+  extraConfig: Record<string, string> = {},
 ): { args: string[]; env: Record<string, string> } {
   const runtime = typeof project.runtime === 'string' ? { name: project.runtime } : project.runtime;
   const options = runtime.options ?? {};
-  const stackConfig = (parse(stackFileText) as { config?: Record<string, unknown> }).config ?? {};
+  const stackConfig = {
+    ...((parse(stackFileText) as { config?: Record<string, unknown> }).config ?? {}),
+    ...extraConfig,
+  };
   // constructConfig: each key `namespace:name` is handed to the program as `namespace:config:name`.
   const config = Object.fromEntries(
     Object.entries(stackConfig).map(([key, value]) => {
@@ -95,11 +101,17 @@ export function hostCommand(
 /** Runs infra/ for one stack the way the Pulumi CLI does, under the mock engine; resolves when the process ends. */
 export async function runThroughPulumiHost(
   stack: string,
-  options: { project?: ProjectFile; priorState?: Record<string, unknown>; environment?: Record<string, string> } = {},
+  options: {
+    project?: ProjectFile;
+    /** Stack settings on top of Pulumi.<stack>.yaml's (`pulumi config set`). */
+    config?: Record<string, string>;
+    priorState?: Record<string, unknown>;
+    environment?: Record<string, string>;
+  } = {},
 ): Promise<HostedRun> {
   const folder = mkdtempSync(join(tmpdir(), 'props-pulumi-host-'));
   try {
-    const { args, env } = hostCommand(stack, options.project ?? readProjectFile());
+    const { args, env } = hostCommand(stack, options.project ?? readProjectFile(), undefined, options.config);
     env.PROPS_MOCK_RECORD = join(folder, 'resources.json');
     if (options.priorState) {
       env.PROPS_MOCK_PRIOR_STATE = join(folder, 'prior.json');
