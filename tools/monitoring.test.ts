@@ -9,7 +9,12 @@ interface MonitoringFiles {
   metrics: Map<string, { filter: string }>;
   policies: Map<
     string,
-    { conditions: { conditionThreshold?: { filter: string }; conditionAbsent?: { filter: string } }[] }
+    {
+      conditions: {
+        conditionThreshold?: { filter: string };
+        conditionAbsent?: { filter: string; duration?: string };
+      }[];
+    }
   >;
 }
 
@@ -88,6 +93,25 @@ describe('monitoring as code', () => {
     expect(inconsistencies(files, emittedEvents(), ALERTABLE_EVENTS)).toEqual([
       'metric props_renamed names event staging_write_failure, which no code emits',
       'event consolidation_failed is marked alertable but no policy watches it',
+    ]);
+  });
+
+  it('keeps every absence window within the 23.5 hours Cloud Monitoring accepts, and fails for 48 hours', () => {
+    // "You can configure this time period, called the trigger absence time, up to a maximum of 23.5
+    // hours" (https://cloud.google.com/monitoring/alerts/metric-absence).
+    const tooLong = (files: MonitoringFiles) =>
+      [...files.policies].flatMap(([name, policy]) =>
+        policy.conditions
+          .map((condition) => condition.conditionAbsent?.duration)
+          .filter((duration): duration is string => duration !== undefined)
+          .filter((duration) => !/^\d+s$/.test(duration) || Number(duration.slice(0, -1)) > 84_600)
+          .map((duration) => `${name}: absence window ${duration} is longer than 23.5 hours (84600s)`),
+      );
+    const files = readMonitoring();
+    expect(tooLong(files)).toEqual([]);
+    files.policies.get('props_grading_completed')!.conditions[0]!.conditionAbsent!.duration = '172800s';
+    expect(tooLong(files)).toEqual([
+      'props_grading_completed: absence window 172800s is longer than 23.5 hours (84600s)',
     ]);
   });
 

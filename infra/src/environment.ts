@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import * as gcp from '@pulumi/gcp';
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
 import { PREDICTION_ACCURACY, PLAYER_PROP_PREDICTIONS, PREDICTION_BATCHES, datasetName } from '@props/warehouse';
 import { declareFirestore } from './firestore';
 import { declareIdentities, type Identities, type Identity } from './identities';
@@ -36,18 +37,7 @@ export function declareEnvironment(settings: EnvironmentSettings): {
   declareFirestore(settings, names.firestoreDatabase);
   declareReportsBucket(settings, names, identities);
 
-  // The coordinator's API key: the secret is declared here, its value added once by an operator (README).
-  const apiKey = new gcp.secretmanager.Secret(names.apiKeySecret, {
-    project,
-    secretId: names.apiKeySecret,
-    replication: { auto: {} },
-  });
-  const apiKeyAccess = new gcp.secretmanager.SecretIamMember(`${names.apiKeySecret}-coordinator`, {
-    project,
-    secretId: apiKey.secretId,
-    role: 'roles/secretmanager.secretAccessor',
-    member: accounts.coordinator.member,
-  });
+  const { apiKey, apiKeyAccess, apiKeyVersion } = declareApiKey(settings, names, accounts);
 
   grantTopicAccess(settings, names, messaging, accounts);
   grantDatasetAccess(settings, names, warehouse, accounts);
@@ -60,7 +50,7 @@ export function declareEnvironment(settings: EnvironmentSettings): {
     names.coordinatorAudience,
     accounts.coordinator.email,
     coordinatorEnvironment(settings, names, identities),
-    [apiKeyAccess],
+    [apiKeyAccess, apiKeyVersion],
   );
   const worker = declareService(
     settings,
@@ -88,8 +78,10 @@ export function declareEnvironment(settings: EnvironmentSettings): {
       );
     }
   }
+  const jobs: Record<string, gcp.cloudrunv2.Job> = {};
   for (const [job, args] of Object.entries(jobTasks(names))) {
     const declared = declareJob(settings, job, args, accounts.cli.email, jobEnvironment(settings, names));
+    jobs[job] = declared;
     new gcp.cloudrunv2.JobIamMember(`${job}-scheduler-invoker`, {
       project,
       location: settings.region,
@@ -109,12 +101,16 @@ export function declareEnvironment(settings: EnvironmentSettings): {
     projectNumber,
   );
   declareSchedules(settings, names, scheduledCalls(settings, names), {
-    coordinatorUrl: coordinator.uri,
+    coordinator,
+    jobs,
     schedulerEmail: accounts.scheduler.email,
   });
 
   if (settings.environment === 'production') {
-    declareMonitoring(settings, readMonitoring());
+    declareMonitoring(settings, readMonitoring(), [
+      names.subscriptions.requestDeadLetter,
+      names.subscriptions.completionDeadLetter,
+    ]);
     declarePlatform(settings);
   }
   return {
@@ -126,6 +122,31 @@ export function declareEnvironment(settings: EnvironmentSettings): {
 }
 
 type Accounts = Identities['accounts'];
+
+function declareApiKey(settings: EnvironmentSettings, names: EnvironmentNames, accounts: Accounts) {
+  const { project } = settings;
+  // The coordinator's API key and its first version: the coordinator reads `latest`, which must exist
+  // before its first revision starts. The value is generated once (kept encrypted in the stack's
+  // state as a secret) and never changed by a later update (ignoreChanges); an operator rotates it by
+  // adding a version (docs/operations/environment.md).
+  const apiKey = new gcp.secretmanager.Secret(names.apiKeySecret, {
+    project,
+    secretId: names.apiKeySecret,
+    replication: { auto: {} },
+  });
+  const apiKeyVersion = new gcp.secretmanager.SecretVersion(
+    `${names.apiKeySecret}-initial`,
+    { secret: apiKey.id, secretData: pulumi.secret(randomBytes(24).toString('hex')) },
+    { ignoreChanges: ['secretData'] },
+  );
+  const apiKeyAccess = new gcp.secretmanager.SecretIamMember(`${names.apiKeySecret}-coordinator`, {
+    project,
+    secretId: apiKey.secretId,
+    role: 'roles/secretmanager.secretAccessor',
+    member: accounts.coordinator.member,
+  });
+  return { apiKey, apiKeyAccess, apiKeyVersion };
+}
 
 function grantTopicAccess(
   settings: EnvironmentSettings,

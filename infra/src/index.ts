@@ -1,8 +1,18 @@
-// The Pulumi program: `pulumi up --stack staging` or `--stack production` from infra/ (README, "stand up a new environment").
+// The Pulumi program: `pulumi up --stack staging` or `--stack production` from infra/ (docs/operations/environment.md).
+import * as pulumi from '@pulumi/pulumi';
+import { declareApis, waitForApis } from './apis';
 import { declareEnvironment } from './environment';
-import { settingsFromStack } from './settings';
+import { settingsFromStack, type EnvironmentSettings } from './settings';
 
-const environment = declareEnvironment(settingsFromStack());
+let settings: EnvironmentSettings;
+try {
+  settings = settingsFromStack();
+} catch (error) {
+  // A RunError is printed as its one line, without a stack trace (@pulumi/pulumi cmd/run/run.js).
+  throw new pulumi.RunError(error instanceof Error ? error.message : String(error));
+}
+waitForApis(declareApis(settings));
+const environment = declareEnvironment(settings);
 
 export const coordinatorUrl = environment.coordinatorUrl;
 export const workerUrl = environment.workerUrl;

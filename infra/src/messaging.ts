@@ -38,7 +38,13 @@ export function declareSubscriptions(
   const agentMember = pulumi
     .output(projectNumber)
     .apply((number) => `serviceAccount:service-${number}@gcp-sa-pubsub.iam.gserviceaccount.com`);
-  const push = (name: string, topic: gcp.pubsub.Topic, endpoint: pulumi.Input<string>, audience: string) =>
+  const push = (
+    name: string,
+    topic: gcp.pubsub.Topic,
+    endpoint: pulumi.Input<string>,
+    audience: string,
+    deadLetter: gcp.pubsub.Topic,
+  ) =>
     new gcp.pubsub.Subscription(name, {
       name,
       project: settings.project,
@@ -50,7 +56,7 @@ export function declareSubscriptions(
         oidcToken: { serviceAccountEmail: identities.accounts.pusher.email, audience },
       },
       deadLetterPolicy: {
-        deadLetterTopic: messaging.topics.requestDeadLetter.id,
+        deadLetterTopic: deadLetter.id,
         maxDeliveryAttempts: MAX_DELIVERY_ATTEMPTS,
       },
       retryPolicy: { minimumBackoff: '10s', maximumBackoff: '600s' },
@@ -61,27 +67,37 @@ export function declareSubscriptions(
     messaging.topics.predictionRequest,
     pulumi.interpolate`${endpoints.workerUrl}/predict`,
     names.workerAudience,
+    messaging.topics.requestDeadLetter,
   );
   const ready = push(
     names.subscriptions.predictionReady,
     messaging.topics.predictionReady,
     pulumi.interpolate`${endpoints.coordinatorUrl}/complete`,
     names.coordinatorAudience,
+    messaging.topics.completionDeadLetter,
   );
-  new gcp.pubsub.Subscription(names.subscriptions.requestDeadLetter, {
-    name: names.subscriptions.requestDeadLetter,
-    project: settings.project,
-    topic: messaging.topics.requestDeadLetter.id,
-    ackDeadlineSeconds: 60,
-    messageRetentionDuration: '604800s',
-    expirationPolicy: { ttl: '' },
-  });
-  new gcp.pubsub.TopicIAMMember(`${names.topics.requestDeadLetter}-agent-publisher`, {
-    project: settings.project,
-    topic: messaging.topics.requestDeadLetter.name,
-    role: 'roles/pubsub.publisher',
-    member: agentMember,
-  });
+  // Each dead-letter topic has a pull subscription that keeps what Pub/Sub gave up on for 7 days (an
+  // alert policy pages on its backlog, monitoring.ts), and the service agent may publish to it
+  // (https://cloud.google.com/pubsub/docs/handling-failures#grant_forwarding_permissions).
+  for (const [subscription, topic] of [
+    [names.subscriptions.requestDeadLetter, 'requestDeadLetter'],
+    [names.subscriptions.completionDeadLetter, 'completionDeadLetter'],
+  ] as const) {
+    new gcp.pubsub.Subscription(subscription, {
+      name: subscription,
+      project: settings.project,
+      topic: messaging.topics[topic].id,
+      ackDeadlineSeconds: 60,
+      messageRetentionDuration: '604800s',
+      expirationPolicy: { ttl: '' },
+    });
+    new gcp.pubsub.TopicIAMMember(`${names.topics[topic]}-agent-publisher`, {
+      project: settings.project,
+      topic: messaging.topics[topic].name,
+      role: 'roles/pubsub.publisher',
+      member: agentMember,
+    });
+  }
   for (const [name, subscription] of [
     [names.subscriptions.predictionRequest, requests],
     [names.subscriptions.predictionReady, ready],

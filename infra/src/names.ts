@@ -23,12 +23,15 @@ export function environmentNames(settings: Pick<EnvironmentSettings, 'environmen
         ? `${DEFAULT_TOPICS.predictionsComplete}-staging`
         : DEFAULT_TOPICS.predictionsComplete,
       requestDeadLetter: staging ? 'prediction-request-dlq-staging' : 'prediction-request-dlq',
+      /** Completions Pub/Sub gave up on: apart from requests, so a re-publish of one never replays the other. */
+      completionDeadLetter: staging ? 'prediction-ready-dlq-staging' : 'prediction-ready-dlq',
     },
     subscriptions: {
       /** The original names: the request subscription is named as its topic. */
       predictionRequest: topic(DEFAULT_TOPICS.predictionRequest),
       predictionReady: `${topic(DEFAULT_TOPICS.predictionReady)}-sub`,
       requestDeadLetter: staging ? 'prediction-request-dlq-sub-staging' : 'prediction-request-dlq-sub',
+      completionDeadLetter: staging ? 'prediction-ready-dlq-sub-staging' : 'prediction-ready-dlq-sub',
     },
     apiKeySecret: `coordinator-api-key${suffix}`,
     /** The OIDC audience of pushes to the worker (a custom audience of the service: its URL is not known before it exists). */

@@ -39,7 +39,14 @@ export function declarePlatform(settings: EnvironmentSettings) {
     repositoryId: ARTIFACT_REPOSITORY,
     format: 'DOCKER',
     description: 'coordinator, worker and cli images, tagged by commit',
-    cleanupPolicies: [{ id: 'keep-recent', action: 'KEEP', mostRecentVersions: { keepCount: 50 } }],
+    // A KEEP policy alone deletes nothing: DELETE removes versions older than 30 days, and KEEP wins
+    // over DELETE for the 50 most recent of each image (Artifact Registry, "Configure cleanup
+    // policies": https://cloud.google.com/artifact-registry/docs/repositories/cleanup-policy).
+    cleanupPolicyDryRun: false,
+    cleanupPolicies: [
+      { id: 'delete-older-than-30-days', action: 'DELETE', condition: { tagState: 'ANY', olderThan: '30d' } },
+      { id: 'keep-recent', action: 'KEEP', mostRecentVersions: { keepCount: 50 } },
+    ],
   });
   const pool = new gcp.iam.WorkloadIdentityPool('github', {
     project: settings.project,

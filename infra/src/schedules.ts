@@ -64,6 +64,15 @@ export function scheduledCalls(
       job: names.job('grade'),
     },
     {
+      // A second run the same day: the "no grading" policy's absence window is at most 23.5 hours
+      // (https://cloud.google.com/monitoring/alerts/metric-absence), so once-a-day grading would page
+      // daily; a re-grade replaces the date's rows (libs/grading bigquery-grading-store.ts).
+      name: 'grading-evening',
+      schedule: '0 23 * * *',
+      description: "Grade yesterday's predictions again (retries a failed morning run)",
+      job: names.job('grade'),
+    },
+    {
       name: 'verify-daily',
       schedule: '30 11 * * *',
       description: "props verify on yesterday's predictions (model_version, coverage)",
@@ -72,17 +81,37 @@ export function scheduledCalls(
   ];
 }
 
+/** The image a Cloud Run service or job runs now (its first container's). */
+export const imageOf = (resource: gcp.cloudrunv2.Service | gcp.cloudrunv2.Job): pulumi.Output<string | undefined> =>
+  resource instanceof gcp.cloudrunv2.Service
+    ? resource.template.apply((template) => template?.containers?.[0]?.image)
+    : resource.template.apply((template) => template?.template?.containers?.[0]?.image);
+
+/**
+ * The scheduler's calls, each paused while what it calls still runs the bootstrap image: a
+ * scheduled job would otherwise start the placeholder web server and hold a task until its timeout,
+ * and a scheduled /start would be answered by the placeholder. With `refresh: always` (Pulumi.yaml)
+ * and the image in ignoreChanges, the service's and job's image outputs are the deployed ones after
+ * the first deploy, so the next `pulumi up` resumes the schedules (`paused`, Cloud Scheduler
+ * https://cloud.google.com/scheduler/docs/reference/rest/v1/projects.locations.jobs#State).
+ */
 export function declareSchedules(
   settings: EnvironmentSettings,
   names: EnvironmentNames,
   calls: readonly ScheduledCall[],
-  target: { coordinatorUrl: pulumi.Input<string>; schedulerEmail: pulumi.Input<string> },
+  target: {
+    coordinator: gcp.cloudrunv2.Service;
+    jobs: Record<string, gcp.cloudrunv2.Job>;
+    schedulerEmail: pulumi.Input<string>;
+  },
 ): gcp.cloudscheduler.Job[] {
   return calls.map((call) => {
+    const called = 'endpoint' in call ? target.coordinator : target.jobs[call.job];
+    if (!called) throw new Error(`schedule ${call.name}: job ${'job' in call ? call.job : ''} is not declared`);
     const httpTarget =
       'endpoint' in call
         ? {
-            uri: pulumi.interpolate`${target.coordinatorUrl}${call.endpoint}`,
+            uri: pulumi.interpolate`${target.coordinator.uri}${call.endpoint}`,
             httpMethod: 'POST',
             headers: { 'Content-Type': 'application/json' },
             body: Buffer.from(JSON.stringify(call.body)).toString('base64'),
@@ -106,6 +135,7 @@ export function declareSchedules(
       attemptDeadline: '600s',
       retryConfig: { retryCount: 2, minBackoffDuration: '30s' },
       httpTarget,
+      paused: imageOf(called).apply((image) => image === undefined || image === settings.bootstrapImage),
     });
   });
 }

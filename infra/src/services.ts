@@ -94,6 +94,10 @@ export const SERVICE_SHAPES = {
  * after answering, so request-based allocation is what they are built for), a startup probe on
  * /health/ready, a custom audience for its OIDC callers, and its identity. Deploys own the image
  * and the traffic split (tools/deploy/deploy-cloud-run.sh), everything else is declared here.
+ * Pulumi sends an ignored property's value from its state, and the state holds the live value only
+ * after a refresh (https://www.pulumi.com/docs/iac/concepts/options/ignorechanges/, "How
+ * ignoreChanges works"), hence `options.refresh: always` in Pulumi.yaml: a template change keeps
+ * the deployed image and traffic (deploy-ownership.test.ts).
  */
 export function declareService(
   settings: EnvironmentSettings,
