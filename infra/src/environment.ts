@@ -61,6 +61,7 @@ export function declareEnvironment(settings: EnvironmentSettings): {
     workerEnvironment(settings, names, identities),
     [],
   );
+  grantDeployer(settings, names, accounts, { coordinator, worker });
   for (const [service, callers] of [
     [coordinator, ['pusher', 'scheduler']],
     [worker, ['pusher']],
@@ -200,6 +201,41 @@ function grantDatasetAccess(
         member: accounts[identity].member,
       });
     }
+  }
+}
+
+/**
+ * The deploy identity (props-deployer) deploys revisions that run as this environment's runtime
+ * identities, which needs iam.serviceAccounts.actAs on each (Service Account User on those accounts
+ * only, never project-wide: https://cloud.google.com/run/docs/reference/iam/roles#additional-configuration),
+ * and probes the services' readiness, which needs run.routes.invoke (Cloud Run Invoker on those
+ * services; Cloud Run Developer does not invoke: https://cloud.google.com/run/docs/securing/managing-access).
+ */
+function grantDeployer(
+  settings: EnvironmentSettings,
+  names: EnvironmentNames,
+  accounts: Accounts,
+  services: { coordinator: gcp.cloudrunv2.Service; worker: gcp.cloudrunv2.Service },
+) {
+  const deployer = `serviceAccount:${DEPLOYER_ACCOUNT}@${settings.project}.iam.gserviceaccount.com`;
+  for (const identity of ['coordinator', 'worker', 'cli'] as const) {
+    new gcp.serviceaccount.IAMMember(`${names.account(identity)}-deployer-actAs`, {
+      serviceAccountId: accounts[identity].name,
+      role: 'roles/iam.serviceAccountUser',
+      member: deployer,
+    });
+  }
+  for (const [app, service] of Object.entries(services)) {
+    new gcp.cloudrunv2.ServiceIamMember(
+      `${app === 'coordinator' ? names.coordinator : names.worker}-deployer-invoker`,
+      {
+        project: settings.project,
+        location: settings.region,
+        name: service.name,
+        role: 'roles/run.invoker',
+        member: deployer,
+      },
+    );
   }
 }
 
