@@ -19,3 +19,4 @@ export { OnnxRegressor } from './inference/onnx-regressor';
 export { roundHalfEven } from './python-round';
 export { PredictionInputError } from './prediction-input-error';
 export { onnxRuntimeCheck } from './inference/onnx-runtime-check';
+export { DEPARTURES, explainDifference, type Departure, type PredictionDifference } from './departures';
