@@ -1,5 +1,6 @@
 export { PredictionSystems, type PlayerOutcomes, type SystemFailure } from './run-prediction-systems';
-export { predictPlayers, MIN_FEATURE_QUALITY, INVALID_FEATURES, type PlayerPrediction } from './rows/predict-players';
+export { predictPlayers, type PlayerPrediction } from './rows/predict-players';
+export { MIN_FEATURE_QUALITY, INVALID_FEATURES, FEATURE_RANGES, invalidFeatures } from './rows/feature-gate';
 export {
   isPrediction,
   type PredictionInput,
@@ -19,3 +20,4 @@ export { OnnxRegressor } from './inference/onnx-regressor';
 export { roundHalfEven } from './python-round';
 export { PredictionInputError } from './prediction-input-error';
 export { onnxRuntimeCheck } from './inference/onnx-runtime-check';
+export { DEPARTURES, explainDifference, type Departure, type PredictionDifference } from './departures';

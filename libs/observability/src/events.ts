@@ -39,6 +39,8 @@ export const LogEvent = {
   predictionsMissing: 'predictions_missing',
   verifyNoGames: 'verify_no_games',
   fallbackShareHigh: 'fallback_share_high',
+  /** A player the original's validate_features refuses (quality floor, a missing or out-of-range feature): no rows. */
+  invalidFeatures: 'invalid_features',
 } as const;
 export type LogEvent = (typeof LogEvent)[keyof typeof LogEvent];
 
@@ -64,4 +66,5 @@ export const ALERTABLE_EVENTS: readonly LogEvent[] = [
   LogEvent.modelVersionMissing,
   LogEvent.gradingCompleted,
   LogEvent.gradingAccuracyLow,
+  LogEvent.invalidFeatures,
 ];

@@ -31,6 +31,8 @@ export interface DateOutcome {
   /** Rows the date's batch holds in the predictions table after the merge. */
   rows: number;
   rows_per_system: Record<string, number>;
+  /** Players given no row, by reason (invalid_features: the original's feature gate refused them). */
+  players_skipped: Record<string, number>;
   rows_replaced: number;
   graded: number;
   systems: SystemSummary[];
@@ -40,7 +42,7 @@ export interface DateOutcome {
 export interface BackfillContext {
   ports: BackfillPorts;
   systems: PredictionSystems;
-  /** Only these systems' rows are written (all six still run: the ensemble needs the others); null: all. */
+  /** Only these systems' rows are written (all seven still run: the ensembles need the others); null: all. */
   keepSystems: ReadonlySet<string> | null;
   datasetPrefix: string;
   /** Grades the date where its box scores are (the grading lock and store of `props grade`); null: not graded. */
@@ -50,7 +52,7 @@ export interface BackfillContext {
 class DateSkipped extends Error {}
 class NoEligiblePlayers extends Error {}
 
-/** The date's selection, slate and the six systems' rows, as a daily batch forms them. */
+/** The date's selection, slate and the seven systems' rows, as a daily batch forms them. */
 async function predictDate(context: BackfillContext, gameDate: string, outcome: DateOutcome) {
   const { ports, datasetPrefix } = context;
   const candidates = await ports.warehouse.candidates(gameDate, datasetPrefix);
@@ -89,6 +91,8 @@ async function predictDate(context: BackfillContext, gameDate: string, outcome: 
     .filter((row) => context.keepSystems === null || context.keepSystems.has(row.system_id));
   outcome.players = predictions.filter((prediction) => prediction.rows.length > 0).length;
   outcome.rows_per_system = countBySystem(rows);
+  for (const { skipReason } of predictions)
+    if (skipReason !== null) outcome.players_skipped[skipReason] = (outcome.players_skipped[skipReason] ?? 0) + 1;
   return { batchId, players, load, rows };
 }
 
@@ -148,7 +152,7 @@ function notDone(error: unknown): Pick<DateOutcome, 'status' | 'reason'> {
 
 /**
  * One date as a daily batch does it, in this process: under the date's start lock (so no /start
- * of the date runs meanwhile) the same selection, one slate query, the six systems over every
+ * of the date runs meanwhile) the same selection, one slate query, the seven systems over every
  * player at once, the same rows, staged in one write and merged exactly once under the date's
  * consolidation lock; then graded. A date with an unfinished batch is skipped, never merged into.
  */
@@ -162,6 +166,7 @@ export async function backfillDate(context: BackfillContext, gameDate: string): 
     players: 0,
     rows: 0,
     rows_per_system: {},
+    players_skipped: {},
     rows_replaced: 0,
     graded: 0,
     systems: [],
