@@ -14,6 +14,7 @@ import { seedCommand } from './warehouse/seed-command';
 import { gradeCommand } from './grading/grade-command';
 import { reportCommand } from './grading/report-command';
 import { verifyCommand } from './grading/verify-command';
+import { shadowCommand } from './shadow/shadow-command';
 
 const commands: readonly CliCommand[] = [
   runCommand,
@@ -26,6 +27,7 @@ const commands: readonly CliCommand[] = [
   gradeCommand,
   verifyCommand,
   reportCommand,
+  shadowCommand,
   stagingCleanupCommand,
   convertCommand,
   buildCheckCommand,

@@ -39,6 +39,7 @@ export const LogEvent = {
   predictionsMissing: 'predictions_missing',
   verifyNoGames: 'verify_no_games',
   fallbackShareHigh: 'fallback_share_high',
+  shadowUnexplainedDifferences: 'shadow_unexplained_differences',
 } as const;
 export type LogEvent = (typeof LogEvent)[keyof typeof LogEvent];
 
@@ -64,4 +65,5 @@ export const ALERTABLE_EVENTS: readonly LogEvent[] = [
   LogEvent.modelVersionMissing,
   LogEvent.gradingCompleted,
   LogEvent.gradingAccuracyLow,
+  LogEvent.shadowUnexplainedDifferences,
 ];
