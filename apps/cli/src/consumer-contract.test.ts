@@ -109,6 +109,7 @@ describe('the consumer contract of player_prop_predictions and prediction_accura
     expect(systems.map((row) => row.system_id)).toEqual([
       'catboost_v8',
       'ensemble_v1',
+      'ensemble_v1_1',
       'moving_average',
       'similarity_balanced_v1',
       'xgboost_v1',

@@ -101,6 +101,7 @@ describe('worker POST /predict', () => {
     expect(rows.map((row) => row.system_id).sort()).toEqual([
       'catboost_v8',
       'ensemble_v1',
+      'ensemble_v1_1',
       'moving_average',
       'similarity_balanced_v1',
       'xgboost_v1',
@@ -116,7 +117,7 @@ describe('worker POST /predict', () => {
         batch_id: 'batch_ok',
         player_lookup: 'exampleplayer',
         outcome: 'staged',
-        rows_staged: 6,
+        rows_staged: 7,
         message_id: 'message-1',
       },
     ]);
@@ -137,13 +138,13 @@ describe('worker POST /predict', () => {
       envelopeFor({ ...request, batch_id: 'batch_at_floor', features: { ...request.features, quality_score: 50 } }),
     );
     expect(atFloor.status).toBe(204);
-    expect(stagedRows('batch_at_floor')).toHaveLength(6);
+    expect(stagedRows('batch_at_floor')).toHaveLength(7);
   });
 
   it('replaces, not duplicates, the rows of a redelivered message', async () => {
     await post(envelopeFor(validRequest({ batch_id: 'batch_redelivered' }), 'same-id'));
     await post(envelopeFor(validRequest({ batch_id: 'batch_redelivered' }), 'same-id'));
-    expect(stagedRows('batch_redelivered')).toHaveLength(6);
+    expect(stagedRows('batch_redelivered')).toHaveLength(7);
     expect(completions).toHaveLength(2);
   });
 
@@ -156,7 +157,7 @@ describe('worker POST /predict', () => {
       encodePushEnvelope(request, 'pubsub-id-2', 'projects/p/subscriptions/s', 1, 'batch_republished.exampleplayer'),
     );
     expect(readdirSync(join(staging, 'batch_republished'))).toEqual(['batch_republished.exampleplayer.ndjson']);
-    expect(stagedRows('batch_republished')).toHaveLength(6);
+    expect(stagedRows('batch_republished')).toHaveLength(7);
   });
 
   it('stages only valid rows for extreme but finite features: a system driven to Infinity or NaN is skipped, never staged', async () => {
@@ -185,7 +186,7 @@ describe('worker POST /predict', () => {
     expect(first.body).toEqual({ error: 'transient failure, retry', code: 'completion_publish_failed' });
     const second = await post(envelopeFor(validRequest({ batch_id: 'batch_transient' }), 'retried'));
     expect(second.status).toBe(204);
-    expect(stagedRows('batch_transient')).toHaveLength(6);
+    expect(stagedRows('batch_transient')).toHaveLength(7);
     expect(completions).toHaveLength(1);
   }, 30_000);
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { MalformedMessageError, PredictionRequestSchema, decodePushEnvelope, rejectedMessage } from '@props/contracts';
 import { FeatureVectorError } from '@props/feature-loader';
 import { PublishError, acknowledgeRejection, type RejectedMessageStore } from '@props/messaging';
-import { PredictionInputError } from '@props/models';
+import { INVALID_FEATURES, PredictionInputError } from '@props/models';
 import { LogEvent } from '@props/observability';
 import { StagingWriteError } from '@props/prediction-store';
 import type { PredictionPipeline } from './prediction-pipeline';
@@ -57,6 +57,9 @@ export function registerPredictRoute(
     };
     try {
       const result = await pipeline.handle(messageId, payload);
+      const invalid = result.skipped.find((skip) => skip.reason.startsWith(`${INVALID_FEATURES}:`));
+      if (invalid)
+        request.log.warn({ event: LogEvent.invalidFeatures, ...context, reason: invalid.reason }, invalid.reason);
       request.log.info(
         { event: LogEvent.predictionStaged, ...context, rows: result.rowsStaged, skipped: result.skipped },
         `staged ${result.rowsStaged} rows`,

@@ -9,7 +9,12 @@ export {
   type DecodedPush,
 } from './push-envelope';
 export { GameDateSchema, easternDate, isCalendarDate } from './game-date';
-export { PredictionRequestSchema, type PredictionRequest, type HistoricalGame } from './prediction-request';
+export {
+  PredictionRequestSchema,
+  historyOrderProblem,
+  type PredictionRequest,
+  type HistoricalGame,
+} from './prediction-request';
 export { CompletionEventSchema, type CompletionEvent } from './completion-event';
 export { StartBatchRequestSchema, unknownStartFields, type StartBatchRequest } from './start-batch-request';
 export { PredictionRowSchema, type PredictionRow } from './prediction-row';

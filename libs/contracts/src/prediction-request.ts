@@ -34,23 +34,54 @@ export const InjuryAtRequestSchema = z.object({
   checked_at: z.string().max(40),
 });
 
+/**
+ * The one history order: games strictly before the game date, oldest first (each date after the
+ * one before it). Returns the first game that breaks it, or null. The slate adapters produce this
+ * order, the coordinator checks it when it forms a request and the worker refuses a request that
+ * breaks it: the similarity system reads the last game as the most recent, so another order would
+ * silently change what it predicts.
+ */
+export function historyOrderProblem(
+  history: ReadonlyArray<{ game_date: string }>,
+  gameDate: string,
+): { index: number; message: string } | null {
+  for (const [index, game] of history.entries()) {
+    if (game.game_date >= gameDate)
+      return { index, message: `${game.game_date} is not before the game date ${gameDate}` };
+    const previous = history[index - 1];
+    if (previous && game.game_date <= previous.game_date)
+      return {
+        index,
+        message: `expected games oldest first, got ${game.game_date} after ${previous.game_date}`,
+      };
+  }
+  return null;
+}
+
 /** One player's work item: everything the worker needs, so it never queries the warehouse. */
-export const PredictionRequestSchema = z.object({
-  batch_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'expected letters, digits, _ or -'),
-  player_lookup: z.string().regex(/^[a-z0-9]{1,64}$/, 'expected a normalised lookup (lowercase letters and digits)'),
-  universal_player_id: z.string().max(REQUEST_LIMITS.text).nullable().default(null),
-  game_id: z.string().min(1).max(64),
-  game_date: GameDateSchema,
-  team_abbr: z.string().min(2).max(4),
-  opponent_team_abbr: z.string().min(2).max(4),
-  is_home: z.boolean(),
-  line_values: z.array(z.number().finite().min(0).max(100)).max(REQUEST_LIMITS.lines),
-  line_source: LineSourceSchema,
-  sportsbook: z.string().max(REQUEST_LIMITS.text).nullable(),
-  dataset_prefix: DatasetPrefixSchema,
-  features: FeaturePayloadSchema,
-  history: z.array(HistoricalGameSchema).max(REQUEST_LIMITS.historyGames),
-  injury: InjuryAtRequestSchema.nullable().default(null),
-});
+export const PredictionRequestSchema = z
+  .object({
+    batch_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'expected letters, digits, _ or -'),
+    player_lookup: z.string().regex(/^[a-z0-9]{1,64}$/, 'expected a normalised lookup (lowercase letters and digits)'),
+    universal_player_id: z.string().max(REQUEST_LIMITS.text).nullable().default(null),
+    game_id: z.string().min(1).max(64),
+    game_date: GameDateSchema,
+    team_abbr: z.string().min(2).max(4),
+    opponent_team_abbr: z.string().min(2).max(4),
+    is_home: z.boolean(),
+    line_values: z.array(z.number().finite().min(0).max(100)).max(REQUEST_LIMITS.lines),
+    line_source: LineSourceSchema,
+    sportsbook: z.string().max(REQUEST_LIMITS.text).nullable(),
+    dataset_prefix: DatasetPrefixSchema,
+    features: FeaturePayloadSchema,
+    /** The player's games before game_date, oldest first (historyOrderProblem). */
+    history: z.array(HistoricalGameSchema).max(REQUEST_LIMITS.historyGames),
+    injury: InjuryAtRequestSchema.nullable().default(null),
+  })
+  .superRefine((request, context) => {
+    const problem = historyOrderProblem(request.history, request.game_date);
+    if (problem)
+      context.addIssue({ code: 'custom', path: ['history', problem.index, 'game_date'], message: problem.message });
+  });
 export type PredictionRequest = z.infer<typeof PredictionRequestSchema>;
 export type HistoricalGame = z.infer<typeof HistoricalGameSchema>;

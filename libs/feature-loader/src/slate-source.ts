@@ -5,7 +5,7 @@ export interface StoredPlayerRow {
   playerLookup: string;
   /** null when the feature store has no row for the player on the date. */
   features: { gameId: string; featureVersion: string; values: Array<number | null>; qualityScore: number } | null;
-  /** Games before the date, newest first (at most 30, within 90 days). */
+  /** Games before the date, oldest first (the 30 most recent within 90 days): the request's order. */
   history: HistoricalGame[];
 }
 

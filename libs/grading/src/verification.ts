@@ -6,6 +6,7 @@ export const REQUIRED_SYSTEMS = [
   SYSTEM_IDS.movingAverage,
   SYSTEM_IDS.zoneMatchup,
   SYSTEM_IDS.ensemble,
+  SYSTEM_IDS.ensembleV1_1,
 ] as const;
 
 export type VerificationScope = { date: string } | { since: string };

@@ -1,5 +1,6 @@
 export { PredictionSystems, type PlayerOutcomes, type SystemFailure } from './run-prediction-systems';
-export { predictPlayers, MIN_FEATURE_QUALITY, INVALID_FEATURES, type PlayerPrediction } from './rows/predict-players';
+export { predictPlayers, type PlayerPrediction } from './rows/predict-players';
+export { MIN_FEATURE_QUALITY, INVALID_FEATURES, FEATURE_RANGES, invalidFeatures } from './rows/feature-gate';
 export {
   isPrediction,
   type PredictionInput,

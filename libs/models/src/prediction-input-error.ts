@@ -1,3 +1,4 @@
+import { historyOrderProblem } from '@props/contracts';
 import type { PredictionInput } from './systems/prediction-system';
 
 export class PredictionInputError extends Error {
@@ -14,6 +15,8 @@ export class PredictionInputError extends Error {
 export function validatePredictionInput(input: PredictionInput): void {
   if (input.line !== null && (!Number.isFinite(input.line) || input.line < 0))
     throw new PredictionInputError('line', `expected a non-negative number or none, got ${input.line}`);
+  const order = historyOrderProblem(input.history, input.gameDate);
+  if (order) throw new PredictionInputError(`history[${order.index}].game_date`, order.message);
   input.history.forEach((game, index) => {
     if (!Number.isFinite(game.minutes) || game.minutes < 0)
       throw new PredictionInputError(

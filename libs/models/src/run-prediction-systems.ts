@@ -1,7 +1,7 @@
 import { errorMessage } from '@props/contracts';
 import type { ServedModel } from './artifacts/served-model';
 import { validatePredictionInput } from './prediction-input-error';
-import { EnsembleSystem } from './systems/ensemble';
+import { EnsembleSystem, EnsembleV1_1System } from './systems/ensemble';
 import { MovingAverageSystem } from './systems/moving-average';
 import type { PredictionInput, PredictionSystem, SystemOutcome } from './systems/prediction-system';
 import { SimilaritySystem } from './systems/similarity';
@@ -18,10 +18,11 @@ export interface PlayerOutcomes {
   failures: SystemFailure[];
 }
 
-/** The six systems over a slate: five in batch (ONNX models score the slate in one call), then the ensemble. */
+/** The seven systems over a slate: five in batch (ONNX models score the slate in one call), then the two ensembles. */
 export class PredictionSystems {
   private readonly base: PredictionSystem[];
   private readonly ensemble = new EnsembleSystem();
+  private readonly ensembleV1_1 = new EnsembleV1_1System();
 
   constructor(models: readonly ServedModel[], onFallback: (event: FallbackEvent) => void) {
     const model = (systemId: string) => {
@@ -39,7 +40,7 @@ export class PredictionSystems {
   }
 
   get systemIds(): string[] {
-    return [...this.base.map((system) => system.systemId), this.ensemble.systemId];
+    return [...this.base.map((system) => system.systemId), this.ensemble.systemId, this.ensembleV1_1.systemId];
   }
 
   /** Throws PredictionInputError (naming the field) before any system runs when an input is invalid. */
@@ -64,9 +65,10 @@ export class PredictionSystems {
         else results[index]!.failures.push({ systemId: system.systemId, error: error! });
       });
     }
-    inputs.forEach((input, index) =>
-      results[index]!.outcomes.push(this.ensemble.combine(input, results[index]!.outcomes)),
-    );
+    inputs.forEach((input, index) => {
+      const { outcomes } = results[index]!;
+      outcomes.push(this.ensemble.combine(input, outcomes), this.ensembleV1_1.combine(input, outcomes));
+    });
     return results;
   }
 }

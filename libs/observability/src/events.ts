@@ -40,6 +40,8 @@ export const LogEvent = {
   verifyNoGames: 'verify_no_games',
   fallbackShareHigh: 'fallback_share_high',
   shadowUnexplainedDifferences: 'shadow_unexplained_differences',
+  /** A player the original's validate_features refuses (quality floor, a missing or out-of-range feature): no rows. */
+  invalidFeatures: 'invalid_features',
 } as const;
 export type LogEvent = (typeof LogEvent)[keyof typeof LogEvent];
 
@@ -66,4 +68,5 @@ export const ALERTABLE_EVENTS: readonly LogEvent[] = [
   LogEvent.gradingCompleted,
   LogEvent.gradingAccuracyLow,
   LogEvent.shadowUnexplainedDifferences,
+  LogEvent.invalidFeatures,
 ];

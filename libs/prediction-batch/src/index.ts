@@ -6,5 +6,5 @@ export type { BatchBookkeepingRow, BatchWarehouse } from './batch-warehouse';
 export { DuckdbBatchWarehouse } from './local/duckdb-batch-warehouse';
 export { BigQueryBatchWarehouse } from './gcp/bigquery-batch-warehouse';
 export { selectPlayers, type SelectedPlayer, type PlayerSelection } from './select-players';
-export { newBatchId, predictionRequests, type BatchRequests } from './prediction-requests';
+export { newBatchId, predictionRequests, HistoryOrderError, type BatchRequests } from './prediction-requests';
 export { startLockKey, START_LOCK_OPTIONS, batchPrefix, unfinishedBatches } from './date-exclusion';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { PredictionRequest } from '@props/contracts';
+import { historyOrderProblem, type PredictionRequest } from '@props/contracts';
 import type { SlateLoad } from '@props/feature-loader';
 import type { SelectedPlayer } from './select-players';
 
@@ -16,9 +16,15 @@ export interface BatchRequests {
   messageIds: Record<string, string>;
 }
 
+/** A slate whose history is not in the request's order: a fault of the warehouse adapter, never sent on. */
+export class HistoryOrderError extends Error {
+  override readonly name = 'HistoryOrderError';
+}
+
 /**
  * One prediction request per selected player the slate loaded (a player it could not load is in
- * `load.missing`), as the coordinator publishes them and the backfill predicts them.
+ * `load.missing`), as the coordinator publishes them and the backfill predicts them. Throws
+ * HistoryOrderError when a player's history is not oldest first (the adapter is wrong).
  */
 export function predictionRequests(batch: {
   batchId: string;
@@ -34,6 +40,11 @@ export function predictionRequests(batch: {
     const lookup = player.candidate.playerLookup;
     const loaded = batch.load.players.get(lookup);
     if (!loaded) continue;
+    const problem = historyOrderProblem(loaded.history, batch.gameDate);
+    if (problem)
+      throw new HistoryOrderError(
+        `request for ${lookup} on ${batch.gameDate}: history[${problem.index}].game_date: ${problem.message}`,
+      );
     messageIds[lookup] = `${batch.batchId}.${lookup}`;
     messages[lookup] = {
       batch_id: batch.batchId,

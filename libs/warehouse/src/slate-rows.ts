@@ -18,7 +18,7 @@ export interface FlatSlateRow {
   opponent_def_rating: number | null;
 }
 
-/** Folds the flat rows (both adapters return the same shape) into one entry per player. */
+/** Folds the flat rows (both adapters return the same shape, history oldest first) into one entry per player. */
 export function slateRowsFrom(flat: readonly FlatSlateRow[]): SlateQueryResult {
   const byPlayer = new Map<string, StoredPlayerRow>();
   for (const row of flat) {
@@ -26,21 +26,17 @@ export function slateRowsFrom(flat: readonly FlatSlateRow[]): SlateQueryResult {
     if (row.player_lookup === null) continue;
     let player = byPlayer.get(row.player_lookup);
     if (!player) {
-      player = {
-        playerLookup: row.player_lookup,
-        features:
-          row.game_id === null || row.features === null || row.features.length === 0
-            ? null
-            : {
-                gameId: row.game_id,
-                featureVersion: String(row.feature_version),
-                values: row.features.map((value) => (value === null ? null : Number(value))),
-                qualityScore: Number(row.feature_quality_score),
-              },
-        history: [],
-      };
+      player = { playerLookup: row.player_lookup, features: null, history: [] };
       byPlayer.set(row.player_lookup, player);
     }
+    // The features ride on one row of the player's (the newest game's, or the only row).
+    if (player.features === null && row.game_id !== null && row.features !== null && row.features.length > 0)
+      player.features = {
+        gameId: row.game_id,
+        featureVersion: String(row.feature_version),
+        values: row.features.map((value) => (value === null ? null : Number(value))),
+        qualityScore: Number(row.feature_quality_score),
+      };
     if (row.history_date !== null) {
       player.history.push({
         game_date: row.history_date,

@@ -340,7 +340,7 @@ describe('props backfill', () => {
       [
         ['--from', '2025-03-16', '--to', '2025-03-16', '--systems', 'catboost_v9'],
         2,
-        '--systems: unknown system "catboost_v9"; the systems are moving_average, zone_matchup_v1, similarity_balanced_v1, catboost_v8, xgboost_v1, ensemble_v1',
+        '--systems: unknown system "catboost_v9"; the systems are moving_average, zone_matchup_v1, similarity_balanced_v1, catboost_v8, xgboost_v1, ensemble_v1, ensemble_v1_1',
       ],
     ];
     for (const [args, code, message] of cases) {

@@ -31,6 +31,8 @@ export interface DateOutcome {
   /** Rows the date's batch holds in the predictions table after the merge. */
   rows: number;
   rows_per_system: Record<string, number>;
+  /** Players given no row, by reason (invalid_features: the original's feature gate refused them). */
+  players_skipped: Record<string, number>;
   rows_replaced: number;
   graded: number;
   systems: SystemSummary[];
@@ -89,6 +91,8 @@ async function predictDate(context: BackfillContext, gameDate: string, outcome: 
     .filter((row) => context.keepSystems === null || context.keepSystems.has(row.system_id));
   outcome.players = predictions.filter((prediction) => prediction.rows.length > 0).length;
   outcome.rows_per_system = countBySystem(rows);
+  for (const { skipReason } of predictions)
+    if (skipReason !== null) outcome.players_skipped[skipReason] = (outcome.players_skipped[skipReason] ?? 0) + 1;
   return { batchId, players, load, rows };
 }
 
@@ -162,6 +166,7 @@ export async function backfillDate(context: BackfillContext, gameDate: string): 
     players: 0,
     rows: 0,
     rows_per_system: {},
+    players_skipped: {},
     rows_replaced: 0,
     graded: 0,
     systems: [],

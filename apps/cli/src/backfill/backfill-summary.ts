@@ -102,7 +102,10 @@ export function summaryLines(
       outcome.status === 'done'
         ? `${String(outcome.players).padStart(4)} players ${String(outcome.rows).padStart(5)} rows ${String(outcome.graded).padStart(5)} graded  hit ${percent(decided === 0 ? null : hits / decided).padStart(6)}`
         : '';
-    return `  ${outcome.game_date}  ${outcome.status.padEnd(10)}  ${figures}${outcome.reason ? `  ${outcome.reason}` : ''}`;
+    const skipped = Object.entries(outcome.players_skipped)
+      .map(([reason, players]) => `${reason} ${players}`)
+      .join(', ');
+    return `  ${outcome.game_date}  ${outcome.status.padEnd(10)}  ${figures}${skipped ? `  skipped: ${skipped}` : ''}${outcome.reason ? `  ${outcome.reason}` : ''}`;
   });
   const width = Math.max(9, ...systems.map((system) => system.system_id.length));
   const systemLines = systems.map(

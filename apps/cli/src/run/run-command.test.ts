@@ -33,7 +33,7 @@ describe('props run (npm start)', () => {
     expect(out).toContain(`players predicted        ${selected}`);
     expect(out).toMatch(/slate load +one query, \d+ ms/);
     expect(out).toMatch(
-      /rows per system +catboost_v8 \d+, ensemble_v1 \d+, moving_average \d+, similarity_balanced_v1 \d+, xgboost_v1 \d+, zone_matchup_v1 \d+/,
+      /rows per system +catboost_v8 \d+, ensemble_v1 \d+, ensemble_v1_1 \d+, moving_average \d+, similarity_balanced_v1 \d+, xgboost_v1 \d+, zone_matchup_v1 \d+/,
     );
     expect(out).toContain('rows without model_version 0');
     expect(out).toContain('duplicate keys           0');

@@ -44,6 +44,7 @@ export const PREDICTIONS_CONSUMER_VIEW: readonly ConsumerColumn[] = [
         'xgboost_v1',
         'catboost_v8',
         'ensemble_v1',
+        'ensemble_v1_1',
       ].includes(String(row.system_id)),
   },
   {

@@ -2,15 +2,8 @@ import type { PredictionRequest, PredictionRow } from '@props/contracts';
 import { FeatureVector } from '@props/feature-loader';
 import type { PredictionSystems } from '../run-prediction-systems';
 import type { PredictionInput } from '../systems/prediction-system';
+import { INVALID_FEATURES, invalidFeatures } from './feature-gate';
 import { formPredictionRows } from './form-prediction-rows';
-
-/**
- * The original's floor (`validate_features(min_quality_score=50)`): a player whose stored features
- * score under it is not predicted, and the batch counts the skip as `invalid_features`. (Its
- * completeness gate never rejects once quality is at least 50, so nothing else is gated here.)
- */
-export const MIN_FEATURE_QUALITY = 50;
-export const INVALID_FEATURES = 'invalid_features';
 
 export interface PlayerPrediction {
   messageId: string;
@@ -34,8 +27,9 @@ export async function predictPlayers(
 ): Promise<PlayerPrediction[]> {
   const inputs: PredictionInput[] = [];
   const planned = requests.map(({ messageId, request }) => {
-    if (request.features.quality_score < MIN_FEATURE_QUALITY)
-      return { messageId, request, lines: [] as Array<number | null>, first: -1 };
+    // The original's validate_features: a player it refuses gets no row from any system.
+    const invalid = invalidFeatures(request);
+    if (invalid !== null) return { messageId, request, lines: [] as Array<number | null>, first: -1, invalid };
     const features = new FeatureVector(
       request.features.values,
       request.features.feature_version,
@@ -52,12 +46,12 @@ export async function predictPlayers(
         history: request.history,
         line,
       });
-    return { messageId, request, lines, first };
+    return { messageId, request, lines, first, invalid };
   });
   const results = await systems.predict(inputs);
-  return planned.map(({ messageId, request, lines, first }) => {
-    if (first < 0) {
-      const reason = `feature_quality_score ${request.features.quality_score} is under the floor of ${MIN_FEATURE_QUALITY}`;
+  return planned.map(({ messageId, request, lines, first, invalid }) => {
+    if (invalid !== null) {
+      const reason = invalid;
       return {
         messageId,
         request,

@@ -90,17 +90,21 @@ export class SimilaritySystem implements PredictionSystem {
       return { systemId: this.systemId, skipped: `insufficient similar games (found ${matches.length}, need 5)` };
     const weight = matches.reduce((sum, match) => sum + match.score / 100, 0);
     const baseline = matches.reduce((sum, match) => sum + (match.game.points * match.score) / 100, 0) / weight;
-    const adjustments = {
-      fatigue: roundHalfEven((features.get('fatigue_score') - 70) * 0.015, 2),
-      zone_matchup: roundHalfEven(0.4 * features.get('shot_zone_mismatch_score'), 2),
-      pace: roundHalfEven(0.8 * features.get('pace_score'), 2),
-      usage: roundHalfEven(0.8 * features.get('usage_spike_score'), 2),
+    // As the original: the total is the rounded sum of the unrounded terms; each term is reported rounded.
+    const terms = {
+      fatigue: (features.get('fatigue_score') - 70) * 0.015,
+      zone_matchup: 0.4 * features.get('shot_zone_mismatch_score'),
+      pace: 0.8 * features.get('pace_score'),
+      usage: 0.8 * features.get('usage_spike_score'),
       venue: isHome ? 0.8 : -0.5,
     };
     const total = roundHalfEven(
-      Object.values(adjustments).reduce((sum, value) => sum + value, 0),
+      Object.values(terms).reduce((sum, value) => sum + value, 0),
       2,
     );
+    const adjustments = Object.fromEntries(
+      Object.entries(terms).map(([name, value]) => [name, roundHalfEven(value, 2)]),
+    ) as Record<keyof typeof terms, number>;
     const predicted = clamp(baseline + total, 0, 60);
     const meanScore = mean(matches.map((match) => match.score));
     const confidence = confidenceOf(

@@ -127,7 +127,7 @@ describe('the worked example (reference §2.9), recomputed with the corrections'
   });
 
   it('stamps every row with a model_version', () => {
-    expect(outcomes).toHaveLength(6);
+    expect(outcomes).toHaveLength(7);
     for (const outcome of outcomes) expect(outcome.modelVersion).toMatch(/\S/);
   });
 });
@@ -330,14 +330,24 @@ describe('system boundaries', () => {
     expect(await ma(25.7)).toBe('OVER');
   });
 
-  it('similarity ignores games on or after the prediction date and skips with fewer than 5 matches', async () => {
-    const history = exampleInput().history.slice(0, 4);
-    const future = { ...history[0]!, game_date: '2025-02-05', points: 60 };
-    const result = await run(exampleInput({ history: [...history, future] }));
+  it('similarity skips with fewer than 5 matches', async () => {
+    const result = await run(exampleInput({ history: exampleInput().history.slice(0, 4) }));
     expect(result.outcomes.find((outcome) => outcome.systemId === 'similarity_balanced_v1')).toEqual({
       systemId: 'similarity_balanced_v1',
       skipped: 'insufficient similar games (found 4, need 5)',
     });
+  });
+
+  it('a history game on or after the date, or a history newest first, is a PredictionInputError naming the game', async () => {
+    const systems = new PredictionSystems(served, () => {});
+    const history = exampleInput().history;
+    const future = { ...history[0]!, game_date: '2025-02-05', points: 60 };
+    await expect(systems.predict([exampleInput({ history: [...history, future] })])).rejects.toThrow(
+      'history[12].game_date: 2025-02-05 is not before the game date 2025-01-30',
+    );
+    await expect(systems.predict([exampleInput({ history: [...history].reverse() })])).rejects.toThrow(
+      `history[1].game_date: expected games oldest first, got ${history[10]!.game_date} after ${history[11]!.game_date}`,
+    );
   });
 
   it('an empty history skips similarity only; the ensemble still runs on the other three', async () => {
@@ -348,6 +358,7 @@ describe('system boundaries', () => {
       'catboost_v8',
       'xgboost_v1',
       'ensemble_v1',
+      'ensemble_v1_1',
     ]);
   });
 

@@ -35,7 +35,7 @@ SELECT s.games_on_date, CAST(s.first_date AS VARCHAR) AS first_date, CAST(s.last
 FROM schedule_facts s LEFT JOIN requested r ON TRUE
 LEFT JOIN features f ON f.player_lookup = r.player_lookup
 LEFT JOIN history h ON h.player_lookup = r.player_lookup
-ORDER BY r.player_lookup, h.game_date DESC`;
+ORDER BY r.player_lookup, h.game_date`;
 }
 
 /**

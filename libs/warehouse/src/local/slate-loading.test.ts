@@ -75,6 +75,12 @@ describe('loadSlate on the seeded warehouse', () => {
     const withHistory = [...local.players.values()].filter((player) => player.history.length > 0);
     expect(withHistory.length).toBeGreaterThan(slatePlayers.length * 0.6);
     for (const player of withHistory) expect(player.history.every((game) => game.game_date < DATE)).toBe(true);
+    // The request's order, oldest first (the similarity system reads the last game as the latest):
+    // every player's dates strictly increase, and the last is the player's latest game before DATE.
+    for (const player of withHistory) {
+      const dates = player.history.map((game) => game.game_date);
+      expect(dates, player.playerLookup).toEqual([...new Set(dates)].sort());
+    }
 
     const remote = await withBigQuery({}, async (source, fake) => {
       const load = await loadSlate(source(), DATE, slatePlayers);
