@@ -319,6 +319,8 @@ def main():
     args = parser.parse_args()
 
     original = os.path.abspath(args.original)
+    # The worker is imported from its own folder (its relative paths); the paths given are the caller's.
+    inputs_dir, out_dir, onnx = (os.path.abspath(path) for path in (args.inputs, args.out, args.onnx))
     worker_dir = os.path.join(original, 'predictions', 'worker')
     if not os.path.isfile(os.path.join(worker_dir, 'worker.py')):
         sys.exit(f'--original: {worker_dir}/worker.py not found')
@@ -326,15 +328,15 @@ def main():
     sys.meta_path.insert(0, _CloudStubFinder())
     sys.path[:0] = [worker_dir, original]
     os.environ['GCP_PROJECT_ID'] = 'parity'
-    os.environ['CATBOOST_V8_MODEL_PATH'] = args.onnx
-    SCORER['instance'] = OnnxScorer(args.node, args.onnx)
+    os.environ['CATBOOST_V8_MODEL_PATH'] = onnx
+    SCORER['instance'] = OnnxScorer(args.node, onnx)
     os.chdir(worker_dir)
     import worker  # noqa: E402  (the original's module, from --original)
     from data_loaders import PredictionDataLoader  # noqa: E402
 
     circuit_breaker = worker.get_circuit_breaker()
-    os.makedirs(args.out, exist_ok=True)
-    for path in sorted(glob.glob(os.path.join(args.inputs, '*.inputs.json'))):
+    os.makedirs(out_dir, exist_ok=True)
+    for path in sorted(glob.glob(os.path.join(inputs_dir, '*.inputs.json'))):
         with open(path) as handle:
             inputs = json.load(handle)
         CURRENT['inputs'] = inputs
@@ -386,7 +388,7 @@ def main():
             'skipped': skipped,
             'similarity_on_our_context': [row for row in similarity_rows if row is not None],
         }
-        target = os.path.join(args.out, f"{inputs['game_date']}.json")
+        target = os.path.join(out_dir, f"{inputs['game_date']}.json")
         with open(target, 'w') as handle:
             json.dump(fixture, handle, separators=(',', ':'))
         print(f"{inputs['game_date']}: {len(inputs['requests'])} requests, {len(rows)} rows, {len(skipped)} players skipped")
