@@ -243,6 +243,11 @@ describe('worker POST /predict', () => {
       { history: Array.from({ length: 61 }, () => validRequest().history[0]!) },
       'message.data.history',
     ],
+    [
+      'a history newest first (the contract and the similarity system read it oldest first)',
+      { history: [...validRequest().history].reverse() },
+      'message.data.history.1.game_date',
+    ],
     ['a 65-character sportsbook', { sportsbook: 'x'.repeat(65) }, 'message.data.sportsbook'],
     ['a 65-character dataset_prefix', { dataset_prefix: 'p'.repeat(65) }, 'message.data.dataset_prefix'],
   ])('acknowledges and records %s as a rejection naming the field', async (_label, change, field) => {

@@ -142,7 +142,7 @@ export const DEPARTURES: readonly Departure[] = [
       "each past game's context is constant or look-ahead: opponent tier always average, venue always home, days_rest the gap to the NEXT game, recent form from the games AFTER it; the current game's rest comes from the feature row",
     ours: "each past game's own context from what was known before it: the opponent's defensive rating that day, the rest since the previous game, its venue, the form over the five games before it; the current rest is the gap since the last game",
     why: 'look-ahead and constants make the match meaningless (a past game is matched on what happened after it); fixed when the system was ported',
-    source: `${WORKER}/data_loaders.py:324`,
+    source: `${WORKER}/data_loaders.py:324-337`,
     explains(diff) {
       const request = view(diff.request);
       return request !== null && request.historyLength > 0;
@@ -155,7 +155,7 @@ export const DEPARTURES: readonly Departure[] = [
       'the worker calls CatBoost V8 without its V8 inputs: vegas line/opening (season average), line move and has-line (0), points vs opponent (season average), games vs opponent (0), ppm_avg_last_10 (constant 0.4); minutes_avg_last_10 is read from the row',
     ours: 'the stored values of all 33 features, as the model was trained',
     why: 'a bug the maintainers fixed on 2026-01-29 (22eab32e, "21 days of bad predictions"); ppm_avg_last_10 = 0.4 accounts for almost all of the change',
-    source: `${SYSTEMS_DIR}/catboost_v8.py:359; ${WORKER}/worker.py:1080`,
+    source: `${SYSTEMS_DIR}/catboost_v8.py:350-359; ${WORKER}/worker.py:1080`,
     explains(diff) {
       const request = view(diff.request);
       if (!request || !isValueField(diff) || !catboostInputsDiffer(request)) return false;
@@ -185,7 +185,7 @@ export const DEPARTURES: readonly Departure[] = [
       "with fewer than two valid components the ensemble returns (0.0, 0.0, 'PASS') and the worker writes that row (predicted 0, UNDER against an estimated line)",
     ours: 'no row, and the skip is reported with its reason',
     why: 'a row predicting 0 points is not a prediction; the consumer would grade it',
-    source: `${SYSTEMS_DIR}/ensemble_v1_1.py:235; ${SYSTEMS_DIR}/ensemble_v1.py`,
+    source: `${SYSTEMS_DIR}/ensemble_v1_1.py:235; ${SYSTEMS_DIR}/ensemble_v1.py:201`,
     explains: (diff) => diff.field === 'row_presence' && diff.original === true && diff.ours === false,
   },
   {
@@ -195,7 +195,7 @@ export const DEPARTURES: readonly Departure[] = [
       "validate_line_quality refuses the whole player (500, retried until the dead-letter queue) when any row's current_points_line is exactly 20.0 or its line_source is missing or NEEDS_BOOTSTRAP",
     ours: 'a real 20.0 line is predicted like any other; no request carries NEEDS_BOOTSTRAP or a made-up line (the coordinator drops such players at selection)',
     why: 'the gate guarded against a placeholder 20.0 the old coordinator wrote; ours never writes one, so the gate would only drop real 20.0 lines',
-    source: `${WORKER}/worker.py:369`,
+    source: `${WORKER}/worker.py:346-392 (applied at :518)`,
     explains(diff) {
       const request = view(diff.request);
       return (
@@ -208,13 +208,40 @@ export const DEPARTURES: readonly Departure[] = [
     },
   },
   {
+    id: 'component-rounding',
+    systems: [SYSTEM_IDS.similarity, SYSTEM_IDS.catboostV8, ...ENSEMBLES],
+    original:
+      'similarity and CatBoost return round(pred, 2); the ensembles combine those, and the row rounds again to one decimal',
+    ours: 'one rounding, to one decimal, of the unrounded value; the ensembles combine unrounded values',
+    why: 'double rounding is an artefact, not a rule',
+    source: `${SYSTEMS_DIR}/similarity_balanced_v1.py:108; ${SYSTEMS_DIR}/catboost_v8.py:295`,
+    explains(diff) {
+      if (diff.field === 'predicted_points') return Math.abs(Number(diff.ours) - Number(diff.original)) <= 0.1 + 1e-9;
+      // An ensemble's confidence averages its components' (CatBoost's and similarity's were rounded).
+      if (diff.field === 'confidence_score' && (ENSEMBLES as readonly string[]).includes(diff.systemId))
+        return Math.abs(Number(diff.ours) - Number(diff.original)) <= 0.01 + 1e-9;
+      return false;
+    },
+  },
+  {
+    id: 'invalid-features-permanent',
+    systems: 'all',
+    original:
+      "invalid_features is not one of the worker's PERMANENT skip reasons: the request answers 500 and is retried until the dead-letter queue, with no completion event",
+    ours: 'a permanent skip: 204, a completion event with skip_reason invalid_features, counted in the batch summary',
+    why: 'a refused feature row does not change on retry',
+    source: `${WORKER}/worker.py:747`,
+    // Neither side writes a row for such a player: no row difference is this departure's doing.
+    explains: () => false,
+  },
+  {
     id: 'model-version-names',
     systems: [SYSTEM_IDS.movingAverage, SYSTEM_IDS.zoneMatchup, SYSTEM_IDS.similarity, SYSTEM_IDS.catboostV8],
     original:
       "model_version 'v1' for moving_average, zone_matchup_v1 and similarity_balanced_v1; 'v8' for catboost_v8 whether the model or the fallback answered",
     ours: "'moving_average_v1', 'zone_matchup_v1', 'similarity_balanced_v1'; the served model's version for catboost_v8, and 'fallback_weighted_average_v1' for a fallback row",
     why: "a bare 'v1' does not say which system; a fallback row must say it is one",
-    source: `${WORKER}/worker.py:1395`,
+    source: `${WORKER}/worker.py:1395-1460`,
     // model_version is not a compared field: this departure explains no value difference.
     explains: () => false,
   },

@@ -57,6 +57,16 @@ function toRow(
       ? (prediction.details as { similar_games_count?: number; adjustments?: { pace?: number } })
       : null;
   const hasPropLine = line !== null && request.line_source === 'ACTUAL_PROP';
+  // As the original's formatter (worker.py:1315): against an estimated line the recommendation
+  // is the side of the line, whatever the system's thresholds said; it is graded apart (line_source).
+  const recommendation =
+    line === null || hasPropLine
+      ? prediction.recommendation
+      : prediction.predictedPoints > roundHalfEven(line, 1)
+        ? 'OVER'
+        : prediction.predictedPoints < roundHalfEven(line, 1)
+          ? 'UNDER'
+          : 'PASS';
   return {
     prediction_id: randomUUID(),
     system_id: prediction.systemId,
@@ -66,8 +76,9 @@ function toRow(
     game_id: request.game_id,
     prediction_version: 1,
     predicted_points: predicted,
-    confidence_score: roundHalfEven(prediction.confidence, 4),
-    recommendation: prediction.recommendation,
+    // Two decimals, as the original stored it (round(normalize_confidence(conf), 2)).
+    confidence_score: roundHalfEven(prediction.confidence, 2),
+    recommendation,
     current_points_line: line === null ? null : roundHalfEven(line, 1),
     line_margin: line === null ? null : roundHalfEven(prediction.predictedPoints - line, 2),
     has_prop_line: hasPropLine,

@@ -13,8 +13,8 @@ const ZONES: ReadonlyArray<{ zone: string; share: FeatureName; multiplier: numbe
 
 /**
  * `zone_matchup_v1`: season average plus a shot-zone term against the opponent's defence. The
- * defence term is (rating − 110): a weaker defence (higher rating) raises the prediction; the
- * original had the sign inverted.
+ * defence term is (rating − 110): a weaker defence (higher rating) raises the prediction, as in
+ * the original at 0c82ae50 (a7a8fb83 had the sign inverted).
  */
 export class ZoneMatchupSystem implements PredictionSystem {
   readonly systemId = SYSTEM_IDS.zoneMatchup;
