@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_IDS, type PredictionRow } from '@props/contracts';
-import { PredictionSystems, explainDifference, loadServedModels, predictPlayers } from '@props/models';
+import { DEPARTURES, PredictionSystems, explainDifference, loadServedModels, predictPlayers } from '@props/models';
 import {
   compareRows,
   describeDifference,
@@ -128,10 +128,13 @@ describe('golden parity with the original worker', () => {
         oracle,
         ourRows(ours.get(fixture.game_date)!),
         [systemId],
-        (diff) => {
-          const departure = explainDifference(diff);
-          return departure?.id === 'similarity-history-context' ? undefined : departure;
-        },
+        (diff) =>
+          DEPARTURES.find(
+            (departure) =>
+              departure.id !== 'similarity-history-context' &&
+              (departure.systems === 'all' || departure.systems.includes(diff.systemId)) &&
+              departure.explains(diff),
+          ),
       );
       differences.push(...result.differences);
       paired.push(...result.paired);
