@@ -9,7 +9,7 @@ export interface PipelineResult {
 }
 
 /**
- * One player's request: validate the features, run the six systems for each line, stage the rows
+ * One player's request: validate the features, run the seven systems for each line, stage the rows
  * under the message id (a redelivery replaces them), then publish the completion event. Feature
  * and input errors throw before anything is staged; staging and publishing errors throw after.
  */

@@ -235,6 +235,17 @@ export const DEPARTURES: readonly Departure[] = [
     explains: () => false,
   },
   {
+    id: 'filter-tier-on-stored-confidence',
+    systems: 'all',
+    original:
+      'the 0.88-0.90 shadow filter reads the unrounded confidence while the row stores it at two decimals: 0.8795 is stored as 0.88 yet actionable, 0.8951 as 0.90 yet filtered',
+    ours: 'the filter reads the stored two-decimal value, so confidence_score and is_actionable always agree',
+    why: "consumers filter on the stored confidence_score (v_subset_performance's 0.88/0.90 tiers) and on is_actionable; they must not disagree",
+    source: `${WORKER}/worker.py:1298`,
+    // is_actionable is not a compared field: this departure explains no value difference.
+    explains: () => false,
+  },
+  {
     id: 'model-version-names',
     systems: [SYSTEM_IDS.movingAverage, SYSTEM_IDS.zoneMatchup, SYSTEM_IDS.similarity, SYSTEM_IDS.catboostV8],
     original:

@@ -121,7 +121,7 @@ describe('props backfill', () => {
           `SELECT DISTINCT system_id FROM nba_predictions.system_daily_performance WHERE game_date = DATE '2025-03-15'`,
         )
       ).length,
-    ).toBe(6);
+    ).toBe(7);
 
     // The season view reads what the backfill graded.
     const seasonReport = ['report', '--from', '2025-03-14', '--to', '2025-03-16', '--warehouse', backfilled.warehouse];

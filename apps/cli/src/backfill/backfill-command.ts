@@ -27,7 +27,7 @@ export const backfillCommand: CliCommand = {
     ['--to D', 'the last game date (inclusive; at most 400 days after --from)'],
     [
       '--systems ID,...',
-      "write only these systems' rows (all six still run; the ensemble needs the others); default: all",
+      "write only these systems' rows (all seven still run; the ensembles need the others); default: all",
     ],
     ['--no-grade', 'predict and consolidate only'],
     ['--json', 'print one JSON document: per date, per system and the totals'],

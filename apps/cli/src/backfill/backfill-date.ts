@@ -42,7 +42,7 @@ export interface DateOutcome {
 export interface BackfillContext {
   ports: BackfillPorts;
   systems: PredictionSystems;
-  /** Only these systems' rows are written (all six still run: the ensemble needs the others); null: all. */
+  /** Only these systems' rows are written (all seven still run: the ensembles need the others); null: all. */
   keepSystems: ReadonlySet<string> | null;
   datasetPrefix: string;
   /** Grades the date where its box scores are (the grading lock and store of `props grade`); null: not graded. */
@@ -52,7 +52,7 @@ export interface BackfillContext {
 class DateSkipped extends Error {}
 class NoEligiblePlayers extends Error {}
 
-/** The date's selection, slate and the six systems' rows, as a daily batch forms them. */
+/** The date's selection, slate and the seven systems' rows, as a daily batch forms them. */
 async function predictDate(context: BackfillContext, gameDate: string, outcome: DateOutcome) {
   const { ports, datasetPrefix } = context;
   const candidates = await ports.warehouse.candidates(gameDate, datasetPrefix);
@@ -152,7 +152,7 @@ function notDone(error: unknown): Pick<DateOutcome, 'status' | 'reason'> {
 
 /**
  * One date as a daily batch does it, in this process: under the date's start lock (so no /start
- * of the date runs meanwhile) the same selection, one slate query, the six systems over every
+ * of the date runs meanwhile) the same selection, one slate query, the seven systems over every
  * player at once, the same rows, staged in one write and merged exactly once under the date's
  * consolidation lock; then graded. A date with an unfinished batch is skipped, never merged into.
  */

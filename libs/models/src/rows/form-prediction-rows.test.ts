@@ -48,4 +48,18 @@ describe('rows as the original formatter writes them', () => {
     expect(row(actual, prediction(20, 'PASS', 0.7175)).confidence_score).toBe(0.72);
     expect(row(actual, prediction(20, 'PASS', 0.625)).confidence_score).toBe(0.62);
   });
+
+  it('the 0.88-0.90 shadow tier is read from the stored confidence, so the two never disagree', () => {
+    const tier = (confidence: number) => {
+      const { confidence_score, is_actionable, filter_reason } = row(actual, prediction(20, 'PASS', confidence));
+      return { confidence_score, is_actionable, filter_reason };
+    };
+    expect(tier(0.8795)).toEqual({
+      confidence_score: 0.88,
+      is_actionable: false,
+      filter_reason: 'confidence_tier_88_90',
+    });
+    expect(tier(0.8951)).toEqual({ confidence_score: 0.9, is_actionable: true, filter_reason: null });
+    expect(tier(0.8749)).toEqual({ confidence_score: 0.87, is_actionable: true, filter_reason: null });
+  });
 });

@@ -50,7 +50,11 @@ function toRow(
   createdAt: string,
 ): PredictionRow {
   const predicted = roundHalfEven(prediction.predictedPoints, 1);
-  const filtered = prediction.confidence >= FILTERED_TIER.low && prediction.confidence < FILTERED_TIER.high;
+  // Two decimals, as the original stored it (round(normalize_confidence(conf), 2)). The tier is
+  // read from the stored value, so a row's confidence_score and is_actionable never disagree (the
+  // original read the unrounded one: 0.8795 was stored as 0.88 yet actionable).
+  const confidence = roundHalfEven(prediction.confidence, 2);
+  const filtered = confidence >= FILTERED_TIER.low && confidence < FILTERED_TIER.high;
   const injuryStatus = request.injury ? request.injury.status.toUpperCase() : null;
   const similarity =
     prediction.systemId === SYSTEM_IDS.similarity
@@ -76,8 +80,7 @@ function toRow(
     game_id: request.game_id,
     prediction_version: 1,
     predicted_points: predicted,
-    // Two decimals, as the original stored it (round(normalize_confidence(conf), 2)).
-    confidence_score: roundHalfEven(prediction.confidence, 2),
+    confidence_score: confidence,
     recommendation,
     current_points_line: line === null ? null : roundHalfEven(line, 1),
     line_margin: line === null ? null : roundHalfEven(prediction.predictedPoints - line, 2),

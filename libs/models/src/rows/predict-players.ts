@@ -15,7 +15,7 @@ export interface PlayerPrediction {
 }
 
 /**
- * The six systems over many requests at once (each ONNX model scores all of their lines in one
+ * The seven systems over many requests at once (each ONNX model scores all of their lines in one
  * call) and the rows each request stages: the worker calls it with one request, the backfill with
  * a whole date. Throws PredictionInputError (naming the field) before any system runs when an
  * input is invalid.
