@@ -15,6 +15,7 @@ import { seedCommand } from './warehouse/seed-command';
 import { gradeCommand } from './grading/grade-command';
 import { reportCommand } from './grading/report-command';
 import { verifyCommand } from './grading/verify-command';
+import { shadowCommand } from './shadow/shadow-command';
 
 const commands: readonly CliCommand[] = [
   runCommand,
@@ -27,6 +28,7 @@ const commands: readonly CliCommand[] = [
   gradeCommand,
   verifyCommand,
   reportCommand,
+  shadowCommand,
   stagingCleanupCommand,
   replayCommand,
   convertCommand,

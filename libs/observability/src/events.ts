@@ -39,6 +39,7 @@ export const LogEvent = {
   predictionsMissing: 'predictions_missing',
   verifyNoGames: 'verify_no_games',
   fallbackShareHigh: 'fallback_share_high',
+  shadowUnexplainedDifferences: 'shadow_unexplained_differences',
   /** A player the original's validate_features refuses (quality floor, a missing or out-of-range feature): no rows. */
   invalidFeatures: 'invalid_features',
 } as const;
@@ -66,5 +67,6 @@ export const ALERTABLE_EVENTS: readonly LogEvent[] = [
   LogEvent.modelVersionMissing,
   LogEvent.gradingCompleted,
   LogEvent.gradingAccuracyLow,
+  LogEvent.shadowUnexplainedDifferences,
   LogEvent.invalidFeatures,
 ];
