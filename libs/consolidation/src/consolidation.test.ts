@@ -194,6 +194,45 @@ describe('consolidation', () => {
     expect(await times()).toEqual([{ created: '12:00', fresh: false }]);
   });
 
+  it("newest wins: a stale batch merged after a newer one of the date never replaces the newer batch's rows, and writes the keys it alone has", async () => {
+    const folder = scratch();
+    const warehouse = join(folder, 'w.duckdb');
+    const morning = 'batch_2025-01-15_1736928000_aaaaaa';
+    const noon = 'batch_2025-01-15_1736938800_bbbbbb';
+    const merge = (rows: ReturnType<typeof rowsFor>, token: number) =>
+      withWarehouse(
+        warehouse,
+        async (connection) => (
+          await ensureWarehouseTables(connection),
+          consolidateIntoDuckdb(connection, '2025-01-15', rows, token)
+        ),
+      );
+    expect(await merge(rowsFor('alpha', 'n1', { batchId: noon, predicted: 19.5 }), 1)).toMatchObject({
+      rowsMerged: 6,
+      rowsKept: 0,
+    });
+    const stale = await merge(
+      [
+        ...rowsFor('alpha', 'm1', { batchId: morning, predicted: 58.8, createdAt: '2025-01-15T23:00:00.000Z' }),
+        ...rowsFor('beta', 'm2', { batchId: morning, predicted: 12 }),
+      ],
+      2,
+    );
+    expect(stale).toMatchObject({ rowsStaged: 12, rowsMerged: 6, rowsReplaced: 0, rowsKept: 6 });
+    const rows = await withWarehouse(warehouse, async (connection) =>
+      (
+        await connection.runAndReadAll(
+          "SELECT player_lookup, CAST(predicted_points AS DOUBLE), batch_id FROM nba_predictions.player_prop_predictions WHERE system_id = 'moving_average' ORDER BY ALL",
+        )
+      ).getRows(),
+    );
+    expect(rows).toEqual([
+      ['alpha', 19.5, noon],
+      ['beta', 12, morning],
+    ]);
+    expect(await tableState(warehouse)).toMatchObject({ count: 12, duplicates: 0 });
+  });
+
   it('keeps lines 25.5 and 26.0 apart (the original cast both to 26)', async () => {
     const folder = scratch();
     const warehouse = join(folder, 'w.duckdb');

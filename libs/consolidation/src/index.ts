@@ -1,4 +1,4 @@
-export { StaleFencingTokenError, type ConsolidationResult } from './consolidation';
+export { StaleFencingTokenError, writtenByNewerBatch, type ConsolidationResult } from './consolidation';
 export { consolidateBatch, consolidationLockKey, type ConsolidateBatchOptions } from './consolidate-batch';
 export type { PredictionsMerger, StagedBatch } from './predictions-merger';
 export { DuckdbMerger } from './local/duckdb-merger';

@@ -7,7 +7,7 @@ import {
   validateDatasetPrefix,
   type TableDefinition,
 } from '@props/warehouse';
-import { StaleFencingTokenError, type ConsolidationResult } from '../consolidation';
+import { StaleFencingTokenError, writtenByNewerBatch, type ConsolidationResult } from '../consolidation';
 import type { PredictionsMerger, StagedBatch } from '../predictions-merger';
 
 const KEY = ['game_id', 'player_lookup', 'system_id'];
@@ -107,10 +107,13 @@ export class BigQueryMerger implements PredictionsMerger {
       ' AND ',
     );
     const newest = `SELECT * EXCEPT (newest) FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY game_id, player_lookup, system_id, COALESCE(current_points_line, -1) ORDER BY created_at DESC, prediction_id DESC) AS newest FROM (${staged})) WHERE newest = 1`;
+    // Newest wins across batches: a row a newer batch of the date wrote is not replaced (the same condition as DuckDB's merge).
+    const newer = writtenByNewerBatch('T', 'S');
     const fenced = `EXISTS (SELECT 1 FROM ${fences} WHERE game_date = @game_date AND token = @token)`;
     const [counts] = await this.query(
       `SELECT (SELECT COUNT(*) FROM (${staged})) AS staged, (SELECT COUNTIF(is_fallback) FROM (${staged})) AS fallback, (SELECT COUNT(*) FROM (${newest})) AS merged,
-        (SELECT COUNT(*) FROM ${predictions} AS T JOIN (${newest}) AS S ON ${on}) AS replaced`,
+        (SELECT COUNTIF(NOT ${newer}) FROM ${predictions} AS T JOIN (${newest}) AS S ON ${on}) AS replaced,
+        (SELECT COUNTIF(${newer}) FROM ${predictions} AS T JOIN (${newest}) AS S ON ${on}) AS kept`,
       params,
       types,
     );
@@ -121,7 +124,7 @@ MERGE INTO ${fences} AS F USING (SELECT @game_date AS game_date, @token AS token
   WHEN MATCHED AND F.token <= S.token THEN UPDATE SET token = S.token
   WHEN NOT MATCHED THEN INSERT (game_date, token) VALUES (S.game_date, S.token);
 MERGE INTO ${predictions} AS T USING (SELECT * FROM (${newest}) WHERE ${fenced}) AS S ON ${on}
-  WHEN MATCHED THEN UPDATE SET ${UPDATED_COLUMNS.map((column) => `${column} = S.${column}`).join(', ')}, updated_at = CURRENT_TIMESTAMP(), fencing_token = @token
+  WHEN MATCHED AND NOT ${newer} THEN UPDATE SET ${UPDATED_COLUMNS.map((column) => `${column} = S.${column}`).join(', ')}, updated_at = CURRENT_TIMESTAMP(), fencing_token = @token
   WHEN NOT MATCHED THEN INSERT (${ROW_COLUMNS.join(', ')}, fencing_token) VALUES (${ROW_COLUMNS.map((column) => `S.${column}`).join(', ')}, @token);
 ASSERT (SELECT COUNT(*) FROM (SELECT game_id FROM ${predictions} WHERE game_date = @game_date GROUP BY game_id, player_lookup, system_id, COALESCE(current_points_line, -1) HAVING COUNT(*) > 1)) = 0 AS 'duplicate keys after the merge; rolled back';
 COMMIT TRANSACTION;`,
@@ -136,8 +139,9 @@ COMMIT TRANSACTION;`,
     if (current !== fencingToken) throw new StaleFencingTokenError(gameDate, fencingToken, current);
     return {
       rowsStaged: Number(counts?.staged ?? 0),
-      rowsMerged: Number(counts?.merged ?? 0),
+      rowsMerged: Number(counts?.merged ?? 0) - Number(counts?.kept ?? 0),
       rowsReplaced: Number(counts?.replaced ?? 0),
+      rowsKept: Number(counts?.kept ?? 0),
       batchRows: Number(after?.batch_rows ?? 0),
       duplicateKeys: 0,
       fallbackRows: Number(counts?.fallback ?? 0),

@@ -1,0 +1,212 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { withWarehouse } from '@props/warehouse';
+import {
+  API_KEY,
+  startFromSource,
+  Tap,
+  dataDirWith,
+  post,
+  seedOnce,
+  waitForConsolidated,
+} from './test-support/local-stack';
+
+// Issue 25's attacks on the batch lifecycle, through real coordinator and worker processes.
+const DATE = '2025-03-15';
+const OTHER_DATE = '2025-03-14';
+let seeded: string;
+const running: Array<{ kill(): Promise<void> } | Tap> = [];
+
+beforeAll(async () => {
+  seeded = await seedOnce();
+}, 120_000);
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((item) => (item instanceof Tap ? item.stop() : item.kill())));
+});
+
+async function coordinator(dataDir: string, workerUrls: string[], extra: Record<string, string> = {}) {
+  const service = await startFromSource('coordinator', {
+    PROPS_DATA_DIR: dataDir,
+    PROPS_API_KEY: API_KEY,
+    PROPS_WORKER_URLS: workerUrls.join(','),
+    LOG_LEVEL: 'info',
+    ...extra,
+  });
+  running.push(service);
+  return service;
+}
+
+async function worker(dataDir: string, completionUrl: string) {
+  const service = await startFromSource('worker', {
+    PROPS_DATA_DIR: dataDir,
+    PROPS_COMPLETION_URL: completionUrl,
+    PROPS_COMPLETION_API_KEY: API_KEY,
+    PROPS_PUSH_AUTH: 'none',
+  });
+  running.push(service);
+  return service;
+}
+
+async function tap() {
+  const endpoint = new Tap();
+  await endpoint.start();
+  running.push(endpoint);
+  return endpoint;
+}
+
+async function deliver(workerUrl: string, envelopes: readonly unknown[]): Promise<number[]> {
+  const statuses: number[] = [];
+  for (const envelope of envelopes) {
+    const response = await fetch(`${workerUrl}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(envelope),
+    });
+    statuses.push(response.status);
+  }
+  return statuses;
+}
+
+async function status(coordinatorUrl: string, batchId: string) {
+  return (await (await fetch(`${coordinatorUrl}/status/${batchId}`)).json()) as {
+    status: string;
+    coverage: number;
+    players_expected: number;
+    rows_staged: number;
+    last_error: string | null;
+    consolidation: { rows_merged: number; partial: boolean; coverage: number } | null;
+  };
+}
+
+async function rowsByBatch(dataDir: string, gameDate = DATE) {
+  return withWarehouse(join(dataDir, 'warehouse.duckdb'), async (connection) =>
+    Object.fromEntries(
+      (
+        await connection.runAndReadAll(
+          `SELECT batch_id, count(*) FROM nba_predictions.player_prop_predictions WHERE game_date = '${gameDate}' GROUP BY batch_id`,
+        )
+      )
+        .getRows()
+        .map(([batch, count]) => [String(batch), Number(count)]),
+    ),
+  );
+}
+
+function phase5Completions(dataDir: string): Array<{ data: { execution_id: string } }> {
+  const file = join(dataDir, 'outbox', 'nba-phase5-predictions-complete.ndjson');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
+
+describe('newest wins (issue 25, item 1)', () => {
+  it("a stalled morning batch re-published and checked in the evening never replaces the forced noon batch's rows, and only the noon batch announces", async () => {
+    const dataDir = dataDirWith(seeded);
+    const requests = await tap();
+    const service = await coordinator(dataDir, [requests.url], { PROPS_STALL_SECONDS: '3600' });
+    const morning = await post(`${service.url}/start`, { game_date: DATE });
+    expect(morning.status).toBe(202);
+    await requests.waitFor(morning.body.players_expected);
+    const morningEnvelopes = requests.received.splice(0);
+    // Batch ids order by their start second: the forced batch starts in a later one.
+    await sleep(1_100);
+    const noon = await post(`${service.url}/start`, { game_date: DATE, force: true });
+    expect(noon.status).toBe(202);
+    await requests.waitFor(noon.body.players_expected);
+    const noonEnvelopes = requests.received.splice(0);
+    expect((await status(service.url, morning.body.batch_id)).status).toBe('superseded');
+    expect(service.logs).toContain('"event":"batch_superseded"');
+
+    const predictor = await worker(dataDir, `${service.url}/complete`);
+    expect(new Set(await deliver(predictor.url, noonEnvelopes))).toEqual(new Set([204]));
+    const noonStatus = await waitForConsolidated(service.url, noon.body.batch_id);
+    const noonRows = { [noon.body.batch_id]: noonStatus.consolidation!.rows_merged };
+    expect(await rowsByBatch(dataDir)).toEqual(noonRows);
+
+    // The evening: the morning batch's stored messages are re-published and predicted, and the stall check runs forced.
+    expect(new Set(await deliver(predictor.url, morningEnvelopes))).toEqual(new Set([204]));
+    const check = await post(`${service.url}/check-stalled`, { force: true });
+    expect(check.status).toBe(200);
+    expect(check.body.actions.map((action: { batch_id: string }) => action.batch_id)).not.toContain(
+      morning.body.batch_id,
+    );
+    const stale = await status(service.url, morning.body.batch_id);
+    expect(stale.status).toBe('superseded');
+    expect(stale.consolidation).toBeNull();
+    expect(await rowsByBatch(dataDir)).toEqual(noonRows);
+    expect(phase5Completions(dataDir).map((message) => message.data.execution_id)).toEqual([noon.body.batch_id]);
+  }, 300_000);
+});
+
+describe('the stall sweep isolates failures (issue 25, item 2)', () => {
+  it('one batch whose re-publish fails is reported with its reason and an alertable event; the batch after it is still re-published and /check-stalled answers 200', async () => {
+    const dataDir = dataDirWith(seeded);
+    const requests = await tap();
+    const service = await coordinator(dataDir, [requests.url]);
+    const broken = await post(`${service.url}/start`, { game_date: OTHER_DATE });
+    expect(broken.status).toBe(202);
+    const healthy = await post(`${service.url}/start`, { game_date: DATE });
+    expect(healthy.status).toBe(202);
+    await requests.waitFor(broken.body.players_expected + healthy.body.players_expected);
+    // The older batch's stored messages are gone: its re-publish fails on every run.
+    rmSync(join(dataDir, 'batches', broken.body.batch_id, 'messages'), { recursive: true });
+    const check = await post(`${service.url}/check-stalled`, { force: true });
+    expect(check.status).toBe(200);
+    expect(check.body.actions).toEqual([
+      { batch_id: broken.body.batch_id, action: expect.stringMatching(/^failed: /) },
+      {
+        batch_id: healthy.body.batch_id,
+        action: `re-published ${healthy.body.players_expected} missing players`,
+      },
+    ]);
+    // The answer names no path; the log has it, under the alertable event.
+    expect(check.body.actions[0].action).not.toContain(dataDir);
+    const failure = service.logs.split('\n').find((line) => line.includes('"event":"consolidation_failed"'));
+    expect(JSON.parse(failure!)).toMatchObject({ severity: 'ERROR', batch_id: broken.body.batch_id });
+  }, 240_000);
+});
+
+describe('forced stall checks and late players (issue 25, item 5)', () => {
+  it('a second forced check respects the deadline the re-publish set, and a late player of a partially consolidated batch is merged by a follow-up', async () => {
+    const dataDir = dataDirWith(seeded);
+    const requests = await tap();
+    const service = await coordinator(dataDir, [requests.url], { PROPS_STALL_SECONDS: '3600' });
+    const started = await post(`${service.url}/start`, { game_date: DATE });
+    expect(started.status).toBe(202);
+    const batchId = started.body.batch_id as string;
+    await requests.waitFor(started.body.players_expected);
+    const envelopes = requests.received.splice(0);
+    const predictor = await worker(dataDir, `${service.url}/complete`);
+    const [late, ...onTime] = envelopes;
+    await deliver(predictor.url, onTime);
+    const first = await post(`${service.url}/check-stalled`, { batch_id: batchId, force: true });
+    expect(first.body.actions).toEqual([{ batch_id: batchId, action: 're-published 1 missing players' }]);
+    await requests.waitFor(1);
+    const second = await post(`${service.url}/check-stalled`, { batch_id: batchId, force: true });
+    expect(second.body.actions).toEqual([
+      { batch_id: batchId, action: expect.stringMatching(/^waiting: 1 of \d+ players pending; stall deadline /) },
+    ]);
+    expect((await status(service.url, batchId)).status).toBe('running');
+    // The scheduler's own threshold (a few milliseconds here) passed: consolidated with partial coverage.
+    await sleep(200);
+    const partial = await post(`${service.url}/check-stalled`, {
+      batch_id: batchId,
+      stall_threshold_minutes: 0.001,
+      min_completion_pct: 50,
+    });
+    expect(partial.body.actions[0].action).toMatch(/^consolidated with partial coverage/);
+    const before = await status(service.url, batchId);
+    expect(before.consolidation!.partial).toBe(true);
+    // The late delivery of the re-published player lands after the partial merge: merged, not dropped.
+    expect(await deliver(predictor.url, [late])).toEqual([204]);
+    const after = await status(service.url, batchId);
+    expect(after.consolidation).toMatchObject({ partial: false, coverage: 1 });
+    expect(after.consolidation!.rows_merged).toBe(after.rows_staged);
+    expect((await rowsByBatch(dataDir))[batchId]).toBe(after.rows_staged);
+  }, 240_000);
+});
