@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -209,4 +209,80 @@ describe('forced stall checks and late players (issue 25, item 5)', () => {
     expect(after.consolidation!.rows_merged).toBe(after.rows_staged);
     expect((await rowsByBatch(dataDir))[batchId]).toBe(after.rows_staged);
   }, 240_000);
+});
+
+type Envelope = { message: { data: string; messageId: string; attributes: Record<string, string> } };
+const payloadOf = (envelope: Envelope) => JSON.parse(Buffer.from(envelope.message.data, 'base64').toString());
+
+describe('message identity and staged files (issue 25, items 3 and 4)', () => {
+  it("refuses content under another player's message id, and quarantines a staged file that is empty or holds another player's rows; coverage counts both as missing", async () => {
+    const dataDir = dataDirWith(seeded);
+    const requests = await tap();
+    const service = await coordinator(dataDir, [requests.url], { PROPS_STALL_SECONDS: '3600' });
+    const started = await post(`${service.url}/start`, { game_date: DATE });
+    expect(started.status).toBe(202);
+    const batchId = started.body.batch_id as string;
+    await requests.waitFor(started.body.players_expected);
+    const envelopes = requests.received.splice(0) as Envelope[];
+    const completions = await tap();
+    const predictor = await worker(dataDir, completions.url);
+
+    // A forged payload (a fake player) under a real player's logical id: refused, recorded, acknowledged.
+    const [victim, torn, swapped] = envelopes.map(payloadOf) as Array<{ player_lookup: string }>;
+    const forged = {
+      ...envelopes[0]!,
+      message: {
+        ...envelopes[0]!.message,
+        messageId: 'forged-delivery',
+        data: Buffer.from(JSON.stringify({ ...payloadOf(envelopes[0]!), player_lookup: 'fakeplayer' })).toString(
+          'base64',
+        ),
+      },
+    };
+    const refused = await fetch(`${predictor.url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(forged),
+    });
+    expect(refused.status).toBe(200);
+    expect(await refused.json()).toMatchObject({
+      acknowledged: true,
+      rejected: { field: 'message.attributes.props_message_id' },
+    });
+    expect(existsSync(join(dataDir, 'staging', batchId, `${batchId}.${victim!.player_lookup}.ndjson`))).toBe(false);
+
+    expect(new Set(await deliver(predictor.url, envelopes))).toEqual(new Set([204]));
+    await completions.waitFor(envelopes.length);
+    const staged = (player: string) => join(dataDir, 'staging', batchId, `${batchId}.${player}.ndjson`);
+    // What a crash before the bytes reached the disk leaves: an empty file behind a completion of 6 rows.
+    writeFileSync(staged(torn!.player_lookup), '');
+    // Rows of another player under this player's id (what an old worker could stage for a forged message).
+    writeFileSync(staged(swapped!.player_lookup), readFileSync(staged(victim!.player_lookup)));
+    for (const event of completions.received) expect((await post(`${service.url}/complete`, event)).status).toBe(204);
+    const done = await waitForConsolidated(service.url, batchId);
+    expect(done.consolidation!.quarantined!.sort()).toEqual(
+      [`${batchId}.${torn!.player_lookup}`, `${batchId}.${swapped!.player_lookup}`].sort(),
+    );
+    expect(done.coverage).toBeCloseTo((envelopes.length - 2) / envelopes.length, 6);
+    expect(done.consolidation!.coverage).toBeCloseTo((envelopes.length - 2) / envelopes.length, 6);
+    expect(readdirSync(join(dataDir, 'staging', batchId, 'quarantine')).sort()).toEqual(
+      [`${batchId}.${torn!.player_lookup}.ndjson`, `${batchId}.${swapped!.player_lookup}.ndjson`].sort(),
+    );
+    const quarantinedLines = service.logs
+      .split('\n')
+      .filter((line) => line.includes('"event":"staged_message_quarantined"'));
+    expect(quarantinedLines.some((line) => line.includes('empty or torn'))).toBe(true);
+    const players = await withWarehouse(join(dataDir, 'warehouse.duckdb'), async (connection) =>
+      (
+        await connection.runAndReadAll(
+          `SELECT DISTINCT player_lookup FROM nba_predictions.player_prop_predictions WHERE game_date = '${DATE}'`,
+        )
+      )
+        .getRows()
+        .map((row) => String(row[0])),
+    );
+    expect(players).not.toContain('fakeplayer');
+    expect(players).not.toContain(torn!.player_lookup);
+    expect(players).not.toContain(swapped!.player_lookup);
+  }, 300_000);
 });

@@ -130,7 +130,7 @@ describe('consolidation', () => {
     const folder = scratch();
     const staging = new NdjsonStagingStore(join(folder, 'staging'));
     const lock = new DistributedLock(new LocalLockBackend(join(folder, 'locks')), 'coordinator');
-    await staging.write('batch_q', 'batch_q.alpha', rowsFor('alpha', 'batch_q.alpha'));
+    await staging.write('batch_q', 'batch_q.alpha', rowsFor('alpha', 'batch_q.alpha', { batchId: 'batch_q' }));
     await staging.write('batch_q', 'batch_q.other', rowsFor('other', 'batch_q.other', { gameDate: '2025-01-16' }));
     // What an old worker staged for extreme features: NaN written as null.
     writeFileSync(
@@ -180,13 +180,13 @@ describe('consolidation', () => {
           )
         ).getRowObjectsJS(),
       );
-    await staging.write('batch_again', 'm1', rowsFor('alpha', 'm1', { predicted: 20 }));
+    await staging.write('batch_again', 'm1', rowsFor('alpha', 'm1', { predicted: 20, batchId: 'batch_again' }));
     await consolidateBatch(options);
     expect(await times()).toEqual([{ created: '12:00', fresh: true }]);
     await staging.write(
       'batch_again',
       'm1',
-      rowsFor('alpha', 'm1', { predicted: 30, createdAt: '2025-01-15T13:00:00.000Z' }),
+      rowsFor('alpha', 'm1', { predicted: 30, createdAt: '2025-01-15T13:00:00.000Z', batchId: 'batch_again' }),
     );
     const second = await consolidateBatch(options);
     expect(second).toMatchObject({ rowsMerged: 6, rowsReplaced: 6 });

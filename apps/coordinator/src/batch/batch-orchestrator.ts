@@ -8,7 +8,7 @@ import {
   errorMessage,
 } from '@props/contracts';
 import type { Publisher } from '@props/messaging';
-import { consolidateBatch, consolidationLockKey } from '@props/consolidation';
+import { consolidateBatch, consolidationLockKey, type ExpectedStaging } from '@props/consolidation';
 
 type ConsolidationResult = Awaited<ReturnType<typeof consolidateBatch>>;
 /** The fields every log line about one batch carries. */
@@ -245,6 +245,7 @@ export class BatchOrchestrator {
         gameDate: claimed.game_date,
         datasetPrefix: batchPrefix(claimed),
         expectedMessageIds: Object.values(claimed.message_ids),
+        expected: await this.expectedStaging(claimed),
         staging: this.options.staging(batchPrefix(claimed)),
         lock: this.options.lock,
         lockOptions: CONSOLIDATION_LOCK_DEFAULTS,
@@ -276,7 +277,8 @@ export class BatchOrchestrator {
           rows_replaced: result.rowsReplaced,
           duplicate_keys: result.duplicateKeys,
           fencing_token: result.fencingToken,
-          coverage: claimed.players.length === 0 ? 1 : completed / claimed.players.length,
+          // A quarantined player (forged, empty or torn staging) counts as missing.
+          coverage: claimed.players.length === 0 ? 1 : (completed - result.quarantined.length) / claimed.players.length,
           partial,
           quarantined: result.quarantined.map((bad) => bad.messageId),
           consolidated_at: consolidatedAt,
@@ -313,6 +315,22 @@ export class BatchOrchestrator {
       );
       throw error;
     }
+  }
+
+  /** Per published message: its player, and the rows its completion reported (null until it completes). */
+  private async expectedStaging(batch: BatchRecord): Promise<Record<string, ExpectedStaging>> {
+    const reported = new Map(
+      (await this.options.state.completions(batch.batch_id)).map((completion) => [
+        completion.message_id,
+        completion.rows_staged,
+      ]),
+    );
+    return Object.fromEntries(
+      Object.entries(batch.message_ids).map(([player, messageId]) => [
+        messageId,
+        { player, rows: reported.get(messageId) ?? null },
+      ]),
+    );
   }
 
   /** Closes a running batch because `newer` replaced it; a batch already merging or merged is left as it is. */
@@ -562,6 +580,7 @@ export class BatchOrchestrator {
       gameDate: batch.game_date,
       datasetPrefix: batchPrefix(batch),
       expectedMessageIds: expected,
+      expected: await this.expectedStaging(batch),
       staging,
       lock: this.options.lock,
       lockOptions: CONSOLIDATION_LOCK_DEFAULTS,
@@ -571,26 +590,27 @@ export class BatchOrchestrator {
     const completed = await this.options.state.completionCount(batchId);
     const context = { batch_id: batchId, game_date: batch.game_date, dataset_prefix: batchPrefix(batch) };
     this.logLeftOut(result, context);
-    await this.options.state.update(batchId, (record) =>
-      record.consolidation
-        ? {
-            ...record,
-            consolidation: {
-              ...record.consolidation,
-              rows_staged: record.consolidation.rows_staged + result.rowsStaged,
-              rows_merged: result.batchRows,
-              rows_replaced: record.consolidation.rows_replaced + result.rowsReplaced,
-              coverage: record.players.length === 0 ? 1 : completed / record.players.length,
-              partial: completed < record.players.length,
-              fencing_token: result.fencingToken,
-              quarantined: [
-                ...(record.consolidation.quarantined ?? []),
-                ...result.quarantined.map((bad) => bad.messageId),
-              ],
-            },
-          }
-        : null,
-    );
+    await this.options.state.update(batchId, (record) => {
+      if (!record.consolidation) return null;
+      const quarantined = [
+        ...(record.consolidation.quarantined ?? []),
+        ...result.quarantined.map((bad) => bad.messageId),
+      ];
+      const covered = completed - quarantined.length;
+      return {
+        ...record,
+        consolidation: {
+          ...record.consolidation,
+          rows_staged: record.consolidation.rows_staged + result.rowsStaged,
+          rows_merged: result.batchRows,
+          rows_replaced: record.consolidation.rows_replaced + result.rowsReplaced,
+          coverage: record.players.length === 0 ? 1 : covered / record.players.length,
+          partial: covered < record.players.length,
+          fencing_token: result.fencingToken,
+          quarantined,
+        },
+      };
+    });
     this.options.logger.info(
       { event: LogEvent.consolidationCompleted, ...context, rows_merged: result.rowsMerged, follow_up: true },
       `follow-up consolidation of ${batchId}: ${result.rowsMerged} late rows merged`,
@@ -672,7 +692,11 @@ export class BatchOrchestrator {
       players_predicted: completions.filter((completion) => completion.outcome === 'staged').length,
       players_skipped: skipped,
       players_pending: batch.players.length - completions.length,
-      coverage: batch.players.length === 0 ? 1 : completions.length / batch.players.length,
+      // A player whose staging was quarantined (forged, empty or torn) is not covered.
+      coverage:
+        batch.players.length === 0
+          ? 1
+          : (completions.length - (batch.consolidation?.quarantined?.length ?? 0)) / batch.players.length,
       rows_staged: completions.reduce((sum, completion) => sum + completion.rows_staged, 0),
       load: batch.load,
       selection_dropped: batch.selection_dropped,

@@ -22,7 +22,12 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
       const staging = new BigQueryStagingStore(client, { dataset: 'nba_predictions', location: 'us-west2' });
       /** Stages each message's rows in its own table, as workers do, and merges the batch from there. */
       const mergeStaged = async (batchId: string, messages: Record<string, PredictionRow[]>, token: number) => {
-        for (const [messageId, rows] of Object.entries(messages)) await staging.write(batchId, messageId, rows);
+        for (const [messageId, rows] of Object.entries(messages))
+          await staging.write(
+            batchId,
+            messageId,
+            rows.map((row) => ({ ...row, batch_id: batchId })),
+          );
         return merger.merge(
           { batchId, gameDate: '2025-01-15', datasetPrefix: '', messageIds: await staging.list(batchId) },
           token,
@@ -55,9 +60,7 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
         );
         expect(mixed).toMatchObject({
           rowsMerged: 6,
-          quarantined: [
-            { messageId: 'm6', reason: '6 row(s) for another date than 2025-01-15, 0 row(s) out of range' },
-          ],
+          quarantined: [{ messageId: 'm6', reason: '6 row(s) for another date than 2025-01-15' }],
         });
         expect(
           await count("SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE player_lookup = 'epsilon'"),
@@ -104,7 +107,12 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
       const merger = new BigQueryMerger(client, { projectId: 'props-test', location: 'us-west2' });
       const staging = new BigQueryStagingStore(client, { dataset: 'nba_predictions', location: 'us-west2' });
       const mergeStaged = async (batchId: string, messages: Record<string, PredictionRow[]>, token: number) => {
-        for (const [messageId, rows] of Object.entries(messages)) await staging.write(batchId, messageId, rows);
+        for (const [messageId, rows] of Object.entries(messages))
+          await staging.write(
+            batchId,
+            messageId,
+            rows.map((row) => ({ ...row, batch_id: batchId })),
+          );
         return merger.merge(
           { batchId, gameDate: '2025-01-15', datasetPrefix: '', messageIds: await staging.list(batchId) },
           token,
