@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -286,3 +287,77 @@ describe('message identity and staged files (issue 25, items 3 and 4)', () => {
     expect(players).not.toContain(swapped!.player_lookup);
   }, 300_000);
 });
+
+describe('no wedge from a bad file or a crash (issue 25, item 6)', () => {
+  it('wrong-shaped batch.json files (null, {}, a number, a bad created_at, no players) are skipped: /start, /status?game_date and /check-stalled answer, /status/..%2F.. is 404', async () => {
+    const dataDir = dataDirWith(seeded);
+    const requests = await tap();
+    const service = await coordinator(dataDir, [requests.url]);
+    const first = await post(`${service.url}/start`, { game_date: OTHER_DATE });
+    expect(first.status).toBe(202);
+    const header = JSON.parse(readFileSync(join(dataDir, 'batches', first.body.batch_id, 'batch.json'), 'utf8'));
+    const shapes: Record<string, string> = {
+      batch_null: 'null',
+      batch_empty: '{}',
+      batch_number: '42',
+      batch_created: JSON.stringify({ ...header, batch_id: 'batch_created', game_date: DATE, created_at: 12345 }),
+      batch_noplayers: JSON.stringify({ ...header, batch_id: 'batch_noplayers', game_date: DATE, players: undefined }),
+    };
+    for (const [batchId, text] of Object.entries(shapes)) {
+      mkdirSync(join(dataDir, 'batches', batchId, 'completions'), { recursive: true });
+      writeFileSync(join(dataDir, 'batches', batchId, 'batch.json'), text);
+    }
+    expect((await post(`${service.url}/start`, { game_date: DATE })).status).toBe(202);
+    const byDate = await fetch(`${service.url}/status?game_date=${DATE}`);
+    expect(byDate.status).toBe(200);
+    expect(((await byDate.json()) as { batches: unknown[] }).batches).toHaveLength(1);
+    const check = await post(`${service.url}/check-stalled`, {});
+    expect(check.status).toBe(200);
+    expect((await fetch(`${service.url}/status/batch_null`)).status).toBe(404);
+    expect((await fetch(`${service.url}/status/..%2F..`)).status).toBe(404);
+    const reported = service.logs.split('\n').filter((line) => line.includes('"event":"state_file_unreadable"'));
+    for (const batchId of Object.keys(shapes))
+      expect(reported.some((line) => line.includes(join(dataDir, 'batches', batchId, 'batch.json')))).toBe(true);
+  }, 240_000);
+
+  it('a coordinator killed inside /start frees the date within one short lease, and the next /start of the date succeeds', async () => {
+    const dataDir = dataDirWith(seeded);
+    const requests = await tap();
+    const doomed = await coordinator(dataDir, [requests.url]);
+    // Holding the warehouse file keeps /start waiting inside the start lock.
+    const holder = await DuckDBInstance.create(join(dataDir, 'warehouse.duckdb'));
+    const pending = post(`${doomed.url}/start`, { game_date: DATE }).catch(() => null);
+    const lease = await leaseHeld(join(dataDir, 'locks', `start_${DATE}`));
+    await doomed.kill();
+    const killedAt = Date.now();
+    holder.closeSync();
+    await pending;
+    expect(lease.expiresAt - killedAt).toBeLessThanOrEqual(30_000);
+    const successor = await coordinator(dataDir, [requests.url]);
+    let started = await post(`${successor.url}/start`, { game_date: DATE });
+    // The successor's own wait (30 s) may end before the dead lease lapses; the scheduler's retry then starts it.
+    if (started.status === 503) started = await post(`${successor.url}/start`, { game_date: DATE });
+    expect(started.status).toBe(202);
+  }, 240_000);
+});
+
+/** Waits until a live, unreleased lease file appears under a lock key's folder, and returns it. */
+async function leaseHeld(folder: string, timeoutMs = 60_000): Promise<{ token: number; expiresAt: number }> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const file of existsSync(folder) ? readdirSync(folder).filter((name) => name.startsWith('lease-')) : []) {
+      try {
+        const lease = JSON.parse(readFileSync(join(folder, file), 'utf8')) as {
+          token: number;
+          expiresAt: number;
+          released: boolean;
+        };
+        if (!lease.released && lease.expiresAt > Date.now()) return lease;
+      } catch {
+        // replaced while being read
+      }
+    }
+    await sleep(10);
+  }
+  throw new Error(`no lease held under ${folder} within ${timeoutMs} ms`);
+}
