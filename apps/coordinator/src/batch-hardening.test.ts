@@ -361,3 +361,135 @@ async function leaseHeld(folder: string, timeoutMs = 60_000): Promise<{ token: n
   }
   throw new Error(`no lease held under ${folder} within ${timeoutMs} ms`);
 }
+
+describe('the classification table (issue 25, items 9 and 11; docs/reliability.md)', () => {
+  it('every listed input lands in its row: acknowledged and recorded, acknowledged and ignored, answered 404 or 400, never 5xx', async () => {
+    const dataDir = dataDirWith(seeded);
+    const requests = await tap();
+    const service = await coordinator(dataDir, [requests.url]);
+    const started = await post(`${service.url}/start`, { game_date: DATE });
+    expect(started.status).toBe(202);
+    await requests.waitFor(started.body.players_expected);
+    const real = requests.received[0] as Envelope;
+    const payload = payloadOf(real);
+    const predictor = await worker(dataDir, `${service.url}/complete`);
+    const envelope = (data: unknown, messageId: string, attributes: Record<string, string> = {}) => ({
+      message: { data: Buffer.from(JSON.stringify(data)).toString('base64'), messageId, attributes },
+      subscription: 'projects/local/subscriptions/x',
+    });
+    const completion = (batchId: string) => ({
+      batch_id: batchId,
+      player_lookup: 'nobody',
+      game_date: DATE,
+      message_id: 'm',
+      outcome: 'staged',
+      rows_staged: 6,
+      skip_reason: null,
+      worker_instance: 'w',
+      timestamp: new Date().toISOString(),
+    });
+    const send = async (url: string, body: string, headers: Record<string, string> = {}) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, ...headers },
+        body,
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        body: text ? JSON.parse(text) : null,
+        completion: response.headers.get('x-completion'),
+      };
+    };
+    const predict = (body: unknown) => send(`${predictor.url}/predict`, JSON.stringify(body));
+    const complete = (body: unknown) => send(`${service.url}/complete`, JSON.stringify(body));
+    const recorded = (field: string) => ({ status: 200, field });
+    const rows: Array<{
+      input: string;
+      answer: () => Promise<{ status: number; body: any; completion: string | null }>;
+      expected: { status: number; field?: string; completion?: string };
+    }> = [
+      {
+        input: 'push: a delivery id with "/"',
+        answer: () => predict(envelope(payload, 'a/b')),
+        expected: recorded('message.messageId'),
+      },
+      {
+        input: 'push: a delivery id with NUL',
+        answer: () => predict(envelope(payload, 'a\u0000b')),
+        expected: recorded('message.messageId'),
+      },
+      {
+        input: 'push: a Unicode delivery id',
+        answer: () => predict(envelope(payload, 'ünïcødé')),
+        expected: recorded('message.messageId'),
+      },
+      {
+        input: 'push: a delivery id over 200 characters',
+        answer: () => predict(envelope(payload, 'x'.repeat(201))),
+        expected: recorded('message.messageId'),
+      },
+      {
+        input: 'push: props_message_id with ":"',
+        answer: () =>
+          predict(envelope(payload, 'd1', { props_message_id: `${payload.batch_id}:${payload.player_lookup}` })),
+        expected: recorded('message.attributes.props_message_id'),
+      },
+      {
+        input: "push: another player's props_message_id",
+        answer: () =>
+          predict(
+            envelope({ ...payload, player_lookup: 'fakeplayer' }, 'd2', {
+              props_message_id: real.message.attributes.props_message_id!,
+            }),
+          ),
+        expected: recorded('message.attributes.props_message_id'),
+      },
+      {
+        input: 'push: an attribute key __proto__',
+        answer: () =>
+          send(
+            `${predictor.url}/predict`,
+            `{"message":{"data":"${real.message.data}","messageId":"d3","attributes":{"__proto__":"x","props_message_id":"${real.message.attributes.props_message_id}"}}}`,
+          ),
+        expected: { status: 204 },
+      },
+      { input: 'push: no message', answer: () => predict({}), expected: recorded('message') },
+      {
+        input: 'completion: a batch_id with "/"',
+        answer: () => complete(envelope(completion('batch_a/../b'), 'c1')),
+        expected: { status: 204, completion: 'ignored' },
+      },
+      {
+        input: 'completion: an unknown batch',
+        answer: () => complete(envelope(completion('batch_unknown'), 'c2')),
+        expected: { status: 204, completion: 'ignored' },
+      },
+      { input: 'completion: no data', answer: () => complete({ message: {} }), expected: recorded('message.data') },
+      { input: '/start with body null', answer: () => send(`${service.url}/start`, 'null'), expected: { status: 400 } },
+      {
+        input: '/status/..%2F..',
+        answer: async () => ({
+          status: (await fetch(`${service.url}/status/..%2F..`)).status,
+          body: null,
+          completion: null,
+        }),
+        expected: { status: 404 },
+      },
+    ];
+    const outcomes = [];
+    for (const row of rows) {
+      const answer = await row.answer();
+      outcomes.push({
+        input: row.input,
+        status: answer.status,
+        ...(row.expected.field ? { field: answer.body?.rejected?.field } : {}),
+        ...(row.expected.completion ? { completion: answer.completion } : {}),
+      });
+    }
+    expect(outcomes).toEqual(rows.map((row) => ({ input: row.input, ...row.expected })));
+    // A prototype-named field is listed as not honoured like any other unknown field.
+    await post(`${service.url}/start`, { game_date: DATE, toString: 'x' });
+    expect(service.logs).toContain('not honoured: toString');
+  }, 240_000);
+});

@@ -57,6 +57,9 @@ export function registerPredictRoute(
     // The logical id names the batch and player it was published for; content under another's id
     // (a forged payload reusing a real id from the open /status) is refused, never staged.
     const published = decoded.logicalId;
+    // Without a logical id, the delivery id names the staging: one that cannot be a file or table name is refused, not retried.
+    if (published === null && !/^[A-Za-z0-9_.-]{1,200}$/.test(messageId))
+      return reject('message.messageId', 'expected 1 to 200 letters, digits, ".", "_" or "-"');
     if (published !== null && published !== `${payload.batch_id}.${payload.player_lookup}`)
       return reject(
         `message.attributes.${LOGICAL_ID_ATTRIBUTE}`,
