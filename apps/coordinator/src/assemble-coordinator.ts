@@ -21,7 +21,15 @@ import { localPorts } from './local/local-ports';
 export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<AssembledService> {
   const config = loadCoordinatorConfig(env);
   const logger = createLogger({ service: 'coordinator', level: config.logLevel });
-  const app = fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 256 * 1024, ...quietRequestLogs() });
+  // "__proto__" and "constructor.prototype" keys are dropped, not answered 400 (a push would be redelivered forever):
+  // https://fastify.dev/docs/latest/Reference/Server/#onprotopoisoning
+  const app = fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: 256 * 1024,
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
+    ...quietRequestLogs(),
+  });
   registerRequestLogging(app, config.gcp?.projectId);
   const ports = config.backend === 'gcp' ? gcpPorts(config, logger) : localPorts(config, logger);
   const batches = new BatchOrchestrator({

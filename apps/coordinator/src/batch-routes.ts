@@ -63,7 +63,15 @@ function registerStartRoute(app: FastifyInstance, batches: BatchOrchestrator): v
   const routes = app.withTypeProvider<ZodTypeProvider>();
   routes.post(
     '/start',
-    { schema: { body: StartBatchRequestSchema, response: { 202: BatchStatusBodySchema } } },
+    {
+      schema: { body: StartBatchRequestSchema, response: { 202: BatchStatusBodySchema } },
+      // A body that is not an object (null, a list, a number) is refused: it must never mean "today".
+      preValidation: async (request) => {
+        const body: unknown = request.body;
+        if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body)))
+          throw new MalformedMessageError('(root)', 'expected a JSON object');
+      },
+    },
     async (request, reply) => {
       const body = request.body;
       const { game_date, force, dataset_prefix, min_minutes, correlation_id, trigger_source, parent_processor } = body;

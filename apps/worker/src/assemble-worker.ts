@@ -29,6 +29,10 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
   const app = fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: PUSH_BODY_LIMIT,
+    // A push whose attributes have a key "__proto__" is a valid message: the key is dropped instead
+    // of the default 400, which Pub/Sub would redeliver forever (https://fastify.dev/docs/latest/Reference/Server/#onprotopoisoning).
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
     ...quietRequestLogs(),
   });
   registerRequestLogging(app, config.gcp?.projectId);

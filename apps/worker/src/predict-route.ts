@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { MalformedMessageError, PredictionRequestSchema, decodePushEnvelope, rejectedMessage } from '@props/contracts';
+import {
+  LOGICAL_ID_ATTRIBUTE,
+  MalformedMessageError,
+  PredictionRequestSchema,
+  decodePushEnvelope,
+  rejectedMessage,
+} from '@props/contracts';
 import { FeatureVectorError } from '@props/feature-loader';
 import { PublishError, acknowledgeRejection, type RejectedMessageStore } from '@props/messaging';
 import { INVALID_FEATURES, PredictionInputError } from '@props/models';
@@ -48,6 +54,17 @@ export function registerPredictRoute(
       throw error;
     }
     const { messageId, payload } = decoded;
+    // The logical id names the batch and player it was published for; content under another's id
+    // (a forged payload reusing a real id from the open /status) is refused, never staged.
+    const published = decoded.logicalId;
+    // Without a logical id, the delivery id names the staging: one that cannot be a file or table name is refused, not retried.
+    if (published === null && !/^[A-Za-z0-9_.-]{1,200}$/.test(messageId))
+      return reject('message.messageId', 'expected 1 to 200 letters, digits, ".", "_" or "-"');
+    if (published !== null && published !== `${payload.batch_id}.${payload.player_lookup}`)
+      return reject(
+        `message.attributes.${LOGICAL_ID_ATTRIBUTE}`,
+        "does not name the payload's batch_id and player_lookup (expected <batch_id>.<player_lookup>)",
+      );
     const context = {
       message_id: messageId,
       delivery_id: decoded.deliveryId,

@@ -1,7 +1,7 @@
 import { type DistributedLock, type AcquireOptions } from '@props/distributed-lock';
 import type { StagingStore } from '@props/prediction-store';
 import type { ConsolidationResult } from './consolidation';
-import type { PredictionsMerger } from './predictions-merger';
+import type { ExpectedStaging, PredictionsMerger } from './predictions-merger';
 
 export interface ConsolidateBatchOptions {
   batchId: string;
@@ -9,6 +9,8 @@ export interface ConsolidateBatchOptions {
   datasetPrefix: string;
   /** The logical ids the batch published: only their staging is merged, each once. */
   expectedMessageIds: readonly string[];
+  /** Per message, the player it was published for and the rows its completion reported (see StagedBatch). */
+  expected?: Readonly<Record<string, ExpectedStaging>>;
   staging: StagingStore;
   lock: DistributedLock;
   lockOptions: AcquireOptions;
@@ -43,6 +45,7 @@ export async function consolidateBatch(
           gameDate: options.gameDate,
           datasetPrefix: options.datasetPrefix,
           messageIds: messages,
+          ...(options.expected ? { expected: options.expected } : {}),
         },
         lease.token,
       );

@@ -130,7 +130,7 @@ describe('consolidation', () => {
     const folder = scratch();
     const staging = new NdjsonStagingStore(join(folder, 'staging'));
     const lock = new DistributedLock(new LocalLockBackend(join(folder, 'locks')), 'coordinator');
-    await staging.write('batch_q', 'batch_q.alpha', rowsFor('alpha', 'batch_q.alpha'));
+    await staging.write('batch_q', 'batch_q.alpha', rowsFor('alpha', 'batch_q.alpha', { batchId: 'batch_q' }));
     await staging.write('batch_q', 'batch_q.other', rowsFor('other', 'batch_q.other', { gameDate: '2025-01-16' }));
     // What an old worker staged for extreme features: NaN written as null.
     writeFileSync(
@@ -180,18 +180,57 @@ describe('consolidation', () => {
           )
         ).getRowObjectsJS(),
       );
-    await staging.write('batch_again', 'm1', rowsFor('alpha', 'm1', { predicted: 20 }));
+    await staging.write('batch_again', 'm1', rowsFor('alpha', 'm1', { predicted: 20, batchId: 'batch_again' }));
     await consolidateBatch(options);
     expect(await times()).toEqual([{ created: '12:00', fresh: true }]);
     await staging.write(
       'batch_again',
       'm1',
-      rowsFor('alpha', 'm1', { predicted: 30, createdAt: '2025-01-15T13:00:00.000Z' }),
+      rowsFor('alpha', 'm1', { predicted: 30, createdAt: '2025-01-15T13:00:00.000Z', batchId: 'batch_again' }),
     );
     const second = await consolidateBatch(options);
     expect(second).toMatchObject({ rowsMerged: 6, rowsReplaced: 6 });
     expect(await tableState(join(folder, 'w.duckdb'))).toEqual({ count: 6, duplicates: 0, points: [30] });
     expect(await times()).toEqual([{ created: '12:00', fresh: false }]);
+  });
+
+  it("newest wins: a stale batch merged after a newer one of the date never replaces the newer batch's rows, and writes the keys it alone has", async () => {
+    const folder = scratch();
+    const warehouse = join(folder, 'w.duckdb');
+    const morning = 'batch_2025-01-15_1736928000_aaaaaa';
+    const noon = 'batch_2025-01-15_1736938800_bbbbbb';
+    const merge = (rows: ReturnType<typeof rowsFor>, token: number) =>
+      withWarehouse(
+        warehouse,
+        async (connection) => (
+          await ensureWarehouseTables(connection),
+          consolidateIntoDuckdb(connection, '2025-01-15', rows, token)
+        ),
+      );
+    expect(await merge(rowsFor('alpha', 'n1', { batchId: noon, predicted: 19.5 }), 1)).toMatchObject({
+      rowsMerged: 6,
+      rowsKept: 0,
+    });
+    const stale = await merge(
+      [
+        ...rowsFor('alpha', 'm1', { batchId: morning, predicted: 58.8, createdAt: '2025-01-15T23:00:00.000Z' }),
+        ...rowsFor('beta', 'm2', { batchId: morning, predicted: 12 }),
+      ],
+      2,
+    );
+    expect(stale).toMatchObject({ rowsStaged: 12, rowsMerged: 6, rowsReplaced: 0, rowsKept: 6 });
+    const rows = await withWarehouse(warehouse, async (connection) =>
+      (
+        await connection.runAndReadAll(
+          "SELECT player_lookup, CAST(predicted_points AS DOUBLE), batch_id FROM nba_predictions.player_prop_predictions WHERE system_id = 'moving_average' ORDER BY ALL",
+        )
+      ).getRows(),
+    );
+    expect(rows).toEqual([
+      ['alpha', 19.5, noon],
+      ['beta', 12, morning],
+    ]);
+    expect(await tableState(warehouse)).toMatchObject({ count: 12, duplicates: 0 });
   });
 
   it('keeps lines 25.5 and 26.0 apart (the original cast both to 26)', async () => {

@@ -1,6 +1,6 @@
-export { StaleFencingTokenError, type ConsolidationResult } from './consolidation';
+export { StaleFencingTokenError, writtenByNewerBatch, type ConsolidationResult } from './consolidation';
 export { consolidateBatch, consolidationLockKey, type ConsolidateBatchOptions } from './consolidate-batch';
-export type { PredictionsMerger, StagedBatch } from './predictions-merger';
+export type { ExpectedStaging, PredictionsMerger, StagedBatch } from './predictions-merger';
 export { DuckdbMerger } from './local/duckdb-merger';
 export { BigQueryMerger } from './gcp/bigquery-merger';
 export { warehouseReadinessCheck } from './local/warehouse-readiness';

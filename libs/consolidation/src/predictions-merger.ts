@@ -8,6 +8,17 @@ export interface StagedBatch {
   datasetPrefix: string;
   /** The staged requests to merge (staged later, they wait for the next consolidation). */
   messageIds: readonly string[];
+  /**
+   * What each message must hold, where known: the player it was published for, and the rows its
+   * completion said were staged. A message whose rows name another batch or player, or whose count
+   * differs (an empty or torn file), is quarantined instead of merged.
+   */
+  expected?: Readonly<Record<string, ExpectedStaging>>;
+}
+
+export interface ExpectedStaging {
+  player: string | null;
+  rows: number | null;
 }
 
 /**

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** Where a batch is: predicting, being merged, merged. */
-export const BatchPhaseSchema = z.enum(['running', 'consolidating', 'consolidated']);
+/**
+ * Where a batch is: predicting, being merged, merged; or superseded: a newer batch of its date and
+ * prefix was started (forced) before it was merged, so it is closed and never merged (newest wins).
+ */
+export const BatchPhaseSchema = z.enum(['running', 'consolidating', 'consolidated', 'superseded']);
 export type BatchPhase = z.infer<typeof BatchPhaseSchema>;
 
 /** How the batch's features were loaded: the one slate query, or per player after it failed. */

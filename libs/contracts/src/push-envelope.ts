@@ -54,6 +54,8 @@ export function toMalformedMessageError(error: z.ZodError, prefix = ''): Malform
 export interface DecodedPush<T> {
   /** The logical id (the publisher's, from the attribute), else the delivery's own id. */
   messageId: string;
+  /** The publisher's logical id attribute, when the message had one. */
+  logicalId: string | null;
   /** The id Pub/Sub (or the local stand-in) gave this publish; redeliveries keep it. */
   deliveryId: string;
   deliveryAttempt: number;
@@ -93,6 +95,7 @@ export function decodePushEnvelope<T>(body: unknown, payloadSchema: z.ZodType<T>
   if (!payload.success) throw toMalformedMessageError(payload.error, 'message.data');
   return {
     messageId: logicalId ?? deliveryId,
+    logicalId: logicalId ?? null,
     deliveryId,
     deliveryAttempt: envelope.data.deliveryAttempt ?? message.deliveryAttempt ?? 1,
     payload: payload.data,

@@ -41,5 +41,5 @@ export type StartBatchRequest = z.infer<typeof StartBatchRequestSchema>;
 
 /** The fields of a parsed body `/start` does not know: logged, never refused. */
 export function unknownStartFields(body: Record<string, unknown>): string[] {
-  return Object.keys(body).filter((key) => !(key in START_FIELDS));
+  return Object.keys(body).filter((key) => !Object.hasOwn(START_FIELDS, key));
 }

@@ -306,4 +306,25 @@ describe('local lease files', () => {
     );
     expect(next.token).toBe(first.token + 1);
   });
+
+  it('does not wedge a key whose newest lease file parses but has the wrong shape (null, {}, a number, a string expiry, another token)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'props-lease-shape-'));
+    const key = 'consolidation_2025-03-15';
+    const options = { leaseMs: 60_000, maxWaitMs: 0, retryIntervalMs: 10 };
+    let token = (await new DistributedLock(new LocalLockBackend(folder), 'holder-0').acquire(key, options)).token;
+    const shapes = [
+      'null',
+      '{}',
+      '42',
+      '"lease"',
+      JSON.stringify({ holderId: 'x', token, expiresAt: '9999-01-01', released: false }),
+      JSON.stringify({ holderId: 'x', token: token + 100, expiresAt: Date.now() + 3_600_000, released: false }),
+    ];
+    for (const [index, shape] of shapes.entries()) {
+      writeFileSync(join(folder, key, `lease-${String(token).padStart(12, '0')}.json`), shape);
+      const next = await new DistributedLock(new LocalLockBackend(folder), `holder-${index + 1}`).acquire(key, options);
+      expect(next.token, shape).toBe(token + 1);
+      token = next.token;
+    }
+  });
 });

@@ -29,6 +29,7 @@ export const LogEvent = {
   messageDeadLettered: 'message_dead_lettered',
   completionIgnored: 'completion_ignored',
   batchRepublished: 'batch_republished',
+  batchSuperseded: 'batch_superseded',
   authRejected: 'auth_rejected',
   gradingCompleted: 'grading_completed',
   gradingSkipped: 'grading_skipped',

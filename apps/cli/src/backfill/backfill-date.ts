@@ -114,6 +114,7 @@ async function stageAndMerge(
     gameDate,
     datasetPrefix,
     expectedMessageIds: [stagingId],
+    expected: { [stagingId]: { player: null, rows: rows.length } },
     staging,
     lock: ports.lock,
     lockOptions: CONSOLIDATION_LOCK_DEFAULTS,

@@ -8,7 +8,7 @@ import {
   errorMessage,
 } from '@props/contracts';
 import type { Publisher } from '@props/messaging';
-import { consolidateBatch, consolidationLockKey } from '@props/consolidation';
+import { consolidateBatch, consolidationLockKey, type ExpectedStaging } from '@props/consolidation';
 
 type ConsolidationResult = Awaited<ReturnType<typeof consolidateBatch>>;
 /** The fields every log line about one batch carries. */
@@ -142,6 +142,8 @@ export class BatchOrchestrator {
         trigger_source: request.triggerSource ?? null,
       };
       await this.options.state.create(record, messages);
+      // A forced newer batch closes the older unfinished ones: they are never merged after it (newest wins).
+      for (const older of running) await this.supersede(older.batch_id, batchId);
       await Promise.all(players.map((player) => this.options.delivery!.publish(messages[player], messageIds[player]!)));
       this.options.logger.info(
         {
@@ -193,7 +195,8 @@ export class BatchOrchestrator {
       return 'ignored' as const;
     };
     if (!batch) return ignore('unknown batch');
-    if (batch.status === 'consolidated') return ignore('batch already consolidated');
+    if (batch.status === 'consolidated' && !batch.consolidation?.partial) return ignore('batch already consolidated');
+    if (batch.status === 'superseded') return ignore('batch superseded by a newer batch of its date');
     if (!batch.players.includes(event.player_lookup)) return ignore('player is not part of the batch');
     await this.options.state.recordCompletion(batch.batch_id, {
       player_lookup: event.player_lookup,
@@ -203,6 +206,22 @@ export class BatchOrchestrator {
       skip_reason: event.skip_reason,
       recorded_at: new Date().toISOString(),
     });
+    // A late player of a batch consolidated with partial coverage is merged by a follow-up, never dropped.
+    if (batch.status === 'consolidated') {
+      await this.followUp(batch.batch_id).catch((error: unknown) =>
+        this.options.logger.error(
+          {
+            event: LogEvent.consolidationFailed,
+            batch_id: batch.batch_id,
+            game_date: batch.game_date,
+            dataset_prefix: batchPrefix(batch),
+            reason: errorMessage(error),
+          },
+          `follow-up consolidation of ${batch.batch_id} failed; the stall check retries it`,
+        ),
+      );
+      return 'recorded';
+    }
     // The completion that makes the batch whole consolidates it before it is answered: Cloud Run
     // gives an instance CPU only while a request is open. A failed consolidation is logged and left
     // running for the stall check; the completion is recorded either way.
@@ -226,6 +245,7 @@ export class BatchOrchestrator {
         gameDate: claimed.game_date,
         datasetPrefix: batchPrefix(claimed),
         expectedMessageIds: Object.values(claimed.message_ids),
+        expected: await this.expectedStaging(claimed),
         staging: this.options.staging(batchPrefix(claimed)),
         lock: this.options.lock,
         lockOptions: CONSOLIDATION_LOCK_DEFAULTS,
@@ -257,19 +277,28 @@ export class BatchOrchestrator {
           rows_replaced: result.rowsReplaced,
           duplicate_keys: result.duplicateKeys,
           fencing_token: result.fencingToken,
-          coverage: claimed.players.length === 0 ? 1 : completed / claimed.players.length,
+          // A quarantined player (forged, empty or torn staging) counts as missing.
+          coverage: claimed.players.length === 0 ? 1 : (completed - result.quarantined.length) / claimed.players.length,
           partial,
           quarantined: result.quarantined.map((bad) => bad.messageId),
           consolidated_at: consolidatedAt,
         },
       }));
       const status = (await this.status(batchId))!;
-      await this.announce(claimed, {
-        playersCompleted: completed,
-        rowsMerged: result.batchRows,
-        consolidatedAt,
-        partial,
-      });
+      // Only the batch whose rows are in the table announces them: a stale batch that wrote nothing
+      // (a newer one of the date had every key) must not make downstream re-export.
+      if (result.rowsMerged > 0 || (result.rowsKept === 0 && result.batchRows > 0))
+        await this.announce(claimed, {
+          playersCompleted: completed,
+          rowsMerged: result.batchRows,
+          consolidatedAt,
+          partial,
+        });
+      else
+        this.options.logger.warn(
+          { event: LogEvent.batchSuperseded, ...context, rows_kept: result.rowsKept },
+          `batch ${batchId} wrote no rows (a newer batch of the date holds ${result.rowsKept}); no phase-5 completion`,
+        );
       this.logSummary(status, result, context);
       return status;
     } catch (error) {
@@ -277,7 +306,8 @@ export class BatchOrchestrator {
         ...record,
         status: 'running',
         consolidating_since: null,
-        last_error: errorMessage(error),
+        // The status body is open: the reason's kind only; the log has the driver's words.
+        last_error: publicReason(error),
       }));
       this.options.logger.error(
         { event: LogEvent.consolidationFailed, ...context, reason: errorMessage(error) },
@@ -285,6 +315,40 @@ export class BatchOrchestrator {
       );
       throw error;
     }
+  }
+
+  /** Per published message: its player, and the rows its completion reported (null until it completes). */
+  private async expectedStaging(batch: BatchRecord): Promise<Record<string, ExpectedStaging>> {
+    const reported = new Map(
+      (await this.options.state.completions(batch.batch_id)).map((completion) => [
+        completion.message_id,
+        completion.rows_staged,
+      ]),
+    );
+    return Object.fromEntries(
+      Object.entries(batch.message_ids).map(([player, messageId]) => [
+        messageId,
+        { player, rows: reported.get(messageId) ?? null },
+      ]),
+    );
+  }
+
+  /** Closes a running batch because `newer` replaced it; a batch already merging or merged is left as it is. */
+  private async supersede(batchId: string, newer: string): Promise<void> {
+    const closed = await this.options.state.update(batchId, (record) =>
+      record.status === 'running' ? { ...record, status: 'superseded', last_error: `superseded by ${newer}` } : null,
+    );
+    if (closed)
+      this.options.logger.warn(
+        {
+          event: LogEvent.batchSuperseded,
+          batch_id: batchId,
+          game_date: closed.game_date,
+          dataset_prefix: batchPrefix(closed),
+          superseded_by: newer,
+        },
+        `batch ${batchId} superseded by ${newer}; it will not be merged`,
+      );
   }
 
   /**
@@ -342,10 +406,14 @@ export class BatchOrchestrator {
   }
 
   /**
-   * For each running batch past its stall deadline (or every running batch with `force`):
-   * re-publish the missing players once; after that, consolidate when coverage is high enough.
-   * A batch left consolidating by a coordinator that died (claim older than the grace period,
-   * date lock free) is reopened first.
+   * For each running batch past its stall deadline (or every running batch with `force`, until its
+   * re-publish sets a fresh deadline, which even `force` then respects): re-publish the missing
+   * players once; after that, consolidate when coverage is high enough. A batch left consolidating
+   * by a coordinator that died (claim older than the grace period, date lock free) is reopened
+   * first; one that a newer batch of its date replaced is closed as superseded instead of merged;
+   * a partially consolidated batch whose late players have staged since gets a follow-up merge.
+   * Each batch is checked on its own: one that fails is reported with its reason (and logged as
+   * consolidation_failed, which alerts), and the others proceed.
    */
   async checkStalled(options: {
     batchId?: string;
@@ -353,6 +421,37 @@ export class BatchOrchestrator {
     stallMinutes?: number;
     minCoverage?: number;
   }): Promise<{ batch_id: string; action: string }[]> {
+    const actions: { batch_id: string; action: string }[] = [];
+    const all = await this.options.state.list();
+    for (const listed of all) {
+      if (options.batchId && listed.batch_id !== options.batchId) continue;
+      if (listed.status === 'superseded') continue;
+      try {
+        await this.checkOne(listed, all, options, actions);
+      } catch (error) {
+        const reason = errorMessage(error);
+        this.options.logger.error(
+          {
+            event: LogEvent.consolidationFailed,
+            batch_id: listed.batch_id,
+            game_date: listed.game_date,
+            dataset_prefix: batchPrefix(listed),
+            reason,
+          },
+          `stall check of ${listed.batch_id} failed; the other batches proceed`,
+        );
+        actions.push({ batch_id: listed.batch_id, action: `failed: ${publicReason(error)}` });
+      }
+    }
+    return actions;
+  }
+
+  private async checkOne(
+    listed: BatchRecord,
+    all: readonly BatchRecord[],
+    options: { force?: boolean; stallMinutes?: number; minCoverage?: number },
+    actions: { batch_id: string; action: string }[],
+  ): Promise<void> {
     const now = Date.now();
     const minCoverage = options.minCoverage ?? this.options.minCoverage;
     // The original's stall-check body sets the threshold: stalled once the last publish is that old.
@@ -360,89 +459,163 @@ export class BatchOrchestrator {
       options.stallMinutes === undefined
         ? Date.parse(batch.stall_deadline)
         : Date.parse(batch.republished_at ?? batch.created_at) + options.stallMinutes * 60_000;
-    const actions: { batch_id: string; action: string }[] = [];
-    for (const listed of await this.options.state.list()) {
-      if (options.batchId && listed.batch_id !== options.batchId) continue;
-      let batch = listed;
-      if (batch.status === 'consolidated') continue;
-      if (
-        batch.status === 'consolidating' &&
-        now - Date.parse(batch.consolidating_since ?? batch.created_at) > CONSOLIDATION_GRACE_MS &&
-        !(await this.consolidationLockHeld(batch.game_date, batchPrefix(batch)))
-      ) {
-        // The coordinator that claimed it died mid-consolidation: its transaction rolled back and the staging is intact.
-        const since = batch.consolidating_since;
-        const reopened = await this.options.state.update(batch.batch_id, (record) =>
-          record.status === 'consolidating' && record.consolidating_since === since
-            ? { ...record, status: 'running', consolidating_since: null }
-            : null,
-        );
-        if (!reopened) continue;
-        actions.push({
-          batch_id: batch.batch_id,
-          action: `reopened a consolidation left unfinished since ${since ?? 'an unknown time'}`,
-        });
-        batch = reopened;
+    let batch = listed;
+    if (batch.status === 'consolidated') {
+      if (batch.consolidation?.partial && !newerBatchOf(batch, all)) {
+        const followed = await this.followUp(batch.batch_id);
+        if (followed) actions.push({ batch_id: batch.batch_id, action: followed });
       }
-      if (batch.status !== 'running') {
-        actions.push({
-          batch_id: batch.batch_id,
-          action: `waiting: consolidating since ${batch.consolidating_since ?? 'an unknown time'}; reopened when its date lock is free and ${CONSOLIDATION_GRACE_MS / 1000} s have passed`,
-        });
-        continue;
-      }
-      const reopenedNow = batch !== listed;
-      if (!options.force && !reopenedNow && stallDeadline(batch) > now) {
-        const pending = batch.players.length - (await this.options.state.completionCount(batch.batch_id));
-        actions.push({
-          batch_id: batch.batch_id,
-          action: `waiting: ${pending} of ${batch.players.length} players pending; stall deadline ${new Date(stallDeadline(batch)).toISOString()}`,
-        });
-        continue;
-      }
-      const done = new Set(
-        (await this.options.state.completions(batch.batch_id)).map((completion) => completion.player_lookup),
-      );
-      const missing = batch.players.filter((player) => !done.has(player));
-      const coverage = batch.players.length === 0 ? 1 : done.size / batch.players.length;
-      if (missing.length === 0) {
-        await this.consolidate(batch.batch_id, false);
-        actions.push({ batch_id: batch.batch_id, action: 'consolidated: every player was in' });
-      } else if (batch.republished_at === null && this.options.delivery) {
-        for (const player of missing)
-          await this.options.delivery.publish(
-            await this.options.state.message(batch.batch_id, player),
-            batch.message_ids[player]!,
-          );
-        await this.options.state.update(batch.batch_id, (record) => ({
-          ...record,
-          republished_at: new Date().toISOString(),
-          stall_deadline: new Date(now + this.options.stallSeconds * 1000).toISOString(),
-        }));
-        this.options.logger.warn(
-          {
-            event: LogEvent.batchRepublished,
-            batch_id: batch.batch_id,
-            game_date: batch.game_date,
-            players: missing.length,
-          },
-          `re-published ${missing.length} missing players`,
-        );
-        actions.push({ batch_id: batch.batch_id, action: `re-published ${missing.length} missing players` });
-      } else if (coverage >= minCoverage) {
-        await this.consolidate(batch.batch_id, true);
-        actions.push({
-          batch_id: batch.batch_id,
-          action: `consolidated with partial coverage ${(coverage * 100).toFixed(1)}%`,
-        });
-      } else {
-        actions.push({
-          batch_id: batch.batch_id,
-          action: `waiting: coverage ${(coverage * 100).toFixed(1)}% is below ${(minCoverage * 100).toFixed(1)}% after the re-publish`,
-        });
-      }
+      return;
     }
-    return actions;
+    if (
+      batch.status === 'consolidating' &&
+      now - Date.parse(batch.consolidating_since ?? batch.created_at) > CONSOLIDATION_GRACE_MS &&
+      !(await this.consolidationLockHeld(batch.game_date, batchPrefix(batch)))
+    ) {
+      // The coordinator that claimed it died mid-consolidation: its transaction rolled back and the staging is intact.
+      const since = batch.consolidating_since;
+      const reopened = await this.options.state.update(batch.batch_id, (record) =>
+        record.status === 'consolidating' && record.consolidating_since === since
+          ? { ...record, status: 'running', consolidating_since: null }
+          : null,
+      );
+      if (!reopened) return;
+      actions.push({
+        batch_id: batch.batch_id,
+        action: `reopened a consolidation left unfinished since ${since ?? 'an unknown time'}`,
+      });
+      batch = reopened;
+    }
+    if (batch.status !== 'running') {
+      actions.push({
+        batch_id: batch.batch_id,
+        action: `waiting: consolidating since ${batch.consolidating_since ?? 'an unknown time'}; reopened when its date lock is free and ${CONSOLIDATION_GRACE_MS / 1000} s have passed`,
+      });
+      return;
+    }
+    const newer = newerBatchOf(batch, all);
+    if (newer) {
+      await this.supersede(batch.batch_id, newer.batch_id);
+      actions.push({ batch_id: batch.batch_id, action: `superseded by ${newer.batch_id}; not merged` });
+      return;
+    }
+    const reopenedNow = batch !== listed;
+    // `force` skips the first wait only: after the re-publish, its fresh deadline gives the re-published players their time.
+    const forced = options.force && batch.republished_at === null;
+    if (!forced && !reopenedNow && stallDeadline(batch) > now) {
+      const pending = batch.players.length - (await this.options.state.completionCount(batch.batch_id));
+      actions.push({
+        batch_id: batch.batch_id,
+        action: `waiting: ${pending} of ${batch.players.length} players pending; stall deadline ${new Date(stallDeadline(batch)).toISOString()}`,
+      });
+      return;
+    }
+    await this.advance(batch, now, minCoverage, actions);
+  }
+
+  /** A stalled running batch's next step: merge it whole, re-publish its missing players once, or merge it partially. */
+  private async advance(
+    batch: BatchRecord,
+    now: number,
+    minCoverage: number,
+    actions: { batch_id: string; action: string }[],
+  ): Promise<void> {
+    const done = new Set(
+      (await this.options.state.completions(batch.batch_id)).map((completion) => completion.player_lookup),
+    );
+    const missing = batch.players.filter((player) => !done.has(player));
+    const coverage = batch.players.length === 0 ? 1 : done.size / batch.players.length;
+    if (missing.length === 0) {
+      await this.consolidate(batch.batch_id, false);
+      actions.push({ batch_id: batch.batch_id, action: 'consolidated: every player was in' });
+    } else if (batch.republished_at === null && this.options.delivery) {
+      for (const player of missing)
+        await this.options.delivery.publish(
+          await this.options.state.message(batch.batch_id, player),
+          batch.message_ids[player]!,
+        );
+      await this.options.state.update(batch.batch_id, (record) => ({
+        ...record,
+        republished_at: new Date().toISOString(),
+        stall_deadline: new Date(now + this.options.stallSeconds * 1000).toISOString(),
+      }));
+      this.options.logger.warn(
+        {
+          event: LogEvent.batchRepublished,
+          batch_id: batch.batch_id,
+          game_date: batch.game_date,
+          players: missing.length,
+        },
+        `re-published ${missing.length} missing players`,
+      );
+      actions.push({ batch_id: batch.batch_id, action: `re-published ${missing.length} missing players` });
+    } else if (coverage >= minCoverage) {
+      await this.consolidate(batch.batch_id, true);
+      actions.push({
+        batch_id: batch.batch_id,
+        action: `consolidated with partial coverage ${(coverage * 100).toFixed(1)}%`,
+      });
+    } else {
+      actions.push({
+        batch_id: batch.batch_id,
+        action: `waiting: coverage ${(coverage * 100).toFixed(1)}% is below ${(minCoverage * 100).toFixed(1)}% after the re-publish`,
+      });
+    }
+  }
+
+  /**
+   * A batch consolidated with partial coverage merges the players that staged after it (late
+   * deliveries of the re-publish) in a follow-up under the same date lock, so no staged row is
+   * dropped. Returns what it did, or null when nothing was left staged.
+   */
+  async followUp(batchId: string): Promise<string | null> {
+    const batch = await this.options.state.get(batchId);
+    if (!batch || batch.status !== 'consolidated' || !batch.consolidation?.partial) return null;
+    const expected = Object.values(batch.message_ids);
+    const staging = this.options.staging(batchPrefix(batch));
+    const staged = new Set(await staging.list(batchId));
+    if (!expected.some((messageId) => staged.has(messageId))) return null;
+    const result = await consolidateBatch({
+      batchId,
+      gameDate: batch.game_date,
+      datasetPrefix: batchPrefix(batch),
+      expectedMessageIds: expected,
+      expected: await this.expectedStaging(batch),
+      staging,
+      lock: this.options.lock,
+      lockOptions: CONSOLIDATION_LOCK_DEFAULTS,
+      merger: this.options.warehouse.merger,
+    });
+    if (result.rowsStaged === 0) return null;
+    const completed = await this.options.state.completionCount(batchId);
+    const context = { batch_id: batchId, game_date: batch.game_date, dataset_prefix: batchPrefix(batch) };
+    this.logLeftOut(result, context);
+    await this.options.state.update(batchId, (record) => {
+      if (!record.consolidation) return null;
+      const quarantined = [
+        ...(record.consolidation.quarantined ?? []),
+        ...result.quarantined.map((bad) => bad.messageId),
+      ];
+      const covered = completed - quarantined.length;
+      return {
+        ...record,
+        consolidation: {
+          ...record.consolidation,
+          rows_staged: record.consolidation.rows_staged + result.rowsStaged,
+          rows_merged: result.batchRows,
+          rows_replaced: record.consolidation.rows_replaced + result.rowsReplaced,
+          coverage: record.players.length === 0 ? 1 : covered / record.players.length,
+          partial: covered < record.players.length,
+          fencing_token: result.fencingToken,
+          quarantined,
+        },
+      };
+    });
+    this.options.logger.info(
+      { event: LogEvent.consolidationCompleted, ...context, rows_merged: result.rowsMerged, follow_up: true },
+      `follow-up consolidation of ${batchId}: ${result.rowsMerged} late rows merged`,
+    );
+    return `follow-up: merged ${result.rowsMerged} rows staged after the partial consolidation`;
   }
 
   /** Whether some process holds the date's consolidation lock right now (probing takes and returns it). */
@@ -519,7 +692,11 @@ export class BatchOrchestrator {
       players_predicted: completions.filter((completion) => completion.outcome === 'staged').length,
       players_skipped: skipped,
       players_pending: batch.players.length - completions.length,
-      coverage: batch.players.length === 0 ? 1 : completions.length / batch.players.length,
+      // A player whose staging was quarantined (forged, empty or torn) is not covered.
+      coverage:
+        batch.players.length === 0
+          ? 1
+          : (completions.length - (batch.consolidation?.quarantined?.length ?? 0)) / batch.players.length,
       rows_staged: completions.reduce((sum, completion) => sum + completion.rows_staged, 0),
       load: batch.load,
       selection_dropped: batch.selection_dropped,
@@ -534,6 +711,24 @@ export class BatchOrchestrator {
     const batches = (await this.options.state.list()).filter((batch) => batch.game_date === gameDate);
     return Promise.all(batches.map(async (batch) => (await this.status(batch.batch_id))!));
   }
+}
+
+/** A batch of the same date and prefix started after `batch` that is not itself superseded (ids order as starts). */
+function newerBatchOf(batch: BatchRecord, all: readonly BatchRecord[]): BatchRecord | undefined {
+  return all.find(
+    (other) =>
+      other.game_date === batch.game_date &&
+      batchPrefix(other) === batchPrefix(batch) &&
+      other.status !== 'superseded' &&
+      other.created_at > batch.created_at,
+  );
+}
+
+/** What a caller is told about a failure: its kind, never a path or a driver's words (those are logged). */
+function publicReason(error: unknown): string {
+  if (error instanceof ServiceError) return error.publicMessage;
+  const name = error instanceof Error ? error.name : 'Error';
+  return `${name}; the coordinator log (event consolidation_failed) has the details`;
 }
 
 function summaryFields(status: BatchStatusBody) {

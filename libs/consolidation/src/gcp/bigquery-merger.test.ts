@@ -22,7 +22,12 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
       const staging = new BigQueryStagingStore(client, { dataset: 'nba_predictions', location: 'us-west2' });
       /** Stages each message's rows in its own table, as workers do, and merges the batch from there. */
       const mergeStaged = async (batchId: string, messages: Record<string, PredictionRow[]>, token: number) => {
-        for (const [messageId, rows] of Object.entries(messages)) await staging.write(batchId, messageId, rows);
+        for (const [messageId, rows] of Object.entries(messages))
+          await staging.write(
+            batchId,
+            messageId,
+            rows.map((row) => ({ ...row, batch_id: batchId })),
+          );
         return merger.merge(
           { batchId, gameDate: '2025-01-15', datasetPrefix: '', messageIds: await staging.list(batchId) },
           token,
@@ -55,9 +60,7 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
         );
         expect(mixed).toMatchObject({
           rowsMerged: 6,
-          quarantined: [
-            { messageId: 'm6', reason: '6 row(s) for another date than 2025-01-15, 0 row(s) out of range' },
-          ],
+          quarantined: [{ messageId: 'm6', reason: '6 row(s) for another date than 2025-01-15' }],
         });
         expect(
           await count("SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE player_lookup = 'epsilon'"),
@@ -89,6 +92,69 @@ describe('BigQueryMerger (through the real client against the loopback BigQuery 
           await count("SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE player_lookup = 'gamma'"),
         ).toBe(0);
         expect(await count('SELECT max(fencing_token) FROM nba_predictions.player_prop_predictions')).toBe(5);
+      } finally {
+        await emulator.stop();
+      }
+    });
+  });
+
+  it("newest wins: a stale batch consolidated after a newer one of the date leaves the newer batch's rows as they are, and writes only keys the newer one lacks", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'props-bq-newest-')), 'warehouse.duckdb');
+    await withWarehouse(path, async (connection) => {
+      await ensureWarehouseTables(connection);
+      const emulator = new BigQueryRestEmulator(connection);
+      const client = bigQueryClient('props-test', await emulator.start());
+      const merger = new BigQueryMerger(client, { projectId: 'props-test', location: 'us-west2' });
+      const staging = new BigQueryStagingStore(client, { dataset: 'nba_predictions', location: 'us-west2' });
+      const mergeStaged = async (batchId: string, messages: Record<string, PredictionRow[]>, token: number) => {
+        for (const [messageId, rows] of Object.entries(messages))
+          await staging.write(
+            batchId,
+            messageId,
+            rows.map((row) => ({ ...row, batch_id: batchId })),
+          );
+        return merger.merge(
+          { batchId, gameDate: '2025-01-15', datasetPrefix: '', messageIds: await staging.list(batchId) },
+          token,
+        );
+      };
+      const points = async (player: string) =>
+        (
+          await connection.runAndReadAll(
+            `SELECT DISTINCT CAST(predicted_points AS DOUBLE), batch_id FROM nba_predictions.player_prop_predictions WHERE player_lookup = '${player}' AND system_id = 'moving_average'`,
+          )
+        ).getRows();
+      try {
+        const morning = 'batch_2025-01-15_1736928000_aaaaaa';
+        const noon = 'batch_2025-01-15_1736938800_bbbbbb';
+        expect(
+          await mergeStaged(noon, { n1: rowsFor('alpha', 'n1', { batchId: noon, predicted: 19.5 }) }, 1),
+        ).toMatchObject({
+          rowsMerged: 6,
+          rowsKept: 0,
+        });
+        // The morning batch stalled, was re-published and consolidated in the evening: its rows are newer by created_at only.
+        const stale = await mergeStaged(
+          morning,
+          {
+            m1: rowsFor('alpha', 'm1', { batchId: morning, predicted: 58.8, createdAt: '2025-01-15T23:00:00.000Z' }),
+            m2: rowsFor('beta', 'm2', { batchId: morning, predicted: 12 }),
+          },
+          2,
+        );
+        expect(stale).toMatchObject({ rowsStaged: 12, rowsMerged: 6, rowsReplaced: 0, rowsKept: 6, batchRows: 6 });
+        expect(await points('alpha')).toEqual([[19.5, noon]]);
+        expect(await points('beta')).toEqual([[12, morning]]);
+        // A newer batch still replaces the older one's rows.
+        const evening = 'batch_2025-01-15_1736960000_cccccc';
+        expect(
+          await mergeStaged(evening, { e2: rowsFor('beta', 'e2', { batchId: evening, predicted: 14 }) }, 3),
+        ).toMatchObject({
+          rowsMerged: 6,
+          rowsReplaced: 6,
+          rowsKept: 0,
+        });
+        expect(await points('beta')).toEqual([[14, evening]]);
       } finally {
         await emulator.stop();
       }

@@ -7,8 +7,8 @@ import {
   validateDatasetPrefix,
   type TableDefinition,
 } from '@props/warehouse';
-import { StaleFencingTokenError, type ConsolidationResult } from '../consolidation';
-import type { PredictionsMerger, StagedBatch } from '../predictions-merger';
+import { StaleFencingTokenError, writtenByNewerBatch, type ConsolidationResult } from '../consolidation';
+import type { ExpectedStaging, PredictionsMerger, StagedBatch } from '../predictions-merger';
 
 const KEY = ['game_id', 'player_lookup', 'system_id'];
 /** What workers stage: every column but the two the merge sets (`updated_at`, `fencing_token`). */
@@ -55,30 +55,51 @@ export class BigQueryMerger implements PredictionsMerger {
     return (await job.getQueryResults())[0] as Record<string, unknown>[];
   }
 
-  /** The batch's messages with a staged row for another date or outside the row's ranges, and why. */
+  /**
+   * The batch's messages that must not be merged, and why: a staged row for another date, outside
+   * the row's ranges, of another batch or another player than the message was published for, or a
+   * row count other than its completion reported.
+   */
   private async invalidMessages(
     prefix: string,
     batchId: string,
     gameDate: string,
     messageIds: readonly string[],
+    expected: Readonly<Record<string, ExpectedStaging>>,
   ): Promise<Array<{ messageId: string; reason: string }>> {
     const wildcard = `\`${this.options.projectId}.${datasetName(PLAYER_PROP_PREDICTIONS, prefix)}.${stagingTablePrefix(batchId)}*\``;
     const rows = await this.query(
-      `SELECT _TABLE_SUFFIX AS suffix, COUNTIF(game_date != @game_date) AS other_date,
-        COUNTIF(predicted_points IS NULL OR predicted_points < 0 OR predicted_points > 60 OR confidence_score IS NULL OR confidence_score < 0 OR confidence_score > 1 OR model_version IS NULL OR model_version = '') AS out_of_range
-       FROM ${wildcard} WHERE _TABLE_SUFFIX IN UNNEST(@messages) GROUP BY suffix HAVING other_date > 0 OR out_of_range > 0`,
-      { game_date: this.client.date(gameDate), messages: messageIds.map(stagingTableSuffix) },
+      `SELECT _TABLE_SUFFIX AS suffix, COUNT(*) AS row_count, COUNTIF(game_date != @game_date) AS other_date,
+        COUNTIF(predicted_points IS NULL OR predicted_points < 0 OR predicted_points > 60 OR confidence_score IS NULL OR confidence_score < 0 OR confidence_score > 1 OR model_version IS NULL OR model_version = '') AS out_of_range,
+        COUNTIF(batch_id IS NULL OR batch_id != @batch_id) AS other_batch, MIN(player_lookup) AS first_player, MAX(player_lookup) AS last_player
+       FROM ${wildcard} WHERE _TABLE_SUFFIX IN UNNEST(@messages) GROUP BY suffix`,
+      { game_date: this.client.date(gameDate), batch_id: batchId, messages: messageIds.map(stagingTableSuffix) },
       { messages: ['STRING'] },
     );
-    const bySuffix = new Map(messageIds.map((messageId) => [stagingTableSuffix(messageId), messageId]));
-    return rows.map((row) => ({
-      messageId: bySuffix.get(String(row.suffix)) ?? String(row.suffix),
-      reason: `${Number(row.other_date)} row(s) for another date than ${gameDate}, ${Number(row.out_of_range)} row(s) out of range`,
-    }));
+    const bySuffix = new Map(rows.map((row) => [String(row.suffix), row]));
+    const invalid: Array<{ messageId: string; reason: string }> = [];
+    for (const messageId of messageIds) {
+      const row = bySuffix.get(stagingTableSuffix(messageId));
+      const count = Number(row?.row_count ?? 0);
+      const { player = null, rows: reported = null } = expected[messageId] ?? {};
+      const problems = [
+        Number(row?.other_date ?? 0) > 0 ? `${Number(row?.other_date)} row(s) for another date than ${gameDate}` : '',
+        Number(row?.out_of_range ?? 0) > 0 ? `${Number(row?.out_of_range)} row(s) out of range` : '',
+        Number(row?.other_batch ?? 0) > 0 ? `${Number(row?.other_batch)} row(s) of another batch` : '',
+        player !== null && count > 0 && (row?.first_player !== player || row?.last_player !== player)
+          ? `rows of another player than ${player}`
+          : '',
+        reported !== null && count !== reported
+          ? `holds ${count} row(s), its completion reported ${reported} (empty or torn)`
+          : '',
+      ].filter(Boolean);
+      if (problems.length > 0) invalid.push({ messageId, reason: problems.join(', ') });
+    }
+    return invalid;
   }
 
   async merge(
-    { batchId, gameDate, datasetPrefix, messageIds }: StagedBatch,
+    { batchId, gameDate, datasetPrefix, messageIds, expected = {} }: StagedBatch,
     fencingToken: number,
   ): Promise<ConsolidationResult> {
     const prefix = validateDatasetPrefix(datasetPrefix);
@@ -87,7 +108,7 @@ export class BigQueryMerger implements PredictionsMerger {
     // Messages whose staged rows are for another date or out of range are quarantined: left out of
     // the merge (their tables stay for an operator), so one bad message cannot block the batch.
     const quarantined =
-      messageIds.length === 0 ? [] : await this.invalidMessages(prefix, batchId, gameDate, messageIds);
+      messageIds.length === 0 ? [] : await this.invalidMessages(prefix, batchId, gameDate, messageIds, expected);
     const mergeable = messageIds.filter((messageId) => !quarantined.some((bad) => bad.messageId === messageId));
     const staged =
       mergeable.length === 0
@@ -107,10 +128,13 @@ export class BigQueryMerger implements PredictionsMerger {
       ' AND ',
     );
     const newest = `SELECT * EXCEPT (newest) FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY game_id, player_lookup, system_id, COALESCE(current_points_line, -1) ORDER BY created_at DESC, prediction_id DESC) AS newest FROM (${staged})) WHERE newest = 1`;
+    // Newest wins across batches: a row a newer batch of the date wrote is not replaced (the same condition as DuckDB's merge).
+    const newer = writtenByNewerBatch('T', 'S');
     const fenced = `EXISTS (SELECT 1 FROM ${fences} WHERE game_date = @game_date AND token = @token)`;
     const [counts] = await this.query(
       `SELECT (SELECT COUNT(*) FROM (${staged})) AS staged, (SELECT COUNTIF(is_fallback) FROM (${staged})) AS fallback, (SELECT COUNT(*) FROM (${newest})) AS merged,
-        (SELECT COUNT(*) FROM ${predictions} AS T JOIN (${newest}) AS S ON ${on}) AS replaced`,
+        (SELECT COUNTIF(NOT ${newer}) FROM ${predictions} AS T JOIN (${newest}) AS S ON ${on}) AS replaced,
+        (SELECT COUNTIF(${newer}) FROM ${predictions} AS T JOIN (${newest}) AS S ON ${on}) AS kept`,
       params,
       types,
     );
@@ -121,7 +145,7 @@ MERGE INTO ${fences} AS F USING (SELECT @game_date AS game_date, @token AS token
   WHEN MATCHED AND F.token <= S.token THEN UPDATE SET token = S.token
   WHEN NOT MATCHED THEN INSERT (game_date, token) VALUES (S.game_date, S.token);
 MERGE INTO ${predictions} AS T USING (SELECT * FROM (${newest}) WHERE ${fenced}) AS S ON ${on}
-  WHEN MATCHED THEN UPDATE SET ${UPDATED_COLUMNS.map((column) => `${column} = S.${column}`).join(', ')}, updated_at = CURRENT_TIMESTAMP(), fencing_token = @token
+  WHEN MATCHED AND NOT ${newer} THEN UPDATE SET ${UPDATED_COLUMNS.map((column) => `${column} = S.${column}`).join(', ')}, updated_at = CURRENT_TIMESTAMP(), fencing_token = @token
   WHEN NOT MATCHED THEN INSERT (${ROW_COLUMNS.join(', ')}, fencing_token) VALUES (${ROW_COLUMNS.map((column) => `S.${column}`).join(', ')}, @token);
 ASSERT (SELECT COUNT(*) FROM (SELECT game_id FROM ${predictions} WHERE game_date = @game_date GROUP BY game_id, player_lookup, system_id, COALESCE(current_points_line, -1) HAVING COUNT(*) > 1)) = 0 AS 'duplicate keys after the merge; rolled back';
 COMMIT TRANSACTION;`,
@@ -136,8 +160,9 @@ COMMIT TRANSACTION;`,
     if (current !== fencingToken) throw new StaleFencingTokenError(gameDate, fencingToken, current);
     return {
       rowsStaged: Number(counts?.staged ?? 0),
-      rowsMerged: Number(counts?.merged ?? 0),
+      rowsMerged: Number(counts?.merged ?? 0) - Number(counts?.kept ?? 0),
       rowsReplaced: Number(counts?.replaced ?? 0),
+      rowsKept: Number(counts?.kept ?? 0),
       batchRows: Number(after?.batch_rows ?? 0),
       duplicateKeys: 0,
       fallbackRows: Number(counts?.fallback ?? 0),

@@ -7,7 +7,7 @@ import {
   qualifiedTableName,
   renderDuckdbDdl,
 } from '@props/warehouse';
-import { StaleFencingTokenError, type ConsolidationResult } from '../consolidation';
+import { StaleFencingTokenError, writtenByNewerBatch, type ConsolidationResult } from '../consolidation';
 
 /** Set by the merge, never staged: when a re-run replaced the row, and the lease it merged under. */
 const MERGE_SET = new Set(['updated_at', 'fencing_token']);
@@ -22,7 +22,8 @@ const STAGED_NAMES = STAGED_ROWS.columns.map((column) => column.name);
 const KEY = 't.game_id, t.player_lookup, t.system_id, COALESCE(CAST(t.current_points_line AS DECIMAL(4,1)), -1)';
 
 /**
- * MERGE of one batch's staged rows into player_prop_predictions, newest row per key winning, in
+ * MERGE of one batch's staged rows into player_prop_predictions, newest row per key winning (and a
+ * row a newer batch wrote left as it is), in
  * one transaction that first checks and advances the game date's fence: a holder whose fencing
  * token is older than one already used for that date changes nothing. A row that replaces one
  * keeps its `created_at` and gets `updated_at` (as the original's MERGE). Every statement names
@@ -61,8 +62,22 @@ export async function consolidateIntoDuckdb(
     await insertRows(connection, STAGED_ROWS, rows, '', 'staged');
     const newest = `SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at DESC, prediction_id DESC) AS rank FROM staged AS t) WHERE rank = 1`;
     await connection.run(
+      `CREATE OR REPLACE TEMP TABLE newest AS SELECT *, COALESCE(CAST(current_points_line AS DECIMAL(4,1)), -1) AS line_key FROM (${newest})`,
+    );
+    // Newest wins across batches: a row a newer batch of the date wrote stays, and this batch's row for that key is dropped.
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE kept AS SELECT s.game_id, s.player_lookup, s.system_id, s.line_key
+       FROM ${PREDICTIONS} AS t JOIN newest AS s
+         ON t.game_id = s.game_id AND t.player_lookup = s.player_lookup AND t.system_id = s.system_id AND COALESCE(CAST(t.current_points_line AS DECIMAL(4,1)), -1) = s.line_key
+       WHERE t.game_date = CAST($1 AS DATE) AND ${writtenByNewerBatch('t', 's')}`,
+      [gameDate],
+    );
+    await connection.run(
+      `DELETE FROM newest AS s WHERE (s.game_id, s.player_lookup, s.system_id, s.line_key) IN (SELECT game_id, player_lookup, system_id, line_key FROM kept)`,
+    );
+    await connection.run(
       `CREATE OR REPLACE TEMP TABLE replaced AS SELECT t.game_id, t.player_lookup, t.system_id, COALESCE(CAST(t.current_points_line AS DECIMAL(4,1)), -1) AS line_key, t.created_at
-       FROM ${PREDICTIONS} AS t WHERE t.game_date = CAST($1 AS DATE) AND (${KEY}) IN (SELECT ${KEY} FROM staged AS t)`,
+       FROM ${PREDICTIONS} AS t WHERE t.game_date = CAST($1 AS DATE) AND (${KEY}) IN (SELECT game_id, player_lookup, system_id, line_key FROM newest)`,
       [gameDate],
     );
     await connection.run(
@@ -75,11 +90,12 @@ export async function consolidateIntoDuckdb(
     );
     await connection.run(
       `INSERT INTO ${PREDICTIONS} (${columns.join(', ')}) SELECT ${values.join(', ')}, CASE WHEN r.game_id IS NULL THEN NULL ELSE now() END, ${fencingToken}
-       FROM (${newest}) AS s LEFT JOIN replaced AS r
-         ON r.game_id = s.game_id AND r.player_lookup = s.player_lookup AND r.system_id = s.system_id AND r.line_key = COALESCE(CAST(s.current_points_line AS DECIMAL(4,1)), -1)`,
+       FROM newest AS s LEFT JOIN replaced AS r
+         ON r.game_id = s.game_id AND r.player_lookup = s.player_lookup AND r.system_id = s.system_id AND r.line_key = s.line_key`,
     );
-    const merged = await connection.runAndReadAll(`SELECT count(*) FROM (${newest})`);
+    const merged = await connection.runAndReadAll('SELECT count(*) FROM newest');
     const replacedCount = await connection.runAndReadAll('SELECT count(*) FROM replaced');
+    const keptCount = await connection.runAndReadAll('SELECT count(*) FROM kept');
     const duplicates = await connection.runAndReadAll(
       `SELECT count(*) FROM (SELECT ${KEY} FROM ${PREDICTIONS} AS t WHERE t.game_date = CAST($1 AS DATE) GROUP BY ALL HAVING count(*) > 1)`,
       [gameDate],
@@ -92,6 +108,7 @@ export async function consolidateIntoDuckdb(
       rowsStaged: rows.length,
       rowsMerged: Number(merged.getRows()[0]![0]),
       rowsReplaced: Number(replacedCount.getRows()[0]![0]),
+      rowsKept: Number(keptCount.getRows()[0]![0]),
       duplicateKeys: 0,
       fallbackRows: rows.filter((row) => row.is_fallback).length,
     };

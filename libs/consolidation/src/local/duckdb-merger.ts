@@ -15,7 +15,7 @@ export class DuckdbMerger implements PredictionsMerger {
 
   async merge(batch: StagedBatch, fencingToken: number): Promise<ConsolidationResult> {
     const staging = this.staging(batch.datasetPrefix);
-    const { rows, invalid } = await staging.read(batch.batchId, batch.messageIds, batch.gameDate);
+    const { rows, invalid } = await staging.read(batch.batchId, batch.messageIds, batch.gameDate, batch.expected);
     const result = await withWarehouse(this.warehousePath, async (connection) => {
       await ensureWarehouseTables(connection);
       await requireCurrentSchema(connection, this.warehousePath);

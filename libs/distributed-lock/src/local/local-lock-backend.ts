@@ -130,13 +130,16 @@ export class LocalLockBackend implements LockBackend {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         continue;
       }
+      let parsed: unknown;
       try {
-        return JSON.parse(text) as LeaseRecord;
+        parsed = JSON.parse(text);
       } catch {
-        // A torn lease file (damaged on disk) must not wedge the key: its token stays used, so
-        // fencing stays monotonic, and the lease counts as released.
-        return { holderId: '(unreadable lease file)', token: newest, expiresAt: 0, released: true };
+        parsed = null;
       }
+      // A torn or wrong-shaped lease file (damaged on disk, or written by hand) must not wedge the
+      // key: its token stays used, so fencing stays monotonic, and the lease counts as released.
+      if (isLeaseRecord(parsed, newest)) return parsed;
+      return { holderId: '(unreadable lease file)', token: newest, expiresAt: 0, released: true };
     }
   }
 
@@ -152,4 +155,17 @@ export class LocalLockBackend implements LockBackend {
       }
     }
   }
+}
+
+/** A lease file's shape: anything else (null, {}, a number, a string expiry, another token) is unreadable. */
+function isLeaseRecord(value: unknown, token: number): value is LeaseRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    typeof record.holderId === 'string' &&
+    record.token === token &&
+    typeof record.expiresAt === 'number' &&
+    Number.isFinite(record.expiresAt) &&
+    typeof record.released === 'boolean'
+  );
 }

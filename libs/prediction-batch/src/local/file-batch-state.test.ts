@@ -40,9 +40,12 @@ describe('local batch state with a torn file', () => {
     expect(reported.map((error) => [error.path, error.reason])).toEqual([
       [join(folder, 'batches', 'batch_torn', 'batch.json'), 'empty'],
     ]);
-    await expect(state.get('batch_torn')).rejects.toThrow(
-      `${join(folder, 'batches', 'batch_torn', 'batch.json')} is unreadable (empty)`,
+    // Asked for by id (a completion, /status/:id), it is no batch, and reported again.
+    expect(await state.get('batch_torn')).toBeNull();
+    expect(reported.at(-1)!.message).toBe(
+      `${join(folder, 'batches', 'batch_torn', 'batch.json')} is unreadable (empty); move it aside or delete it`,
     );
+    expect(await state.get('../..')).toBeNull();
   });
 
   it('counts a torn completion as not in, so the stall check re-publishes that player', async () => {

@@ -1,5 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { PredictionRowSchema, type PredictionRow } from '@props/contracts';
 import { stagingPerPrefix, type StagingFor } from '../staging-for-prefix';
@@ -22,8 +34,21 @@ export class NdjsonStagingStore implements StagingStore {
     const staged = join(folder, `.${messageId}.${randomUUID()}.partial`);
     try {
       mkdirSync(folder, { recursive: true });
-      writeFileSync(staged, rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : ''));
+      // Flushed (file, then folder) before the worker answers: a crash never leaves an empty or torn file behind a completion.
+      const handle = openSync(staged, 'w');
+      try {
+        writeSync(handle, rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : ''));
+        fsyncSync(handle);
+      } finally {
+        closeSync(handle);
+      }
       renameSync(staged, join(folder, `${messageId}.ndjson`));
+      const directory = openSync(folder, 'r');
+      try {
+        fsyncSync(directory);
+      } finally {
+        closeSync(directory);
+      }
     } catch (error) {
       // The folder itself may be what failed (ENOTDIR), so removing the partial file can fail too.
       try {
@@ -57,6 +82,7 @@ export class NdjsonStagingStore implements StagingStore {
     batchId: string,
     messageIds: readonly string[],
     gameDate: string,
+    expected: Readonly<Record<string, { player: string | null; rows: number | null }>> = {},
   ): Promise<{ rows: PredictionRow[]; invalid: Array<{ messageId: string; reason: string }> }> {
     const rows: PredictionRow[] = [];
     const invalid: Array<{ messageId: string; reason: string }> = [];
@@ -82,8 +108,18 @@ export class NdjsonStagingStore implements StagingStore {
           reason = `line ${index + 1} is for ${checked.data.game_date}, the batch for ${gameDate}`;
           break;
         }
+        // A row is the batch's, and the player's the message was published for (issue 25: forged content under a real id).
+        const player = expected[messageId]?.player;
+        if (checked.data.batch_id !== batchId || (player && checked.data.player_lookup !== player)) {
+          reason = `line ${index + 1} is for ${checked.data.batch_id}/${checked.data.player_lookup}, the message was published for ${batchId}/${player ?? 'any player'}`;
+          break;
+        }
         parsed.push(checked.data);
       }
+      // An empty or torn file (a crash before its bytes reached the disk) holds fewer rows than its completion reported.
+      const rowsStaged = expected[messageId]?.rows;
+      if (!reason && rowsStaged !== null && rowsStaged !== undefined && parsed.length !== rowsStaged)
+        reason = `holds ${parsed.length} row(s), its completion reported ${rowsStaged} (empty or torn)`;
       if (reason) invalid.push({ messageId, reason: `${file}: ${reason}` });
       else rows.push(...parsed);
     }
