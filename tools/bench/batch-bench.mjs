@@ -12,8 +12,8 @@ import fastify from 'fastify';
 import { median } from './process-timing.mjs';
 
 const DATE = '2024-11-04';
-/** In flight at once: the local push queue's concurrency per worker (libs/messaging). */
-export const PUSH_CONCURRENCY = 4;
+/** In flight at once: the local push queue's concurrency per worker (DEFAULT_PUSH_CONCURRENCY, libs/messaging). */
+export const PUSH_CONCURRENCY = 16;
 
 function runBatch(root, warehouse, workers, env = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'props-bench-batch-'));
