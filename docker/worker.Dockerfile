@@ -9,18 +9,23 @@ FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
     ONNXRUNTIME_NODE_INSTALL=skip \
-    PROPS_DATA_DIR=/tmp/props
+    PROPS_DATA_DIR=/tmp/props \
+    NODE_COMPILE_CACHE=/app/.compile-cache
 WORKDIR /app
 COPY dist/apps/worker/ ./
 RUN npm ci --omit=dev --no-audit --no-fund \
  && rm -rf node_modules/onnxruntime-node/bin/napi-v6/darwin node_modules/onnxruntime-node/bin/napi-v6/win32 \
            node_modules/onnxruntime-node/bin/napi-v6/linux/arm64 \
- && npm cache clean --force
+ && npm cache clean --force \
+ && mkdir .compile-cache && chown node .compile-cache
 USER node
 # What the image carries, proven before the image exists and as the user that runs it: every
 # module and the adapters of both backends load, native addons load, model artifacts match their
 # manifest hashes, the folders it writes are writable. It needs no secret or URL: configuration
-# is checked when the service starts, and its dependencies by /health/ready.
+# is checked when the service starts, and its dependencies by /health/ready. The run also fills
+# V8's compile cache for main.js (NODE_COMPILE_CACHE; the service then deserializes the bundle's
+# code instead of parsing its 10 MB again at every start; docs/performance.md has the numbers).
+# https://nodejs.org/docs/latest-v24.x/api/module.html#module-compile-cache
 RUN node main.js --build-check
 ARG BUILD_COMMIT=unknown
 LABEL org.opencontainers.image.revision=$BUILD_COMMIT

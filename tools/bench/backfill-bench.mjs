@@ -1,10 +1,13 @@
-// The 2024-25 regular season backfilled and graded in one process, beside the same range done as
-// daily batches through the services: a sample of dates run with `props run` (coordinator and
-// worker as child processes), scaled to the season by players.
+// The 2024-25 regular season backfilled and graded in one process, beside its floor
+// (tools/bench/backfill-floor.mjs: the range's features in one query, each model run once over
+// them, the same rows through one appender), interleaved round by round on copies of one seeded
+// warehouse; and beside the same range done as daily batches through the services: a sample of
+// dates run with `props run` (coordinator and worker as child processes), scaled to the season.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from './process-timing.mjs';
 
 const FROM = '2024-10-22';
 const TO = '2025-04-13';
@@ -25,6 +28,20 @@ function props(root, args, env = {}) {
   return { stdout: result.stdout, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
+function floorOf(root, warehouse) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['tools/bench/backfill-floor.mjs', warehouse, FROM, TO], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 900_000,
+  });
+  if (result.status !== 0) throw new Error(`backfill floor failed: ${result.stderr.slice(-500)}`);
+  return { ...JSON.parse(result.stdout), wall: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+const stats = (values) => ({ min: Math.min(...values), median: median(values) });
+const seconds = (value) => `${value.toFixed(1).padStart(6)} s`;
+
 function withCopy(warehouse, work) {
   const dataDir = mkdtempSync(join(tmpdir(), 'props-bench-backfill-'));
   try {
@@ -35,24 +52,37 @@ function withCopy(warehouse, work) {
   }
 }
 
-export async function benchBackfill(root) {
+export async function benchBackfill(root, { rounds = 2, withDaily = true } = {}) {
   const seedDir = mkdtempSync(join(tmpdir(), 'props-bench-seed-'));
   try {
     const warehouse = join(seedDir, 'warehouse.duckdb');
     props(root, ['warehouse', 'seed', '--out', warehouse]);
-    const backfill = withCopy(warehouse, (dataDir) => {
-      const run = props(root, [
-        'backfill',
-        '--from',
-        FROM,
-        '--to',
-        TO,
-        '--warehouse',
-        join(dataDir, 'warehouse.duckdb'),
-        '--json',
-      ]);
-      return { ...JSON.parse(run.stdout).totals, wall: run.seconds };
-    });
+    const measured = [];
+    const floors = [];
+    for (let round = 0; round < rounds; round += 1) {
+      withCopy(warehouse, (dataDir) => {
+        const copy = join(dataDir, 'warehouse.duckdb');
+        const run = props(root, ['backfill', '--from', FROM, '--to', TO, '--warehouse', copy, '--json']);
+        measured.push({ ...JSON.parse(run.stdout).totals, wall: run.seconds });
+        floors.push(floorOf(root, copy));
+      });
+    }
+    const backfill = measured.at(-1);
+    const command = stats(measured.map((run) => run.seconds));
+    const wall = stats(measured.map((run) => run.wall));
+    const floorInside = stats(floors.map((run) => run.seconds));
+    const floorWall = stats(floors.map((run) => run.wall));
+    const lines = [
+      `the ${FROM} .. ${TO} regular season on the local runtime, ${rounds} interleaved rounds:`,
+      `  backfill, one process (predicted, consolidated and graded)   ${backfill.done} dates (${backfill.no_games} without games), ${backfill.players} players, ${backfill.rows} rows, ${backfill.graded} graded; ${backfill.failed} failed, ${backfill.skipped} skipped`,
+      `    in the command                     min ${seconds(command.min)}  median ${seconds(command.median)}`,
+      `    with process start and model load  min ${seconds(wall.min)}  median ${seconds(wall.median)}`,
+      `  floor (${floors[0].features} feature rows in one query, 2 models once each, ${floors[0].rows} rows through one appender)`,
+      `    in the process                     min ${seconds(floorInside.min)}  median ${seconds(floorInside.median)}`,
+      `    with process start                 min ${seconds(floorWall.min)}  median ${seconds(floorWall.median)}`,
+      `  RATIO backfill / floor (wall)        min ${(wall.min / floorWall.min).toFixed(1).padStart(6)} x  median ${(wall.median / floorWall.median).toFixed(1).padStart(6)} x   (target 3x)`,
+    ];
+    if (!withDaily) return lines;
     const daily = SAMPLE_DATES.map((date) =>
       withCopy(warehouse, (dataDir) => {
         const run = props(root, ['run', '--date', date, '--data-dir', dataDir]);
@@ -63,14 +93,20 @@ export async function benchBackfill(root) {
     const sampleSeconds = daily.reduce((sum, run) => sum + run.wall, 0);
     const dailySeason = (sampleSeconds / samplePlayers) * backfill.players;
     return [
-      `the ${FROM} .. ${TO} regular season on the local runtime:`,
-      `  backfill, one process (predicted, consolidated and graded)   ${backfill.done} dates (${backfill.no_games} without games), ${backfill.players} players, ${backfill.rows} rows, ${backfill.graded} graded`,
-      `    ${backfill.seconds.toFixed(1)} s in the command (${backfill.wall.toFixed(1)} s with process start and model load), ${Math.round(backfill.rows_per_second)} rows/s; ${backfill.failed} failed, ${backfill.skipped} skipped`,
+      ...lines,
       `  daily batches through the services (props run: services started, batch, grading, report per date)`,
       `    sample ${SAMPLE_DATES.join(', ')}: ${samplePlayers} players in ${sampleSeconds.toFixed(1)} s; scaled to ${backfill.players} players: ${dailySeason.toFixed(0)} s`,
-      `  ratio season as daily batches / backfill                        ${(dailySeason / backfill.wall).toFixed(1)} x`,
+      `  ratio season as daily batches / backfill                        ${(dailySeason / wall.median).toFixed(1)} x`,
     ];
   } finally {
     rmSync(seedDir, { recursive: true, force: true });
   }
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const lines = await benchBackfill(join(import.meta.dirname, '../..'), {
+    rounds: Number(process.argv[2] ?? 2),
+    withDaily: process.argv[3] !== 'no-daily',
+  });
+  for (const line of lines) console.log(line);
 }

@@ -1,40 +1,101 @@
-// A whole local batch on the busiest date of the seeded season: 1 worker, 2 workers, and 1
-// worker with the one-query slate load switched off, each from a copy of the same warehouse.
+// A whole local batch on the busiest date of the seeded season (`props run`, coordinator and worker
+// bundles as child processes, /start → consolidated), beside its floor, interleaved round by round:
+// the same push bodies (the batch's own stored requests, in Pub/Sub's push envelope) POSTed at
+// the fan-out's concurrency to a trivial fastify that parses and answers 204, then one columnar
+// query reading back every row the batch merged. Both run on copies of the same seeded warehouse.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import fastify from 'fastify';
+import { median } from './process-timing.mjs';
 
 const DATE = '2024-11-04';
+/** In flight at once: the local push queue's concurrency per worker (DEFAULT_PUSH_CONCURRENCY, libs/messaging). */
+export const PUSH_CONCURRENCY = 16;
 
 function runBatch(root, warehouse, workers, env = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'props-bench-batch-'));
-  try {
-    copyFileSync(warehouse, join(dataDir, 'warehouse.duckdb'));
-    const result = spawnSync(
-      process.execPath,
-      ['tools/bin/props.cjs', 'run', '--date', DATE, '--workers', String(workers), '--data-dir', dataDir],
-      {
-        cwd: root,
-        encoding: 'utf8',
-        env: { ...process.env, ...env },
-        timeout: 600_000,
-      },
-    );
-    if (result.status !== 0) throw new Error(`props run failed: ${result.stderr.slice(-500)}`);
-    const number = (pattern) => Number(pattern.exec(result.stdout)?.[1]);
-    return {
-      players: number(/players predicted +(\d+)/),
-      rows: number(/rows merged +(\d+)/),
-      batchSeconds: number(/batch ([\d.]+) s/),
-      loadMs: number(/slate load +[^,]+, (\d+) ms/),
-    };
-  } finally {
+  copyFileSync(warehouse, join(dataDir, 'warehouse.duckdb'));
+  const result = spawnSync(
+    process.execPath,
+    ['tools/bin/props.cjs', 'run', '--date', DATE, '--workers', String(workers), '--data-dir', dataDir, '--json'],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (result.status !== 0) {
     rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`props run failed: ${result.stderr.slice(-500)}`);
+  }
+  const summary = JSON.parse(result.stdout);
+  return {
+    dataDir,
+    batchId: summary.batch_id,
+    players: summary.players_predicted,
+    rows: summary.consolidation?.rows_merged ?? 0,
+    seconds: summary.seconds.batch,
+    loadMs: summary.slate_load.duration_ms,
+  };
+}
+
+/** The floor: the batch's push bodies to a trivial listener, then one read of the rows it merged. */
+async function floor(run) {
+  const messages = JSON.parse(readFileSync(join(run.dataDir, 'batches', run.batchId, 'messages.json'), 'utf8'));
+  const bodies = Object.entries(messages).map(([player, payload], index) =>
+    JSON.stringify({
+      message: {
+        data: Buffer.from(JSON.stringify(payload)).toString('base64'),
+        messageId: `${index}`,
+        publishTime: new Date().toISOString(),
+        attributes: { props_message_id: `${run.batchId}.${player}` },
+      },
+      subscription: 'bench',
+      deliveryAttempt: 1,
+    }),
+  );
+  const app = fastify({ bodyLimit: 256 * 1024 });
+  let received = 0;
+  app.post('/predict', async (request, reply) => {
+    received += request.body ? 1 : 0;
+    return reply.code(204).send();
+  });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const instance = await DuckDBInstance.create(join(run.dataDir, 'warehouse.duckdb'));
+  const connection = await instance.connect();
+  try {
+    const started = process.hrtime.bigint();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: PUSH_CONCURRENCY }, async () => {
+        while (next < bodies.length) {
+          const body = bodies[next++];
+          const response = await fetch(`${address}/predict`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+          });
+          await response.arrayBuffer();
+        }
+      }),
+    );
+    const reader = await connection.runAndReadAll(
+      `SELECT * FROM nba_predictions.player_prop_predictions WHERE game_date = DATE '${DATE}'`,
+    );
+    const rows = reader.getColumns()[0]?.length ?? 0;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (received !== bodies.length || rows !== run.rows)
+      throw new Error(`batch floor: ${received}/${bodies.length} bodies, ${rows}/${run.rows} rows`);
+    return seconds;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    await app.close();
   }
 }
 
-export async function benchBatch(root) {
+const stats = (values) => ({ min: Math.min(...values), median: median(values) });
+
+export async function benchBatch(root, { rounds = 3 } = {}) {
   const seedDir = mkdtempSync(join(tmpdir(), 'props-bench-seed-'));
   try {
     const seed = spawnSync(
@@ -44,20 +105,38 @@ export async function benchBatch(root) {
     );
     if (seed.status !== 0) return [`seeding failed: ${seed.stderr.slice(-300)}`];
     const warehouse = join(seedDir, 'warehouse.duckdb');
-    const one = runBatch(root, warehouse, 1);
+    const measured = [];
+    const floors = [];
+    /** @type {ReturnType<typeof runBatch>} */
+    let last = /** @type {any} */ (undefined);
+    for (let round = 0; round < rounds; round += 1) {
+      const run = runBatch(root, warehouse, 1);
+      try {
+        measured.push(run.seconds);
+        floors.push(await floor(run));
+        last = run;
+      } finally {
+        rmSync(run.dataDir, { recursive: true, force: true });
+      }
+    }
     const two = runBatch(root, warehouse, 2);
-    const perPlayer = runBatch(root, warehouse, 1, { PROPS_SLATE_LOAD: 'per_player' });
-    const line = (label, run) =>
-      `  ${label.padEnd(34)} ${String(run.players).padStart(4)} players  ${String(run.rows).padStart(5)} rows   batch ${run.batchSeconds.toFixed(1).padStart(5)} s   ${(run.rows / run.batchSeconds).toFixed(0).padStart(5)} predictions/s   slate load ${String(run.loadMs).padStart(5)} ms`;
+    rmSync(two.dataDir, { recursive: true, force: true });
+    const batch = stats(measured);
+    const base = stats(floors);
     return [
-      `a whole batch on ${DATE} (15 games), local runtime, bundles as child processes:`,
-      line('1 worker, one-query load', one),
-      line('2 workers, one-query load', two),
-      line('1 worker, per-player load forced', perPlayer),
-      `  ratio batch time 1 worker / 2 workers          ${(one.batchSeconds / two.batchSeconds).toFixed(2)} x`,
-      `  ratio slate load per-player / one query         ${(perPlayer.loadMs / one.loadMs).toFixed(1)} x`,
+      `a whole batch on ${DATE} (${last.players} players, ${last.rows} rows), local runtime, /start → consolidated; ${rounds} interleaved rounds:`,
+      `  measured (props run, 1 worker)         min ${batch.min.toFixed(2).padStart(6)} s   median ${batch.median.toFixed(2).padStart(6)} s`,
+      `  floor (same ${String(last.players).padStart(3)} push bodies at concurrency ${PUSH_CONCURRENCY} to a trivial fastify + one columnar read of the rows)`,
+      `                                         min ${base.min.toFixed(2).padStart(6)} s   median ${base.median.toFixed(2).padStart(6)} s`,
+      `  RATIO batch / floor                    min ${(batch.min / base.min).toFixed(2).padStart(6)} x   median ${(batch.median / base.median).toFixed(2).padStart(6)} x   (target 2x)`,
+      `  2 workers: ${two.seconds.toFixed(2)} s (ratio 1 worker / 2 workers ${(batch.median / two.seconds).toFixed(2)} x); slate load ${last.loadMs} ms`,
     ];
   } finally {
     rmSync(seedDir, { recursive: true, force: true });
   }
+}
+
+if (process.argv[1] === import.meta.filename) {
+  for (const line of await benchBatch(join(import.meta.dirname, '../..'), { rounds: Number(process.argv[2] ?? 3) }))
+    console.log(line);
 }

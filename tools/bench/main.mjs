@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: speed and size figures, each measured side by side in one run and printed as
-// ratios. Builds the bundles first, so it always measures the current sources.
+// ratios. Builds the bundles first, so it always measures the current sources. The start-up, the
+// local batch and the season backfill are each run interleaved with a floor the bench builds
+// itself (docs/performance.md), and their RATIO lines are repeated at the end.
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { buildApp } from '../build/build-app.mjs';
@@ -36,7 +38,13 @@ const sections = [
   ['local batch', () => benchBatch(root)],
   ['season backfill', () => benchBackfill(root)],
 ];
+const ratios = [];
 for (const [name, run] of sections) {
   console.log(`── ${name} ──`);
-  for (const line of await run()) console.log(line);
+  for (const line of await run()) {
+    console.log(line);
+    if (line.includes('RATIO')) ratios.push(`${name}: ${line.trim()}`);
+  }
 }
+console.log('── measured against their floors (min / median of the interleaved rounds) ──');
+for (const line of ratios) console.log(`  ${line}`);

@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkImages } from '../gate/check-images.mjs';
 import { deployableApps } from '../gate/workspace.mjs';
@@ -19,44 +21,79 @@ function nodeBinary(root, version) {
   }
 }
 
+const stats = (values) => ({ min: Math.min(...values), median: median(values) });
+const ms = (value) => `${value.toFixed(0).padStart(6)} ms`;
+const row = (label, measured, floor) =>
+  `  ${label.padEnd(44)} min ${ms(measured.min)}  median ${ms(measured.median)}` +
+  (floor
+    ? `   ratio min ${(measured.min / floor.min).toFixed(2)} x, median ${(measured.median / floor.median).toFixed(2)} x`
+    : '');
+
 /**
- * The worker bundle's start-to-ready time against the same app run from its TypeScript sources,
- * the same bundle on the pinned Node against the previous one, and each image's container cold start.
+ * The worker bundle's start-to-ready time beside its floor (tools/bench/startup-floor.cjs:
+ * onnxruntime-node, the two inference sessions, an HTTP listener), interleaved round by round:
+ * the bundle as `node main.js`, the bundle as the image runs it (NODE_OPTIONS=--enable-source-maps
+ * and a compile cache the image's --build-check step filled), the app from its TypeScript sources,
+ * and the same bundle on the previous Node. Then each image's container cold start.
  */
 export async function benchServiceStartup(root, { rounds = 7 } = {}) {
-  const bundle = [];
-  const sources = [];
-  const previous = [];
   const previousNode = nodeBinary(root, PREVIOUS_NODE);
-  const worker = [join(root, 'dist/apps/worker/main.js')];
-  for (let round = 0; round < rounds; round += 1) {
-    bundle.push(await timeToReady(process.execPath, worker, { cwd: root, env: { PROPS_PUSH_AUTH: 'none' } }));
-    sources.push(
-      await timeToReady(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
-        cwd: root,
-        env: { PROPS_PUSH_AUTH: 'none' },
-      }),
-    );
-    if (previousNode)
-      previous.push(await timeToReady(previousNode, worker, { cwd: root, env: { PROPS_PUSH_AUTH: 'none' } }));
+  const worker = join(root, 'dist/apps/worker');
+  const env = { PROPS_PUSH_AUTH: 'none', NODE_OPTIONS: '' };
+  const cache = mkdtempSync(join(tmpdir(), 'props-bench-compile-cache-'));
+  const asImage = { ...env, NODE_OPTIONS: '--enable-source-maps', NODE_COMPILE_CACHE: cache };
+  // As the Dockerfile does: --build-check fills the cache (written when the process exits).
+  const filled = spawnSync(process.execPath, ['main.js', '--build-check'], {
+    cwd: worker,
+    env: { ...process.env, ...asImage },
+    stdio: 'ignore',
+  });
+  const floorEnv = {
+    ...env,
+    PROPS_MODEL_DIR: join(root, 'models'),
+    PROPS_MODEL_MANIFEST: join(root, 'libs/models/src/artifacts/model-manifest.json'),
+  };
+  /** @type {Record<'floor' | 'floorMaps' | 'bundle' | 'image' | 'sources' | 'previous', number[]>} */
+  const runs = { floor: [], floorMaps: [], bundle: [], image: [], sources: [], previous: [] };
+  try {
+    for (let round = 0; round < rounds; round += 1) {
+      runs.floor.push(
+        await timeToReady(process.execPath, ['tools/bench/startup-floor.cjs'], { cwd: root, env: floorEnv }),
+      );
+      runs.bundle.push(await timeToReady(process.execPath, ['main.js'], { cwd: worker, env }));
+      runs.image.push(await timeToReady(process.execPath, ['main.js'], { cwd: worker, env: asImage }));
+      runs.floorMaps.push(
+        await timeToReady(process.execPath, ['tools/bench/startup-floor.cjs'], {
+          cwd: root,
+          env: { ...floorEnv, NODE_OPTIONS: '--enable-source-maps' },
+        }),
+      );
+      runs.sources.push(
+        await timeToReady(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], { cwd: root, env }),
+      );
+      if (previousNode) runs.previous.push(await timeToReady(previousNode, ['main.js'], { cwd: worker, env }));
+    }
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
   }
-  const bundled = median(bundle);
-  const fromSources = median(sources);
+  const floor = stats(runs.floor);
+  const floorMaps = stats(runs.floorMaps);
   const lines = [
-    `worker start-to-ready, median of ${rounds} alternating runs (Node ${process.versions.node}):`,
-    `  bundle (node dist/apps/worker/main.js)            ${bundled.toFixed(0).padStart(6)} ms`,
-    `  sources (node --import tsx apps/worker/src/main.ts) ${fromSources.toFixed(0).padStart(6)} ms`,
-    `  ratio sources / bundle                             ${(fromSources / bundled).toFixed(2).padStart(6)} x`,
+    `worker start-to-ready (spawn → 200 on /health/ready), ${rounds} interleaved rounds, Node ${process.versions.node}:`,
+    row('floor (onnxruntime + 2 sessions + listener)', floor),
+    row('floor, --enable-source-maps', floorMaps),
+    row('bundle (node main.js)', stats(runs.bundle), floor),
+    row(
+      `RATIO as the image runs it (source maps, compile cache${filled.status === 0 ? '' : ' NOT filled'})`,
+      stats(runs.image),
+      floorMaps,
+    ),
+    row('sources (node --import tsx)', stats(runs.sources), floor),
   ];
-  if (previousNode) {
-    const onPrevious = median(previous);
-    lines.push(
-      `${`  the same bundle on Node ${PREVIOUS_NODE}`.padEnd(53)}${onPrevious.toFixed(0).padStart(6)} ms`,
-      `${`  ratio Node ${PREVIOUS_NODE} / Node ${process.versions.node}`.padEnd(53)}${(onPrevious / bundled).toFixed(2).padStart(6)} x`,
-    );
-  } else {
-    lines.push(`  Node ${PREVIOUS_NODE} could not be fetched for the comparison (npm registry unreachable)`);
-  }
+  if (previousNode) lines.push(row(`the bundle on Node ${PREVIOUS_NODE}`, stats(runs.previous), floor));
+  else lines.push(`  Node ${PREVIOUS_NODE} could not be fetched for the comparison (npm registry unreachable)`);
+  lines.push('  (target: the image-like start within 1.3x of its floor)');
+  if (process.env.PROPS_BENCH_NO_IMAGES) return lines;
   if (spawnSync('docker', ['info'], { stdio: 'ignore' }).status !== 0) {
     lines.push('container cold start: no Docker daemon answers (npm run gate starts one), not measured');
     return lines;
@@ -67,4 +104,10 @@ export async function benchServiceStartup(root, { rounds = 7 } = {}) {
   for (const found of images.violations)
     lines.push(`  FAILED ${found.rule} ${found.file}: ${found.message.split('\n')[0]}`);
   return lines;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  process.env.PROPS_BENCH_NO_IMAGES = '1';
+  const lines = await benchServiceStartup(join(import.meta.dirname, '../..'), { rounds: Number(process.argv[2] ?? 7) });
+  for (const line of lines) console.log(line);
 }

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { builtinModules } from 'node:module';
 import * as esbuild from 'esbuild';
 import { absentOptionalModulesPlugin } from './absent-optional-modules.mjs';
+import { pinoCallSitesPlugin } from './pino-call-sites.mjs';
 import { lockfileSubset } from './lockfile-subset.mjs';
 import { pinnedNodeVersion } from '../node/pinned-version.mjs';
 
@@ -71,7 +72,7 @@ export async function buildApp(app, { root = workspaceRoot, log = console.log } 
     logLevel: 'warning',
     tsconfig: join(root, 'apps', app, 'tsconfig.json'),
     external,
-    plugins: [absentOptionalModulesPlugin()],
+    plugins: [absentOptionalModulesPlugin(), pinoCallSitesPlugin()],
     define: {
       'process.env.PROPS_BUILD_COMMIT': JSON.stringify(gitCommit(root)),
       'process.env.PROPS_BUILD_TIME': JSON.stringify(new Date().toISOString()),

@@ -15,7 +15,6 @@ import { requireCaller } from './api-key-auth';
 import { BatchOrchestrator } from './batch/batch-orchestrator';
 import { registerBatchRoutes } from './batch-routes';
 import { loadCoordinatorConfig } from './coordinator-config';
-import { gcpPorts } from './gcp/gcp-ports';
 import { localPorts } from './local/local-ports';
 
 export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<AssembledService> {
@@ -31,7 +30,9 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
     ...quietRequestLogs(),
   });
   registerRequestLogging(app, config.gcp?.projectId);
-  const ports = config.backend === 'gcp' ? gcpPorts(config, logger) : localPorts(config, logger);
+  // The gcp ports are loaded only on gcp: the Google client stack stays off the local start path.
+  const ports =
+    config.backend === 'gcp' ? (await import('./gcp/gcp-ports')).gcpPorts(config, logger) : localPorts(config, logger);
   const batches = new BatchOrchestrator({
     state: ports.state,
     lock: ports.lock,

@@ -16,7 +16,6 @@ import {
 } from '@props/service-runtime';
 import { loadWorkerConfig } from './worker-config';
 import { modelReadinessChecks } from './model-readiness';
-import { gcpWorkerPorts } from './gcp/gcp-worker-ports';
 import { PredictionPipeline } from './prediction-pipeline';
 import { registerPredictRoute } from './predict-route';
 
@@ -65,7 +64,8 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
     rejected,
     checks: dependencyChecks,
   } = config.gcp
-    ? gcpWorkerPorts(config.gcp, config.completionTopic)
+    ? // Loaded only on gcp: the Google client stack stays off the local runtime's start path.
+      (await import('./gcp/gcp-worker-ports')).gcpWorkerPorts(config.gcp, config.completionTopic)
     : {
         staging: ndjsonStagingFor(config.stagingDir),
         publisher: new HttpPushPublisher({

@@ -1,4 +1,12 @@
-import { FieldValue, Timestamp, type DocumentReference, type Firestore } from '@google-cloud/firestore';
+import type { DocumentReference, Firestore, Timestamp } from '@google-cloud/firestore';
+
+/**
+ * The client's value classes, loaded where they are used: this module is re-exported by the lib's
+ * index, and a static value import would start the Google client stack in every process that
+ * imports the lib, the local runtime included (the Firestore instance passed in has loaded the
+ * package already, so the import is a lookup).
+ */
+const firestoreValues = () => import('@google-cloud/firestore');
 import { LeaseLostError, type Lease, type LockBackend } from '../lease';
 
 const ABORTED = 10;
@@ -53,6 +61,7 @@ export class FirestoreLockBackend implements LockBackend {
     leaseMs: number,
   ): Promise<Lease | null> {
     return this.firestore.runTransaction(async (transaction) => {
+      const { FieldValue, Timestamp } = await firestoreValues();
       const current = (await transaction.get(ref)).data() as LockDocument | undefined;
       const now = Date.now();
       if (current && !current.released && expiresAtMs(current) > now) return null;
@@ -82,6 +91,7 @@ export class FirestoreLockBackend implements LockBackend {
   renew(lease: Lease, leaseMs: number): Promise<Lease> {
     const ref = this.firestore.collection(this.collection).doc(lease.key);
     return this.firestore.runTransaction(async (transaction) => {
+      const { Timestamp } = await firestoreValues();
       this.assertHeld(lease, (await transaction.get(ref)).data() as LockDocument | undefined);
       const expiresAt = Date.now() + leaseMs;
       transaction.update(ref, { expires_at_ms: expiresAt, expires_at: Timestamp.fromMillis(expiresAt) });
@@ -92,6 +102,7 @@ export class FirestoreLockBackend implements LockBackend {
   release(lease: Lease): Promise<void> {
     const ref = this.firestore.collection(this.collection).doc(lease.key);
     return this.firestore.runTransaction(async (transaction) => {
+      const { FieldValue, Timestamp } = await firestoreValues();
       this.assertHeld(lease, (await transaction.get(ref)).data() as LockDocument | undefined);
       // The Python side reads only expires_at: a released lock must read as expired there too.
       const now = Date.now();

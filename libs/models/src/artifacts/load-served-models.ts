@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { OnnxRegressor } from '../inference/onnx-regressor';
-import { fetchFromGcs } from '../gcp/gcs-artifact-fetcher';
 import { ModelArtifactError, modelManifest, type ManifestEntry } from './model-manifest';
 import type { ServedModel } from './served-model';
 
@@ -40,7 +39,9 @@ async function readArtifact(
     if (!existsSync(file)) {
       const partial = `${file}.${process.pid}.partial`;
       try {
-        await (options.fetchRemote ?? fetchFromGcs)(location, partial);
+        // The Cloud Storage client is loaded only for a gs:// model, so a start from local files never loads it.
+        const fetchRemote = options.fetchRemote ?? (await import('../gcp/gcs-artifact-fetcher')).fetchFromGcs;
+        await fetchRemote(location, partial);
       } catch (error) {
         throw new ModelArtifactError(`model ${entry.model_id}: cannot download ${location}: ${errorMessage(error)}`);
       }

@@ -1,12 +1,20 @@
-import { Timestamp, type DocumentData, type Firestore } from '@google-cloud/firestore';
+import type { DocumentData, Firestore } from '@google-cloud/firestore';
 import type { BatchRecord, CompletionRecord } from '../batch-record';
 import type { BatchStateStore } from '../batch-state-store';
 
 /** Firestore's TTL policy (declared by the infrastructure) deletes batch documents this long after their batch started. */
 export const BATCH_RECORD_TTL_DAYS = 30;
 
-const expiry = (createdAt: string) => ({
-  expire_at: Timestamp.fromMillis(Date.parse(createdAt) + BATCH_RECORD_TTL_DAYS * 86_400_000),
+/**
+ * The TTL field. The client's Timestamp class is loaded where it is used: this module is re-exported
+ * by the lib's index, and a static value import would start the Google client stack in every
+ * process that imports the lib, the local runtime included (the Firestore instance passed in has
+ * loaded the package already, so the import is a lookup).
+ */
+const expiry = async (createdAt: string) => ({
+  expire_at: (await import('@google-cloud/firestore')).Timestamp.fromMillis(
+    Date.parse(createdAt) + BATCH_RECORD_TTL_DAYS * 86_400_000,
+  ),
 });
 
 /** A stored header without the TTL field the store adds. */
@@ -36,12 +44,12 @@ export class FirestoreBatchState implements BatchStateStore {
       for (const [player, message] of entries.slice(start, start + 400))
         writes.set(this.batch(record.batch_id).collection('messages').doc(player), {
           message,
-          ...expiry(record.created_at),
+          ...(await expiry(record.created_at)),
         });
       await writes.commit();
     }
     // The header last: a batch is visible only once every message it names can be re-published.
-    await this.batch(record.batch_id).create({ ...record, ...expiry(record.created_at) });
+    await this.batch(record.batch_id).create({ ...record, ...(await expiry(record.created_at)) });
   }
 
   async get(batchId: string): Promise<BatchRecord | null> {
@@ -64,7 +72,7 @@ export class FirestoreBatchState implements BatchStateStore {
     await this.batch(batchId)
       .collection('completions')
       .doc(completion.player_lookup)
-      .set({ ...completion, ...expiry(completion.recorded_at) });
+      .set({ ...completion, ...(await expiry(completion.recorded_at)) });
   }
 
   async completions(batchId: string): Promise<CompletionRecord[]> {
@@ -86,7 +94,7 @@ export class FirestoreBatchState implements BatchStateStore {
         const snapshot = await transaction.get(this.batch(batchId));
         if (!snapshot.exists) return null;
         const next = change(header(snapshot.data()!));
-        if (next) transaction.set(this.batch(batchId), { ...next, ...expiry(next.created_at) });
+        if (next) transaction.set(this.batch(batchId), { ...next, ...(await expiry(next.created_at)) });
         return next;
       },
       { maxAttempts: 50 },
