@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -132,6 +132,19 @@ describe('props report destinations and dates', () => {
       1,
       'props report: no games were scheduled on 2025-07-01: it is in the off-season (the regular season starts in October; the finals end in June); there is nothing to report\n',
     ]);
+
+    // A graded date's page names the players as the warehouse has them, never by lookup key.
+    expect(
+      (await propsAsync({}, 'backfill', '--from', '2025-03-15', '--to', '2025-03-15', '--warehouse', warehouse)).code,
+    ).toBe(0);
+    const page = join(folder, 'page.html');
+    expect((await report({}, '--out', page)).code).toBe(0);
+    const misses = readFileSync(page, 'utf8').split('data-table="misses"')[1]!;
+    const players = [...misses.matchAll(/<tr><td>([^<]+)<\/td>/g)].map((match) =>
+      match[1]!.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))),
+    );
+    expect(players).toHaveLength(10);
+    for (const player of players) expect(player).toMatch(/^[A-Z][\p{L}.'-]* [\p{L} .'-]+$/u);
   }, 240_000);
 });
 

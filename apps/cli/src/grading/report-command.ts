@@ -25,6 +25,7 @@ export async function writeReport(
       batch: await grading.latestBatch(gameDate),
       systems: graded.systems,
       rows: graded.rows,
+      playerNames: Object.fromEntries((await grading.playerNames?.(gameDate)) ?? []),
     } satisfies ReportInput;
   });
   await savePage(out, renderReport(input));
