@@ -15,4 +15,6 @@ export const BACKEND_ENVIRONMENT = [
   ['FIRESTORE_DATABASE', 'the Firestore database of locks and batch records ((default); staging has its own)'],
   ['PROPS_DATASET_PREFIX', "the environment's dataset prefix, the default of --dataset-prefix (staging)"],
   ['PROPS_DATA_DIR', 'where the local runtime keeps its files (var)'],
+  ['PROPS_CLOUD_WAIT_SECONDS', "how long gcp waits for BigQuery's or Firestore's first answer before it gives up (30)"],
+  ['PROPS_DEBUG', '1: print the stack trace under an error line'],
 ] as const;

@@ -36,6 +36,24 @@ export function actualsSql(table: string, datePredicate: string): string {
   return `SELECT player_lookup, points, CAST(minutes_played AS FLOAT64) AS minutes, team_abbr, opponent_team_abbr FROM ${table} WHERE ${datePredicate}`;
 }
 
+/**
+ * Player names by lookup key for a date, the box score's name first, else the prop line's: what a
+ * report shows instead of the key (`jamalmurray`). Both tables hold the name the registry gave.
+ */
+export function playerNamesSql(boxScores: string, propLines: string, datePredicate: string): string {
+  return `SELECT player_lookup, MAX(player_full_name) AS name, 1 AS rank FROM ${boxScores} WHERE ${datePredicate} AND player_full_name IS NOT NULL GROUP BY player_lookup
+    UNION ALL
+    SELECT player_lookup, MAX(player_name) AS name, 2 AS rank FROM ${propLines} WHERE ${datePredicate} AND player_name IS NOT NULL GROUP BY player_lookup`;
+}
+
+/** The names query's rows as a map, the better-ranked name winning. */
+export function toPlayerNames(rows: readonly Record<string, unknown>[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const row of [...rows].sort((a, b) => Number(b.rank) - Number(a.rank)))
+    if (typeof row.name === 'string' && row.name.trim() !== '') names.set(String(row.player_lookup), row.name);
+  return names;
+}
+
 export function toActualLine(row: Record<string, unknown>): ActualLine {
   return {
     points: Number(row.points),
@@ -98,6 +116,8 @@ export interface GradingStore {
   actuals(gameDate: string): Promise<Map<string, ActualLine>>;
   /** Games the schedule has on the date: 0 on a day without games (All-Star break, off-season). */
   scheduledGames(gameDate: string): Promise<number>;
+  /** Player names of the date by lookup key, where the warehouse has them (for the report). */
+  playerNames?(gameDate: string): Promise<Map<string, string>>;
   /** The date's most recently consolidated batch, for the report; null when none is recorded. */
   latestBatch(gameDate: string): Promise<BatchRecordSummary | null>;
   /** Replaces the date's grading rows with these; resolves with how many rows it replaced. */

@@ -140,7 +140,8 @@ describe('props backfill', () => {
       expect(stored.stdout, stored.stderr).toBe(`season view of 2025-03-14 .. 2025-03-16: ${object}\n`);
       const uploaded = gcs.objects.get('props-reports/seasons/season-2025-03-14-2025-03-16.html');
       expect(uploaded?.contentType).toBe('text/html; charset=utf-8');
-      const withoutTime = (html: string) => html.replace(/generated \d{4}-\d\d-\d\dT[\d:.]+Z/g, 'generated (time)');
+      const withoutTime = (html: string) =>
+        html.replace(/generated \d{4}-\d\d-\d\d \d\d:\d\d UTC/g, 'generated (time)');
       expect(withoutTime(uploaded?.body ?? '')).toBe(withoutTime(readFileSync(page, 'utf8')));
       const missing = await propsAsync(
         { STORAGE_EMULATOR_HOST: gcs.url },
@@ -158,7 +159,7 @@ describe('props backfill', () => {
     const badOut = props('report', '--date', '2025-03-15', '--out', 'gs://', '--warehouse', backfilled.warehouse);
     expect([badOut.code, badOut.stderr.split('\n')[0]]).toEqual([
       2,
-      'props report: --out: expected gs://bucket/path, got gs://',
+      'props report: --out: expected gs://bucket/path.html (lower-case gs, two slashes, a bucket and an object name), got "gs://"',
     ]);
     const empty = props('report', '--from', '2025-06-01', '--to', '2025-06-02', '--warehouse', backfilled.warehouse);
     expect([empty.code, empty.stderr]).toEqual([

@@ -2,7 +2,7 @@ import { NothingToGradeError, gradeDate } from '@props/grading';
 import { LogEvent, createLogger } from '@props/observability';
 import { UsageError, type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
-import { GRADING_LOCK_OPTIONS, gradingLock, withWarehouseReads } from './grading-backend';
+import { GRADING_LOCK_OPTIONS, gradingLock, reachGradingServices, withWarehouseReads } from './grading-backend';
 import { gradingDates, parseGradingTrigger } from './grading-dates';
 import { confidenceTable, gradingTable } from './grading-table';
 import { parseGradingArgs } from './warehouse-option';
@@ -169,6 +169,7 @@ export const gradeCommand: CliCommand = {
       logger: createLogger({ service: 'cli', destination: 2 }),
       lock: gradingLock(process.env, warehouse),
     };
+    await reachGradingServices(process.env);
     const outcomes: DateOutcome[] = [];
     for (const [index, date] of dates.entries()) {
       const progress = dates.length > 1 ? `[${index + 1}/${dates.length}] ` : '';

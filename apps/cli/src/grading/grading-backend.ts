@@ -16,6 +16,7 @@ import { requireWarehouseFile, withWarehouse } from '@props/warehouse';
 import { bigQueryClient } from '@props/gcp-clients';
 import { backendEnvironment } from '../backend-environment';
 import { firestoreGradingLock } from '../gcp/firestore-grading-lock';
+import { reachCloud, type CloudTarget } from '../gcp/cloud-reach';
 
 const GradingEnvironment = backendEnvironment({});
 
@@ -37,6 +38,7 @@ export async function withWarehouseReads<T>(
 ): Promise<T> {
   const config = parseEnvironment(GradingEnvironment, env);
   if (config.PROPS_BACKEND === 'gcp') {
+    await reachCloud(env, cloudTarget(config), ['bigquery']);
     const client = bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT);
     const options = { projectId: config.GCP_PROJECT_ID!, location: config.PROPS_BIGQUERY_LOCATION, datasetPrefix };
     return work({
@@ -53,6 +55,19 @@ export async function withWarehouseReads<T>(
       season: new DuckdbSeasonSource(connection, datasetPrefix),
     }),
   );
+}
+
+const cloudTarget = (config: ReturnType<typeof parseEnvironment<typeof GradingEnvironment>>): CloudTarget => ({
+  projectId: config.GCP_PROJECT_ID!,
+  bigQueryLocation: config.PROPS_BIGQUERY_LOCATION,
+  bigQueryEndpoint: config.PROPS_BIGQUERY_ENDPOINT,
+  firestoreDatabase: config.FIRESTORE_DATABASE,
+});
+
+/** On gcp, proves Firestore (the grading lock) and BigQuery answer, or fails in one line within the wait. */
+export async function reachGradingServices(env: NodeJS.ProcessEnv): Promise<void> {
+  const config = parseEnvironment(GradingEnvironment, env);
+  if (config.PROPS_BACKEND === 'gcp') await reachCloud(env, cloudTarget(config), ['firestore', 'bigquery']);
 }
 
 /**

@@ -25,6 +25,7 @@ export async function writeReport(
       batch: await grading.latestBatch(gameDate),
       systems: graded.systems,
       rows: graded.rows,
+      playerNames: Object.fromEntries((await grading.playerNames?.(gameDate)) ?? []),
     } satisfies ReportInput;
   });
   await savePage(out, renderReport(input));
@@ -47,6 +48,16 @@ export async function writeSeasonReport(
     );
   await savePage(out, renderSeasonReport(view, new Date().toISOString()));
   return out;
+}
+
+/** A date the schedule has no games on: the off-season (July to September), or a day without games in the season. */
+export function noGamesMessage(date: string): string {
+  const month = Number(date.slice(5, 7));
+  const why =
+    month >= 7 && month <= 9
+      ? 'it is in the off-season (the regular season starts in October; the finals end in June)'
+      : 'a day without games (the All-Star break, a holiday, or outside the season)';
+  return `no games were scheduled on ${date}: ${why}; there is nothing to report`;
 }
 
 export const reportCommand: CliCommand = {
@@ -108,7 +119,12 @@ export const reportCommand: CliCommand = {
       return 0;
     } catch (error) {
       if (!(error instanceof NothingToGradeError)) throw error;
-      process.stderr.write(`props report: ${error.message}\n`);
+      const date = typeof values.date === 'string' ? values.date : undefined;
+      const games =
+        date === undefined
+          ? null
+          : await withWarehouseReads(process.env, warehouse, prefix, ({ grading }) => grading.scheduledGames(date));
+      process.stderr.write(`props report: ${games === 0 ? noGamesMessage(date!) : error.message}\n`);
       return 1;
     }
   },

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -58,9 +58,80 @@ function exampleReport(): ReportInput {
       loadPath: 'one_query',
       consolidatedAt: '2025-03-15 18:00:00+00',
     },
-    systems: summarizeBySystem(rows),
+    systems: [
+      ...summarizeBySystem(rows),
+      // A system whose every prediction was PASS: no hit rate, and the page says why.
+      {
+        ...summarizeBySystem(rows)[0]!,
+        systemId: 'zone_matchup_v1',
+        picks: 0,
+        wins: 0,
+        losses: 0,
+        pushes: 0,
+        hitRate: null,
+      },
+    ],
     rows,
+    playerNames: Object.fromEntries(
+      Array.from({ length: 20 }, (_, index) => [`player${index}`, `Player Number ${index}`]),
+    ),
   };
+}
+
+const BROWSER_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Where the screenshots go, for a reader to look at: the test's output folder. */
+const SCREENS = join(tmpdir(), 'props-report-screens');
+
+/** The little of the DOM the check below reads (the tests compile without the DOM library). */
+interface ChartNode {
+  querySelector(selector: string): ChartNode | null;
+  querySelectorAll(selector: string): Iterable<ChartNode>;
+  getBoundingClientRect(): {
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+    left: number;
+    right: number;
+    top: number;
+    bottom: number;
+  };
+  getAttribute(name: string): string | null;
+  textContent: string | null;
+  outerHTML: string;
+}
+
+/** Every mark (bar, point) whose centre is outside its chart's plot area, or whose box leaves it by more than 4 px. */
+function marksOutsidePlots(figures: ChartNode[]): string[] {
+  const offenders: string[] = [];
+  for (const figure of figures) {
+    const area = figure.querySelector('.plot-area')!.getBoundingClientRect();
+    for (const mark of figure.querySelectorAll('.mark')) {
+      const box = mark.getBoundingClientRect();
+      const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+      const centreInside =
+        cx >= area.left - 0.5 && cx <= area.right + 0.5 && cy >= area.top - 0.5 && cy <= area.bottom + 0.5;
+      const boxInside =
+        box.left >= area.left - 4 &&
+        box.right <= area.right + 4 &&
+        box.top >= area.top - 4 &&
+        box.bottom <= area.bottom + 4;
+      if (!centreInside || !boxInside)
+        offenders.push(
+          `${figure.getAttribute('data-chart')}: ${mark.querySelector('title')?.textContent ?? mark.outerHTML.slice(0, 80)}`,
+        );
+    }
+  }
+  return offenders;
 }
 
 describe('props report page', () => {
@@ -68,6 +139,18 @@ describe('props report page', () => {
     const html = renderReport(exampleReport());
     expect(html).not.toMatch(/<script|<link|src=|href=|@import|url\(/i);
     expect(html.match(/<figure class="chart"/g)).toHaveLength(4);
+  });
+
+  it('counts in words that agree with the number: 1 pick, 1 player', () => {
+    const example = exampleReport();
+    const pick = example.rows.find(
+      (row) =>
+        row.systemId === 'catboost_v8' && !row.isVoided && row.recommendation !== 'PASS' && row.actualPoints !== null,
+    )!;
+    const html = renderReport({ ...example, rows: [pick], systems: summarizeBySystem([pick]) });
+    expect(html).toContain('(1 pick)');
+    expect(html).toContain('(1 player;');
+    expect(html).not.toMatch(/\b1 (picks|players)\b/);
   });
 
   it.skipIf(!existsSync(CHROMIUM) && !required)(
@@ -137,6 +220,43 @@ describe('props report page', () => {
         ).toEqual(new Set(['OVER', 'UNDER']));
         expect(await page.title()).toBe('Predictions of 2025-03-15: grading report');
         expect(problems).toEqual([]);
+        // Every mark inside its plot; names, not lookup keys; no "1 picks"; an empty system explained; one instant format.
+        expect(await page.$$eval('figure.chart', marksOutsidePlots)).toEqual([]);
+        const text = await page.$eval('body', (body) => body.textContent ?? '');
+        expect(text).toContain('Player Number');
+        expect(
+          await page.$$eval('table[data-table="misses"] tbody td:first-child', (cells) =>
+            cells.map((cell) => cell.textContent),
+          ),
+        ).not.toContainEqual(expect.stringMatching(/^player\d+$/));
+        expect(text).not.toMatch(/\b1 picks\b|\b1 players\b/);
+        expect(text).toContain('zone_matchup_v1: no OVER/UNDER pick: all');
+        expect(text.match(/\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}[^ ]*( UTC)?/g)).toEqual([
+          '2025-03-16 08:00 UTC',
+          '2025-03-15 18:00 UTC',
+        ]);
+        // The value axis, and the break-even label clear of every bar value.
+        expect(
+          await page.$$eval('figure[data-chart="hit-rate"] text.tick', (ticks) =>
+            ticks.map((tick) => tick.textContent),
+          ),
+        ).toEqual(['0%', '25%', '50%', '75%', '100%']);
+        const overlaps = await page.$$eval('figure.chart', (figures) =>
+          figures.flatMap((figure) => {
+            const label = figure.querySelector('.reference-label')?.getBoundingClientRect();
+            if (!label) return [];
+            return [...figure.querySelectorAll('text.value')]
+              .map((value) => value.getBoundingClientRect())
+              .filter(
+                (box) =>
+                  box.left < label.right && box.right > label.left && box.top < label.bottom && box.bottom > label.top,
+              )
+              .map(() => figure.getAttribute('data-chart'));
+          }),
+        );
+        expect(overlaps).toEqual([]);
+        mkdirSync(SCREENS, { recursive: true });
+        await page.screenshot({ path: join(SCREENS, 'date-report.png'), fullPage: true });
       } finally {
         await browser.close();
       }
@@ -198,20 +318,49 @@ describe('props report page', () => {
           ),
         ).toEqual(['catboost_v8', 'moving_average']);
         expect(problems).toEqual([]);
-        await page.screenshot({ path: join(tmpdir(), 'props-season-view.png'), fullPage: true });
+        expect(await page.$$eval('figure.chart', marksOutsidePlots)).toEqual([]);
       } finally {
         await browser.close();
       }
     },
     60_000,
   );
+
+  it.skipIf(!existsSync(CHROMIUM) && !required)(
+    'draws every mark of the season view inside its plot, whichever weekday the range starts on, with week ticks',
+    async () => {
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+      mkdirSync(SCREENS, { recursive: true });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+        // 2024-11-04 is a Monday: ranges starting Monday to Sunday, the last three the ones that drew outside.
+        for (let weekday = 0; weekday < 7; weekday += 1) {
+          const from = new Date(Date.UTC(2024, 10, 4 + weekday)).toISOString().slice(0, 10);
+          const file = join(mkdtempSync(join(tmpdir(), 'props-season-')), 'season.html');
+          writeFileSync(file, renderSeasonReport(exampleSeason(from, 30), '2025-04-14T08:00:00.000Z'));
+          await page.goto(`file://${file}`);
+          expect([from, await page.$$eval('figure.chart', marksOutsidePlots)]).toEqual([from, []]);
+          // Week ticks: a tick at each Monday of the range, weeks told apart.
+          const ticks = await page.$$eval('figure[data-chart="hit-rate-by-week"] text.tick', (texts) =>
+            texts.map((text) => text.textContent),
+          );
+          expect(ticks, from).toEqual(expect.arrayContaining(['Nov 4', 'Nov 11', 'Nov 18', 'Nov 25']));
+          await page.screenshot({ path: join(SCREENS, `season-from-${from}.png`), fullPage: true });
+        }
+      } finally {
+        await browser.close();
+      }
+    },
+    120_000,
+  );
 });
 
-/** Eight weeks of two systems' daily sums, with calibration buckets. */
-function exampleSeason(): SeasonView {
+/** Eight weeks of two systems' daily sums from `from`, with calibration buckets. */
+function exampleSeason(from = '2024-11-01', length = 56): SeasonView {
   const days: SeasonView['days'] = [];
-  for (let offset = 0; offset < 56; offset += 1) {
-    const gameDate = new Date(Date.UTC(2024, 10, 1 + offset)).toISOString().slice(0, 10);
+  const start = Date.parse(`${from}T00:00:00Z`);
+  for (let offset = 0; offset < length; offset += 1) {
+    const gameDate = new Date(start + offset * 86_400_000).toISOString().slice(0, 10);
     for (const [systemId, skill] of [
       ['catboost_v8', 0.55],
       ['moving_average', 0.5],
@@ -238,5 +387,5 @@ function exampleSeason(): SeasonView {
       losses: 32 - index * 2,
     })),
   );
-  return { from: '2024-11-01', to: '2024-12-26', days, calibration };
+  return { from, to: days.at(-1)!.gameDate, days, calibration };
 }

@@ -55,6 +55,44 @@ function monthTicks(from: string, to: string): Axis {
   return { min: day(from), max: day(to), ticks };
 }
 
+/**
+ * The weekly charts' axis: whole weeks, from the Monday of --from's week to the end of --to's
+ * week, each week's point at its middle (so a range starting Friday to Sunday still draws its
+ * first week inside the plot), a tick at every Monday and a label on as many as fit.
+ */
+function weekTicks(from: string, to: string): Axis {
+  const first = day(weekOf(from));
+  const last = day(weekOf(to));
+  const weeks = (last - first) / 7 + 1;
+  const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
+  const every = Math.max(1, Math.ceil((weeks * 70) / plotWidth));
+  const ticks = [];
+  for (let monday = first, index = 0; monday <= last; monday += 7, index += 1) {
+    const date = new Date(monday * 86_400_000);
+    ticks.push({
+      value: monday,
+      label: index % every === 0 ? `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}` : '',
+    });
+  }
+  return { min: first, max: last + 7, ticks };
+}
+
+/** A week's point: the middle of the week that starts on that Monday. */
+const WEEK_MIDDLE = 3.5;
+
+/** The Wilson score interval of a hit rate (95%): honest for small samples, never outside 0..1. */
+export function wilsonInterval(wins: number, decided: number, z = 1.96): { low: number; high: number } | null {
+  if (decided === 0) return null;
+  const share = wins / decided;
+  const denominator = 1 + (z * z) / decided;
+  const centre = (share + (z * z) / (2 * decided)) / denominator;
+  const margin = (z * Math.sqrt((share * (1 - share)) / decided + (z * z) / (4 * decided * decided))) / denominator;
+  return { low: Math.max(0, centre - margin), high: Math.min(1, centre + margin) };
+}
+
+/** Decided picks under this are a small sample: their hit rate is shown with its interval and marked. */
+export const SMALL_SAMPLE = 30;
+
 /** An SVG plot with both axes ticked and labelled, optional reference line, and marks from `body`. */
 function plot(
   name: string,
@@ -80,13 +118,14 @@ function plot(
   const xTicks = x.ticks
     .map(
       (tick) =>
-        `<line class="axis-line" x1="${sx(tick.value).toFixed(1)}" x2="${sx(tick.value).toFixed(1)}" y1="${MARGIN.top + plotHeight}" y2="${MARGIN.top + plotHeight + 6}"/><text class="tick" x="${sx(tick.value).toFixed(1)}" y="${MARGIN.top + plotHeight + 24}" text-anchor="middle">${escape(tick.label)}</text>`,
+        `<line class="axis-line" x1="${sx(tick.value).toFixed(1)}" x2="${sx(tick.value).toFixed(1)}" y1="${MARGIN.top + plotHeight}" y2="${MARGIN.top + plotHeight + 6}"/>${tick.label ? `<text class="tick" x="${sx(tick.value).toFixed(1)}" y="${MARGIN.top + plotHeight + 24}" text-anchor="middle">${escape(tick.label)}</text>` : ''}`,
     )
     .join('');
   const line = reference
     ? `<line class="reference" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${sy(reference.value).toFixed(1)}" y2="${sy(reference.value).toFixed(1)}"/><text class="reference-label" x="${WIDTH - MARGIN.right - 4}" y="${(sy(reference.value) - 6).toFixed(1)}" text-anchor="end">${escape(reference.label)}</text>`
     : '';
-  const axes = `<line class="axis-line" x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + plotHeight}"/><line class="axis-line" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${MARGIN.top + plotHeight}" y2="${MARGIN.top + plotHeight}"/>`;
+  const area = `<rect class="plot-area" x="${MARGIN.left}" y="${MARGIN.top}" width="${plotWidth}" height="${plotHeight}" fill="none"/>`;
+  const axes = `${area}<line class="axis-line" x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + plotHeight}"/><line class="axis-line" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${MARGIN.top + plotHeight}" y2="${MARGIN.top + plotHeight}"/>`;
   const xLabel = `<text class="tick" x="${MARGIN.left + plotWidth / 2}" y="${HEIGHT - 8}" text-anchor="middle">${escape(x.title)}</text>`;
   const yLabel = `<text class="tick" x="16" y="${MARGIN.top + plotHeight / 2}" transform="rotate(-90 16 ${MARGIN.top + plotHeight / 2})" text-anchor="middle">${escape(yTitle)}</text>`;
   const key =
@@ -164,10 +203,27 @@ function weekly(
         const figure = value(total);
         return figure === null
           ? []
-          : [{ x: day(week) + 3, y: figure, title: `${systemId}, week of ${week}: ${text(total, figure)}` }];
+          : [{ x: day(week) + WEEK_MIDDLE, y: figure, title: `${systemId}, week of ${week}: ${text(total, figure)}` }];
       });
     return { name: systemId, color: COLORS[index % COLORS.length]!, points };
   });
+}
+
+/** A hit rate with its 95% interval; a small sample is marked, no decided pick says so. */
+export function hitRateCell(wins: number, losses: number): string {
+  const decided = wins + losses;
+  if (decided === 0) return '<span class="none">– (no decided picks)</span>';
+  const interval = wilsonInterval(wins, decided)!;
+  const range = `<span class="interval">${percent(interval.low)}–${percent(interval.high)}</span>`;
+  return decided < SMALL_SAMPLE
+    ? `<span class="small-sample" title="fewer than ${SMALL_SAMPLE} decided picks: a small sample">${percent(wins / decided)}*</span> ${range}`
+    : `${percent(wins / decided)} ${range}`;
+}
+
+/** An instant as the pages print it: minutes, in UTC, labelled. */
+export function utcInstant(value: string): string {
+  const parsed = new Date(/^\d{4}-\d{2}-\d{2} \d/.test(value) ? value.replace(' ', 'T').replace(/\+00$/, 'Z') : value);
+  return Number.isNaN(parsed.getTime()) ? value : `${parsed.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** The season page: per-system totals, hit rate and MAE by week, calibration of confidence, volume per day. */
@@ -177,8 +233,14 @@ export function renderSeasonReport(view: SeasonView, generatedAt: string): strin
   const hitRate = (total: SystemTotal) =>
     total.wins + total.losses === 0 ? null : total.wins / (total.wins + total.losses);
   const mae = (total: SystemTotal) => (total.played === 0 ? null : total.absoluteErrorSum / total.played);
-  const weeks = { ...monthTicks(view.from, view.to), title: 'week' };
-  const dates = { ...monthTicks(view.from, view.to), title: 'game date' };
+  const weeks = { ...weekTicks(view.from, view.to), title: 'week starting Monday (game dates, ET)' };
+  // Half a day of room either side, so the first and last dates' bars stay inside the plot.
+  const dates = {
+    ...monthTicks(view.from, view.to),
+    min: day(view.from) - 0.5,
+    max: day(view.to) + 0.5,
+    title: 'game date (ET)',
+  };
 
   const hitSeries = weekly(
     view.days,
@@ -232,18 +294,20 @@ export function renderSeasonReport(view: SeasonView, generatedAt: string): strin
   const perDate = new Map<string, number>();
   for (const entry of view.days) perDate.set(entry.gameDate, Math.max(perDate.get(entry.gameDate) ?? 0, entry.graded));
   const volumeAxis = niceTicks(0, Math.max(10, ...perDate.values()), (value) => String(Math.round(value)));
+  // At most 3 px, and never wider than most of a day, so a long range's bars neither overlap nor leave the plot.
+  const barWidth = (sx: (v: number) => number) => Math.min(3, 0.8 * (sx(1) - sx(0)));
   const volumeBars = (sx: (v: number) => number, sy: (v: number) => number) =>
     [...perDate.entries()]
       .map(
         ([date, graded]) =>
-          `<rect class="mark" x="${(sx(day(date)) - 1.5).toFixed(1)}" y="${sy(graded).toFixed(1)}" width="3" height="${(sy(0) - sy(graded)).toFixed(1)}"><title>${escape(`${date}: ${graded} players graded`)}</title></rect>`,
+          `<rect class="mark" x="${(sx(day(date)) - barWidth(sx) / 2).toFixed(1)}" y="${sy(graded).toFixed(1)}" width="${barWidth(sx).toFixed(2)}" height="${(sy(0) - sy(graded)).toFixed(1)}"><title>${escape(`${date}: ${graded} players graded`)}</title></rect>`,
       )
       .join('');
 
   const rows = totals
     .map(
       (total) =>
-        `<tr><td>${escape(total.systemId)}</td><td>${total.dates}</td><td>${total.graded}</td><td>${total.picks}</td><td>${total.wins}</td><td>${total.losses}</td><td>${percent(hitRate(total))}</td><td>${mae(total)?.toFixed(2) ?? '–'}</td><td>${(total.picks / Math.max(1, total.dates)).toFixed(1)}</td></tr>`,
+        `<tr><td>${escape(total.systemId)}</td><td>${total.dates}</td><td>${total.graded}</td><td>${total.picks}</td><td>${total.wins}</td><td>${total.losses}</td><td>${hitRateCell(total.wins, total.losses)}</td><td>${mae(total)?.toFixed(2) ?? '–'}</td><td>${(total.picks / Math.max(1, total.dates)).toFixed(1)}</td></tr>`,
     )
     .join('');
   const breakEven = { value: BREAK_EVEN, label: `break-even ${percent(BREAK_EVEN)} (at -110)` };
@@ -255,13 +319,13 @@ h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #d8dee4;padding:.3rem .5rem;text-align:right}td:first-child,th:first-child{text-align:left}
 .chart{margin:1.5rem 0}.chart svg{max-width:100%;height:auto;font-size:15px;fill:#1b1f24}.chart .mark{fill:#0969da}
 .chart .grid{stroke:#eaeef2}.chart .axis-line{stroke:#57606a}.chart .reference{stroke:#cf222e;stroke-width:2;stroke-dasharray:8 5}.chart .reference-label{fill:#cf222e;font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:5px}
-figcaption{font-weight:600;margin-bottom:.3rem}.legend{list-style:none;display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;padding:0;margin:.2rem 0 .5rem}.legend span{display:inline-block;width:14px;height:14px;border-radius:3px;margin-right:.4rem;vertical-align:-2px}
+figcaption{font-weight:600;margin-bottom:.3rem}.interval{color:#57606a;font-size:.85em}.small-sample{color:#9a6700}.legend{list-style:none;display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;padding:0;margin:.2rem 0 .5rem}.legend span{display:inline-block;width:14px;height:14px;border-radius:3px;margin-right:.4rem;vertical-align:-2px}
 </style></head>
 <body>
 <h1>Season view: ${escape(view.from)} .. ${escape(view.to)}</h1>
-<p>What grading wrote for the range (prediction_accuracy); generated ${escape(generatedAt)}. Hit rate = wins / (wins + losses) over OVER/UNDER picks of players who played; a pick at -110 pays off above ${percent(BREAK_EVEN)}.</p>
+<p>What grading wrote for the range (prediction_accuracy); generated ${escape(utcInstant(generatedAt))}; dates are game dates (ET). Hit rate = wins / (wins + losses) over OVER/UNDER picks of players who played; a pick at -110 pays off above ${percent(BREAK_EVEN)}. The interval is the 95% Wilson interval; * marks fewer than ${SMALL_SAMPLE} decided picks.</p>
 <h2>Per system</h2>
-<table data-table="systems"><thead><tr><th>system</th><th>dates</th><th>graded</th><th>picks</th><th>wins</th><th>losses</th><th>hit rate</th><th>MAE</th><th>picks per date</th></tr></thead><tbody>${rows}</tbody></table>
+<table data-table="systems"><thead><tr><th>system</th><th>dates</th><th>graded</th><th>picks</th><th>wins</th><th>losses</th><th>hit rate (95% interval)</th><th>MAE</th><th>picks per date</th></tr></thead><tbody>${rows}</tbody></table>
 ${plot('hit-rate-by-week', 'Hit rate per system, by week (weeks with at least 5 decided picks)', hitSeries, weeks, hitAxis, 'hit rate', (sx, sy) => lines(hitSeries, sx, sy), breakEven)}
 ${plot('mae-by-week', 'Mean absolute error per system, by week (points)', maeSeries, weeks, maeAxis, 'MAE (points)', (sx, sy) => lines(maeSeries, sx, sy))}
 ${plot('calibration', 'Calibration: hit rate by confidence decile over the range (deciles with at least 10 decided picks)', calibrationSeries, deciles, calibrationAxis, 'hit rate', (sx, sy) => lines(calibrationSeries, sx, sy), breakEven)}

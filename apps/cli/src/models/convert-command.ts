@@ -6,6 +6,11 @@ export const convertCommand: CliCommand = {
   words: ['models', 'convert'],
   summary: 'convert a CatBoost .cbm or XGBoost .json model to ONNX',
   usage: 'props models convert <model.cbm|model.json> --out <model.onnx> [--last-iteration N]',
+  options: [
+    ['<model.cbm|model.json>', 'the model to convert: a CatBoost binary (.cbm) or an XGBoost JSON dump (.json)'],
+    ['--out FILE.onnx', 'where the ONNX model goes (required)'],
+    ['--last-iteration N', 'XGBoost: keep the trees of boosting rounds 0..N (the best iteration after early stopping)'],
+  ],
   async run(args) {
     const { values, positionals } = parseCommandArgs({
       args: [...args],

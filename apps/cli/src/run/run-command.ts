@@ -203,6 +203,14 @@ export const runCommand: CliCommand = {
     ['--data-dir DIR', 'where the warehouse, staging, state and report go (default var)'],
     ['--json', "print the summary as one JSON document (progress and the services' lines go to stderr)"],
   ],
+  environment: [
+    ['PROPS_DATA_DIR', 'the default of --data-dir (var)'],
+    [
+      'PROPS_BUNDLES_DIR',
+      'where the coordinator and worker bundles are (set by npx props / npm start, which build them: dist/apps)',
+    ],
+    ['PROPS_REPOSITORY_ROOT', "the repository, for the seed's data/nba-samples (set by npx props)"],
+  ],
   async run(args) {
     const { values } = parseCommandArgs({
       args: [...args],

@@ -13,6 +13,7 @@ import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { withWarehouseReads } from '../grading/grading-backend';
 import { parseGradingArgs } from '../grading/warehouse-option';
 import { CoordinatorCallError, callService, callerHeaders, readAnswer, refusalText } from '../coordinator-client';
+import { redactUrl } from '../cli-errors';
 
 /** A past date of the 2024-25 season with a full slate: the smoke batch's default. */
 export const SMOKE_DATE = '2025-03-15';
@@ -174,7 +175,7 @@ export const smokeCommand: CliCommand = {
     const passed = steps.every((entry) => entry.passed);
     if (values.json)
       process.stdout.write(
-        `${JSON.stringify({ passed, coordinator, date, dataset_prefix: prefix, steps }, null, 2)}\n`,
+        `${JSON.stringify({ passed, coordinator: redactUrl(coordinator), date, dataset_prefix: prefix, steps }, null, 2)}\n`,
       );
     else process.stdout.write(passed ? 'smoke PASSED\n' : 'smoke FAILED\n');
     return passed ? 0 : 1;

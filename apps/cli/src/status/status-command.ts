@@ -1,6 +1,7 @@
 import { BatchListBodySchema, BatchStatusBodySchema, isCalendarDate, type BatchStatusBody } from '@props/contracts';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { CoordinatorCallError, callService, callerHeaders, readAnswer, refusalText } from '../coordinator-client';
+import { redactUrl } from '../cli-errors';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
@@ -53,7 +54,7 @@ export const statusCommand: CliCommand = {
     try {
       const answer = await callService(url, { headers: callerHeaders(process.env) });
       if (answer.status !== 200)
-        throw new CoordinatorCallError(`${url} answered HTTP ${answer.status}: ${refusalText(answer.body)}`);
+        throw new CoordinatorCallError(`${redactUrl(url)} answered HTTP ${answer.status}: ${refusalText(answer.body)}`);
       batches =
         values.batch !== undefined
           ? [readAnswer(BatchStatusBodySchema, answer, url)]

@@ -32,6 +32,10 @@ export const seedCommand: CliCommand = {
     ['--out FILE', 'the warehouse file (default $PROPS_DATA_DIR/warehouse.duckdb)'],
     ['--samples DIR', 'the real NBA samples (default data/nba-samples)'],
   ],
+  environment: [
+    ['PROPS_DATA_DIR', 'the folder of the default --out (var)'],
+    ['PROPS_REPOSITORY_ROOT', 'the repository, for the default --samples (set by npx props)'],
+  ],
   async run(args) {
     const { values } = parseCommandArgs({
       args: [...args],

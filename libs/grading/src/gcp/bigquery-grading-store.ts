@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { BigQuery } from '@google-cloud/bigquery';
 import {
   PLAYER_GAME_SUMMARY,
+  PLAYER_POINTS_PROPS,
   PLAYER_PROP_PREDICTIONS,
   PREDICTION_ACCURACY,
   PREDICTION_BATCHES,
@@ -18,6 +19,8 @@ import {
 import type { ActualLine, PredictionToGrade } from '../grade-prediction';
 import {
   actualsSql,
+  playerNamesSql,
+  toPlayerNames,
   latestBatchSql,
   predictionsToGradeSql,
   toActualLine,
@@ -80,6 +83,15 @@ export class BigQueryGradingStore implements GradingStore {
   async actuals(gameDate: string): Promise<Map<string, ActualLine>> {
     const rows = await this.query(actualsSql(this.table(PLAYER_GAME_SUMMARY), 'game_date = @game_date'), gameDate);
     return new Map(rows.map((row) => [String(row.player_lookup), toActualLine(row)]));
+  }
+
+  async playerNames(gameDate: string): Promise<Map<string, string>> {
+    return toPlayerNames(
+      await this.query(
+        playerNamesSql(this.table(PLAYER_GAME_SUMMARY), this.table(PLAYER_POINTS_PROPS), 'game_date = @game_date'),
+        gameDate,
+      ),
+    );
   }
 
   async scheduledGames(gameDate: string): Promise<number> {

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TableDefinition } from '@props/warehouse';
 import {
   PLAYER_GAME_SUMMARY,
+  PLAYER_POINTS_PROPS,
   PLAYER_PROP_PREDICTIONS,
   PREDICTION_ACCURACY,
   PREDICTION_BATCHES,
@@ -15,6 +16,8 @@ import {
 import type { ActualLine, PredictionToGrade } from '../grade-prediction';
 import {
   actualsSql,
+  playerNamesSql,
+  toPlayerNames,
   latestBatchSql,
   scheduledGamesSql,
   predictionsToGradeSql,
@@ -68,6 +71,15 @@ export class DuckdbGradingStore implements GradingStore {
         .getRowObjectsJS()
         .map((row) => [String(row.player_lookup), toActualLine(row)]),
     );
+  }
+
+  async playerNames(gameDate: string): Promise<Map<string, string>> {
+    const sql = playerNamesSql(
+      this.table(PLAYER_GAME_SUMMARY),
+      this.table(PLAYER_POINTS_PROPS),
+      'game_date = CAST($1 AS DATE)',
+    );
+    return toPlayerNames((await this.connection.runAndReadAll(sql, [gameDate])).getRowObjectsJS());
   }
 
   async scheduledGames(gameDate: string): Promise<number> {
