@@ -31,6 +31,7 @@ export interface CodeParsers {
   };
   worker(env: NodeJS.ProcessEnv): {
     completionTopic: string;
+    datasetPrefix: string;
     pushAuth: { audience: string; serviceAccounts: readonly string[] } | null;
     gcp: { projectId: string } | null;
   };
@@ -121,6 +122,11 @@ export function checkEnvironments(
   if (workerConfig && workerConfig.gcp?.projectId !== expected.project)
     problems.push(
       `${worker.name}: runs on ${workerConfig.gcp ? `project ${workerConfig.gcp.projectId}` : 'the local backend'}, expected gcp in ${expected.project}`,
+    );
+  // A staging worker without the prefix probes and records in production's datasets, which its identity may not read.
+  if (workerConfig && workerConfig.datasetPrefix !== expected.datasetPrefix)
+    problems.push(
+      `${worker.name}: dataset prefix "${workerConfig.datasetPrefix}", the environment's is "${expected.datasetPrefix}"`,
     );
   for (const job of ofType(resources, JOB)) {
     const jobEnv = containerEnv(job, resources);

@@ -255,6 +255,23 @@ describe('each cross-check fails on a planted mismatch', () => {
     ).toContain('prediction-coordinator-staging: dataset prefix "", the environment\'s is "staging"');
   });
 
+  it('a staging worker pointed at production datasets', () => {
+    const resources = planted(environments.staging!, (copy) => {
+      const env = envOf(find(copy, 'gcp:cloudrunv2/service:Service', 'prediction-worker-staging'));
+      env.splice(
+        env.findIndex((variable) => variable.name === 'PROPS_DATASET_PREFIX'),
+        1,
+      );
+    });
+    expect(
+      checkEnvironments(resources, parsers, {
+        project: PROJECT,
+        datasetPrefix: 'staging',
+        firestoreDatabase: 'staging',
+      }),
+    ).toContain('prediction-worker-staging: dataset prefix "", the environment\'s is "staging"');
+  });
+
   it('a table whose declared schema lost a column', () => {
     const resources = planted(production(), (copy) => {
       const table = copy.find(

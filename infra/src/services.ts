@@ -49,6 +49,7 @@ export function workerEnvironment(
       GCP_PROJECT_ID: settings.project,
       PROPS_BIGQUERY_LOCATION: settings.bigqueryLocation,
       PUBSUB_READY_TOPIC: names.topics.predictionReady,
+      PROPS_DATASET_PREFIX: names.datasetPrefix,
       PROPS_PUSH_AUTH: 'oidc',
       PROPS_OIDC_AUDIENCE: names.workerAudience,
       PROPS_OIDC_SERVICE_ACCOUNTS: identities.accounts.pusher.email,
