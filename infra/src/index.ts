@@ -1,5 +1,6 @@
 // The Pulumi program: `pulumi up --stack staging` or `--stack production` from infra/ (docs/operations/environment.md).
 import * as pulumi from '@pulumi/pulumi';
+import { adoptOriginal } from './adoption';
 import { declareApis, waitForApis } from './apis';
 import { declareEnvironment } from './environment';
 import { settingsFromStack, type EnvironmentSettings } from './settings';
@@ -12,6 +13,7 @@ try {
   throw new pulumi.RunError(error instanceof Error ? error.message : String(error));
 }
 waitForApis(declareApis(settings));
+adoptOriginal(settings);
 const environment = declareEnvironment(settings);
 
 export const coordinatorUrl = environment.coordinatorUrl;

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { originalResources } from './adoption';
 import { REQUIRED_APIS } from './apis';
+import type { EnvironmentSettings } from './settings';
 import { readProjectFile, runThroughPulumiHost, type HostedRun } from './test-support/pulumi-host';
 
 /**
@@ -145,6 +147,21 @@ describe('dead letters and old images', () => {
     const actions = repository.inputs.cleanupPolicies.map((policy: { action: string }) => policy.action).sort();
     expect(actions).toEqual(['DELETE', 'KEEP']);
   });
+});
+
+describe('adopting the original project', () => {
+  it('imports the original topics, datasets, Firestore database and scheduler jobs, and creates the rest', async () => {
+    const run = await runThroughPulumiHost('production', { config: { 'nba-props:adoptOriginal': 'true' } });
+    expect(run.status, run.stderr).toBe(0);
+    const imported = run.resources.filter((resource) => resource.importId);
+    expect(imported.map((resource) => resource.importId).sort()).toEqual(
+      [
+        ...originalResources({ project: 'nba-props-platform', region: 'us-west2' } as EnvironmentSettings).values(),
+      ].sort(),
+    );
+    expect(runs.production!.resources.filter((resource) => resource.importId)).toEqual([]);
+    expect(runs.staging!.resources.filter((resource) => resource.importId)).toEqual([]);
+  }, 120_000);
 });
 
 describe('the runtime options', () => {
