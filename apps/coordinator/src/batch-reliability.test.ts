@@ -173,7 +173,10 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     expect(statuses.length).toBe(3 * triple.envelopes.length);
     expect(new Set(statuses)).toEqual(new Set([204]));
     const status = await waitForConsolidated(triple.coordinator.url, triple.batchId);
-    expect(status.players_predicted).toBe(single.envelopes.length);
+    // All but the players the original's feature gate refuses (opponent_def_rating above 125 on DATE).
+    const refused = status.players_skipped.invalid_features ?? 0;
+    expect(refused).toBeGreaterThan(0);
+    expect(status.players_predicted).toBe(single.envelopes.length - refused);
 
     const expected = await predictionsTable(once);
     expect(expected.length).toBeGreaterThan(single.envelopes.length * 4);
@@ -252,7 +255,9 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     const status = await waitForConsolidated(service.url, batchId);
     expect(status.coverage).toBe(1);
     expect(status.consolidation!.partial).toBe(false);
-    expect(status.players_predicted).toBe(status.players_expected);
+    // Every player is accounted for: predicted, or refused by the original's feature gate.
+    expect(Object.keys(status.players_skipped)).toEqual(['invalid_features']);
+    expect(status.players_predicted).toBe(status.players_expected - status.players_skipped.invalid_features!);
     expect(await duplicateKeys(dataDir)).toBe(0);
   }, 240_000);
 

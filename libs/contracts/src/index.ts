@@ -15,7 +15,7 @@ export {
   type PredictionRequest,
   type HistoricalGame,
 } from './prediction-request';
-export { CompletionEventSchema, type CompletionEvent } from './completion-event';
+export { CompletionEventSchema, INVALID_FEATURES, type CompletionEvent } from './completion-event';
 export { StartBatchRequestSchema, unknownStartFields, type StartBatchRequest } from './start-batch-request';
 export { PredictionRowSchema, type PredictionRow } from './prediction-row';
 export { REJECTED_MESSAGES_TABLE, rejectedMessage, type RejectedMessage } from './rejected-message';

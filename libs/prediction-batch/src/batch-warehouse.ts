@@ -6,6 +6,7 @@ import type { PlayerCandidate } from '@props/warehouse';
 export interface BatchBookkeepingRow {
   batch_id: string;
   game_date: string;
+  /** Players the batch expects rows for: those published, less those the feature gate refused. */
   players_expected: number;
   players_completed: number;
   rows_merged: number;

@@ -1,4 +1,4 @@
-import { errorMessage, type PredictionRow } from '@props/contracts';
+import { INVALID_FEATURES, errorMessage, type PredictionRow } from '@props/contracts';
 import { consolidateBatch } from '@props/consolidation';
 import { CONSOLIDATION_LOCK_DEFAULTS, LockTimeoutError } from '@props/distributed-lock';
 import { NoGamesOnDateError, UnknownGameDateError } from '@props/feature-loader';
@@ -126,7 +126,8 @@ async function stageAndMerge(
     {
       batch_id: batchId,
       game_date: gameDate,
-      players_expected: players.length,
+      // Players the feature gate refused get no row by design: the batch does not expect them.
+      players_expected: players.length - (outcome.players_skipped[INVALID_FEATURES] ?? 0),
       players_completed: players.length,
       rows_merged: result.batchRows,
       fencing_token: result.fencingToken,

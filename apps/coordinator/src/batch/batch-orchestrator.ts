@@ -1,6 +1,7 @@
 import type { Logger } from '@props/observability';
 import { LogEvent } from '@props/observability';
 import {
+  INVALID_FEATURES,
   ServiceError,
   phase5CompletionMessage,
   type BatchStatusBody,
@@ -253,12 +254,16 @@ export class BatchOrchestrator {
       });
       this.logLeftOut(result, context);
       const completed = await this.options.state.completionCount(batchId);
+      // Players the feature gate refused get no row by design: the batch does not expect them.
+      const refused = (await this.options.state.completions(batchId)).filter(
+        (completion) => completion.skip_reason === INVALID_FEATURES,
+      ).length;
       const consolidatedAt = new Date().toISOString();
       await this.options.warehouse.recordBatch(
         {
           batch_id: batchId,
           game_date: claimed.game_date,
-          players_expected: claimed.players.length,
+          players_expected: claimed.players.length - refused,
           players_completed: completed,
           rows_merged: result.batchRows,
           fencing_token: result.fencingToken,

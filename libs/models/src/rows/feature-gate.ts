@@ -1,4 +1,4 @@
-import type { PredictionRequest } from '@props/contracts';
+import { INVALID_FEATURES, type PredictionRequest } from '@props/contracts';
 import { FEATURE_NAMES, type FeatureName } from '@props/feature-loader';
 
 /**
@@ -6,7 +6,7 @@ import { FEATURE_NAMES, type FeatureName } from '@props/feature-loader';
  * score under it is not predicted.
  */
 export const MIN_FEATURE_QUALITY = 50;
-export const INVALID_FEATURES = 'invalid_features';
+export { INVALID_FEATURES };
 
 /** The 25 base features the original requires to be present and not null (data_loaders.py:876-913). */
 const BASE_FEATURES = FEATURE_NAMES.slice(0, 25);
