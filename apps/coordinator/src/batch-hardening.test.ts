@@ -491,5 +491,13 @@ describe('the classification table (issue 25, items 9 and 11; docs/reliability.m
     // A prototype-named field is listed as not honoured like any other unknown field.
     await post(`${service.url}/start`, { game_date: DATE, toString: 'x' });
     expect(service.logs).toContain('not honoured: toString');
+    // 2,400 unknown fields of 100 characters (a 250 KB body): the start_requested line stays small and counts the rest.
+    const wide = Object.fromEntries(
+      Array.from({ length: 2_400 }, (_, index) => [`f${String(index).padStart(5, '0')}${'x'.repeat(94)}`, 1]),
+    );
+    await post(`${service.url}/start`, { game_date: DATE, ...wide });
+    const line = service.logs.split('\n').findLast((entry) => entry.includes('"event":"start_requested"'))!;
+    expect(line.length).toBeLessThan(16_000);
+    expect(line).toContain('… and 2380 more fields');
   }, 240_000);
 });

@@ -265,7 +265,9 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     const dataDir = dataDirWith(seeded);
     const batch = await capturedBatch(dataDir);
     const predictor = await worker(dataDir, `${batch.coordinator.url}/complete`);
-    const envelope = batch.envelopes[0] as { message: { messageId: string } };
+    // Published again under its logical id (<batch>.<player>), which the worker checks against the payload.
+    const envelope = batch.envelopes[0] as { message: { attributes: { props_message_id: string } } };
+    const logicalId = envelope.message.attributes.props_message_id;
     // A file where the batch's staging folder must go makes the write fail until it is removed.
     const staging = join(dataDir, 'staging');
     mkdirSync(staging, { recursive: true });
@@ -290,7 +292,7 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
         JSON.parse(
           Buffer.from((batch.envelopes[0] as { message: { data: string } }).message.data, 'base64').toString(),
         ),
-        { messageId: envelope.message.messageId },
+        { messageId: logicalId },
       );
     } finally {
       globalThis.fetch = originalFetch;
@@ -298,7 +300,7 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     expect(statuses).toEqual([500, 204]);
     expect(predictor.logs).toContain('staging_write_failed');
     const files = readdirSync(join(staging, batch.batchId));
-    expect(files).toEqual([`${envelope.message.messageId}.ndjson`]);
+    expect(files).toEqual([`${logicalId}.ndjson`]);
     const rows = readFileSync(join(staging, batch.batchId, files[0]!), 'utf8')
       .trim()
       .split('\n');

@@ -48,6 +48,9 @@ export function registerBatchRoutes(
   registerStatusRoutes(app, batches);
 }
 
+/** How many not-honoured `/start` fields one start_requested line names. */
+const MAX_LOGGED_FIELDS = 20;
+
 /** What `/start` does not honour of what it was sent: unknown fields, a range, several lines. */
 function notHonoured(request: StartBatchRequest): string[] {
   return [
@@ -75,7 +78,11 @@ function registerStartRoute(app: FastifyInstance, batches: BatchOrchestrator): v
     async (request, reply) => {
       const body = request.body;
       const { game_date, force, dataset_prefix, min_minutes, correlation_id, trigger_source, parent_processor } = body;
-      const ignored = notHonoured(body);
+      // Cloud Logging refuses an entry over 256 KB: a body of many (or long) unknown fields is logged cut, with its count.
+      const notHonouredAll = notHonoured(body);
+      const ignored = notHonouredAll.slice(0, MAX_LOGGED_FIELDS).map((field) => field.slice(0, 120));
+      if (notHonouredAll.length > MAX_LOGGED_FIELDS)
+        ignored.push(`… and ${notHonouredAll.length - MAX_LOGGED_FIELDS} more fields`);
       request.log.info(
         {
           event: LogEvent.startRequested,

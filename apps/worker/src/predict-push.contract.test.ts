@@ -102,16 +102,20 @@ describe.skipIf(unavailable !== undefined && !required)(
 
     /** The same sequence through either publisher: a malformed message, then a valid one meeting a transient failure. */
     async function sequence(publisher: Publisher, topic: string, tag: string) {
+      // Logical ids are <batch_id>.<player_lookup> of the payload, as the coordinator publishes them (the worker checks).
+      const player = validRequest().player_lookup;
       const malformed = {
-        ...validRequest({ batch_id: `batch_${tag}` }),
+        ...validRequest({ batch_id: `batch_${tag}_malformed` }),
         features: { ...validRequest().features, values: validRequest().features.values.slice(1) },
       };
-      await publisher.publish(topic, malformed, { messageId: `${tag}.malformed` });
+      const malformedId = `batch_${tag}_malformed.${player}`;
+      const transientId = `batch_${tag}.${player}`;
+      await publisher.publish(topic, malformed, { messageId: malformedId });
       completionFailures = 2 * 5; // two deliveries fail: the worker's completion push retries 5 times each
-      await publisher.publish(topic, validRequest({ batch_id: `batch_${tag}` }), { messageId: `${tag}.transient` });
-      await until(() => (deliveries.get(`${tag}.transient`) ?? []).includes(204), 90_000);
+      await publisher.publish(topic, validRequest({ batch_id: `batch_${tag}` }), { messageId: transientId });
+      await until(() => (deliveries.get(transientId) ?? []).includes(204), 90_000);
       await settle(4_000); // room for any redelivery of the acknowledged malformed message
-      return { malformed: deliveries.get(`${tag}.malformed`), transient: deliveries.get(`${tag}.transient`) };
+      return { malformed: deliveries.get(malformedId), transient: deliveries.get(transientId) };
     }
 
     it('acknowledges a malformed message once and records it; redelivers a transient failure until it succeeds; the stand-in counts the same', async () => {
@@ -133,8 +137,8 @@ describe.skipIf(unavailable !== undefined && !required)(
 
       const rejected = readdirSync(join(dataDir, 'rejected'));
       expect(rejected).toHaveLength(2);
-      expect(existsSync(join(dataDir, 'staging', 'batch_real', 'real.transient.ndjson'))).toBe(true);
-      expect(readdirSync(join(dataDir, 'staging', 'batch_real'))).toEqual(['real.transient.ndjson']);
+      expect(existsSync(join(dataDir, 'staging', 'batch_real', 'batch_real.exampleplayer.ndjson'))).toBe(true);
+      expect(readdirSync(join(dataDir, 'staging', 'batch_real'))).toEqual(['batch_real.exampleplayer.ndjson']);
     }, 240_000);
   },
 );

@@ -27,6 +27,7 @@ describe('decodePushEnvelope', () => {
     );
     expect(decodePushEnvelope(envelope, Payload)).toEqual({
       messageId: 'm-1',
+      logicalId: null,
       deliveryId: 'm-1',
       deliveryAttempt: 3,
       payload: { player_lookup: 'lebronjames', line: 24.5 },
