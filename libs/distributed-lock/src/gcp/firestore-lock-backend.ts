@@ -54,14 +54,15 @@ export class FirestoreLockBackend implements LockBackend {
     }
   }
 
-  private acquireInTransaction(
+  private async acquireInTransaction(
     ref: DocumentReference,
     key: string,
     holderId: string,
     leaseMs: number,
   ): Promise<Lease | null> {
+    // Loaded before the transaction opens, so the lookup never lengthens it.
+    const { FieldValue, Timestamp } = await firestoreValues();
     return this.firestore.runTransaction(async (transaction) => {
-      const { FieldValue, Timestamp } = await firestoreValues();
       const current = (await transaction.get(ref)).data() as LockDocument | undefined;
       const now = Date.now();
       if (current && !current.released && expiresAtMs(current) > now) return null;
@@ -88,10 +89,10 @@ export class FirestoreLockBackend implements LockBackend {
     });
   }
 
-  renew(lease: Lease, leaseMs: number): Promise<Lease> {
+  async renew(lease: Lease, leaseMs: number): Promise<Lease> {
     const ref = this.firestore.collection(this.collection).doc(lease.key);
+    const { Timestamp } = await firestoreValues();
     return this.firestore.runTransaction(async (transaction) => {
-      const { Timestamp } = await firestoreValues();
       this.assertHeld(lease, (await transaction.get(ref)).data() as LockDocument | undefined);
       const expiresAt = Date.now() + leaseMs;
       transaction.update(ref, { expires_at_ms: expiresAt, expires_at: Timestamp.fromMillis(expiresAt) });
@@ -99,10 +100,10 @@ export class FirestoreLockBackend implements LockBackend {
     });
   }
 
-  release(lease: Lease): Promise<void> {
+  async release(lease: Lease): Promise<void> {
     const ref = this.firestore.collection(this.collection).doc(lease.key);
+    const { FieldValue, Timestamp } = await firestoreValues();
     return this.firestore.runTransaction(async (transaction) => {
-      const { FieldValue, Timestamp } = await firestoreValues();
       this.assertHeld(lease, (await transaction.get(ref)).data() as LockDocument | undefined);
       // The Python side reads only expires_at: a released lock must read as expired there too.
       const now = Date.now();

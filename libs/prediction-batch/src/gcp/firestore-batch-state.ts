@@ -6,15 +6,16 @@ import type { BatchStateStore } from '../batch-state-store';
 export const BATCH_RECORD_TTL_DAYS = 30;
 
 /**
- * The TTL field. The client's Timestamp class is loaded where it is used: this module is re-exported
- * by the lib's index, and a static value import would start the Google client stack in every
- * process that imports the lib, the local runtime included (the Firestore instance passed in has
- * loaded the package already, so the import is a lookup).
+ * The client's Timestamp class, loaded where it is used (before a transaction opens, so the lookup
+ * never lengthens one): this module is re-exported by the lib's index, and a static value import
+ * would start the Google client stack in every process that imports the lib, the local runtime
+ * included (the Firestore instance passed in has loaded the package already).
  */
-const expiry = async (createdAt: string) => ({
-  expire_at: (await import('@google-cloud/firestore')).Timestamp.fromMillis(
-    Date.parse(createdAt) + BATCH_RECORD_TTL_DAYS * 86_400_000,
-  ),
+const timestamps = async () => (await import('@google-cloud/firestore')).Timestamp;
+
+/** The TTL field. */
+const expiry = (Timestamp: Awaited<ReturnType<typeof timestamps>>, createdAt: string) => ({
+  expire_at: Timestamp.fromMillis(Date.parse(createdAt) + BATCH_RECORD_TTL_DAYS * 86_400_000),
 });
 
 /** A stored header without the TTL field the store adds. */
@@ -38,18 +39,19 @@ export class FirestoreBatchState implements BatchStateStore {
   }
 
   async create(record: BatchRecord, messages: Record<string, unknown>): Promise<void> {
+    const Timestamp = await timestamps();
     const entries = Object.entries(messages);
     for (let start = 0; start < entries.length; start += 400) {
       const writes = this.firestore.batch();
       for (const [player, message] of entries.slice(start, start + 400))
         writes.set(this.batch(record.batch_id).collection('messages').doc(player), {
           message,
-          ...(await expiry(record.created_at)),
+          ...expiry(Timestamp, record.created_at),
         });
       await writes.commit();
     }
     // The header last: a batch is visible only once every message it names can be re-published.
-    await this.batch(record.batch_id).create({ ...record, ...(await expiry(record.created_at)) });
+    await this.batch(record.batch_id).create({ ...record, ...expiry(Timestamp, record.created_at) });
   }
 
   async get(batchId: string): Promise<BatchRecord | null> {
@@ -69,10 +71,11 @@ export class FirestoreBatchState implements BatchStateStore {
   }
 
   async recordCompletion(batchId: string, completion: CompletionRecord): Promise<void> {
+    const Timestamp = await timestamps();
     await this.batch(batchId)
       .collection('completions')
       .doc(completion.player_lookup)
-      .set({ ...completion, ...(await expiry(completion.recorded_at)) });
+      .set({ ...completion, ...expiry(Timestamp, completion.recorded_at) });
   }
 
   async completions(batchId: string): Promise<CompletionRecord[]> {
@@ -89,12 +92,13 @@ export class FirestoreBatchState implements BatchStateStore {
   }
 
   async update(batchId: string, change: (record: BatchRecord) => BatchRecord | null): Promise<BatchRecord | null> {
+    const Timestamp = await timestamps();
     return this.firestore.runTransaction(
       async (transaction) => {
         const snapshot = await transaction.get(this.batch(batchId));
         if (!snapshot.exists) return null;
         const next = change(header(snapshot.data()!));
-        if (next) transaction.set(this.batch(batchId), { ...next, ...(await expiry(next.created_at)) });
+        if (next) transaction.set(this.batch(batchId), { ...next, ...expiry(Timestamp, next.created_at) });
         return next;
       },
       { maxAttempts: 50 },
