@@ -9,8 +9,10 @@ import { ServiceError, errorMessage } from '@props/contracts';
 export const firstLine = (text: string): string =>
   (text.split('\n').find((line) => line.trim() !== '') ?? text)
     .trim()
-    .replace(/\s*Browse to \S+ for more information\.?$/, '')
-    .replace(/\.$/, '');
+    .replace(/\s*Browse to \S+ for more information\.?$/, '');
+
+/** A sentence as the first clause of `<cause>; <hint>`: without its closing period. */
+export const clause = (text: string): string => text.replace(/\.$/, '');
 
 /** The smallest number of single-character edits (with swaps of neighbours) between two words. */
 function editDistance(a: string, b: string): number {
@@ -163,7 +165,7 @@ export function oneLine(error: unknown): string {
   if (file) return file;
   if (isCloudError(error)) {
     const hint = cloudHint(error);
-    return `${firstLine(errorMessage(error))}${hint ? `; ${hint}` : ''}`;
+    return hint ? `${clause(firstLine(errorMessage(error)))}; ${hint}` : firstLine(errorMessage(error));
   }
   const cause = networkCause(error);
   return firstLine(cause);

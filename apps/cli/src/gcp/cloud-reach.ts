@@ -2,7 +2,7 @@ import { Firestore } from '@google-cloud/firestore';
 import { ServiceError, errorMessage } from '@props/contracts';
 import { bigQueryClient } from '@props/gcp-clients';
 import { connect } from 'node:net';
-import { cloudHint, firstLine, networkCause } from '../cli-errors';
+import { clause, cloudHint, firstLine, networkCause } from '../cli-errors';
 
 /** How long the CLI waits for a Google Cloud service's first answer before it says why it stopped. */
 export const DEFAULT_CLOUD_WAIT_SECONDS = 30;
@@ -65,11 +65,13 @@ export function cloudWaitSeconds(env: NodeJS.ProcessEnv): number {
 
 /** The cheapest call that proves the service answers with these credentials. */
 function probe(service: CloudService, target: CloudTarget): Promise<unknown> {
-  if (service === 'bigquery')
-    return bigQueryClient(target.projectId, target.bigQueryEndpoint).query({
-      query: 'SELECT 1',
-      location: target.bigQueryLocation,
-    });
+  if (service === 'bigquery') {
+    // A query job, as the grading stores run theirs (jobs.insert, then getQueryResults).
+    const client = bigQueryClient(target.projectId, target.bigQueryEndpoint);
+    return client
+      .createQueryJob({ query: 'SELECT 1', location: target.bigQueryLocation })
+      .then(([job]) => job.getQueryResults());
+  }
   const firestore = new Firestore({ projectId: target.projectId, databaseId: target.firestoreDatabase });
   return firestore.collection('grading_locks').limit(1).get();
 }
@@ -112,7 +114,7 @@ export async function reachCloud(
       reached.add(key);
     } catch (error) {
       if (error instanceof ServiceError) throw error;
-      const cause = firstLine(errorMessage(error));
+      const cause = clause(firstLine(errorMessage(error)));
       const hint = cloudHint(error) ?? 'check GCP_PROJECT_ID and gcloud auth application-default login';
       throw new ServiceError('unavailable', 'cloud_unreachable', `${where} cannot be reached: ${cause}; ${hint}`);
     } finally {

@@ -77,6 +77,21 @@ function weekTicks(from: string, to: string): Axis {
   return { min: first, max: last + 7, ticks };
 }
 
+/**
+ * The volume chart's axis: each date with half a day of room either side (so the first and last
+ * dates' bars stay inside the plot), ticked by month, or by Monday in a range with few month starts.
+ */
+function dateAxis(from: string, to: string): Axis & { title: string } {
+  const months = monthTicks(from, to);
+  const mondays = weekTicks(from, to).ticks.filter((tick) => tick.value >= day(from));
+  return {
+    min: day(from) - 0.5,
+    max: day(to) + 0.5,
+    ticks: months.ticks.length >= 3 ? months.ticks : mondays,
+    title: 'game date (ET)',
+  };
+}
+
 /** A week's point: the middle of the week that starts on that Monday. */
 const WEEK_MIDDLE = 3.5;
 
@@ -234,13 +249,7 @@ export function renderSeasonReport(view: SeasonView, generatedAt: string): strin
     total.wins + total.losses === 0 ? null : total.wins / (total.wins + total.losses);
   const mae = (total: SystemTotal) => (total.played === 0 ? null : total.absoluteErrorSum / total.played);
   const weeks = { ...weekTicks(view.from, view.to), title: 'week starting Monday (game dates, ET)' };
-  // Half a day of room either side, so the first and last dates' bars stay inside the plot.
-  const dates = {
-    ...monthTicks(view.from, view.to),
-    min: day(view.from) - 0.5,
-    max: day(view.to) + 0.5,
-    title: 'game date (ET)',
-  };
+  const dates = dateAxis(view.from, view.to);
 
   const hitSeries = weekly(
     view.days,
