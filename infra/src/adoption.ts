@@ -21,7 +21,7 @@ export function originalResources(settings: EnvironmentSettings): Map<string, st
   for (const dataset of new Set(WAREHOUSE_TABLES.map((table) => datasetName(table, ''))))
     adopted.set(`gcp:bigquery/dataset:Dataset ${dataset}`, `projects/${project}/datasets/${dataset}`);
   adopted.set('gcp:firestore/database:Database firestore-default', `projects/${project}/databases/(default)`);
-  // The original's scheduler jobs (original-consumer-contract.md §4.2 and grading-daily).
+  // The original's scheduler jobs (docs/operations/cutover.md, "Callers", and grading-daily).
   for (const job of [
     'overnight-predictions',
     'morning-predictions',

@@ -96,15 +96,23 @@ function layoutGaps(root) {
 /** Every alert policy has a runbook page with the four parts. @param {string} root */
 function missingRunbooks(root) {
   const folder = join(root, 'monitoring', 'policies');
-  const policies = existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.json')) : [];
+  const policies = (existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.json')) : []).map(
+    (name) => ({ name: name.replace(/\.json$/, ''), file: `monitoring/policies/${name}` }),
+  );
+  // Policies the environment program declares in code (on Pub/Sub's own metrics, say) page too.
+  for (const file of filesUnder(root, 'infra/src', (name) => name.endsWith('.ts') && !name.endsWith('.test.ts')))
+    for (const match of readFileSync(join(root, file), 'utf8').matchAll(
+      /new gcp\.monitoring\.AlertPolicy\(\s*'([a-z_]+)'/g,
+    ))
+      policies.push({ name: match[1] ?? '', file });
   const violations = [];
-  for (const policy of policies.sort()) {
-    const page = `docs/runbooks/${policy.replace(/^props_/, '').replace(/\.json$/, '')}.md`;
+  for (const policy of policies.sort((a, b) => a.name.localeCompare(b.name))) {
+    const page = `docs/runbooks/${policy.name.replace(/^props_/, '')}.md`;
     if (!existsSync(join(root, page))) {
       violations.push(
         violation(
           'docs-runbook',
-          `monitoring/policies/${policy}`,
+          policy.file,
           `the alert policy has no runbook (${page})`,
           'write the page: what it means, how to look, what to do, how to know it is over',
         ),
