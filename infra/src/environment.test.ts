@@ -153,6 +153,18 @@ describe('the production environment only', () => {
     expect(provider.inputs.attributeCondition).toBe(
       'assertion.repository == "example/nba-props-platform" && (assertion.ref == "refs/heads/main" || assertion.event_name == "pull_request")',
     );
+    // A pull request passes the provider (for the preview), so the deploy and infra identities take main's runs only.
+    const githubBindings = resources.filter(
+      (resource) =>
+        resource.type === 'gcp:serviceaccount/iAMMember:IAMMember' &&
+        resource.inputs.role === 'roles/iam.workloadIdentityUser',
+    );
+    expect(githubBindings.map((binding) => binding.name).sort()).toEqual([
+      'props-deployer-github',
+      'props-infra-github',
+    ]);
+    for (const binding of githubBindings)
+      expect(String(binding.inputs.member)).toMatch(/\/attribute\.ref\/refs\/heads\/main$/);
     const schedules = Object.fromEntries(
       resources
         .filter((resource) => resource.type === 'gcp:cloudscheduler/job:Job')

@@ -32,6 +32,9 @@ export const INFRA_ROLES = [
 export const ARTIFACT_REPOSITORY = 'props';
 export const DEPLOYER_ACCOUNT = 'props-deployer';
 
+/** The only ref whose workflow runs may deploy (deploy.yml runs on workflow_run, whose ref is the default branch). */
+const MAIN_REF = 'refs/heads/main';
+
 export function declarePlatform(settings: EnvironmentSettings) {
   const repository = new gcp.artifactregistry.Repository(ARTIFACT_REPOSITORY, {
     project: settings.project,
@@ -65,7 +68,7 @@ export function declarePlatform(settings: EnvironmentSettings) {
     // Only this repository's workflows, and of those only runs of main (deploy.yml runs on workflow_run,
     // whose ref is the default branch) or pull requests (the preview; forks get no token). The claims:
     // https://docs.github.com/en/actions/reference/security/oidc; docs/operations/deploys.md.
-    attributeCondition: `assertion.repository == "${settings.githubRepository}" && (assertion.ref == "refs/heads/main" || assertion.event_name == "pull_request")`,
+    attributeCondition: `assertion.repository == "${settings.githubRepository}" && (assertion.ref == "${MAIN_REF}" || assertion.event_name == "pull_request")`,
     oidc: { issuerUri: 'https://token.actions.githubusercontent.com' },
   });
   const accounts = {
@@ -90,12 +93,14 @@ export function declarePlatform(settings: EnvironmentSettings) {
         role,
         member: accounts[key].member,
       });
+    // Only runs of main may act as these identities: the provider admits this repository's pull
+    // requests too (for the preview), whose code must never take the deploy or infra identity. The
+    // provider's condition already limits the pool to this repository, so the ref alone selects main.
+    // (principalSet by a mapped attribute: https://cloud.google.com/iam/docs/workload-identity-federation-with-deployment-pipelines)
     new gcp.serviceaccount.IAMMember(`props-${key}-github`, {
       serviceAccountId: accounts[key].name,
       role: 'roles/iam.workloadIdentityUser',
-      member: pool.name.apply(
-        (name) => `principalSet://iam.googleapis.com/${name}/attribute.repository/${settings.githubRepository}`,
-      ),
+      member: pool.name.apply((name) => `principalSet://iam.googleapis.com/${name}/attribute.ref/${MAIN_REF}`),
     });
   }
   return { repository, pool, provider, accounts };
