@@ -9,8 +9,7 @@ FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
     ONNXRUNTIME_NODE_INSTALL=skip \
-    PROPS_DATA_DIR=/tmp/props \
-    NODE_COMPILE_CACHE=/app/.compile-cache
+    PROPS_DATA_DIR=/tmp/props
 WORKDIR /app
 COPY dist/apps/coordinator/ ./
 RUN npm ci --omit=dev --no-audit --no-fund \
@@ -18,6 +17,8 @@ RUN npm ci --omit=dev --no-audit --no-fund \
            node_modules/onnxruntime-node/bin/napi-v6/linux/arm64 \
  && npm cache clean --force \
  && mkdir .compile-cache && chown node .compile-cache
+# Set only now: npm itself is a Node program and would fill (and own, as root) the cache above.
+ENV NODE_COMPILE_CACHE=/app/.compile-cache
 USER node
 # What the image carries, proven before the image exists and as the user that runs it: every
 # module and the adapters of both backends load, native addons load, model artifacts match their

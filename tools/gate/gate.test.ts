@@ -189,7 +189,7 @@ describe('the gate', { timeout: 600_000 }, () => {
       workspace.edit('docker/worker.Dockerfile', (text) =>
         text.replace('COPY dist/apps/worker/ ./', 'COPY dist/apps/worker/ ./\nCOPY libs/ ./libs/'),
       );
-      expectViolation('dockerfiles', 'docker-copy', 'docker/worker.Dockerfile:16');
+      expectViolation('dockerfiles', 'docker-copy', 'docker/worker.Dockerfile:15');
     });
 
     it('a Dockerfile that leaves source maps off', () => {
