@@ -155,7 +155,7 @@ describe('the stall sweep isolates failures (issue 25, item 2)', () => {
     expect(healthy.status).toBe(202);
     await requests.waitFor(broken.body.players_expected + healthy.body.players_expected);
     // The older batch's stored messages are gone: its re-publish fails on every run.
-    rmSync(join(dataDir, 'batches', broken.body.batch_id, 'messages'), { recursive: true });
+    rmSync(join(dataDir, 'batches', broken.body.batch_id, 'messages.json'));
     const check = await post(`${service.url}/check-stalled`, { force: true });
     expect(check.status).toBe(200);
     expect(check.body.actions).toEqual([
