@@ -42,6 +42,12 @@ function recommendByVotes(
  * `ensemble_v1`: confidence-weighted over the components' valid outputs (a CatBoost fallback
  * counts, as in the original). With fewer than two it writes no row (the original wrote 0.0).
  */
+/** Both ensembles' confidence (0-100): the components' mean, moved by how far they agree, plus 5 when all answered. */
+function ensembleConfidence(meanConfidence: number, spread: number, allAnswered: boolean): number {
+  const agreementBonus = spread < 2 ? 10 : spread < 3 ? 5 : spread < 6 ? -5 : -10;
+  return clamp(meanConfidence + agreementBonus + (allAnswered ? 5 : 0), 20, 95);
+}
+
 export class EnsembleSystem {
   readonly systemId = SYSTEM_IDS.ensemble;
   readonly modelVersion = SYSTEM_IDS.ensemble;
@@ -66,10 +72,11 @@ export class EnsembleSystem {
       60,
     );
     const spread = populationStd(components.map((component) => component.predictedPoints));
-    let confidence = totalConfidence / components.length;
-    confidence += spread < 2 ? 10 : spread < 3 ? 5 : spread < 6 ? -5 : -10;
-    if (components.length === ENSEMBLE_COMPONENTS.length) confidence += 5;
-    confidence = clamp(confidence, 20, 95);
+    const confidence = ensembleConfidence(
+      totalConfidence / components.length,
+      spread,
+      components.length === ENSEMBLE_COMPONENTS.length,
+    );
     return {
       systemId: this.systemId,
       modelVersion: this.modelVersion,
@@ -142,10 +149,11 @@ export class EnsembleV1_1System {
     const predicted = clamp(totalWeight > 0 ? weighted / totalWeight : 0, 0, 60);
     const confidences = components.map((component) => component.confidence * 100);
     const spread = populationStd(components.map((component) => component.predictedPoints));
-    let confidence = confidences.reduce((sum, value) => sum + value, 0) / confidences.length;
-    confidence += spread < 2 ? 10 : spread < 3 ? 5 : spread < 6 ? -5 : -10;
-    if (components.length === ENSEMBLE_V1_1_COMPONENTS.length) confidence += 5;
-    confidence = clamp(confidence, 20, 95);
+    const confidence = ensembleConfidence(
+      confidences.reduce((sum, value) => sum + value, 0) / confidences.length,
+      spread,
+      components.length === ENSEMBLE_V1_1_COMPONENTS.length,
+    );
     return {
       systemId: this.systemId,
       modelVersion: this.modelVersion,
