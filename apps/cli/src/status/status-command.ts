@@ -9,7 +9,11 @@ function describe(batch: BatchStatusBody): string {
   const consolidated = batch.consolidation
     ? `, ${batch.consolidation.rows_merged} rows merged (coverage ${percent(batch.consolidation.coverage)})`
     : '';
-  return `${batch.batch_id}  ${batch.status.padEnd(13)} ${batch.players_predicted}/${batch.players_expected} predicted, ${batch.players_pending} pending${consolidated}${batch.last_error ? `; last error: ${batch.last_error}` : ''}`;
+  const skipped = Object.entries(batch.players_skipped);
+  const skippedText = skipped.length
+    ? `, ${skipped.reduce((sum, [, count]) => sum + count, 0)} skipped (${skipped.map(([reason, count]) => `${reason} ${count}`).join(', ')})`
+    : '';
+  return `${batch.batch_id}  ${batch.status.padEnd(13)} ${batch.players_predicted}/${batch.players_expected} predicted${skippedText}, ${batch.players_pending} pending${consolidated}${batch.last_error ? `; last error: ${batch.last_error}` : ''}`;
 }
 
 /** The batches a coordinator knows, by date or by id: what an operator asks before and after a stall check. */
