@@ -76,9 +76,10 @@ describe('nx affected', () => {
     ]);
   });
 
-  it('marks only the lib and the apps that use it when a lib only the two services use changes', () => {
+  it('marks only the lib and the projects that use it when a lib changes, not the libs beside it', () => {
+    // messaging: both services publish through it, the CLI's replay pushes through it; infra checks the apps.
     workspace.edit('libs/messaging/src/publisher.ts', (text) => `${text}// touched\n`);
-    expect(affectedProjects()).toEqual(['coordinator', 'infra', 'messaging', 'worker']);
+    expect(affectedProjects()).toEqual(['cli', 'coordinator', 'infra', 'messaging', 'worker']);
   });
 
   it('marks every app when a lib all of them use changes', () => {
