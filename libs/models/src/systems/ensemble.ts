@@ -48,6 +48,24 @@ function ensembleConfidence(meanConfidence: number, spread: number, allAnswered:
   return clamp(meanConfidence + agreementBonus + (allAnswered ? 5 : 0), 20, 95);
 }
 
+/** What both ensembles record of their inputs: how far the components agree, and each one's answer. */
+function agreementDetails(components: readonly SystemPrediction[], spread: number) {
+  return {
+    agreement: {
+      ...agreement(spread),
+      std: spread,
+      min: Math.min(...components.map((c) => c.predictedPoints)),
+      max: Math.max(...components.map((c) => c.predictedPoints)),
+    },
+    components: components.map((component) => ({
+      system_id: component.systemId,
+      predicted_points: component.predictedPoints,
+      confidence: component.confidence,
+      recommendation: component.recommendation,
+    })),
+  };
+}
+
 export class EnsembleSystem {
   readonly systemId = SYSTEM_IDS.ensemble;
   readonly modelVersion = SYSTEM_IDS.ensemble;
@@ -85,18 +103,7 @@ export class EnsembleSystem {
       recommendation: recommendByVotes(predicted, input.line, confidence, components),
       details: {
         systems_used: components.map((component) => component.systemId),
-        agreement: {
-          ...agreement(spread),
-          std: spread,
-          min: Math.min(...components.map((c) => c.predictedPoints)),
-          max: Math.max(...components.map((c) => c.predictedPoints)),
-        },
-        components: components.map((component) => ({
-          system_id: component.systemId,
-          predicted_points: component.predictedPoints,
-          confidence: component.confidence,
-          recommendation: component.recommendation,
-        })),
+        ...agreementDetails(components, spread),
       },
     };
   }
@@ -165,18 +172,7 @@ export class EnsembleV1_1System {
         weights_used: Object.fromEntries(
           components.map((component) => [component.systemId, ENSEMBLE_V1_1_WEIGHTS[component.systemId] ?? 0]),
         ),
-        agreement: {
-          ...agreement(spread),
-          std: spread,
-          min: Math.min(...components.map((c) => c.predictedPoints)),
-          max: Math.max(...components.map((c) => c.predictedPoints)),
-        },
-        components: components.map((component) => ({
-          system_id: component.systemId,
-          predicted_points: component.predictedPoints,
-          confidence: component.confidence,
-          recommendation: component.recommendation,
-        })),
+        ...agreementDetails(components, spread),
       },
     };
   }
