@@ -1,12 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
+/** Where test files live; a file's tier is its name (CONTRIBUTING.md, "Test tiers"). */
+const roots = ['apps/*/src/**/', 'libs/*/src/**/', 'infra/src/**/', 'tools/**/'];
+const named = (suffix: string) => roots.map((root) => `${root}*${suffix}`);
+const integration = named('.integration.test.ts');
+const contract = named('.contract.test.ts');
+
 export default defineConfig({
   resolve: { tsconfigPaths: true },
   test: {
-    include: ['apps/*/src/**/*.test.ts', 'libs/*/src/**/*.test.ts', 'infra/src/**/*.test.ts', 'tools/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { METADATA_SERVER_DETECTION: 'none', NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    // `vitest run --project contract` runs one tier (npm run test:contracts); no --project runs all three.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: named('.test.ts'),
+          exclude: ['**/node_modules/**', ...integration, ...contract],
+        },
+      },
+      { extends: true, test: { name: 'integration', include: integration } },
+      { extends: true, test: { name: 'contract', include: contract } },
+    ],
   },
 });

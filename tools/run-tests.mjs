@@ -17,6 +17,25 @@ const env = {
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
+/** Passed and failed tests per tier, the tier read from the file name as vitest.config.mts's projects read it. */
+function tierCounts(testResults) {
+  const tiers = { unit: [0, 0], integration: [0, 0], contract: [0, 0] };
+  for (const file of testResults) {
+    const tier = file.name.endsWith('.contract.test.ts')
+      ? 'contract'
+      : file.name.endsWith('.integration.test.ts')
+        ? 'integration'
+        : 'unit';
+    for (const test of file.assertionResults) {
+      if (test.status === 'passed') tiers[tier][0] += 1;
+      if (test.status === 'failed') tiers[tier][1] += 1;
+    }
+  }
+  return Object.entries(tiers)
+    .map(([tier, [passed, failed]]) => `${tier} ${passed} passed, ${failed} failed`)
+    .join('; ');
+}
+
 console.log('── gate ──');
 const gateSummary = join(scratch, 'gate.json');
 const gate = spawnSync(process.execPath, ['tools/gate/main.mjs', '--summary-file', gateSummary], {
@@ -52,6 +71,7 @@ if (existsSync(vitestReport)) {
   totals.passed += report.numPassedTests;
   totals.failed += report.numFailedTests;
   totals.skipped += report.numPendingTests + report.numTodoTests;
+  console.log(`by tier: ${tierCounts(report.testResults)}`);
   if (report.numTotalTests === 0) {
     totals.failed += 1;
     console.log('vitest ran no test');

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
+import { findTestTierViolations, testFiles } from './check-test-tiers.mjs';
 import { violation } from './violation.mjs';
 
 const TEST_FILE = /(\.test\.ts|\/test-support\/.*)$/;
@@ -155,6 +156,10 @@ export function findSourceRuleViolations(root, file) {
 
 export function checkSourceRules(root) {
   const files = runtimeSourceFiles(root);
-  const violations = files.flatMap((file) => findSourceRuleViolations(root, file));
-  return { name: 'source rules', detail: `${files.length} runtime files`, violations };
+  const tests = testFiles(root);
+  const violations = [
+    ...files.flatMap((file) => findSourceRuleViolations(root, file)),
+    ...tests.flatMap((file) => findTestTierViolations(root, file)),
+  ];
+  return { name: 'source rules', detail: `${files.length} runtime files, ${tests.length} test files`, violations };
 }

@@ -157,6 +157,18 @@ describe('the gate', { timeout: 600_000 }, () => {
       expectViolation('source-rules', 'no-computed-import', 'libs/observability/src/events.ts');
     });
 
+    it('a test that starts an emulator outside the contract tier (CI would never run it with the emulators)', () => {
+      workspace.write(
+        'libs/distributed-lock/src/gcp/firestore-ttl.test.ts',
+        "import { emulatorUnavailable,\n  startEmulator } from '@props/emulators';\nexport const skipped = emulatorUnavailable('firestore') ?? startEmulator;\n",
+      );
+      expectViolation(
+        'source-rules',
+        'emulator-test-outside-contract-tier',
+        'libs/distributed-lock/src/gcp/firestore-ttl.test.ts:1',
+      );
+    });
+
     it('a file read relative to the source tree', () => {
       workspace.edit(
         'apps/coordinator/src/batch-routes.ts',
@@ -472,6 +484,7 @@ describe('the gate', { timeout: 600_000 }, () => {
     const known = [
       ...dependencyRules,
       ...rulesOf('check-source-rules.mjs'),
+      ...rulesOf('check-test-tiers.mjs'),
       ...rulesOf('check-dockerfiles.mjs'),
       ...rulesOf('check-node-version.mjs'),
       ...rulesOf('check-workflows.mjs'),
