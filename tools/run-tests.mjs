@@ -19,20 +19,24 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 
 /** Passed and failed tests per tier, the tier read from the file name as vitest.config.mts's projects read it. */
 function tierCounts(testResults) {
-  const tiers = { unit: [0, 0], integration: [0, 0], contract: [0, 0] };
+  const tiers = {
+    unit: { passed: 0, failed: 0 },
+    integration: { passed: 0, failed: 0 },
+    contract: { passed: 0, failed: 0 },
+  };
   for (const file of testResults) {
     const tier = file.name.endsWith('.contract.test.ts')
-      ? 'contract'
+      ? tiers.contract
       : file.name.endsWith('.integration.test.ts')
-        ? 'integration'
-        : 'unit';
+        ? tiers.integration
+        : tiers.unit;
     for (const test of file.assertionResults) {
-      if (test.status === 'passed') tiers[tier][0] += 1;
-      if (test.status === 'failed') tiers[tier][1] += 1;
+      if (test.status === 'passed') tier.passed += 1;
+      if (test.status === 'failed') tier.failed += 1;
     }
   }
   return Object.entries(tiers)
-    .map(([tier, [passed, failed]]) => `${tier} ${passed} passed, ${failed} failed`)
+    .map(([name, { passed, failed }]) => `${name} ${passed} passed, ${failed} failed`)
     .join('; ');
 }
 

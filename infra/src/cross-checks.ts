@@ -1,4 +1,4 @@
-import { StartBatchRequestSchema, unknownStartFields, errorMessage } from '@props/contracts';
+import { CheckStalledRequestSchema, StartBatchRequestSchema, unknownStartFields, errorMessage } from '@props/contracts';
 import { ALERTABLE_EVENTS } from '@props/observability';
 import { WAREHOUSE_TABLES, datasetName, renderBigQuerySchema } from '@props/warehouse';
 import { DEPLOYER_ROLES, INFRA_ROLES } from './platform';
@@ -370,11 +370,14 @@ export function checkSchedules(resources: readonly DeclaredResource[]): string[]
       else if (unknownStartFields(parsed.data).length > 0)
         problems.push(`schedule ${schedule.inputs.name}: /start ignores ${unknownStartFields(parsed.data).join(', ')}`);
     } else if (uri.endsWith('/check-stalled')) {
-      const unknown = Object.keys(body).filter(
-        (key) => !['batch_id', 'force', 'stall_threshold_minutes', 'min_completion_pct'].includes(key),
-      );
+      const unknown = Object.keys(body).filter((key) => !(key in CheckStalledRequestSchema.shape));
+      const parsed = CheckStalledRequestSchema.safeParse(body);
       if (unknown.length > 0)
         problems.push(`schedule ${schedule.inputs.name}: /check-stalled does not read ${unknown.join(', ')}`);
+      else if (!parsed.success)
+        problems.push(
+          `schedule ${schedule.inputs.name}: /check-stalled refuses its body: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`,
+        );
     } else problems.push(`schedule ${schedule.inputs.name} calls ${uri}, which no route answers`);
   }
   return problems;

@@ -402,4 +402,19 @@ describe('each cross-check fails on a planted mismatch', () => {
     expect(problems[0]).toBe('schedule grading-daily runs job props-grading, which the program does not declare');
     expect(problems[1]).toMatch(/^schedule same-day-predictions: \/start refuses its body: game_date /);
   });
+
+  it('a scheduled /check-stalled body the coordinator refuses (a percentage over 100) or does not read (a misspelt field)', () => {
+    const stallCheck = (body: object) =>
+      planted(production(), (copy) => {
+        find(copy, 'gcp:cloudscheduler/job:Job', 'prediction-stall-check').inputs.httpTarget.body = Buffer.from(
+          JSON.stringify(body),
+        ).toString('base64');
+      });
+    expect(checkSchedules(stallCheck({ stall_threshold_minutes: 10, min_completion_pct: 950 }))).toEqual([
+      'schedule prediction-stall-check: /check-stalled refuses its body: min_completion_pct Too big: expected number to be <=100',
+    ]);
+    expect(checkSchedules(stallCheck({ stall_threshold_minute: 10 }))).toEqual([
+      'schedule prediction-stall-check: /check-stalled does not read stall_threshold_minute',
+    ]);
+  });
 });

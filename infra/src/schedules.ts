@@ -1,17 +1,13 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
+import type { CheckStalledRequest } from '@props/contracts';
 import type { EnvironmentNames } from './names';
 import type { EnvironmentSettings } from './settings';
 
 /** A scheduled call: to a coordinator endpoint (OIDC) or a props job (the Cloud Run Admin API, OAuth). */
 export type ScheduledCall =
-  | {
-      name: string;
-      schedule: string;
-      description: string;
-      endpoint: '/start' | '/check-stalled';
-      body: Record<string, unknown>;
-    }
+  | { name: string; schedule: string; description: string; endpoint: '/start'; body: Record<string, unknown> }
+  | { name: string; schedule: string; description: string; endpoint: '/check-stalled'; body: CheckStalledRequest }
   | { name: string; schedule: string; description: string; job: string };
 
 export const TIME_ZONE = 'America/New_York';

@@ -1,7 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { LogEvent } from '@props/observability';
-import { OidcTokenError, OidcVerifier, SERVERLESS_AUTHORIZATION, type OidcPolicy } from '@props/service-runtime';
+import { ServiceError } from '@props/contracts';
+import {
+  OidcTokenError,
+  OidcVerifier,
+  SERVERLESS_AUTHORIZATION,
+  replyWithError,
+  type OidcPolicy,
+} from '@props/service-runtime';
 
 export const API_KEY_HEADER = 'x-api-key';
 
@@ -33,8 +40,12 @@ export function requireCaller(scope: FastifyInstance, apiKey: string, oidc: Oidc
       { event: LogEvent.authRejected, path: request.url, reason },
       'request refused: no valid credentials',
     );
-    return reply
-      .code(401)
-      .send({ error: `missing or wrong ${API_KEY_HEADER} header${verifier ? ' or OIDC bearer token' : ''}` });
+    return replyWithError(
+      reply,
+      new ServiceError(
+        'unauthorized',
+        `missing or wrong ${API_KEY_HEADER} header${verifier ? ' or OIDC bearer token' : ''}`,
+      ),
+    );
   });
 }

@@ -261,7 +261,7 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     expect(await duplicateKeys(dataDir)).toBe(0);
   }, 240_000);
 
-  it('a transient staging failure answers 500, Pub/Sub-style retries succeed, and exactly one set of rows is staged', async () => {
+  it('a transient staging failure answers 503 (transient), Pub/Sub-style retries succeed, and exactly one set of rows is staged', async () => {
     const dataDir = dataDirWith(seeded);
     const batch = await capturedBatch(dataDir);
     const predictor = await worker(dataDir, `${batch.coordinator.url}/complete`);
@@ -283,7 +283,7 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     globalThis.fetch = async (...args) => {
       const response = await originalFetch(...args);
       statuses.push(response.status);
-      if (response.status === 500) rmSync(blocker);
+      if (response.status === 503) rmSync(blocker);
       return response;
     };
     try {
@@ -297,7 +297,7 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     } finally {
       globalThis.fetch = originalFetch;
     }
-    expect(statuses).toEqual([500, 204]);
+    expect(statuses).toEqual([503, 204]);
     expect(predictor.logs).toContain('staging_write_failed');
     const files = readdirSync(join(staging, batch.batchId));
     expect(files).toEqual([`${logicalId}.ndjson`]);

@@ -69,7 +69,7 @@ describe('coordinator POST /start', () => {
         headers,
       });
       expect(response.statusCode, url).toBe(401);
-      expect(response.json().error).toBe('missing or wrong x-api-key header');
+      expect(response.json()).toEqual({ error: 'missing or wrong x-api-key header', code: 'unauthorized' });
     }
     await coordinator.app.close();
   });

@@ -3,31 +3,20 @@ import { z } from 'zod';
 import {
   BatchListBodySchema,
   BatchStatusBodySchema,
+  CheckStalledRequestSchema,
   CompletionEventSchema,
   ErrorBodySchema,
   GameDateSchema,
   MalformedMessageError,
   StartBatchRequestSchema,
   type StartBatchRequest,
-  decodePushEnvelope,
-  rejectedMessage,
+  ServiceError,
   unknownStartFields,
+  type RejectedMessageStore,
 } from '@props/contracts';
-import { acknowledgeRejection, type RejectedMessageStore } from '@props/messaging';
 import { LogEvent } from '@props/observability';
-import type { ZodTypeProvider } from '@props/service-runtime';
+import { registerPushRoute, replyWithError, type ZodTypeProvider } from '@props/service-runtime';
 import type { BatchOrchestrator } from './batch/batch-orchestrator';
-
-/**
- * The stall check's body; the original's scheduler job sends `{"stall_threshold_minutes": 10,
- * "min_completion_pct": 95.0}` (docs/operations/cutover.md, "Callers"), honoured here.
- */
-const CheckStalledSchema = z.object({
-  batch_id: z.string().max(200).optional(),
-  force: z.boolean().default(false),
-  stall_threshold_minutes: z.number().positive().max(1440).optional(),
-  min_completion_pct: z.number().min(0).max(100).optional(),
-});
 
 /**
  * /start, /complete and /check-stalled over the batch orchestrator, in a plugin of their own whose
@@ -116,32 +105,12 @@ function registerCompletionRoute(
   batches: BatchOrchestrator,
   rejected: RejectedMessageStore,
 ): void {
-  app.post('/complete', async (request, reply) => {
-    try {
-      const { payload } = decodePushEnvelope(request.body, CompletionEventSchema);
-      const outcome = await batches.complete(payload);
-      return reply.code(204).header('x-completion', outcome).send();
-    } catch (error) {
-      if (!(error instanceof MalformedMessageError)) throw error;
-      // A push Pub/Sub would redeliver forever unless acknowledged: record it, then acknowledge.
-      const rejection = rejectedMessage('coordinator', request.body, error);
-      request.log.warn(
-        {
-          event: LogEvent.messageRejected,
-          field: error.field,
-          problem: error.problem,
-          delivery_id: rejection.delivery_id,
-        },
-        'completion event rejected',
-      );
-      const answer = await acknowledgeRejection(rejected, rejection);
-      if (answer.failure)
-        request.log.error(
-          { event: LogEvent.requestFailed, reason: answer.failure },
-          `could not record a rejected message: ${answer.failure}`,
-        );
-      return reply.code(answer.status).send(answer.body);
-    }
+  registerPushRoute(app, {
+    path: '/complete',
+    service: 'coordinator',
+    payload: CompletionEventSchema,
+    rejected,
+    handle: async ({ payload }) => ({ 'x-completion': await batches.complete(payload) }),
   });
 }
 
@@ -162,7 +131,7 @@ function registerStatusRoutes(app: FastifyInstance, batches: BatchOrchestrator):
     },
     async (request, reply) => {
       const status = await batches.status(request.params.batchId);
-      return status ? status : reply.code(404).send({ error: 'no such batch', code: 'no_such_batch' });
+      return status ? status : replyWithError(reply, new ServiceError('no_such_batch', 'no such batch'));
     },
   );
   routes.get(
@@ -177,7 +146,7 @@ function registerStatusRoutes(app: FastifyInstance, batches: BatchOrchestrator):
 
 function registerStallCheckRoute(app: FastifyInstance, batches: BatchOrchestrator): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  routes.post('/check-stalled', { schema: { body: CheckStalledSchema } }, async (request) => {
+  routes.post('/check-stalled', { schema: { body: CheckStalledRequestSchema } }, async (request) => {
     const { batch_id, force, stall_threshold_minutes, min_completion_pct } = request.body;
     return {
       actions: await batches.checkStalled({

@@ -126,7 +126,7 @@ describe.skipIf(unavailable !== undefined && !required)(
       });
       const real = await sequence(new PubSubPublisher(pubsub), 'prediction-request', 'real');
       expect(real.malformed).toEqual([200]);
-      expect(real.transient).toEqual([500, 500, 204]);
+      expect(real.transient).toEqual([503, 503, 204]);
 
       const standIn = new HttpPushPublisher({
         endpoints: { 'prediction-request': await countingEndpoint() },

@@ -9,12 +9,10 @@ import {
   PredictionRowSchema,
   decodePushEnvelope,
   encodePushEnvelope,
-  rejectedMessage,
   type CompletionEvent,
   type RejectedMessage,
 } from '@props/contracts';
 import { FEATURE_NAMES } from '@props/feature-loader';
-import { acknowledgeRejection } from '@props/messaging';
 import type { AssembledService } from '@props/service-runtime';
 import { assembleWorker } from './assemble-worker';
 import { fuzzedEnvelopes } from './test-support/fuzzed-envelopes';
@@ -179,10 +177,10 @@ describe('worker POST /predict', () => {
     expect(new Set(stagedRows('batch_no_line').map((row) => row.recommendation))).toEqual(new Set(['NO_LINE']));
   });
 
-  it('answers 500 when the completion cannot be published, and a retry then stages exactly one set', async () => {
+  it('answers 503 (transient) when the completion cannot be published, and a retry then stages exactly one set', async () => {
     failCompletions = 5;
     const first = await post(envelopeFor(validRequest({ batch_id: 'batch_transient' }), 'retried'));
-    expect(first.status).toBe(500);
+    expect(first.status).toBe(503);
     expect(first.body).toEqual({ error: 'transient failure, retry', code: 'completion_publish_failed' });
     const second = await post(envelopeFor(validRequest({ batch_id: 'batch_transient' }), 'retried'));
     expect(second.status).toBe(204);
@@ -271,17 +269,6 @@ describe('worker POST /predict', () => {
     }
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     expect(existsSync(join(staging, 'batch_huge'))).toBe(false);
-  });
-
-  it('answers 500 (redelivery) when a rejection cannot be recorded, so the message is not lost', async () => {
-    const store = { name: 'broken', record: async () => Promise.reject(new Error('disk full')) };
-    expect(
-      await acknowledgeRejection(store, rejectedMessage('worker', {}, { field: 'message', problem: 'x' })),
-    ).toEqual({
-      status: 500,
-      body: { error: 'the rejected message could not be recorded; retry', code: 'rejection_not_recorded' },
-      failure: 'disk full',
-    });
   });
 
   it('answers 400 for a body that is not JSON at all (Pub/Sub never sends one)', async () => {

@@ -7,7 +7,7 @@ export class ConfigurationError extends ServiceError {
     readonly variable: string,
     readonly expected: string,
   ) {
-    super('invalid', 'invalid_configuration', `configuration: ${variable} ${expected}`);
+    super('invalid_configuration', `configuration: ${variable} ${expected}`);
   }
 }
 

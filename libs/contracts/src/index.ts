@@ -16,9 +16,15 @@ export {
   type HistoricalGame,
 } from './prediction-request';
 export { CompletionEventSchema, INVALID_FEATURES, type CompletionEvent } from './completion-event';
+export { CheckStalledRequestSchema, type CheckStalledRequest } from './check-stalled-request';
 export { StartBatchRequestSchema, unknownStartFields, type StartBatchRequest } from './start-batch-request';
 export { PredictionRowSchema, type PredictionRow } from './prediction-row';
-export { REJECTED_MESSAGES_TABLE, rejectedMessage, type RejectedMessage } from './rejected-message';
+export {
+  REJECTED_MESSAGES_TABLE,
+  rejectedMessage,
+  type RejectedMessage,
+  type RejectedMessageStore,
+} from './rejected-message';
 export { DEFAULT_TOPICS } from './topics';
 export { phase5CompletionMessage, type Phase5CompletionInput } from './phase5-completion';
 export {
@@ -34,14 +40,7 @@ export {
   type BatchListBody,
 } from './batch-status';
 export { ReadinessBodySchema, type ReadinessBody, type ReadinessCheckReport } from './readiness-body';
-export {
-  ServiceError,
-  HTTP_STATUS_OF_KIND,
-  ErrorBodySchema,
-  isPermanentError,
-  errorMessage,
-  type ErrorKind,
-  type ErrorBody,
-} from './service-error';
+export { ServiceError, ErrorBodySchema, isPermanentError, errorMessage, type ErrorBody } from './service-error';
+export { ERROR_CODES, type ErrorCode, type ErrorKind } from './error-codes';
 export { SYSTEM_IDS, PRIMARY_SYSTEM, type SystemId } from './system-ids';
 export { DATASET_PREFIX_PATTERN, DatasetPrefixSchema } from './dataset-prefix';

@@ -31,7 +31,7 @@ export class MalformedMessageError extends ServiceError {
     readonly field: string,
     readonly problem: string,
   ) {
-    super('invalid', 'invalid_request', `${field}: ${problem}`);
+    super('invalid_request', `${field}: ${problem}`);
   }
 
   override get publicMessage(): string {

@@ -23,6 +23,12 @@ export interface RejectedMessage {
   body: string;
 }
 
+/** Where a service records the push messages it acknowledged without processing them (a port: files locally, BigQuery on gcp). */
+export interface RejectedMessageStore {
+  readonly name: string;
+  record(rejection: RejectedMessage): Promise<void>;
+}
+
 const text = (value: unknown): string | null =>
   typeof value === 'string' && value.length > 0 ? value.slice(0, 300) : null;
 

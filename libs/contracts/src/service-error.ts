@@ -1,23 +1,5 @@
 import { z } from 'zod';
-
-/**
- * What went wrong, as a caller can act on it:
- * - invalid: the request itself is wrong (a field, a value); sending it again fails again;
- * - refused: the request is fine but conflicts with what is going on (a batch of the date is running);
- * - unprocessable: the request is fine but there is nothing to do for it (no games, no players);
- * - unavailable: a dependency cannot serve (a missing warehouse, an outdated schema); an operator fixes it;
- * - transient: a dependency is busy or slow; the same request later may succeed.
- */
-export type ErrorKind = 'invalid' | 'refused' | 'unprocessable' | 'unavailable' | 'transient';
-
-/** The HTTP status each kind answers with, in every service. */
-export const HTTP_STATUS_OF_KIND: Record<ErrorKind, number> = {
-  invalid: 400,
-  refused: 409,
-  unprocessable: 422,
-  unavailable: 503,
-  transient: 503,
-};
+import { kindOf, type ErrorCode, type ErrorKind } from './error-codes';
 
 /** Every error reply of every service: what went wrong for the caller, its stable code, and for an invalid request the field and the problem. */
 export const ErrorBodySchema = z.object({
@@ -29,17 +11,19 @@ export const ErrorBodySchema = z.object({
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 /**
- * The base of every error the platform raises on purpose: a stable lowercase `code` callers and
- * alerts can match, and its `kind`. Its message is written for whoever called: it is answered as
- * it is, so it must not carry paths or secrets (put those in the log line).
+ * The base of every error the platform raises on purpose: a stable lowercase `code` from the
+ * registry (ERROR_CODES), which callers and alerts can match, and the kind the registry gives it.
+ * Its message is written for whoever called: it is answered as it is, so it must not carry paths
+ * or secrets (put those in the log line).
  */
 export class ServiceError extends Error {
+  readonly kind: ErrorKind;
   constructor(
-    readonly kind: ErrorKind,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
+    this.kind = kindOf(code);
   }
 
   /** What a remote caller is told; an error whose message names what callers must not see overrides it. */

@@ -26,7 +26,7 @@ export class LockTimeoutError extends ServiceError {
     readonly key: string,
     readonly waitedMs: number,
   ) {
-    super('transient', 'lock_busy', `lock "${key}": still held by another holder after waiting ${waitedMs} ms`);
+    super('lock_busy', `lock "${key}": still held by another holder after waiting ${waitedMs} ms`);
   }
 }
 

@@ -39,14 +39,14 @@ export class SlateTimeoutError extends Error {
 export class UnknownGameDateError extends ServiceError {
   override readonly name = 'UnknownGameDateError';
   constructor(message: string) {
-    super('unprocessable', 'unknown_game_date', message);
+    super('unknown_game_date', message);
   }
 }
 
 export class NoGamesOnDateError extends ServiceError {
   override readonly name = 'NoGamesOnDateError';
   constructor(message: string) {
-    super('unprocessable', 'no_games_on_date', message);
+    super('no_games_on_date', message);
   }
 }
 

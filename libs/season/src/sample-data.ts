@@ -31,7 +31,7 @@ export interface IndexedPlayer {
 export class SampleDataError extends ServiceError {
   override readonly name = 'SampleDataError';
   constructor(message: string) {
-    super('invalid', 'invalid_sample_data', message);
+    super('invalid_sample_data', message);
   }
 }
 

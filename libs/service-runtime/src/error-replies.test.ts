@@ -43,10 +43,10 @@ describe('error replies', () => {
     }
     const thrown: Record<string, Error> = {
       invalid: new MalformedMessageError('game_date', 'expected YYYY-MM-DD'),
-      refused: new ServiceError('refused', 'already_running', 'batch b1 for 2025-03-15 is still running'),
-      unprocessable: new ServiceError('unprocessable', 'no_players', 'no players on 2025-02-14'),
-      unavailable: new Hidden('unavailable', 'warehouse_unavailable', 'warehouse /srv/secret.duckdb cannot be opened'),
-      transient: new ServiceError('transient', 'lock_busy', 'lock "x": still held'),
+      refused: new ServiceError('already_running', 'batch b1 for 2025-03-15 is still running'),
+      unprocessable: new ServiceError('no_players', 'no players on 2025-02-14'),
+      unavailable: new Hidden('warehouse_unavailable', 'warehouse /srv/secret.duckdb cannot be opened'),
+      transient: new ServiceError('lock_busy', 'lock "x": still held'),
     };
     const app = fastify({ logger: false });
     registerErrorReplies(app);

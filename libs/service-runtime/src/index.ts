@@ -8,7 +8,8 @@ export {
 } from './check';
 export { buildInfo, type BuildInfo } from './build-info';
 export { registerHealthRoutes } from './health-routes';
-export { registerErrorReplies } from './error-replies';
+export { registerErrorReplies, replyWithError } from './error-replies';
+export { registerPushRoute, type PushRoute } from './push-route';
 export { printCheckReports, runBuildTimeChecks, writableFolderCheck } from './build-check';
 export { launchService, type AssembledService, type ServiceDefinition } from './launch-service';
 export { freePort } from './free-port';

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { ServiceError } from '@props/contracts';
 import { LogEvent } from '@props/observability';
+import { replyWithError } from './error-replies';
 import { OidcTokenError, OidcVerifier, type OidcPolicy } from './oidc-verifier';
 
 /**
@@ -19,7 +21,7 @@ export function requireOidc(scope: FastifyInstance, policy: OidcPolicy): void {
         'request refused: OIDC token not accepted',
       );
       // What was wrong goes to the log only: the body must not describe the configuration (the audience).
-      return reply.code(401).send({ error: 'unauthorized', code: 'unauthorized' });
+      return replyWithError(reply, new ServiceError('unauthorized', 'unauthorized'));
     }
   });
 }

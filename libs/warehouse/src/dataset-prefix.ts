@@ -4,7 +4,7 @@ import type { TableDefinition } from './tables/table-definition';
 export class DatasetPrefixError extends ServiceError {
   override readonly name = 'DatasetPrefixError';
   constructor(message: string) {
-    super('invalid', 'invalid_dataset_prefix', message);
+    super('invalid_dataset_prefix', message);
   }
 }
 

@@ -6,7 +6,6 @@ export class MigrationRefusedError extends ServiceError {
   override readonly name = 'MigrationRefusedError';
   constructor(readonly refusals: readonly string[]) {
     super(
-      'refused',
       'migration_refused',
       `props warehouse migrate refused; nothing was changed:\n${refusals.map((refusal) => `  - ${refusal}`).join('\n')}`,
     );

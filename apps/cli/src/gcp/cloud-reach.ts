@@ -55,11 +55,7 @@ export function cloudWaitSeconds(env: NodeJS.ProcessEnv): number {
   if (raw === undefined || raw === '') return DEFAULT_CLOUD_WAIT_SECONDS;
   const seconds = Number(raw);
   if (!(seconds > 0 && seconds <= 600))
-    throw new ServiceError(
-      'invalid',
-      'bad_cloud_wait',
-      `PROPS_CLOUD_WAIT_SECONDS: expected 1-600 seconds, got "${raw}"`,
-    );
+    throw new ServiceError('bad_cloud_wait', `PROPS_CLOUD_WAIT_SECONDS: expected 1-600 seconds, got "${raw}"`);
   return seconds;
 }
 
@@ -100,7 +96,6 @@ export async function reachCloud(
         void connectionCause(endpointOf(service, target, env)).then((cause) =>
           reject(
             new ServiceError(
-              'unavailable',
               'cloud_unreachable',
               `${where} did not answer within ${seconds} s (${cause}); ${cloudHint({ code: 14 })}`,
             ),
@@ -116,7 +111,7 @@ export async function reachCloud(
       if (error instanceof ServiceError) throw error;
       const cause = clause(firstLine(errorMessage(error)));
       const hint = cloudHint(error) ?? 'check GCP_PROJECT_ID and gcloud auth application-default login';
-      throw new ServiceError('unavailable', 'cloud_unreachable', `${where} cannot be reached: ${cause}; ${hint}`);
+      throw new ServiceError('cloud_unreachable', `${where} cannot be reached: ${cause}; ${hint}`);
     } finally {
       clearTimeout(timer);
     }

@@ -25,6 +25,6 @@ export async function writePageToGcs(url: string, html: string, storage = new St
         metadata: { cacheControl: 'no-cache' },
       });
   } catch (error) {
-    throw new ServiceError('unavailable', 'report_upload_failed', `cannot write ${url}: ${errorMessage(error)}`);
+    throw new ServiceError('report_upload_failed', `cannot write ${url}: ${errorMessage(error)}`);
   }
 }

@@ -65,6 +65,6 @@ export async function savePage(destination: string, html: string): Promise<void>
   } catch (error) {
     const problem = fileSystemProblem(error);
     if (!problem) throw error;
-    throw new ServiceError('invalid', 'report_unwritable', `the report page was not written: ${problem}`);
+    throw new ServiceError('report_unwritable', `the report page was not written: ${problem}`);
   }
 }

@@ -8,6 +8,7 @@ import {
   isCalendarDate,
   type BatchStatusBody,
   errorMessage,
+  type CheckStalledRequest,
 } from '@props/contracts';
 import { ServiceChild, freePort } from '@props/service-runtime';
 import { seedWarehouse } from '@props/warehouse';
@@ -114,7 +115,8 @@ async function awaitBatch(
     if (status.status === 'consolidated') return status;
     if (Date.now() - batchStarted > 120_000 * (stalledChecks + 1)) {
       stalledChecks += 1;
-      const check = await post(`${coordinatorUrl}/check-stalled`, apiKey, { batch_id: batchId, force: true });
+      const stallCheck: CheckStalledRequest = { batch_id: batchId, force: true };
+      const check = await post(`${coordinatorUrl}/check-stalled`, apiKey, stallCheck);
       say(`\nstall check: ${JSON.stringify((check.body as { actions?: unknown }).actions)}\n`);
       if (stalledChecks > 3)
         throw new Error(

@@ -27,7 +27,7 @@ const HISTORY_DAYS = 90;
 export class ShadowInputError extends ServiceError {
   override readonly name = 'ShadowInputError';
   constructor(message: string) {
-    super('invalid', 'shadow_input', message);
+    super('shadow_input', message);
   }
 }
 

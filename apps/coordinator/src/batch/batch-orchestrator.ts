@@ -83,13 +83,12 @@ export class BatchOrchestrator {
     triggerSource?: string | null;
   }): Promise<BatchStatusBody> {
     if (!this.options.delivery)
-      throw new BatchRefusal('unavailable', 'no_workers', 'no worker endpoints are configured (PROPS_WORKER_URLS)');
+      throw new BatchRefusal('no_workers', 'no worker endpoints are configured (PROPS_WORKER_URLS)');
     const gameDate = resolveGameDate(request.game_date);
     const environmentPrefix = this.options.environmentPrefix ?? '';
     const prefix = request.dataset_prefix || environmentPrefix;
     if (environmentPrefix && prefix !== environmentPrefix)
       throw new BatchRefusal(
-        'invalid',
         'dataset_prefix_not_served',
         `dataset_prefix: this coordinator starts batches of "${environmentPrefix}" only (PROPS_DATASET_PREFIX), not of "${prefix}"`,
       );
@@ -97,7 +96,6 @@ export class BatchOrchestrator {
       const running = await unfinishedBatches(this.options.state, gameDate, prefix);
       if (running.length > 0 && !request.force) {
         throw new BatchRefusal(
-          'refused',
           'already_running',
           `batch ${running[0]!.batch_id} for ${gameDate} is still ${running[0]!.status}; send force: true to start another`,
         );
@@ -165,14 +163,12 @@ export class BatchOrchestrator {
     const candidates = await this.options.warehouse.candidates(gameDate, prefix);
     if (candidates.length === 0)
       throw new BatchRefusal(
-        'unprocessable',
         'no_players',
         `no players in the game context for ${gameDate}; is it a game date of the seeded season?`,
       );
     const selection = selectPlayers(candidates, minMinutes);
     if (selection.selected.length === 0)
       throw new BatchRefusal(
-        'unprocessable',
         'no_eligible_players',
         `no eligible players on ${gameDate} (dropped: ${JSON.stringify(selection.dropped)})`,
       );

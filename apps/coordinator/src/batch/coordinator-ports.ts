@@ -1,5 +1,6 @@
 import type { DistributedLock } from '@props/distributed-lock';
-import type { Publisher, RejectedMessageStore } from '@props/messaging';
+import type { RejectedMessageStore } from '@props/contracts';
+import type { Publisher } from '@props/messaging';
 import type { BatchStateStore, BatchWarehouse } from '@props/prediction-batch';
 import type { StagingFor } from '@props/prediction-store';
 import type { ReadinessCheck } from '@props/service-runtime';

@@ -1,5 +1,6 @@
 import { PubSub } from '@google-cloud/pubsub';
-import { PubSubPublisher, type Publisher, type RejectedMessageStore } from '@props/messaging';
+import type { RejectedMessageStore } from '@props/contracts';
+import { PubSubPublisher, type Publisher } from '@props/messaging';
 import { BigQueryRejectedMessageStore, bigQueryStagingFor, type StagingFor } from '@props/prediction-store';
 import { bigQueryClient, bigQueryTableProbe, pubSubTopicProbe } from '@props/gcp-clients';
 import { PredictionInputError } from '@props/models';

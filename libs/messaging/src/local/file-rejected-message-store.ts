@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RejectedMessage } from '@props/contracts';
+import type { RejectedMessage, RejectedMessageStore } from '@props/contracts';
 import { writeFileDurably } from '@props/durable-files';
-import type { RejectedMessageStore } from '../rejected-message-store';
 
 /** The local runtime's rejected messages: one JSON file each under `<folder>/`, written atomically. */
 export class FileRejectedMessageStore implements RejectedMessageStore {

@@ -2,7 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { encodePushEnvelope, errorMessage } from '@props/contracts';
 import { PublishError, type PublishOptions, type Publisher } from '../publisher';
-import { PUSH_ACK_STATUSES } from '../rejected-message-store';
+
+/**
+ * The statuses Pub/Sub push counts as an acknowledgement; every other one (400 included) is
+ * redelivered with backoff until the dead-letter policy moves the message
+ * (https://cloud.google.com/pubsub/docs/push#receive_push).
+ */
+const PUSH_ACK_STATUSES: ReadonlySet<number> = new Set([102, 200, 201, 202, 204]);
 
 export interface HttpPushOptions {
   /** Push endpoint per topic, e.g. { 'prediction-ready': 'http://127.0.0.1:8081/complete' }. */

@@ -22,7 +22,7 @@ export interface ManifestEntry {
 export class ModelArtifactError extends ServiceError {
   override readonly name = 'ModelArtifactError';
   constructor(message: string) {
-    super('unavailable', 'model_artifact_unavailable', message);
+    super('model_artifact_unavailable', message);
   }
 }
 

@@ -8,7 +8,7 @@ import { PLAYER_POINTS_PROPS, UPCOMING_PLAYER_GAME_CONTEXT } from '../tables/con
 export class PrefixedTableMissingError extends ServiceError {
   override readonly name = 'PrefixedTableMissingError';
   constructor(message: string) {
-    super('unavailable', 'prefixed_datasets_missing', message);
+    super('prefixed_datasets_missing', message);
   }
 }
 

@@ -5,7 +5,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 export class WarehouseBusyError extends ServiceError {
   override readonly name = 'WarehouseBusyError';
   constructor(message: string) {
-    super('transient', 'warehouse_busy', message);
+    super('warehouse_busy', message);
   }
 }
 
@@ -16,7 +16,7 @@ export class WarehouseUnavailableError extends ServiceError {
     readonly path: string,
     readonly reason: string,
   ) {
-    super('unavailable', 'warehouse_unavailable', `warehouse ${path} cannot be opened: ${reason}`);
+    super('warehouse_unavailable', `warehouse ${path} cannot be opened: ${reason}`);
   }
 
   /** The path and DuckDB's words stay in the log: a caller learns only that the warehouse is down. */

@@ -36,7 +36,7 @@ export async function insertRows(
 export class RowShapeError extends ServiceError {
   override readonly name = 'RowShapeError';
   constructor(message: string) {
-    super('invalid', 'invalid_row', message);
+    super('invalid_row', message);
   }
 }
 

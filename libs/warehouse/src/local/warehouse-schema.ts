@@ -9,18 +9,14 @@ import { WAREHOUSE_SCHEMA_VERSION, WAREHOUSE_TABLES } from '../tables/warehouse-
 export class WarehouseMissingError extends ServiceError {
   override readonly name = 'WarehouseMissingError';
   constructor(readonly path: string) {
-    super(
-      'unavailable',
-      'warehouse_missing',
-      `warehouse ${path} does not exist; build it with: props warehouse seed --out ${path}`,
-    );
+    super('warehouse_missing', `warehouse ${path} does not exist; build it with: props warehouse seed --out ${path}`);
   }
 }
 
 export class WarehouseSchemaError extends ServiceError {
   override readonly name = 'WarehouseSchemaError';
   constructor(message: string) {
-    super('unavailable', 'warehouse_schema_outdated', message);
+    super('warehouse_schema_outdated', message);
   }
 }
 

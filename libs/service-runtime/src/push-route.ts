@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import {
+  MalformedMessageError,
+  ServiceError,
+  decodePushEnvelope,
+  errorMessage,
+  rejectedMessage,
+  type DecodedPush,
+  type RejectedMessageStore,
+} from '@props/contracts';
+import { LogEvent } from '@props/observability';
+
+/** A Pub/Sub push endpoint: what it accepts, who it is, and where what it can never process goes. */
+export interface PushRoute<T> {
+  path: string;
+  /** The service recorded with each rejection (worker, coordinator). */
+  service: string;
+  payload: z.ZodType<T>;
+  rejected: RejectedMessageStore;
+  /**
+   * Processes one decoded message. Throws MalformedMessageError for a message that can never be
+   * processed (it is recorded and acknowledged); any other error is answered by its kind (a
+   * transient one with 503, so Pub/Sub redelivers). Returns the headers of the 204, if any.
+   */
+  handle: (message: DecodedPush<T>, request: FastifyRequest) => Promise<Record<string, string> | void>;
+}
+
+/**
+ * Registers a push endpoint: decode the envelope and its payload, handle it, and answer as Pub/Sub
+ * push needs (https://cloud.google.com/pubsub/docs/push#receive_push: only 102/200/201/202/204
+ * acknowledge, everything else is redelivered). Handled: 204. Never processable: recorded, then
+ * 200 naming the field and the problem, so it is neither lost nor redelivered; if it cannot be
+ * recorded, a transient error, so Pub/Sub redelivers and the record is tried again.
+ */
+export function registerPushRoute<T>(app: FastifyInstance, route: PushRoute<T>): void {
+  app.post(route.path, async (request, reply) => {
+    try {
+      const headers = await route.handle(decodePushEnvelope(request.body, route.payload), request);
+      return reply
+        .code(204)
+        .headers(headers ?? {})
+        .send();
+    } catch (error) {
+      if (!(error instanceof MalformedMessageError)) throw error;
+      return recordAndAcknowledge(route, error, request, reply);
+    }
+  });
+}
+
+async function recordAndAcknowledge<T>(
+  route: PushRoute<T>,
+  error: MalformedMessageError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const { field, problem } = error;
+  const rejection = rejectedMessage(route.service, request.body, { field, problem });
+  request.log.warn(
+    {
+      event: LogEvent.messageRejected,
+      field,
+      problem,
+      message_id: rejection.message_id,
+      delivery_id: rejection.delivery_id,
+    },
+    `rejected message: ${field}: ${problem}`,
+  );
+  try {
+    await route.rejected.record(rejection);
+  } catch (failure) {
+    request.log.error(
+      { event: LogEvent.requestFailed, reason: errorMessage(failure) },
+      `could not record a rejected message: ${errorMessage(failure)}`,
+    );
+    throw new ServiceError('rejection_not_recorded', 'the rejected message could not be recorded; retry');
+  }
+  return reply.code(200).send({ acknowledged: true, rejected: { field, problem } });
+}
