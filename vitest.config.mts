@@ -13,6 +13,14 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { METADATA_SERVER_DETECTION: 'none', NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    // `npm test` turns coverage on (tools/run-tests.mjs); the summary is printed and kept in coverage/.
+    coverage: {
+      provider: 'v8',
+      include: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts', 'infra/src/**/*.ts'],
+      exclude: ['**/*.test.ts', '**/test-support/**'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'coverage',
+    },
     // `vitest run --project contract` runs one tier (npm run test:contracts); no --project runs all three.
     projects: [
       {

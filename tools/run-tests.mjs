@@ -40,6 +40,15 @@ function tierCounts(testResults) {
     .join('; ');
 }
 
+/** Line coverage of the sources measured in the vitest processes (child processes are not instrumented). */
+function coverageLine() {
+  const summaryFile = join(root, 'coverage', 'coverage-summary.json');
+  if (!existsSync(summaryFile)) return 'coverage: no summary was written';
+  const { total } = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  const part = (name) => `${name} ${total[name].pct}% (${total[name].covered}/${total[name].total})`;
+  return `coverage: ${['lines', 'statements', 'functions', 'branches'].map(part).join(', ')}`;
+}
+
 console.log('── gate ──');
 const gateSummary = join(scratch, 'gate.json');
 const gate = spawnSync(process.execPath, ['tools/gate/main.mjs', '--summary-file', gateSummary], {
@@ -66,6 +75,7 @@ const vitest = spawnSync(
     '--reporter=default',
     '--reporter=json',
     `--outputFile.json=${vitestReport}`,
+    '--coverage.enabled',
     ...process.argv.slice(2),
   ],
   { cwd: root, env, stdio: 'inherit' },
@@ -76,6 +86,7 @@ if (existsSync(vitestReport)) {
   totals.failed += report.numFailedTests;
   totals.skipped += report.numPendingTests + report.numTodoTests;
   console.log(`by tier: ${tierCounts(report.testResults)}`);
+  console.log(coverageLine());
   if (report.numTotalTests === 0) {
     totals.failed += 1;
     console.log('vitest ran no test');
