@@ -9,8 +9,14 @@ import { statSync } from 'node:fs';
 export class StampedFileCache<T> {
   private readonly entries = new Map<string, { stamp: string; value: T }>();
 
-  /** `parse` reads and checks the file; what it throws is not cached (the next read tries again). */
-  constructor(private readonly parse: (file: string) => T) {}
+  /**
+   * `parse` reads and checks the file; what it throws is not cached (the next read tries again).
+   * Past `limit` files the longest-cached is dropped, so a long-running coordinator stays bounded.
+   */
+  constructor(
+    private readonly parse: (file: string) => T,
+    private readonly limit = 20_000,
+  ) {}
 
   /** The file's parsed content, or null when there is no such file. */
   read(file: string): T | null {
@@ -23,6 +29,8 @@ export class StampedFileCache<T> {
     const cached = this.entries.get(file);
     if (cached?.stamp === stamp) return cached.value;
     const value = this.parse(file);
+    this.entries.delete(file);
+    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(file, { stamp, value });
     return value;
   }
