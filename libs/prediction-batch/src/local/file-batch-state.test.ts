@@ -62,3 +62,32 @@ describe('local batch state with a torn file', () => {
     expect(reported).toHaveLength(1);
   });
 });
+
+describe('local batch state shared by coordinator processes', () => {
+  it("sees another process's header update and its replacement of a completion of the same size at once", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'props-state-'));
+    // Two stores on one folder hold two caches, as two coordinator processes do.
+    const open = () =>
+      new FileBatchState(join(folder, 'batches'), new DistributedLock(new LocalLockBackend(join(folder, 'locks'))));
+    const [reader, writer] = [open(), open()];
+    await writer.create(record('batch_shared'), { alpha: {} });
+    const completion = {
+      player_lookup: 'alpha',
+      message_id: 'batch_shared.alpha',
+      outcome: 'staged' as const,
+      rows_staged: 5,
+      skip_reason: null,
+      recorded_at: '2025-03-15T12:00:00.000Z',
+    };
+    await writer.recordCompletion('batch_shared', completion);
+    expect((await reader.get('batch_shared'))!.status).toBe('running');
+    expect((await reader.completions('batch_shared')).map((found) => found.rows_staged)).toEqual([5]);
+
+    await writer.update('batch_shared', (current) => ({ ...current, status: 'consolidating' }));
+    // A redelivery with other content of the very same length replaces the file by rename.
+    await writer.recordCompletion('batch_shared', { ...completion, rows_staged: 6 });
+    expect((await reader.get('batch_shared'))!.status).toBe('consolidating');
+    expect((await reader.completions('batch_shared')).map((found) => found.rows_staged)).toEqual([6]);
+    expect((await reader.list()).map((batch) => batch.status)).toEqual(['consolidating']);
+  });
+});

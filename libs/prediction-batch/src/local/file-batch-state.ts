@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { DistributedLock } from '@props/distributed-lock';
 import { UnreadableFileError, readJsonFile, writeFileDurably, writeFileDurablyAsync } from '@props/durable-files';
 import type { BatchRecord, CompletionRecord } from '../batch-record';
 import type { BatchStateStore } from '../batch-state-store';
+import { StampedFileCache } from './stamped-file-cache';
 
 const SAFE = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -17,6 +18,11 @@ const writeAtomically = (file: string, value: unknown) => writeFileDurably(file,
  * the completions that arrive together (docs/performance.md).
  */
 export class FileBatchState implements BatchStateStore {
+  // Headers and completions as last read, re-read only when their file changed: a batch's header
+  // was read for every completion and every completion for every status (docs/performance.md).
+  private readonly headers = new StampedFileCache((file) => batchRecordFile(file));
+  private readonly completionFiles = new StampedFileCache((file) => completionFile(file));
+
   constructor(
     private readonly folder: string,
     private readonly lock: DistributedLock,
@@ -53,13 +59,7 @@ export class FileBatchState implements BatchStateStore {
   }
 
   private read(batchId: string): BatchRecord | null {
-    const file = join(this.batchFolder(batchId), 'batch.json');
-    if (!existsSync(file)) return null;
-    const record = readJsonFile<unknown>(file);
-    const problem = batchRecordProblem(record, batchId);
-    // A parseable but wrong-shaped header is as unreadable as a torn one: reported with its path, skipped by list().
-    if (problem) throw new UnreadableFileError(file, `not a batch record: ${problem}`);
-    return record as BatchRecord;
+    return this.headers.read(join(this.batchFolder(batchId), 'batch.json'));
   }
 
   /** Every readable batch; an unreadable batch.json is reported and skipped, never fatal to the others. */
@@ -101,18 +101,8 @@ export class FileBatchState implements BatchStateStore {
     const records: CompletionRecord[] = [];
     for (const name of readdirSync(folder).filter((found) => found.endsWith('.json'))) {
       try {
-        const file = join(folder, name);
-        const record = readJsonFile<Partial<CompletionRecord> | null>(file);
-        if (
-          typeof record !== 'object' ||
-          record === null ||
-          typeof record.player_lookup !== 'string' ||
-          typeof record.message_id !== 'string' ||
-          (record.outcome !== 'staged' && record.outcome !== 'skipped') ||
-          typeof record.rows_staged !== 'number'
-        )
-          throw new UnreadableFileError(file, 'not a completion record');
-        records.push(record as CompletionRecord);
+        const record = this.completionFiles.read(join(folder, name));
+        if (record) records.push(record);
       } catch (error) {
         // A torn completion counts as not in: the stall check re-publishes that player.
         if (!(error instanceof UnreadableFileError)) throw error;
@@ -132,14 +122,39 @@ export class FileBatchState implements BatchStateStore {
       `batch_${batchId}`,
       { leaseMs: 10_000, maxWaitMs: 30_000, retryIntervalMs: 20 },
       async () => {
-        const current = this.read(batchId);
+        // Under the lock the header is read from disk, whatever the cache holds.
+        const file = join(this.batchFolder(batchId), 'batch.json');
+        this.headers.forget(file);
+        const current = this.headers.read(file);
         if (!current) return null;
         const next = change(current);
-        if (next) writeAtomically(join(this.batchFolder(batchId), 'batch.json'), next);
+        if (next) writeAtomically(file, next);
         return next;
       },
     );
   }
+}
+
+function batchRecordFile(file: string): BatchRecord {
+  const record = readJsonFile<unknown>(file);
+  const problem = batchRecordProblem(record, basename(dirname(file)));
+  // A parseable but wrong-shaped header is as unreadable as a torn one: reported with its path, skipped by list().
+  if (problem) throw new UnreadableFileError(file, `not a batch record: ${problem}`);
+  return record as BatchRecord;
+}
+
+function completionFile(file: string): CompletionRecord {
+  const record = readJsonFile<Partial<CompletionRecord> | null>(file);
+  if (
+    typeof record !== 'object' ||
+    record === null ||
+    typeof record.player_lookup !== 'string' ||
+    typeof record.message_id !== 'string' ||
+    (record.outcome !== 'staged' && record.outcome !== 'skipped') ||
+    typeof record.rows_staged !== 'number'
+  )
+    throw new UnreadableFileError(file, 'not a completion record');
+  return record as CompletionRecord;
 }
 
 const isText = (value: unknown) => typeof value === 'string';

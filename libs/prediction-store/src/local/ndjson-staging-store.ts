@@ -1,19 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PredictionRowSchema, type PredictionRow } from '@props/contracts';
+import { writeFileDurablyAsync } from '@props/durable-files';
 import { stagingPerPrefix, type StagingFor } from '../staging-for-prefix';
 import { StagingWriteError, type StagingStore } from '../staging-store';
 
@@ -31,31 +20,15 @@ export class NdjsonStagingStore implements StagingStore {
         `staging: batch id "${batchId}" or message id "${messageId}" is not a safe file name`,
       );
     const folder = join(this.root, batchId);
-    const staged = join(folder, `.${messageId}.${randomUUID()}.partial`);
     try {
       mkdirSync(folder, { recursive: true });
-      // Flushed (file, then folder) before the worker answers: a crash never leaves an empty or torn file behind a completion.
-      const handle = openSync(staged, 'w');
-      try {
-        writeSync(handle, rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : ''));
-        fsyncSync(handle);
-      } finally {
-        closeSync(handle);
-      }
-      renameSync(staged, join(folder, `${messageId}.ndjson`));
-      const directory = openSync(folder, 'r');
-      try {
-        fsyncSync(directory);
-      } finally {
-        closeSync(directory);
-      }
+      // Flushed (file, then folder) before the worker answers: a crash never leaves an empty or torn
+      // file behind a completion. Off the event loop, the folder's fsync shared by concurrent writes.
+      await writeFileDurablyAsync(
+        join(folder, `${messageId}.ndjson`),
+        rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : ''),
+      );
     } catch (error) {
-      // The folder itself may be what failed (ENOTDIR), so removing the partial file can fail too.
-      try {
-        rmSync(staged, { force: true });
-      } catch {
-        // nothing was written there
-      }
       throw new StagingWriteError(
         `staging: cannot write ${folder}/${messageId}.ndjson: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
       );
@@ -135,8 +108,11 @@ export class NdjsonStagingStore implements StagingStore {
     );
   }
 
+  /** Off the event loop and side by side: removing a whole batch one file at a time held the merge's lock for ~0.5 s. */
   async remove(batchId: string, messageIds: readonly string[]): Promise<void> {
-    for (const messageId of messageIds) rmSync(join(this.root, batchId, `${messageId}.ndjson`), { force: true });
+    await Promise.all(
+      messageIds.map((messageId) => rm(join(this.root, batchId, `${messageId}.ndjson`), { force: true })),
+    );
   }
 
   async removeStale(cutoff: Date): Promise<string[]> {

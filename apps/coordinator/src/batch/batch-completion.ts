@@ -1,0 +1,59 @@
+import { LogEvent } from '@props/observability';
+import { errorMessage, type CompletionEvent } from '@props/contracts';
+import type { BatchRecord } from '@props/prediction-batch';
+import { batchLogContext, type BatchOrchestratorOptions } from './batch-orchestrator-options';
+import { consolidateOnce } from './batch-consolidation';
+import { followUpConsolidation } from './follow-up-consolidation';
+
+/** Idempotent: a completion for an unknown, finished or foreign player's batch changes nothing. */
+export async function recordBatchCompletion(
+  options: BatchOrchestratorOptions,
+  event: CompletionEvent,
+): Promise<'recorded' | 'ignored'> {
+  const batch = await options.state.get(event.batch_id);
+  const ignored = reasonToIgnore(batch, event.player_lookup);
+  if (ignored !== null || !batch) {
+    options.logger.info(
+      {
+        event: LogEvent.completionIgnored,
+        batch_id: event.batch_id,
+        player_lookup: event.player_lookup,
+        reason: ignored,
+      },
+      `completion ignored: ${ignored}`,
+    );
+    return 'ignored';
+  }
+  await options.state.recordCompletion(batch.batch_id, {
+    player_lookup: event.player_lookup,
+    message_id: event.message_id,
+    outcome: event.outcome,
+    rows_staged: event.rows_staged,
+    skip_reason: event.skip_reason,
+    recorded_at: new Date().toISOString(),
+  });
+  // A late player of a batch consolidated with partial coverage is merged by a follow-up, never dropped.
+  if (batch.status === 'consolidated') {
+    await followUpConsolidation(options, batch.batch_id).catch((error: unknown) =>
+      options.logger.error(
+        { event: LogEvent.consolidationFailed, ...batchLogContext(batch), reason: errorMessage(error) },
+        `follow-up consolidation of ${batch.batch_id} failed; the stall check retries it`,
+      ),
+    );
+    return 'recorded';
+  }
+  // The completion that makes the batch whole consolidates it before it is answered: Cloud Run
+  // gives an instance CPU only while a request is open. A failed consolidation is logged and left
+  // running for the stall check; the completion is recorded either way.
+  if ((await options.state.completionCount(batch.batch_id)) >= batch.players.length)
+    await consolidateOnce(options, batch.batch_id, false).catch(() => undefined);
+  return 'recorded';
+}
+
+function reasonToIgnore(batch: BatchRecord | null, player: string): string | null {
+  if (!batch) return 'unknown batch';
+  if (batch.status === 'consolidated' && !batch.consolidation?.partial) return 'batch already consolidated';
+  if (batch.status === 'superseded') return 'batch superseded by a newer batch of its date';
+  if (!batch.players.includes(player)) return 'player is not part of the batch';
+  return null;
+}
