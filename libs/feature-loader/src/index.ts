@@ -17,3 +17,5 @@ export {
   type LoadedPlayer,
   type LoadSlateOptions,
 } from './load-slate';
+export { DuckdbSlateSource } from './local/duckdb-slate-source';
+export { BigQuerySlateSource, type BigQuerySlateOptions } from './gcp/bigquery-slate-source';
