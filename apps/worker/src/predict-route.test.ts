@@ -13,7 +13,7 @@ import {
   type CompletionEvent,
   type RejectedMessage,
 } from '@props/contracts';
-import { FEATURE_NAMES } from '@props/feature-loader';
+import { FEATURE_NAMES } from '@props/feature-vector';
 import { acknowledgeRejection } from '@props/messaging';
 import type { AssembledService } from '@props/service-runtime';
 import { assembleWorker } from './assemble-worker';

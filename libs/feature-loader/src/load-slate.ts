@@ -1,5 +1,5 @@
 import { isPermanentError, ServiceError, type HistoricalGame, errorMessage } from '@props/contracts';
-import { FeatureVector } from './feature-vector';
+import { FeatureVector } from '@props/feature-vector';
 import { HISTORY_DAYS, type SlateQueryResult, type SlateSource, type StoredPlayerRow } from './slate-source';
 
 export interface LoadedPlayer {

@@ -16,8 +16,9 @@ let slatePlayers: string[];
 
 beforeAll(async () => {
   const folder = mkdtempSync(join(tmpdir(), 'props-slate-'));
-  warehouse = (await seedWarehouse({ samplesDir: resolve('data/nba-samples'), out: join(folder, 'warehouse.duckdb'), seed: 7 }))
-    .out;
+  warehouse = (
+    await seedWarehouse({ samplesDir: resolve('data/nba-samples'), out: join(folder, 'warehouse.duckdb'), seed: 7 })
+  ).out;
   slatePlayers = await withWarehouse(warehouse, async (connection) =>
     (
       await connection.runAndReadAll(

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FEATURE_NAMES } from '@props/feature-loader';
+import { FEATURE_NAMES } from '@props/feature-vector';
 import { withWarehouse } from '@props/warehouse';
 import { distributionOf, realSlateLines, type Distribution } from '../test-support/box-score-distribution';
 import { SAMPLES_DIR, TEST_SEED, seedTestWarehouse } from '../test-support/seeded-warehouse';
