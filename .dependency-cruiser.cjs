@@ -5,13 +5,31 @@
  */
 const TEST_FILE = '(\\.test\\.ts|/test-support/.*)$';
 
-/** Libs tagged kind:testing in their project.json (stand-ins for cloud services, fixtures): tests may use them, runtime code never. */
-const { readdirSync, readFileSync, existsSync } = require('node:fs');
-const { join } = require('node:path');
-const TESTING_LIBS = readdirSync(join(__dirname, 'libs')).filter((lib) => {
-  const file = join(__dirname, 'libs', lib, 'project.json');
-  return existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')).tags ?? []).includes('kind:testing');
+/** Each lib's kind (its project.json tag) and what each kind may import: tools/gate/lib-kinds.cjs. */
+const { LIB_KINDS, libKinds } = require('./tools/gate/lib-kinds.cjs');
+const KIND_OF_LIB = libKinds(__dirname);
+const libsOf = (kinds) => [...KIND_OF_LIB].filter(([, kind]) => kinds.includes(kind)).map(([lib]) => lib);
+const libPath = (kinds) => `^libs/(${libsOf(kinds).join('|') || '$^'})/`;
+/** Tests may use kind:testing libs (stand-ins for cloud services, fixtures); runtime code never. */
+const TESTING_LIBS = libPath(['kind:testing']);
+
+/**
+ * The kinds' directions, one rule per kind that is refused something (`data-access-lib-direction`,
+ * ...): a lib imports only libs of the kinds its own kind may import. kind:testing is left to
+ * no-testing-lib-in-runtime, since every kind's tests may use it.
+ */
+const KIND_DIRECTION_RULES = Object.entries(LIB_KINDS).flatMap(([kind, { mayImport }]) => {
+  const refused = Object.keys(LIB_KINDS).filter((other) => other !== 'kind:testing' && !mayImport.includes(other));
+  if (refused.length === 0) return [];
+  return [{ name: `${kind.replace('kind:', '')}-lib-direction`, severity: 'error', from: { path: libPath([kind]) }, to: { path: libPath(refused) } }];
 });
+
+/** Domain code is pure: besides other domain libs it imports zod (its schemas) and nothing else, no Node module either. */
+const DOMAIN_RUNTIME = { path: libPath(['kind:domain']), pathNot: TEST_FILE };
+const DOMAIN_WITHOUT_IO_RULES = [
+  { name: 'domain-lib-without-io', severity: 'error', from: DOMAIN_RUNTIME, to: { dependencyTypes: ['core'] } },
+  { name: 'domain-lib-without-io', severity: 'error', from: DOMAIN_RUNTIME, to: { path: 'node_modules/', pathNot: 'node_modules/zod/' } },
+];
 
 module.exports = {
   forbidden: [
@@ -67,9 +85,11 @@ module.exports = {
     {
       name: 'no-testing-lib-in-runtime',
       severity: 'error',
-      from: { path: '^(apps|libs)/[^/]+/src/', pathNot: [TEST_FILE, `^libs/(${TESTING_LIBS.join('|') || '$^'})/`] },
-      to: { path: `^libs/(${TESTING_LIBS.join('|') || '$^'})/` },
+      from: { path: '^(apps|libs)/[^/]+/src/', pathNot: [TEST_FILE, TESTING_LIBS] },
+      to: { path: TESTING_LIBS },
     },
+    ...KIND_DIRECTION_RULES,
+    ...DOMAIN_WITHOUT_IO_RULES,
     {
       name: 'google-cloud-only-in-gcp-adapters',
       severity: 'error',

@@ -50,10 +50,10 @@ describe('nx affected', () => {
 
   it('marks a lib, the libs that import it and every app that uses them when the lib changes', () => {
     workspace.edit('libs/contracts/src/game-date.ts', (text) => `${text}// touched\n`);
-    // contracts (messages, the status and readiness bodies, the error model) is imported by feature-loader, models,
-    // prediction-store, consolidation, messaging, configuration, service-runtime and distributed-lock, through feature-loader by
-    // season and warehouse, through warehouse by grading and prediction-batch, through service-runtime by emulators, and through
-    // them by every app.
+    // contracts (messages, the status and readiness bodies, the error model) is imported by feature-loader, models, season,
+    // warehouse, prediction-store, consolidation, messaging, configuration, service-runtime and distributed-lock, through
+    // warehouse by grading and prediction-batch, through service-runtime by emulators, and through them by every app (the
+    // feature vector imports nothing, so it stays out).
     expect(affectedProjects()).toEqual([
       'cli',
       'configuration',

@@ -1,7 +1,7 @@
 // Run by tools/bench/main.mjs through tsx: ONNX slate scoring against per-player calls, and all
 // six systems over a full slate.
 import { resolve } from 'node:path';
-import { FEATURE_NAMES, FeatureVector } from '@props/feature-loader';
+import { FEATURE_NAMES, FeatureVector } from '@props/feature-vector';
 import { PredictionSystems, loadServedModels, type PredictionInput } from '@props/models';
 
 const root = resolve(import.meta.dirname, '../..');

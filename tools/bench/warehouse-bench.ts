@@ -3,8 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadSlate } from '@props/feature-loader';
-import { DuckdbSlateSource, seedWarehouse, withWarehouse } from '@props/warehouse';
+import { loadSlate, DuckdbSlateSource } from '@props/feature-loader';
+import { seedWarehouse } from '@props/season';
+import { withWarehouse } from '@props/warehouse';
 
 const root = resolve(import.meta.dirname, '../..');
 const SIZES = [50, 150, 450];

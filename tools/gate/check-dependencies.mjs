@@ -1,7 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import libKindRules from './lib-kinds.cjs';
 import { violation } from './violation.mjs';
+
+/** The kind rules .dependency-cruiser.cjs builds from tools/gate/lib-kinds.cjs, each with its fix. */
+const KIND_FIXES = Object.fromEntries(
+  Object.entries(libKindRules.LIB_KINDS).map(([kind, { mayImport }]) => [
+    `${kind.replace('kind:', '')}-lib-direction`,
+    `a ${kind} lib imports only ${mayImport.join(', ')} libs: move the code that needs the other lib into a lib whose kind may import it (docs/architecture.md, "Libs and their kinds")`,
+  ]),
+);
 
 const FIXES = {
   'no-circular': 'break the cycle: move the shared part into its own file (or lib) that both import',
@@ -23,6 +32,9 @@ const FIXES = {
   'google-cloud-only-in-gcp-adapters': 'move the code that talks to Google Cloud into a src/gcp/ adapter behind a port',
   'duckdb-only-in-local-adapters': 'move the code that talks to DuckDB into a src/local/ adapter behind a port',
   'no-orphans': 'the file is imported by nothing: import it from its project, or delete it',
+  'domain-lib-without-io':
+    'a kind:domain lib is pure (other domain libs and zod only): move the I/O into an adapter of a kind:feature or kind:data-access lib',
+  ...KIND_FIXES,
 };
 
 /** The installed dependency-cruiser's own `depcruise` bin (its path moves between majors). */

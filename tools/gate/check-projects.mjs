@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import libKindRules from './lib-kinds.cjs';
 import { violation } from './violation.mjs';
 import { listProjects } from './workspace.mjs';
 
-/** What a lib is: the domain, an adapter to a backend, a utility, or support for tests (never imported by runtime code). */
-export const LIB_KINDS = ['kind:domain', 'kind:adapter', 'kind:util', 'kind:testing'];
+/** What a lib is (tools/gate/lib-kinds.cjs): a feature, data access, the domain, a utility, or support for tests. */
+const LIB_KINDS = Object.keys(libKindRules.LIB_KINDS);
 
 /** The command a project's target runs: its own, else nx.json's targetDefaults with {projectRoot} filled in. */
 function targetCommand(project, target, targetDefaults) {

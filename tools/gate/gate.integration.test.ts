@@ -275,8 +275,54 @@ describe('the gate', { timeout: 600_000 }, () => {
       expectViolation('dependencies', 'no-testing-lib-in-runtime', 'apps/worker/src/predict-route.ts');
     });
 
+    it('a kind rule: a data-access lib importing a feature lib', () => {
+      workspace.edit(
+        'libs/messaging/src/index.ts',
+        (text) => `import { gradeDate } from '@props/grading';\n${text}\nexport const grade = gradeDate;\n`,
+      );
+      expectViolation('dependencies', 'data-access-lib-direction', 'libs/messaging/src/index.ts');
+    });
+
+    it('a kind rule: a domain lib importing a util lib', () => {
+      workspace.edit(
+        'libs/contracts/src/topics.ts',
+        (text) => `import { LogEvent } from '@props/observability';\n${text}\nexport const event = LogEvent;\n`,
+      );
+      expectViolation('dependencies', 'domain-lib-direction', 'libs/contracts/src/topics.ts');
+    });
+
+    it('a kind rule: a util lib importing a data-access lib', () => {
+      workspace.edit(
+        'libs/observability/src/events.ts',
+        (text) =>
+          `import { WAREHOUSE_TABLES } from '@props/warehouse';\n${text}\nexport const tables = WAREHOUSE_TABLES;\n`,
+      );
+      expectViolation('dependencies', 'util-lib-direction', 'libs/observability/src/events.ts');
+    });
+
+    it('a kind rule: a testing lib importing a data-access lib', () => {
+      workspace.edit(
+        'libs/emulators/src/index.ts',
+        (text) => `import { withWarehouse } from '@props/warehouse';\n${text}\nexport const open = withWarehouse;\n`,
+      );
+      expectViolation('dependencies', 'testing-lib-direction', 'libs/emulators/src/index.ts');
+    });
+
+    it('a kind rule: domain code importing a Node module or a package other than zod', () => {
+      workspace.edit(
+        'libs/feature-vector/src/feature-vector.ts',
+        (text) => `import { readFileSync } from 'node:fs';\n${text}\nexport const read = readFileSync;\n`,
+      );
+      workspace.edit(
+        'libs/contracts/src/game-date.ts',
+        (text) => `import { pino } from 'pino';\n${text}\nexport const logger = pino;\n`,
+      );
+      expectViolation('dependencies', 'domain-lib-without-io', 'libs/feature-vector/src/feature-vector.ts');
+      expect(gate('dependencies').output).toContain('[domain-lib-without-io] libs/contracts/src/game-date.ts');
+    });
+
     it('a lib without its kind tag', () => {
-      workspace.edit('libs/grading/project.json', (text) => text.replace(', "kind:domain"', ''));
+      workspace.edit('libs/grading/project.json', (text) => text.replace(', "kind:feature"', ''));
       expectViolation('projects', 'project-shape', 'libs/grading/project.json');
     });
 

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FEATURE_NAMES } from '@props/feature-loader';
+import { FEATURE_NAMES } from '@props/feature-vector';
 import { DuckdbBatchWarehouse, predictionRequests, selectPlayers } from '@props/prediction-batch';
 import { ndjsonStagingFor } from '@props/prediction-store';
 import { withWarehouse } from '@props/warehouse';

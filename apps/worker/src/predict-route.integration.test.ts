@@ -12,7 +12,7 @@ import {
   type CompletionEvent,
   type RejectedMessage,
 } from '@props/contracts';
-import { FEATURE_NAMES } from '@props/feature-loader';
+import { FEATURE_NAMES } from '@props/feature-vector';
 import type { AssembledService } from '@props/service-runtime';
 import { assembleWorker } from './assemble-worker';
 import { fuzzedEnvelopes } from './test-support/fuzzed-envelopes';

@@ -6,7 +6,7 @@ import {
   ServiceError,
   type RejectedMessageStore,
 } from '@props/contracts';
-import { FeatureVectorError } from '@props/feature-loader';
+import { FeatureVectorError } from '@props/feature-vector';
 import { PublishError } from '@props/messaging';
 import { INVALID_FEATURES, PredictionInputError } from '@props/models';
 import { LogEvent } from '@props/observability';

@@ -1,12 +1,4 @@
-export { FEATURE_NAMES, FEATURE_DEFAULTS, type FeatureName } from './feature-names';
-export { FeatureVector, FeatureVectorError, FEATURE_VERSION } from './feature-vector';
-export {
-  HISTORY_DAYS,
-  HISTORY_GAMES,
-  type SlateSource,
-  type SlateQueryResult,
-  type StoredPlayerRow,
-} from './slate-source';
+export type { SlateSource } from './slate-source';
 export {
   loadSlate,
   SlateLoadError,
@@ -17,3 +9,5 @@ export {
   type LoadedPlayer,
   type LoadSlateOptions,
 } from './load-slate';
+export { DuckdbSlateSource } from './local/duckdb-slate-source';
+export { BigQuerySlateSource } from './gcp/bigquery-slate-source';

@@ -1,5 +1,5 @@
 import { isPermanentError, ServiceError, type HistoricalGame, errorMessage } from '@props/contracts';
-import { FeatureVector } from './feature-vector';
+import { FeatureVector } from '@props/feature-vector';
 import { HISTORY_DAYS, type SlateQueryResult, type SlateSource, type StoredPlayerRow } from './slate-source';
 
 export interface LoadedPlayer {
@@ -26,6 +26,8 @@ export interface SlateLoad {
 export interface LoadSlateOptions {
   /** Per query; the original's batch load used 120 s. */
   timeoutMs?: number;
+  /** Per query on the per-player fallback path; `timeoutMs` when absent. */
+  perPlayerTimeoutMs?: number;
   /** Concurrent queries on the per-player fallback path. */
   fallbackConcurrency?: number;
   /** 'per_player' skips the one query (an operator's switch, and the benchmark's baseline). */
@@ -125,11 +127,11 @@ export async function loadSlate(
       else load.players.set(row.playerLookup, loaded);
     }
   };
-  const query = (list: readonly string[]) => {
+  const query = (list: readonly string[], limitMs = timeoutMs) => {
     load.queries += 1;
     return withTimeout(
-      source.querySlate(gameDate, list, { timeoutMs, historyFrom: historyFrom(gameDate) }),
-      timeoutMs,
+      source.querySlate(gameDate, list, { timeoutMs: limitMs, historyFrom: historyFrom(gameDate) }),
+      limitMs,
       `${source.name} slate query for ${gameDate} (${list.length} players)`,
     );
   };
@@ -145,7 +147,7 @@ export async function loadSlate(
         while (next < requested.length) {
           const player = requested[next++]!;
           try {
-            const result = await query([player]);
+            const result = await query([player], options.perPlayerTimeoutMs ?? timeoutMs);
             checkSchedule(gameDate, result);
             collect(result.rows);
           } catch (playerError) {

@@ -2,7 +2,8 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WarehouseSchemaError, seedWarehouse, withWarehouse } from '@props/warehouse';
+import { seedWarehouse } from '@props/season';
+import { WarehouseSchemaError, withWarehouse } from '@props/warehouse';
 import { stagePredictions } from './test-support/staged-predictions';
 import {
   DuckdbGradingStore,

@@ -1,5 +1,5 @@
 import { SYSTEM_IDS } from '@props/contracts';
-import { FEATURE_NAMES, type FeatureName } from '@props/feature-loader';
+import { FEATURE_NAMES, type FeatureName } from '@props/feature-vector';
 
 /**
  * One difference between a row of the original worker (najicham/nba-stats-scraper at 0c82ae50)

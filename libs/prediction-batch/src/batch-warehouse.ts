@@ -1,6 +1,6 @@
 import type { LoadSlateOptions, SlateLoad } from '@props/feature-loader';
 import type { PredictionsMerger } from '@props/consolidation';
-import type { PlayerCandidate } from '@props/warehouse';
+import type { PlayerCandidate } from './player-candidates';
 
 /** The row the batch leaves in nba_orchestration.prediction_batches. */
 export interface BatchBookkeepingRow {

@@ -1,4 +1,4 @@
-import type { PlayerCandidate } from '@props/warehouse';
+import type { PlayerCandidate } from './player-candidates';
 
 export const MIN_MINUTES = 15;
 export const MIN_GAMES_FOR_ESTIMATE = 3;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FEATURE_NAMES } from '@props/feature-loader';
+import { FEATURE_NAMES } from '@props/feature-vector';
 import { computeFeatures, type PlayerDateContext } from './feature-computation';
 import { SeasonHistory } from './season-history';
 

@@ -1,4 +1,4 @@
-import { FEATURE_NAMES, type FeatureName } from '@props/feature-loader';
+import { FEATURE_NAMES, type FeatureName } from '@props/feature-vector';
 import { ZONES, type PlayedGame, type SeasonHistory, type TeamGame, type Zone } from './season-history';
 
 /** What the game context says about a player on the date (computed before the game). */

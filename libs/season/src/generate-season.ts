@@ -1,4 +1,4 @@
-import { FEATURE_NAMES } from '@props/feature-loader';
+import { FEATURE_NAMES } from '@props/feature-vector';
 import { synthesizeTeamBoxScore, type PlayerLine } from './box-score-synthesis';
 import { addDays, dayNumber, seasonPhase } from './calendar';
 import { computeFeatures, qualityTier, type PlayerDateContext } from './feature-computation';

@@ -25,12 +25,6 @@ export {
   WarehouseSchemaError,
 } from './local/warehouse-schema';
 export { insertRows, RowShapeError } from './local/insert-rows';
-export { seedWarehouse, type SeedOptions, type SeedSummary } from './local/seed-warehouse';
-export { DuckdbSlateSource } from './local/duckdb-slate-source';
-export { BigQuerySlateSource, type BigQuerySlateOptions } from './gcp/bigquery-slate-source';
-export { PREFERRED_BOOKMAKERS, type PlayerCandidate } from './player-candidates';
-export { queryPlayerCandidates } from './local/duckdb-player-candidates';
-export { queryPlayerCandidatesOnBigQuery } from './gcp/bigquery-player-candidates';
 export { migrateDuckdbWarehouse } from './local/migrate-duckdb';
 export { migrateBigQueryWarehouse, type BigQueryMigrationOptions } from './gcp/migrate-bigquery';
 export { MigrationRefusedError } from './migration-plan';

@@ -23,7 +23,8 @@ import {
   startEmulator,
   type FrontEndExchange,
 } from '@props/emulators';
-import { seedWarehouse, withWarehouse } from '@props/warehouse';
+import { seedWarehouse } from '@props/season';
+import { withWarehouse } from '@props/warehouse';
 
 const PROJECT_ID = 'props-gate';
 const PUSHER = 'pusher@props-gate.iam.gserviceaccount.com';

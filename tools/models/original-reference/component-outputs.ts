@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PredictionRequest } from '@props/contracts';
-import { FeatureVector } from '@props/feature-loader';
+import { FeatureVector } from '@props/feature-vector';
 import { PredictionSystems, isPrediction, loadServedModels } from '@props/models';
 
 const BASE = ['moving_average', 'zone_matchup_v1', 'similarity_balanced_v1', 'xgboost_v1', 'catboost_v8'];

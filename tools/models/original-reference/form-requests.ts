@@ -3,9 +3,9 @@
 // (candidates, selection, the one slate query, predictionRequests), written as JSON.
 //   node --import tsx tools/models/original-reference/form-requests.ts WAREHOUSE OUT.json DATE...
 import { writeFileSync } from 'node:fs';
-import { loadSlate } from '@props/feature-loader';
-import { predictionRequests, selectPlayers } from '@props/prediction-batch';
-import { DuckdbSlateSource, queryPlayerCandidates, withWarehouse } from '@props/warehouse';
+import { loadSlate, DuckdbSlateSource } from '@props/feature-loader';
+import { predictionRequests, selectPlayers, queryPlayerCandidates } from '@props/prediction-batch';
+import { withWarehouse } from '@props/warehouse';
 
 async function main(warehouse: string, out: string, dates: string[]): Promise<void> {
   const requests = await withWarehouse(warehouse, async (connection) => {

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { FileBatchState, type BatchRecord } from '@props/prediction-batch';
-import { WAREHOUSE_TABLES, datasetName, seedWarehouse, withWarehouse } from '@props/warehouse';
+import { seedWarehouse } from '@props/season';
+import { WAREHOUSE_TABLES, datasetName, withWarehouse } from '@props/warehouse';
 import { startGcsUploadStandIn } from '../test-support/gcs-upload-stand-in';
 import { propsAsync } from '../test-support/props-process';
 

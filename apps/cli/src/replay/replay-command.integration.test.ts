@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seedWarehouse } from '@props/warehouse';
+import { seedWarehouse } from '@props/season';
 import { ServiceChild, freePort } from '@props/service-runtime';
 import { propsAsync } from '../test-support/props-process';
 

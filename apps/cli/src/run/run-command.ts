@@ -11,7 +11,7 @@ import {
   type CheckStalledRequest,
 } from '@props/contracts';
 import { ServiceChild, freePort } from '@props/service-runtime';
-import { seedWarehouse } from '@props/warehouse';
+import { seedWarehouse } from '@props/season';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { ProgressBar } from '../progress-bar';
 import { DEFAULT_SEED, samplesDirectory, seedingProgress } from '../warehouse/seed-command';

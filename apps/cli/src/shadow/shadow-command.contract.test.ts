@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BigQueryRestEmulator } from '@props/emulators';
-import { FEATURE_NAMES } from '@props/feature-loader';
+import { FEATURE_NAMES } from '@props/feature-vector';
 import {
   ML_FEATURE_STORE,
   PLAYER_GAME_SUMMARY,

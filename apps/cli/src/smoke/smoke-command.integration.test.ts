@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_IDS } from '@props/contracts';
-import { seedWarehouse } from '@props/warehouse';
+import { seedWarehouse } from '@props/season';
 import { ServiceChild } from '@props/service-runtime';
 import { propsAsync } from '../test-support/props-process';
 

@@ -3,7 +3,8 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seedWarehouse, withWarehouse } from '@props/warehouse';
+import { seedWarehouse } from '@props/season';
+import { withWarehouse } from '@props/warehouse';
 
 const root = resolve(import.meta.dirname, '../../../..');
 const props = (...args: string[]) =>

@@ -17,7 +17,8 @@ import {
   type RunningEmulator,
 } from '@props/emulators';
 import { freePort, type AssembledService } from '@props/service-runtime';
-import { WAREHOUSE_TABLES, datasetName, seedWarehouse, withWarehouse } from '@props/warehouse';
+import { seedWarehouse } from '@props/season';
+import { WAREHOUSE_TABLES, datasetName, withWarehouse } from '@props/warehouse';
 import { assembleCoordinator } from '../assemble-coordinator';
 
 const required = process.env.PROPS_REQUIRE_EMULATORS === 'true';

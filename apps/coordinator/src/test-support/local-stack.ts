@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchStatusBodySchema, type BatchStatusBody } from '@props/contracts';
 import { ServiceChild } from '@props/service-runtime';
-import { seedWarehouse } from '@props/warehouse';
+import { seedWarehouse } from '@props/season';
 
 export const API_KEY = 'reliability-test-key-01';
 

@@ -1,6 +1,6 @@
 import type { PredictionRequest } from '@props/contracts';
 import { encodePushEnvelope } from '@props/contracts';
-import { FEATURE_NAMES } from '@props/feature-loader';
+import { FEATURE_NAMES } from '@props/feature-vector';
 
 const EXAMPLE: Record<string, number> = {
   points_avg_last_5: 26.5,

@@ -1,5 +1,5 @@
 import { ServiceError } from '@props/contracts';
-import { FEATURE_NAMES, FEATURE_VERSION } from '@props/feature-loader';
+import { FEATURE_NAMES, FEATURE_VERSION } from '@props/feature-vector';
 import manifestJson from './model-manifest.json';
 
 export interface ManifestEntry {

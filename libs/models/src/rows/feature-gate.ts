@@ -1,5 +1,5 @@
 import { INVALID_FEATURES, type PredictionRequest } from '@props/contracts';
-import { FEATURE_NAMES, type FeatureName } from '@props/feature-loader';
+import { FEATURE_NAMES, type FeatureName } from '@props/feature-vector';
 
 /**
  * The original's floor (`validate_features(min_quality_score=50)`): a player whose stored features

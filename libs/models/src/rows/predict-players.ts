@@ -1,5 +1,5 @@
 import type { PredictionRequest, PredictionRow } from '@props/contracts';
-import { FeatureVector } from '@props/feature-loader';
+import { FeatureVector } from '@props/feature-vector';
 import type { PredictionSystems } from '../run-prediction-systems';
 import type { PredictionInput } from '../systems/prediction-system';
 import { INVALID_FEATURES, invalidFeatures } from './feature-gate';

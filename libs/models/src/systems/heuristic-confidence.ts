@@ -1,4 +1,4 @@
-import type { FeatureVector } from '@props/feature-loader';
+import type { FeatureVector } from '@props/feature-vector';
 import { clamp } from '../python-round';
 import type { Recommendation } from './prediction-system';
 

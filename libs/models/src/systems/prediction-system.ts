@@ -1,5 +1,5 @@
 import type { HistoricalGame } from '@props/contracts';
-import type { FeatureVector } from '@props/feature-loader';
+import type { FeatureVector } from '@props/feature-vector';
 
 export type Recommendation = 'OVER' | 'UNDER' | 'PASS' | 'NO_LINE';
 

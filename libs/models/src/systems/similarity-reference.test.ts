@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { PredictionRequest } from '@props/contracts';
-import { FeatureVector } from '@props/feature-loader';
+import { FeatureVector } from '@props/feature-vector';
 import { roundHalfEven } from '../python-round';
 import { isPrediction } from './prediction-system';
 import { SimilaritySystem } from './similarity';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FEATURE_NAMES, FeatureVectorError } from '@props/feature-loader';
+import { FEATURE_NAMES, FeatureVectorError } from '@props/feature-vector';
 import { loadServedModels } from '../artifacts/load-served-models';
 import type { ServedModel } from '../artifacts/served-model';
 import { encodeTreeEnsembleOnnx } from '../conversion/onnx-tree-ensemble';

@@ -1,4 +1,4 @@
-import type { FeatureVector } from '@props/feature-loader';
+import type { FeatureVector } from '@props/feature-vector';
 import { roundHalfEven } from '../python-round';
 import type { SystemPrediction } from './prediction-system';
 

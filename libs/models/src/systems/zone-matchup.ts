@@ -1,5 +1,5 @@
 import { SYSTEM_IDS } from '@props/contracts';
-import type { FeatureName } from '@props/feature-loader';
+import type { FeatureName } from '@props/feature-vector';
 import { clamp } from '../python-round';
 import { fatiguePenalty, heuristicConfidence, heuristicRecommendation } from './heuristic-confidence';
 import type { PredictionInput, PredictionSystem, SystemOutcome } from './prediction-system';

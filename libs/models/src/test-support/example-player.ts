@@ -1,5 +1,5 @@
 import type { HistoricalGame } from '@props/contracts';
-import { FEATURE_NAMES, FeatureVector, type FeatureName } from '@props/feature-loader';
+import { FEATURE_NAMES, FeatureVector, type FeatureName } from '@props/feature-vector';
 import type { PredictionInput } from '../systems/prediction-system';
 
 /** The original's worked example (reference §2.9), on the store's scales. */

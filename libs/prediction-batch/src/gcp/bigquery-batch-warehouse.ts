@@ -1,13 +1,9 @@
 import type { BigQuery } from '@google-cloud/bigquery';
 import { BigQueryMerger } from '@props/consolidation';
-import { loadSlate, type LoadSlateOptions } from '@props/feature-loader';
-import {
-  BigQuerySlateSource,
-  PREDICTION_BATCHES,
-  datasetName,
-  queryPlayerCandidatesOnBigQuery,
-} from '@props/warehouse';
+import { BigQuerySlateSource, loadSlate, type LoadSlateOptions } from '@props/feature-loader';
+import { PREDICTION_BATCHES, datasetName } from '@props/warehouse';
 import type { BatchBookkeepingRow, BatchWarehouse } from '../batch-warehouse';
+import { queryPlayerCandidatesOnBigQuery } from './bigquery-player-candidates';
 
 /** BigQuery: query jobs for candidates and the slate, the MERGE transaction, a DML insert for bookkeeping. */
 export class BigQueryBatchWarehouse implements BatchWarehouse {

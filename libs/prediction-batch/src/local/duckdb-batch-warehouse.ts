@@ -1,17 +1,16 @@
 import { DuckdbMerger } from '@props/consolidation';
 import type { NdjsonStagingStore, StagingFor } from '@props/prediction-store';
-import { loadSlate, type LoadSlateOptions } from '@props/feature-loader';
+import { DuckdbSlateSource, loadSlate, type LoadSlateOptions } from '@props/feature-loader';
 import {
-  DuckdbSlateSource,
   PREDICTION_BATCHES,
   insertRows,
-  queryPlayerCandidates,
   renderDuckdbDdl,
   requireCurrentSchema,
   requireWarehouseFile,
   withWarehouse,
 } from '@props/warehouse';
 import type { BatchBookkeepingRow, BatchWarehouse } from '../batch-warehouse';
+import { queryPlayerCandidates } from './duckdb-player-candidates';
 
 /** The local DuckDB file, opened for each unit of work (so several processes can share it). */
 export class DuckdbBatchWarehouse implements BatchWarehouse {

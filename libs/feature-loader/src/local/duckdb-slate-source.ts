@@ -1,10 +1,13 @@
 import { LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
-import { HISTORY_GAMES, type SlateQueryResult, type SlateSource } from '@props/feature-loader';
-import { qualifiedTableName } from '../render-duckdb-ddl';
-import { PLAYER_GAME_SUMMARY, SCHEDULE } from '../tables/box-scores';
-import { ML_FEATURE_STORE } from '../tables/feature-store';
+import {
+  ML_FEATURE_STORE,
+  PLAYER_GAME_SUMMARY,
+  SCHEDULE,
+  qualifiedTableName,
+  requireCurrentSchema,
+} from '@props/warehouse';
+import { HISTORY_GAMES, type SlateQueryResult, type SlateSource } from '../slate-source';
 import { slateRowsFrom, type FlatSlateRow } from '../slate-rows';
-import { requireCurrentSchema } from './warehouse-schema';
 
 const OPPONENT_DEF_RATING = 14; // 1-based list index of feature 13
 

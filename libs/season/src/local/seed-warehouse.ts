@@ -1,12 +1,18 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { generateSeason, readPlayerIndex, readSchedule, type SeasonRows } from '@props/season';
-import { PLAYER_GAME_SUMMARY, SCHEDULE, TEAM_GAME_SUMMARY } from '../tables/box-scores';
-import { PLAYER_POINTS_PROPS, UPCOMING_PLAYER_GAME_CONTEXT } from '../tables/context-and-lines';
-import { ML_FEATURE_STORE } from '../tables/feature-store';
-import { withWarehouse } from './duckdb-warehouse';
-import { insertRows } from './insert-rows';
-import { ensureWarehouseTables } from './warehouse-schema';
+import {
+  ML_FEATURE_STORE,
+  PLAYER_GAME_SUMMARY,
+  PLAYER_POINTS_PROPS,
+  SCHEDULE,
+  TEAM_GAME_SUMMARY,
+  UPCOMING_PLAYER_GAME_CONTEXT,
+  ensureWarehouseTables,
+  insertRows,
+  withWarehouse,
+} from '@props/warehouse';
+import { generateSeason, type SeasonRows } from '../generate-season';
+import { readPlayerIndex, readSchedule } from '../sample-data';
 
 export interface SeedOptions {
   samplesDir: string;

@@ -1,8 +1,12 @@
 import type { BigQuery } from '@google-cloud/bigquery';
-import { datasetName, validateDatasetPrefix } from '../dataset-prefix';
+import {
+  PLAYER_POINTS_PROPS,
+  UPCOMING_PLAYER_GAME_CONTEXT,
+  datasetName,
+  validateDatasetPrefix,
+  type TableDefinition,
+} from '@props/warehouse';
 import { playerCandidatesSql, toPlayerCandidate, type PlayerCandidate } from '../player-candidates';
-import { PLAYER_POINTS_PROPS, UPCOMING_PLAYER_GAME_CONTEXT } from '../tables/context-and-lines';
-import type { TableDefinition } from '../tables/table-definition';
 
 /** The date's game context joined with the best line per player, as one BigQuery query job. */
 export async function queryPlayerCandidatesOnBigQuery(

@@ -1,8 +1,7 @@
 import { ServiceError } from '@props/contracts';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { PLAYER_POINTS_PROPS, UPCOMING_PLAYER_GAME_CONTEXT, qualifiedTableName } from '@props/warehouse';
 import { playerCandidatesSql, toPlayerCandidate, type PlayerCandidate } from '../player-candidates';
-import { qualifiedTableName } from '../render-duckdb-ddl';
-import { PLAYER_POINTS_PROPS, UPCOMING_PLAYER_GAME_CONTEXT } from '../tables/context-and-lines';
 
 /** A prefixed (test) batch names datasets the warehouse does not have. */
 export class PrefixedTableMissingError extends ServiceError {

@@ -1,30 +1,24 @@
-import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  NoGamesOnDateError,
-  SlateLoadError,
-  UnknownGameDateError,
-  loadSlate,
-  type SlateLoad,
-} from '@props/feature-loader';
-import { DatasetPrefixError } from '../dataset-prefix';
-import { BigQuerySlateSource } from '../gcp/bigquery-slate-source';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BigQueryRestEmulator } from '@props/emulators';
-import { seedTestWarehouse } from '../test-support/seeded-warehouse';
+import { seedWarehouse } from '@props/season';
+import { DatasetPrefixError, WarehouseSchemaError, withWarehouse } from '@props/warehouse';
+import { BigQuerySlateSource } from '../gcp/bigquery-slate-source';
+import { NoGamesOnDateError, SlateLoadError, UnknownGameDateError, loadSlate, type SlateLoad } from '../load-slate';
 import { DuckdbSlateSource } from './duckdb-slate-source';
-import { WarehouseBusyError, withWarehouse } from './duckdb-warehouse';
-import { WarehouseMissingError, WarehouseSchemaError, requireWarehouseFile } from './warehouse-schema';
 
 const DATE = '2025-01-15';
 let warehouse: string;
 let slatePlayers: string[];
 
 beforeAll(async () => {
-  warehouse = (await seedTestWarehouse()).out;
+  const folder = mkdtempSync(join(tmpdir(), 'props-slate-'));
+  warehouse = (
+    await seedWarehouse({ samplesDir: resolve('data/nba-samples'), out: join(folder, 'warehouse.duckdb'), seed: 7 })
+  ).out;
   slatePlayers = await withWarehouse(warehouse, async (connection) =>
     (
       await connection.runAndReadAll(
@@ -63,8 +57,6 @@ async function withBigQuery<T>(
 }
 
 describe('loadSlate on the seeded warehouse', () => {
-  afterAll(() => undefined);
-
   it('loads a whole slate in one query through DuckDB, and identical vectors and history through BigQuery', async () => {
     expect(slatePlayers.length).toBeGreaterThan(150);
     const local = await withWarehouse(warehouse, (connection) =>
@@ -129,7 +121,7 @@ describe('loadSlate on the seeded warehouse', () => {
   it('falls back to per-player loading when the one query times out, and says why', async () => {
     const players = slatePlayers.slice(0, 12);
     const load = await withBigQuery({ delayMs: 1_500, slowQueries: 1 }, (source) =>
-      loadSlate(source(), DATE, players, { timeoutMs: 400, fallbackConcurrency: 3 }),
+      loadSlate(source(), DATE, players, { timeoutMs: 400, perPlayerTimeoutMs: 60_000, fallbackConcurrency: 3 }),
     );
     expect(load.path).toBe('per_player');
     expect(load.fallbackReason).toBe(`bigquery slate query for ${DATE} (12 players) did not answer within 400 ms`);
@@ -155,15 +147,7 @@ describe('loadSlate on the seeded warehouse', () => {
   });
 });
 
-describe('the warehouse file', () => {
-  it('missing: a clear error naming the seed command, and no empty file created', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'props-missing-')), 'warehouse.duckdb');
-    expect(() => requireWarehouseFile(path)).toThrow(WarehouseMissingError);
-    expect(() => requireWarehouseFile(path)).toThrow(
-      `warehouse ${path} does not exist; build it with: props warehouse seed --out ${path}`,
-    );
-  });
-
+describe('a slate source on a warehouse', () => {
   it('of an older schema: refused with both versions and the fix', async () => {
     const old = join(mkdtempSync(join(tmpdir(), 'props-old-')), 'warehouse.duckdb');
     copyFileSync(warehouse, old);
@@ -179,26 +163,4 @@ describe('the warehouse file', () => {
       );
     });
   });
-
-  it('locked by another process: retried, then WarehouseBusyError naming the file', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'libs/warehouse/src/test-support/hold-warehouse.ts', warehouse],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    try {
-      await new Promise<void>((resolveHeld, reject) => {
-        child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolveHeld());
-        child.on('exit', (code) => reject(new Error(`holder exited with ${code}`)));
-      });
-      await expect(withWarehouse(warehouse, async () => 'opened', 600)).rejects.toThrow(WarehouseBusyError);
-      await expect(withWarehouse(warehouse, async () => 'opened', 300)).rejects.toThrow(
-        `warehouse ${warehouse}: still held by another process after 300 ms`,
-      );
-    } finally {
-      child.kill('SIGKILL');
-      await new Promise((resolveExit) => child.once('exit', resolveExit));
-    }
-    await expect(withWarehouse(warehouse, async () => 'opened')).resolves.toBe('opened');
-  }, 30_000);
 });

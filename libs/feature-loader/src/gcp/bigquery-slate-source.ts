@@ -1,9 +1,13 @@
 import type { BigQuery } from '@google-cloud/bigquery';
-import { HISTORY_GAMES, type SlateQueryResult, type SlateSource } from '@props/feature-loader';
-import { datasetName, validateDatasetPrefix } from '../dataset-prefix';
-import { PLAYER_GAME_SUMMARY, SCHEDULE } from '../tables/box-scores';
-import { ML_FEATURE_STORE } from '../tables/feature-store';
-import type { TableDefinition } from '../tables/table-definition';
+import {
+  ML_FEATURE_STORE,
+  PLAYER_GAME_SUMMARY,
+  SCHEDULE,
+  datasetName,
+  validateDatasetPrefix,
+  type TableDefinition,
+} from '@props/warehouse';
+import { HISTORY_GAMES, type SlateQueryResult, type SlateSource } from '../slate-source';
 import { slateRowsFrom, type FlatSlateRow } from '../slate-rows';
 
 const OPPONENT_DEF_RATING = 13; // 0-based position of feature 13

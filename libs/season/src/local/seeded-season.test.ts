@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FEATURE_NAMES } from '@props/feature-loader';
-import { withWarehouse } from './duckdb-warehouse';
+import { FEATURE_NAMES } from '@props/feature-vector';
+import { withWarehouse } from '@props/warehouse';
 import { distributionOf, realSlateLines, type Distribution } from '../test-support/box-score-distribution';
 import { SAMPLES_DIR, TEST_SEED, seedTestWarehouse } from '../test-support/seeded-warehouse';
-import { generateSeason, readPlayerIndex, readSchedule } from '@props/season';
+import { generateSeason } from '../generate-season';
+import { readPlayerIndex, readSchedule } from '../sample-data';
 
 let warehouse: string;
 const scalar = async (sql: string): Promise<number> =>

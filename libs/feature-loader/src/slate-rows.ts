@@ -1,4 +1,4 @@
-import type { SlateQueryResult, StoredPlayerRow } from '@props/feature-loader';
+import type { SlateQueryResult, StoredPlayerRow } from './slate-source';
 
 /** One row of the slate query: schedule facts, a player (null when none was asked for), their features (first row only) and one history game. */
 export interface FlatSlateRow {
