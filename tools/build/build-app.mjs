@@ -69,6 +69,8 @@ const COMMONJS_GLOBALS_BANNER = [
  * ES modules with code splitting: what the app loads with `import()` (the Google client stack,
  * about 6 of the worker's 10 MB) is a chunk of its own that a local start neither reads, compiles
  * nor scans for source maps (https://esbuild.github.io/api/#splitting).
+ * @param {{ root: string, entry: string, outdir: string, tsconfig: string, external?: string[] }} options
+ * @returns {import('esbuild').BuildOptions & { metafile: true }}
  */
 export function bundleOptions({ root, entry, outdir, tsconfig, external = [] }) {
   return {
