@@ -24,8 +24,8 @@ USER node
 # module and the adapters of both backends load, native addons load, model artifacts match their
 # manifest hashes, the folders it writes are writable. It needs no secret or URL: configuration
 # is checked when the service starts, and its dependencies by /health/ready. The run also fills
-# V8's compile cache for main.js (NODE_COMPILE_CACHE; the service then deserializes the bundle's
-# code instead of parsing its 10 MB again at every start; docs/performance.md has the numbers).
+# V8's compile cache for main.js and its chunks (NODE_COMPILE_CACHE; the service then deserializes
+# the code it loads instead of compiling it again at every start; docs/performance.md has the numbers).
 # https://nodejs.org/docs/latest-v24.x/api/module.html#module-compile-cache
 RUN node main.js --build-check
 ARG BUILD_COMMIT=unknown

@@ -1,8 +1,14 @@
 import { spawn } from 'node:child_process';
 import { freePort } from '../gate/boot-check.mjs';
 
-/** Milliseconds from spawning `command args` to its first 200 on /health/ready. */
-export async function timeToReady(command, args, { cwd, env = {} }) {
+/**
+ * Milliseconds from spawning `command args` to its first 200 on /health/ready. `onReady` gets the
+ * child's pid then, before the child is killed (to read what else it spent, such as its CPU time).
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ cwd: string, env?: Record<string, string>, onReady?: (pid: number) => void }} options
+ */
+export async function timeToReady(command, args, { cwd, env = {}, onReady }) {
   const port = await freePort();
   const started = process.hrtime.bigint();
   const child = spawn(command, args, {
@@ -16,7 +22,11 @@ export async function timeToReady(command, args, { cwd, env = {} }) {
         throw new Error(`${args.join(' ')} exited with ${child.exitCode} before it was ready`);
       try {
         const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
-        if (response.status === 200) return Number(process.hrtime.bigint() - started) / 1e6;
+        if (response.status === 200) {
+          const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+          if (child.pid !== undefined) onReady?.(child.pid);
+          return elapsed;
+        }
       } catch {
         /* not listening yet */
       }

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkImages } from '../gate/check-images.mjs';
@@ -22,6 +22,20 @@ function nodeBinary(root, version) {
 }
 
 const stats = (values) => ({ min: Math.min(...values), median: median(values) });
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux x86-64). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU milliseconds (user + system, every thread) a process has used, from /proc/<pid>/stat fields
+ * 14 and 15 (https://man7.org/linux/man-pages/man5/proc_pid_stat.5.html). On a busy machine the
+ * CPU a start needs moves far less than its wall-clock time, which waits for the other processes.
+ */
+function cpuMilliseconds(pid) {
+  // The fields after the command name, which is in parentheses and may contain spaces.
+  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
 const ms = (value) => `${value.toFixed(0).padStart(6)} ms`;
 const row = (label, measured, floor) =>
   `  ${label.padEnd(44)} min ${ms(measured.min)}  median ${ms(measured.median)}` +
@@ -55,17 +69,24 @@ export async function benchServiceStartup(root, { rounds = 7 } = {}) {
   };
   /** @type {Record<'floor' | 'floorMaps' | 'bundle' | 'image' | 'sources' | 'previous', number[]>} */
   const runs = { floor: [], floorMaps: [], bundle: [], image: [], sources: [], previous: [] };
+  const measuresCpu = existsSync('/proc/self/stat');
+  /** CPU to ready of the floor and of the image-like start (Linux only). */
+  const cpu = { floorMaps: [], image: [] };
+  const cpuInto = (values) => (measuresCpu ? (pid) => values.push(cpuMilliseconds(pid)) : undefined);
   try {
     for (let round = 0; round < rounds; round += 1) {
       runs.floor.push(
         await timeToReady(process.execPath, ['tools/bench/startup-floor.cjs'], { cwd: root, env: floorEnv }),
       );
       runs.bundle.push(await timeToReady(process.execPath, ['main.js'], { cwd: worker, env }));
-      runs.image.push(await timeToReady(process.execPath, ['main.js'], { cwd: worker, env: asImage }));
+      runs.image.push(
+        await timeToReady(process.execPath, ['main.js'], { cwd: worker, env: asImage, onReady: cpuInto(cpu.image) }),
+      );
       runs.floorMaps.push(
         await timeToReady(process.execPath, ['tools/bench/startup-floor.cjs'], {
           cwd: root,
           env: { ...floorEnv, NODE_OPTIONS: '--enable-source-maps' },
+          onReady: cpuInto(cpu.floorMaps),
         }),
       );
       runs.sources.push(
@@ -90,6 +111,10 @@ export async function benchServiceStartup(root, { rounds = 7 } = {}) {
     ),
     row('sources (node --import tsx)', stats(runs.sources), floor),
   ];
+  if (measuresCpu) {
+    lines.push(row('CPU to ready: floor, --enable-source-maps', stats(cpu.floorMaps)));
+    lines.push(row('CPU to ready: as the image runs it', stats(cpu.image), stats(cpu.floorMaps)));
+  }
   if (previousNode) lines.push(row(`the bundle on Node ${PREVIOUS_NODE}`, stats(runs.previous), floor));
   else lines.push(`  Node ${PREVIOUS_NODE} could not be fetched for the comparison (npm registry unreachable)`);
   lines.push('  (target: the image-like start within 1.3x of its floor)');

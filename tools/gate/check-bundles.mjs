@@ -7,9 +7,11 @@ import { NATIVE_PACKAGES } from './native-packages.mjs';
 import { violation } from './violation.mjs';
 
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+/** `require`, and `__require`: esbuild's stand-in for it in an ES module bundle. */
+const REQUIRE_CALLS = new Set(['require', '__require']);
 
 /**
- * `require("x")` calls left in the bundle: esbuild leaves an unresolvable require inside a
+ * `require("x")` calls left in the bundle's code: esbuild leaves an unresolvable require inside a
  * try/catch in place (with only a warning), and Node then needs x at run time. Parsed, not
  * grepped, so generated-code strings that merely mention require("x") do not count.
  */
@@ -17,7 +19,7 @@ export function leftoverRequires(bundleText) {
   const names = new Set();
   const source = ts.createSourceFile('main.js', bundleText, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
   const visit = (node) => {
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require') {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && REQUIRE_CALLS.has(node.expression.text)) {
       const [first] = node.arguments;
       if (first && ts.isStringLiteral(first) && !first.text.startsWith('.') && !first.text.startsWith('/')) {
         const name = first.text;
@@ -65,14 +67,19 @@ export function inspectBundle(root, app) {
       );
     }
   }
-  const used = new Set([...externals, ...leftoverRequires(readFileSync(join(outdir, 'main.js'), 'utf8'))]);
+  // main.js and every chunk it shares or loads with import() (the metafile names them from the workspace root).
+  const code = Object.keys(metafile.outputs).filter((output) => output.endsWith('.js'));
+  const used = new Set([
+    ...externals,
+    ...code.flatMap((output) => leftoverRequires(readFileSync(join(root, output), 'utf8'))),
+  ]);
   for (const name of used) {
     if (!declared.has(name)) {
       violations.push(
         violation(
           'bundle-manifest',
           `${file}/package.json`,
-          `main.js requires "${name}" at run time but the generated package.json does not name it, so the image will not have it`,
+          `the bundle requires "${name}" at run time but the generated package.json does not name it, so the image will not have it`,
           `bundle "${name}" (make its import static and resolvable) or, if native, declare it in bundle.external`,
         ),
       );

@@ -5,6 +5,7 @@ import {
   buildInfo,
   registerErrorReplies,
   useZodSchemas,
+  zodOnlySchemaController,
   registerHealthRoutes,
   quietRequestLogs,
   registerRequestLogging,
@@ -27,6 +28,7 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
     bodyLimit: 256 * 1024,
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
+    schemaController: zodOnlySchemaController(),
     ...quietRequestLogs(),
   });
   registerRequestLogging(app, config.gcp?.projectId);

@@ -11,6 +11,7 @@ import {
   quietRequestLogs,
   registerRequestLogging,
   requireOidc,
+  zodOnlySchemaController,
   type AssembledService,
   type ReadinessCheck,
 } from '@props/service-runtime';
@@ -32,6 +33,7 @@ export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledS
     // of the default 400, which Pub/Sub would redeliver forever (https://fastify.dev/docs/latest/Reference/Server/#onprotopoisoning).
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
+    schemaController: zodOnlySchemaController(),
     ...quietRequestLogs(),
   });
   registerRequestLogging(app, config.gcp?.projectId);

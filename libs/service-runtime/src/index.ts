@@ -26,5 +26,5 @@ export {
 export { OidcEnvironment, oidcPolicyFrom, refineAuthFrontEnd } from './oidc-environment';
 export { requireOidc } from './oidc-guard';
 export { registerRequestLogging, quietRequestLogs } from './request-logging';
-export { useZodSchemas, type ZodTypeProvider } from './zod-type-provider';
+export { useZodSchemas, zodOnlySchemaController, type ZodTypeProvider } from './zod-type-provider';
 export { ServiceChild, type ServiceChildOptions } from './service-child';

@@ -4,9 +4,10 @@ import type { DocumentReference, Firestore, Timestamp } from '@google-cloud/fire
  * The client's value classes, loaded where they are used: this module is re-exported by the lib's
  * index, and a static value import would start the Google client stack in every process that
  * imports the lib, the local runtime included (the Firestore instance passed in has loaded the
- * package already, so the import is a lookup).
+ * package already, so the import is a lookup). The package is CommonJS: what an ES module's
+ * import() of it surely has is `default`, its module.exports (the bundle's chunks are ES modules).
  */
-const firestoreValues = () => import('@google-cloud/firestore');
+const firestoreValues = async () => (await import('@google-cloud/firestore')).default;
 import { LeaseLostError, type Lease, type LockBackend } from '../lease';
 
 const ABORTED = 10;

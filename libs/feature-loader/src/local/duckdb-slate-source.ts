@@ -1,4 +1,4 @@
-import { LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   ML_FEATURE_STORE,
   PLAYER_GAME_SUMMARY,
@@ -64,6 +64,8 @@ export class DuckdbSlateSource implements SlateSource {
       await requireCurrentSchema(this.connection, this.warehousePath);
       this.schemaChecked = true;
     }
+    // Imported here, not at the top: a static import would load DuckDB at every coordinator start, gcp included.
+    const { LIST, VARCHAR, listValue } = await import('@duckdb/node-api');
     const timer = setTimeout(() => this.connection.interrupt(), options.timeoutMs);
     try {
       // Typed, so that an empty list (a date asked only for its schedule facts) binds too.

@@ -9,9 +9,10 @@ export const BATCH_RECORD_TTL_DAYS = 30;
  * The client's Timestamp class, loaded where it is used (before a transaction opens, so the lookup
  * never lengthens one): this module is re-exported by the lib's index, and a static value import
  * would start the Google client stack in every process that imports the lib, the local runtime
- * included (the Firestore instance passed in has loaded the package already).
+ * included (the Firestore instance passed in has loaded the package already). The package is
+ * CommonJS: what an ES module's import() of it surely has is `default`, its module.exports.
  */
-const timestamps = async () => (await import('@google-cloud/firestore')).Timestamp;
+const timestamps = async () => (await import('@google-cloud/firestore')).default.Timestamp;
 
 /** The TTL field. */
 const expiry = (Timestamp: Awaited<ReturnType<typeof timestamps>>, createdAt: string) => ({

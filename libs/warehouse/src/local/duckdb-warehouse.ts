@@ -1,5 +1,5 @@
 import { ServiceError, errorMessage } from '@props/contracts';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 /** Another process holds the warehouse file for longer than the caller waits. */
 export class WarehouseBusyError extends ServiceError {
@@ -69,12 +69,14 @@ export async function withWarehouse<T>(
     holding.queue = turn.catch(() => undefined);
     return turn;
   }
+  // Loaded on first use (about 200 ms): a coordinator on gcp never opens a DuckDB file.
+  const { DuckDBInstance: duckdb } = await import('@duckdb/node-api');
   const started = Date.now();
   let delay = 20;
   for (;;) {
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path);
+      instance = await duckdb.create(path);
     } catch (error) {
       const message = errorMessage(error);
       if (!LOCKED.test(message)) throw new WarehouseUnavailableError(path, message.split('\n')[0]!);

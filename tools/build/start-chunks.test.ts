@@ -1,0 +1,72 @@
+// What a service's start loads: main.js and the chunks it imports statically. The Google client
+// stack (loaded with import() on gcp only) and DuckDB (loaded where a DuckDB file is opened) must
+// not be among them, or every start pays for reading, compiling and initialising them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const folder = mkdtempSync(join(tmpdir(), 'props-start-chunks-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+type BuildModule = {
+  bundleOptions(options: {
+    root: string;
+    entry: string;
+    outdir: string;
+    tsconfig: string;
+    external: string[];
+  }): esbuild.BuildOptions;
+};
+
+/** The outputs a start loads, with the source files and external packages they import statically. */
+async function startPath(app: string, external: string[]) {
+  const { bundleOptions } = (await import(join(import.meta.dirname, 'build-app.mjs'))) as BuildModule;
+  const outdir = join(folder, app);
+  const { metafile } = await esbuild.build({
+    ...bundleOptions({
+      root,
+      entry: join(root, 'apps', app, 'src/main.ts'),
+      outdir,
+      tsconfig: join(root, 'apps', app, 'tsconfig.json'),
+      external,
+    }),
+    write: false,
+  });
+  const outputs = metafile!.outputs;
+  const main = Object.keys(outputs).find((output) => output.endsWith('/main.js'))!;
+  const loaded = new Set<string>();
+  const pending = [main];
+  while (pending.length > 0) {
+    const output = pending.pop()!;
+    if (loaded.has(output)) continue;
+    loaded.add(output);
+    for (const imported of outputs[output]!.imports)
+      if (!imported.external && imported.kind === 'import-statement') pending.push(imported.path);
+  }
+  const chunks = [...loaded].map((output) => outputs[output]!);
+  return {
+    inputs: chunks.flatMap((chunk) => Object.keys(chunk.inputs)),
+    externals: chunks.flatMap((chunk) =>
+      chunk.imports.filter((imported) => imported.external && imported.kind === 'import-statement').map((i) => i.path),
+    ),
+  };
+}
+
+const GOOGLE_STACK = /node_modules\/(@google-cloud|google-gax|@grpc|google-auth-library)\//;
+
+describe('what a service start loads', () => {
+  it('the worker: onnxruntime-node, no Google client', async () => {
+    const start = await startPath('worker', ['onnxruntime-node']);
+    expect(start.externals).toContain('onnxruntime-node');
+    expect(start.inputs.filter((input) => GOOGLE_STACK.test(input))).toEqual([]);
+  }, 120_000);
+
+  it('the coordinator: neither DuckDB nor a Google client', async () => {
+    const start = await startPath('coordinator', ['@duckdb/node-api']);
+    expect(start.externals).not.toContain('@duckdb/node-api');
+    expect(start.inputs.filter((input) => GOOGLE_STACK.test(input))).toEqual([]);
+  }, 120_000);
+});
