@@ -30,8 +30,7 @@ type Selection = ReturnType<typeof selectPlayers>;
 
 /** Starts a batch under the date's start lock: select, load in one query, record, fan out. */
 export async function startBatch(options: BatchOrchestratorOptions, request: StartRequest): Promise<BatchStatusBody> {
-  if (!options.delivery)
-    throw new BatchRefusal('no_workers', 'no worker endpoints are configured (PROPS_WORKER_URLS)');
+  if (!options.delivery) throw new BatchRefusal('no_workers', 'no worker endpoints are configured (PROPS_WORKER_URLS)');
   const gameDate = resolveGameDate(request.game_date);
   const environmentPrefix = options.environmentPrefix ?? '';
   const prefix = request.dataset_prefix || environmentPrefix;
