@@ -2,7 +2,7 @@
 export interface RegisteredResource {
   type: string;
   name: string;
-  inputs: Record<string, any>;
+  inputs: Record<string, unknown>;
 }
 
 const ACCOUNT = 'gcp:serviceaccount/account:Account';
@@ -36,9 +36,9 @@ function references(resource: RegisteredResource, project: string): string[] {
 function created(resources: readonly RegisteredResource[]): Set<string> {
   return new Set(
     resources.flatMap((resource) => {
-      if (resource.type === ACCOUNT) return [`service account ${resource.inputs.accountId}`];
-      if (resource.type === TOPIC) return [`topic ${resource.inputs.name}`];
-      if (resource.type === DATASET) return [`dataset ${resource.inputs.datasetId}`];
+      if (resource.type === ACCOUNT) return [`service account ${String(resource.inputs.accountId)}`];
+      if (resource.type === TOPIC) return [`topic ${String(resource.inputs.name)}`];
+      if (resource.type === DATASET) return [`dataset ${String(resource.inputs.datasetId)}`];
       return [];
     }),
   );
