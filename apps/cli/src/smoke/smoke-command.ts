@@ -110,6 +110,30 @@ async function verifySmokeBatch(date: string, warehouse: string, prefix: string)
   return `${verification.rows} rows of ${date}, every one with its model_version, no fallback predictions`;
 }
 
+/** The smoke's options, each checked: a bad one is a usage error naming it. */
+function parseSmokeArgs(args: readonly string[]) {
+  const { values, warehouse, prefix } = parseGradingArgs(args, {
+    coordinator: { type: 'string' },
+    worker: { type: 'string' },
+    date: { type: 'string', default: SMOKE_DATE },
+    'timeout-seconds': { type: 'string', default: '600' },
+    json: { type: 'boolean', default: false },
+  });
+  const coordinator = typeof values.coordinator === 'string' ? values.coordinator.replace(/\/$/, '') : '';
+  if (!/^https?:\/\//.test(coordinator))
+    throw new UsageError(
+      `--coordinator: expected the coordinator's http(s) URL, got ${values.coordinator ?? 'nothing'}`,
+    );
+  if (typeof values.worker === 'string' && !/^https?:\/\//.test(values.worker))
+    throw new UsageError(`--worker: expected the worker's http(s) URL, got ${values.worker}`);
+  const date = String(values.date);
+  if (!isCalendarDate(date)) throw new UsageError(`--date: expected YYYY-MM-DD, got ${date}`);
+  const timeoutSeconds = Number(values['timeout-seconds']);
+  if (!(timeoutSeconds >= 10))
+    throw new UsageError(`--timeout-seconds: expected at least 10, got ${values['timeout-seconds']}`);
+  return { values, warehouse, prefix, coordinator, date, timeoutSeconds };
+}
+
 /**
  * A smoke batch through a deployed (or local) stack: the services are ready, a real slate of a
  * past date goes through /start, the workers and consolidation, and what lands in the warehouse
@@ -139,25 +163,7 @@ export const smokeCommand: CliCommand = {
     ...BACKEND_ENVIRONMENT,
   ],
   async run(args) {
-    const { values, warehouse, prefix } = parseGradingArgs(args, {
-      coordinator: { type: 'string' },
-      worker: { type: 'string' },
-      date: { type: 'string', default: SMOKE_DATE },
-      'timeout-seconds': { type: 'string', default: '600' },
-      json: { type: 'boolean', default: false },
-    });
-    const coordinator = typeof values.coordinator === 'string' ? values.coordinator.replace(/\/$/, '') : '';
-    if (!/^https?:\/\//.test(coordinator))
-      throw new UsageError(
-        `--coordinator: expected the coordinator's http(s) URL, got ${values.coordinator ?? 'nothing'}`,
-      );
-    if (typeof values.worker === 'string' && !/^https?:\/\//.test(values.worker))
-      throw new UsageError(`--worker: expected the worker's http(s) URL, got ${values.worker}`);
-    const date = String(values.date);
-    if (!isCalendarDate(date)) throw new UsageError(`--date: expected YYYY-MM-DD, got ${date}`);
-    const timeoutSeconds = Number(values['timeout-seconds']);
-    if (!(timeoutSeconds >= 10))
-      throw new UsageError(`--timeout-seconds: expected at least 10, got ${values['timeout-seconds']}`);
+    const { values, warehouse, prefix, coordinator, date, timeoutSeconds } = parseSmokeArgs(args);
     const headers = callerHeaders(process.env);
     const steps: Step[] = [];
     const step = (name: string, detail: string) => {
