@@ -138,7 +138,7 @@ export function previewCalls(previewEmail: string): Call[] {
     ),
     read('import reads the original topics', 'pubsub.topics.get', PUBSUB),
     read('import reads the original nba_* datasets', 'bigquery.datasets.get', BQ),
-    read('import reads Firestore (default)', 'datastore.databases.get', FIRESTORE),
+    read('import reads Firestore (default)', 'datastore.databases.getMetadata', FIRESTORE),
     read(
       'import reads the original scheduler jobs',
       'cloudscheduler.jobs.get',
