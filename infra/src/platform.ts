@@ -36,7 +36,7 @@ export const INFRA_ROLES = [
  * The pull-request preview runs the pull request's own code, so its identity only reads: the
  * project (the program's getProject call) and the original resources an adopting preview imports
  * (topics, datasets, the Firestore database, scheduler jobs). ci.yml previews with `--refresh=false`:
- * a refresh reads every resource, a secret version's payload included. infra/src/permission-matrix.ts
+ * a refresh reads every resource, a secret version's payload included. infra/src/permissions/apply-permissions.ts
  * lists the calls; docs/operations/deploys.md says why.
  */
 export const PREVIEW_ROLES = [
@@ -49,27 +49,13 @@ export const PREVIEW_ROLES = [
 
 export const ARTIFACT_REPOSITORY = 'props';
 export const DEPLOYER_ACCOUNT = 'props-deployer';
-export const PREVIEW_ACCOUNT = 'props-preview';
+const PREVIEW_ACCOUNT = 'props-preview';
 
 /** The only ref whose workflow runs may deploy (deploy.yml runs on workflow_run, whose ref is the default branch). */
 const MAIN_REF = 'refs/heads/main';
 
 export function declarePlatform(settings: PlatformSettings) {
-  const repository = new gcp.artifactregistry.Repository(ARTIFACT_REPOSITORY, {
-    project: settings.project,
-    location: settings.region,
-    repositoryId: ARTIFACT_REPOSITORY,
-    format: 'DOCKER',
-    description: 'coordinator, worker and cli images, tagged by commit',
-    // A KEEP policy alone deletes nothing: DELETE removes versions older than 30 days, and KEEP wins
-    // over DELETE for the 50 most recent of each image (Artifact Registry, "Configure cleanup
-    // policies": https://cloud.google.com/artifact-registry/docs/repositories/cleanup-policy).
-    cleanupPolicyDryRun: false,
-    cleanupPolicies: [
-      { id: 'delete-older-than-30-days', action: 'DELETE', condition: { tagState: 'ANY', olderThan: '30d' } },
-      { id: 'keep-recent', action: 'KEEP', mostRecentVersions: { keepCount: 50 } },
-    ],
-  });
+  const repository = declareImageRepository(settings);
   const pool = new gcp.iam.WorkloadIdentityPool('github', {
     project: settings.project,
     workloadIdentityPoolId: 'github',
@@ -91,6 +77,11 @@ export function declarePlatform(settings: PlatformSettings) {
     attributeCondition: `assertion.repository == "${settings.githubRepository}" && (assertion.ref == "${MAIN_REF}" || assertion.event_name == "pull_request")`,
     oidc: { issuerUri: 'https://token.actions.githubusercontent.com' },
   });
+  return { repository, pool, provider, accounts: declareGithubIdentities(settings, pool) };
+}
+
+/** The identities GitHub's workflows take, their project roles, and which runs may take each. */
+function declareGithubIdentities(settings: PlatformSettings, pool: gcp.iam.WorkloadIdentityPool) {
   const accounts = {
     deployer: new gcp.serviceaccount.Account(DEPLOYER_ACCOUNT, {
       project: settings.project,
@@ -132,5 +123,23 @@ export function declarePlatform(settings: PlatformSettings) {
       member: pool.name.apply((name) => `principalSet://iam.googleapis.com/${name}/${runs}`),
     });
   }
-  return { repository, pool, provider, accounts };
+  return accounts;
+}
+
+function declareImageRepository(settings: PlatformSettings) {
+  return new gcp.artifactregistry.Repository(ARTIFACT_REPOSITORY, {
+    project: settings.project,
+    location: settings.region,
+    repositoryId: ARTIFACT_REPOSITORY,
+    format: 'DOCKER',
+    description: 'coordinator, worker and cli images, tagged by commit',
+    // A KEEP policy alone deletes nothing: DELETE removes versions older than 30 days, and KEEP wins
+    // over DELETE for the 50 most recent of each image (Artifact Registry, "Configure cleanup
+    // policies": https://cloud.google.com/artifact-registry/docs/repositories/cleanup-policy).
+    cleanupPolicyDryRun: false,
+    cleanupPolicies: [
+      { id: 'delete-older-than-30-days', action: 'DELETE', condition: { tagState: 'ANY', olderThan: '30d' } },
+      { id: 'keep-recent', action: 'KEEP', mostRecentVersions: { keepCount: 50 } },
+    ],
+  });
 }
