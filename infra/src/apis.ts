@@ -1,6 +1,6 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import type { EnvironmentSettings } from './settings';
+import type { EnvironmentSettings, PlatformSettings } from './settings';
 
 /**
  * The Google APIs the environment uses, enabled by the program so a fresh project applies in one
@@ -8,7 +8,7 @@ import type { EnvironmentSettings } from './settings';
  * identity federation. Only serviceusage.googleapis.com and cloudresourcemanager.googleapis.com
  * must be on before the first apply (the provider enables the others through them): the one
  * `gcloud services enable` step in docs/operations/environment.md. Never disabled on destroy: the
- * other stack and the rest of the original platform use them too.
+ * other stacks and the rest of the original platform use them too.
  */
 export const REQUIRED_APIS = [
   'artifactregistry.googleapis.com',
@@ -28,8 +28,9 @@ export const REQUIRED_APIS = [
   'sts.googleapis.com',
 ] as const;
 
-export function declareApis(settings: EnvironmentSettings): gcp.projects.Service[] {
-  const suffix = settings.environment === 'staging' ? '-staging' : '';
+export function declareApis(settings: EnvironmentSettings | PlatformSettings): gcp.projects.Service[] {
+  // Each stack enables what it uses under its own resource names, so none depends on another's.
+  const suffix = settings.environment === 'production' ? '' : `-${settings.environment}`;
   return REQUIRED_APIS.map(
     (api) =>
       new gcp.projects.Service(`api-${api.split('.')[0]}${suffix}`, {

@@ -1,7 +1,7 @@
 import { CheckStalledRequestSchema, StartBatchRequestSchema, unknownStartFields, errorMessage } from '@props/contracts';
 import { ALERTABLE_EVENTS } from '@props/observability';
 import { WAREHOUSE_TABLES, datasetName, renderBigQuerySchema } from '@props/warehouse';
-import { DEPLOYER_ROLES, INFRA_ROLES } from './platform';
+import { DEPLOYER_ROLES, INFRA_ROLES, PREVIEW_ROLES } from './platform';
 import { PROJECT_ROLES } from './identities';
 import { clusteringOf } from './warehouse';
 
@@ -332,6 +332,7 @@ const PROJECT_LEVEL_ALLOWED = new Set<string>([
   ...Object.values(PROJECT_ROLES).flat(),
   ...DEPLOYER_ROLES,
   ...INFRA_ROLES,
+  ...PREVIEW_ROLES,
 ]);
 
 /** No basic role anywhere; project-level grants only from the lists that say why each identity needs them. */

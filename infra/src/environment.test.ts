@@ -53,6 +53,31 @@ function recordingMocks(declared: DeclaredResource[]): pulumi.runtime.Mocks {
   };
 }
 
+/** Runs the platform stack's part and resolves once every resource is registered. */
+async function declarePlatformUnderMocks(): Promise<DeclaredResource[]> {
+  const declared: DeclaredResource[] = [];
+  await pulumi.runtime.setMocks(recordingMocks(declared), 'nba-props', 'platform', false);
+  const { declarePlatform } = await import('./platform');
+  const { pool } = declarePlatform({
+    environment: 'platform',
+    project: PROJECT,
+    region: 'us-west2',
+    githubRepository: 'example/nba-props-platform',
+  });
+  await new Promise<void>((resolveOutputs) => pool.name.apply(() => resolveOutputs()));
+  await settled(declared);
+  return declared;
+}
+
+/** Resources whose inputs wait on other resources' outputs register a little later. */
+async function settled(declared: DeclaredResource[]) {
+  let count = -1;
+  while (count !== declared.length) {
+    count = declared.length;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+  }
+}
+
 /** Runs the program for one environment and resolves once every resource is registered. */
 async function declareUnderMocks(environment: EnvironmentSettings['environment']): Promise<DeclaredResource[]> {
   const declared: DeclaredResource[] = [];
@@ -71,12 +96,7 @@ async function declareUnderMocks(environment: EnvironmentSettings['environment']
   await new Promise<void>((resolveOutputs) =>
     pulumi.all([outputs.coordinatorUrl, outputs.workerUrl]).apply(() => resolveOutputs()),
   );
-  // Resources whose inputs wait on other resources' outputs register a little later.
-  let count = -1;
-  while (count !== declared.length) {
-    count = declared.length;
-    await new Promise((resolveWait) => setTimeout(resolveWait, 50));
-  }
+  await settled(declared);
   return declared;
 }
 
@@ -104,6 +124,7 @@ const environments: Record<string, DeclaredResource[]> = {};
 beforeAll(async () => {
   environments.production = await declareUnderMocks('production');
   environments.staging = await declareUnderMocks('staging');
+  environments.platform = await declarePlatformUnderMocks();
 }, 60_000);
 
 describe.each(['production', 'staging'] as const)('the %s environment as declared', (environment) => {
@@ -144,17 +165,20 @@ describe('the deploy workflow', () => {
 });
 
 describe('the production environment only', () => {
-  it('declares a policy for every alertable event, the GitHub workload identity for this repository, and the original scheduler times', () => {
+  it('declares a policy for every alertable event and the original scheduler times; the platform stack the GitHub workload identity for this repository', () => {
     const resources = environments.production!;
     expect(checkAlerts(resources)).toEqual([]);
-    const provider = resources.find(
+    const platform = environments.platform!;
+    expect(checkRoles(platform)).toEqual([]);
+    const provider = platform.find(
       (resource) => resource.type === 'gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider',
     )!;
     expect(provider.inputs.attributeCondition).toBe(
       'assertion.repository == "example/nba-props-platform" && (assertion.ref == "refs/heads/main" || assertion.event_name == "pull_request")',
     );
-    // A pull request passes the provider (for the preview), so the deploy and infra identities take main's runs only.
-    const githubBindings = resources.filter(
+    // A pull request passes the provider (for the preview), so the deploy and infra identities take
+    // main's runs only, and the read-only preview identity pull requests' runs only.
+    const githubBindings = platform.filter(
       (resource) =>
         resource.type === 'gcp:serviceaccount/iAMMember:IAMMember' &&
         resource.inputs.role === 'roles/iam.workloadIdentityUser',
@@ -162,9 +186,14 @@ describe('the production environment only', () => {
     expect(githubBindings.map((binding) => binding.name).sort()).toEqual([
       'props-deployer-github',
       'props-infra-github',
+      'props-preview-github',
     ]);
     for (const binding of githubBindings)
-      expect(String(binding.inputs.member)).toMatch(/\/attribute\.ref\/refs\/heads\/main$/);
+      expect(String(binding.inputs.member), binding.name).toMatch(
+        binding.name === 'props-preview-github'
+          ? /\/attribute\.event_name\/pull_request$/
+          : /\/attribute\.ref\/refs\/heads\/main$/,
+      );
     const schedules = Object.fromEntries(
       resources
         .filter((resource) => resource.type === 'gcp:cloudscheduler/job:Job')

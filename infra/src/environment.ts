@@ -7,7 +7,7 @@ import { declareIdentities, type Identities, type Identity } from './identities'
 import { declareSubscriptions, declareTopics, type Messaging } from './messaging';
 import { declareMonitoring, readMonitoring } from './monitoring';
 import { environmentNames, type EnvironmentNames } from './names';
-import { DEPLOYER_ACCOUNT, declarePlatform } from './platform';
+import { DEPLOYER_ACCOUNT } from './platform';
 import { declareSchedules, scheduledCalls } from './schedules';
 import {
   coordinatorEnvironment,
@@ -112,7 +112,6 @@ export function declareEnvironment(settings: EnvironmentSettings): {
       names.subscriptions.requestDeadLetter,
       names.subscriptions.completionDeadLetter,
     ]);
-    declarePlatform(settings);
   }
   return {
     coordinatorUrl: coordinator.uri,
@@ -205,7 +204,7 @@ function grantDatasetAccess(
 }
 
 /**
- * The deploy identity (props-deployer) deploys revisions that run as this environment's runtime
+ * The deploy identity (props-deployer, created by the platform stack, never by an environment's) deploys revisions that run as this environment's runtime
  * identities, which needs iam.serviceAccounts.actAs on each (Service Account User on those accounts
  * only, never project-wide: https://cloud.google.com/run/docs/reference/iam/roles#additional-configuration),
  * and probes the services' readiness, which needs run.routes.invoke (Cloud Run Invoker on those

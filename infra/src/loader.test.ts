@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { originalResources } from './adoption';
 import { REQUIRED_APIS } from './apis';
 import type { EnvironmentSettings } from './settings';
+import { foreignReferences } from './stack-references';
 import { readProjectFile, runThroughPulumiHost, type HostedRun } from './test-support/pulumi-host';
 
 /**
@@ -12,17 +13,21 @@ import { readProjectFile, runThroughPulumiHost, type HostedRun } from './test-su
  */
 const runs: Record<string, HostedRun> = {};
 beforeAll(async () => {
-  const [production, staging] = await Promise.all([
+  const [production, staging, platform] = await Promise.all([
     runThroughPulumiHost('production', {
       config: { 'nba-props:notificationChannel': 'projects/nba-props-platform/notificationChannels/test' },
     }),
     runThroughPulumiHost('staging'),
+    runThroughPulumiHost('platform'),
   ]);
   runs.production = production;
   runs.staging = staging;
-}, 180_000);
+  runs.platform = platform;
+}, 240_000);
 
-describe.each(['production', 'staging'] as const)('the %s stack, loaded the way the Pulumi CLI loads it', (stack) => {
+const STACKS = ['platform', 'production', 'staging'] as const;
+
+describe.each(STACKS)('the %s stack, loaded the way the Pulumi CLI loads it', (stack) => {
   it('names a bad stack setting in one line, without a stack trace', async () => {
     const run = await runThroughPulumiHost(stack, {
       environment: {
@@ -35,7 +40,7 @@ describe.each(['production', 'staging'] as const)('the %s stack, loaded the way 
       },
     });
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain('nba-props:environment: expected production or staging, got prod');
+    expect(run.stderr).toContain('nba-props:environment: expected platform, staging, production, got prod');
     expect(run.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
@@ -45,16 +50,17 @@ describe.each(['production', 'staging'] as const)('the %s stack, loaded the way 
     expect(run.status).toBe(0);
     const count = (type: string) => run.resources.filter((resource) => resource.type === type).length;
     expect(count('pulumi:pulumi:Stack')).toBe(1);
-    expect(count('gcp:cloudrunv2/service:Service')).toBe(2);
-    expect(count('gcp:cloudrunv2/job:Job')).toBe(4);
-    expect(run.resources.length).toBeGreaterThan(stack === 'production' ? 120 : 70);
+    expect(count('gcp:cloudrunv2/service:Service')).toBe(stack === 'platform' ? 0 : 2);
+    expect(count('gcp:cloudrunv2/job:Job')).toBe(stack === 'platform' ? 0 : 4);
+    expect(count('gcp:iam/workloadIdentityPool:WorkloadIdentityPool')).toBe(stack === 'platform' ? 1 : 0);
+    expect(run.resources.length).toBeGreaterThan({ platform: 30, production: 120, staging: 70 }[stack]);
     console.info(`${stack}: ${run.resources.length} resources registered through @pulumi/pulumi/cmd/run`);
   });
 });
 
 describe('a fresh project', () => {
   it('enables every API the environment uses, iam.googleapis.com included, before anything that needs one', () => {
-    for (const stack of ['production', 'staging'] as const) {
+    for (const stack of STACKS) {
       const { resources } = runs[stack]!;
       const apis = resources.filter((resource) => resource.type === 'gcp:projects/service:Service');
       expect(apis.map((api) => api.inputs.service).sort(), stack).toEqual([...REQUIRED_APIS].sort());
@@ -140,12 +146,42 @@ describe('dead letters and old images', () => {
   });
 
   it('deletes old images from Artifact Registry while keeping the recent ones', () => {
-    const repository = runs.production!.resources.find(
+    const repository = runs.platform!.resources.find(
       (resource) => resource.type === 'gcp:artifactregistry/repository:Repository',
     )!;
     expect(repository.inputs.cleanupPolicyDryRun).toBe(false);
     const actions = repository.inputs.cleanupPolicies.map((policy: { action: string }) => policy.action).sort();
     expect(actions).toEqual(['DELETE', 'KEEP']);
+  });
+});
+
+describe('stacks that apply without each other', () => {
+  const project = 'nba-props-platform';
+  it('names only what the stack itself or the platform stack creates: staging applies before production exists, and the reverse', () => {
+    for (const stack of ['staging', 'production'] as const)
+      expect(foreignReferences(runs[stack]!.resources, runs.platform!.resources, project), stack).toEqual([]);
+    expect(foreignReferences(runs.platform!.resources, [], project)).toEqual([]);
+  });
+
+  it('names the reference when staging grants an identity only production creates, or the platform is missing', () => {
+    const planted = [
+      ...runs.staging!.resources,
+      {
+        type: 'gcp:bigquery/datasetIamMember:DatasetIamMember',
+        name: 'staging_nba_predictions-coordinator-of-production',
+        inputs: {
+          datasetId: 'staging_nba_predictions',
+          role: 'roles/bigquery.dataViewer',
+          member: `serviceAccount:props-coordinator@${project}.iam.gserviceaccount.com`,
+        },
+      },
+    ];
+    expect(foreignReferences(planted, runs.platform!.resources, project)).toEqual([
+      'staging_nba_predictions-coordinator-of-production names service account props-coordinator, which neither this stack nor the platform stack creates',
+    ]);
+    expect(foreignReferences(runs.staging!.resources, [], project).join('\n')).toMatch(
+      /names service account props-deployer, which neither this stack nor the platform stack creates/,
+    );
   });
 });
 
@@ -161,6 +197,7 @@ describe('adopting the original project', () => {
     );
     expect(runs.production!.resources.filter((resource) => resource.importId)).toEqual([]);
     expect(runs.staging!.resources.filter((resource) => resource.importId)).toEqual([]);
+    expect(runs.platform!.resources.filter((resource) => resource.importId)).toEqual([]);
   }, 120_000);
 });
 

@@ -1,36 +1,23 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PREVIEW_ROLES } from './platform';
+import { applyCalls, previewCalls } from './permissions/apply-permissions';
 import { ROLES, environmentCalls, missingPermissions, type Grant } from './permissions/permission-matrix';
-import { runThroughPulumiHost, type HostedResource } from './test-support/pulumi-host';
+import { grantsOf } from './test-support/grants';
+import { runThroughPulumiHost } from './test-support/pulumi-host';
 
 const PROJECT = 'nba-props-platform';
 
-/** The grants the program declares, from the resources registered through cmd/run. */
-function grantsOf(resources: readonly HostedResource[]): Grant[] {
-  const scopeOf: Record<string, (inputs: Record<string, any>) => string> = {
-    'gcp:projects/iAMMember:IAMMember': () => 'project',
-    'gcp:cloudrunv2/serviceIamMember:ServiceIamMember': (inputs) => `service:${inputs.name}`,
-    'gcp:cloudrunv2/jobIamMember:JobIamMember': (inputs) => `job:${inputs.name}`,
-    'gcp:serviceaccount/iAMMember:IAMMember': (inputs) =>
-      `serviceAccount:${String(inputs.serviceAccountId).split('/').pop()}`,
-    'gcp:secretmanager/secretIamMember:SecretIamMember': (inputs) => `secret:${inputs.secretId}`,
-    'gcp:bigquery/datasetIamMember:DatasetIamMember': (inputs) => `dataset:${inputs.datasetId}`,
-    'gcp:pubsub/topicIAMMember:TopicIAMMember': (inputs) => `topic:${inputs.topic}`,
-  };
-  return resources
-    .filter((resource) => scopeOf[resource.type])
-    .map((resource) => ({
-      member: resource.inputs.member,
-      role: resource.inputs.role,
-      scope: scopeOf[resource.type]!(resource.inputs),
-    }));
-}
-
 let grants: Grant[] = [];
+let resourceTypes: string[] = [];
 beforeAll(async () => {
-  const runs = await Promise.all([runThroughPulumiHost('production'), runThroughPulumiHost('staging')]);
+  const runs = await Promise.all(['platform', 'production', 'staging'].map((stack) => runThroughPulumiHost(stack)));
   for (const run of runs) expect(run.status, run.stderr).toBe(0);
   grants = runs.flatMap((run) => grantsOf(run.resources));
-}, 180_000);
+  resourceTypes = runs.flatMap((run) => run.resources.map((resource) => resource.type));
+}, 240_000);
+
+const INFRA = `props-infra@${PROJECT}.iam.gserviceaccount.com`;
+const PREVIEW = `props-preview@${PROJECT}.iam.gserviceaccount.com`;
 
 describe('the permission matrix', () => {
   const calls = [...environmentCalls(PROJECT, ''), ...environmentCalls(PROJECT, '-staging')];
@@ -64,5 +51,59 @@ describe('the permission matrix', () => {
     expect(missingPermissions(calls, withoutInvoker)).toEqual([
       `props-deployer@${PROJECT}.iam.gserviceaccount.com: curl <tagged and service URL>/health/ready (readiness probe) needs run.routes.invoke on service:prediction-worker-staging (https://cloud.google.com/run/docs/authenticating/service-to-service)`,
     ]);
+  });
+});
+
+describe("Pulumi's own applies", () => {
+  it('let the infrastructure identity create every resource type the three stacks register', () => {
+    const { calls, unknown } = applyCalls(INFRA, resourceTypes);
+    expect(unknown).toEqual([]);
+    expect(calls.length).toBeGreaterThan(30);
+    expect(missingPermissions(calls, grants)).toEqual([]);
+  });
+
+  it('name the permission when a role of the infrastructure identity is removed', () => {
+    const withoutServiceUsage = grants.filter(
+      (grant) => !(grant.member === `serviceAccount:${INFRA}` && grant.role === 'roles/serviceusage.serviceUsageAdmin'),
+    );
+    expect(missingPermissions(applyCalls(INFRA, resourceTypes).calls, withoutServiceUsage)).toEqual([
+      `${INFRA}: pulumi up creates gcp:projects/service:Service needs serviceusage.services.enable on project (https://cloud.google.com/service-usage/docs/access-control)`,
+    ]);
+    const withoutRunAdmin = grants.filter(
+      (grant) => !(grant.member === `serviceAccount:${INFRA}` && grant.role === 'roles/run.admin'),
+    );
+    expect(missingPermissions(applyCalls(INFRA, resourceTypes).calls, withoutRunAdmin).join('\n')).toContain(
+      'pulumi up creates gcp:cloudrunv2/service:Service needs run.services.create on project',
+    );
+  });
+
+  it('report a resource type whose apply permission nobody has written down', () => {
+    expect(applyCalls(INFRA, [...resourceTypes, 'gcp:compute/network:Network']).unknown).toEqual([
+      'gcp:compute/network:Network',
+    ]);
+  });
+});
+
+describe("the pull requests' preview identity", () => {
+  const previewGrants = () => grants.filter((grant) => grant.member === `serviceAccount:${PREVIEW}`);
+
+  it('may make every call `pulumi preview --refresh=false` makes', () => {
+    expect(missingPermissions(previewCalls(PREVIEW), grants)).toEqual([]);
+    const withoutDatastoreViewer = grants.filter(
+      (grant) => !(grant.member === `serviceAccount:${PREVIEW}` && grant.role === 'roles/datastore.viewer'),
+    );
+    expect(missingPermissions(previewCalls(PREVIEW), withoutDatastoreViewer)).toEqual([
+      `${PREVIEW}: import reads Firestore (default) needs datastore.databases.getMetadata on project (https://cloud.google.com/firestore/docs/security/iam)`,
+    ]);
+  });
+
+  it('only reads: project-wide read-only roles, nothing that writes, deploys, invokes or reads a secret', () => {
+    expect(
+      previewGrants()
+        .map((grant) => `${grant.scope} ${grant.role}`)
+        .sort(),
+    ).toEqual(PREVIEW_ROLES.map((role) => `project ${role}`).sort());
+    const granted = previewGrants().flatMap((grant) => ROLES[grant.role]?.permissions ?? []);
+    expect(granted.filter((permission) => !/\.(get|getMetadata|list)$/.test(permission))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 
-/** What differs between the stacks: production, and staging in the same project beside it. */
+/** What differs between the environment stacks: production, and staging in the same project beside it. */
 export interface EnvironmentSettings {
   environment: 'production' | 'staging';
   project: string;
@@ -15,18 +15,36 @@ export interface EnvironmentSettings {
   notificationChannel: string | null;
 }
 
-export function settingsFromStack(): EnvironmentSettings {
+/**
+ * The platform stack: what the project has once, whichever environment (the image repository,
+ * GitHub's workload identity and the identities the workflows take). Both environment stacks use
+ * its identities and neither creates them, so staging applies without production and the reverse.
+ */
+export interface PlatformSettings {
+  environment: 'platform';
+  project: string;
+  region: string;
+  githubRepository: string;
+}
+
+const STACK_KINDS = ['platform', 'staging', 'production'];
+
+export function settingsFromStack(): EnvironmentSettings | PlatformSettings {
   const own = new pulumi.Config('nba-props');
   const gcp = new pulumi.Config('gcp');
   const environment = own.require('environment');
-  if (environment !== 'production' && environment !== 'staging')
-    throw new Error(`nba-props:environment: expected production or staging, got ${environment}`);
+  if (!STACK_KINDS.includes(environment))
+    throw new Error(`nba-props:environment: expected ${STACK_KINDS.join(', ')}, got ${environment}`);
+  const project = gcp.require('project');
+  const region = gcp.require('region');
+  const githubRepository = own.require('githubRepository');
+  if (environment === 'platform') return { environment, project, region, githubRepository };
   return {
-    environment,
-    project: gcp.require('project'),
-    region: gcp.require('region'),
-    bigqueryLocation: own.get('bigqueryLocation') ?? gcp.require('region'),
-    githubRepository: own.require('githubRepository'),
+    environment: environment as EnvironmentSettings['environment'],
+    project,
+    region,
+    bigqueryLocation: own.get('bigqueryLocation') ?? region,
+    githubRepository,
     bootstrapImage: own.get('bootstrapImage') ?? 'us-docker.pkg.dev/cloudrun/container/hello',
     notificationChannel: own.get('notificationChannel') ?? null,
   };

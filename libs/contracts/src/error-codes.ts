@@ -71,6 +71,7 @@ export const ERROR_CODES = {
   },
   report_upload_failed: { kind: 'unavailable', description: 'the report page could not be written to Cloud Storage' },
   cloud_unreachable: { kind: 'unavailable', description: 'a Google Cloud API did not answer in time' },
+  api_disabled: { kind: 'unavailable', description: 'a Google Cloud API the command needs is disabled in the project' },
   warehouse_busy: { kind: 'transient', description: 'another process has the local warehouse open; retry' },
   lock_busy: { kind: 'transient', description: 'the distributed lock of the date is held by another holder; retry' },
   staging_failed: { kind: 'transient', description: "a message's rows could not be staged; Pub/Sub redelivers it" },

@@ -19,3 +19,4 @@ export {
 } from './local/cloud-run-front-end';
 export { TestIdentityIssuer, type IdentityTokenRequest } from './local/test-identity-issuer';
 export { MetadataServerStandIn } from './local/metadata-server';
+export { DisabledApiEndpoint } from './local/disabled-api-endpoint';

@@ -3,6 +3,7 @@ import { ServiceError, errorMessage } from '@props/contracts';
 import { bigQueryClient } from '@props/gcp-clients';
 import { connect } from 'node:net';
 import { clause, cloudHint, firstLine, networkCause } from '../cli-errors';
+import { disabledApi } from '../disabled-api';
 
 /** How long the CLI waits for a Google Cloud service's first answer before it says why it stopped. */
 export const DEFAULT_CLOUD_WAIT_SECONDS = 30;
@@ -109,6 +110,8 @@ export async function reachCloud(
       reached.add(key);
     } catch (error) {
       if (error instanceof ServiceError) throw error;
+      const disabled = disabledApi(error);
+      if (disabled) throw new ServiceError('api_disabled', `${where} cannot be used: ${disabled}`);
       const cause = clause(firstLine(errorMessage(error)));
       const hint = cloudHint(error) ?? 'check GCP_PROJECT_ID and gcloud auth application-default login';
       throw new ServiceError('cloud_unreachable', `${where} cannot be reached: ${cause}; ${hint}`);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_IDS } from '@props/contracts';
+import { DisabledApiEndpoint } from '@props/emulators';
 import { seedWarehouse } from '@props/season';
 import { ServiceChild } from '@props/service-runtime';
 import { propsAsync } from '../test-support/props-process';
@@ -200,5 +201,32 @@ describe('props smoke against the local stack', () => {
       2,
       "props smoke: --coordinator: expected the coordinator's http(s) URL, got prediction-coordinator",
     ]);
+  }, 300_000);
+
+  it('names a disabled BigQuery API in one line (verify, and the smoke verify step), not a stack trace', async () => {
+    // Google's documented answer for an API disabled in the project (DisabledApiEndpoint cites it).
+    const bigquery = new DisabledApiEndpoint('bigquery.googleapis.com', 'BigQuery API');
+    const endpoint = await bigquery.start();
+    try {
+      const gcp = { PROPS_BACKEND: 'gcp', GCP_PROJECT_ID: 'props-test', PROPS_BIGQUERY_ENDPOINT: endpoint };
+      const line =
+        'BigQuery (project props-test) cannot be used: bigquery.googleapis.com is disabled in project 123456789: enable it with gcloud services enable bigquery.googleapis.com --project 123456789 (pulumi up of infra/ enables every API the environment uses)';
+      const verify = await propsAsync(gcp, 'verify', '--date', '2025-03-15');
+      expect([verify.code, verify.stderr]).toEqual([1, `props verify: ${line}\n`]);
+      const stack = await localStack();
+      const smoke = await propsAsync(
+        { ...gcp, PROPS_API_KEY: API_KEY },
+        'smoke',
+        '--coordinator',
+        stack.coordinator.url,
+      );
+      expect(
+        smoke.stdout.split('\n').filter((entry) => entry.startsWith('FAILED')),
+        smoke.stderr,
+      ).toEqual([`FAILED  props verify of 2025-03-15: ${line}`]);
+      expect([smoke.code, smoke.stderr]).toEqual([1, '']);
+    } finally {
+      await bigquery.stop();
+    }
   }, 300_000);
 });

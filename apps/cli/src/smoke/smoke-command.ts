@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  ServiceError,
   BatchStatusBodySchema,
   ReadinessBodySchema,
   isCalendarDate,
@@ -12,8 +13,15 @@ import { UsageError, type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { withWarehouseReads } from '../grading/grading-backend';
 import { parseGradingArgs } from '../grading/warehouse-option';
-import { CoordinatorCallError, callService, callerHeaders, readAnswer, refusalText } from '../coordinator-client';
-import { redactUrl } from '../cli-errors';
+import {
+  CoordinatorCallError,
+  callService,
+  callerHeaders,
+  readAnswer,
+  refusalText,
+  type ServiceAnswer,
+} from '../coordinator-client';
+import { isCloudError, oneLine, redactUrl } from '../cli-errors';
 
 /** A past date of the 2024-25 season with a full slate: the smoke batch's default. */
 export const SMOKE_DATE = '2025-03-15';
@@ -32,10 +40,27 @@ const unready = (body: ReadinessBody) =>
     .map((check) => `${check.name} ${check.status}: ${check.detail}`)
     .join('; ');
 
+/**
+ * Cloud Run's IAM front end refuses a caller before the container sees the request, with an HTML
+ * page instead of the service's JSON: 401 for a missing token or one for another audience, 403 for
+ * an account without run.routes.invoke (https://cloud.google.com/run/docs/troubleshooting#unauthorized-client).
+ */
+function frontEndRefusal(name: string, answer: ServiceAnswer): SmokeFailure | null {
+  if ((answer.status !== 401 && answer.status !== 403) || typeof (answer.body as { text?: unknown })?.text !== 'string')
+    return null;
+  const why =
+    answer.status === 403
+      ? "the token's account may not invoke the service; grant it roles/run.invoker on the service (run.routes.invoke)"
+      : "no identity token, or one for another audience; set PROPS_SMOKE_ID_TOKEN to a token for the service's audience";
+  return new SmokeFailure(`${name} refused the smoke's identity (HTTP ${answer.status} from Cloud Run): ${why}`);
+}
+
 /** The service's readiness, which must be ok (degraded fails a smoke): its commit. */
 async function requireReady(name: string, url: string, headers: Record<string, string>): Promise<string> {
   const readinessUrl = `${url.replace(/\/$/, '')}/health/ready`;
   const answer = await callService(readinessUrl, { headers });
+  const refusal = frontEndRefusal(name, answer);
+  if (refusal) throw refusal;
   if (answer.status !== 200 && answer.status !== 503)
     throw new SmokeFailure(`${name} not ready (HTTP ${answer.status}): ${refusalText(answer.body)}`);
   const ready = readAnswer(ReadinessBodySchema, answer, readinessUrl);
@@ -62,6 +87,51 @@ async function awaitConsolidated(
     status = readAnswer(BatchStatusBodySchema, await callService(url, { headers }), url);
   }
   return status;
+}
+
+/** props verify of the smoke's date, with no fallback prediction allowed: the step's detail. */
+async function verifySmokeBatch(date: string, warehouse: string, prefix: string): Promise<string> {
+  const verification = await withWarehouseReads(process.env, warehouse, prefix, ({ verification: source }) =>
+    verifyPredictions(source, { date }, 0.95, null),
+  ).catch((error: unknown) => {
+    // The warehouse refused the smoke's own reads (a disabled API, a missing grant): one line naming it.
+    const named = error instanceof ServiceError || isCloudError(error);
+    throw named ? new SmokeFailure(`props verify of ${date}: ${oneLine(error)}`) : error;
+  });
+  if (verification.failures.length > 0)
+    throw new SmokeFailure(`props verify of ${date}: ${verification.failures.join('; ')}`);
+  const fallbacks = verification.modelVersions
+    .filter((row) => row.modelVersion === FALLBACK_MODEL_VERSION)
+    .reduce((sum, row) => sum + row.rows, 0);
+  if (fallbacks > 0)
+    throw new SmokeFailure(
+      `${fallbacks} of ${verification.rows} rows are fallback predictions: the worker serves without its models`,
+    );
+  return `${verification.rows} rows of ${date}, every one with its model_version, no fallback predictions`;
+}
+
+/** The smoke's options, each checked: a bad one is a usage error naming it. */
+function parseSmokeArgs(args: readonly string[]) {
+  const { values, warehouse, prefix } = parseGradingArgs(args, {
+    coordinator: { type: 'string' },
+    worker: { type: 'string' },
+    date: { type: 'string', default: SMOKE_DATE },
+    'timeout-seconds': { type: 'string', default: '600' },
+    json: { type: 'boolean', default: false },
+  });
+  const coordinator = typeof values.coordinator === 'string' ? values.coordinator.replace(/\/$/, '') : '';
+  if (!/^https?:\/\//.test(coordinator))
+    throw new UsageError(
+      `--coordinator: expected the coordinator's http(s) URL, got ${values.coordinator ?? 'nothing'}`,
+    );
+  if (typeof values.worker === 'string' && !/^https?:\/\//.test(values.worker))
+    throw new UsageError(`--worker: expected the worker's http(s) URL, got ${values.worker}`);
+  const date = String(values.date);
+  if (!isCalendarDate(date)) throw new UsageError(`--date: expected YYYY-MM-DD, got ${date}`);
+  const timeoutSeconds = Number(values['timeout-seconds']);
+  if (!(timeoutSeconds >= 10))
+    throw new UsageError(`--timeout-seconds: expected at least 10, got ${values['timeout-seconds']}`);
+  return { values, warehouse, prefix, coordinator, date, timeoutSeconds };
 }
 
 /**
@@ -93,25 +163,7 @@ export const smokeCommand: CliCommand = {
     ...BACKEND_ENVIRONMENT,
   ],
   async run(args) {
-    const { values, warehouse, prefix } = parseGradingArgs(args, {
-      coordinator: { type: 'string' },
-      worker: { type: 'string' },
-      date: { type: 'string', default: SMOKE_DATE },
-      'timeout-seconds': { type: 'string', default: '600' },
-      json: { type: 'boolean', default: false },
-    });
-    const coordinator = typeof values.coordinator === 'string' ? values.coordinator.replace(/\/$/, '') : '';
-    if (!/^https?:\/\//.test(coordinator))
-      throw new UsageError(
-        `--coordinator: expected the coordinator's http(s) URL, got ${values.coordinator ?? 'nothing'}`,
-      );
-    if (typeof values.worker === 'string' && !/^https?:\/\//.test(values.worker))
-      throw new UsageError(`--worker: expected the worker's http(s) URL, got ${values.worker}`);
-    const date = String(values.date);
-    if (!isCalendarDate(date)) throw new UsageError(`--date: expected YYYY-MM-DD, got ${date}`);
-    const timeoutSeconds = Number(values['timeout-seconds']);
-    if (!(timeoutSeconds >= 10))
-      throw new UsageError(`--timeout-seconds: expected at least 10, got ${values['timeout-seconds']}`);
+    const { values, warehouse, prefix, coordinator, date, timeoutSeconds } = parseSmokeArgs(args);
     const headers = callerHeaders(process.env);
     const steps: Step[] = [];
     const step = (name: string, detail: string) => {
@@ -132,6 +184,8 @@ export const smokeCommand: CliCommand = {
         headers,
         body: JSON.stringify({ game_date: date, force: true, dataset_prefix: prefix, trigger_source: 'smoke' }),
       });
+      const refusal = frontEndRefusal('coordinator', answer);
+      if (refusal) throw refusal;
       if (answer.status !== 202)
         throw new SmokeFailure(
           `/start refused the smoke batch of ${date} (HTTP ${answer.status}): ${refusalText(answer.body)}`,
@@ -151,22 +205,7 @@ export const smokeCommand: CliCommand = {
         'batch consolidated',
         `${consolidation.rows_merged} rows, coverage ${(consolidation.coverage * 100).toFixed(1)}%, ${consolidation.duplicate_keys} duplicate keys`,
       );
-      const verification = await withWarehouseReads(process.env, warehouse, prefix, ({ verification: source }) =>
-        verifyPredictions(source, { date }, 0.95, null),
-      );
-      if (verification.failures.length > 0)
-        throw new SmokeFailure(`props verify of ${date}: ${verification.failures.join('; ')}`);
-      const fallbacks = verification.modelVersions
-        .filter((row) => row.modelVersion === FALLBACK_MODEL_VERSION)
-        .reduce((sum, row) => sum + row.rows, 0);
-      if (fallbacks > 0)
-        throw new SmokeFailure(
-          `${fallbacks} of ${verification.rows} rows are fallback predictions: the worker serves without its models`,
-        );
-      step(
-        'verified',
-        `${verification.rows} rows of ${date}, every one with its model_version, no fallback predictions`,
-      );
+      step('verified', await verifySmokeBatch(date, warehouse, prefix));
     } catch (error) {
       if (!(error instanceof SmokeFailure || error instanceof CoordinatorCallError)) throw error;
       steps.push({ name: 'failed', passed: false, detail: error.message });
