@@ -27,6 +27,7 @@ export {
 export { insertRows, RowShapeError } from './local/insert-rows';
 export { seedWarehouse, type SeedOptions, type SeedSummary } from './local/seed-warehouse';
 export { DuckdbSlateSource } from './local/duckdb-slate-source';
+export { DuckdbRangeSlateSource, preparePlayerCandidates } from './local/duckdb-range-slate-source';
 export { BigQuerySlateSource, type BigQuerySlateOptions } from './gcp/bigquery-slate-source';
 export { PREFERRED_BOOKMAKERS, type PlayerCandidate } from './player-candidates';
 export { queryPlayerCandidates } from './local/duckdb-player-candidates';

@@ -1,15 +1,14 @@
 import { dirname, join } from 'node:path';
 import { isCalendarDate } from '@props/contracts';
-import { gradeDate } from '@props/grading';
 import { PredictionSystems, loadServedModels, type FallbackEvent } from '@props/models';
 import { UsageError, type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
-import { GRADING_LOCK_OPTIONS, gradingLock, withWarehouseReads } from '../grading/grading-backend';
 import { calendarDays } from '../grading/grading-dates';
 import { parseGradingArgs } from '../grading/warehouse-option';
 import { ProgressBar } from '../progress-bar';
-import { backfillDate, type BackfillContext, type DateOutcome } from './backfill-date';
+import type { BackfillContext } from './backfill-date';
 import { backfillPorts } from './backfill-ports';
+import { backfillRange } from './backfill-range';
 import { rangeTotals, summaryLines, systemTotals } from './backfill-summary';
 
 /** The served models travel in the CLI bundle's folder (`models/onnx`), the image's working directory. */
@@ -77,33 +76,19 @@ export const backfillCommand: CliCommand = {
     for (const id of keepSystems ?? [])
       if (!systems.systemIds.includes(id))
         throw new UsageError(`--systems: unknown system "${id}"; the systems are ${systems.systemIds.join(', ')}`);
-    const lock = gradingLock(process.env, warehouse);
     const context: BackfillContext = {
       ports,
       systems,
       keepSystems,
       datasetPrefix: prefix,
-      grade:
-        values['no-grade'] === true
-          ? null
-          : (gameDate) =>
-              lock.withLock(`grading_${gameDate}`, GRADING_LOCK_OPTIONS, () =>
-                withWarehouseReads(process.env, warehouse, prefix, ({ grading }) =>
-                  gradeDate(grading, gameDate, { aggregate: true }),
-                ),
-              ),
+      grade: values['no-grade'] !== true,
     };
 
     const started = Date.now();
     const progress = new ProgressBar('backfill', dates.length);
-    const outcomes: DateOutcome[] = [];
-    await ports.holdWarehouse(async () => {
-      for (const date of dates) {
-        const outcome = await backfillDate(context, date);
-        outcomes.push(outcome);
-        progress.update(outcomes.length, `${date} ${outcome.status}`);
-      }
-    });
+    const outcomes = await backfillRange(context, dates, (outcome, done) =>
+      progress.update(done, `${outcome.game_date} ${outcome.status}`),
+    );
     const totals = rangeTotals(outcomes, (Date.now() - started) / 1000);
     const perSystem = systemTotals(outcomes);
     const fellBack = [...fallbacks.values()].map((event) => ({

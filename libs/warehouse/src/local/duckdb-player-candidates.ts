@@ -18,6 +18,17 @@ export async function queryPlayerCandidates(
   gameDate: string,
   prefix = '',
 ): Promise<PlayerCandidate[]> {
+  await requireCandidateTables(connection, prefix);
+  const sql = playerCandidatesSql(
+    qualifiedTableName(UPCOMING_PLAYER_GAME_CONTEXT, prefix),
+    qualifiedTableName(PLAYER_POINTS_PROPS, prefix),
+    'CAST($1 AS DATE)',
+  ).replaceAll('FLOAT64', 'DOUBLE');
+  return (await connection.runAndReadAll(sql, [gameDate])).getRowObjectsJS().map(toPlayerCandidate);
+}
+
+/** Refuses a prefix whose game context or lines table does not exist, naming it. */
+export async function requireCandidateTables(connection: DuckDBConnection, prefix: string): Promise<void> {
   for (const table of [UPCOMING_PLAYER_GAME_CONTEXT, PLAYER_POINTS_PROPS]) {
     const [schema, name] = qualifiedTableName(table, prefix).split('.');
     const found = await connection.runAndReadAll(
@@ -29,10 +40,4 @@ export async function queryPlayerCandidates(
         `dataset prefix "${prefix}": the warehouse has no ${schema}.${name}; a prefixed batch reads and writes its own datasets, so create them first`,
       );
   }
-  const sql = playerCandidatesSql(
-    qualifiedTableName(UPCOMING_PLAYER_GAME_CONTEXT, prefix),
-    qualifiedTableName(PLAYER_POINTS_PROPS, prefix),
-    'CAST($1 AS DATE)',
-  ).replaceAll('FLOAT64', 'DOUBLE');
-  return (await connection.runAndReadAll(sql, [gameDate])).getRowObjectsJS().map(toPlayerCandidate);
 }
