@@ -40,12 +40,18 @@ export async function gradeDates(
   const graded = new Map<string, ReturnType<typeof formDateGrades>>();
   for (const gameDate of dates) {
     try {
-      const grades = formDateGrades(gameDate, predictions.get(gameDate) ?? [], actuals.get(gameDate) ?? new Map(), gradedAt);
+      const grades = formDateGrades(
+        gameDate,
+        predictions.get(gameDate) ?? [],
+        actuals.get(gameDate) ?? new Map(),
+        gradedAt,
+      );
       graded.set(gameDate, grades);
       accuracy.set(gameDate, grades.accuracyRows);
       daily.set(gameDate, grades.dailyRows);
     } catch (error) {
-      if (!(error instanceof NothingToGradeError)) throw new Error(`grading ${gameDate}: ${errorMessage(error)}`);
+      if (!(error instanceof NothingToGradeError))
+        throw new Error(`grading ${gameDate}: ${errorMessage(error)}`, { cause: error });
       outcomes.set(gameDate, error);
     }
   }

@@ -90,7 +90,10 @@ async function worker(dataDir: string, coordinatorPort: number): Promise<Service
   return service;
 }
 
-async function startDaily(coordinatorUrl: string, date: string): Promise<{ batch_id: string; players_expected: number }> {
+async function startDaily(
+  coordinatorUrl: string,
+  date: string,
+): Promise<{ batch_id: string; players_expected: number }> {
   const started = await fetch(`${coordinatorUrl}/start`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },

@@ -79,7 +79,9 @@ async function withOtherLocks(context: BackfillContext, claimed: string[], outco
     await holdLocks(ports.gradingLock, gradingKeys, GRADING_LOCK_OPTIONS, async (_, gradingBusy) => {
       const refused = new Map([...gradingBusy].map(([key, error]) => [key.slice('grading_'.length), error]));
       try {
-        await ports.withChunk(fenced, datasetPrefix, (chunk) => runDates(context, chunk, fenced, tokens, outcomes, refused));
+        await ports.withChunk(fenced, datasetPrefix, (chunk) =>
+          runDates(context, chunk, fenced, tokens, outcomes, refused),
+        );
       } catch (error) {
         for (const date of fenced) {
           const outcome = outcomes.get(date)!;

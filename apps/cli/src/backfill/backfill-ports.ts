@@ -50,7 +50,8 @@ export function backfillPorts(env: NodeJS.ProcessEnv, warehousePath: string): Ba
             warehouse: gcp.warehouse,
             staging: gcp.staging,
             datasetPrefix,
-            withGrading: (grade) => withWarehouseReads(env, warehousePath, datasetPrefix, ({ grading }) => grade(grading)),
+            withGrading: (grade) =>
+              withWarehouseReads(env, warehousePath, datasetPrefix, ({ grading }) => grade(grading)),
           }),
         ),
     };

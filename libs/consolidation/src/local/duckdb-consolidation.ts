@@ -65,7 +65,9 @@ export async function consolidateDatesIntoDuckdb(
   const known = new Set(dates.map((date) => date.gameDate));
   for (const row of rows)
     if (!known.has(row.game_date))
-      throw new Error(`staged row ${row.prediction_id} is for ${row.game_date}, the batch for ${[...known].join(', ')}`);
+      throw new Error(
+        `staged row ${row.prediction_id} is for ${row.game_date}, the batch for ${[...known].join(', ')}`,
+      );
   await connection.run('BEGIN TRANSACTION');
   try {
     await advanceFences(connection, dates, datasetPrefix);
@@ -143,9 +145,7 @@ async function countsPerDate(
 ): Promise<Map<string, MergeCounts>> {
   const perDate = async (table: string) =>
     new Map(
-      (
-        await connection.runAndReadAll(`SELECT CAST(game_date AS VARCHAR), count(*) FROM ${table} GROUP BY ALL`)
-      )
+      (await connection.runAndReadAll(`SELECT CAST(game_date AS VARCHAR), count(*) FROM ${table} GROUP BY ALL`))
         .getRows()
         .map(([date, count]) => [String(date), Number(count)]),
     );

@@ -33,7 +33,10 @@ import {
 const IN_DATES = 'game_date IN (SELECT CAST(unnest(CAST($1 AS VARCHAR[])) AS DATE))';
 
 /** Rows grouped by their game_date column, in query order. */
-function byDate<T>(rows: readonly Record<string, unknown>[], map: (row: Record<string, unknown>) => T): Map<string, T[]> {
+function byDate<T>(
+  rows: readonly Record<string, unknown>[],
+  map: (row: Record<string, unknown>) => T,
+): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const row of rows) {
     const gameDate = String(row.game_date);
@@ -126,7 +129,10 @@ export class DuckdbGradingStore implements GradingStore, RangeGradingStore {
 
   async actualsOfDates(dates: readonly string[]): Promise<Map<string, Map<string, ActualLine>>> {
     const sql = actualsSql(this.table(PLAYER_GAME_SUMMARY), IN_DATES).replaceAll('FLOAT64', 'DOUBLE');
-    const lines = byDate(await this.readDates(sql, dates), (row) => [String(row.player_lookup), toActualLine(row)] as const);
+    const lines = byDate(
+      await this.readDates(sql, dates),
+      (row) => [String(row.player_lookup), toActualLine(row)] as const,
+    );
     return new Map([...lines].map(([gameDate, players]) => [gameDate, new Map(players)]));
   }
 

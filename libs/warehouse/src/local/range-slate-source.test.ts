@@ -1,0 +1,53 @@
+import { beforeAll, expect, it } from 'vitest';
+import { NoGamesOnDateError, UnknownGameDateError, loadSlate } from '@props/feature-loader';
+import { seedTestWarehouse } from '../test-support/seeded-warehouse';
+import { queryPlayerCandidates } from './duckdb-player-candidates';
+import { DuckdbRangeSlateSource, preparePlayerCandidates } from './duckdb-range-slate-source';
+import { DuckdbSlateSource } from './duckdb-slate-source';
+import { withWarehouse } from './duckdb-warehouse';
+
+let warehouse: string;
+
+beforeAll(async () => {
+  warehouse = (await seedTestWarehouse()).out;
+}, 180_000);
+
+const days = (from: string, count: number) =>
+  Array.from({ length: count }, (_, day) =>
+    new Date(Date.parse(`${from}T00:00:00Z`) + day * 86_400_000).toISOString().slice(0, 10),
+  );
+
+it("answers every date of a range exactly as that date's own slate and candidates queries do", async () => {
+  // The season's first weeks (history shorter than 30 games, opening night without any) and the All-Star break.
+  const ranges = [days('2024-10-22', 24), days('2025-02-10', 12)];
+  await withWarehouse(warehouse, async (connection) => {
+    const perDate = new DuckdbSlateSource(connection, warehouse);
+    for (const dates of ranges) {
+      const range = await DuckdbRangeSlateSource.load(connection, warehouse, { from: dates[0]!, to: dates.at(-1)! });
+      const candidates = await preparePlayerCandidates(connection);
+      for (const date of dates) {
+        const expected = await queryPlayerCandidates(connection, date);
+        expect(await candidates(date)).toEqual(expected);
+        // Every candidate, one player the warehouse never heard of, and a player asked twice.
+        const players = [...expected.map((candidate) => candidate.playerLookup), 'nobody_at_all', 'nobody_at_all'];
+        const [own, ranged] = await Promise.all([
+          loadSlate(perDate, date, players).catch((error: unknown) => error),
+          loadSlate(range, date, players).catch((error: unknown) => error),
+        ]);
+        if (own instanceof Error) {
+          expect(own).toBeInstanceOf(NoGamesOnDateError);
+          expect(ranged).toEqual(own);
+          continue;
+        }
+        const withoutTiming = (load: typeof own) => ({ ...load, durationMs: 0, players: [...load.players] });
+        expect(withoutTiming(ranged as typeof own)).toEqual(withoutTiming(own));
+        expect(own.players.size).toBeGreaterThan(0);
+      }
+    }
+    const outside = await DuckdbRangeSlateSource.load(connection, warehouse, { from: '2025-07-01', to: '2025-07-02' });
+    await expect(loadSlate(outside, '2025-07-01', [])).rejects.toBeInstanceOf(UnknownGameDateError);
+    await expect(loadSlate(outside, '2025-07-03', ['x'])).rejects.toThrow(
+      'the range slate of 2025-07-01 .. 2025-07-02 was asked for 2025-07-03',
+    );
+  });
+}, 300_000);
