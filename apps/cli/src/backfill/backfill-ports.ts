@@ -7,7 +7,7 @@ import { backendEnvironment } from '../backend-environment';
 import { gcpBackfillPorts } from '../gcp/gcp-backfill-ports';
 import { gradingLock, withWarehouseReads } from '../grading/grading-backend';
 import type { ChunkPorts } from './chunk-ports';
-import { localChunkPorts } from './local-chunk-ports';
+import { localChunkPorts } from '../local/backfill-chunk-ports';
 import { perDateChunkPorts } from './per-date-chunk-ports';
 
 /** What a backfill shares with the coordinator: its locks, its batch records and its warehouse. */

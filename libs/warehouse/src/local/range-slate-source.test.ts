@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { NoGamesOnDateError, UnknownGameDateError, loadSlate } from '@props/feature-loader';
+import { NoGamesOnDateError, UnknownGameDateError, loadSlate, type SlateLoad } from '@props/feature-loader';
 import { seedTestWarehouse } from '../test-support/seeded-warehouse';
 import { queryPlayerCandidates } from './duckdb-player-candidates';
 import { DuckdbRangeSlateSource, preparePlayerCandidates } from './duckdb-range-slate-source';
@@ -31,16 +31,16 @@ it("answers every date of a range exactly as that date's own slate and candidate
         // Every candidate, one player the warehouse never heard of, and a player asked twice.
         const players = [...expected.map((candidate) => candidate.playerLookup), 'nobody_at_all', 'nobody_at_all'];
         const [own, ranged] = await Promise.all([
-          loadSlate(perDate, date, players).catch((error: unknown) => error),
-          loadSlate(range, date, players).catch((error: unknown) => error),
+          loadSlate(perDate, date, players).catch((error: unknown) => error as Error),
+          loadSlate(range, date, players).catch((error: unknown) => error as Error),
         ]);
         if (own instanceof Error) {
           expect(own).toBeInstanceOf(NoGamesOnDateError);
           expect(ranged).toEqual(own);
           continue;
         }
-        const withoutTiming = (load: typeof own) => ({ ...load, durationMs: 0, players: [...load.players] });
-        expect(withoutTiming(ranged as typeof own)).toEqual(withoutTiming(own));
+        const withoutTiming = (load: SlateLoad) => ({ ...load, durationMs: 0, players: [...load.players] });
+        expect(withoutTiming(ranged as SlateLoad)).toEqual(withoutTiming(own));
         expect(own.players.size).toBeGreaterThan(0);
       }
     }

@@ -13,7 +13,7 @@ import {
   qualifiedTableName,
   renderDuckdbDdl,
 } from '@props/warehouse';
-import type { ChunkPorts, FencingTokens, PredictedDate, WrittenDate } from './chunk-ports';
+import type { ChunkPorts, FencingTokens, PredictedDate, WrittenDate } from '../backfill/chunk-ports';
 
 /**
  * A chunk of dates on the local DuckDB warehouse over one connection: the range's inputs read in
