@@ -4,7 +4,7 @@
 // warehouse; and beside the same range done as daily batches through the services: a sample of
 // dates run with `props run` (coordinator and worker as child processes), scaled to the season.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median } from './process-timing.mjs';
@@ -14,7 +14,19 @@ const TO = '2025-04-13';
 /** A quiet, an ordinary and a full slate. */
 const SAMPLE_DATES = ['2024-12-25', '2025-01-15', '2024-11-04'];
 
+/**
+ * CPU seconds (user + system) of this process's waited-for children so far: cutime and cstime of
+ * /proc/self/stat (fields 16 and 17, in clock ticks of 1/100 s on Linux; proc(5)). A figure the
+ * other processes of a shared machine disturb less than the wall clock.
+ */
+function childCpuSeconds() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
 function props(root, args, env = {}) {
+  const cpuBefore = childCpuSeconds();
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, ['tools/bin/props.cjs', ...args], {
     cwd: root,
@@ -25,10 +37,15 @@ function props(root, args, env = {}) {
   });
   if (result.status !== 0)
     throw new Error(`props ${args.join(' ')} failed (exit ${result.status}): ${result.stderr.slice(-500)}`);
-  return { stdout: result.stdout, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  return {
+    stdout: result.stdout,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    cpu: childCpuSeconds() - cpuBefore,
+  };
 }
 
 function floorOf(root, warehouse) {
+  const cpuBefore = childCpuSeconds();
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, ['tools/bench/backfill-floor.mjs', warehouse, FROM, TO], {
     cwd: root,
@@ -36,7 +53,11 @@ function floorOf(root, warehouse) {
     timeout: 900_000,
   });
   if (result.status !== 0) throw new Error(`backfill floor failed: ${result.stderr.slice(-500)}`);
-  return { ...JSON.parse(result.stdout), wall: Number(process.hrtime.bigint() - started) / 1e9 };
+  return {
+    ...JSON.parse(result.stdout),
+    wall: Number(process.hrtime.bigint() - started) / 1e9,
+    cpu: childCpuSeconds() - cpuBefore,
+  };
 }
 
 const stats = (values) => ({ min: Math.min(...values), median: median(values) });
@@ -63,7 +84,7 @@ export async function benchBackfill(root, { rounds = 2, withDaily = true } = {})
       withCopy(warehouse, (dataDir) => {
         const copy = join(dataDir, 'warehouse.duckdb');
         const run = props(root, ['backfill', '--from', FROM, '--to', TO, '--warehouse', copy, '--json']);
-        measured.push({ ...JSON.parse(run.stdout).totals, wall: run.seconds });
+        measured.push({ ...JSON.parse(run.stdout).totals, wall: run.seconds, cpu: run.cpu });
         floors.push(floorOf(root, copy));
       });
     }
@@ -72,15 +93,20 @@ export async function benchBackfill(root, { rounds = 2, withDaily = true } = {})
     const wall = stats(measured.map((run) => run.wall));
     const floorInside = stats(floors.map((run) => run.seconds));
     const floorWall = stats(floors.map((run) => run.wall));
+    const cpu = stats(measured.map((run) => run.cpu));
+    const floorCpu = stats(floors.map((run) => run.cpu));
     const lines = [
       `the ${FROM} .. ${TO} regular season on the local runtime, ${rounds} interleaved rounds:`,
       `  backfill, one process (predicted, consolidated and graded)   ${backfill.done} dates (${backfill.no_games} without games), ${backfill.players} players, ${backfill.rows} rows, ${backfill.graded} graded; ${backfill.failed} failed, ${backfill.skipped} skipped`,
       `    in the command                     min ${seconds(command.min)}  median ${seconds(command.median)}`,
       `    with process start and model load  min ${seconds(wall.min)}  median ${seconds(wall.median)}`,
+      `    CPU (user + system), whole process min ${seconds(cpu.min)}  median ${seconds(cpu.median)}`,
       `  floor (${floors[0].features} feature rows in one query, 2 models once each, ${floors[0].rows} rows through one appender)`,
       `    in the process                     min ${seconds(floorInside.min)}  median ${seconds(floorInside.median)}`,
       `    with process start                 min ${seconds(floorWall.min)}  median ${seconds(floorWall.median)}`,
+      `    CPU (user + system), whole process min ${seconds(floorCpu.min)}  median ${seconds(floorCpu.median)}`,
       `  RATIO backfill / floor (wall)        min ${(wall.min / floorWall.min).toFixed(1).padStart(6)} x  median ${(wall.median / floorWall.median).toFixed(1).padStart(6)} x   (target 3x)`,
+      `  ratio of CPU (less disturbed by a busy machine)  min ${(cpu.min / floorCpu.min).toFixed(1).padStart(6)} x  median ${(cpu.median / floorCpu.median).toFixed(1).padStart(6)} x`,
     ];
     if (!withDaily) return lines;
     const daily = SAMPLE_DATES.map((date) =>

@@ -2,5 +2,6 @@ export { StaleFencingTokenError, writtenByNewerBatch, type ConsolidationResult }
 export { consolidateBatch, consolidationLockKey, type ConsolidateBatchOptions } from './consolidate-batch';
 export type { ExpectedStaging, PredictionsMerger, StagedBatch } from './predictions-merger';
 export { DuckdbMerger } from './local/duckdb-merger';
+export { consolidateDatesIntoDuckdb, type FencedDate } from './local/duckdb-consolidation';
 export { BigQueryMerger } from './gcp/bigquery-merger';
 export { warehouseReadinessCheck } from './local/warehouse-readiness';

@@ -10,4 +10,5 @@ export {
   type LoadSlateOptions,
 } from './load-slate';
 export { DuckdbSlateSource } from './local/duckdb-slate-source';
+export { DuckdbRangeSlateSource } from './local/duckdb-range-slate-source';
 export { BigQuerySlateSource } from './gcp/bigquery-slate-source';

@@ -1,4 +1,4 @@
-import { gradePrediction, type GradedPrediction } from './grade-prediction';
+import { gradePrediction, type ActualLine, type GradedPrediction, type PredictionToGrade } from './grade-prediction';
 import type { GradingStore } from './grading-store';
 import { dailyPerformanceRows } from './daily-performance';
 import { summarizeBySystem, type SystemSummary } from './system-summary';
@@ -59,6 +59,42 @@ function tableRow(row: GradedPrediction, gameDate: string, gradedAt: string): Re
   };
 }
 
+/** A date's grading formed in memory: its graded predictions and the rows both tables get. */
+export interface DateGrades {
+  rows: GradedPrediction[];
+  accuracyRows: Record<string, unknown>[];
+  dailyRows: Record<string, unknown>[];
+  withoutBoxScore: number;
+}
+
+/**
+ * Grades a date's predictions against its box score lines (the rules of gradeDate); no
+ * predictions, or no box scores yet, is a NothingToGradeError.
+ */
+export function formDateGrades(
+  gameDate: string,
+  predictions: readonly PredictionToGrade[],
+  actuals: ReadonlyMap<string, ActualLine>,
+  gradedAt: string,
+): DateGrades {
+  if (predictions.length === 0)
+    throw new NothingToGradeError(
+      `no predictions of real prop lines for ${gameDate}: run a batch for that date first (props run --date ${gameDate})`,
+    );
+  if (actuals.size === 0)
+    throw new NothingToGradeError(
+      `no box scores for ${gameDate} yet: grading waits until the games are final and their box scores are loaded`,
+    );
+  const withActuals = predictions.filter((prediction) => actuals.has(prediction.playerLookup));
+  const rows = withActuals.map((prediction) => gradePrediction(prediction, actuals.get(prediction.playerLookup)!));
+  return {
+    rows,
+    accuracyRows: rows.map((row) => tableRow(row, gameDate, gradedAt)),
+    dailyRows: dailyPerformanceRows(rows, gameDate, gradedAt),
+    withoutBoxScore: predictions.length - withActuals.length,
+  };
+}
+
 /**
  * Grades a date's consolidated predictions of real prop lines against the box scores, replaces
  * the date's rows of the grading table and (with `aggregate`, the default as the original's
@@ -73,29 +109,15 @@ export async function gradeDate(
 ): Promise<GradingResult> {
   await store.checkSchema();
   const predictions = await store.predictions(gameDate);
-  if (predictions.length === 0)
-    throw new NothingToGradeError(
-      `no predictions of real prop lines for ${gameDate}: run a batch for that date first (props run --date ${gameDate})`,
-    );
-  const actuals = await store.actuals(gameDate);
-  if (actuals.size === 0)
-    throw new NothingToGradeError(
-      `no box scores for ${gameDate} yet: grading waits until the games are final and their box scores are loaded`,
-    );
-  const withActuals = predictions.filter((prediction) => actuals.has(prediction.playerLookup));
-  const rows = withActuals.map((prediction) => gradePrediction(prediction, actuals.get(prediction.playerLookup)!));
-  const gradedAt = new Date().toISOString();
-  const replaced = await store.replaceGrades(
-    gameDate,
-    rows.map((row) => tableRow(row, gameDate, gradedAt)),
-  );
-  if (options.aggregate ?? true)
-    await store.replaceDailyPerformance(gameDate, dailyPerformanceRows(rows, gameDate, gradedAt));
+  const actuals = predictions.length === 0 ? new Map<string, ActualLine>() : await store.actuals(gameDate);
+  const grades = formDateGrades(gameDate, predictions, actuals, new Date().toISOString());
+  const replaced = await store.replaceGrades(gameDate, grades.accuracyRows);
+  if (options.aggregate ?? true) await store.replaceDailyPerformance(gameDate, grades.dailyRows);
   return {
     gameDate,
-    rows,
-    systems: summarizeBySystem(rows),
+    rows: grades.rows,
+    systems: summarizeBySystem(grades.rows),
     replaced,
-    withoutBoxScore: predictions.length - withActuals.length,
+    withoutBoxScore: grades.withoutBoxScore,
   };
 }

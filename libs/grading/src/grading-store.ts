@@ -14,7 +14,7 @@ export interface BatchRecordSummary {
  * the old 20.0 placeholder, every system and line, `is_active` not filtered.
  */
 export function predictionsToGradeSql(table: string, datePredicate: string): string {
-  return `SELECT player_lookup, game_id, system_id, model_version, CAST(predicted_points AS FLOAT64) AS predicted, confidence_score, recommendation,
+  return `SELECT CAST(game_date AS STRING) AS game_date, player_lookup, game_id, system_id, model_version, CAST(predicted_points AS FLOAT64) AS predicted, confidence_score, recommendation,
       CAST(current_points_line AS FLOAT64) AS line, has_prop_line, line_source, CAST(estimated_line_value AS FLOAT64) AS estimated_line_value, is_actionable, filter_reason,
       CAST(pace_adjustment AS FLOAT64) AS pace_adjustment, similar_games_count, injury_status_at_prediction, injury_flag_at_prediction
     FROM ${table}
@@ -33,7 +33,7 @@ export function scheduledGamesSql(table: string, datePredicate: string): string 
 
 /** The box score lines grading reads: points, minutes and the teams, by player. */
 export function actualsSql(table: string, datePredicate: string): string {
-  return `SELECT player_lookup, points, CAST(minutes_played AS FLOAT64) AS minutes, team_abbr, opponent_team_abbr FROM ${table} WHERE ${datePredicate}`;
+  return `SELECT CAST(game_date AS STRING) AS game_date, player_lookup, points, CAST(minutes_played AS FLOAT64) AS minutes, team_abbr, opponent_team_abbr FROM ${table} WHERE ${datePredicate}`;
 }
 
 /**

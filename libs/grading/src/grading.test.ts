@@ -9,6 +9,7 @@ import {
   DuckdbGradingStore,
   NothingToGradeError,
   gradeDate,
+  gradeDates,
   gradePrediction,
   type ActualLine,
   type PredictionToGrade,
@@ -188,5 +189,43 @@ describe('gradeDate on the seeded warehouse', () => {
     ).rejects.toThrow(
       "table nba_predictions.prediction_accuracy lacks is_push BOOLEAN; bring it to this build's shape: props warehouse migrate",
     );
+  });
+  it('grades a range in one pass exactly as date by date, and a re-grade replaces', async () => {
+    const [byDate, inOnePass] = [copy(), copy()];
+    const dates = ['2025-03-13', '2025-03-14', '2025-03-15'];
+    for (const path of [byDate, inOnePass])
+      for (const date of ['2025-03-13', '2025-03-15']) await stagePredictions(path, date);
+    const separately = await withWarehouse(byDate, async (connection) => {
+      const results = [];
+      for (const date of dates)
+        results.push(await gradeDate(new DuckdbGradingStore(connection), date).catch((error: unknown) => error));
+      return results;
+    });
+    const together = await withWarehouse(inOnePass, (connection) =>
+      gradeDates(new DuckdbGradingStore(connection), dates),
+    );
+    expect(separately[1]).toBeInstanceOf(NothingToGradeError);
+    expect(dates.map((date) => together.get(date))).toEqual(separately);
+    const tables = (path: string) =>
+      withWarehouse(path, async (connection) => [
+        (
+          await connection.runAndReadAll(
+            'SELECT * EXCLUDE (graded_at) FROM nba_predictions.prediction_accuracy ORDER BY ALL',
+          )
+        ).getRowObjectsJS(),
+        (
+          await connection.runAndReadAll(
+            'SELECT * EXCLUDE (computed_at) FROM nba_predictions.system_daily_performance ORDER BY ALL',
+          )
+        ).getRowObjectsJS(),
+      ]);
+    const written = await tables(byDate);
+    expect(written[0]!.length).toBeGreaterThan(100);
+    expect(await tables(inOnePass)).toEqual(written);
+    const again = await withWarehouse(inOnePass, (connection) => gradeDates(new DuckdbGradingStore(connection), dates));
+    expect((again.get('2025-03-15') as { replaced: number }).replaced).toBe(
+      (together.get('2025-03-15') as { rows: unknown[] }).rows.length,
+    );
+    expect(await tables(inOnePass)).toEqual(written);
   });
 });

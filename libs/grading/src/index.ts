@@ -2,6 +2,7 @@ export { gradePrediction, type GradedPrediction, type PredictionToGrade, type Ac
 export { summarizeBySystem, type SystemSummary, type ConfidenceBucket } from './system-summary';
 export type { GradingStore, BatchRecordSummary } from './grading-store';
 export { gradeDate, NothingToGradeError, type GradingResult } from './grade-date';
+export { gradeDates, type RangeGradingStore, type RowsByDate } from './grade-dates';
 export { DuckdbGradingStore } from './local/duckdb-grading-store';
 export { BigQueryGradingStore, type BigQueryGradingOptions } from './gcp/bigquery-grading-store';
 export {

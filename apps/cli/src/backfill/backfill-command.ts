@@ -1,16 +1,15 @@
 import { dirname, join } from 'node:path';
 import { isCalendarDate } from '@props/contracts';
-import { gradeDate } from '@props/grading';
 import { PredictionSystems, loadServedModels, type FallbackEvent } from '@props/models';
 import { UsageError, type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
-import { GRADING_LOCK_OPTIONS, gradingLock, withWarehouseReads } from '../grading/grading-backend';
 import { calendarDays } from '../grading/grading-dates';
 import { parseGradingArgs } from '../grading/warehouse-option';
 import { ProgressBar } from '../progress-bar';
-import { backfillDate, type BackfillContext, type DateOutcome } from './backfill-date';
+import type { BackfillContext, DateOutcome } from './backfill-date';
 import { backfillPorts } from './backfill-ports';
-import { rangeTotals, summaryLines, systemTotals } from './backfill-summary';
+import { backfillRange } from './backfill-range';
+import { rangeTotals, summaryLines, systemTotals, type RangeTotals } from './backfill-summary';
 
 /** The served models travel in the CLI bundle's folder (`models/onnx`), the image's working directory. */
 const bundledModels = () =>
@@ -77,50 +76,46 @@ export const backfillCommand: CliCommand = {
     for (const id of keepSystems ?? [])
       if (!systems.systemIds.includes(id))
         throw new UsageError(`--systems: unknown system "${id}"; the systems are ${systems.systemIds.join(', ')}`);
-    const lock = gradingLock(process.env, warehouse);
     const context: BackfillContext = {
       ports,
       systems,
       keepSystems,
       datasetPrefix: prefix,
-      grade:
-        values['no-grade'] === true
-          ? null
-          : (gameDate) =>
-              lock.withLock(`grading_${gameDate}`, GRADING_LOCK_OPTIONS, () =>
-                withWarehouseReads(process.env, warehouse, prefix, ({ grading }) =>
-                  gradeDate(grading, gameDate, { aggregate: true }),
-                ),
-              ),
+      grade: values['no-grade'] !== true,
     };
 
     const started = Date.now();
     const progress = new ProgressBar('backfill', dates.length);
-    const outcomes: DateOutcome[] = [];
-    await ports.holdWarehouse(async () => {
-      for (const date of dates) {
-        const outcome = await backfillDate(context, date);
-        outcomes.push(outcome);
-        progress.update(outcomes.length, `${date} ${outcome.status}`);
-      }
-    });
+    const outcomes = await backfillRange(context, dates, (outcome, done) =>
+      progress.update(done, `${outcome.game_date} ${outcome.status}`),
+    );
     const totals = rangeTotals(outcomes, (Date.now() - started) / 1000);
-    const perSystem = systemTotals(outcomes);
-    const fellBack = [...fallbacks.values()].map((event) => ({
-      system_id: event.systemId,
-      players: event.players,
-      dates: event.dates,
-      reason: event.reason,
-    }));
-    if (json)
-      process.stdout.write(
-        `${JSON.stringify({ from: values.from, to: values.to, dataset_prefix: prefix, totals, systems: perSystem, fallbacks: fellBack, dates: outcomes }, null, 2)}\n`,
-      );
-    else process.stdout.write(`${summaryLines(outcomes, perSystem, totals).join('\n')}\n`);
-    for (const event of fellBack)
-      process.stderr.write(
-        `props backfill: ${event.system_id} served fallback predictions for ${event.players} players on ${event.dates} dates: ${event.reason}\n`,
-      );
+    printReport({ from: String(values.from), to: String(values.to), prefix, json }, outcomes, totals, fallbacks);
     return totals.failed + totals.skipped === 0 ? 0 : 1;
   },
 };
+
+/** The per-date and per-system report (or the JSON document), and a line per system that fell back. */
+function printReport(
+  run: { from: string; to: string; prefix: string; json: boolean },
+  outcomes: DateOutcome[],
+  totals: RangeTotals,
+  fallbacks: ReadonlyMap<string, FallbackEvent & { dates: number }>,
+): void {
+  const perSystem = systemTotals(outcomes);
+  const fellBack = [...fallbacks.values()].map((event) => ({
+    system_id: event.systemId,
+    players: event.players,
+    dates: event.dates,
+    reason: event.reason,
+  }));
+  if (run.json)
+    process.stdout.write(
+      `${JSON.stringify({ from: run.from, to: run.to, dataset_prefix: run.prefix, totals, systems: perSystem, fallbacks: fellBack, dates: outcomes }, null, 2)}\n`,
+    );
+  else process.stdout.write(`${summaryLines(outcomes, perSystem, totals).join('\n')}\n`);
+  for (const event of fellBack)
+    process.stderr.write(
+      `props backfill: ${event.system_id} served fallback predictions for ${event.players} players on ${event.dates} dates: ${event.reason}\n`,
+    );
+}

@@ -1,52 +1,70 @@
 import { dirname, join } from 'node:path';
 import { parseEnvironment } from '@props/configuration';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
-import {
-  DuckdbBatchWarehouse,
-  FileBatchState,
-  type BatchStateStore,
-  type BatchWarehouse,
-} from '@props/prediction-batch';
-import { ndjsonStagingFor, type StagingFor } from '@props/prediction-store';
-import { holdWarehouse, requireWarehouseFile } from '@props/warehouse';
+import { FileBatchState, type BatchStateStore } from '@props/prediction-batch';
+import { requireWarehouseFile, withWarehouse } from '@props/warehouse';
 import { backendEnvironment } from '../backend-environment';
 import { gcpBackfillPorts } from '../gcp/gcp-backfill-ports';
+import { gradingLock, withWarehouseReads } from '../grading/grading-backend';
+import type { ChunkPorts } from './chunk-ports';
+import { localChunkPorts } from '../local/backfill-chunk-ports';
+import { perDateChunkPorts } from './per-date-chunk-ports';
 
-/** What a backfill shares with the coordinator: its locks, its batch records, its staging and its warehouse. */
+/** What a backfill shares with the coordinator: its locks, its batch records and its warehouse. */
 export interface BackfillPorts {
+  /** The start and consolidation locks the coordinator takes. */
   lock: DistributedLock;
+  /** The lock `props grade` takes per date. */
+  gradingLock: DistributedLock;
   state: BatchStateStore;
-  staging: StagingFor;
-  warehouse: BatchWarehouse;
-  /** Runs the whole backfill with the warehouse held open where that saves work (the local DuckDB file). */
-  holdWarehouse<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs a chunk of dates with their inputs and writers open; on the local runtime the DuckDB file
+   * is held for the chunk only, so the services and other processes get it between chunks.
+   */
+  withChunk<T>(dates: readonly string[], datasetPrefix: string, work: (chunk: ChunkPorts) => Promise<T>): Promise<T>;
 }
 
 const BackfillEnvironment = backendEnvironment({});
 
 /**
  * The coordinator's own stores, so a backfill and the services exclude each other per date: the
- * local runtime's folders beside the warehouse (var/locks, var/batches, var/staging), or Firestore,
- * BigQuery staging and BigQuery with PROPS_BACKEND=gcp.
+ * local runtime's folders beside the warehouse (var/locks, var/batches), or Firestore, BigQuery
+ * staging and BigQuery with PROPS_BACKEND=gcp.
  */
 export function backfillPorts(env: NodeJS.ProcessEnv, warehousePath: string): BackfillPorts {
   const config = parseEnvironment(BackfillEnvironment, env);
-  if (config.PROPS_BACKEND === 'gcp')
-    return gcpBackfillPorts({
+  if (config.PROPS_BACKEND === 'gcp') {
+    const gcp = gcpBackfillPorts({
       projectId: config.GCP_PROJECT_ID!,
       location: config.PROPS_BIGQUERY_LOCATION,
       bigqueryEndpoint: config.PROPS_BIGQUERY_ENDPOINT,
       firestoreDatabase: config.FIRESTORE_DATABASE,
     });
+    return {
+      lock: gcp.lock,
+      gradingLock: gradingLock(env, warehousePath),
+      state: gcp.state,
+      withChunk: (_dates, datasetPrefix, work) =>
+        work(
+          perDateChunkPorts({
+            warehouse: gcp.warehouse,
+            staging: gcp.staging,
+            datasetPrefix,
+            withGrading: (grade) =>
+              withWarehouseReads(env, warehousePath, datasetPrefix, ({ grading }) => grade(grading)),
+          }),
+        ),
+    };
+  }
   requireWarehouseFile(warehousePath);
-  const dataDir = dirname(warehousePath);
-  const lock = new DistributedLock(new LocalLockBackend(join(dataDir, 'locks')));
-  const staging = ndjsonStagingFor(join(dataDir, 'staging'));
+  const lock = new DistributedLock(new LocalLockBackend(join(dirname(warehousePath), 'locks')));
   return {
     lock,
-    state: new FileBatchState(join(dataDir, 'batches'), lock),
-    staging,
-    warehouse: new DuckdbBatchWarehouse(warehousePath, staging),
-    holdWarehouse: (work) => holdWarehouse(warehousePath, work),
+    gradingLock: gradingLock(env, warehousePath),
+    state: new FileBatchState(join(dirname(warehousePath), 'batches'), lock),
+    withChunk: (dates, datasetPrefix, work) =>
+      withWarehouse(warehousePath, async (connection) =>
+        work(await localChunkPorts(connection, warehousePath, dates, datasetPrefix)),
+      ),
   };
 }

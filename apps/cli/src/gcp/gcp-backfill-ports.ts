@@ -18,6 +18,5 @@ export function gcpBackfillPorts(config: {
     state: new FirestoreBatchState(firestore),
     staging: bigQueryStagingFor(bigquery, config.location),
     warehouse: new BigQueryBatchWarehouse(bigquery, { projectId: config.projectId, location: config.location }),
-    holdWarehouse: <T>(work: () => Promise<T>) => work(),
   };
 }

@@ -21,101 +21,156 @@ const STAGED_NAMES = STAGED_ROWS.columns.map((column) => column.name);
 /** The business key; the line at one decimal (25.5 and 26.0 stay apart; no line is -1). */
 const KEY = 't.game_id, t.player_lookup, t.system_id, COALESCE(CAST(t.current_points_line AS DECIMAL(4,1)), -1)';
 
-/**
- * MERGE of one batch's staged rows into player_prop_predictions, newest row per key winning (and a
- * row a newer batch wrote left as it is), in
- * one transaction that first checks and advances the game date's fence: a holder whose fencing
- * token is older than one already used for that date changes nothing. A row that replaces one
- * keeps its `created_at` and gets `updated_at` (as the original's MERGE). Every statement names
- * its columns, so a migrated table (columns appended, an old one kept) merges the same. After the
- * write, any duplicate key for the date rolls the whole transaction back.
- */
+type MergeCounts = Omit<ConsolidationResult, 'quarantined' | 'batchRows'>;
+
+/** One game date of a merge and the fencing token its consolidation lock gave. */
+export interface FencedDate {
+  gameDate: string;
+  fencingToken: number;
+}
+
+/** MERGE of one batch's staged rows for its date: consolidateDatesIntoDuckdb over one date. */
 export async function consolidateIntoDuckdb(
   connection: DuckDBConnection,
   gameDate: string,
   rows: readonly PredictionRow[],
   fencingToken: number,
   datasetPrefix = '',
-): Promise<Omit<ConsolidationResult, 'quarantined' | 'batchRows'>> {
+): Promise<MergeCounts> {
+  return (await consolidateDatesIntoDuckdb(connection, [{ gameDate, fencingToken }], rows, datasetPrefix)).get(
+    gameDate,
+  )!;
+}
+
+/**
+ * MERGE of staged rows of one or more game dates into player_prop_predictions, newest row per key
+ * winning (and a row a newer batch wrote left as it is), in one transaction that first checks and
+ * advances each date's fence: a holder whose fencing token is older than one already used for a
+ * date changes nothing. A row that replaces one keeps its `created_at` and gets `updated_at` (as
+ * the original's MERGE). Every statement names its columns, so a migrated table (columns
+ * appended, an old one kept) merges the same. After the write, any duplicate key of a date rolls
+ * the whole transaction back. The counts come back per date.
+ */
+export async function consolidateDatesIntoDuckdb(
+  connection: DuckDBConnection,
+  dates: readonly FencedDate[],
+  rows: readonly PredictionRow[],
+  datasetPrefix = '',
+): Promise<Map<string, MergeCounts>> {
   const PREDICTIONS = qualifiedTableName(PLAYER_PROP_PREDICTIONS, datasetPrefix);
-  const FENCES = qualifiedTableName(CONSOLIDATION_FENCES, datasetPrefix);
   // A prefixed (test) batch merges into its own tables, made on first use.
   if (datasetPrefix)
     for (const table of [PLAYER_PROP_PREDICTIONS, CONSOLIDATION_FENCES])
       await connection.run(renderDuckdbDdl(table, datasetPrefix));
+  const known = new Set(dates.map((date) => date.gameDate));
+  for (const row of rows)
+    if (!known.has(row.game_date))
+      throw new Error(
+        `staged row ${row.prediction_id} is for ${row.game_date}, the batch for ${[...known].join(', ')}`,
+      );
   await connection.run('BEGIN TRANSACTION');
   try {
-    const fence = await connection.runAndReadAll(`SELECT token FROM ${FENCES} WHERE game_date = CAST($1 AS DATE)`, [
-      gameDate,
-    ]);
-    const current = fence.getRows()[0]?.[0];
-    if (current !== undefined && Number(current) > fencingToken)
-      throw new StaleFencingTokenError(gameDate, fencingToken, Number(current));
-    await connection.run(`DELETE FROM ${FENCES} WHERE game_date = CAST($1 AS DATE)`, [gameDate]);
-    await connection.run(`INSERT INTO ${FENCES} VALUES (CAST($1 AS DATE), $2)`, [gameDate, fencingToken]);
+    await advanceFences(connection, dates, datasetPrefix);
     await connection.run(
       `CREATE OR REPLACE TEMP TABLE staged AS SELECT ${STAGED_NAMES.join(', ')} FROM ${PREDICTIONS} WHERE false`,
     );
-    for (const row of rows)
-      if (row.game_date !== gameDate)
-        throw new Error(`staged row ${row.prediction_id} is for ${row.game_date}, the batch for ${gameDate}`);
     await insertRows(connection, STAGED_ROWS, rows, '', 'staged');
-    const newest = `SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at DESC, prediction_id DESC) AS rank FROM staged AS t) WHERE rank = 1`;
-    await connection.run(
-      `CREATE OR REPLACE TEMP TABLE newest AS SELECT *, COALESCE(CAST(current_points_line AS DECIMAL(4,1)), -1) AS line_key FROM (${newest})`,
-    );
-    // Newest wins across batches: a row a newer batch of the date wrote stays, and this batch's row for that key is dropped.
-    await connection.run(
-      `CREATE OR REPLACE TEMP TABLE kept AS SELECT s.game_id, s.player_lookup, s.system_id, s.line_key
-       FROM ${PREDICTIONS} AS t JOIN newest AS s
-         ON t.game_id = s.game_id AND t.player_lookup = s.player_lookup AND t.system_id = s.system_id AND COALESCE(CAST(t.current_points_line AS DECIMAL(4,1)), -1) = s.line_key
-       WHERE t.game_date = CAST($1 AS DATE) AND ${writtenByNewerBatch('t', 's')}`,
-      [gameDate],
-    );
-    await connection.run(
-      `DELETE FROM newest AS s WHERE (s.game_id, s.player_lookup, s.system_id, s.line_key) IN (SELECT game_id, player_lookup, system_id, line_key FROM kept)`,
-    );
-    await connection.run(
-      `CREATE OR REPLACE TEMP TABLE replaced AS SELECT t.game_id, t.player_lookup, t.system_id, COALESCE(CAST(t.current_points_line AS DECIMAL(4,1)), -1) AS line_key, t.created_at
-       FROM ${PREDICTIONS} AS t WHERE t.game_date = CAST($1 AS DATE) AND (${KEY}) IN (SELECT game_id, player_lookup, system_id, line_key FROM newest)`,
-      [gameDate],
-    );
-    await connection.run(
-      `DELETE FROM ${PREDICTIONS} AS t WHERE t.game_date = CAST($1 AS DATE) AND (${KEY}) IN (SELECT game_id, player_lookup, system_id, line_key FROM replaced)`,
-      [gameDate],
-    );
-    const columns = [...STAGED_NAMES, 'updated_at', 'fencing_token'];
-    const values = STAGED_NAMES.map((name) =>
-      name === 'created_at' ? 'COALESCE(r.created_at, s.created_at)' : `s.${name}`,
-    );
-    await connection.run(
-      `INSERT INTO ${PREDICTIONS} (${columns.join(', ')}) SELECT ${values.join(', ')}, CASE WHEN r.game_id IS NULL THEN NULL ELSE now() END, ${fencingToken}
-       FROM newest AS s LEFT JOIN replaced AS r
-         ON r.game_id = s.game_id AND r.player_lookup = s.player_lookup AND r.system_id = s.system_id AND r.line_key = s.line_key`,
-    );
-    const merged = await connection.runAndReadAll('SELECT count(*) FROM newest');
-    const replacedCount = await connection.runAndReadAll('SELECT count(*) FROM replaced');
-    const keptCount = await connection.runAndReadAll('SELECT count(*) FROM kept');
-    const duplicates = await connection.runAndReadAll(
-      `SELECT count(*) FROM (SELECT ${KEY} FROM ${PREDICTIONS} AS t WHERE t.game_date = CAST($1 AS DATE) GROUP BY ALL HAVING count(*) > 1)`,
-      [gameDate],
-    );
-    const duplicateKeys = Number(duplicates.getRows()[0]![0]);
-    if (duplicateKeys > 0)
-      throw new Error(`consolidation of ${gameDate} would leave ${duplicateKeys} duplicate keys; rolled back`);
+    await mergeStaged(connection, PREDICTIONS);
+    const counts = await countsPerDate(connection, PREDICTIONS, dates, rows);
     await connection.run('COMMIT');
-    return {
-      rowsStaged: rows.length,
-      rowsMerged: Number(merged.getRows()[0]![0]),
-      rowsReplaced: Number(replacedCount.getRows()[0]![0]),
-      rowsKept: Number(keptCount.getRows()[0]![0]),
-      duplicateKeys: 0,
-      fallbackRows: rows.filter((row) => row.is_fallback).length,
-    };
+    return counts;
   } catch (error) {
     await connection.run('ROLLBACK');
     throw error;
   }
+}
+
+/** The dates of this merge, as a temp table the statements join. */
+const IN_DATES = (alias: string) => `${alias}.game_date IN (SELECT game_date FROM merge_dates)`;
+
+async function advanceFences(connection: DuckDBConnection, dates: readonly FencedDate[], datasetPrefix: string) {
+  const FENCES = qualifiedTableName(CONSOLIDATION_FENCES, datasetPrefix);
+  await connection.run('CREATE OR REPLACE TEMP TABLE merge_dates (game_date DATE, token BIGINT)');
+  for (const date of dates)
+    await connection.run('INSERT INTO merge_dates VALUES (CAST($1 AS DATE), $2)', [date.gameDate, date.fencingToken]);
+  const newer = (
+    await connection.runAndReadAll(
+      `SELECT CAST(f.game_date AS VARCHAR), f.token, d.token FROM ${FENCES} AS f JOIN merge_dates AS d ON f.game_date = d.game_date WHERE f.token > d.token`,
+    )
+  ).getRows()[0];
+  if (newer) throw new StaleFencingTokenError(String(newer[0]), Number(newer[2]), Number(newer[1]));
+  await connection.run(`DELETE FROM ${FENCES} AS f WHERE ${IN_DATES('f')}`);
+  await connection.run(`INSERT INTO ${FENCES} SELECT game_date, token FROM merge_dates`);
+}
+
+async function mergeStaged(connection: DuckDBConnection, PREDICTIONS: string) {
+  const newest = `SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at DESC, prediction_id DESC) AS rank FROM staged AS t) WHERE rank = 1`;
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE newest AS SELECT *, COALESCE(CAST(current_points_line AS DECIMAL(4,1)), -1) AS line_key FROM (${newest})`,
+  );
+  // Newest wins across batches: a row a newer batch of the date wrote stays, and this batch's row for that key is dropped.
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE kept AS SELECT s.game_date, s.game_id, s.player_lookup, s.system_id, s.line_key
+     FROM ${PREDICTIONS} AS t JOIN newest AS s
+       ON t.game_id = s.game_id AND t.player_lookup = s.player_lookup AND t.system_id = s.system_id AND COALESCE(CAST(t.current_points_line AS DECIMAL(4,1)), -1) = s.line_key
+     WHERE ${IN_DATES('t')} AND ${writtenByNewerBatch('t', 's')}`,
+  );
+  await connection.run(
+    `DELETE FROM newest AS s WHERE (s.game_id, s.player_lookup, s.system_id, s.line_key) IN (SELECT game_id, player_lookup, system_id, line_key FROM kept)`,
+  );
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE replaced AS SELECT t.game_date, t.game_id, t.player_lookup, t.system_id, COALESCE(CAST(t.current_points_line AS DECIMAL(4,1)), -1) AS line_key, t.created_at
+     FROM ${PREDICTIONS} AS t WHERE ${IN_DATES('t')} AND (${KEY}) IN (SELECT game_id, player_lookup, system_id, line_key FROM newest)`,
+  );
+  await connection.run(
+    `DELETE FROM ${PREDICTIONS} AS t WHERE ${IN_DATES('t')} AND (${KEY}) IN (SELECT game_id, player_lookup, system_id, line_key FROM replaced)`,
+  );
+  const columns = [...STAGED_NAMES, 'updated_at', 'fencing_token'];
+  const values = STAGED_NAMES.map((name) =>
+    name === 'created_at' ? 'COALESCE(r.created_at, s.created_at)' : `s.${name}`,
+  );
+  await connection.run(
+    `INSERT INTO ${PREDICTIONS} (${columns.join(', ')}) SELECT ${values.join(', ')}, CASE WHEN r.game_id IS NULL THEN NULL ELSE now() END, d.token
+     FROM newest AS s JOIN merge_dates AS d ON d.game_date = s.game_date LEFT JOIN replaced AS r
+       ON r.game_id = s.game_id AND r.player_lookup = s.player_lookup AND r.system_id = s.system_id AND r.line_key = s.line_key`,
+  );
+}
+
+/** Each date's merged, replaced and kept rows; refuses (so the caller rolls back) a date left with duplicate keys. */
+async function countsPerDate(
+  connection: DuckDBConnection,
+  PREDICTIONS: string,
+  dates: readonly FencedDate[],
+  rows: readonly PredictionRow[],
+): Promise<Map<string, MergeCounts>> {
+  const perDate = async (table: string) =>
+    new Map(
+      (await connection.runAndReadAll(`SELECT CAST(game_date AS VARCHAR), count(*) FROM ${table} GROUP BY ALL`))
+        .getRows()
+        .map(([date, count]) => [String(date), Number(count)]),
+    );
+  const duplicates = await perDate(
+    `(SELECT t.game_date FROM ${PREDICTIONS} AS t WHERE ${IN_DATES('t')} GROUP BY t.game_date, ${KEY} HAVING count(*) > 1) AS duplicate`,
+  );
+  for (const [gameDate, duplicateKeys] of duplicates)
+    throw new Error(`consolidation of ${gameDate} would leave ${duplicateKeys} duplicate keys; rolled back`);
+  const [merged, replaced, kept] = [await perDate('newest'), await perDate('replaced'), await perDate('kept')];
+  return new Map(
+    dates.map(({ gameDate }) => {
+      const staged = rows.filter((row) => row.game_date === gameDate);
+      return [
+        gameDate,
+        {
+          rowsStaged: staged.length,
+          rowsMerged: merged.get(gameDate) ?? 0,
+          rowsReplaced: replaced.get(gameDate) ?? 0,
+          rowsKept: kept.get(gameDate) ?? 0,
+          duplicateKeys: 0,
+          fallbackRows: staged.filter((row) => row.is_fallback).length,
+        },
+      ];
+    }),
+  );
 }
 
 /** How many rows of `batchId` the predictions table holds for the date. */

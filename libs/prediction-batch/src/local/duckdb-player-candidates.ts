@@ -17,6 +17,17 @@ export async function queryPlayerCandidates(
   gameDate: string,
   prefix = '',
 ): Promise<PlayerCandidate[]> {
+  await requireCandidateTables(connection, prefix);
+  const sql = playerCandidatesSql(
+    qualifiedTableName(UPCOMING_PLAYER_GAME_CONTEXT, prefix),
+    qualifiedTableName(PLAYER_POINTS_PROPS, prefix),
+    'CAST($1 AS DATE)',
+  ).replaceAll('FLOAT64', 'DOUBLE');
+  return (await connection.runAndReadAll(sql, [gameDate])).getRowObjectsJS().map(toPlayerCandidate);
+}
+
+/** Refuses a prefix whose game context or lines table does not exist, naming it. */
+export async function requireCandidateTables(connection: DuckDBConnection, prefix: string): Promise<void> {
   for (const table of [UPCOMING_PLAYER_GAME_CONTEXT, PLAYER_POINTS_PROPS]) {
     const [schema, name] = qualifiedTableName(table, prefix).split('.');
     const found = await connection.runAndReadAll(
@@ -28,10 +39,25 @@ export async function queryPlayerCandidates(
         `dataset prefix "${prefix}": the warehouse has no ${schema}.${name}; a prefixed batch reads and writes its own datasets, so create them first`,
       );
   }
+}
+
+/**
+ * The candidates query of queryPlayerCandidates prepared once and run for each date of a range
+ * (the prefix's tables checked once, not per date).
+ */
+export async function preparePlayerCandidates(
+  connection: DuckDBConnection,
+  prefix = '',
+): Promise<(gameDate: string) => Promise<PlayerCandidate[]>> {
   const sql = playerCandidatesSql(
     qualifiedTableName(UPCOMING_PLAYER_GAME_CONTEXT, prefix),
     qualifiedTableName(PLAYER_POINTS_PROPS, prefix),
     'CAST($1 AS DATE)',
   ).replaceAll('FLOAT64', 'DOUBLE');
-  return (await connection.runAndReadAll(sql, [gameDate])).getRowObjectsJS().map(toPlayerCandidate);
+  await requireCandidateTables(connection, prefix);
+  const prepared = await connection.prepare(sql);
+  return async (gameDate) => {
+    prepared.bindVarchar(1, gameDate);
+    return (await prepared.runAndReadAll()).getRowObjectsJS().map(toPlayerCandidate);
+  };
 }

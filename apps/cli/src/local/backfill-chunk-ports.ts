@@ -1,0 +1,111 @@
+import { LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { errorMessage } from '@props/contracts';
+import { consolidateDatesIntoDuckdb } from '@props/consolidation';
+import { DuckdbRangeSlateSource, loadSlate } from '@props/feature-loader';
+import { preparePlayerCandidates } from '@props/prediction-batch';
+import { DuckdbGradingStore, gradeDates } from '@props/grading';
+import {
+  PLAYER_PROP_PREDICTIONS,
+  PREDICTION_BATCHES,
+  ensureWarehouseTables,
+  insertRows,
+  qualifiedTableName,
+  renderDuckdbDdl,
+} from '@props/warehouse';
+import type { ChunkPorts, FencingTokens, PredictedDate, WrittenDate } from '../backfill/chunk-ports';
+
+/**
+ * A chunk of dates on the local DuckDB warehouse over one connection: the range's inputs read in
+ * a few queries (the schema checked once), every date's rows merged in one transaction, the
+ * dates graded in one pass.
+ */
+export async function localChunkPorts(
+  connection: DuckDBConnection,
+  warehousePath: string,
+  dates: readonly string[],
+  datasetPrefix: string,
+): Promise<ChunkPorts> {
+  const sorted = [...dates].sort();
+  const slate = await DuckdbRangeSlateSource.load(
+    connection,
+    warehousePath,
+    { from: sorted[0]!, to: sorted.at(-1)! },
+    datasetPrefix,
+  );
+  const candidates = await preparePlayerCandidates(connection, datasetPrefix);
+  return {
+    candidates,
+    loadSlate: (gameDate, players, options) => loadSlate(slate, gameDate, players, options),
+    write: (predicted, tokens) => writeDates(connection, datasetPrefix, predicted, tokens),
+    grade: (graded) => gradeDates(new DuckdbGradingStore(connection, datasetPrefix), graded),
+  };
+}
+
+/** All dates in one merge; if that fails, each date on its own, so one bad date fails alone. */
+async function writeDates(
+  connection: DuckDBConnection,
+  datasetPrefix: string,
+  predicted: readonly PredictedDate[],
+  tokens: FencingTokens,
+): Promise<Map<string, WrittenDate | Error>> {
+  if (predicted.length === 0) return new Map();
+  await ensureWarehouseTables(connection);
+  try {
+    return await mergeAndRecord(connection, datasetPrefix, predicted, tokens);
+  } catch (error) {
+    if (predicted.length === 1) return new Map([[predicted[0]!.gameDate, new Error(errorMessage(error))]]);
+    const outcomes = new Map<string, WrittenDate | Error>();
+    for (const date of predicted)
+      for (const [gameDate, outcome] of await writeDates(connection, datasetPrefix, [date], tokens))
+        outcomes.set(gameDate, outcome);
+    return outcomes;
+  }
+}
+
+async function mergeAndRecord(
+  connection: DuckDBConnection,
+  datasetPrefix: string,
+  predicted: readonly PredictedDate[],
+  tokens: FencingTokens,
+): Promise<Map<string, WrittenDate>> {
+  const fenced = predicted.map(({ gameDate }) => ({ gameDate, fencingToken: tokens.get(gameDate)! }));
+  const merged = await consolidateDatesIntoDuckdb(
+    connection,
+    fenced,
+    predicted.flatMap((date) => date.rows),
+    datasetPrefix,
+  );
+  const batchRows = new Map(
+    (
+      await connection.runAndReadAll(
+        `SELECT batch_id, count(*) FROM ${qualifiedTableName(PLAYER_PROP_PREDICTIONS, datasetPrefix)}
+         WHERE batch_id IN (SELECT unnest(CAST($1 AS VARCHAR[]))) GROUP BY ALL`,
+        [listValue(predicted.map((date) => date.batchId))],
+        [LIST(VARCHAR)],
+      )
+    )
+      .getRows()
+      .map(([batchId, count]) => [String(batchId), Number(count)]),
+  );
+  if (datasetPrefix) await connection.run(renderDuckdbDdl(PREDICTION_BATCHES, datasetPrefix));
+  const consolidatedAt = new Date().toISOString();
+  await insertRows(
+    connection,
+    PREDICTION_BATCHES,
+    predicted.map((date) => ({
+      batch_id: date.batchId,
+      game_date: date.gameDate,
+      ...date.bookkeeping,
+      rows_merged: batchRows.get(date.batchId) ?? 0,
+      fencing_token: tokens.get(date.gameDate)!,
+      consolidated_at: consolidatedAt,
+    })),
+    datasetPrefix,
+  );
+  return new Map(
+    predicted.map((date) => [
+      date.gameDate,
+      { batchRows: batchRows.get(date.batchId) ?? 0, rowsReplaced: merged.get(date.gameDate)!.rowsReplaced },
+    ]),
+  );
+}
