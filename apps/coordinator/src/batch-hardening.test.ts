@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -500,4 +509,58 @@ describe('the classification table (issue 25, items 9 and 11; docs/reliability.m
     expect(line.length).toBeLessThan(16_000);
     expect(line).toContain('… and 2380 more fields');
   }, 240_000);
+});
+
+describe('permanent warehouse faults are classified, not retried (issue 25, item 11)', () => {
+  it('an absent dataset prefix answers 422 and a half-truncated warehouse 503 warehouse_damaged, whose log line names the file', async () => {
+    const good = dataDirWith(seeded);
+    const requests = await tap();
+    const healthy = await coordinator(good, [requests.url]);
+    expect(await post(`${healthy.url}/start`, { game_date: DATE, dataset_prefix: 'absent' })).toMatchObject({
+      status: 422,
+      body: { code: 'prefixed_datasets_missing' },
+    });
+    const damaged = dataDirWith(seeded);
+    const file = join(damaged, 'warehouse.duckdb');
+    truncateSync(file, Math.floor(statSync(file).size / 2));
+    const service = await coordinator(damaged, [requests.url]);
+    const started = await post(`${service.url}/start`, { game_date: DATE });
+    expect(started).toMatchObject({ status: 503, body: { code: 'warehouse_damaged' } });
+    expect(JSON.stringify(started.body)).not.toContain(damaged);
+    const failure = service.logs.split('\n').find((line) => line.includes('"event":"request_failed"'))!;
+    expect(failure).toContain(`warehouse ${file} is damaged (truncated or corrupt: IO Error: Could not read enough bytes`);
+    // Permanent: the loader gave up at once instead of retrying every player on its own.
+    expect(failure).not.toContain('per-player');
+    expect(requests.received).toHaveLength(0);
+  }, 180_000);
+});
+
+describe('readiness bodies carry no path, URL or audience (issue 25, item 7)', () => {
+  it("a worker whose model folder is missing says which models serve the fallback; the log has the folder, the body has none of the worker's settings", async () => {
+    const dataDir = dataDirWith(seeded);
+    const modelDir = join(dataDir, 'no-such-models');
+    const completionUrl = 'http://127.0.0.1:9/complete-private-path';
+    const audience = 'https://private-audience.example/predict';
+    const service = await startFromSource('worker', {
+      PROPS_DATA_DIR: dataDir,
+      PROPS_MODEL_DIR: modelDir,
+      PROPS_REQUIRE_MODELS: 'false',
+      PROPS_COMPLETION_URL: completionUrl,
+      PROPS_OIDC_AUDIENCE: audience,
+      PROPS_OIDC_SERVICE_ACCOUNTS: 'pusher@props-test.iam.gserviceaccount.com',
+    });
+    running.push(service);
+    const ready = await fetch(`${service.url}/health/ready`);
+    const body = await ready.text();
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(body).checks).toContainEqual({
+      name: 'model catboost_v8',
+      status: 'degraded',
+      problem: 'fallback_served',
+    });
+    for (const secret of [dataDir, modelDir, 'staging', completionUrl, '127.0.0.1:9', audience, 'private'])
+      expect(body).not.toContain(secret);
+    const logged = service.logs.split('\n').find((line) => line.includes('"event":"readiness_degraded"'));
+    expect(logged).toContain(modelDir);
+  }, 120_000);
 });

@@ -49,7 +49,7 @@ describe('/health/ready', () => {
     expect(failed.statusCode).toBe(503);
     expect(ReadinessBodySchema.parse(failed.json()).status).toBe('failed');
     expect(failed.json().checks).toEqual([
-      { name: 'warehouse', status: 'failed', detail: 'warehouse cannot be opened' },
+      { name: 'warehouse', status: 'failed', problem: 'unavailable' },
     ]);
     let recovered = failed;
     for (let attempt = 0; attempt < 100 && recovered.statusCode !== 200; attempt += 1) {

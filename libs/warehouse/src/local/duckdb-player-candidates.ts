@@ -4,11 +4,14 @@ import { playerCandidatesSql, toPlayerCandidate, type PlayerCandidate } from '..
 import { qualifiedTableName } from '../render-duckdb-ddl';
 import { PLAYER_POINTS_PROPS, UPCOMING_PLAYER_GAME_CONTEXT } from '../tables/context-and-lines';
 
-/** A prefixed (test) batch names datasets the warehouse does not have. */
+/**
+ * A prefixed (test) batch names datasets the warehouse does not have: the same request fails the
+ * same way until someone creates them, so it is answered 422, which no caller takes for "retry".
+ */
 export class PrefixedTableMissingError extends ServiceError {
   override readonly name = 'PrefixedTableMissingError';
   constructor(message: string) {
-    super('unavailable', 'prefixed_datasets_missing', message);
+    super('unprocessable', 'prefixed_datasets_missing', message);
   }
 }
 

@@ -4,6 +4,7 @@ import { qualifiedTableName } from '../render-duckdb-ddl';
 import { PLAYER_GAME_SUMMARY, SCHEDULE } from '../tables/box-scores';
 import { ML_FEATURE_STORE } from '../tables/feature-store';
 import { slateRowsFrom, type FlatSlateRow } from '../slate-rows';
+import { classifyWarehouseError } from './duckdb-warehouse';
 import { requireCurrentSchema } from './warehouse-schema';
 
 const OPPONENT_DEF_RATING = 14; // 1-based list index of feature 13
@@ -70,6 +71,9 @@ export class DuckdbSlateSource implements SlateSource {
         [LIST(VARCHAR), VARCHAR, VARCHAR],
       );
       return slateRowsFrom(reader.getRowObjectsJS() as unknown as FlatSlateRow[]);
+    } catch (error) {
+      // A damaged file fails every query alike: permanent, so the loader does not retry player by player.
+      throw classifyWarehouseError(this.warehousePath, error);
     } finally {
       clearTimeout(timer);
     }
