@@ -6,10 +6,12 @@ import {
   rmSync,
   statSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withWarehouse } from '@props/warehouse';
@@ -528,7 +530,9 @@ describe('permanent warehouse faults are classified, not retried (issue 25, item
     expect(started).toMatchObject({ status: 503, body: { code: 'warehouse_damaged' } });
     expect(JSON.stringify(started.body)).not.toContain(damaged);
     const failure = service.logs.split('\n').find((line) => line.includes('"event":"request_failed"'))!;
-    expect(failure).toContain(`warehouse ${file} is damaged (truncated or corrupt: IO Error: Could not read enough bytes`);
+    expect(failure).toContain(
+      `warehouse ${file} is damaged (truncated or corrupt: IO Error: Could not read enough bytes`,
+    );
     // Permanent: the loader gave up at once instead of retrying every player on its own.
     expect(failure).not.toContain('per-player');
     expect(requests.received).toHaveLength(0);
@@ -563,4 +567,63 @@ describe('readiness bodies carry no path, URL or audience (issue 25, item 7)', (
     const logged = service.logs.split('\n').find((line) => line.includes('"event":"readiness_degraded"'));
     expect(logged).toContain(modelDir);
   }, 120_000);
+});
+
+describe('rejected messages are capped per batch and cleaned up (issue 25, items 9 and 11)', () => {
+  it('400 rejected pushes of one batch: all acknowledged, 100 stored each escaped once, the rest counted, one alert; props staging cleanup removes them once old', async () => {
+    const dataDir = dataDirWith(seeded);
+    // At level error the log keeps every alert (each rejection's own warning would push them out of the kept tail).
+    const predictor = await startFromSource('worker', {
+      PROPS_DATA_DIR: dataDir,
+      PROPS_COMPLETION_URL: 'http://127.0.0.1:9/complete',
+      PROPS_PUSH_AUTH: 'none',
+      LOG_LEVEL: 'error',
+    });
+    running.push(predictor);
+    const quotes = '"'.repeat(5_000);
+    const rejectedPush = (index: number) => ({
+      message: {
+        data: Buffer.from(JSON.stringify({ batch_id: 'batch_capped', player_lookup: `p${index}` })).toString('base64'),
+        messageId: `d${index}`,
+        attributes: { props_message_id: `batch_capped.p${index}`, note: quotes },
+      },
+      subscription: 'projects/local/subscriptions/x',
+    });
+    const statuses = await deliver(
+      predictor.url,
+      Array.from({ length: 400 }, (_, index) => rejectedPush(index)),
+    );
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    const folder = join(dataDir, 'rejected');
+    const stored = readdirSync(folder).filter((name) => name.endsWith('.json'));
+    expect(stored).toHaveLength(100);
+    expect(JSON.parse(readFileSync(join(folder, 'counts', 'batch_capped.json'), 'utf8'))).toEqual({
+      stored: 100,
+      over_cap: 300,
+    });
+    // Escaped once: the 5,000 quotes take 10,000 characters in the file, not 20,000.
+    const record = readFileSync(join(folder, stored[0]!), 'utf8');
+    expect(record.length).toBeLessThan(15_000);
+    expect(JSON.parse(record).body_json.message.attributes.note).toBe(quotes);
+    const alerts = predictor.logs.split('\n').filter((line) => line.includes('"event":"rejected_messages_capped"'));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toContain('"batch":"batch_capped"');
+
+    const cleanup = () =>
+      spawnSync(process.execPath, ['tools/bin/props.cjs', 'staging', 'cleanup'], {
+        cwd: resolve(import.meta.dirname, '../../..'),
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, PROPS_BACKEND: 'local', PROPS_DATA_DIR: dataDir },
+      });
+    const fresh = cleanup();
+    expect(fresh.stdout, fresh.stderr).toContain('rejected messages cleanup (files): 0 removed');
+    const fifteenDaysAgo = new Date(Date.now() - 15 * 86_400_000);
+    for (const name of [...stored, 'counts/batch_capped.json'])
+      utimesSync(join(folder, name), fifteenDaysAgo, fifteenDaysAgo);
+    const old = cleanup();
+    expect(old.stdout, old.stderr).toContain('rejected messages cleanup (files): 100 removed');
+    expect(readdirSync(folder).filter((name) => name.endsWith('.json'))).toEqual([]);
+    expect(readdirSync(join(folder, 'counts'))).toEqual([]);
+  }, 300_000);
 });

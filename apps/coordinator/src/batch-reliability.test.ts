@@ -582,7 +582,7 @@ describe('the phase-5 completion', () => {
 });
 
 describe('a warehouse that cannot be opened', () => {
-  it('answers /start 503 warehouse_damaged and fails readiness naming the problem; only the log names the file and DuckDB\'s words', async () => {
+  it("answers /start 503 warehouse_damaged and fails readiness naming the problem; only the log names the file and DuckDB's words", async () => {
     const dataDir = dataDirWith(seeded);
     const file = join(dataDir, 'warehouse.duckdb');
     writeFileSync(file, 'torn '.repeat(4096));
@@ -601,7 +601,8 @@ describe('a warehouse that cannot be opened', () => {
     expect(ready.status).toBe(503);
     const body = await ready.text();
     expect(JSON.parse(body).checks).toContainEqual({ name: 'duckdb warehouse', status: 'failed', problem: 'damaged' });
-    for (const secret of [dataDir, 'warehouse.duckdb', 'IO Error', 'DuckDB', 'workers=']) expect(body).not.toContain(secret);
+    for (const secret of [dataDir, 'warehouse.duckdb', 'IO Error', 'DuckDB', 'workers='])
+      expect(body).not.toContain(secret);
     const logged = service.logs.split('\n').find((line) => line.includes('"event":"readiness_degraded"'));
     expect(logged).toContain(`warehouse ${file} is damaged`);
     expect(logged).toContain('not a valid DuckDB database file');

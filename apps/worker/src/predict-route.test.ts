@@ -274,7 +274,11 @@ describe('worker POST /predict', () => {
   });
 
   it('answers 500 (redelivery) when a rejection cannot be recorded, so the message is not lost', async () => {
-    const store = { name: 'broken', record: async () => Promise.reject(new Error('disk full')) };
+    const store = {
+      name: 'broken',
+      record: async () => Promise.reject(new Error('disk full')),
+      removeOlderThan: async () => 0,
+    };
     expect(
       await acknowledgeRejection(store, rejectedMessage('worker', {}, { field: 'message', problem: 'x' })),
     ).toEqual({

@@ -39,6 +39,11 @@ export function registerPredictRoute(
         `rejected message: ${field}: ${problem}`,
       );
       const answer = await acknowledgeRejection(rejected, rejection);
+      if (answer.capReached)
+        request.log.error(
+          { event: LogEvent.rejectedMessagesCapped, ...answer.capReached },
+          `batch ${answer.capReached.batch}: ${answer.capReached.cap} rejected messages stored; later ones are counted, not stored`,
+        );
       if (answer.failure)
         request.log.error(
           { event: LogEvent.requestFailed, reason: answer.failure },

@@ -18,7 +18,14 @@ export {
 export { CompletionEventSchema, INVALID_FEATURES, type CompletionEvent } from './completion-event';
 export { StartBatchRequestSchema, unknownStartFields, type StartBatchRequest } from './start-batch-request';
 export { PredictionRowSchema, type PredictionRow } from './prediction-row';
-export { REJECTED_MESSAGES_TABLE, rejectedMessage, type RejectedMessage } from './rejected-message';
+export {
+  REJECTED_MESSAGES_TABLE,
+  REJECTIONS_STORED_PER_BATCH,
+  UNATTRIBUTED_REJECTIONS,
+  rejectedMessage,
+  rejectionBatchKey,
+  type RejectedMessage,
+} from './rejected-message';
 export { DEFAULT_TOPICS } from './topics';
 export { phase5CompletionMessage, type Phase5CompletionInput } from './phase5-completion';
 export {

@@ -53,3 +53,20 @@ export function rejectedMessage(
     body: JSON.stringify(body ?? null).slice(0, BODY_LIMIT),
   };
 }
+
+/** How many rejections of one batch are stored; a publisher sending thousands of bad messages fills no disk. */
+export const REJECTIONS_STORED_PER_BATCH = 100;
+
+/** The batch key of rejections whose logical id names no batch (a malformed envelope). */
+export const UNATTRIBUTED_REJECTIONS = 'unattributed';
+
+/**
+ * The batch a rejection is counted under: the part of its logical id (`<batch_id>.<player>`) before
+ * the dot when that is a plain name, else `unattributed`.
+ */
+export function rejectionBatchKey(rejection: Pick<RejectedMessage, 'message_id'>): string {
+  const batch = rejection.message_id?.split('.')[0] ?? '';
+  return /^[A-Za-z0-9_-]{1,128}$/.test(batch) && rejection.message_id!.length > batch.length
+    ? batch
+    : UNATTRIBUTED_REJECTIONS;
+}

@@ -29,7 +29,10 @@ interface Step {
 const unready = (body: ReadinessBody) =>
   body.checks
     .filter((check) => check.status !== 'ok')
-    .map((check) => `${check.name} ${check.status}: ${check.problem ?? 'unnamed problem'} (the service log has the details)`)
+    .map(
+      (check) =>
+        `${check.name} ${check.status}: ${check.problem ?? 'unnamed problem'} (the service log has the details)`,
+    )
     .join('; ');
 
 /** The service's readiness, which must be ok (degraded fails a smoke): its commit. */

@@ -116,7 +116,10 @@ describe.skipIf(missing !== undefined && !required)(
 
           const worker = await workerReadiness({ PROPS_DATASET_PREFIX: 'staging' });
           // The body names no table or driver text: the check's name and its status only.
-          expect(bigqueryCheck(worker.checks), JSON.stringify(worker.checks)).toEqual({ name: 'bigquery', status: 'ok' });
+          expect(bigqueryCheck(worker.checks), JSON.stringify(worker.checks)).toEqual({
+            name: 'bigquery',
+            status: 'ok',
+          });
           expect(worker.checks.filter((check) => check.status === 'failed')).toEqual([]);
 
           const staging = await coordinator({ PROPS_DATASET_PREFIX: 'staging' });

@@ -50,7 +50,8 @@ export class WarehouseDamagedError extends ServiceError {
 
 const LOCKED = /Could not set lock on file|Conflicting lock is held/;
 /** DuckDB's words for a file shorter than its own block list says, or blocks that fail their checksum. */
-const DAMAGED = /Could not read enough bytes from file|Corrupt database file|checksum|not a valid DuckDB database file/i;
+const DAMAGED =
+  /Could not read enough bytes from file|Corrupt database file|checksum|not a valid DuckDB database file/i;
 
 /** A DuckDB error that says the file is damaged, as WarehouseDamagedError; any other error as it is. */
 export function classifyWarehouseError(path: string, error: unknown): unknown {
