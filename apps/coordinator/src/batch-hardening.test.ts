@@ -627,3 +627,34 @@ describe('rejected messages are capped per batch and cleaned up (issue 25, items
     expect(readdirSync(join(folder, 'counts'))).toEqual([]);
   }, 300_000);
 });
+
+describe('status bodies carry no driver text (issue 25, item 7)', () => {
+  it("a consolidation failing on DuckDB's binder leaves last_error without the binder's words or the path; the log has them", async () => {
+    const dataDir = dataDirWith(seeded);
+    const file = join(dataDir, 'warehouse.duckdb');
+    // A predictions table missing a column the merge writes (as a hand-edited or half-migrated one would).
+    await withWarehouse(file, (connection) =>
+      connection.run(
+        'DROP INDEX nba_predictions.player_prop_predictions_key; ALTER TABLE nba_predictions.player_prop_predictions DROP COLUMN is_active',
+      ),
+    );
+    const requests = await tap();
+    const service = await coordinator(dataDir, [requests.url]);
+    const started = await post(`${service.url}/start`, { game_date: DATE });
+    expect(started.status).toBe(202);
+    await requests.waitFor(started.body.players_expected);
+    const predictor = await worker(dataDir, `${service.url}/complete`);
+    await deliver(predictor.url, requests.received);
+    const deadline = Date.now() + 120_000;
+    let answer = await status(service.url, started.body.batch_id);
+    while (answer.last_error === null && Date.now() < deadline) {
+      await sleep(200);
+      answer = await status(service.url, started.body.batch_id);
+    }
+    const body = await (await fetch(`${service.url}/status/${started.body.batch_id}`)).text();
+    expect(answer.last_error).toMatch(/the coordinator log \(event consolidation_failed\) has the details/);
+    for (const secret of ['Binder', 'is_active', dataDir]) expect(body).not.toContain(secret);
+    const failure = service.logs.split('\n').find((line) => line.includes('"event":"consolidation_failed"'));
+    expect(failure).toContain('Binder Error');
+  }, 300_000);
+});

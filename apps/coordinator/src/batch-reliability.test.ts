@@ -373,7 +373,13 @@ describe('coordinator refusals and bookkeeping', () => {
     const service = await coordinator(empty, [requests.url]);
     const missing = await post(`${service.url}/start`, { game_date: DATE });
     expect(missing.status).toBe(503);
-    expect(missing.body.error).toBe(
+    // The body names no path; the log names the file and the command that builds it.
+    expect(missing.body).toEqual({
+      error:
+        'the warehouse file does not exist; an operator builds it with props warehouse seed (the service log names the file)',
+      code: 'warehouse_missing',
+    });
+    expect(service.logs).toContain(
       `warehouse ${join(empty, 'warehouse.duckdb')} does not exist; build it with: props warehouse seed --out ${join(empty, 'warehouse.duckdb')}`,
     );
     const noWorkers = await coordinator(dataDirWith(seeded), []);
