@@ -13,7 +13,14 @@ const PUSHER = 'pusher@props-test.iam.gserviceaccount.com';
 function forwarded(email: string, audience = AUDIENCE): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  const claims = { iss: 'https://accounts.google.com', aud: audience, email, email_verified: true, exp: now + 600 };
+  const claims = {
+    iss: 'https://accounts.google.com',
+    aud: audience,
+    email,
+    email_verified: true,
+    iat: now,
+    exp: now + 600,
+  };
   return `Bearer ${part({ alg: 'RS256', kid: 'google' })}.${part(claims)}.${REMOVED_SIGNATURE}`;
 }
 

@@ -1,6 +1,17 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withWarehouse } from '@props/warehouse';
@@ -500,4 +511,150 @@ describe('the classification table (issue 25, items 9 and 11; docs/reliability.m
     expect(line.length).toBeLessThan(16_000);
     expect(line).toContain('… and 2380 more fields');
   }, 240_000);
+});
+
+describe('permanent warehouse faults are classified, not retried (issue 25, item 11)', () => {
+  it('an absent dataset prefix answers 422 and a half-truncated warehouse 503 warehouse_damaged, whose log line names the file', async () => {
+    const good = dataDirWith(seeded);
+    const requests = await tap();
+    const healthy = await coordinator(good, [requests.url]);
+    expect(await post(`${healthy.url}/start`, { game_date: DATE, dataset_prefix: 'absent' })).toMatchObject({
+      status: 422,
+      body: { code: 'prefixed_datasets_missing' },
+    });
+    const damaged = dataDirWith(seeded);
+    const file = join(damaged, 'warehouse.duckdb');
+    truncateSync(file, Math.floor(statSync(file).size / 2));
+    const service = await coordinator(damaged, [requests.url]);
+    const started = await post(`${service.url}/start`, { game_date: DATE });
+    expect(started).toMatchObject({ status: 503, body: { code: 'warehouse_damaged' } });
+    expect(JSON.stringify(started.body)).not.toContain(damaged);
+    const failure = service.logs.split('\n').find((line) => line.includes('"event":"request_failed"'))!;
+    expect(failure).toContain(
+      `warehouse ${file} is damaged (truncated or corrupt: IO Error: Could not read enough bytes`,
+    );
+    // Permanent: the loader gave up at once instead of retrying every player on its own.
+    expect(failure).not.toContain('per-player');
+    expect(requests.received).toHaveLength(0);
+  }, 180_000);
+});
+
+describe('readiness bodies carry no path, URL or audience (issue 25, item 7)', () => {
+  it("a worker whose model folder is missing says which models serve the fallback; the log has the folder, the body has none of the worker's settings", async () => {
+    const dataDir = dataDirWith(seeded);
+    const modelDir = join(dataDir, 'no-such-models');
+    const completionUrl = 'http://127.0.0.1:9/complete-private-path';
+    const audience = 'https://private-audience.example/predict';
+    const service = await startFromSource('worker', {
+      PROPS_DATA_DIR: dataDir,
+      PROPS_MODEL_DIR: modelDir,
+      PROPS_REQUIRE_MODELS: 'false',
+      PROPS_COMPLETION_URL: completionUrl,
+      PROPS_OIDC_AUDIENCE: audience,
+      PROPS_OIDC_SERVICE_ACCOUNTS: 'pusher@props-test.iam.gserviceaccount.com',
+    });
+    running.push(service);
+    const ready = await fetch(`${service.url}/health/ready`);
+    const body = await ready.text();
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(body).checks).toContainEqual({
+      name: 'model catboost_v8',
+      status: 'degraded',
+      problem: 'fallback_served',
+    });
+    for (const secret of [dataDir, modelDir, 'staging', completionUrl, '127.0.0.1:9', audience, 'private'])
+      expect(body).not.toContain(secret);
+    const logged = service.logs.split('\n').find((line) => line.includes('"event":"readiness_degraded"'));
+    expect(logged).toContain(modelDir);
+  }, 120_000);
+});
+
+describe('rejected messages are capped per batch and cleaned up (issue 25, items 9 and 11)', () => {
+  it('400 rejected pushes of one batch: all acknowledged, 100 stored each escaped once, the rest counted, one alert; props staging cleanup removes them once old', async () => {
+    const dataDir = dataDirWith(seeded);
+    // At level error the log keeps every alert (each rejection's own warning would push them out of the kept tail).
+    const predictor = await startFromSource('worker', {
+      PROPS_DATA_DIR: dataDir,
+      PROPS_COMPLETION_URL: 'http://127.0.0.1:9/complete',
+      PROPS_PUSH_AUTH: 'none',
+      LOG_LEVEL: 'error',
+    });
+    running.push(predictor);
+    const quotes = '"'.repeat(5_000);
+    const rejectedPush = (index: number) => ({
+      message: {
+        data: Buffer.from(JSON.stringify({ batch_id: 'batch_capped', player_lookup: `p${index}` })).toString('base64'),
+        messageId: `d${index}`,
+        attributes: { props_message_id: `batch_capped.p${index}`, note: quotes },
+      },
+      subscription: 'projects/local/subscriptions/x',
+    });
+    const statuses = await deliver(
+      predictor.url,
+      Array.from({ length: 400 }, (_, index) => rejectedPush(index)),
+    );
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    const folder = join(dataDir, 'rejected');
+    const stored = readdirSync(folder).filter((name) => name.endsWith('.json'));
+    expect(stored).toHaveLength(100);
+    expect(JSON.parse(readFileSync(join(folder, 'counts', 'batch_capped.json'), 'utf8'))).toEqual({
+      stored: 100,
+      over_cap: 300,
+    });
+    // Escaped once: the 5,000 quotes take 10,000 characters in the file, not 20,000.
+    const record = readFileSync(join(folder, stored[0]!), 'utf8');
+    expect(record.length).toBeLessThan(15_000);
+    expect(JSON.parse(record).body_json.message.attributes.note).toBe(quotes);
+    const alerts = predictor.logs.split('\n').filter((line) => line.includes('"event":"rejected_messages_capped"'));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toContain('"batch":"batch_capped"');
+
+    const cleanup = () =>
+      spawnSync(process.execPath, ['tools/bin/props.cjs', 'staging', 'cleanup'], {
+        cwd: resolve(import.meta.dirname, '../../..'),
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, PROPS_BACKEND: 'local', PROPS_DATA_DIR: dataDir },
+      });
+    const fresh = cleanup();
+    expect(fresh.stdout, fresh.stderr).toContain('rejected messages cleanup (files): 0 removed');
+    const fifteenDaysAgo = new Date(Date.now() - 15 * 86_400_000);
+    for (const name of [...stored, 'counts/batch_capped.json'])
+      utimesSync(join(folder, name), fifteenDaysAgo, fifteenDaysAgo);
+    const old = cleanup();
+    expect(old.stdout, old.stderr).toContain('rejected messages cleanup (files): 100 removed');
+    expect(readdirSync(folder).filter((name) => name.endsWith('.json'))).toEqual([]);
+    expect(readdirSync(join(folder, 'counts'))).toEqual([]);
+  }, 300_000);
+});
+
+describe('status bodies carry no driver text (issue 25, item 7)', () => {
+  it("a consolidation failing on DuckDB's binder leaves last_error without the binder's words or the path; the log has them", async () => {
+    const dataDir = dataDirWith(seeded);
+    const file = join(dataDir, 'warehouse.duckdb');
+    // A predictions table missing a column the merge writes (as a hand-edited or half-migrated one would).
+    await withWarehouse(file, (connection) =>
+      connection.run(
+        'DROP INDEX nba_predictions.player_prop_predictions_key; ALTER TABLE nba_predictions.player_prop_predictions DROP COLUMN is_active',
+      ),
+    );
+    const requests = await tap();
+    const service = await coordinator(dataDir, [requests.url]);
+    const started = await post(`${service.url}/start`, { game_date: DATE });
+    expect(started.status).toBe(202);
+    await requests.waitFor(started.body.players_expected);
+    const predictor = await worker(dataDir, `${service.url}/complete`);
+    await deliver(predictor.url, requests.received);
+    const deadline = Date.now() + 120_000;
+    let answer = await status(service.url, started.body.batch_id);
+    while (answer.last_error === null && Date.now() < deadline) {
+      await sleep(200);
+      answer = await status(service.url, started.body.batch_id);
+    }
+    const body = await (await fetch(`${service.url}/status/${started.body.batch_id}`)).text();
+    expect(answer.last_error).toMatch(/the coordinator log \(event consolidation_failed\) has the details/);
+    for (const secret of ['Binder', 'is_active', dataDir]) expect(body).not.toContain(secret);
+    const failure = service.logs.split('\n').find((line) => line.includes('"event":"consolidation_failed"'));
+    expect(failure).toContain('Binder Error');
+  }, 300_000);
 });

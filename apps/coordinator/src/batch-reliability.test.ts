@@ -373,7 +373,13 @@ describe('coordinator refusals and bookkeeping', () => {
     const service = await coordinator(empty, [requests.url]);
     const missing = await post(`${service.url}/start`, { game_date: DATE });
     expect(missing.status).toBe(503);
-    expect(missing.body.error).toBe(
+    // The body names no path; the log names the file and the command that builds it.
+    expect(missing.body).toEqual({
+      error:
+        'the warehouse file does not exist; an operator builds it with props warehouse seed (the service log names the file)',
+      code: 'warehouse_missing',
+    });
+    expect(service.logs).toContain(
       `warehouse ${join(empty, 'warehouse.duckdb')} does not exist; build it with: props warehouse seed --out ${join(empty, 'warehouse.duckdb')}`,
     );
     const noWorkers = await coordinator(dataDirWith(seeded), []);
@@ -419,7 +425,7 @@ describe('the callers of the original platform (docs/operations/cutover.md, "Cal
     expect(await post(`${service.url}/start`, { game_date: '2025-03-13' })).toMatchObject({ status: 409 });
     // force_predictions.sh with a test prefix: the seeded warehouse has no test datasets, and says so.
     expect(await post(`${service.url}/start`, { game_date: '2025-03-12', dataset_prefix: 'test' })).toEqual({
-      status: 503,
+      status: 422,
       body: {
         error:
           'dataset prefix "test": the warehouse has no test_nba_analytics.upcoming_player_game_context; a prefixed batch reads and writes its own datasets, so create them first',
@@ -582,26 +588,29 @@ describe('the phase-5 completion', () => {
 });
 
 describe('a warehouse that cannot be opened', () => {
-  it('answers /start 503 warehouse_unavailable without naming the file, and fails readiness naming it', async () => {
+  it("answers /start 503 warehouse_damaged and fails readiness naming the problem; only the log names the file and DuckDB's words", async () => {
     const dataDir = dataDirWith(seeded);
-    writeFileSync(join(dataDir, 'warehouse.duckdb'), 'torn '.repeat(4096));
+    const file = join(dataDir, 'warehouse.duckdb');
+    writeFileSync(file, 'torn '.repeat(4096));
     const requests = await tap();
     const service = await coordinator(dataDir, [requests.url]);
     const started = await post(`${service.url}/start`, { game_date: DATE });
     expect(started).toEqual({
       status: 503,
       body: {
-        error: 'a dependency of the service is unavailable; retry later (the service log has the details)',
-        code: 'warehouse_unavailable',
+        error:
+          'the warehouse file is damaged (truncated or corrupt); retrying will not help, an operator must restore it (the service log names the file)',
+        code: 'warehouse_damaged',
       },
     });
     const ready = await fetch(`${service.url}/health/ready`);
     expect(ready.status).toBe(503);
-    const checks = ((await ready.json()) as { checks: Array<{ name: string; status: string; detail: string }> }).checks;
-    expect(checks.find((check) => check.name === 'duckdb warehouse')).toMatchObject({
-      status: 'failed',
-      detail: expect.stringContaining(`warehouse ${join(dataDir, 'warehouse.duckdb')} cannot be opened`),
-    });
-    expect(service.logs).toContain('cannot be opened');
+    const body = await ready.text();
+    expect(JSON.parse(body).checks).toContainEqual({ name: 'duckdb warehouse', status: 'failed', problem: 'damaged' });
+    for (const secret of [dataDir, 'warehouse.duckdb', 'IO Error', 'DuckDB', 'workers='])
+      expect(body).not.toContain(secret);
+    const logged = service.logs.split('\n').find((line) => line.includes('"event":"readiness_degraded"'));
+    expect(logged).toContain(`warehouse ${file} is damaged`);
+    expect(logged).toContain('not a valid DuckDB database file');
   }, 120_000);
 });

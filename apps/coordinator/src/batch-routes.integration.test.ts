@@ -122,6 +122,7 @@ describe('coordinator OIDC callers (Cloud Scheduler, Pub/Sub push)', () => {
       aud: 'https://coordinator.example',
       email: 'scheduler@p.iam.gserviceaccount.com',
       email_verified: true,
+      iat: now,
       exp: now + 600,
     };
     const coordinator = await assembleCoordinator({

@@ -9,6 +9,10 @@ export function modelReadinessChecks(models: readonly ServedModel[]): ReadinessC
     run: () =>
       model.regressor
         ? { status: 'ok', detail: `${model.modelVersion} from ${model.location}` }
-        : { status: 'degraded', detail: `serving the weighted-average fallback: ${model.unavailableReason}` },
+        : {
+            status: 'degraded',
+            problem: 'fallback_served',
+            detail: `serving the weighted-average fallback: ${model.unavailableReason}`,
+          },
   }));
 }

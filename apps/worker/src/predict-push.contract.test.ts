@@ -135,7 +135,7 @@ describe.skipIf(unavailable !== undefined && !required)(
       const local = await sequence(standIn, 'prediction-request', 'local');
       expect(local).toEqual(real);
 
-      const rejected = readdirSync(join(dataDir, 'rejected'));
+      const rejected = readdirSync(join(dataDir, 'rejected')).filter((name) => name.endsWith('.json'));
       expect(rejected).toHaveLength(2);
       expect(existsSync(join(dataDir, 'staging', 'batch_real', 'batch_real.exampleplayer.ndjson'))).toBe(true);
       expect(readdirSync(join(dataDir, 'staging', 'batch_real'))).toEqual(['batch_real.exampleplayer.ndjson']);

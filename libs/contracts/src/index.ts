@@ -21,7 +21,11 @@ export { StartBatchRequestSchema, unknownStartFields, type StartBatchRequest } f
 export { PredictionRowSchema, type PredictionRow } from './prediction-row';
 export {
   REJECTED_MESSAGES_TABLE,
+  REJECTIONS_STORED_PER_BATCH,
+  UNATTRIBUTED_REJECTIONS,
   rejectedMessage,
+  rejectionBatchKey,
+  type RecordOutcome,
   type RejectedMessage,
   type RejectedMessageStore,
 } from './rejected-message';

@@ -1,10 +1,14 @@
 import { z } from 'zod';
 
-/** One readiness check as `/health/ready` reports it. */
+/**
+ * One readiness check as `/health/ready` reports it, to anyone who asks: what is wrong as a stable
+ * short word (`unreachable`, `damaged`, `schema_outdated`, ...), never a path, a URL or a driver's
+ * message (the service logs those with the same check name).
+ */
 export const ReadinessCheckReportSchema = z.object({
   name: z.string(),
   status: z.enum(['ok', 'degraded', 'failed']),
-  detail: z.string(),
+  problem: z.string().optional(),
 });
 export type ReadinessCheckReport = z.infer<typeof ReadinessCheckReportSchema>;
 

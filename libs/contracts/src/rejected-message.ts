@@ -26,8 +26,14 @@ export interface RejectedMessage {
 /** Where a service records the push messages it acknowledged without processing them (a port: files locally, BigQuery on gcp). */
 export interface RejectedMessageStore {
   readonly name: string;
-  record(rejection: RejectedMessage): Promise<void>;
+  /** Stores the rejection unless its batch already has `REJECTIONS_STORED_PER_BATCH` stored; then counts it. */
+  record(rejection: RejectedMessage): Promise<RecordOutcome>;
+  /** Deletes the rejections recorded before `cutoff` (and their batches' counts); returns how many. */
+  removeOlderThan(cutoff: Date): Promise<number>;
 }
+
+/** What recording one rejection did: stored, or counted only because its batch has the most a batch may store (`overCap`: how many so far). */
+export type RecordOutcome = { stored: true } | { stored: false; overCap: number };
 
 const text = (value: unknown): string | null =>
   typeof value === 'string' && value.length > 0 ? value.slice(0, 300) : null;
@@ -58,4 +64,21 @@ export function rejectedMessage(
     problem: error.problem,
     body: JSON.stringify(body ?? null).slice(0, BODY_LIMIT),
   };
+}
+
+/** How many rejections of one batch are stored; a publisher sending thousands of bad messages fills no disk. */
+export const REJECTIONS_STORED_PER_BATCH = 100;
+
+/** The batch key of rejections whose logical id names no batch (a malformed envelope). */
+export const UNATTRIBUTED_REJECTIONS = 'unattributed';
+
+/**
+ * The batch a rejection is counted under: the part of its logical id (`<batch_id>.<player>`) before
+ * the dot when that is a plain name, else `unattributed`.
+ */
+export function rejectionBatchKey(rejection: Pick<RejectedMessage, 'message_id'>): string {
+  const batch = rejection.message_id?.split('.')[0] ?? '';
+  return /^[A-Za-z0-9_-]{1,128}$/.test(batch) && rejection.message_id!.length > batch.length
+    ? batch
+    : UNATTRIBUTED_REJECTIONS;
 }

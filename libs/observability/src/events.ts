@@ -9,6 +9,8 @@ export const LogEvent = {
   buildCheckFailed: 'build_check_failed',
   readinessDegraded: 'readiness_degraded',
   messageRejected: 'message_rejected',
+  /** A batch's rejected messages reached the most stored per batch; later ones are counted, not stored. */
+  rejectedMessagesCapped: 'rejected_messages_capped',
   unexpectedStagingIgnored: 'unexpected_staging_ignored',
   stateFileUnreadable: 'state_file_unreadable',
   stagedMessageQuarantined: 'staged_message_quarantined',
@@ -58,6 +60,7 @@ export const ALERTABLE_EVENTS: readonly LogEvent[] = [
   LogEvent.stagingWriteFailed,
   LogEvent.messageDeadLettered,
   LogEvent.messageRejected,
+  LogEvent.rejectedMessagesCapped,
   LogEvent.unexpectedStagingIgnored,
   LogEvent.stateFileUnreadable,
   LogEvent.stagedMessageQuarantined,

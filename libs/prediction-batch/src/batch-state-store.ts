@@ -1,5 +1,12 @@
 import type { BatchRecord, CompletionRecord } from './batch-record';
 
+/** A stored header or completion that cannot be read (torn, or the wrong shape): where it is, what is wrong, one line for the log. */
+export interface UnreadableState {
+  path: string;
+  reason: string;
+  message: string;
+}
+
 /**
  * Where batches live, shared by every coordinator instance (never one process's memory):
  * files on the local runtime, Firestore in production. Completions are kept one per player, so

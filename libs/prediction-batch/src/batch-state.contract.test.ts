@@ -147,3 +147,55 @@ describe.skipIf(firestoreMissing !== undefined && !required)('batch state on Fir
     expect((await state.completions('batch_t'))[0]).not.toHaveProperty('expire_at');
   });
 });
+
+describe.skipIf(firestoreMissing !== undefined && !required)(
+  'batch state on Firestore: documents of the wrong shape (contract)',
+  () => {
+    it('a wrong-shaped header or completion is reported with its path and skipped; the other batches are listed, got and updated', async () => {
+      firestore ??= new Firestore({
+        projectId: 'props-test',
+        host: emulator!.host,
+        ssl: false,
+        customHeaders: { Authorization: 'Bearer owner' },
+      });
+      const collection = `batches_${Math.random().toString(36).slice(2)}`;
+      const reported: string[] = [];
+      const state = new FirestoreBatchState(firestore, collection, (problem) =>
+        reported.push(`${problem.path}: ${problem.reason}`),
+      );
+      await state.create(record('batch_good', '2025-03-15T12:00:00.000Z'), { alpha: { n: 1 } });
+      const headers = firestore.collection(collection);
+      const { created_at: _created, ...withoutCreatedAt } = record('batch_nocreated', '2025-03-15T12:00:00.000Z');
+      const shapes: Array<[string, Record<string, unknown>]> = [
+        ['batch_players', { ...record('batch_players', '2025-03-15T12:00:00.000Z'), players: 'alpha' }],
+        ['batch_created', { ...record('batch_created', '2025-03-15T12:00:00.000Z'), created_at: 1742040000 }],
+        ['batch_nocreated', withoutCreatedAt],
+        ['batch_empty', {}],
+        ['batch_status', { ...record('batch_status', '2025-03-15T12:00:00.000Z'), status: 'exploded' }],
+      ];
+      for (const [id, shape] of shapes) await headers.doc(id).set(shape);
+      expect((await state.list()).map((batch) => batch.batch_id)).toEqual(['batch_good']);
+      expect(reported.map((line) => line.split(':')[0]).sort()).toEqual(
+        shapes.map(([id]) => `${collection}/${id}`).sort(),
+      );
+      expect(reported).toContain(`${collection}/batch_players: not a batch record: players: expected a list of names`);
+      expect(await state.get('batch_created')).toBeNull();
+      expect(await state.update('batch_status', (current) => ({ ...current, status: 'consolidated' }))).toBeNull();
+      expect((await headers.doc('batch_status').get()).get('status')).toBe('exploded');
+
+      await state.recordCompletion('batch_good', completion('alpha', 6));
+      await headers
+        .doc('batch_good')
+        .collection('completions')
+        .doc('beta')
+        .set({ player_lookup: 'beta', rows_staged: '6' });
+      expect((await state.completions('batch_good')).map((done) => done.player_lookup)).toEqual(['alpha']);
+      expect(reported.at(-1)).toBe(
+        `${collection}/batch_good/completions/beta: not a completion record: message_id: expected a string`,
+      );
+      expect(await state.update('batch_good', (current) => ({ ...current, status: 'consolidating' }))).toMatchObject({
+        status: 'consolidating',
+      });
+    });
+  },
+);

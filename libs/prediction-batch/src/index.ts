@@ -1,5 +1,5 @@
 export type { BatchRecord, CompletionRecord } from './batch-record';
-export type { BatchStateStore } from './batch-state-store';
+export type { BatchStateStore, UnreadableState } from './batch-state-store';
 export { FileBatchState } from './local/file-batch-state';
 export { FirestoreBatchState, BATCH_RECORD_TTL_DAYS } from './gcp/firestore-batch-state';
 export type { BatchBookkeepingRow, BatchWarehouse } from './batch-warehouse';

@@ -1,9 +1,25 @@
 import { errorMessage, type ReadinessCheckReport } from '@props/contracts';
 
-/** A check's report is what `/health/ready` lists, so both come from the one contract. */
-export type CheckReport = ReadinessCheckReport;
+/**
+ * A check's report: what `/health/ready` lists (the contract), plus the `detail` an operator reads
+ * in the log and in `--build-check` (paths, URLs, the driver's words), which the body never carries.
+ */
+export type CheckReport = ReadinessCheckReport & { detail: string };
 export type CheckStatus = CheckReport['status'];
 export type CheckResult = Omit<CheckReport, 'name'>;
+
+/** What the body says of a check that is not ok and names no problem of its own. */
+const UNNAMED_PROBLEM: Record<CheckStatus, string | undefined> = {
+  ok: undefined,
+  degraded: 'degraded',
+  failed: 'unavailable',
+};
+
+/** A report as the readiness body carries it: name, status and, unless ok, the problem's stable word. */
+export function publicReport({ name, status, problem }: CheckReport): ReadinessCheckReport {
+  const named = status === 'ok' ? undefined : (problem ?? UNNAMED_PROBLEM[status]);
+  return named === undefined ? { name, status } : { name, status, problem: named };
+}
 
 /** One thing a service needs to serve: a configuration value, an adapter, a native library, a model. */
 export interface ReadinessCheck {
@@ -26,6 +42,7 @@ export async function runChecks(checks: readonly ReadinessCheck[]): Promise<Chec
       reports.push({
         name: check.name,
         status: 'failed',
+        problem: 'check_error',
         detail: errorMessage(error),
       });
     }

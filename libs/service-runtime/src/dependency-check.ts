@@ -15,7 +15,11 @@ export function dependencyCheck(name: string, probe: () => Promise<string>, time
       try {
         return { status: 'ok', detail: await Promise.race([probe(), timeout]) };
       } catch (error) {
-        return { status: 'failed', detail: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
+        return {
+          status: 'failed',
+          problem: 'unreachable',
+          detail: error instanceof Error ? error.message.split('\n')[0]! : String(error),
+        };
       } finally {
         clearTimeout(timer);
       }

@@ -48,9 +48,7 @@ describe('/health/ready', () => {
     const failed = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(failed.statusCode).toBe(503);
     expect(ReadinessBodySchema.parse(failed.json()).status).toBe('failed');
-    expect(failed.json().checks).toEqual([
-      { name: 'warehouse', status: 'failed', detail: 'warehouse cannot be opened' },
-    ]);
+    expect(failed.json().checks).toEqual([{ name: 'warehouse', status: 'failed', problem: 'unavailable' }]);
     let recovered = failed;
     for (let attempt = 0; attempt < 100 && recovered.statusCode !== 200; attempt += 1) {
       await new Promise((resolveWait) => setTimeout(resolveWait, 100));

@@ -3,7 +3,7 @@ import type { ReadinessBody } from '@props/contracts';
 import { LogEvent } from '@props/observability';
 import type { BuildInfo } from './build-info';
 import { CachedReadiness } from './cached-readiness';
-import { overallStatus, type ReadinessCheck } from './check';
+import { overallStatus, publicReport, type ReadinessCheck } from './check';
 
 /**
  * `/health` says the process is alive; `/health/ready` answers the readiness checks from a
@@ -23,10 +23,14 @@ export function registerHealthRoutes(
     const { reports, checkedAt } = await readiness.current();
     const status = overallStatus(reports);
     if (status !== 'ok') {
+      // The details (paths, URLs, the driver's words) go to the log only; the body names the problem.
       const failing = reports
         .filter((report) => report.status !== 'ok')
         .map((report) => `${report.name}: ${report.detail}`);
-      request.log.warn({ event: LogEvent.readinessDegraded, status, checks: failing }, `readiness ${status}`);
+      request.log.warn(
+        { event: LogEvent.readinessDegraded, status, checks: failing },
+        `readiness ${status}: ${failing.join('; ')}`,
+      );
     }
     reply.code(status === 'failed' ? 503 : 200);
     return {
@@ -35,7 +39,7 @@ export function registerHealthRoutes(
       commit: build.commit,
       built_at: build.builtAt,
       checked_at: checkedAt.toISOString(),
-      checks: reports,
+      checks: reports.map(publicReport),
     };
   };
   app.get('/health/ready', answer);

@@ -76,6 +76,22 @@ describe('OIDC bearer verification', () => {
     ],
     ['an expired token', `Bearer ${signedToken({ ...good(), exp: now() - 120 })}`, 'token expired'],
     [
+      'a token issued an hour in the future',
+      `Bearer ${signedToken({ ...good(), iat: now() + 3_600, exp: now() + 7_200 })}`,
+      'token issued in the future',
+    ],
+    [
+      'a token issued a minute in the future (past the 30 s skew)',
+      `Bearer ${signedToken({ ...good(), iat: now() + 60 })}`,
+      'token issued in the future',
+    ],
+    ['a token without iat', `Bearer ${signedToken({ ...good(), iat: undefined })}`, 'claim iat missing'],
+    [
+      'a token not valid before a minute from now',
+      `Bearer ${signedToken({ ...good(), nbf: now() + 60 })}`,
+      'token not valid yet',
+    ],
+    [
       'another service account',
       `Bearer ${signedToken({ ...good(), email: 'someone@else.com' })}`,
       'caller someone@else.com is not an allowed service account',
@@ -176,6 +192,8 @@ describe('behind Cloud Run (frontEnd cloud-run): the token Cloud Run checked, fo
     ['an unverified email', { email_verified: false }, 'is not an allowed service account'],
     ['another issuer', { iss: 'https://evil.example' }, 'issuer https://evil.example is not trusted'],
     ['an expired token', { exp: now() - 120 }, 'token expired'],
+    ['a token issued an hour in the future', { iat: now() + 3_600, exp: now() + 7_200 }, 'token issued in the future'],
+    ['no iat', { iat: undefined }, 'claim iat missing'],
   ])('still refuses a forwarded token with %s', async (_label, change, reason) => {
     await expect(behind().verifyCaller({ authorization: stripped({ ...good(), ...change }) })).rejects.toThrow(reason);
   });

@@ -42,6 +42,11 @@ export interface OidcPolicy {
   frontEnd?: AuthFrontEnd;
 }
 
+/** How far the caller's clock may be from ours, either way. */
+const CLOCK_SKEW_SECONDS = 30;
+/** Google signs ID tokens for one hour: https://cloud.google.com/docs/authentication/token-types#id */
+const GOOGLE_ID_TOKEN_LIFETIME_SECONDS = 3_600;
+
 export class OidcTokenError extends Error {
   override readonly name = 'OidcTokenError';
 }
@@ -52,9 +57,11 @@ function describe(error: unknown, policy: OidcPolicy): string {
   if (error instanceof errors.JWTExpired) return 'token expired';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad token signature';
   if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason === 'missing') return `claim ${error.claim} missing`;
     if (error.claim === 'iss') return `issuer ${String(error.payload.iss)} is not trusted`;
     if (error.claim === 'aud') return `audience ${String(error.payload.aud)} is not ${policy.audience}`;
     if (error.claim === 'iat') return 'token issued in the future';
+    if (error.claim === 'nbf') return 'token not valid yet';
     return `claim ${error.claim} ${error.reason}`;
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return 'unsupported token algorithm';
@@ -64,7 +71,7 @@ function describe(error: unknown, policy: OidcPolicy): string {
 
 /**
  * Verifies a Google-signed OIDC bearer token with `jose` (RS256 signature against the issuer's
- * published keys, issuer, audience, expiry with 30 s of clock skew) and the calling service account.
+ * published keys, issuer, audience, expiry and issue time with 30 s of clock skew) and the calling service account.
  */
 export class OidcVerifier {
   readonly keys: SigningKeys;
@@ -125,7 +132,12 @@ export class OidcVerifier {
     if (!audiences.includes(this.policy.audience))
       throw new OidcTokenError(`audience ${audiences.join(',')} is not ${this.policy.audience}`);
     if (typeof claims.exp !== 'number') throw new OidcTokenError('claim exp missing');
-    if (claims.exp + 30 <= Math.floor(this.now() / 1000)) throw new OidcTokenError('token expired');
+    const nowSeconds = Math.floor(this.now() / 1000);
+    if (claims.exp + CLOCK_SKEW_SECONDS <= nowSeconds) throw new OidcTokenError('token expired');
+    if (typeof claims.iat !== 'number') throw new OidcTokenError('claim iat missing');
+    if (claims.iat > nowSeconds + CLOCK_SKEW_SECONDS) throw new OidcTokenError('token issued in the future');
+    if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds + CLOCK_SKEW_SECONDS)
+      throw new OidcTokenError('token not valid yet');
     return claims;
   }
 
@@ -136,8 +148,13 @@ export class OidcVerifier {
         algorithms: ['RS256'],
         issuer: [...(this.policy.issuers ?? GOOGLE_ISSUERS)],
         audience: this.policy.audience,
-        clockTolerance: 30,
-        requiredClaims: ['exp'],
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        // With maxTokenAge jose requires `iat` and refuses one more than the clock tolerance ahead
+        // ("it should be in the past"); without it a token issued in the future passes. RFC 7519
+        // §4.1.6 (iat: when the token was issued) and §4.1.5 (nbf, which jose always checks):
+        // https://www.rfc-editor.org/rfc/rfc7519#section-4.1.6. Google's ID tokens live one hour.
+        maxTokenAge: GOOGLE_ID_TOKEN_LIFETIME_SECONDS,
+        requiredClaims: ['exp', 'iat'],
       }));
     } catch (error) {
       throw new OidcTokenError(describe(error, this.policy));

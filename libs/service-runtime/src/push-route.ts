@@ -2,11 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import {
   MalformedMessageError,
+  REJECTIONS_STORED_PER_BATCH,
   ServiceError,
   decodePushEnvelope,
   errorMessage,
   rejectedMessage,
+  rejectionBatchKey,
   type DecodedPush,
+  type RecordOutcome,
   type RejectedMessageStore,
 } from '@props/contracts';
 import { LogEvent } from '@props/observability';
@@ -66,8 +69,9 @@ async function recordAndAcknowledge<T>(
     },
     `rejected message: ${field}: ${problem}`,
   );
+  let outcome: RecordOutcome;
   try {
-    await route.rejected.record(rejection);
+    outcome = await route.rejected.record(rejection);
   } catch (failure) {
     request.log.error(
       { event: LogEvent.requestFailed, reason: errorMessage(failure) },
@@ -75,5 +79,15 @@ async function recordAndAcknowledge<T>(
     );
     throw new ServiceError('rejection_not_recorded', 'the rejected message could not be recorded; retry');
   }
-  return reply.code(200).send({ acknowledged: true, rejected: { field, problem } });
+  // Alerted once per batch: on the first rejection counted instead of stored.
+  if (!outcome.stored && outcome.overCap === 1) {
+    const batch = rejectionBatchKey(rejection);
+    request.log.error(
+      { event: LogEvent.rejectedMessagesCapped, batch, cap: REJECTIONS_STORED_PER_BATCH },
+      `batch ${batch}: ${REJECTIONS_STORED_PER_BATCH} rejected messages stored; later ones are counted, not stored`,
+    );
+  }
+  return reply
+    .code(200)
+    .send({ acknowledged: true, rejected: { field, problem }, ...(outcome.stored ? {} : { stored: false }) });
 }

@@ -14,7 +14,14 @@ export {
 export { renderBigQuerySchema, type BigQueryField } from './render-bigquery-schema';
 export { renderDuckdbDdl, qualifiedTableName, duckdbType } from './render-duckdb-ddl';
 export { validateDatasetPrefix, datasetName, DatasetPrefixError } from './dataset-prefix';
-export { withWarehouse, holdWarehouse, WarehouseBusyError, WarehouseUnavailableError } from './local/duckdb-warehouse';
+export {
+  withWarehouse,
+  holdWarehouse,
+  WarehouseBusyError,
+  WarehouseDamagedError,
+  WarehouseUnavailableError,
+  classifyWarehouseError,
+} from './local/duckdb-warehouse';
 export {
   ensureWarehouseTables,
   requireWarehouseFile,

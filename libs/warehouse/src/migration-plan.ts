@@ -1,4 +1,5 @@
 import { ServiceError } from '@props/contracts';
+import { datasetName } from './dataset-prefix';
 import type { ColumnDefinition, TableDefinition } from './tables/table-definition';
 
 /** A change migrate refuses because it could lose data: the table, the column and why. */
@@ -39,8 +40,9 @@ export function planTable(
   table: TableDefinition,
   live: ReadonlyMap<string, string> | null,
   typeOf: (column: ColumnDefinition) => string,
+  prefix = '',
 ): { migration: TableMigration; refusals: string[] } {
-  const name = `${table.dataset}.${table.name}`;
+  const name = `${datasetName(table, prefix)}.${table.name}`;
   if (live === null) return { migration: { table, create: true, add: [], fills: [], kept: [] }, refusals: [] };
   const refusals: string[] = [];
   const add: TableMigration['add'] = [];
@@ -71,9 +73,9 @@ export function planTable(
 /** One line per change, for the command's report. */
 export function describeMigration(
   migration: TableMigration,
-  notes: { requiredAddedAsNullable?: boolean } = {},
+  notes: { requiredAddedAsNullable?: boolean; prefix?: string } = {},
 ): string[] {
-  const name = `${migration.table.dataset}.${migration.table.name}`;
+  const name = `${datasetName(migration.table, notes.prefix)}.${migration.table.name}`;
   if (migration.create) return [`${name}: created`];
   const lines = migration.add.map(({ column, fill }) => {
     const filled =

@@ -65,6 +65,9 @@ function readRejection(file: string, text: string): RecordedMessage {
     payload: undefined,
     envelope: undefined as unknown,
   };
+  // The body is stored as JSON (`body_json`), or as the string it was when cut at the recording limit.
+  if ('body_json' in rejection)
+    return { ...base, envelope: rejection.body_json, batchId: batchOf(envelopePayload(rejection.body_json)) };
   if (typeof rejection.body !== 'string') return { ...base, unreadable: 'a rejection needs its body' };
   try {
     const envelope = JSON.parse(rejection.body) as unknown;

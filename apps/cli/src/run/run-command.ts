@@ -73,7 +73,7 @@ async function startLocalStack(
   for (const service of services) {
     const ready = await service.waitUntilReady(60_000);
     say(
-      `${service.name} ready at ${service.url} (pid ${service.pid})\n${ready.checks.map((check) => `  ${check.status.padEnd(8)} ${check.name}: ${check.detail}`).join('\n')}\n`,
+      `${service.name} ready at ${service.url} (pid ${service.pid})\n${ready.checks.map((check) => `  ${check.status.padEnd(8)} ${check.name}${check.problem ? `: ${check.problem}` : ''}`).join('\n')}\n`,
     );
   }
   return { apiKey, coordinatorUrl };

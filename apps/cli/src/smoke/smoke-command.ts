@@ -37,7 +37,10 @@ interface Step {
 const unready = (body: ReadinessBody) =>
   body.checks
     .filter((check) => check.status !== 'ok')
-    .map((check) => `${check.name} ${check.status}: ${check.detail}`)
+    .map(
+      (check) =>
+        `${check.name} ${check.status}: ${check.problem ?? 'unnamed problem'} (the service log has the details)`,
+    )
     .join('; ');
 
 /**

@@ -3,8 +3,14 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseEnvironment } from '@props/configuration';
 import { bigQueryClient } from '@props/gcp-clients';
-import { bigQueryStagingFor, ndjsonStagingFor, type StagingStore } from '@props/prediction-store';
-import { validateDatasetPrefix } from '@props/warehouse';
+import {
+  BigQueryRejectedMessageStore,
+  bigQueryStagingFor,
+  ndjsonStagingFor,
+  type StagingStore,
+} from '@props/prediction-store';
+import { FileRejectedMessageStore, type RejectedMessageStore } from '@props/messaging';
+import { PLAYER_PROP_PREDICTIONS, datasetName, validateDatasetPrefix } from '@props/warehouse';
 import { backendEnvironment } from '../backend-environment';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT } from '../command-docs';
@@ -25,13 +31,27 @@ function stagingStore(env: NodeJS.ProcessEnv, datasetPrefix: string): StagingSto
   return ndjsonStagingFor(resolve(config.PROPS_STAGING_DIR ?? join(config.PROPS_DATA_DIR, 'staging')))(datasetPrefix);
 }
 
+/** The rejected messages of the configured backend and prefix: files under `<data>/rejected/` locally (shared by every prefix), the prefix's `rejected_messages` table on BigQuery. */
+function rejectedStore(env: NodeJS.ProcessEnv, datasetPrefix: string): RejectedMessageStore {
+  const config = parseEnvironment(StagingEnvironment, env);
+  if (config.PROPS_BACKEND === 'gcp')
+    return new BigQueryRejectedMessageStore(bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT), {
+      projectId: config.GCP_PROJECT_ID!,
+      dataset: datasetName(PLAYER_PROP_PREDICTIONS, datasetPrefix),
+      location: config.PROPS_BIGQUERY_LOCATION,
+    });
+  return new FileRejectedMessageStore(resolve(join(config.PROPS_DATA_DIR, 'rejected')));
+}
+
 /** Removes the staging that batches which died (or were abandoned) left behind. Scheduled daily in production. */
 export const stagingCleanupCommand: CliCommand = {
   words: ['staging', 'cleanup'],
-  summary: 'remove staging older than --older-than-hours (24) that dead batches left behind',
-  usage: 'props staging cleanup [--older-than-hours 24] [--dataset-prefix P]',
+  summary:
+    'remove staging older than --older-than-hours (24) that dead batches left behind, and rejected messages older than --rejected-older-than-days (14)',
+  usage: 'props staging cleanup [--older-than-hours 24] [--rejected-older-than-days 14] [--dataset-prefix P]',
   options: [
     ['--older-than-hours 24', 'remove staging older than this'],
+    ['--rejected-older-than-days 14', 'remove recorded rejected messages (and their batch counts) older than this'],
     ['--dataset-prefix P', "a test batch's staging"],
   ],
   environment: BACKEND_ENVIRONMENT,
@@ -40,6 +60,7 @@ export const stagingCleanupCommand: CliCommand = {
       args: [...args],
       options: {
         'older-than-hours': { type: 'string', default: '24' },
+        'rejected-older-than-days': { type: 'string', default: '14' },
         'dataset-prefix': { type: 'string', default: process.env.PROPS_DATASET_PREFIX ?? '' },
       },
     });
@@ -48,6 +69,12 @@ export const stagingCleanupCommand: CliCommand = {
     if (!(hours >= 1))
       throw new UsageError(
         `--older-than-hours: expected a number of hours, at least 1, got ${values['older-than-hours']}`,
+      );
+    const days = Number(values['rejected-older-than-days']);
+    // An operator replays a rejection after fixing its cause: a day is the least worth keeping.
+    if (!(days >= 1))
+      throw new UsageError(
+        `--rejected-older-than-days: expected a number of days, at least 1, got ${values['rejected-older-than-days']}`,
       );
     let prefix: string;
     try {
@@ -62,6 +89,12 @@ export const stagingCleanupCommand: CliCommand = {
       `staging cleanup (${store.name}): ${removed.length} removed, last written before ${cutoff.toISOString()}\n`,
     );
     for (const name of removed) process.stdout.write(`  removed ${name}\n`);
+    const rejected = rejectedStore(process.env, prefix);
+    const rejectedCutoff = new Date(Date.now() - days * 86_400_000);
+    const rejectedRemoved = await rejected.removeOlderThan(rejectedCutoff);
+    process.stdout.write(
+      `rejected messages cleanup (${rejected.name}): ${rejectedRemoved} removed, recorded before ${rejectedCutoff.toISOString()}\n`,
+    );
     return 0;
   },
 };

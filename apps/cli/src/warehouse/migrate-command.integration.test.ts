@@ -129,4 +129,70 @@ describe('props warehouse migrate (DuckDB)', () => {
     expect(columns).not.toContain('within_5_points');
     expect(columns).toHaveLength(19);
   }, 240_000);
+
+  it('with --dataset-prefix migrates the prefixed tables and leaves the unprefixed ones as they were', async () => {
+    const seeded = copyOfVersion4();
+    const prefixedVersion4 = VERSION_4_TABLES.split('DELETE FROM nba_orchestration')[0]!
+      .replaceAll('DROP TABLE nba_predictions.', 'DROP TABLE IF EXISTS p7_nba_predictions.')
+      .replaceAll('nba_predictions.', 'p7_nba_predictions.');
+    await withWarehouse(seeded, (connection) =>
+      connection.run(`CREATE SCHEMA p7_nba_predictions; ${prefixedVersion4}`),
+    );
+    const migrated = props('warehouse', 'migrate', '--warehouse', seeded, '--dataset-prefix', 'p7');
+    expect(migrated.status, migrated.stderr).toBe(0);
+    expect(migrated.stdout).toContain(
+      'p7_nba_predictions.player_prop_predictions: added current_points_line, existing rows copied from line',
+    );
+    expect(migrated.stdout).not.toMatch(/^ {2}nba_predictions\./m);
+    expect(migrated.stdout).not.toContain('schema version');
+    const shape = await withWarehouse(seeded, async (connection) =>
+      (
+        await connection.runAndReadAll(
+          "SELECT table_schema, count(*) AS columns FROM information_schema.columns WHERE table_name = 'player_prop_predictions' GROUP BY 1 ORDER BY 1",
+        )
+      ).getRowObjectsJS(),
+    );
+    const version = await withWarehouse(seeded, async (connection) =>
+      Number(
+        (
+          await connection.runAndReadAll('SELECT max(version) FROM nba_orchestration.warehouse_schema')
+        ).getRows()[0]![0],
+      ),
+    );
+    expect(shape.find((row) => row.table_schema === 'nba_predictions')?.columns).toBe(22n);
+    expect(Number(shape.find((row) => row.table_schema === 'p7_nba_predictions')?.columns)).toBeGreaterThan(22);
+    expect(version).toBe(4);
+    const rows = await withWarehouse(seeded, async (connection) =>
+      Number(
+        (
+          await connection.runAndReadAll(
+            'SELECT count(*) FROM p7_nba_predictions.player_prop_predictions WHERE current_points_line IS NOT NULL',
+          )
+        ).getRows()[0]![0],
+      ),
+    );
+    expect(rows).toBe(40);
+  }, 240_000);
+
+  it('refuses a warehouse of a newer schema version in one line naming both versions, and changes nothing', async () => {
+    const newer = copyOfVersion4();
+    await withWarehouse(newer, (connection) =>
+      connection.run('INSERT INTO nba_orchestration.warehouse_schema VALUES (99, now())'),
+    );
+    const refused = props('warehouse', 'migrate', '--warehouse', newer);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/schema version 99, newer than this build's 5; nothing was changed/);
+    const columns = await withWarehouse(newer, async (connection) =>
+      Number(
+        (
+          await connection.runAndReadAll(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'nba_predictions' AND table_name = 'player_prop_predictions'",
+          )
+        ).getRows()[0]![0],
+      ),
+    );
+    expect(columns).toBe(22);
+  }, 240_000);
 });

@@ -33,7 +33,7 @@ export const migrateCommand: CliCommand = {
         );
       } else {
         requireWarehouseFile(warehouse);
-        changes = await withWarehouse(warehouse, migrateDuckdbWarehouse);
+        changes = await withWarehouse(warehouse, (connection) => migrateDuckdbWarehouse(connection, prefix));
       }
     } catch (error) {
       if (!(error instanceof MigrationRefusedError)) throw error;

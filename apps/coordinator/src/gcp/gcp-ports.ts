@@ -44,8 +44,17 @@ export function gcpPorts(config: CoordinatorConfig, logger: Logger): Coordinator
   const pubsub = new PubSub({ projectId });
   const publisher = new PubSubPublisher(pubsub);
   return {
-    lock: new DistributedLock(new FirestoreLockBackend(firestore)),
-    state: new FirestoreBatchState(firestore),
+    lock: new DistributedLock(
+      new FirestoreLockBackend(firestore, undefined, (path, reason) =>
+        logger.error({ event: LogEvent.stateFileUnreadable, path, reason }, `${path} is unreadable (${reason})`),
+      ),
+    ),
+    state: new FirestoreBatchState(firestore, undefined, (problem) =>
+      logger.error(
+        { event: LogEvent.stateFileUnreadable, path: problem.path, reason: problem.reason },
+        problem.message,
+      ),
+    ),
     staging: bigQueryStagingFor(bigquery, config.gcp!.location),
     warehouse: new BigQueryBatchWarehouse(bigquery, { projectId, location: config.gcp!.location }),
     delivery: new PubSubFanout(config.topics.predictionRequest, publisher, logger),

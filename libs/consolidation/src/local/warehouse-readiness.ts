@@ -1,6 +1,19 @@
 import { errorMessage } from '@props/contracts';
 import { existsSync } from 'node:fs';
-import { WarehouseBusyError, requireCurrentSchema, withWarehouse } from '@props/warehouse';
+import {
+  WarehouseBusyError,
+  WarehouseDamagedError,
+  WarehouseSchemaError,
+  requireCurrentSchema,
+  withWarehouse,
+} from '@props/warehouse';
+
+/** The readiness body's word for why the warehouse cannot serve. */
+function warehouseProblem(error: unknown): string {
+  if (error instanceof WarehouseDamagedError) return 'damaged';
+  if (error instanceof WarehouseSchemaError) return 'schema_outdated';
+  return 'unreachable';
+}
 
 /** Readiness waits this long for a warehouse another process holds, then reports it busy. */
 const READINESS_OPEN_WAIT_MS = 2_000;
@@ -14,7 +27,7 @@ const READINESS_OPEN_WAIT_MS = 2_000;
 export function warehouseReadinessCheck(warehousePath?: string) {
   return {
     name: warehousePath ? 'duckdb warehouse' : '@duckdb/node-api',
-    async run(): Promise<{ status: 'ok' | 'degraded' | 'failed'; detail: string }> {
+    async run(): Promise<{ status: 'ok' | 'degraded' | 'failed'; problem?: string; detail: string }> {
       const version = await withWarehouse(':memory:', async (connection) =>
         String((await connection.runAndReadAll('SELECT version() AS version')).getRowObjects()[0]?.version),
       );
@@ -22,6 +35,7 @@ export function warehouseReadinessCheck(warehousePath?: string) {
       if (!existsSync(warehousePath))
         return {
           status: 'degraded',
+          problem: 'missing',
           detail: `duckdb ${version}; no warehouse at ${warehousePath} yet (nothing seeded)`,
         };
       try {
@@ -31,8 +45,8 @@ export function warehouseReadinessCheck(warehousePath?: string) {
           READINESS_OPEN_WAIT_MS,
         );
       } catch (error) {
-        if (error instanceof WarehouseBusyError) return { status: 'degraded', detail: error.message };
-        return { status: 'failed', detail: errorMessage(error) };
+        if (error instanceof WarehouseBusyError) return { status: 'degraded', problem: 'busy', detail: error.message };
+        return { status: 'failed', problem: warehouseProblem(error), detail: errorMessage(error) };
       }
       return { status: 'ok', detail: `duckdb ${version}; warehouse ${warehousePath} opened, schema current` };
     },

@@ -30,6 +30,23 @@ interface LockDocument {
 /** When a document's lease ends, whichever side wrote it. */
 const expiresAtMs = (document: LockDocument) => document.expires_at_ms ?? document.expires_at?.toMillis() ?? 0;
 
+/** What is wrong with a stored lock document, naming the field; null when either side could have written it. */
+function lockDocumentProblem(data: unknown): string | null {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return 'expected an object';
+  const document = data as Record<string, unknown>;
+  if (document.token !== undefined && !Number.isSafeInteger(document.token)) return 'token: expected an integer';
+  if (document.expires_at_ms !== undefined && !Number.isFinite(document.expires_at_ms))
+    return 'expires_at_ms: expected milliseconds';
+  const expiresAt = document.expires_at as { toMillis?: unknown } | undefined;
+  if (expiresAt !== undefined && (typeof expiresAt !== 'object' || typeof expiresAt?.toMillis !== 'function'))
+    return 'expires_at: expected a timestamp';
+  if (document.released !== undefined && typeof document.released !== 'boolean')
+    return 'released: expected true or false';
+  if (document.holder_id !== undefined && document.holder_id !== null && typeof document.holder_id !== 'string')
+    return 'holder_id: expected a string or null';
+  return null;
+}
+
 /**
  * Locks in Firestore: one document per key, changed only inside transactions, in the shape the
  * original platform's Python lock reads and writes, so both honour each other's locks during the
@@ -42,7 +59,22 @@ export class FirestoreLockBackend implements LockBackend {
   constructor(
     private readonly firestore: Firestore,
     private readonly collection = 'consolidation_locks',
+    /** Told about a lock document of the wrong shape (its path and what is wrong); the lock counts as expired. */
+    private readonly onUnreadable: (path: string, reason: string) => void = () => undefined,
   ) {}
+
+  /**
+   * The document as this side reads it. A wrong-shaped one (written by hand, or damaged) must not
+   * wedge its key: it is reported and read as an expired lease, keeping its token when that is one.
+   */
+  private lockDocument(ref: DocumentReference, data: unknown): LockDocument | undefined {
+    if (data === undefined) return undefined;
+    const problem = lockDocumentProblem(data);
+    if (problem === null) return data as LockDocument;
+    this.onUnreadable(ref.path, `not a lock document: ${problem}`);
+    const token = (data as { token?: unknown } | null)?.token;
+    return { released: true, expires_at_ms: 0, ...(Number.isSafeInteger(token) ? { token: token as number } : {}) };
+  }
 
   async tryAcquire(key: string, holderId: string, leaseMs: number): Promise<Lease | null> {
     const ref = this.firestore.collection(this.collection).doc(key);
@@ -64,7 +96,7 @@ export class FirestoreLockBackend implements LockBackend {
     // Loaded before the transaction opens, so the lookup never lengthens it.
     const { FieldValue, Timestamp } = await firestoreValues();
     return this.firestore.runTransaction(async (transaction) => {
-      const current = (await transaction.get(ref)).data() as LockDocument | undefined;
+      const current = this.lockDocument(ref, (await transaction.get(ref)).data());
       const now = Date.now();
       if (current && !current.released && expiresAtMs(current) > now) return null;
       // A document without a token (none yet, or the Python side's, which deletes it on release)
@@ -94,7 +126,7 @@ export class FirestoreLockBackend implements LockBackend {
     const ref = this.firestore.collection(this.collection).doc(lease.key);
     const { Timestamp } = await firestoreValues();
     return this.firestore.runTransaction(async (transaction) => {
-      this.assertHeld(lease, (await transaction.get(ref)).data() as LockDocument | undefined);
+      this.assertHeld(lease, this.lockDocument(ref, (await transaction.get(ref)).data()));
       const expiresAt = Date.now() + leaseMs;
       transaction.update(ref, { expires_at_ms: expiresAt, expires_at: Timestamp.fromMillis(expiresAt) });
       return { ...lease, expiresAt };
@@ -105,7 +137,7 @@ export class FirestoreLockBackend implements LockBackend {
     const ref = this.firestore.collection(this.collection).doc(lease.key);
     const { FieldValue, Timestamp } = await firestoreValues();
     return this.firestore.runTransaction(async (transaction) => {
-      this.assertHeld(lease, (await transaction.get(ref)).data() as LockDocument | undefined);
+      this.assertHeld(lease, this.lockDocument(ref, (await transaction.get(ref)).data()));
       // The Python side reads only expires_at: a released lock must read as expired there too.
       const now = Date.now();
       transaction.update(ref, {

@@ -129,6 +129,9 @@ function commonDialect(sql: string): string {
       .replace(/\bFLOAT64\b/g, 'DOUBLE')
       // https://cloud.google.com/bigquery/docs/reference/standard-sql/timestamp_functions#current_timestamp
       .replace(/\bCURRENT_TIMESTAMP\(\)/g, 'current_timestamp')
+      // Both true when the pattern matches anywhere in the value (RE2 there, RE2 here):
+      // https://cloud.google.com/bigquery/docs/reference/standard-sql/string_functions#regexp_contains
+      .replace(/\bREGEXP_CONTAINS\(/g, 'regexp_matches(')
       // DDL's TIMESTAMP is BigQuery's instant, DuckDB's TIMESTAMPTZ (a bare TIMESTAMP there is a civil time).
       .replace(/(ADD COLUMN(?: IF NOT EXISTS)? \w+ )TIMESTAMP\b/g, '$1TIMESTAMPTZ')
   );

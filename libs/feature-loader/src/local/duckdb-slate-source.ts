@@ -3,6 +3,7 @@ import {
   ML_FEATURE_STORE,
   PLAYER_GAME_SUMMARY,
   SCHEDULE,
+  classifyWarehouseError,
   qualifiedTableName,
   requireCurrentSchema,
 } from '@props/warehouse';
@@ -75,6 +76,9 @@ export class DuckdbSlateSource implements SlateSource {
         [LIST(VARCHAR), VARCHAR, VARCHAR],
       );
       return slateRowsFrom(reader.getRowObjectsJS() as unknown as FlatSlateRow[]);
+    } catch (error) {
+      // A damaged file fails every query alike: permanent, so the loader does not retry player by player.
+      throw classifyWarehouseError(this.warehousePath, error);
     } finally {
       clearTimeout(timer);
     }

@@ -1,6 +1,7 @@
 import type { DocumentData, Firestore } from '@google-cloud/firestore';
 import type { BatchRecord, CompletionRecord } from '../batch-record';
-import type { BatchStateStore } from '../batch-state-store';
+import type { BatchStateStore, UnreadableState } from '../batch-state-store';
+import { batchRecordProblem, completionRecordProblem } from '../batch-record-shape';
 
 /** Firestore's TTL policy (declared by the infrastructure) deletes batch documents this long after their batch started. */
 export const BATCH_RECORD_TTL_DAYS = 30;
@@ -19,21 +20,38 @@ const expiry = (Timestamp: Awaited<ReturnType<typeof timestamps>>, createdAt: st
   expire_at: Timestamp.fromMillis(Date.parse(createdAt) + BATCH_RECORD_TTL_DAYS * 86_400_000),
 });
 
-/** A stored header without the TTL field the store adds. */
-const header = (data: DocumentData): BatchRecord => {
+/** A stored document without the TTL field the store adds. */
+const withoutExpiry = (data: DocumentData): Record<string, unknown> => {
   const { expire_at: _expiry, ...record } = data;
-  return record as BatchRecord;
+  return record;
 };
 
 /**
  * Batch state in Firestore: a document per batch (changed only in transactions) with
- * subcollections `completions` and `messages`, one document per player.
+ * subcollections `completions` and `messages`, one document per player. A header or completion of
+ * the wrong shape (written by hand, or by another version) is reported with its document path and
+ * treated as absent, like a torn state file locally: no batch's routes fail on another's document.
  */
 export class FirestoreBatchState implements BatchStateStore {
   constructor(
     private readonly firestore: Firestore,
     private readonly collection = 'prediction_batches',
+    /** Told about each document that cannot be read; it is skipped, other batches go on. */
+    private readonly onUnreadable: (problem: UnreadableState) => void = () => undefined,
   ) {}
+
+  /** The header a document holds, or null (reported) when it is not one. */
+  private header(path: string, batchId: string, data: DocumentData): BatchRecord | null {
+    const record = withoutExpiry(data);
+    const problem = batchRecordProblem(record, batchId);
+    if (problem === null) return record as unknown as BatchRecord;
+    this.report(path, `not a batch record: ${problem}`);
+    return null;
+  }
+
+  private report(path: string, reason: string): void {
+    this.onUnreadable({ path, reason, message: `${path} is unreadable (${reason}); fix or delete the document` });
+  }
 
   private batch(batchId: string) {
     return this.firestore.collection(this.collection).doc(batchId);
@@ -57,12 +75,16 @@ export class FirestoreBatchState implements BatchStateStore {
 
   async get(batchId: string): Promise<BatchRecord | null> {
     const snapshot = await this.batch(batchId).get();
-    return snapshot.exists ? header(snapshot.data()!) : null;
+    return snapshot.exists ? this.header(snapshot.ref.path, batchId, snapshot.data()!) : null;
   }
 
+  /** Every readable batch, oldest first; sorted here, since ordering in the query would drop a header without `created_at` unreported. */
   async list(): Promise<BatchRecord[]> {
-    const snapshot = await this.firestore.collection(this.collection).orderBy('created_at').get();
-    return snapshot.docs.map((document) => header(document.data()));
+    const snapshot = await this.firestore.collection(this.collection).get();
+    return snapshot.docs
+      .map((document) => this.header(document.ref.path, document.id, document.data()))
+      .filter((record): record is BatchRecord => record !== null)
+      .sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 
   async message(batchId: string, player: string): Promise<unknown> {
@@ -81,10 +103,15 @@ export class FirestoreBatchState implements BatchStateStore {
 
   async completions(batchId: string): Promise<CompletionRecord[]> {
     const snapshot = await this.batch(batchId).collection('completions').get();
-    return snapshot.docs.map((document) => {
-      const { expire_at: _expiry, ...completion } = document.data();
-      return completion as CompletionRecord;
-    });
+    const records: CompletionRecord[] = [];
+    for (const document of snapshot.docs) {
+      const completion = withoutExpiry(document.data());
+      const problem = completionRecordProblem(completion);
+      // A wrong-shaped completion counts as not in: the stall check re-publishes that player.
+      if (problem) this.report(document.ref.path, `not a completion record: ${problem}`);
+      else records.push(completion as unknown as CompletionRecord);
+    }
+    return records;
   }
 
   async completionCount(batchId: string): Promise<number> {
@@ -97,8 +124,9 @@ export class FirestoreBatchState implements BatchStateStore {
     return this.firestore.runTransaction(
       async (transaction) => {
         const snapshot = await transaction.get(this.batch(batchId));
-        if (!snapshot.exists) return null;
-        const next = change(header(snapshot.data()!));
+        const current = snapshot.exists ? this.header(snapshot.ref.path, batchId, snapshot.data()!) : null;
+        if (!current) return null;
+        const next = change(current);
         if (next) transaction.set(this.batch(batchId), { ...next, ...expiry(Timestamp, next.created_at) });
         return next;
       },

@@ -3,7 +3,10 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { PLAYER_POINTS_PROPS, UPCOMING_PLAYER_GAME_CONTEXT, qualifiedTableName } from '@props/warehouse';
 import { playerCandidatesSql, toPlayerCandidate, type PlayerCandidate } from '../player-candidates';
 
-/** A prefixed (test) batch names datasets the warehouse does not have. */
+/**
+ * A prefixed (test) batch names datasets the warehouse does not have: the same request fails the
+ * same way until someone creates them, so it is answered 422, which no caller takes for "retry".
+ */
 export class PrefixedTableMissingError extends ServiceError {
   override readonly name = 'PrefixedTableMissingError';
   constructor(message: string) {

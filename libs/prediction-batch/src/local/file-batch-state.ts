@@ -5,6 +5,7 @@ import { UnreadableFileError, readJsonFile, writeFileDurably, writeFileDurablyAs
 import type { BatchRecord, CompletionRecord } from '../batch-record';
 import type { BatchStateStore } from '../batch-state-store';
 import { StampedFileCache } from './stamped-file-cache';
+import { batchRecordProblem, completionRecordProblem } from '../batch-record-shape';
 
 const SAFE = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -144,41 +145,9 @@ function batchRecordFile(file: string): BatchRecord {
 }
 
 function completionFile(file: string): CompletionRecord {
-  const record = readJsonFile<Partial<CompletionRecord> | null>(file);
-  if (
-    typeof record !== 'object' ||
-    record === null ||
-    typeof record.player_lookup !== 'string' ||
-    typeof record.message_id !== 'string' ||
-    (record.outcome !== 'staged' && record.outcome !== 'skipped') ||
-    typeof record.rows_staged !== 'number'
-  )
-    throw new UnreadableFileError(file, 'not a completion record');
+  const record = readJsonFile<unknown>(file);
+  const problem = completionRecordProblem(record);
+  // A torn or wrong-shaped completion counts as not in: the stall check re-publishes that player.
+  if (problem) throw new UnreadableFileError(file, `not a completion record: ${problem}`);
   return record as CompletionRecord;
-}
-
-const isText = (value: unknown) => typeof value === 'string';
-const isTime = (value: unknown) => typeof value === 'string' && !Number.isNaN(Date.parse(value));
-
-/** What is wrong with a parsed batch.json, naming the field; null when it has a batch record's shape. */
-export function batchRecordProblem(value: unknown, batchId: string): string | null {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected an object';
-  const record = value as Record<string, unknown>;
-  if (record.batch_id !== batchId) return `batch_id: expected "${batchId}"`;
-  if (!isText(record.game_date) || !/^\d{4}-\d{2}-\d{2}$/.test(record.game_date as string))
-    return 'game_date: expected YYYY-MM-DD';
-  if (record.dataset_prefix !== undefined && !isText(record.dataset_prefix)) return 'dataset_prefix: expected a string';
-  if (!['running', 'consolidating', 'consolidated', 'superseded'].includes(record.status as string))
-    return 'status: expected running, consolidating, consolidated or superseded';
-  if (!isTime(record.created_at)) return 'created_at: expected a time';
-  if (!isTime(record.stall_deadline)) return 'stall_deadline: expected a time';
-  if (!Array.isArray(record.players) || !record.players.every(isText)) return 'players: expected a list of names';
-  if (typeof record.message_ids !== 'object' || record.message_ids === null) return 'message_ids: expected an object';
-  if (typeof record.load !== 'object' || record.load === null) return 'load: expected an object';
-  for (const field of ['republished_at', 'consolidating_since'] as const)
-    if (record[field] !== null && record[field] !== undefined && !isTime(record[field]))
-      return `${field}: expected a time or null`;
-  if (record.consolidation !== null && record.consolidation !== undefined && typeof record.consolidation !== 'object')
-    return 'consolidation: expected an object or null';
-  return null;
 }

@@ -51,4 +51,49 @@ describe('BigQueryRejectedMessageStore (through the real client against the loop
       }
     });
   });
+
+  it('stores at most 100 rejections of one batch, counts the rest, and removes the old ones', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'props-bq-rejected-')), 'warehouse.duckdb');
+    await withWarehouse(path, async (connection) => {
+      await ensureWarehouseTables(connection);
+      const emulator = new BigQueryRestEmulator(connection);
+      const store = new BigQueryRejectedMessageStore(bigQueryClient('props-test', await emulator.start()), {
+        projectId: 'props-test',
+        dataset: 'nba_predictions',
+        location: 'us-west2',
+      });
+      try {
+        const rejection = (batch: string, index: number) =>
+          rejectedMessage(
+            'worker',
+            {
+              message: { data: 'e30=', messageId: `d${index}`, attributes: { props_message_id: `${batch}.p${index}` } },
+            },
+            { field: 'message.data.player_lookup', problem: 'expected string' },
+          );
+        const outcomes = [];
+        for (let index = 0; index < 102; index += 1) outcomes.push(await store.record(rejection('batch_b', index)));
+        expect(outcomes.slice(0, 100).every((outcome) => outcome.stored)).toBe(true);
+        expect(outcomes.slice(100)).toEqual([
+          { stored: false, overCap: 1 },
+          { stored: false, overCap: 2 },
+        ]);
+        // Another batch, and a rejection naming none, have caps of their own.
+        expect(await store.record(rejection('batch_c', 0))).toEqual({ stored: true });
+        expect(await store.record(rejectedMessage('worker', {}, { field: 'message', problem: 'required' }))).toEqual({
+          stored: true,
+        });
+        const count = async () =>
+          Number(
+            (await connection.runAndReadAll('SELECT count(*) FROM nba_predictions.rejected_messages')).getRows()[0]![0],
+          );
+        expect(await count()).toBe(102);
+        expect(await store.removeOlderThan(new Date(Date.now() - 3_600_000))).toBe(0);
+        expect(await store.removeOlderThan(new Date(Date.now() + 60_000))).toBe(102);
+        expect(await count()).toBe(0);
+      } finally {
+        await emulator.stop();
+      }
+    });
+  }, 240_000);
 });

@@ -39,7 +39,7 @@ export async function migrateBigQueryWarehouse(client: BigQuery, options: BigQue
   const migrations: TableMigration[] = [];
   const refusals: string[] = [];
   for (const table of WAREHOUSE_TABLES) {
-    const planned = planTable(table, await liveBigQueryColumns(client, table, prefix), bigQueryTypeOf);
+    const planned = planTable(table, await liveBigQueryColumns(client, table, prefix), bigQueryTypeOf, prefix);
     migrations.push(planned.migration);
     refusals.push(...planned.refusals);
   }
@@ -59,7 +59,7 @@ export async function migrateBigQueryWarehouse(client: BigQuery, options: BigQue
     for (const { column, fill } of migration.fills)
       await run(`UPDATE ${name} SET ${column.name} = ${fill} WHERE ${column.name} IS NULL AND (${fill}) IS NOT NULL`);
     if (migration.create || migration.add.length > 0)
-      changes.push(...describeMigration(migration, { requiredAddedAsNullable: true }));
+      changes.push(...describeMigration(migration, { requiredAddedAsNullable: true, prefix }));
   }
   return changes;
 }

@@ -1,5 +1,6 @@
 import { ServiceError, errorMessage } from '@props/contracts';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { fileKind } from './file-kind';
 
 /** Another process holds the warehouse file for longer than the caller waits. */
 export class WarehouseBusyError extends ServiceError {
@@ -25,7 +26,47 @@ export class WarehouseUnavailableError extends ServiceError {
   }
 }
 
+/**
+ * The warehouse file is damaged (truncated, or its blocks corrupt): no retry fixes it. Its kind is
+ * not transient, so loaders give up at once (no per-player fallback) and no caller waits for it.
+ */
+export class WarehouseDamagedError extends ServiceError {
+  override readonly name = 'WarehouseDamagedError';
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(
+      'warehouse_damaged',
+      `warehouse ${path} is damaged (truncated or corrupt: ${reason}); restore it from a copy or rebuild it with props warehouse seed`,
+    );
+  }
+
+  override get publicMessage(): string {
+    return 'the warehouse file is damaged (truncated or corrupt); retrying will not help, an operator must restore it (the service log names the file)';
+  }
+}
+
 const LOCKED = /Could not set lock on file|Conflicting lock is held/;
+/** DuckDB's words for a file shorter than its own block list says, or blocks that fail their checksum. */
+const DAMAGED =
+  /Could not read enough bytes from file|Corrupt database file|checksum|not a valid DuckDB database file/i;
+
+/** A DuckDB error that says the file is damaged, as WarehouseDamagedError; any other error as it is. */
+export function classifyWarehouseError(path: string, error: unknown): unknown {
+  if (error instanceof ServiceError) return error;
+  const message = errorMessage(error);
+  return DAMAGED.test(message) ? new WarehouseDamagedError(path, message.split('\n')[0]!) : error;
+}
+
+/** Why DuckDB could not open the file, in the words an operator acts on: not a file, damaged, or DuckDB's own line. */
+function notOpenable(path: string, message: string): ServiceError {
+  const kind = fileKind(path);
+  if (kind !== null) return new WarehouseUnavailableError(path, `it is not a DuckDB file but ${kind}`);
+  const damaged = classifyWarehouseError(path, new Error(message));
+  if (damaged instanceof ServiceError) return damaged;
+  return new WarehouseUnavailableError(path, message.split('\n')[0]!);
+}
 
 /** Files this process holds open (holdWarehouse): their units of work share one connection, one at a time. */
 const held = new Map<string, { connection: DuckDBConnection; queue: Promise<unknown> }>();
@@ -79,7 +120,7 @@ export async function withWarehouse<T>(
       instance = await duckdb.create(path);
     } catch (error) {
       const message = errorMessage(error);
-      if (!LOCKED.test(message)) throw new WarehouseUnavailableError(path, message.split('\n')[0]!);
+      if (!LOCKED.test(message)) throw notOpenable(path, message);
       if (Date.now() - started >= maxWaitMs)
         throw new WarehouseBusyError(
           `warehouse ${path}: still held by another process after ${maxWaitMs} ms (${message.split('\n')[0]})`,
@@ -91,6 +132,8 @@ export async function withWarehouse<T>(
     const connection = await instance.connect();
     try {
       return await work(connection);
+    } catch (error) {
+      throw classifyWarehouseError(path, error);
     } finally {
       connection.closeSync();
       instance.closeSync();

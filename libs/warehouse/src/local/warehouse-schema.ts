@@ -1,6 +1,8 @@
 import { ServiceError } from '@props/contracts';
 import { existsSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { WarehouseUnavailableError } from './duckdb-warehouse';
+import { fileKind } from './file-kind';
 import { datasetName } from '../dataset-prefix';
 import { duckdbType, renderDuckdbDdl } from '../render-duckdb-ddl';
 import type { TableDefinition } from '../tables/table-definition';
@@ -11,12 +13,24 @@ export class WarehouseMissingError extends ServiceError {
   constructor(readonly path: string) {
     super('warehouse_missing', `warehouse ${path} does not exist; build it with: props warehouse seed --out ${path}`);
   }
+
+  override get publicMessage(): string {
+    return 'the warehouse file does not exist; an operator builds it with props warehouse seed (the service log names the file)';
+  }
 }
 
 export class WarehouseSchemaError extends ServiceError {
   override readonly name = 'WarehouseSchemaError';
-  constructor(message: string) {
+  constructor(
+    message: string,
+    private readonly path?: string,
+  ) {
     super('warehouse_schema_outdated', message);
+  }
+
+  /** The message without the warehouse's path, which only the log carries. */
+  override get publicMessage(): string {
+    return this.path ? this.message.replaceAll(this.path, '<warehouse>') : this.message;
   }
 }
 
@@ -34,9 +48,15 @@ export async function ensureWarehouseTables(connection: DuckDBConnection): Promi
   );
 }
 
-/** Throws unless the file exists; DuckDB would otherwise create an empty warehouse and answer "no rows". */
+/**
+ * Throws unless the file exists (DuckDB would otherwise create an empty warehouse and answer "no
+ * rows") and is a regular file (DuckDB fails on `/dev/null` only when it first syncs).
+ */
 export function requireWarehouseFile(path: string): void {
-  if (path !== ':memory:' && !existsSync(path)) throw new WarehouseMissingError(path);
+  if (path === ':memory:') return;
+  if (!existsSync(path)) throw new WarehouseMissingError(path);
+  const kind = fileKind(path);
+  if (kind !== null) throw new WarehouseUnavailableError(path, `it is not a DuckDB file but ${kind}`);
 }
 
 /** Refuses a warehouse written by another schema version, naming both versions and the fix. */
@@ -60,6 +80,7 @@ export async function requireCurrentSchema(connection: DuckDBConnection, path: s
       : `Rebuild it: props warehouse seed --out ${path}`;
   throw new WarehouseSchemaError(
     `warehouse ${path} has ${found}; this build reads version ${WAREHOUSE_SCHEMA_VERSION}. ${fix}`,
+    path,
   );
 }
 
