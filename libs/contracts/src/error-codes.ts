@@ -63,7 +63,11 @@ export const ERROR_CODES = {
     description: 'the warehouse schema is older or newer than this build',
   },
   warehouse_unavailable: { kind: 'unavailable', description: 'the warehouse cannot be opened' },
-  prefixed_datasets_missing: { kind: 'unavailable', description: "the dataset prefix's tables do not exist" },
+  warehouse_damaged: {
+    kind: 'unavailable',
+    description: 'the warehouse file is truncated or corrupt; no retry helps, an operator restores it',
+  },
+  prefixed_datasets_missing: { kind: 'unprocessable', description: "the dataset prefix's tables do not exist" },
   no_workers: { kind: 'unavailable', description: 'no worker endpoint is configured (PROPS_WORKER_URLS)' },
   model_artifact_unavailable: {
     kind: 'unavailable',

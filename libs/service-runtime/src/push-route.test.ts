@@ -15,8 +15,19 @@ const Payload = z.object({ player: z.string().min(1) });
 type Handle = PushRoute<z.infer<typeof Payload>>['handle'];
 
 const recorded: RejectedMessage[] = [];
-const store: RejectedMessageStore = { name: 'memory', record: async (rejection) => void recorded.push(rejection) };
-const broken: RejectedMessageStore = { name: 'broken', record: async () => Promise.reject(new Error('disk full')) };
+const store: RejectedMessageStore = {
+  name: 'memory',
+  record: async (rejection) => {
+    recorded.push(rejection);
+    return { stored: true };
+  },
+  removeOlderThan: async () => 0,
+};
+const broken: RejectedMessageStore = {
+  name: 'broken',
+  record: async () => Promise.reject(new Error('disk full')),
+  removeOlderThan: async () => 0,
+};
 afterEach(() => {
   recorded.length = 0;
 });

@@ -1,4 +1,4 @@
-import { errorMessage } from '@props/contracts';
+import { errorMessage, type RejectedMessageStore } from '@props/contracts';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseEnvironment } from '@props/configuration';
@@ -9,7 +9,7 @@ import {
   ndjsonStagingFor,
   type StagingStore,
 } from '@props/prediction-store';
-import { FileRejectedMessageStore, type RejectedMessageStore } from '@props/messaging';
+import { FileRejectedMessageStore } from '@props/messaging';
 import { PLAYER_PROP_PREDICTIONS, datasetName, validateDatasetPrefix } from '@props/warehouse';
 import { backendEnvironment } from '../backend-environment';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
