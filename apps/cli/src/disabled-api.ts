@@ -21,16 +21,28 @@ function parsed(body: unknown): unknown {
   }
 }
 
-function errorInfoOf(error: unknown): ErrorInfo | undefined {
+function restErrorInfo(error: unknown): ErrorInfo | undefined {
   const body = (error as { response?: { body?: unknown } } | null)?.response?.body;
   const details = (parsed(body) as { error?: { details?: unknown } } | undefined)?.error?.details;
   if (!Array.isArray(details)) return undefined;
   return details.find((detail) => (detail as { '@type'?: unknown })?.['@type'] === ERROR_INFO) as ErrorInfo;
 }
 
+/**
+ * The gRPC clients (Firestore, through google-gax) get the same ErrorInfo inside the
+ * `grpc-status-details-bin` trailer; google-gax's GoogleError.parseGRPCStatusDetails
+ * (build/src/googleError.js) decodes it and promotes it to `reason`, `domain` and
+ * `errorInfoMetadata` on the error (https://cloud.google.com/apis/design/errors#error_info).
+ */
+function gaxErrorInfo(error: unknown): ErrorInfo | undefined {
+  const promoted = error as { reason?: unknown; errorInfoMetadata?: Record<string, unknown> } | null;
+  if (typeof promoted?.reason !== 'string') return undefined;
+  return { reason: promoted.reason, metadata: promoted.errorInfoMetadata };
+}
+
 /** A disabled API as one line naming it and how to enable it, or null for any other error. */
 export function disabledApi(error: unknown): string | null {
-  const info = errorInfoOf(error);
+  const info = restErrorInfo(error) ?? gaxErrorInfo(error);
   if (info?.reason !== 'SERVICE_DISABLED') return null;
   const service = String(info.metadata?.service ?? 'an API');
   const project = String(info.metadata?.consumer ?? 'the project').replace(/^projects\//, '');

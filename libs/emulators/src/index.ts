@@ -20,3 +20,4 @@ export {
 export { TestIdentityIssuer, type IdentityTokenRequest } from './local/test-identity-issuer';
 export { MetadataServerStandIn } from './local/metadata-server';
 export { DisabledApiEndpoint } from './local/disabled-api-endpoint';
+export { DisabledGrpcEndpoint } from './local/disabled-grpc-endpoint';

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { disabledApiAnswer } from './disabled-api-answer';
 
 /**
  * A Google API that is disabled in the caller's project, on loopback (testing code only): every
@@ -23,27 +24,21 @@ export class DisabledApiEndpoint {
 
   /** The error body Google answers with. */
   body() {
-    const activationUrl = `https://console.developers.google.com/apis/api/${this.service}/overview?project=${this.projectNumber}`;
-    const message = `${this.title} has not been used in project ${this.projectNumber} before or it is disabled. Enable it by visiting ${activationUrl} then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.`;
+    const answer = disabledApiAnswer(this.service, this.title, this.projectNumber);
     return {
       error: {
         code: 403,
-        message,
-        errors: [{ message, domain: 'usageLimits', reason: 'accessNotConfigured', extendedHelp: activationUrl }],
-        status: 'PERMISSION_DENIED',
-        details: [
+        message: answer.message,
+        errors: [
           {
-            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
-            reason: 'SERVICE_DISABLED',
-            domain: 'googleapis.com',
-            metadata: {
-              service: this.service,
-              consumer: `projects/${this.projectNumber}`,
-              activationUrl,
-              serviceTitle: this.title,
-            },
+            message: answer.message,
+            domain: 'usageLimits',
+            reason: 'accessNotConfigured',
+            extendedHelp: answer.activationUrl,
           },
         ],
+        status: 'PERMISSION_DENIED',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', ...answer.errorInfo }],
       },
     };
   }
