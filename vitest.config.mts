@@ -20,6 +20,7 @@ export default defineConfig({
       exclude: ['**/*.test.ts', '**/test-support/**'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
+      reportOnFailure: true,
     },
     // `vitest run --project contract` runs one tier (npm run test:contracts); no --project runs all three.
     projects: [

@@ -70,7 +70,7 @@ describe('the gate', { timeout: 600_000 }, () => {
       workspace.edit('libs/contracts/src/index.ts', (text) =>
         text.replace('  decodePushEnvelope,', '  decodeEnvelope,'),
       );
-      expectViolation('types', 'type-check', 'apps/worker/src/predict-route.ts');
+      expectViolation('types', 'type-check', 'libs/service-runtime/src/push-route.ts');
     });
 
     it('an import of a file that does not exist', () => {
