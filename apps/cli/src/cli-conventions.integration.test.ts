@@ -46,7 +46,10 @@ describe('props, as an operator uses it', () => {
     writeFileSync(join(folder, 'torn.duckdb'), 'torn '.repeat(1000));
     const torn = props('warehouse', 'migrate', '--warehouse', join(folder, 'torn.duckdb'));
     expect(torn.status).toBe(1);
-    expect(torn.stderr).toMatch(/^props warehouse migrate: warehouse \S+torn\.duckdb cannot be opened: /);
+    // Not a DuckDB file at all: DuckDB calls it invalid, which reads as damaged (restore or rebuild), in one line.
+    expect(torn.stderr).toMatch(
+      /^props warehouse migrate: warehouse \S+torn\.duckdb is damaged \(truncated or corrupt: .*\); restore it from a copy or rebuild it with props warehouse seed\n$/,
+    );
     expect(torn.stderr).not.toMatch(/\n\s+at /);
     const gcp = spawnSync(process.execPath, ['tools/bin/props.cjs', 'verify', '--date', '2025-03-15'], {
       cwd: root,
