@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { encodePushEnvelope, errorMessage } from '@props/contracts';
 import { PublishError, type PublishOptions, type Publisher } from '../publisher';
+import { postJson } from './post-json';
 
 /**
  * The statuses Pub/Sub push counts as an acknowledgement; every other one (400 included) is
@@ -43,10 +44,9 @@ export class HttpPushPublisher implements Publisher {
     let last = '';
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       try {
-        const response = await fetch(endpoint, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...this.options.headers },
-          body: JSON.stringify(
+        const status = await postJson(
+          endpoint,
+          JSON.stringify(
             encodePushEnvelope(
               payload,
               deliveryId,
@@ -55,11 +55,12 @@ export class HttpPushPublisher implements Publisher {
               options.messageId,
             ),
           ),
-        });
-        if (PUSH_ACK_STATUSES.has(response.status)) return deliveryId;
-        last = `HTTP ${response.status}`;
+          this.options.headers ?? {},
+        );
+        if (PUSH_ACK_STATUSES.has(status)) return deliveryId;
+        last = `HTTP ${status}`;
       } catch (error) {
-        last = (error as { cause?: { code?: string } }).cause?.code ?? errorMessage(error);
+        last = (error as NodeJS.ErrnoException).code ?? errorMessage(error);
       }
       if (attempt < maxAttempts) await sleep(delay);
       delay *= 2;
