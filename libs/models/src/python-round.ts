@@ -5,6 +5,26 @@
  */
 export function roundHalfEven(value: number, digits: number): number {
   if (!Number.isFinite(value) || value === 0) return value;
+  const magnitude = Math.abs(value);
+  const scale = 10 ** digits;
+  const scaled = magnitude * scale;
+  // Below 2^52 the fraction is exact, and both 10^digits (digits up to 22) and whole + 0.5 are doubles: the product
+  // is correctly rounded, hence monotonic, so it lands on the same side of whole + 0.5 as the
+  // exact product does, or on it. Only a product equal to a tie needs the exact binary value
+  // (BigInt arithmetic, a few microseconds; several calls per prediction row).
+  if (scaled < 2 ** 52 && Number.isInteger(digits) && digits >= 0 && digits <= 22) {
+    const whole = Math.floor(scaled);
+    const fraction = scaled - whole;
+    if (fraction !== 0.5) {
+      const rounded = (fraction < 0.5 ? whole : whole + 1) / scale;
+      return value < 0 ? -rounded : rounded;
+    }
+  }
+  return exactRoundHalfEven(value, digits);
+}
+
+/** The same rounding always through BigInt arithmetic on the binary value (the fast path's reference). */
+export function exactRoundHalfEven(value: number, digits: number): number {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, Math.abs(value));
   const bits = view.getBigUint64(0);
