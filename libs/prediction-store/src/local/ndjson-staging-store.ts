@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PredictionRowSchema, type PredictionRow } from '@props/contracts';
 import { writeFileDurablyAsync } from '@props/durable-files';
@@ -20,14 +20,17 @@ export class NdjsonStagingStore implements StagingStore {
         `staging: batch id "${batchId}" or message id "${messageId}" is not a safe file name`,
       );
     const folder = join(this.root, batchId);
+    const file = join(folder, `${messageId}.ndjson`);
+    const text = rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : '');
     try {
-      mkdirSync(folder, { recursive: true });
       // Flushed (file, then folder) before the worker answers: a crash never leaves an empty or torn
       // file behind a completion. Off the event loop, the folder's fsync shared by concurrent writes.
-      await writeFileDurablyAsync(
-        join(folder, `${messageId}.ndjson`),
-        rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : ''),
-      );
+      // The batch's folder is made by the first write that finds it missing, not checked by every write.
+      await writeFileDurablyAsync(file, text).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        await mkdir(folder, { recursive: true });
+        await writeFileDurablyAsync(file, text);
+      });
     } catch (error) {
       throw new StagingWriteError(
         `staging: cannot write ${folder}/${messageId}.ndjson: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
