@@ -153,10 +153,11 @@ function sourceMapRules(recipe) {
 export function imageEnvironment(root, app) {
   const instructions = parseDockerfile(readFileSync(join(root, 'docker', `${app}.Dockerfile`), 'utf8'));
   const finalStage = instructions.slice(instructions.findLastIndex((i) => i.keyword === 'FROM'));
+  /** @type {Record<string, string>} */
   const env = {};
   for (const instruction of finalStage.filter((i) => i.keyword === 'ENV')) {
     for (const [, name, quoted, plain] of instruction.args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|(\S*))/g))
-      env[name] = quoted ?? plain;
+      env[name] = quoted ?? plain ?? '';
   }
   return env;
 }
