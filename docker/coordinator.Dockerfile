@@ -7,7 +7,6 @@ ARG NODE_VERSION=24.22.3
 FROM node:${NODE_VERSION}-bookworm-slim
 # Cloud Run's root filesystem is treated as read-only: everything the app writes goes under /tmp.
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--enable-source-maps \
     ONNXRUNTIME_NODE_INSTALL=skip \
     PROPS_DATA_DIR=/tmp/props
 WORKDIR /app

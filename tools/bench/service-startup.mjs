@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { imageEnvironment } from '../gate/check-dockerfiles.mjs';
 import { checkImages } from '../gate/check-images.mjs';
 import { deployableApps } from '../gate/workspace.mjs';
 import { median, timeToReady } from './process-timing.mjs';
@@ -46,16 +47,22 @@ const row = (label, measured, floor) =>
 /**
  * The worker bundle's start-to-ready time beside its floor (tools/bench/startup-floor.cjs:
  * onnxruntime-node, the two inference sessions, an HTTP listener), interleaved round by round:
- * the bundle as `node main.js`, the bundle as the image runs it (NODE_OPTIONS=--enable-source-maps
- * and a compile cache the image's --build-check step filled), the app from its TypeScript sources,
- * and the same bundle on the previous Node. Then each image's container cold start.
+ * the bundle as `node main.js`, the bundle as the image runs it (the environment
+ * docker/worker.Dockerfile sets, its NODE_OPTIONS included, with a compile cache filled by
+ * --build-check as the Dockerfile does), the app from its TypeScript sources, and the same bundle
+ * on the previous Node. The floor runs once plain and once with the image's NODE_OPTIONS and
+ * NODE_ENV. Then each image's container cold start.
  */
 export async function benchServiceStartup(root, { rounds = 7 } = {}) {
   const previousNode = nodeBinary(root, PREVIOUS_NODE);
   const worker = join(root, 'dist/apps/worker');
   const env = { PROPS_PUSH_AUTH: 'none', NODE_OPTIONS: '' };
   const cache = mkdtempSync(join(tmpdir(), 'props-bench-compile-cache-'));
-  const asImage = { ...env, NODE_OPTIONS: '--enable-source-maps', NODE_COMPILE_CACHE: cache };
+  const data = mkdtempSync(join(tmpdir(), 'props-bench-data-'));
+  const image = imageEnvironment(root, 'worker');
+  const imageNodeOptions = image.NODE_OPTIONS ?? '';
+  // The image's environment; its folders (the compile cache, the data folder) moved to temporary ones.
+  const asImage = { ...env, ...image, NODE_OPTIONS: imageNodeOptions, NODE_COMPILE_CACHE: cache, PROPS_DATA_DIR: data };
   // As the Dockerfile does: --build-check fills the cache (written when the process exits).
   const filled = spawnSync(process.execPath, ['main.js', '--build-check'], {
     cwd: worker,
@@ -85,7 +92,7 @@ export async function benchServiceStartup(root, { rounds = 7 } = {}) {
       runs.floorMaps.push(
         await timeToReady(process.execPath, ['tools/bench/startup-floor.cjs'], {
           cwd: root,
-          env: { ...floorEnv, NODE_OPTIONS: '--enable-source-maps' },
+          env: { ...floorEnv, NODE_ENV: image.NODE_ENV ?? '', NODE_OPTIONS: imageNodeOptions },
           onReady: cpuInto(cpu.floorMaps),
         }),
       );
@@ -96,23 +103,24 @@ export async function benchServiceStartup(root, { rounds = 7 } = {}) {
     }
   } finally {
     rmSync(cache, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
   }
   const floor = stats(runs.floor);
   const floorMaps = stats(runs.floorMaps);
   const lines = [
     `worker start-to-ready (spawn → 200 on /health/ready), ${rounds} interleaved rounds, Node ${process.versions.node}:`,
     row('floor (onnxruntime + 2 sessions + listener)', floor),
-    row('floor, --enable-source-maps', floorMaps),
+    row(`floor, the image's NODE_OPTIONS (${imageNodeOptions || 'none'})`, floorMaps),
     row('bundle (node main.js)', stats(runs.bundle), floor),
     row(
-      `RATIO as the image runs it (source maps, compile cache${filled.status === 0 ? '' : ' NOT filled'})`,
+      `RATIO as the image runs it (its env, compile cache${filled.status === 0 ? '' : ' NOT filled'})`,
       stats(runs.image),
       floorMaps,
     ),
     row('sources (node --import tsx)', stats(runs.sources), floor),
   ];
   if (measuresCpu) {
-    lines.push(row('CPU to ready: floor, --enable-source-maps', stats(cpu.floorMaps)));
+    lines.push(row("CPU to ready: floor, the image's NODE_OPTIONS", stats(cpu.floorMaps)));
     lines.push(row('CPU to ready: as the image runs it', stats(cpu.image), stats(cpu.floorMaps)));
   }
   if (previousNode) lines.push(row(`the bundle on Node ${PREVIOUS_NODE}`, stats(runs.previous), floor));

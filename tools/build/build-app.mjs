@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path';
 import { builtinModules } from 'node:module';
 import * as esbuild from 'esbuild';
 import { absentOptionalModulesPlugin } from './absent-optional-modules.mjs';
+import { builtinsThroughRequirePlugin } from './builtins-through-require.mjs';
+import { fastifyLazySemverPlugin } from './fastify-lazy-semver.mjs';
 import { pinoCallSitesPlugin } from './pino-call-sites.mjs';
 import { lockfileSubset } from './lockfile-subset.mjs';
 import { pinnedNodeVersion } from '../node/pinned-version.mjs';
@@ -89,7 +91,12 @@ export function bundleOptions({ root, entry, outdir, tsconfig, external = [] }) 
     logLevel: 'warning',
     tsconfig,
     external,
-    plugins: [absentOptionalModulesPlugin(), pinoCallSitesPlugin()],
+    plugins: [
+      absentOptionalModulesPlugin(),
+      pinoCallSitesPlugin(),
+      builtinsThroughRequirePlugin(),
+      fastifyLazySemverPlugin(),
+    ],
   };
 }
 

@@ -108,22 +108,58 @@ function copyRules(recipe) {
   return violations;
 }
 
-/** Stack traces must point at the .ts source, not into the bundle. */
+/** The function each app's main.ts calls so stacks name the TypeScript source. */
+const STACK_MAPPER_CALL = 'mapStackTracesThroughSourceMaps()';
+
+/**
+ * Stack traces must point at the .ts source, not into the bundle, without `--enable-source-maps`:
+ * that flag makes Node read and parse the map of every file it loads at each start; the app maps a
+ * stack through the bundle's maps when it is formatted instead (@props/observability).
+ */
 function sourceMapRules(recipe) {
-  const { finalStage, file } = recipe;
+  const { root, app, finalStage, file, at } = recipe;
   const violations = [];
-  // The bundle ships its source map; without this flag a stack trace points into the 30 MB bundle, not the .ts source.
-  if (!finalStage.some((i) => i.keyword === 'ENV' && /NODE_OPTIONS=["']?[^\n]*--enable-source-maps/.test(i.args))) {
+  for (const instruction of finalStage.filter(
+    (i) => i.keyword === 'ENV' && /NODE_OPTIONS\b[^\n]*--enable-source-maps/.test(i.args),
+  )) {
+    violations.push(
+      violation(
+        'docker-source-maps',
+        at(instruction),
+        'sets --enable-source-maps, so every start reads and parses the source map of each file it loads',
+        `drop the flag: apps/${app}/src/main.ts maps stacks when they are formatted (${STACK_MAPPER_CALL})`,
+      ),
+    );
+  }
+  const main = join(root, 'apps', app, 'src', 'main.ts');
+  if (existsSync(main) && !readFileSync(main, 'utf8').includes(STACK_MAPPER_CALL)) {
     violations.push(
       violation(
         'docker-source-maps',
         file,
-        'does not enable source maps, so stack traces point into the bundle',
-        'ENV NODE_OPTIONS=--enable-source-maps',
+        `apps/${app}/src/main.ts never calls ${STACK_MAPPER_CALL}, so stack traces in the image point into the bundle`,
+        `call ${STACK_MAPPER_CALL} (from @props/observability) first in apps/${app}/src/main.ts`,
       ),
     );
   }
   return violations;
+}
+
+/**
+ * The environment the final stage sets (its ENV instructions, `KEY=value` pairs): what the
+ * service runs with in the image. The start-up bench runs the bundle with it.
+ * @returns {Record<string, string>}
+ */
+export function imageEnvironment(root, app) {
+  const instructions = parseDockerfile(readFileSync(join(root, 'docker', `${app}.Dockerfile`), 'utf8'));
+  const finalStage = instructions.slice(instructions.findLastIndex((i) => i.keyword === 'FROM'));
+  /** @type {Record<string, string>} */
+  const env = {};
+  for (const instruction of finalStage.filter((i) => i.keyword === 'ENV')) {
+    for (const [, name, quoted, plain] of instruction.args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|(\S*))/g))
+      env[name] = quoted ?? plain ?? '';
+  }
+  return env;
 }
 
 /** The generated lockfile installed with npm ci, without devDependencies, offline. */

@@ -204,11 +204,19 @@ describe('the gate', { timeout: 600_000 }, () => {
       expectViolation('dockerfiles', 'docker-copy', 'docker/worker.Dockerfile:15');
     });
 
-    it('a Dockerfile that leaves source maps off', () => {
+    it('a Dockerfile that has Node parse every source map at start', () => {
       workspace.edit('docker/worker.Dockerfile', (text) =>
-        text.replace('    NODE_OPTIONS=--enable-source-maps \\\n', ''),
+        text.replace(
+          'ENV NODE_ENV=production \\\n',
+          'ENV NODE_ENV=production \\\n    NODE_OPTIONS=--enable-source-maps \\\n',
+        ),
       );
-      expectViolation('dockerfiles', 'docker-source-maps', 'docker/worker.Dockerfile');
+      expectViolation('dockerfiles', 'docker-source-maps', 'docker/worker.Dockerfile:9');
+    });
+
+    it('an image whose app never maps its stacks through the source maps', () => {
+      workspace.edit('apps/coordinator/src/main.ts', (text) => text.replace('mapStackTracesThroughSourceMaps();', ''));
+      expectViolation('dockerfiles', 'docker-source-maps', 'docker/coordinator.Dockerfile');
     });
 
     it('a Dockerfile that installs devDependencies', () => {

@@ -1,3 +1,4 @@
+import { mapStackTracesThroughSourceMaps } from '@props/observability';
 import { buildInfo } from '@props/service-runtime';
 import { UsageError, commandHelp, type CliCommand } from './cli-command';
 import { closest, oneLine } from './cli-errors';
@@ -164,6 +165,8 @@ function failOutsideTheCommand(error: unknown): void {
     process.stderr.write(`${error.stack}\n`);
   process.exit(1);
 }
+// The image runs without --enable-source-maps: stacks are mapped when they are formatted.
+mapStackTracesThroughSourceMaps();
 process.on('unhandledRejection', failOutsideTheCommand);
 process.on('uncaughtException', failOutsideTheCommand);
 

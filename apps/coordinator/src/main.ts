@@ -1,8 +1,11 @@
+import { mapStackTracesThroughSourceMaps } from '@props/observability';
 import { launchService } from '@props/service-runtime';
 import { assembleCoordinator } from './assemble-coordinator';
 
 const placeholderApiKey = 'build-check-placeholder';
 
+// The images run without --enable-source-maps: stacks are mapped when they are formatted.
+mapStackTracesThroughSourceMaps();
 void launchService(process.argv.slice(2), {
   assemble: assembleCoordinator,
   buildCheckEnvironments: {

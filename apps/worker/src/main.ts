@@ -1,6 +1,9 @@
+import { mapStackTracesThroughSourceMaps } from '@props/observability';
 import { launchService } from '@props/service-runtime';
 import { assembleWorker } from './assemble-worker';
 
+// The images run without --enable-source-maps: stacks are mapped when they are formatted.
+mapStackTracesThroughSourceMaps();
 void launchService(process.argv.slice(2), {
   assemble: assembleWorker,
   buildCheckEnvironments: {
