@@ -28,4 +28,10 @@ export interface BatchWarehouse {
   readonly merger: PredictionsMerger;
   /** Into the prefix's nba_orchestration.prediction_batches. */
   recordBatch(row: BatchBookkeepingRow, datasetPrefix: string): Promise<void>;
+  /**
+   * Runs `work` with the warehouse kept open across its units: the local file is opened by the
+   * first unit (under whatever locks `work` took by then) and closed once when `work` ends, not
+   * opened and checkpointed per unit. Nothing is kept for BigQuery.
+   */
+  session<T>(work: () => Promise<T>): Promise<T>;
 }

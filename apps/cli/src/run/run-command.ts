@@ -16,6 +16,7 @@ import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { ProgressBar } from '../progress-bar';
 import { DEFAULT_SEED, samplesDirectory, seedingProgress } from '../warehouse/seed-command';
 import { readBatchOutcome, type BatchOutcome } from './batch-outcome';
+import { nextPollMs } from './poll-interval';
 import { callService, callerHeaders, readAnswer, refusalText } from '../coordinator-client';
 import { gradingTable } from '../grading/grading-table';
 import { writeReport } from '../grading/report-command';
@@ -79,7 +80,10 @@ async function startLocalStack(
   return { apiKey, coordinatorUrl };
 }
 
-/** Polls the batch with a progress bar until it is consolidated; a stall check every two minutes, four at most. */
+/**
+ * Polls the batch with a progress bar until it is consolidated (faster once it is due, see
+ * nextPollMs) and resolves with its status; a stall check every two minutes, four at most.
+ */
 async function awaitBatch(
   coordinatorUrl: string,
   apiKey: string,
@@ -123,7 +127,7 @@ async function awaitBatch(
           `batch ${batchId} did not finish: ${status.players_pending} players pending (${status.last_error ?? 'no error recorded'})`,
         );
     }
-    await sleep(200);
+    await sleep(nextPollMs(status, Date.now() - batchStarted));
   }
 }
 
@@ -137,7 +141,8 @@ interface RunSummary {
   outcome: BatchOutcome;
   report: Awaited<ReturnType<typeof writeReport>>;
   warehousePath: string;
-  seconds: { seed: number; batch: number; total: number };
+  /** batch: from sending /start to seeing the batch consolidated; report: reading its outcome and writing the report. */
+  seconds: { seed: number; batch: number; report: number; total: number };
 }
 
 function summaryLines({ status, outcome, report, warehousePath, seconds }: RunSummary): string[] {
@@ -168,7 +173,7 @@ function summaryLines({ status, outcome, report, warehousePath, seconds }: RunSu
     `  grading of ${status.game_date} (real lines only; hit rate = wins / (wins + losses)):`,
     ...gradingTable(report.input.systems, '    '),
     `  report                   ${report.path}`,
-    `  durations                seed ${seconds.seed.toFixed(1)} s, batch ${seconds.batch.toFixed(1)} s, total ${seconds.total.toFixed(1)} s`,
+    `  durations                seed ${seconds.seed.toFixed(1)} s, batch ${seconds.batch.toFixed(2)} s (/start → consolidated), report ${seconds.report.toFixed(2)} s, total ${seconds.total.toFixed(1)} s`,
     `  warehouse                ${warehousePath} (nba_predictions.player_prop_predictions)`,
   ];
 }
@@ -277,6 +282,7 @@ export const runCommand: CliCommand = {
       const started = readAnswer(BatchStatusBodySchema, start, startUrl);
       say(`batch ${started.batch_id}: ${started.players_expected} players published to ${workerCount} worker(s)\n`);
       const status = await awaitBatch(coordinatorUrl, apiKey, started, services, say);
+      const consolidatedSeen = Date.now();
       const outcome = await readBatchOutcome(warehousePath, status);
       const report = await writeReport(
         { ...process.env, PROPS_BACKEND: 'local' },
@@ -287,7 +293,8 @@ export const runCommand: CliCommand = {
       );
       const seconds = {
         seed: seededMs / 1000,
-        batch: (Date.now() - batchStarted) / 1000,
+        batch: (consolidatedSeen - batchStarted) / 1000,
+        report: (Date.now() - consolidatedSeen) / 1000,
         total: (Date.now() - runStarted) / 1000,
       };
       const summary: RunSummary = { status, outcome, report, warehousePath, seconds };

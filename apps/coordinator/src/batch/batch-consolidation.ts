@@ -48,8 +48,34 @@ async function mergeClaimed(
 ): Promise<BatchStatusBody> {
   const batchId = claimed.batch_id;
   const context = batchLogContext(claimed);
+  // One warehouse session for the merge and its bookkeeping row: the local file is opened once,
+  // under the date's consolidation lock, and closed (checkpointed) before the batch is marked.
+  const { result, completed, consolidatedAt } = await options.warehouse.session(() => mergeAndRecord(options, claimed));
+  await markConsolidated(options, claimed, result, { completed, partial, consolidatedAt });
+  const status = (await batchStatus(options.state, batchId))!;
+  // Only the batch whose rows are in the table announces them: a stale batch that wrote nothing
+  // (a newer one of the date had every key) must not make downstream re-export.
+  if (result.rowsMerged > 0 || (result.rowsKept === 0 && result.batchRows > 0))
+    await announceBatch(options, claimed, {
+      playersCompleted: completed,
+      rowsMerged: result.batchRows,
+      consolidatedAt,
+      partial,
+    });
+  else
+    options.logger.warn(
+      { event: LogEvent.batchSuperseded, ...context, rows_kept: result.rowsKept },
+      `batch ${batchId} wrote no rows (a newer batch of the date holds ${result.rowsKept}); no phase-5 completion`,
+    );
+  logSummary(options.logger, status, result, context);
+  return status;
+}
+
+/** The batch's staging merged, then its row in prediction_batches. */
+async function mergeAndRecord(options: BatchOrchestratorOptions, claimed: BatchRecord) {
+  const batchId = claimed.batch_id;
   const result = await mergeStaging(options, claimed, options.staging(batchPrefix(claimed)));
-  logLeftOut(options.logger, result, context);
+  logLeftOut(options.logger, result, batchLogContext(claimed));
   const completed = await options.state.completionCount(batchId);
   // Players the feature gate refused get no row by design: the batch does not expect them.
   const refused = (await options.state.completions(batchId)).filter(
@@ -69,24 +95,7 @@ async function mergeClaimed(
     },
     batchPrefix(claimed),
   );
-  await markConsolidated(options, claimed, result, { completed, partial, consolidatedAt });
-  const status = (await batchStatus(options.state, batchId))!;
-  // Only the batch whose rows are in the table announces them: a stale batch that wrote nothing
-  // (a newer one of the date had every key) must not make downstream re-export.
-  if (result.rowsMerged > 0 || (result.rowsKept === 0 && result.batchRows > 0))
-    await announceBatch(options, claimed, {
-      playersCompleted: completed,
-      rowsMerged: result.batchRows,
-      consolidatedAt,
-      partial,
-    });
-  else
-    options.logger.warn(
-      { event: LogEvent.batchSuperseded, ...context, rows_kept: result.rowsKept },
-      `batch ${batchId} wrote no rows (a newer batch of the date holds ${result.rowsKept}); no phase-5 completion`,
-    );
-  logSummary(options.logger, status, result, context);
-  return status;
+  return { result, completed, consolidatedAt };
 }
 
 async function markConsolidated(

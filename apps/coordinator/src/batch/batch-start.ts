@@ -58,7 +58,10 @@ async function startLocked(
     );
   }
   const started = Date.now();
-  const { selection, load } = await selectAndLoad(options, gameDate, prefix, request.minMinutes);
+  // Candidates and slate in one warehouse session: the local file opened and closed once.
+  const { selection, load } = await options.warehouse.session(() =>
+    selectAndLoad(options, gameDate, prefix, request.minMinutes),
+  );
   const batchId = newBatchId(gameDate);
   if (load.path !== 'one_query')
     options.logger.warn(

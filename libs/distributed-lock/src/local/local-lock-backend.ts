@@ -1,18 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { link, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileDurably } from '@props/durable-files';
+import { writeFileDurablyAsync } from '@props/durable-files';
 import { LeaseLostError, type Lease, type LockBackend } from '../lease';
 
 interface LeaseRecord {
@@ -33,6 +23,8 @@ const leaseFile = (token: number) => `lease-${String(token).padStart(12, '0')}.j
  *
  * Safety rests on one shared clock: a contender treats a lease as expired only if it started
  * reading after the expiry, and a renewal counts only if its rename finished before the expiry.
+ * The lease files are written and flushed on libuv's thread pool, not the event loop (each
+ * acquire and release is on the path of a batch's start and merge; docs/performance.md).
  */
 export class LocalLockBackend implements LockBackend {
   readonly name = 'local';
@@ -48,20 +40,20 @@ export class LocalLockBackend implements LockBackend {
     const token = (latest?.token ?? 0) + 1;
     const record: LeaseRecord = { holderId, token, expiresAt: Date.now() + leaseMs, released: false };
     const staged = join(folder, `.claim-${randomUUID()}`);
-    const handle = openSync(staged, 'w');
+    const handle = await open(staged, 'w');
     try {
-      writeSync(handle, JSON.stringify(record));
-      fsyncSync(handle);
+      await handle.writeFile(JSON.stringify(record));
+      await handle.sync();
     } finally {
-      closeSync(handle);
+      await handle.close();
     }
     try {
-      linkSync(staged, join(folder, leaseFile(token)));
+      await link(staged, join(folder, leaseFile(token)));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
       throw error;
     } finally {
-      unlinkSync(staged);
+      await unlink(staged);
     }
     // A contender that read the folder long ago can still link its token if a newer winner has
     // removed that token's old file since (only files two behind the newest are removed): a newer
@@ -77,7 +69,7 @@ export class LocalLockBackend implements LockBackend {
   async renew(lease: Lease, leaseMs: number): Promise<Lease> {
     const current = this.heldRecord(lease);
     const expiresAt = Date.now() + leaseMs;
-    this.replace(lease, { ...current, expiresAt });
+    await this.replace(lease, { ...current, expiresAt });
     if (Date.now() >= current.expiresAt)
       throw new LeaseLostError(lease, 'the renewal finished after the lease had expired');
     return { ...lease, expiresAt };
@@ -85,7 +77,7 @@ export class LocalLockBackend implements LockBackend {
 
   async release(lease: Lease): Promise<void> {
     const current = this.heldRecord(lease);
-    this.replace(lease, { ...current, released: true });
+    await this.replace(lease, { ...current, released: true });
   }
 
   /** The lease file of `lease`, if it is still the newest, held by its holder and unexpired. */
@@ -101,8 +93,8 @@ export class LocalLockBackend implements LockBackend {
     return latest;
   }
 
-  private replace(lease: Lease, record: LeaseRecord): void {
-    writeFileDurably(join(this.root, lease.key, leaseFile(lease.token)), JSON.stringify(record));
+  private replace(lease: Lease, record: LeaseRecord): Promise<void> {
+    return writeFileDurablyAsync(join(this.root, lease.key, leaseFile(lease.token)), JSON.stringify(record));
   }
 
   /** The highest token with a lease file in the folder, if any. */

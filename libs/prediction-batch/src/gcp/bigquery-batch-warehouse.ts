@@ -43,4 +43,8 @@ export class BigQueryBatchWarehouse implements BatchWarehouse {
     });
     await job.getQueryResults();
   }
+
+  session<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
 }

@@ -6,13 +6,14 @@ import {
   insertRows,
   renderDuckdbDdl,
   requireCurrentSchema,
+  holdWarehouse,
   requireWarehouseFile,
   withWarehouse,
 } from '@props/warehouse';
 import type { BatchBookkeepingRow, BatchWarehouse } from '../batch-warehouse';
 import { queryPlayerCandidates } from './duckdb-player-candidates';
 
-/** The local DuckDB file, opened for each unit of work (so several processes can share it). */
+/** The local DuckDB file, opened for each unit of work or session (so several processes can share it). */
 export class DuckdbBatchWarehouse implements BatchWarehouse {
   readonly name = 'duckdb';
   readonly merger: DuckdbMerger;
@@ -43,5 +44,9 @@ export class DuckdbBatchWarehouse implements BatchWarehouse {
       if (datasetPrefix) await connection.run(renderDuckdbDdl(PREDICTION_BATCHES, datasetPrefix));
       await insertRows(connection, PREDICTION_BATCHES, [{ ...row }], datasetPrefix);
     });
+  }
+
+  session<T>(work: () => Promise<T>): Promise<T> {
+    return holdWarehouse(this.path, work);
   }
 }

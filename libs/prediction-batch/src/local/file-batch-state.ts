@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { DistributedLock } from '@props/distributed-lock';
-import { UnreadableFileError, readJsonFile, writeFileDurably, writeFileDurablyAsync } from '@props/durable-files';
+import { UnreadableFileError, readJsonFile, writeFileDurablyAsync } from '@props/durable-files';
 import type { BatchRecord, CompletionRecord } from '../batch-record';
 import type { BatchStateStore } from '../batch-state-store';
 import { StampedFileCache } from './stamped-file-cache';
@@ -9,7 +10,8 @@ import { batchRecordProblem, completionRecordProblem } from '../batch-record-sha
 
 const SAFE = /^[A-Za-z0-9_-]{1,128}$/;
 
-const writeAtomically = (file: string, value: unknown) => writeFileDurably(file, JSON.stringify(value, null, 1));
+// Off the event loop: the header is written on every start, claim and merge (docs/performance.md).
+const writeAtomically = (file: string, value: unknown) => writeFileDurablyAsync(file, JSON.stringify(value, null, 1));
 
 /**
  * Batch state on the local disk, shared by every coordinator process: one folder per batch with
@@ -44,7 +46,7 @@ export class FileBatchState implements BatchStateStore {
     // One file and one fsync for every request of the batch (a file per player cost ~0.5 s of
     // fsyncs on a full slate before the first push); read back only to re-publish a player.
     await writeFileDurablyAsync(join(folder, 'messages.json'), JSON.stringify(messages));
-    writeAtomically(join(folder, 'batch.json'), record);
+    await writeAtomically(join(folder, 'batch.json'), record);
   }
 
   /** A batch id that cannot be a batch folder (`../..`) is no batch; an unreadable header is reported and treated as none. */
@@ -113,8 +115,10 @@ export class FileBatchState implements BatchStateStore {
     return records;
   }
 
+  /** Listed on the thread pool: it runs for every completion, the folder growing to a whole slate. */
   async completionCount(batchId: string): Promise<number> {
-    return readdirSync(join(this.batchFolder(batchId), 'completions')).filter((name) => name.endsWith('.json')).length;
+    const names = await readdir(join(this.batchFolder(batchId), 'completions'));
+    return names.filter((name) => name.endsWith('.json')).length;
   }
 
   /** Changes the header under the batch's lock; `change` returns null to leave it as it is. */
@@ -129,7 +133,7 @@ export class FileBatchState implements BatchStateStore {
         const current = this.headers.read(file);
         if (!current) return null;
         const next = change(current);
-        if (next) writeAtomically(file, next);
+        if (next) await writeAtomically(file, next);
         return next;
       },
     );

@@ -68,56 +68,112 @@ function notOpenable(path: string, message: string): ServiceError {
   return new WarehouseUnavailableError(path, message.split('\n')[0]!);
 }
 
-/** Files this process holds open (holdWarehouse): their units of work share one connection, one at a time. */
-const held = new Map<string, { connection: DuckDBConnection; queue: Promise<unknown> }>();
+interface OpenWarehouse {
+  instance: DuckDBInstance;
+  connection: DuckDBConnection;
+}
+
+/**
+ * Files this process holds open (holdWarehouse): opened by the first unit of work inside a hold,
+ * shared by every unit meanwhile (one at a time, in order), closed when the last hold ends.
+ */
+interface Hold {
+  holds: number;
+  open?: OpenWarehouse;
+  queue: Promise<unknown>;
+}
+const held = new Map<string, Hold>();
 
 /**
  * Keeps the warehouse open while `work` runs, so that every withWarehouse on the same path in this
  * process reuses one connection instead of opening and checkpointing the file per unit of work (a
- * season's backfill does thousands). The units run one after another; other processes wait for the
- * file meanwhile, as for any writer.
+ * batch's merge and its bookkeeping row, the start's candidates and slate). The file is opened by
+ * the first unit of work, not before, so a caller that takes its locks inside `work` still opens
+ * the file only under them (the order the backfill keeps: locks first, then the file). The units
+ * run one after another; other processes wait for the file meanwhile, as for any writer. Holds of
+ * one path overlap safely: the file is closed (and checkpointed) when the last one ends, after the
+ * units queued on it.
  */
-export async function holdWarehouse<T>(path: string, work: () => Promise<T>, maxWaitMs = 60_000): Promise<T> {
-  if (held.has(path)) return work();
-  return withWarehouse(
-    path,
-    async (connection) => {
-      held.set(path, { connection, queue: Promise.resolve() });
-      try {
-        return await work();
-      } finally {
-        held.delete(path);
-      }
-    },
-    maxWaitMs,
-  );
+export async function holdWarehouse<T>(path: string, work: () => Promise<T>): Promise<T> {
+  let hold = held.get(path);
+  if (!hold) {
+    hold = { holds: 0, queue: Promise.resolve() };
+    held.set(path, hold);
+  }
+  hold.holds += 1;
+  try {
+    return await work();
+  } finally {
+    hold.holds -= 1;
+    await releaseHold(path, hold);
+  }
+}
+
+async function releaseHold(path: string, hold: Hold): Promise<void> {
+  for (let queue = hold.queue; ; queue = hold.queue) {
+    await queue;
+    if (hold.holds > 0) return;
+    if (hold.queue !== queue) continue;
+    // No await from here: a unit of work that comes now opens the file itself, after this close.
+    held.delete(path);
+    if (hold.open) closeWarehouse(hold.open);
+    return;
+  }
+}
+
+/** A unit of work on a held file: its turn on the shared connection, the file opened on first use. */
+function heldTurn<T>(
+  path: string,
+  hold: Hold,
+  work: (connection: DuckDBConnection) => Promise<T>,
+  maxWaitMs: number,
+): Promise<T> {
+  const turn = hold.queue.then(async () => {
+    // Turns run one at a time, so only the first opens the file (or the next, if that open failed).
+    const open = (hold.open ??= await openWarehouse(path, maxWaitMs));
+    try {
+      return await work(open.connection);
+    } catch (error) {
+      throw classifyWarehouseError(path, error);
+    }
+  });
+  hold.queue = turn.catch(() => undefined);
+  return turn;
 }
 
 /**
  * Runs one unit of work on the local DuckDB warehouse and closes it. DuckDB lets one process at a
  * time open a file for writing, so while another process holds it this retries with backoff
  * (jittered, doubling up to 1 s) until `maxWaitMs`, then throws WarehouseBusyError. A file DuckDB
- * cannot open for any other reason throws WarehouseUnavailableError.
+ * cannot open for any other reason throws WarehouseUnavailableError. Inside holdWarehouse the unit
+ * runs on the held connection instead.
  */
 export async function withWarehouse<T>(
   path: string,
   work: (connection: DuckDBConnection) => Promise<T>,
   maxWaitMs = 60_000,
 ): Promise<T> {
-  const holding = held.get(path);
-  if (holding) {
-    const turn = holding.queue.then(() => work(holding.connection));
-    holding.queue = turn.catch(() => undefined);
-    return turn;
+  const hold = held.get(path);
+  if (hold) return heldTurn(path, hold, work, maxWaitMs);
+  const opened = await openWarehouse(path, maxWaitMs);
+  try {
+    return await work(opened.connection);
+  } catch (error) {
+    throw classifyWarehouseError(path, error);
+  } finally {
+    closeWarehouse(opened);
   }
+}
+
+async function openWarehouse(path: string, maxWaitMs: number): Promise<OpenWarehouse> {
   // Loaded on first use (about 200 ms): a coordinator on gcp never opens a DuckDB file.
   const { DuckDBInstance: duckdb } = await import('@duckdb/node-api');
   const started = Date.now();
   let delay = 20;
   for (;;) {
-    let instance: DuckDBInstance;
     try {
-      instance = await duckdb.create(path);
+      const instance = await duckdb.create(path);
+      return { instance, connection: await instance.connect() };
     } catch (error) {
       const message = errorMessage(error);
       if (!LOCKED.test(message)) throw notOpenable(path, message);
@@ -127,16 +183,12 @@ export async function withWarehouse<T>(
         );
       await new Promise((resolveWait) => setTimeout(resolveWait, delay * (0.5 + Math.random())));
       delay = Math.min(1_000, delay * 2);
-      continue;
-    }
-    const connection = await instance.connect();
-    try {
-      return await work(connection);
-    } catch (error) {
-      throw classifyWarehouseError(path, error);
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
     }
   }
+}
+
+/** Closing a file that was written checkpoints it: its WAL goes into the file before this returns. */
+function closeWarehouse({ instance, connection }: OpenWarehouse): void {
+  connection.closeSync();
+  instance.closeSync();
 }

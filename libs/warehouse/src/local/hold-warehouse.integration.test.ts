@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { holdWarehouse, withWarehouse } from './duckdb-warehouse';
+
+const root = resolve(import.meta.dirname, '../../../..');
+let warehouse: string;
+
+/** Whether another process can open the file for writing right now (DuckDB lets one writer process in). */
+function anotherProcessCanOpen(path: string): boolean {
+  const probe = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { DuckDBInstance } = await import('@duckdb/node-api');
+       try { (await DuckDBInstance.create(${JSON.stringify(path)})).closeSync(); console.log('opened'); }
+       catch (error) { console.log(String(error).includes('lock') ? 'locked' : String(error)); }`,
+    ],
+    { cwd: root, encoding: 'utf8', timeout: 60_000 },
+  );
+  const answer = probe.stdout.trim();
+  if (answer !== 'opened' && answer !== 'locked') throw new Error(`probe: ${answer} ${probe.stderr}`);
+  return answer === 'opened';
+}
+
+/** Temporary tables live as long as the connection: seeing one a unit before made proves the units shared it. */
+const tempTableCount = (path: string) =>
+  withWarehouse(path, async (connection) =>
+    Number((await connection.runAndReadAll('SELECT count(*) FROM kept_by_the_hold')).getRows()[0]![0]),
+  );
+
+beforeEach(() => {
+  warehouse = join(mkdtempSync(join(tmpdir(), 'props-hold-')), 'warehouse.duckdb');
+});
+
+describe('holding the warehouse open across units of work', () => {
+  it('opens the file at the first unit, shares it with the next, and closes it when the hold ends', async () => {
+    await holdWarehouse(warehouse, async () => {
+      // Not opened yet: a caller that takes its locks first still opens the file under them.
+      expect(anotherProcessCanOpen(warehouse)).toBe(true);
+      await withWarehouse(warehouse, (connection) => connection.run('CREATE TEMP TABLE kept_by_the_hold AS SELECT 1'));
+      expect(await tempTableCount(warehouse)).toBe(1);
+      expect(anotherProcessCanOpen(warehouse)).toBe(false);
+    });
+    expect(anotherProcessCanOpen(warehouse)).toBe(true);
+    await expect(tempTableCount(warehouse)).rejects.toThrow(/kept_by_the_hold/);
+  }, 60_000);
+
+  it('keeps the file open until the last of two overlapping holds ends', async () => {
+    let secondEnded!: () => void;
+    const second = new Promise<void>((resolveEnded) => (secondEnded = resolveEnded));
+    await holdWarehouse(warehouse, async () => {
+      await withWarehouse(warehouse, (connection) => connection.run('CREATE TEMP TABLE kept_by_the_hold AS SELECT 1'));
+      await holdWarehouse(warehouse, async () => expect(await tempTableCount(warehouse)).toBe(1)).then(secondEnded);
+      await second;
+      expect(await tempTableCount(warehouse)).toBe(1);
+    });
+    expect(anotherProcessCanOpen(warehouse)).toBe(true);
+  }, 60_000);
+
+  it('a unit that fails leaves the hold usable for the next', async () => {
+    await holdWarehouse(warehouse, async () => {
+      await expect(
+        withWarehouse(warehouse, (connection) => connection.run('SELECT * FROM no_such_table')),
+      ).rejects.toThrow(/no_such_table/);
+      await withWarehouse(warehouse, (connection) => connection.run('CREATE TEMP TABLE kept_by_the_hold AS SELECT 1'));
+      expect(await tempTableCount(warehouse)).toBe(1);
+    });
+  }, 60_000);
+});
