@@ -5,6 +5,33 @@
  */
 export function roundHalfEven(value: number, digits: number): number {
   if (!Number.isFinite(value) || value === 0) return value;
+  const quick = roundClearOfTie(Math.abs(value), digits);
+  if (quick !== undefined) return value < 0 ? -quick : quick;
+  return exactRoundHalfEven(value, digits);
+}
+
+/** Below 2^40 a scaled double is within 2^-14 of the exact product (half its ulp, at most 2^-13). */
+const QUICK_LIMIT = 2 ** 40;
+/** Further from .5 than the product's error can reach: the double and the exact value round alike. */
+const TIE_MARGIN = 1e-3;
+
+/**
+ * roundHalfEven of a positive value without BigInt when the scaled double is clearly not near a
+ * half (almost every value): the same quotient the exact path computes, found in doubles. Near a
+ * half, or for large values or many digits, undefined (the exact path decides).
+ */
+function roundClearOfTie(magnitude: number, digits: number): number | undefined {
+  if (digits < 0 || digits > 6) return undefined;
+  const scaled = magnitude * 10 ** digits;
+  if (scaled >= QUICK_LIMIT) return undefined;
+  const whole = Math.floor(scaled);
+  const fraction = scaled - whole;
+  if (Math.abs(fraction - 0.5) <= TIE_MARGIN) return undefined;
+  return (fraction < 0.5 ? whole : whole + 1) / 10 ** digits;
+}
+
+/** Python's round on the exact binary value, in BigInt arithmetic. */
+export function exactRoundHalfEven(value: number, digits: number): number {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, Math.abs(value));
   const bits = view.getBigUint64(0);
