@@ -5,12 +5,10 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { duckdbType, qualifiedTableName } from '../render-duckdb-ddl';
 import type { TableDefinition } from '../tables/table-definition';
-import { appendRows } from './append-rows';
 
 /**
- * Bulk insert with every value cast exactly as the DDL says (DECIMAL lines, DATE strings, DOUBLE[]
- * features): rows of strings, numbers and booleans through an appender (appendRows), any other
- * through one NDJSON file read with the table's own column types.
+ * Bulk insert through one NDJSON file read with the table's own column types, so every value is
+ * cast exactly as the DDL says (DECIMAL lines, DATE strings, DOUBLE[] features).
  */
 export async function insertRows(
   connection: DuckDBConnection,
@@ -21,7 +19,6 @@ export async function insertRows(
 ): Promise<void> {
   if (rows.length === 0) return;
   requireColumns(table, rows);
-  if (await appendRows(connection, table, rows, target)) return;
   const folder = mkdtempSync(join(tmpdir(), 'props-insert-'));
   try {
     const file = join(folder, `${table.name}.ndjson`);
