@@ -14,7 +14,7 @@ import {
 } from '@props/warehouse';
 import type { ChunkPorts, FencingTokens, PredictedDate, WrittenDate } from '../backfill/chunk-ports';
 
-/** Above any chunk's write-ahead log (a season's merge writes about 60 MB). */
+/** Above any chunk's write-ahead log, so that only closing the file checkpoints it. */
 const CHUNK_WAL_LIMIT = '4GB';
 
 /**
@@ -30,6 +30,8 @@ export async function localChunkPorts(
 ): Promise<ChunkPorts> {
   // One checkpoint per chunk, when the file is closed: each one rewrites the tables' whole key
   // indexes (https://github.com/duckdb/duckdb/issues/24848), so none mid-chunk after the merge.
+  // checkpoint_threshold is the WAL size that triggers one, a setting of this open database only
+  // (https://duckdb.org/docs/stable/configuration/overview).
   await connection.run(`SET checkpoint_threshold = '${CHUNK_WAL_LIMIT}'`);
   const sorted = [...dates].sort();
   const range = { from: sorted[0]!, to: sorted.at(-1)! };
