@@ -26,9 +26,10 @@ describe('roundHalfEven fast path', () => {
       const digits = index % 3;
       const tie = (Math.floor(random() * 100_000) + 0.5) / 10 ** digits;
       for (const steps of [-3, -1, 0, 1, 3]) values.push(stepUlps(tie, steps));
-      values.push(random() * 100, (random() - 0.5) * 1e6, random() * 1e-6, -tie);
+      values.push(random() * 100, (random() - 0.5) * 1e6, random() * 1e-6, (random() - 0.5) * 1e13, -tie);
     }
-    const differing = [0, 1, 2].flatMap((digits) =>
+    values.push(5e-324, -5e-324, 2 ** 40 / 100, 2 ** 52 - 0.5, 2 ** 53, 0.0005, 0.9995, 1e-7);
+    const differing = [0, 1, 2, 3, 6, 7].flatMap((digits) =>
       values
         .filter((value) => roundHalfEven(value, digits) !== exactRoundHalfEven(value, digits))
         .map((value) => `${value} to ${digits}`),

@@ -5,7 +5,7 @@ export { FirestoreBatchState, BATCH_RECORD_TTL_DAYS } from './gcp/firestore-batc
 export type { BatchBookkeepingRow, BatchWarehouse } from './batch-warehouse';
 export { DuckdbBatchWarehouse } from './local/duckdb-batch-warehouse';
 export { BigQueryBatchWarehouse } from './gcp/bigquery-batch-warehouse';
-export { queryPlayerCandidates, preparePlayerCandidates } from './local/duckdb-player-candidates';
+export { queryPlayerCandidates, rangePlayerCandidates } from './local/duckdb-player-candidates';
 export type { PlayerCandidate } from './player-candidates';
 export { selectPlayers, type SelectedPlayer, type PlayerSelection } from './select-players';
 export { newBatchId, predictionRequests, HistoryOrderError, type BatchRequests } from './prediction-requests';

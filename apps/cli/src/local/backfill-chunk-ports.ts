@@ -2,7 +2,7 @@ import { LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-ap
 import { errorMessage } from '@props/contracts';
 import { consolidateDatesIntoDuckdb } from '@props/consolidation';
 import { DuckdbRangeSlateSource, loadSlate } from '@props/feature-loader';
-import { preparePlayerCandidates } from '@props/prediction-batch';
+import { rangePlayerCandidates } from '@props/prediction-batch';
 import { DuckdbGradingStore, gradeDates } from '@props/grading';
 import {
   PLAYER_PROP_PREDICTIONS,
@@ -13,6 +13,9 @@ import {
   renderDuckdbDdl,
 } from '@props/warehouse';
 import type { ChunkPorts, FencingTokens, PredictedDate, WrittenDate } from '../backfill/chunk-ports';
+
+/** Above any chunk's write-ahead log, so that only closing the file checkpoints it. */
+const CHUNK_WAL_LIMIT = '4GB';
 
 /**
  * A chunk of dates on the local DuckDB warehouse over one connection: the range's inputs read in
@@ -25,16 +28,17 @@ export async function localChunkPorts(
   dates: readonly string[],
   datasetPrefix: string,
 ): Promise<ChunkPorts> {
+  // One checkpoint per chunk, when the file is closed: each one rewrites the tables' whole key
+  // indexes (https://github.com/duckdb/duckdb/issues/24848), so none mid-chunk after the merge.
+  // checkpoint_threshold is the WAL size that triggers one, a setting of this open database only
+  // (https://duckdb.org/docs/stable/configuration/overview).
+  await connection.run(`SET checkpoint_threshold = '${CHUNK_WAL_LIMIT}'`);
   const sorted = [...dates].sort();
-  const slate = await DuckdbRangeSlateSource.load(
-    connection,
-    warehousePath,
-    { from: sorted[0]!, to: sorted.at(-1)! },
-    datasetPrefix,
-  );
-  const candidates = await preparePlayerCandidates(connection, datasetPrefix);
+  const range = { from: sorted[0]!, to: sorted.at(-1)! };
+  const slate = await DuckdbRangeSlateSource.load(connection, warehousePath, range, datasetPrefix);
+  const candidates = await rangePlayerCandidates(connection, range, datasetPrefix);
   return {
-    candidates,
+    candidates: async (gameDate) => candidates(gameDate),
     loadSlate: (gameDate, players, options) => loadSlate(slate, gameDate, players, options),
     write: (predicted, tokens) => writeDates(connection, datasetPrefix, predicted, tokens),
     grade: (graded) => gradeDates(new DuckdbGradingStore(connection, datasetPrefix), graded),

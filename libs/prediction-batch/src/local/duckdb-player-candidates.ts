@@ -1,7 +1,7 @@
 import { ServiceError } from '@props/contracts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PLAYER_POINTS_PROPS, UPCOMING_PLAYER_GAME_CONTEXT, qualifiedTableName } from '@props/warehouse';
-import { playerCandidatesSql, toPlayerCandidate, type PlayerCandidate } from '../player-candidates';
+import { playerCandidatesSql, rangeCandidatesSql, toPlayerCandidate, type PlayerCandidate } from '../player-candidates';
 
 /**
  * A prefixed (test) batch names datasets the warehouse does not have: the same request fails the
@@ -45,22 +45,32 @@ export async function requireCandidateTables(connection: DuckDBConnection, prefi
 }
 
 /**
- * The candidates query of queryPlayerCandidates prepared once and run for each date of a range
- * (the prefix's tables checked once, not per date).
+ * The candidates of every date of a range from one query (the prefix's tables checked once): for
+ * each date the same players, lines and order as queryPlayerCandidates; a date outside the range
+ * is refused.
  */
-export async function preparePlayerCandidates(
+export async function rangePlayerCandidates(
   connection: DuckDBConnection,
+  range: { from: string; to: string },
   prefix = '',
-): Promise<(gameDate: string) => Promise<PlayerCandidate[]>> {
-  const sql = playerCandidatesSql(
+): Promise<(gameDate: string) => PlayerCandidate[]> {
+  await requireCandidateTables(connection, prefix);
+  const sql = rangeCandidatesSql(
     qualifiedTableName(UPCOMING_PLAYER_GAME_CONTEXT, prefix),
     qualifiedTableName(PLAYER_POINTS_PROPS, prefix),
     'CAST($1 AS DATE)',
+    'CAST($2 AS DATE)',
   ).replaceAll('FLOAT64', 'DOUBLE');
-  await requireCandidateTables(connection, prefix);
-  const prepared = await connection.prepare(sql);
-  return async (gameDate) => {
-    prepared.bindVarchar(1, gameDate);
-    return (await prepared.runAndReadAll()).getRowObjectsJS().map(toPlayerCandidate);
+  const byDate = new Map<string, PlayerCandidate[]>();
+  for (const row of (await connection.runAndReadAll(sql, [range.from, range.to])).getRowObjectsJS()) {
+    const gameDate = String(row.game_date);
+    const candidates = byDate.get(gameDate) ?? [];
+    candidates.push(toPlayerCandidate(row));
+    byDate.set(gameDate, candidates);
+  }
+  return (gameDate) => {
+    if (gameDate < range.from || gameDate > range.to)
+      throw new Error(`the candidates of ${range.from} .. ${range.to} were asked for ${gameDate}`);
+    return byDate.get(gameDate) ?? [];
   };
 }

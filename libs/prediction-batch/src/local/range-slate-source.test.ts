@@ -12,7 +12,7 @@ import {
 } from '@props/feature-loader';
 import { seedWarehouse } from '@props/season';
 import { withWarehouse } from '@props/warehouse';
-import { preparePlayerCandidates, queryPlayerCandidates } from './duckdb-player-candidates';
+import { queryPlayerCandidates, rangePlayerCandidates } from './duckdb-player-candidates';
 
 let warehouse: string;
 
@@ -35,10 +35,10 @@ it("answers every date of a range exactly as that date's own slate and candidate
     const perDate = new DuckdbSlateSource(connection, warehouse);
     for (const dates of ranges) {
       const range = await DuckdbRangeSlateSource.load(connection, warehouse, { from: dates[0]!, to: dates.at(-1)! });
-      const candidates = await preparePlayerCandidates(connection);
+      const candidates = await rangePlayerCandidates(connection, { from: dates[0]!, to: dates.at(-1)! });
       for (const date of dates) {
         const expected = await queryPlayerCandidates(connection, date);
-        expect(await candidates(date)).toEqual(expected);
+        expect(candidates(date)).toEqual(expected);
         // Every candidate, one player the warehouse never heard of, and a player asked twice.
         const players = [...expected.map((candidate) => candidate.playerLookup), 'nobody_at_all', 'nobody_at_all'];
         const [own, ranged] = await Promise.all([
@@ -59,6 +59,11 @@ it("answers every date of a range exactly as that date's own slate and candidate
     await expect(loadSlate(outside, '2025-07-01', [])).rejects.toBeInstanceOf(UnknownGameDateError);
     await expect(loadSlate(outside, '2025-07-03', ['x'])).rejects.toThrow(
       'the range slate of 2025-07-01 .. 2025-07-02 was asked for 2025-07-03',
+    );
+    const outsideCandidates = await rangePlayerCandidates(connection, { from: '2025-07-01', to: '2025-07-02' });
+    expect(outsideCandidates('2025-07-01')).toEqual([]);
+    expect(() => outsideCandidates('2025-06-30')).toThrow(
+      'the candidates of 2025-07-01 .. 2025-07-02 were asked for 2025-06-30',
     );
   });
 }, 300_000);
