@@ -12,6 +12,7 @@ import { absentOptionalModulesPlugin } from './absent-optional-modules.mjs';
 import { builtinsThroughRequirePlugin } from './builtins-through-require.mjs';
 import { fastifyLazySemverPlugin } from './fastify-lazy-semver.mjs';
 import { pinoCallSitesPlugin } from './pino-call-sites.mjs';
+import { sideEffectFreeContractsPlugin } from './side-effect-free-contracts.mjs';
 import { lockfileSubset } from './lockfile-subset.mjs';
 import { pinnedNodeVersion } from '../node/pinned-version.mjs';
 
@@ -96,6 +97,7 @@ export function bundleOptions({ root, entry, outdir, tsconfig, external = [] }) 
       pinoCallSitesPlugin(),
       builtinsThroughRequirePlugin(),
       fastifyLazySemverPlugin(),
+      sideEffectFreeContractsPlugin(root),
     ],
   };
 }
