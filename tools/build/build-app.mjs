@@ -10,6 +10,7 @@ import { builtinModules } from 'node:module';
 import * as esbuild from 'esbuild';
 import { absentOptionalModulesPlugin } from './absent-optional-modules.mjs';
 import { builtinsThroughRequirePlugin } from './builtins-through-require.mjs';
+import { fastifyLazyBuiltinsPlugin } from './fastify-lazy-builtins.mjs';
 import { fastifyLazySemverPlugin } from './fastify-lazy-semver.mjs';
 import { pinoCallSitesPlugin } from './pino-call-sites.mjs';
 import { sideEffectFreeContractsPlugin } from './side-effect-free-contracts.mjs';
@@ -97,6 +98,7 @@ export function bundleOptions({ root, entry, outdir, tsconfig, external = [] }) 
       pinoCallSitesPlugin(),
       builtinsThroughRequirePlugin(),
       fastifyLazySemverPlugin(),
+      fastifyLazyBuiltinsPlugin(),
       sideEffectFreeContractsPlugin(root),
     ],
   };
