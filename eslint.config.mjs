@@ -24,6 +24,15 @@ export default tseslint.config(
       ],
       'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true, IIFEs: true }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z'][importKind='value']",
+          message:
+            "Use import * as z from 'zod': zod's z object holds all of zod, so a bundle keeps (and a start initialises) every part of it, each locale too.",
+        },
+      ],
     },
   },
   {

@@ -10,8 +10,10 @@ import { builtinModules } from 'node:module';
 import * as esbuild from 'esbuild';
 import { absentOptionalModulesPlugin } from './absent-optional-modules.mjs';
 import { builtinsThroughRequirePlugin } from './builtins-through-require.mjs';
+import { fastifyLazyBuiltinsPlugin } from './fastify-lazy-builtins.mjs';
 import { fastifyLazySemverPlugin } from './fastify-lazy-semver.mjs';
 import { pinoCallSitesPlugin } from './pino-call-sites.mjs';
+import { sideEffectFreeContractsPlugin } from './side-effect-free-contracts.mjs';
 import { lockfileSubset } from './lockfile-subset.mjs';
 import { pinnedNodeVersion } from '../node/pinned-version.mjs';
 
@@ -96,6 +98,8 @@ export function bundleOptions({ root, entry, outdir, tsconfig, external = [] }) 
       pinoCallSitesPlugin(),
       builtinsThroughRequirePlugin(),
       fastifyLazySemverPlugin(),
+      fastifyLazyBuiltinsPlugin(),
+      sideEffectFreeContractsPlugin(root),
     ],
   };
 }

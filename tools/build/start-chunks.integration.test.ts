@@ -56,12 +56,24 @@ async function startPath(app: string, external: string[]) {
 }
 
 const GOOGLE_STACK = /node_modules\/(@google-cloud|google-gax|@grpc|google-auth-library)\//;
+/** @props/contracts modules only the coordinator and the CLI use: their zod schemas are built when the module loads. */
+const COORDINATOR_CONTRACTS =
+  /libs\/contracts\/src\/(batch-status|start-batch-request|check-stalled-request|error-body)\.ts$/;
+/** zod's translations of its messages; a start initialises every one it carries, and the services use English only. */
+const ZOD_OTHER_LOCALES = /node_modules\/zod\/v4\/locales\/(?!en\.js$)/;
 
 describe('what a service start loads', () => {
   it('the worker: onnxruntime-node, no Google client', async () => {
     const start = await startPath('worker', ['onnxruntime-node']);
     expect(start.externals).toContain('onnxruntime-node');
     expect(start.inputs.filter((input) => GOOGLE_STACK.test(input))).toEqual([]);
+  }, 120_000);
+
+  it("the worker: neither the coordinator's schemas nor zod's other locales", async () => {
+    const start = await startPath('worker', ['onnxruntime-node']);
+    expect(start.inputs).toContain('libs/contracts/src/prediction-request.ts');
+    expect(start.inputs.filter((input) => COORDINATOR_CONTRACTS.test(input))).toEqual([]);
+    expect(start.inputs.filter((input) => ZOD_OTHER_LOCALES.test(input))).toEqual([]);
   }, 120_000);
 
   it('the coordinator: neither DuckDB nor a Google client', async () => {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { variables } from '@props/configuration';
 
 /** The variables that choose and reach a command's backend: the local DuckDB warehouse, or BigQuery. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_TOPICS, DatasetPrefixSchema } from '@props/contracts';
 import { parseEnvironment, variables } from '@props/configuration';
 import { OidcEnvironment, oidcPolicyFrom, refineAuthFrontEnd, type OidcPolicy } from '@props/service-runtime';

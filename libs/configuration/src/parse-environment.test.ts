@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError, parseEnvironment } from './parse-environment';
 import * as variables from './variables';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Reusable shapes for environment variables; each message says what the variable expects. */
 export const port = (fallback: number) =>

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Where a batch is: predicting, being merged, merged; or superseded: a newer batch of its date and

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The body of the coordinator's `POST /check-stalled`. The original's scheduler job sends

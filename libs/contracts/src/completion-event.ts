@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GameDateSchema } from './game-date';
 
 /** What the worker publishes when a player's request is finished, staged or skipped for good. */
@@ -14,9 +14,3 @@ export const CompletionEventSchema = z.object({
   timestamp: z.string().max(40),
 });
 export type CompletionEvent = z.infer<typeof CompletionEventSchema>;
-
-/**
- * The skip reason of a player the original's feature gate refuses (validate_features): it gets no
- * row by design, so a batch does not expect predictions for it (players_expected leaves it out).
- */
-export const INVALID_FEATURES = 'invalid_features';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What a dataset prefix may be: it becomes part of BigQuery dataset and DuckDB schema names (P_nba_predictions). */
 export const DATASET_PREFIX_PATTERN = /^[A-Za-z0-9_]{0,64}$/;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A calendar date `YYYY-MM-DD` that exists (2025-02-30 is refused). */
 export const GameDateSchema = z.string().refine(isCalendarDate, 'expected a real date as YYYY-MM-DD');

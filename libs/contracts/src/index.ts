@@ -15,7 +15,8 @@ export {
   type PredictionRequest,
   type HistoricalGame,
 } from './prediction-request';
-export { CompletionEventSchema, INVALID_FEATURES, type CompletionEvent } from './completion-event';
+export { CompletionEventSchema, type CompletionEvent } from './completion-event';
+export { INVALID_FEATURES } from './invalid-features';
 export { CheckStalledRequestSchema, type CheckStalledRequest } from './check-stalled-request';
 export { StartBatchRequestSchema, unknownStartFields, type StartBatchRequest } from './start-batch-request';
 export { PredictionRowSchema, type PredictionRow } from './prediction-row';
@@ -44,7 +45,8 @@ export {
   type BatchListBody,
 } from './batch-status';
 export { ReadinessBodySchema, type ReadinessBody, type ReadinessCheckReport } from './readiness-body';
-export { ServiceError, ErrorBodySchema, isPermanentError, errorMessage, type ErrorBody } from './service-error';
+export { ServiceError, isPermanentError, errorMessage } from './service-error';
+export { ErrorBodySchema, type ErrorBody } from './error-body';
 export { ERROR_CODES, type ErrorCode, type ErrorKind } from './error-codes';
 export { SYSTEM_IDS, PRIMARY_SYSTEM, type SystemId } from './system-ids';
 export { DATASET_PREFIX_PATTERN, DatasetPrefixSchema } from './dataset-prefix';

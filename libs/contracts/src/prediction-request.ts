@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DatasetPrefixSchema } from './dataset-prefix';
 import { GameDateSchema } from './game-date';
 

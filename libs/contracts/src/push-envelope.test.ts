@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedMessageError, decodePushEnvelope, encodePushEnvelope } from './push-envelope';
 
 const Payload = z.object({ player_lookup: z.string().min(1), line: z.number() });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One readiness check as `/health/ready` reports it, to anyone who asks: what is wrong as a stable

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OidcPolicy } from './oidc-verifier';
 
 /** The OIDC variables both services read; a policy exists only when audience and service accounts are set. */

@@ -1,5 +1,5 @@
 import fastify from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   MalformedMessageError,

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import fastify from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
 import { registerErrorReplies } from './error-replies';
 import { useZodSchemas, zodOnlySchemaController } from './zod-type-provider';

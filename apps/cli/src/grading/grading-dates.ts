@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { easternDate, isCalendarDate } from '@props/contracts';
 import { UsageError } from '../cli-command';
 

@@ -1,6 +1,6 @@
 import { errorMessage, type RejectedMessageStore } from '@props/contracts';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseEnvironment } from '@props/configuration';
 import { bigQueryClient } from '@props/gcp-clients';
 import {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { PubSub } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LOGICAL_ID_ATTRIBUTE, decodePushEnvelope } from '@props/contracts';
 import { HttpPushPublisher } from '../local/http-push-publisher';
 import { emulatorUnavailable, startEmulator } from '@props/emulators';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PredictionRowSchema } from '@props/contracts';
 import { PLAYER_PROP_PREDICTIONS } from './predictions';
 import type { ColumnType, TableDefinition } from './table-definition';
