@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodePushEnvelope } from '@props/contracts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpPushPublisher } from './http-push-publisher';
 
 const servers: Server[] = [];
