@@ -193,8 +193,17 @@ describe('gradeDate on the seeded warehouse', () => {
   it('grades a range in one pass exactly as date by date, and a re-grade replaces', async () => {
     const [byDate, inOnePass] = [copy(), copy()];
     const dates = ['2025-03-13', '2025-03-14', '2025-03-15'];
-    for (const path of [byDate, inOnePass])
+    for (const path of [byDate, inOnePass]) {
       for (const date of ['2025-03-13', '2025-03-15']) await stagePredictions(path, date);
+      // Range grading reads rows as JSON text: values that need escaping must come back the same.
+      await withWarehouse(path, (connection) =>
+        connection.run(
+          `UPDATE nba_predictions.player_prop_predictions SET filter_reason = $1, model_version = $2
+            WHERE game_date = DATE '2025-03-15' AND system_id = 'catboost_v8'`,
+          ['quote " back \\ slash\nline\ttab é 🏀 \u0001', 'v"8\\'],
+        ),
+      );
+    }
     const separately = await withWarehouse(byDate, async (connection) => {
       const results = [];
       for (const date of dates)

@@ -26,6 +26,11 @@ export const FEATURE_RANGES: ReadonlyArray<readonly [FeatureName, number, number
   ['playoff_game', 0, 1],
 ];
 
+/** Each range's feature with its index in the vector, looked up once rather than per request. */
+const INDEXED_RANGES = FEATURE_RANGES.map(
+  ([name, low, high]) => [name, FEATURE_NAMES.indexOf(name), low, high] as const,
+);
+
 /** A number as Python's str() writes a float: 126.0, 125.17. */
 const pythonFloat = (value: number) => (Number.isInteger(value) ? value.toFixed(1) : String(value));
 
@@ -40,8 +45,8 @@ export function invalidFeatures(request: PredictionRequest): string | null {
     return `feature_quality_score ${quality} is under the floor of ${MIN_FEATURE_QUALITY}`;
   const missing = BASE_FEATURES.filter((_, index) => values[index] === null || values[index] === undefined);
   if (missing.length > 0) return missing.map((name) => `${name} is None`).join('; ');
-  const outside = FEATURE_RANGES.flatMap(([name, low, high]) => {
-    const value = values[FEATURE_NAMES.indexOf(name)];
+  const outside = INDEXED_RANGES.flatMap(([name, index, low, high]) => {
+    const value = values[index];
     return value !== null && value !== undefined && (value < low || value > high)
       ? [`${name}=${pythonFloat(value)} outside [${low}, ${high}]`]
       : [];

@@ -18,8 +18,8 @@ const tierOf = (rating: number | null): Tier => (rating === null ? 1 : rating < 
 const restOf = (daysRest: number): Rest => (daysRest <= 0 ? 0 : daysRest === 1 ? 1 : daysRest === 2 ? 2 : 3);
 const formOf = (recentMinusSeason: number): Form =>
   recentMinusSeason >= 3 ? 'hot' : recentMinusSeason <= -3 ? 'cold' : 'normal';
-const daysBetween = (earlier: string, later: string) =>
-  Math.round((Date.parse(later) - Date.parse(earlier)) / DAY_MS) - 1;
+const daysBetweenTimes = (earlier: number, later: number) => Math.round((later - earlier) / DAY_MS) - 1;
+const daysBetween = (earlier: string, later: string) => daysBetweenTimes(Date.parse(earlier), Date.parse(later));
 const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
 /**
@@ -31,14 +31,15 @@ function historyContexts(history: readonly HistoricalGame[]): GameContext[] {
   // One pass: the running total gives the mean of every earlier game (added in the same order as
   // a fresh sum would be, so the same value), the last five come from a fixed window.
   let totalBefore = 0;
+  // Each date parsed once, not once as a game and again as the next one's previous game.
+  const times = history.map((game) => Date.parse(game.game_date));
   return history.map((game, index) => {
     const lastFive = history.slice(Math.max(0, index - 5), index).map((earlier) => earlier.points);
     const form = index >= 5 ? formOf(mean(lastFive) - totalBefore / index) : 'normal';
-    const previous = history[index - 1];
     totalBefore += game.points;
     return {
       tier: tierOf(game.opponent_def_rating),
-      rest: restOf(previous ? daysBetween(previous.game_date, game.game_date) : 1),
+      rest: restOf(index > 0 ? daysBetweenTimes(times[index - 1]!, times[index]!) : 1),
       home: game.is_home,
       form,
     };
