@@ -31,7 +31,7 @@ export {
   WarehouseMissingError,
   WarehouseSchemaError,
 } from './local/warehouse-schema';
-export { insertRows, RowShapeError } from './local/insert-rows';
+export { insertRows, RowShapeError, withRowsAsJson } from './local/insert-rows';
 export { migrateDuckdbWarehouse } from './local/migrate-duckdb';
 export { migrateBigQueryWarehouse, type BigQueryMigrationOptions } from './gcp/migrate-bigquery';
 export { MigrationRefusedError } from './migration-plan';

@@ -3,9 +3,9 @@ import type { PredictionRow } from '@props/contracts';
 import {
   CONSOLIDATION_FENCES,
   PLAYER_PROP_PREDICTIONS,
-  insertRows,
   qualifiedTableName,
   renderDuckdbDdl,
+  withRowsAsJson,
 } from '@props/warehouse';
 import { StaleFencingTokenError, writtenByNewerBatch, type ConsolidationResult } from '../consolidation';
 
@@ -71,11 +71,8 @@ export async function consolidateDatesIntoDuckdb(
   await connection.run('BEGIN TRANSACTION');
   try {
     await advanceFences(connection, dates, datasetPrefix);
-    await connection.run(
-      `CREATE OR REPLACE TEMP TABLE staged AS SELECT ${STAGED_NAMES.join(', ')} FROM ${PREDICTIONS} WHERE false`,
-    );
-    await insertRows(connection, STAGED_ROWS, rows, '', 'staged');
-    await mergeStaged(connection, PREDICTIONS);
+    await stageNewest(connection, PREDICTIONS, rows);
+    await mergeNewest(connection, PREDICTIONS);
     const counts = await countsPerDate(connection, PREDICTIONS, dates, rows);
     await connection.run('COMMIT');
     return counts;
@@ -91,8 +88,12 @@ const IN_DATES = (alias: string) => `${alias}.game_date IN (SELECT game_date FRO
 async function advanceFences(connection: DuckDBConnection, dates: readonly FencedDate[], datasetPrefix: string) {
   const FENCES = qualifiedTableName(CONSOLIDATION_FENCES, datasetPrefix);
   await connection.run('CREATE OR REPLACE TEMP TABLE merge_dates (game_date DATE, token BIGINT)');
-  for (const date of dates)
-    await connection.run('INSERT INTO merge_dates VALUES (CAST($1 AS DATE), $2)', [date.gameDate, date.fencingToken]);
+  // One statement for every date (a backfill's chunk merges 48).
+  if (dates.length > 0)
+    await connection.run(
+      `INSERT INTO merge_dates VALUES ${dates.map((_, index) => `(CAST($${2 * index + 1} AS DATE), $${2 * index + 2})`).join(', ')}`,
+      dates.flatMap((date) => [date.gameDate, date.fencingToken]),
+    );
   const newer = (
     await connection.runAndReadAll(
       `SELECT CAST(f.game_date AS VARCHAR), f.token, d.token FROM ${FENCES} AS f JOIN merge_dates AS d ON f.game_date = d.game_date WHERE f.token > d.token`,
@@ -103,11 +104,22 @@ async function advanceFences(connection: DuckDBConnection, dates: readonly Fence
   await connection.run(`INSERT INTO ${FENCES} SELECT game_date, token FROM merge_dates`);
 }
 
-async function mergeStaged(connection: DuckDBConnection, PREDICTIONS: string) {
-  const newest = `SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at DESC, prediction_id DESC) AS rank FROM staged AS t) WHERE rank = 1`;
-  await connection.run(
-    `CREATE OR REPLACE TEMP TABLE newest AS SELECT *, COALESCE(CAST(current_points_line AS DECIMAL(4,1)), -1) AS line_key FROM (${newest})`,
-  );
+/**
+ * The newest staged row per key, as the temp table `newest` with its line key. Read straight from
+ * the rows' JSON in the table's types: no copy of every staged row first (a season's 128,405 rows).
+ */
+async function stageNewest(connection: DuckDBConnection, PREDICTIONS: string, rows: readonly PredictionRow[]) {
+  const create = (source: string) => {
+    const newest = `SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at DESC, prediction_id DESC) AS rank FROM (SELECT ${STAGED_NAMES.join(', ')} FROM ${source}) AS t) WHERE rank = 1`;
+    return connection.run(
+      `CREATE OR REPLACE TEMP TABLE newest AS SELECT *, COALESCE(CAST(current_points_line AS DECIMAL(4,1)), -1) AS line_key FROM (${newest})`,
+    );
+  };
+  if (rows.length === 0) await create(PREDICTIONS + ' WHERE false');
+  else await withRowsAsJson(STAGED_ROWS, rows, create);
+}
+
+async function mergeNewest(connection: DuckDBConnection, PREDICTIONS: string) {
   // Newest wins across batches: a row a newer batch of the date wrote stays, and this batch's row for that key is dropped.
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE kept AS SELECT s.game_date, s.game_id, s.player_lookup, s.system_id, s.line_key

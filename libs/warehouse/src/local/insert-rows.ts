@@ -18,15 +18,30 @@ export async function insertRows(
   target = qualifiedTableName(table, prefix),
 ): Promise<void> {
   if (rows.length === 0) return;
+  const names = table.columns.map((column) => column.name).join(', ');
+  await withRowsAsJson(table, rows, (source) =>
+    connection.run(`INSERT INTO ${target} (${names}) SELECT ${names} FROM ${source}`),
+  );
+}
+
+/**
+ * The rows as a `read_json(...)` table expression typed by the table's columns, valid while `use`
+ * runs: a statement can read them without first copying them into a table. Rows are checked as
+ * `insertRows` checks them; there must be at least one.
+ */
+export async function withRowsAsJson<T>(
+  table: TableDefinition,
+  rows: readonly Record<string, unknown>[],
+  use: (source: string) => Promise<T>,
+): Promise<T> {
   requireColumns(table, rows);
   const folder = mkdtempSync(join(tmpdir(), 'props-insert-'));
   try {
     const file = join(folder, `${table.name}.ndjson`);
     writeFileSync(file, rows.map((row) => JSON.stringify(row)).join('\n'));
     const columns = table.columns.map((column) => `'${column.name}': '${duckdbType(column.type)}'`).join(', ');
-    const names = table.columns.map((column) => column.name).join(', ');
-    await connection.run(
-      `INSERT INTO ${target} (${names}) SELECT ${names} FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = {${columns}})`,
+    return await use(
+      `read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = {${columns}})`,
     );
   } finally {
     rmSync(folder, { recursive: true, force: true });
