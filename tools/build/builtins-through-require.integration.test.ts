@@ -1,13 +1,12 @@
 // A probe that imports node:fs and node:crypto, bundled with the build's own options and run: it
 // works, and Node did not load fs's streams, which the ES facade of node:fs would have loaded.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bundleProbe } from './bundle-probe';
 
-const root = resolve(import.meta.dirname, '../..');
 const folder = mkdtempSync(join(tmpdir(), 'props-builtins-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -19,10 +18,6 @@ const streams = process.moduleLoadList.filter((loaded) => loaded.endsWith('inter
 console.log(JSON.stringify({ digest, base: path.basename(import.meta.filename), streams }));
 `;
 
-type BuildModule = {
-  bundleOptions(options: { root: string; entry: string; outdir: string; tsconfig: string }): esbuild.BuildOptions;
-};
-
 function run(file: string) {
   const result = spawnSync(process.execPath, [file], { encoding: 'utf8' });
   expect(result.status, result.stderr).toBe(0);
@@ -31,22 +26,9 @@ function run(file: string) {
 
 describe('built-in modules in a bundle', () => {
   it('are taken with require: the code works and node:fs does not load its streams', async () => {
-    const sources = join(folder, 'src');
-    const outdir = join(folder, 'dist');
-    mkdirSync(sources);
-    writeFileSync(join(sources, 'probe.ts'), PROBE);
     // The same code unbundled, as an ES module: its import of node:fs loads the streams.
     writeFileSync(join(folder, 'unbundled.mjs'), PROBE);
-    const { bundleOptions } = (await import(join(import.meta.dirname, 'build-app.mjs'))) as BuildModule;
-    await esbuild.build(
-      bundleOptions({
-        root,
-        entry: join(sources, 'probe.ts'),
-        outdir,
-        tsconfig: join(root, 'apps/worker/tsconfig.json'),
-      }),
-    );
-    writeFileSync(join(outdir, 'package.json'), JSON.stringify({ type: 'module' }));
+    const outdir = await bundleProbe(folder, { 'probe.ts': PROBE });
 
     expect(run(join(folder, 'unbundled.mjs')).streams).toHaveLength(1);
     const bundled = run(join(outdir, 'main.js'));

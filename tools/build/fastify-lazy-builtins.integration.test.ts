@@ -2,13 +2,12 @@
 // node:https or node:http2, and a server asking for HTTP/2 still gets one (http2 loaded then).
 // process.moduleLoadList names every built-in the process has loaded ("NativeModule http2").
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleProbe } from './bundle-probe';
 
-const root = resolve(import.meta.dirname, '../..');
 const folder = mkdtempSync(join(tmpdir(), 'props-lazy-builtins-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -21,10 +20,6 @@ console.log(JSON.stringify({ server: app.server.constructor.name, https: loaded(
 await app.close();
 `;
 
-type BuildModule = {
-  bundleOptions(options: { root: string; entry: string; outdir: string; tsconfig: string }): esbuild.BuildOptions;
-};
-
 describe("fastify's https and http2 in a bundle", () => {
   let outdir: string;
   const start = (...args: string[]) => {
@@ -34,22 +29,7 @@ describe("fastify's https and http2 in a bundle", () => {
   };
 
   beforeAll(async () => {
-    const sources = join(folder, 'src');
-    outdir = join(folder, 'dist');
-    mkdirSync(sources);
-    writeFileSync(join(sources, 'probe.ts'), PROBE);
-    const { bundleOptions } = (await import(join(import.meta.dirname, 'build-app.mjs'))) as BuildModule;
-    await esbuild.build({
-      ...bundleOptions({
-        root,
-        entry: join(sources, 'probe.ts'),
-        outdir,
-        tsconfig: join(root, 'apps/worker/tsconfig.json'),
-      }),
-      // The probe lives outside the workspace: fastify from the workspace's packages.
-      nodePaths: [join(root, 'node_modules')],
-    });
-    writeFileSync(join(outdir, 'package.json'), JSON.stringify({ type: 'module' }));
+    outdir = await bundleProbe(folder, { 'probe.ts': PROBE });
   }, 120_000);
 
   it('are not loaded by a plain HTTP server', () => {

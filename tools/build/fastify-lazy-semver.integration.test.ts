@@ -2,13 +2,12 @@
 // plugin that declares a fastify version range still has it checked (semver loaded then).
 // NODE_DEBUG=semver makes semver print a "SEMVER" line for each expression it builds when loaded.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleProbe } from './bundle-probe';
 
-const root = resolve(import.meta.dirname, '../..');
 const folder = mkdtempSync(join(tmpdir(), 'props-lazy-semver-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -26,10 +25,6 @@ try {
 }
 `;
 
-type BuildModule = {
-  bundleOptions(options: { root: string; entry: string; outdir: string; tsconfig: string }): esbuild.BuildOptions;
-};
-
 describe("fastify's semver in a bundle", () => {
   let outdir: string;
   const start = (...args: string[]) => {
@@ -43,22 +38,7 @@ describe("fastify's semver in a bundle", () => {
   };
 
   beforeAll(async () => {
-    const sources = join(folder, 'src');
-    outdir = join(folder, 'dist');
-    mkdirSync(sources);
-    writeFileSync(join(sources, 'probe.ts'), PROBE);
-    const { bundleOptions } = (await import(join(import.meta.dirname, 'build-app.mjs'))) as BuildModule;
-    await esbuild.build({
-      ...bundleOptions({
-        root,
-        entry: join(sources, 'probe.ts'),
-        outdir,
-        tsconfig: join(root, 'apps/worker/tsconfig.json'),
-      }),
-      // The probe lives outside the workspace: fastify from the workspace's packages.
-      nodePaths: [join(root, 'node_modules')],
-    });
-    writeFileSync(join(outdir, 'package.json'), JSON.stringify({ type: 'module' }));
+    outdir = await bundleProbe(folder, { 'probe.ts': PROBE });
   }, 120_000);
 
   it('is not loaded by a start whose plugins declare no fastify version', () => {

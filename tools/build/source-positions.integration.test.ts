@@ -5,11 +5,11 @@
 // loaded with import(), and pino's call-site lookup is unmapped (so a logger made under
 // --enable-source-maps, as a developer may run, does not parse a whole source map either).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleProbe } from './bundle-probe';
 
 const root = resolve(import.meta.dirname, '../..');
 const folder = mkdtempSync(join(tmpdir(), 'props-source-positions-'));
@@ -40,30 +40,6 @@ type DockerfilesModule = { imageEnvironment(root: string, app: string): Record<s
 /** failing() throws on line 3 of its file, column 9. */
 const FAILING_FRAME = /at (\w+\.)?failing \(.*[\\/]src[\\/]probe-failing\.ts:3:9\)/;
 
-type BuildModule = {
-  bundleOptions(options: { root: string; entry: string; outdir: string; tsconfig: string }): esbuild.BuildOptions;
-};
-
-async function bundle(): Promise<string> {
-  const sources = join(folder, 'src');
-  const outdir = join(folder, 'dist');
-  mkdirSync(sources);
-  writeFileSync(join(sources, 'probe.ts'), ENTRY);
-  writeFileSync(join(sources, 'probe-failing.ts'), FAILING);
-  const { bundleOptions } = (await import(join(import.meta.dirname, 'build-app.mjs'))) as BuildModule;
-  await esbuild.build(
-    bundleOptions({
-      root,
-      entry: join(sources, 'probe.ts'),
-      outdir,
-      tsconfig: join(root, 'apps/worker/tsconfig.json'),
-    }),
-  );
-  // As the generated package.json of an app's bundle says.
-  writeFileSync(join(outdir, 'package.json'), JSON.stringify({ type: 'module' }));
-  return outdir;
-}
-
 describe('source positions in a bundle run as the images run it', () => {
   let outdir: string;
   let imageEnv: Record<string, string>;
@@ -75,7 +51,7 @@ describe('source positions in a bundle run as the images run it', () => {
     });
 
   beforeAll(async () => {
-    outdir = await bundle();
+    outdir = await bundleProbe(folder, { 'probe.ts': ENTRY, 'probe-failing.ts': FAILING });
     const dockerfiles = (await import(join(root, 'tools/gate/check-dockerfiles.mjs'))) as DockerfilesModule;
     imageEnv = dockerfiles.imageEnvironment(root, 'worker');
   }, 120_000);
