@@ -47,6 +47,7 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
     minCoverage: config.minCoverage,
     slateTimeoutMs: config.slateTimeoutMs,
     slateLoad: config.slateLoad,
+    playersPerMessage: config.playersPerMessage,
     environmentPrefix: config.datasetPrefix,
   });
   const checks: ReadinessCheck[] = [

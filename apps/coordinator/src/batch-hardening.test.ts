@@ -45,6 +45,9 @@ async function coordinator(dataDir: string, workerUrls: string[], extra: Record<
     PROPS_API_KEY: API_KEY,
     PROPS_WORKER_URLS: workerUrls.join(','),
     LOG_LEVEL: 'info',
+    // These cases are about one player's message (a late player, a forged id, a torn file): the
+    // original's one-player message. Groups are covered in batch-reliability.test.ts.
+    PROPS_PLAYERS_PER_MESSAGE: '1',
     ...extra,
   });
   running.push(service);
@@ -123,13 +126,13 @@ describe('newest wins (issue 25, item 1)', () => {
     const service = await coordinator(dataDir, [requests.url], { PROPS_STALL_SECONDS: '3600' });
     const morning = await post(`${service.url}/start`, { game_date: DATE });
     expect(morning.status).toBe(202);
-    await requests.waitFor(morning.body.players_expected);
+    await requests.waitForPlayers(morning.body.players_expected);
     const morningEnvelopes = requests.received.splice(0);
     // Batch ids order by their start second: the forced batch starts in a later one.
     await sleep(1_100);
     const noon = await post(`${service.url}/start`, { game_date: DATE, force: true });
     expect(noon.status).toBe(202);
-    await requests.waitFor(noon.body.players_expected);
+    await requests.waitForPlayers(noon.body.players_expected);
     const noonEnvelopes = requests.received.splice(0);
     expect((await status(service.url, morning.body.batch_id)).status).toBe('superseded');
     expect(service.logs).toContain('"event":"batch_superseded"');
@@ -164,7 +167,7 @@ describe('the stall sweep isolates failures (issue 25, item 2)', () => {
     expect(broken.status).toBe(202);
     const healthy = await post(`${service.url}/start`, { game_date: DATE });
     expect(healthy.status).toBe(202);
-    await requests.waitFor(broken.body.players_expected + healthy.body.players_expected);
+    await requests.waitForPlayers(broken.body.players_expected + healthy.body.players_expected);
     // The older batch's stored messages are gone: its re-publish fails on every run.
     rmSync(join(dataDir, 'batches', broken.body.batch_id, 'messages.json'));
     const check = await post(`${service.url}/check-stalled`, { force: true });
@@ -191,7 +194,7 @@ describe('forced stall checks and late players (issue 25, item 5)', () => {
     const started = await post(`${service.url}/start`, { game_date: DATE });
     expect(started.status).toBe(202);
     const batchId = started.body.batch_id as string;
-    await requests.waitFor(started.body.players_expected);
+    await requests.waitForPlayers(started.body.players_expected);
     const envelopes = requests.received.splice(0);
     const predictor = await worker(dataDir, `${service.url}/complete`);
     const [late, ...onTime] = envelopes;
@@ -234,7 +237,7 @@ describe('message identity and staged files (issue 25, items 3 and 4)', () => {
     const started = await post(`${service.url}/start`, { game_date: DATE });
     expect(started.status).toBe(202);
     const batchId = started.body.batch_id as string;
-    await requests.waitFor(started.body.players_expected);
+    await requests.waitForPlayers(started.body.players_expected);
     const envelopes = requests.received.splice(0) as Envelope[];
     const completions = await tap();
     const predictor = await worker(dataDir, completions.url);
@@ -380,7 +383,7 @@ describe('the classification table (issue 25, items 9 and 11; docs/reliability.m
     const service = await coordinator(dataDir, [requests.url]);
     const started = await post(`${service.url}/start`, { game_date: DATE });
     expect(started.status).toBe(202);
-    await requests.waitFor(started.body.players_expected);
+    await requests.waitForPlayers(started.body.players_expected);
     const real = requests.received[0] as Envelope;
     const payload = payloadOf(real);
     const predictor = await worker(dataDir, `${service.url}/complete`);
@@ -642,7 +645,7 @@ describe('status bodies carry no driver text (issue 25, item 7)', () => {
     const service = await coordinator(dataDir, [requests.url]);
     const started = await post(`${service.url}/start`, { game_date: DATE });
     expect(started.status).toBe(202);
-    await requests.waitFor(started.body.players_expected);
+    await requests.waitForPlayers(started.body.players_expected);
     const predictor = await worker(dataDir, `${service.url}/complete`);
     await deliver(predictor.url, requests.received);
     const deadline = Date.now() + 120_000;

@@ -13,10 +13,14 @@ import {
   dataDirWith,
   post,
   seedOnce,
+  requestsIn,
   waitForConsolidated,
 } from './test-support/local-stack';
 
 const DATE = '2025-03-15';
+// Small groups, so the date's players travel in several group messages.
+const GROUPS_OF_TWO = { PROPS_PLAYERS_PER_MESSAGE: '2' };
+const GROUPS_OF_THREE = { PROPS_PLAYERS_PER_MESSAGE: '3' };
 // The production stall check runs every 15 minutes (scheduler job prediction-stall-check, minute field "*/15").
 const STALL_CHECK_INTERVAL_MS = 15 * 60_000;
 let seeded: string;
@@ -113,8 +117,13 @@ async function capturedBatch(dataDir: string, extra: Record<string, string> = {}
   const service = await coordinator(dataDir, [requests.url], extra);
   const started = await post(`${service.url}/start`, { game_date: DATE });
   expect(started.status).toBe(202);
-  await requests.waitFor(started.body.players_expected);
-  return { coordinator: service, batchId: started.body.batch_id as string, envelopes: requests.received };
+  await requests.waitForPlayers(started.body.players_expected);
+  return {
+    coordinator: service,
+    batchId: started.body.batch_id as string,
+    envelopes: requests.received,
+    players: started.body.players_expected as number,
+  };
 }
 
 /** The captured batch's requests predicted by a real worker, its completions held back in a tap. */
@@ -156,15 +165,16 @@ async function deliver(workerUrl: string, envelopes: readonly unknown[], concurr
 }
 
 describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', () => {
-  it('every message delivered three times in shuffled order leaves the same predictions table as one delivery', async () => {
+  it('every message (groups of three players) delivered three times in shuffled order leaves the same predictions table as one delivery', async () => {
     const once = dataDirWith(seeded);
-    const single = await capturedBatch(once);
+    const single = await capturedBatch(once, GROUPS_OF_THREE);
+    expect(single.envelopes.length).toBe(Math.ceil(single.players / 3));
     const singleWorker = await worker(once, `${single.coordinator.url}/complete`);
     expect(new Set(await deliver(singleWorker.url, single.envelopes))).toEqual(new Set([204]));
     await waitForConsolidated(single.coordinator.url, single.batchId);
 
     const thrice = dataDirWith(seeded);
-    const triple = await capturedBatch(thrice);
+    const triple = await capturedBatch(thrice, GROUPS_OF_THREE);
     expect(triple.envelopes.length).toBe(single.envelopes.length);
     const tripleWorker = await worker(thrice, `${triple.coordinator.url}/complete`);
     const statuses = await deliver(
@@ -177,10 +187,10 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     // All but the players the original's feature gate refuses (opponent_def_rating above 125 on DATE).
     const refused = status.players_skipped.invalid_features ?? 0;
     expect(refused).toBeGreaterThan(0);
-    expect(status.players_predicted).toBe(single.envelopes.length - refused);
+    expect(status.players_predicted).toBe(single.players - refused);
 
     const expected = await predictionsTable(once);
-    expect(expected.length).toBeGreaterThan(single.envelopes.length * 4);
+    expect(expected.length).toBeGreaterThan(single.players * 4);
     expect(await predictionsTable(thrice)).toEqual(expected);
     expect(await duplicateKeys(thrice)).toBe(0);
   }, 240_000);
@@ -214,12 +224,17 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     expect((await predictionsTable(dataDir)).length).toBe(status.consolidation!.rows_merged);
   }, 240_000);
 
-  it('a worker killed mid-batch: the stall check re-publishes the missing players and the batch completes with full coverage', async () => {
+  it('a worker killed mid-batch (groups of two players): the stall check re-publishes the missing players and the batch completes with full coverage', async () => {
     const dataDir = dataDirWith(seeded);
     const port = await freePort();
     const workerPort = await freePort();
     const first = await worker(dataDir, `http://127.0.0.1:${port}/complete`, workerPort);
-    const service = await coordinator(dataDir, [`${first.url}/predict`], { PROPS_STALL_SECONDS: '3600' }, port);
+    const service = await coordinator(
+      dataDir,
+      [`${first.url}/predict`],
+      { PROPS_STALL_SECONDS: '3600', ...GROUPS_OF_TWO },
+      port,
+    );
     const started = await post(`${service.url}/start`, { game_date: DATE });
     expect(started.status).toBe(202);
     const batchId = started.body.batch_id as string;
@@ -262,11 +277,11 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     expect(await duplicateKeys(dataDir)).toBe(0);
   }, 240_000);
 
-  it('a transient staging failure answers 503 (transient), Pub/Sub-style retries succeed, and exactly one set of rows is staged', async () => {
+  it('a transient staging failure answers 503 (transient), Pub/Sub-style retries succeed, and exactly one set of rows is staged per player of the group', async () => {
     const dataDir = dataDirWith(seeded);
-    const batch = await capturedBatch(dataDir);
+    const batch = await capturedBatch(dataDir, GROUPS_OF_THREE);
     const predictor = await worker(dataDir, `${batch.coordinator.url}/complete`);
-    // Published again under its logical id (<batch>.<player>), which the worker checks against the payload.
+    // A group published again under its logical id (<batch>.<first player>.<count>), which the worker checks against the payload.
     const envelope = batch.envelopes[0] as { message: { attributes: { props_message_id: string } } };
     const logicalId = envelope.message.attributes.props_message_id;
     // A file where the batch's staging folder must go makes the write fail until it is removed.
@@ -291,12 +306,17 @@ describe('batch reliability (real processes, HTTP on loopback, DuckDB files)', (
     // Resolved: a redelivery was acknowledged, after exactly one 503.
     expect(predictor.logs.split('answered 503').length - 1).toBe(1);
     expect(predictor.logs).toContain('staging_write_failed');
-    const files = readdirSync(join(staging, batch.batchId));
-    expect(files).toEqual([`${logicalId}.ndjson`]);
-    const rows = readFileSync(join(staging, batch.batchId, files[0]!), 'utf8')
-      .trim()
-      .split('\n');
-    expect(new Set(rows.map((row) => JSON.parse(row).system_id)).size).toBe(rows.length);
+    // Each player of the group staged once, under the player's own id.
+    const files = readdirSync(join(staging, batch.batchId)).sort();
+    const players = requestsIn(envelope).map((request) => request.player_lookup);
+    expect(players.length).toBeGreaterThan(1);
+    expect(files).toEqual(players.map((player) => `${batch.batchId}.${player}.ndjson`).sort());
+    for (const file of files) {
+      const rows = readFileSync(join(staging, batch.batchId, file), 'utf8')
+        .trim()
+        .split('\n');
+      expect(new Set(rows.map((row) => JSON.parse(row).system_id)).size).toBe(rows.length);
+    }
   }, 240_000);
 });
 

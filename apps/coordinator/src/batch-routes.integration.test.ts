@@ -5,6 +5,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { MAX_PLAYERS_PER_MESSAGE, encodePushEnvelope, type CompletionEvent } from '@props/contracts';
 import { assembleCoordinator } from './assemble-coordinator';
 
 const KEY = 'test-key-0123456789';
@@ -100,6 +101,60 @@ describe('coordinator POST /start', () => {
     await expect(assembleCoordinator({ LOG_LEVEL: 'fatal', PROPS_API_KEY: 'short' })).rejects.toThrow(
       /PROPS_API_KEY.*at least 16/,
     );
+  });
+});
+
+describe('coordinator POST /complete, a group message', () => {
+  /** A completion at the contract's bounds: every text at its longest. */
+  const completion = (index: number, change: Partial<CompletionEvent> = {}): CompletionEvent => ({
+    batch_id: 'b'.repeat(128),
+    player_lookup: `player${String(index).padStart(2, '0')}${'x'.repeat(56)}`,
+    game_date: '2025-01-15',
+    message_id: 'm'.repeat(200),
+    outcome: 'skipped',
+    rows_staged: 0,
+    skip_reason: 'r'.repeat(2000),
+    worker_instance: 'w'.repeat(200),
+    timestamp: '2025-01-15T12:00:00.000Z',
+    ...change,
+  });
+  const complete = async (payload: unknown) => {
+    const coordinator = await assembleCoordinator({
+      LOG_LEVEL: 'fatal',
+      PROPS_API_KEY: KEY,
+      PROPS_DATA_DIR: mkdtempSync(join(tmpdir(), 'props-complete-')),
+    });
+    const response = await coordinator.app.inject({
+      method: 'POST',
+      url: '/complete',
+      payload: encodePushEnvelope(payload, 'delivery-1', 'projects/local/subscriptions/prediction-ready'),
+      headers: { 'x-api-key': KEY },
+    });
+    await coordinator.app.close();
+    return response;
+  };
+
+  it(`takes ${MAX_PLAYERS_PER_MESSAGE} completions at their bounds in one message within the body limit, and answers how many it recorded and ignored`, async () => {
+    const response = await complete({
+      completions: Array.from({ length: MAX_PLAYERS_PER_MESSAGE }, (_, index) => completion(index)),
+    });
+    expect(response.statusCode).toBe(204);
+    expect(response.headers['x-completion']).toBe(`recorded=0 ignored=${MAX_PLAYERS_PER_MESSAGE}`);
+  });
+
+  it.each([
+    ['two batches', [completion(0), completion(1, { batch_id: 'batch_other' })], 'message.data.completions.1.batch_id'],
+    ['one player twice', [completion(0), completion(0)], 'message.data.completions.1.player_lookup'],
+    [
+      'a bad outcome',
+      [completion(0), completion(1, { outcome: 'lost' as 'staged' })],
+      'message.data.completions.1.outcome',
+    ],
+    ['no completion', [], 'message.data.completions'],
+  ])('acknowledges a group with %s naming the field (200), records nothing', async (_label, completions, field) => {
+    const response = await complete({ completions });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ acknowledged: true, rejected: { field } });
   });
 });
 

@@ -4,7 +4,8 @@ import {
   BatchListBodySchema,
   BatchStatusBodySchema,
   CheckStalledRequestSchema,
-  CompletionEventSchema,
+  CompletionMessageSchema,
+  completionsOf,
   ErrorBodySchema,
   GameDateSchema,
   MalformedMessageError,
@@ -108,9 +109,15 @@ function registerCompletionRoute(
   registerPushRoute(app, {
     path: '/complete',
     service: 'coordinator',
-    payload: CompletionEventSchema,
+    payload: CompletionMessageSchema,
     rejected,
-    handle: async ({ payload }) => ({ 'x-completion': await batches.complete(payload) }),
+    // One player's completion answers its outcome; a group's, how many of each (recorded=15 ignored=1).
+    handle: async ({ payload }) => {
+      const outcomes = await batches.complete(completionsOf(payload));
+      if (!('completions' in payload)) return { 'x-completion': outcomes[0]! };
+      const recorded = outcomes.filter((outcome) => outcome === 'recorded').length;
+      return { 'x-completion': `recorded=${recorded} ignored=${outcomes.length - recorded}` };
+    },
   });
 }
 

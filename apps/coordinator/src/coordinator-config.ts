@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { parseEnvironment, variables } from '@props/configuration';
-import { DEFAULT_TOPICS, DatasetPrefixSchema } from '@props/contracts';
+import { DEFAULT_TOPICS, DatasetPrefixSchema, MAX_PLAYERS_PER_MESSAGE } from '@props/contracts';
+import { DEFAULT_PLAYERS_PER_MESSAGE } from '@props/prediction-batch';
 import { OidcEnvironment, oidcPolicyFrom, refineAuthFrontEnd, type OidcPolicy } from '@props/service-runtime';
 
 const CoordinatorEnvironment = z
@@ -35,6 +36,12 @@ const CoordinatorEnvironment = z
     PROPS_MIN_COVERAGE: z.coerce.number().min(0).max(1).default(0.95),
     PROPS_SLATE_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
     PROPS_SLATE_LOAD: z.enum(['one_query', 'per_player']).default('one_query'),
+    PROPS_PLAYERS_PER_MESSAGE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PLAYERS_PER_MESSAGE)
+      .default(DEFAULT_PLAYERS_PER_MESSAGE),
     PREDICTION_REQUEST_TOPIC: variables.topicName(DEFAULT_TOPICS.predictionRequest),
     PHASE5_COMPLETE_TOPIC: variables.topicName(DEFAULT_TOPICS.predictionsComplete),
     GCP_PROJECT_ID: z.string().optional(),
@@ -67,6 +74,8 @@ export interface CoordinatorConfig {
   minCoverage: number;
   slateTimeoutMs: number;
   slateLoad: 'one_query' | 'per_player';
+  /** Players per prediction message: 1 sends the original's one-player message. */
+  playersPerMessage: number;
   /** A staging environment's prefix: every batch it starts uses it ('' for production). */
   datasetPrefix: string;
   /** Callers with a verified OIDC token (Cloud Scheduler, Pub/Sub push) need no API key; null: API key only. */
@@ -104,6 +113,7 @@ export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig
     minCoverage: parsed.PROPS_MIN_COVERAGE,
     slateTimeoutMs: parsed.PROPS_SLATE_TIMEOUT_MS,
     slateLoad: parsed.PROPS_SLATE_LOAD,
+    playersPerMessage: parsed.PROPS_PLAYERS_PER_MESSAGE,
     datasetPrefix: parsed.PROPS_DATASET_PREFIX,
     oidc: oidcPolicyFrom(parsed),
     gcp:

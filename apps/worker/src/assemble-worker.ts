@@ -1,6 +1,7 @@
 import fastify, { type FastifyBaseLogger } from 'fastify';
 import { hostname } from 'node:os';
 import { FileRejectedMessageStore, HttpPushPublisher } from '@props/messaging';
+import { MAX_PLAYERS_PER_MESSAGE } from '@props/contracts';
 import { PredictionSystems, loadServedModels, onnxRuntimeCheck } from '@props/models';
 import { ndjsonStagingFor } from '@props/prediction-store';
 import { LogEvent, createLogger } from '@props/observability';
@@ -20,8 +21,11 @@ import { modelReadinessChecks } from './model-readiness';
 import { PredictionPipeline } from './prediction-pipeline';
 import { registerPredictRoute } from './predict-route';
 
-/** A request at its bounds (60 games, 64 features), base64 in a push envelope, is under 40 KB. */
-const PUSH_BODY_LIMIT = 256 * 1024;
+/**
+ * A request at its bounds (60 games, 64 features), base64 in a push envelope, is under 40 KB; a
+ * group carries at most MAX_PLAYERS_PER_MESSAGE of them (2.5 MB, far under Pub/Sub's 10 MB).
+ */
+const PUSH_BODY_LIMIT = MAX_PLAYERS_PER_MESSAGE * 40 * 1024;
 
 export async function assembleWorker(env: NodeJS.ProcessEnv): Promise<AssembledService> {
   const config = loadWorkerConfig(env);

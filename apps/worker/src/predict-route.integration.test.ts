@@ -5,18 +5,22 @@ import { join, resolve } from 'node:path';
 import fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CompletionEventSchema,
+  CompletionMessageSchema,
+  MAX_PLAYERS_PER_MESSAGE,
   PredictionRowSchema,
+  completionsOf,
   decodePushEnvelope,
   encodePushEnvelope,
+  requestGroupId,
   type CompletionEvent,
+  type PredictionRequest,
   type RejectedMessage,
 } from '@props/contracts';
 import { FEATURE_NAMES } from '@props/feature-vector';
 import type { AssembledService } from '@props/service-runtime';
 import { assembleWorker } from './assemble-worker';
 import { fuzzedEnvelopes } from './test-support/fuzzed-envelopes';
-import { envelopeFor, validRequest } from './test-support/valid-request';
+import { boundedRequest, envelopeFor, groupEnvelopeFor, validRequest } from './test-support/valid-request';
 
 const root = resolve(import.meta.dirname, '../../..');
 let worker: AssembledService;
@@ -24,6 +28,8 @@ let receiver: FastifyInstance;
 let staging: string;
 let dataDir: string;
 const completions: CompletionEvent[] = [];
+/** Completion messages received: one per single request, one per group. */
+let completionMessages = 0;
 let failCompletions = 0;
 
 beforeAll(async () => {
@@ -33,7 +39,8 @@ beforeAll(async () => {
       failCompletions -= 1;
       return reply.code(503).send();
     }
-    completions.push(decodePushEnvelope(request.body, CompletionEventSchema).payload);
+    completions.push(...completionsOf(decodePushEnvelope(request.body, CompletionMessageSchema).payload));
+    completionMessages += 1;
     return reply.code(204).send();
   });
   await receiver.listen({ port: 0, host: '127.0.0.1' });
@@ -57,6 +64,7 @@ afterAll(async () => {
 });
 afterEach(() => {
   completions.length = 0;
+  completionMessages = 0;
   failCompletions = 0;
 });
 
@@ -265,7 +273,7 @@ describe('worker POST /predict', () => {
     expect(existsSync(join(staging, 'batch_bounds'))).toBe(false);
   });
 
-  it('refuses a body over 256 KB (a 20,000-game history, a 3.7 MB sportsbook) with 413 at once, and keeps serving', async () => {
+  it('refuses a body over 2.5 MB (a 20,000-game history, a 3.7 MB sportsbook) with 413 at once, and keeps serving', async () => {
     const { port } = worker.app.server.address() as AddressInfo;
     for (const change of [
       { history: Array.from({ length: 20_000 }, () => validRequest().history[0]!) },
@@ -363,4 +371,118 @@ describe('worker push authentication', () => {
     expect(existsSync(join(staging, 'batch_unauthorized'))).toBe(false);
     await guarded.app.close();
   });
+});
+
+describe('worker POST /predict, a group of players in one message', () => {
+  const group = (
+    batchId: string,
+    players: string[],
+    change: (request: PredictionRequest) => PredictionRequest = (r) => r,
+  ) => players.map((player) => change(validRequest({ batch_id: batchId, player_lookup: player })));
+  const stagedFiles = (batchId: string) =>
+    existsSync(join(staging, batchId))
+      ? readdirSync(join(staging, batchId))
+          .filter((name) => name.endsWith('.ndjson'))
+          .sort()
+      : [];
+
+  it("stages each player's rows under the player's own id and publishes one completion message for the group; a redelivery replaces them", async () => {
+    const requests = group('batch_group', ['playera', 'playerb', 'playerc']);
+    for (const delivery of ['group-delivery-1', 'group-delivery-2']) {
+      completions.length = 0;
+      completionMessages = 0;
+      expect((await post(groupEnvelopeFor(requests, delivery))).status).toBe(204);
+      expect(stagedFiles('batch_group')).toEqual([
+        'batch_group.playera.ndjson',
+        'batch_group.playerb.ndjson',
+        'batch_group.playerc.ndjson',
+      ]);
+      expect(stagedRows('batch_group')).toHaveLength(21);
+      expect(completionMessages).toBe(1);
+      expect(completions.map((event) => [event.player_lookup, event.message_id, event.rows_staged])).toEqual([
+        ['playera', 'batch_group.playera', 7],
+        ['playerb', 'batch_group.playerb', 7],
+        ['playerc', 'batch_group.playerc', 7],
+      ]);
+    }
+  });
+
+  it("refuses a group without its id, or under another group's id, naming the attribute; nothing staged", async () => {
+    const requests = group('batch_group_unnamed', ['playera', 'playerb']);
+    const unnamed = encodePushEnvelope({ requests }, 'unnamed', 'projects/local/subscriptions/prediction-request');
+    const misnamed = groupEnvelopeFor(requests, 'misnamed', 'batch_group_unnamed.playera.3');
+    for (const body of [unnamed, misnamed]) {
+      const response = await post(body);
+      expect(response).toMatchObject({
+        status: 200,
+        body: { acknowledged: true, rejected: { field: 'message.attributes.props_message_id' } },
+      });
+    }
+    expect(stagedFiles('batch_group_unnamed')).toEqual([]);
+    expect(completions).toHaveLength(0);
+  });
+
+  it.each([
+    [
+      'two batches',
+      (requests: PredictionRequest[]) => [requests[0]!, { ...requests[1]!, batch_id: 'batch_other' }],
+      'message.data.requests.1.batch_id',
+    ],
+    [
+      'one player twice',
+      (requests: PredictionRequest[]) => [requests[0]!, requests[0]!],
+      'message.data.requests.1.player_lookup',
+    ],
+    [
+      'two dataset prefixes',
+      (requests: PredictionRequest[]) => [requests[0]!, { ...requests[1]!, dataset_prefix: 'test' }],
+      'message.data.requests.1.dataset_prefix',
+    ],
+    ['no request', () => [], 'message.data.requests'],
+    [
+      'a request with a bad game date',
+      (requests: PredictionRequest[]) => [requests[0]!, { ...requests[1]!, game_date: '2025-02-30' }],
+      'message.data.requests.1.game_date',
+    ],
+  ])('acknowledges a group with %s naming the field, records it, stages nothing', async (_label, change, field) => {
+    const requests = change(group('batch_group_bad', ['playera', 'playerb']));
+    const id = requests.length > 0 ? requestGroupId(requests) : 'batch_group_bad.none.0';
+    const before = rejections().length;
+    const response = await post(groupEnvelopeFor(requests, 'bad-group', id));
+    expect(response).toMatchObject({ status: 200, body: { acknowledged: true, rejected: { field } } });
+    expect(rejections().slice(before)).toMatchObject([{ service: 'worker', field }]);
+    expect(stagedFiles('batch_group_bad')).toEqual([]);
+    expect(completions).toHaveLength(0);
+  });
+
+  it('a player whose features the models can never use is recorded as rejected under its own id; the others in its group are staged and completed', async () => {
+    const requests = group('batch_group_one_bad', ['playera', 'playerb', 'playerc']);
+    requests[1] = {
+      ...requests[1]!,
+      features: { ...requests[1]!.features, values: requests[1]!.features.values.slice(1) },
+    };
+    const before = rejections().length;
+    expect((await post(groupEnvelopeFor(requests, 'one-bad'))).status).toBe(204);
+    expect(stagedFiles('batch_group_one_bad')).toEqual([
+      'batch_group_one_bad.playera.ndjson',
+      'batch_group_one_bad.playerc.ndjson',
+    ]);
+    expect(completions.map((event) => event.player_lookup)).toEqual(['playera', 'playerc']);
+    expect(rejections().slice(before)).toMatchObject([
+      {
+        service: 'worker',
+        field: 'message.data.requests.1.features.values',
+        message_id: 'batch_group_one_bad.playerb',
+      },
+    ]);
+  });
+
+  it(`accepts a group of ${MAX_PLAYERS_PER_MESSAGE} players at the request's bounds (60 games, 64-character texts) within the body limit`, async () => {
+    const requests = Array.from({ length: MAX_PLAYERS_PER_MESSAGE }, (_, index) =>
+      boundedRequest('batch_group_max', index),
+    );
+    expect((await post(groupEnvelopeFor(requests, 'max-group'))).status).toBe(204);
+    expect(stagedFiles('batch_group_max')).toHaveLength(MAX_PLAYERS_PER_MESSAGE);
+    expect(completionMessages).toBe(1);
+  }, 60_000);
 });

@@ -2,8 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   LOGICAL_ID_ATTRIBUTE,
   MalformedMessageError,
-  PredictionRequestSchema,
+  PredictionMessageSchema,
   ServiceError,
+  rejectedMessage,
+  requestGroupId,
+  requestMessageId,
+  requestsOf,
+  type PredictionMessage,
   type RejectedMessageStore,
 } from '@props/contracts';
 import { FeatureVectorError } from '@props/feature-vector';
@@ -11,14 +16,16 @@ import { PublishError } from '@props/messaging';
 import { INVALID_FEATURES, PredictionInputError } from '@props/models';
 import { LogEvent } from '@props/observability';
 import { StagingWriteError } from '@props/prediction-store';
-import { registerPushRoute } from '@props/service-runtime';
-import type { PredictionPipeline } from './prediction-pipeline';
+import { recordRejection, registerPushRoute } from '@props/service-runtime';
+import type { PlayerRequest, PlayerResult, PredictionPipeline } from './prediction-pipeline';
 
 /**
- * `POST /predict`, the Pub/Sub push endpoint (registerPushRoute answers): a message that can never
- * be processed (malformed, invalid features) is recorded and acknowledged naming the field and the
- * problem, nothing staged; 204 once the rows are staged and the completion event published; 503
- * (transient) when staging or publishing failed, so Pub/Sub redelivers.
+ * `POST /predict`, the Pub/Sub push endpoint (registerPushRoute answers), for one player's request
+ * or a group of them: a message that can never be processed (malformed, invalid features) is
+ * recorded and acknowledged naming the field and the problem, nothing staged; in a group, only
+ * the player at fault is, and the others are predicted. 204 once the rows are staged and the
+ * completion published; 503 (transient) when staging or publishing failed, so Pub/Sub redelivers
+ * the whole message (each player's staging is replaced, never added to).
  */
 export function registerPredictRoute(
   app: FastifyInstance,
@@ -28,35 +35,24 @@ export function registerPredictRoute(
   registerPushRoute(app, {
     path: '/predict',
     service: 'worker',
-    payload: PredictionRequestSchema,
+    payload: PredictionMessageSchema,
     rejected,
     handle: async ({ messageId, logicalId, deliveryId, payload }, request) => {
-      // The logical id names the batch and player it was published for; content under another's id
-      // (a forged payload reusing a real id from the open /status) is refused, never staged.
-      // Without a logical id, the delivery id names the staging: one that cannot be a file or table name is refused, not retried.
-      if (logicalId === null && !/^[A-Za-z0-9_.-]{1,200}$/.test(messageId))
-        throw new MalformedMessageError('message.messageId', 'expected 1 to 200 letters, digits, ".", "_" or "-"');
-      if (logicalId !== null && logicalId !== `${payload.batch_id}.${payload.player_lookup}`)
-        throw new MalformedMessageError(
-          `message.attributes.${LOGICAL_ID_ATTRIBUTE}`,
-          "does not name the payload's batch_id and player_lookup (expected <batch_id>.<player_lookup>)",
-        );
+      const players = playerRequests(payload, messageId, logicalId);
+      const first = players[0]!.request;
       const context = {
         message_id: messageId,
         delivery_id: deliveryId,
-        batch_id: payload.batch_id,
-        player_lookup: payload.player_lookup,
-        game_date: payload.game_date,
+        batch_id: first.batch_id,
+        player_lookup: players.map((player) => player.request.player_lookup).join(','),
+        game_date: first.game_date,
       };
       try {
-        const result = await pipeline.handle(messageId, payload);
-        const invalid = result.skipped.find((skip) => skip.reason.startsWith(`${INVALID_FEATURES}:`));
-        if (invalid)
-          request.log.warn({ event: LogEvent.invalidFeatures, ...context, reason: invalid.reason }, invalid.reason);
-        request.log.info(
-          { event: LogEvent.predictionStaged, ...context, rows: result.rowsStaged, skipped: result.skipped },
-          `staged ${result.rowsStaged} rows`,
-        );
+        const results =
+          'requests' in payload
+            ? await handleGroup(pipeline, players, rejected, request)
+            : await pipeline.handle(players, false);
+        for (const result of results) logResult(result, request, context);
       } catch (error) {
         throw pushFailure(error, request, context);
       }
@@ -65,15 +61,98 @@ export function registerPredictRoute(
 }
 
 /**
+ * The message's requests under the ids their rows are staged by. The logical id names the batch
+ * and player (or group) it was published for; content under another's id (a forged payload
+ * reusing a real id from the open /status) is refused, never staged. Without a logical id, the
+ * delivery id names a single request's staging: one that cannot be a file or table name is
+ * refused, not retried; a group always travels with its logical id.
+ */
+function playerRequests(payload: PredictionMessage, messageId: string, logicalId: string | null): PlayerRequest[] {
+  const requests = requestsOf(payload);
+  const attribute = `message.attributes.${LOGICAL_ID_ATTRIBUTE}`;
+  if ('requests' in payload) {
+    if (logicalId !== requestGroupId(requests))
+      throw new MalformedMessageError(
+        attribute,
+        `a group of requests must carry its id (expected ${requestGroupId(requests)}: <batch_id>.<first player_lookup>.<count>)`,
+      );
+    return requests.map((request) => ({ messageId: requestMessageId(request), request }));
+  }
+  if (logicalId === null && !/^[A-Za-z0-9_.-]{1,200}$/.test(messageId))
+    throw new MalformedMessageError('message.messageId', 'expected 1 to 200 letters, digits, ".", "_" or "-"');
+  if (logicalId !== null && logicalId !== requestMessageId(payload))
+    throw new MalformedMessageError(
+      attribute,
+      "does not name the payload's batch_id and player_lookup (expected <batch_id>.<player_lookup>)",
+    );
+  return [{ messageId, request: payload }];
+}
+
+/**
+ * A group in one pass; when a player's features or inputs can never be used, each player on its
+ * own, so only that player is recorded as rejected and the rest are staged and completed.
+ */
+async function handleGroup(
+  pipeline: PredictionPipeline,
+  players: readonly PlayerRequest[],
+  rejected: RejectedMessageStore,
+  request: FastifyRequest,
+): Promise<PlayerResult[]> {
+  try {
+    return await pipeline.handle(players, true);
+  } catch (error) {
+    if (neverUsable(error, '') === null) throw error;
+  }
+  const results: PlayerResult[] = [];
+  for (const [index, player] of players.entries()) {
+    try {
+      results.push(...(await pipeline.handle([player], true)));
+    } catch (error) {
+      const fault = neverUsable(error, `requests.${index}.`);
+      if (fault === null) throw error;
+      await recordRejection(
+        rejected,
+        { ...rejectedMessage('worker', request.body, fault), message_id: player.messageId },
+        request,
+      );
+    }
+  }
+  return results;
+}
+
+/** The field and problem of features or inputs the models can never use, or null for any other error. */
+function neverUsable(error: unknown, path: string): { field: string; problem: string } | null {
+  if (error instanceof FeatureVectorError)
+    return { field: `message.data.${path}features.${error.field}`, problem: error.problem };
+  if (error instanceof PredictionInputError)
+    return { field: `message.data.${path}${error.field}`, problem: error.problem };
+  return null;
+}
+
+function logResult(result: PlayerResult, request: FastifyRequest, message: Record<string, string>): void {
+  const context = {
+    ...message,
+    message_id: result.messageId,
+    batch_id: result.request.batch_id,
+    player_lookup: result.request.player_lookup,
+  };
+  const invalid = result.skipped.find((skip) => skip.reason.startsWith(`${INVALID_FEATURES}:`));
+  if (invalid)
+    request.log.warn({ event: LogEvent.invalidFeatures, ...context, reason: invalid.reason }, invalid.reason);
+  request.log.info(
+    { event: LogEvent.predictionStaged, ...context, rows: result.rowsStaged, skipped: result.skipped },
+    `staged ${result.rowsStaged} rows`,
+  );
+}
+
+/**
  * What a failed prediction answers: features or inputs the models cannot use can never succeed
  * (recorded and acknowledged); a staging or publishing failure is logged with its event and is
  * transient (redelivered); anything else stays as it is (an internal error).
  */
 function pushFailure(error: unknown, request: FastifyRequest, context: Record<string, string>): unknown {
-  if (error instanceof FeatureVectorError)
-    return new MalformedMessageError(`message.data.features.${error.field}`, error.problem);
-  if (error instanceof PredictionInputError)
-    return new MalformedMessageError(`message.data.${error.field}`, error.problem);
+  const fault = neverUsable(error, '');
+  if (fault) return new MalformedMessageError(fault.field, fault.problem);
   if (!(error instanceof StagingWriteError || error instanceof PublishError)) return error;
   const staging = error instanceof StagingWriteError;
   request.log.error(

@@ -3,15 +3,23 @@ import type { Publisher } from '@props/messaging';
 import { INVALID_FEATURES, predictPlayers, type PredictionSystems } from '@props/models';
 import type { StagingFor } from '@props/prediction-store';
 
-export interface PipelineResult {
+/** One request of a message, under the logical id its rows are staged by. */
+export interface PlayerRequest {
+  messageId: string;
+  request: PredictionRequest;
+}
+
+export interface PlayerResult extends PlayerRequest {
   rowsStaged: number;
   skipped: Array<{ systemId: string; reason: string }>;
 }
 
 /**
- * One player's request: validate the features, run the seven systems for each line, stage the rows
- * under the message id (a redelivery replaces them), then publish the completion event. Feature
- * and input errors throw before anything is staged; staging and publishing errors throw after.
+ * A message's requests: validate the features, run the seven systems for each line, stage each
+ * player's rows under its own message id (a redelivery replaces them), then publish the
+ * completion: one event for a single request, as the original did, one group event for a group.
+ * Feature and input errors throw before anything is staged; staging and publishing errors throw
+ * after.
  */
 export class PredictionPipeline {
   constructor(
@@ -22,18 +30,27 @@ export class PredictionPipeline {
     private readonly workerInstance: string,
   ) {}
 
-  async handle(messageId: string, request: PredictionRequest): Promise<PipelineResult> {
+  async handle(requests: readonly PlayerRequest[], grouped: boolean): Promise<PlayerResult[]> {
     const createdAt = new Date().toISOString();
-    const [predicted] = await predictPlayers(this.systems, [{ messageId, request }], createdAt);
-    const { rows, skipped, skipReason } = predicted!;
+    const predicted = await predictPlayers(this.systems, requests, createdAt);
     // A player under the feature-quality floor stages nothing, not even an empty set.
-    if (skipReason !== INVALID_FEATURES)
-      await this.staging(request.dataset_prefix).write(request.batch_id, messageId, rows);
-    await this.publisher.publish(
-      this.completionTopic,
+    await Promise.all(
+      predicted
+        .filter((player) => player.skipReason !== INVALID_FEATURES)
+        .map(({ request, messageId, rows }) =>
+          this.staging(request.dataset_prefix).write(request.batch_id, messageId, rows),
+        ),
+    );
+    const completions = predicted.map(({ request, messageId, rows, skipReason }) =>
       this.completion(request, messageId, rows.length, skipReason, createdAt),
     );
-    return { rowsStaged: rows.length, skipped };
+    await this.publisher.publish(this.completionTopic, grouped ? { completions } : completions[0]);
+    return predicted.map(({ request, messageId, rows, skipped }) => ({
+      request,
+      messageId,
+      rowsStaged: rows.length,
+      skipped,
+    }));
   }
 
   private completion(

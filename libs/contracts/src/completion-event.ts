@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { GameDateSchema } from './game-date';
+import { MAX_PLAYERS_PER_MESSAGE, groupProblem, oneOrGroup } from './one-or-group';
 
 /** What the worker publishes when a player's request is finished, staged or skipped for good. */
 export const CompletionEventSchema = z.object({
@@ -14,3 +15,26 @@ export const CompletionEventSchema = z.object({
   timestamp: z.string().max(40),
 });
 export type CompletionEvent = z.infer<typeof CompletionEventSchema>;
+
+/** The completions of one group message's players, published as one event. */
+export const CompletionGroupEventSchema = z
+  .object({ completions: z.array(CompletionEventSchema).min(1).max(MAX_PLAYERS_PER_MESSAGE) })
+  .superRefine((group, context) => {
+    const problem = groupProblem(group.completions);
+    if (problem)
+      context.addIssue({
+        code: 'custom',
+        path: ['completions', problem.index, problem.field],
+        message: problem.message,
+      });
+  });
+export type CompletionGroupEvent = z.infer<typeof CompletionGroupEventSchema>;
+
+/** What the coordinator's /complete accepts: one player's completion, or a group's. */
+export const CompletionMessageSchema = oneOrGroup(CompletionEventSchema, 'completions', CompletionGroupEventSchema);
+export type CompletionMessage = CompletionEvent | CompletionGroupEvent;
+
+/** The completions a completion message carries, in order. */
+export function completionsOf(message: CompletionMessage): CompletionEvent[] {
+  return 'completions' in message ? message.completions : [message];
+}

@@ -11,11 +11,27 @@ export {
 export { GameDateSchema, easternDate, isCalendarDate } from './game-date';
 export {
   PredictionRequestSchema,
+  PredictionRequestGroupSchema,
+  PredictionMessageSchema,
   historyOrderProblem,
+  requestsOf,
+  requestMessageId,
+  requestGroupId,
   type PredictionRequest,
+  type PredictionRequestGroup,
+  type PredictionMessage,
   type HistoricalGame,
 } from './prediction-request';
-export { CompletionEventSchema, type CompletionEvent } from './completion-event';
+export {
+  CompletionEventSchema,
+  CompletionGroupEventSchema,
+  CompletionMessageSchema,
+  completionsOf,
+  type CompletionEvent,
+  type CompletionGroupEvent,
+  type CompletionMessage,
+} from './completion-event';
+export { MAX_PLAYERS_PER_MESSAGE } from './one-or-group';
 export { INVALID_FEATURES } from './invalid-features';
 export { CheckStalledRequestSchema, type CheckStalledRequest } from './check-stalled-request';
 export { StartBatchRequestSchema, unknownStartFields, type StartBatchRequest } from './start-batch-request';

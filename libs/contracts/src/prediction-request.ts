@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { DatasetPrefixSchema } from './dataset-prefix';
 import { GameDateSchema } from './game-date';
+import { MAX_PLAYERS_PER_MESSAGE, groupProblem, oneOrGroup } from './one-or-group';
 
 /**
  * Bounds on what a request may carry, from what the coordinator sends with a margin: it sends at
@@ -85,3 +86,45 @@ export const PredictionRequestSchema = z
   });
 export type PredictionRequest = z.infer<typeof PredictionRequestSchema>;
 export type HistoricalGame = z.infer<typeof HistoricalGameSchema>;
+
+/** Several players' requests of one batch in one message: one push, one staging pass, one completion. */
+export const PredictionRequestGroupSchema = z
+  .object({ requests: z.array(PredictionRequestSchema).min(1).max(MAX_PLAYERS_PER_MESSAGE) })
+  .superRefine((group, context) => {
+    const problem = groupProblem(group.requests);
+    if (problem)
+      context.addIssue({ code: 'custom', path: ['requests', problem.index, problem.field], message: problem.message });
+    // zod runs this even when the array failed its own checks: an empty group has no first prefix.
+    if (group.requests.length === 0) return;
+    const prefix = group.requests[0]!.dataset_prefix;
+    const other = group.requests.findIndex((request) => request.dataset_prefix !== prefix);
+    if (other >= 0)
+      context.addIssue({
+        code: 'custom',
+        path: ['requests', other, 'dataset_prefix'],
+        message: `expected the group's dataset prefix "${prefix}"`,
+      });
+  });
+export type PredictionRequestGroup = z.infer<typeof PredictionRequestGroupSchema>;
+
+/** What the worker's /predict accepts: one player's request, or a group of them. */
+export const PredictionMessageSchema = oneOrGroup(PredictionRequestSchema, 'requests', PredictionRequestGroupSchema);
+export type PredictionMessage = PredictionRequest | PredictionRequestGroup;
+
+/** The requests a prediction message carries, in order. */
+export function requestsOf(message: PredictionMessage): PredictionRequest[] {
+  return 'requests' in message ? message.requests : [message];
+}
+
+/** A player's request's logical id, which keys its staging and its re-publish. */
+export function requestMessageId(request: { batch_id: string; player_lookup: string }): string {
+  return `${request.batch_id}.${request.player_lookup}`;
+}
+
+/**
+ * A group's logical id: its batch, first player and size (at most 128 + 64 + 4 characters, within
+ * the attribute's 200). Never equal to a player's id, which has one dot.
+ */
+export function requestGroupId(requests: ReadonlyArray<{ batch_id: string; player_lookup: string }>): string {
+  return `${requestMessageId(requests[0]!)}.${requests.length}`;
+}

@@ -9,4 +9,5 @@ export { queryPlayerCandidates, rangePlayerCandidates } from './local/duckdb-pla
 export type { PlayerCandidate } from './player-candidates';
 export { selectPlayers, type SelectedPlayer, type PlayerSelection } from './select-players';
 export { newBatchId, predictionRequests, HistoryOrderError, type BatchRequests } from './prediction-requests';
+export { requestMessages, DEFAULT_PLAYERS_PER_MESSAGE, type RequestMessage } from './request-messages';
 export { startLockKey, START_LOCK_OPTIONS, batchPrefix, unfinishedBatches } from './date-exclusion';

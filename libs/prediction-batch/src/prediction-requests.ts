@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { historyOrderProblem, type PredictionRequest } from '@props/contracts';
+import { historyOrderProblem, requestMessageId, type PredictionRequest } from '@props/contracts';
 import type { SlateLoad } from '@props/feature-loader';
 import type { SelectedPlayer } from './select-players';
 
@@ -45,7 +45,7 @@ export function predictionRequests(batch: {
       throw new HistoryOrderError(
         `request for ${lookup} on ${batch.gameDate}: history[${problem.index}].game_date: ${problem.message}`,
       );
-    messageIds[lookup] = `${batch.batchId}.${lookup}`;
+    messageIds[lookup] = requestMessageId({ batch_id: batch.batchId, player_lookup: lookup });
     messages[lookup] = {
       batch_id: batch.batchId,
       player_lookup: lookup,

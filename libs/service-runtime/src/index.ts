@@ -9,7 +9,7 @@ export {
 export { buildInfo, type BuildInfo } from './build-info';
 export { registerHealthRoutes } from './health-routes';
 export { registerErrorReplies, replyWithError } from './error-replies';
-export { registerPushRoute, type PushRoute } from './push-route';
+export { registerPushRoute, recordRejection, type PushRoute } from './push-route';
 export { printCheckReports, runBuildTimeChecks, writableFolderCheck } from './build-check';
 export { launchService, type AssembledService, type ServiceDefinition } from './launch-service';
 export { freePort } from './free-port';

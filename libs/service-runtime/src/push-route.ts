@@ -10,6 +10,7 @@ import {
   rejectionBatchKey,
   type DecodedPush,
   type RecordOutcome,
+  type RejectedMessage,
   type RejectedMessageStore,
 } from '@props/contracts';
 import { LogEvent } from '@props/observability';
@@ -58,7 +59,26 @@ async function recordAndAcknowledge<T>(
   reply: FastifyReply,
 ): Promise<FastifyReply> {
   const { field, problem } = error;
-  const rejection = rejectedMessage(route.service, request.body, { field, problem });
+  const outcome = await recordRejection(
+    route.rejected,
+    rejectedMessage(route.service, request.body, { field, problem }),
+    request,
+  );
+  return reply
+    .code(200)
+    .send({ acknowledged: true, rejected: { field, problem }, ...(outcome.stored ? {} : { stored: false }) });
+}
+
+/**
+ * Logs and records a message (or one player of a group message) that can never be processed. A
+ * record that fails is a transient error, so Pub/Sub redelivers and the record is tried again.
+ */
+export async function recordRejection(
+  store: RejectedMessageStore,
+  rejection: RejectedMessage,
+  request: FastifyRequest,
+): Promise<RecordOutcome> {
+  const { field, problem } = rejection;
   request.log.warn(
     {
       event: LogEvent.messageRejected,
@@ -71,7 +91,7 @@ async function recordAndAcknowledge<T>(
   );
   let outcome: RecordOutcome;
   try {
-    outcome = await route.rejected.record(rejection);
+    outcome = await store.record(rejection);
   } catch (failure) {
     request.log.error(
       { event: LogEvent.requestFailed, reason: errorMessage(failure) },
@@ -87,7 +107,5 @@ async function recordAndAcknowledge<T>(
       `batch ${batch}: ${REJECTIONS_STORED_PER_BATCH} rejected messages stored; later ones are counted, not stored`,
     );
   }
-  return reply
-    .code(200)
-    .send({ acknowledged: true, rejected: { field, problem }, ...(outcome.stored ? {} : { stored: false }) });
+  return outcome;
 }

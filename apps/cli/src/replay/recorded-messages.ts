@@ -21,8 +21,11 @@ export interface RecordedMessage {
 const record = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 
+/** The batch of a message: its own field, or its first item's in a group of requests or completions. */
 const batchOf = (payload: unknown): string | null => {
-  const batch = record(payload).batch_id;
+  const message = record(payload);
+  const group = Array.isArray(message.requests) ? message.requests : message.completions;
+  const batch = (Array.isArray(group) ? record(group[0]) : message).batch_id;
   return typeof batch === 'string' ? batch : null;
 };
 

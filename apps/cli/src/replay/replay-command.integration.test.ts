@@ -52,7 +52,8 @@ describe('props replay', () => {
     const coordinator = await ServiceChild.start({
       name: 'coordinator',
       args: [join(bundles, 'coordinator', 'main.js')],
-      env: { ...common, PROPS_API_KEY: API_KEY, PROPS_WORKER_URLS: workerUrl },
+      // Groups of four players, so several group messages dead-letter and are replayed.
+      env: { ...common, PROPS_API_KEY: API_KEY, PROPS_WORKER_URLS: workerUrl, PROPS_PLAYERS_PER_MESSAGE: '4' },
       port: coordinatorPort,
     });
     running.push(coordinator);
@@ -64,20 +65,21 @@ describe('props replay', () => {
     });
     expect(started.status).toBe(202);
     const batch = (await started.json()) as { batch_id: string; players_expected: number };
-    expect(batch.players_expected).toBeGreaterThan(0);
+    expect(batch.players_expected).toBeGreaterThan(4);
+    const messages = Math.ceil(batch.players_expected / 4);
     const deadLetters = join(dataDir, 'dead-letter');
     const letters = () =>
       existsSync(deadLetters) ? readdirSync(deadLetters).filter((name) => name.endsWith('.json')) : [];
-    for (let waited = 0; letters().length < batch.players_expected; waited += 500) {
-      expect(waited, `dead letters: ${letters().length} of ${batch.players_expected}`).toBeLessThan(180_000);
+    for (let waited = 0; letters().length < messages; waited += 500) {
+      expect(waited, `dead letters: ${letters().length} of ${messages}`).toBeLessThan(180_000);
       await sleep(500);
     }
     expect((await batchStatus(coordinator.url, batch.batch_id)).status).toBe('running');
 
     // The runbook's dry run lists them and sends nothing.
     const dry = await propsAsync({}, 'replay', '--source', 'dead-letter', '--data-dir', dataDir, '--dry-run');
-    expect(dry.stdout, dry.stderr).toContain(`${batch.players_expected} message(s)`);
-    expect(letters()).toHaveLength(batch.players_expected);
+    expect(dry.stdout, dry.stderr).toContain(`${messages} message(s)`);
+    expect(letters()).toHaveLength(messages);
 
     // The worker is back; the replay delivers every dead letter and the batch consolidates.
     const worker = await ServiceChild.start({
@@ -107,9 +109,9 @@ describe('props replay', () => {
       batch.batch_id,
     );
     expect(replay.code, replay.stdout + replay.stderr).toBe(0);
-    expect(replay.stdout).toContain(`${batch.players_expected} sent, 0 kept`);
+    expect(replay.stdout).toContain(`${messages} sent, 0 kept`);
     expect(letters()).toHaveLength(0);
-    expect(readdirSync(join(deadLetters, 'replayed'))).toHaveLength(batch.players_expected);
+    expect(readdirSync(join(deadLetters, 'replayed'))).toHaveLength(messages);
     let status = await batchStatus(coordinator.url, batch.batch_id);
     for (let waited = 0; status.status !== 'consolidated'; waited += 500) {
       expect(waited, JSON.stringify(status)).toBeLessThan(120_000);

@@ -5,14 +5,19 @@ import { batchLogContext, type BatchOrchestratorOptions } from './batch-orchestr
 import { consolidateOnce } from './batch-consolidation';
 import { followUpConsolidation } from './follow-up-consolidation';
 
-/** Idempotent: a completion for an unknown, finished or foreign player's batch changes nothing. */
-export async function recordBatchCompletion(
+/**
+ * Idempotent: a completion for an unknown, finished or foreign player's batch changes nothing.
+ * A group's completions (one batch, checked by the contract) are recorded together, and the batch
+ * is checked for being whole once.
+ */
+export async function recordBatchCompletions(
   options: BatchOrchestratorOptions,
-  event: CompletionEvent,
-): Promise<'recorded' | 'ignored'> {
-  const batch = await options.state.get(event.batch_id);
-  const ignored = reasonToIgnore(batch, event.player_lookup);
-  if (ignored !== null || !batch) {
+  events: readonly CompletionEvent[],
+): Promise<Array<'recorded' | 'ignored'>> {
+  const batch = await options.state.get(events[0]!.batch_id);
+  const outcomes = events.map((event) => {
+    const ignored = reasonToIgnore(batch, event.player_lookup);
+    if (ignored === null) return 'recorded' as const;
     options.logger.info(
       {
         event: LogEvent.completionIgnored,
@@ -22,16 +27,28 @@ export async function recordBatchCompletion(
       },
       `completion ignored: ${ignored}`,
     );
-    return 'ignored';
-  }
-  await options.state.recordCompletion(batch.batch_id, {
-    player_lookup: event.player_lookup,
-    message_id: event.message_id,
-    outcome: event.outcome,
-    rows_staged: event.rows_staged,
-    skip_reason: event.skip_reason,
-    recorded_at: new Date().toISOString(),
+    return 'ignored' as const;
   });
+  const recorded = events.filter((_, index) => outcomes[index] === 'recorded');
+  if (!batch || recorded.length === 0) return outcomes;
+  const recordedAt = new Date().toISOString();
+  await Promise.all(
+    recorded.map((event) =>
+      options.state.recordCompletion(batch.batch_id, {
+        player_lookup: event.player_lookup,
+        message_id: event.message_id,
+        outcome: event.outcome,
+        rows_staged: event.rows_staged,
+        skip_reason: event.skip_reason,
+        recorded_at: recordedAt,
+      }),
+    ),
+  );
+  await consolidateWhenWhole(options, batch);
+  return outcomes;
+}
+
+async function consolidateWhenWhole(options: BatchOrchestratorOptions, batch: BatchRecord): Promise<void> {
   // A late player of a batch consolidated with partial coverage is merged by a follow-up, never dropped.
   if (batch.status === 'consolidated') {
     await followUpConsolidation(options, batch.batch_id).catch((error: unknown) =>
@@ -40,14 +57,13 @@ export async function recordBatchCompletion(
         `follow-up consolidation of ${batch.batch_id} failed; the stall check retries it`,
       ),
     );
-    return 'recorded';
+    return;
   }
   // The completion that makes the batch whole consolidates it before it is answered: Cloud Run
   // gives an instance CPU only while a request is open. A failed consolidation is logged and left
   // running for the stall check; the completion is recorded either way.
   if ((await options.state.completionCount(batch.batch_id)) >= batch.players.length)
     await consolidateOnce(options, batch.batch_id, false).catch(() => undefined);
-  return 'recorded';
 }
 
 function reasonToIgnore(batch: BatchRecord | null, player: string): string | null {

@@ -1,6 +1,6 @@
 import type { BatchStatusBody, CompletionEvent } from '@props/contracts';
 import type { BatchOrchestratorOptions } from './batch-orchestrator-options';
-import { recordBatchCompletion } from './batch-completion';
+import { recordBatchCompletions } from './batch-completion';
 import { startBatch, type StartRequest } from './batch-start';
 import { batchStatus, batchStatusesOfDate } from './batch-status';
 import { checkStalledBatches, type StallCheckRequest } from './batch-stall-check';
@@ -20,8 +20,9 @@ export class BatchOrchestrator {
     return startBatch(this.options, request);
   }
 
-  complete(event: CompletionEvent): Promise<'recorded' | 'ignored'> {
-    return recordBatchCompletion(this.options, event);
+  /** Records one message's completions: one player's, or a group's (one batch). */
+  complete(events: readonly CompletionEvent[]): Promise<Array<'recorded' | 'ignored'>> {
+    return recordBatchCompletions(this.options, events);
   }
 
   checkStalled(request: StallCheckRequest): Promise<StallAction[]> {

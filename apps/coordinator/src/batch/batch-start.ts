@@ -4,6 +4,7 @@ import {
   START_LOCK_OPTIONS,
   newBatchId,
   predictionRequests,
+  requestMessages,
   selectPlayers,
   startLockKey,
   unfinishedBatches,
@@ -80,17 +81,19 @@ async function startLocked(
   await options.state.create(record, requests.messages);
   // A forced newer batch closes the older unfinished ones: they are never merged after it (newest wins).
   for (const older of running) await supersedeBatch(options, older.batch_id, batchId);
-  const { players, messages, messageIds } = requests;
-  await Promise.all(players.map((player) => options.delivery!.publish(messages[player], messageIds[player]!)));
+  const { players } = requests;
+  const published = requestMessages(requests, options.playersPerMessage ?? 1);
+  await Promise.all(published.map(({ payload, messageId }) => options.delivery!.publish(payload, messageId)));
   options.logger.info(
     {
       event: LogEvent.batchStarted,
       batch_id: batchId,
       game_date: gameDate,
       players: players.length,
+      messages: published.length,
       load_path: load.path,
     },
-    `batch ${batchId}: ${players.length} players published`,
+    `batch ${batchId}: ${players.length} players published in ${published.length} messages`,
   );
   return (await batchStatus(options.state, batchId))!;
 }

@@ -3,7 +3,14 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchStatusBodySchema, type BatchStatusBody } from '@props/contracts';
+import {
+  BatchStatusBodySchema,
+  PredictionMessageSchema,
+  decodePushEnvelope,
+  requestsOf,
+  type BatchStatusBody,
+  type PredictionRequest,
+} from '@props/contracts';
 import { ServiceChild } from '@props/service-runtime';
 import { seedWarehouse } from '@props/season';
 
@@ -76,10 +83,28 @@ export class Tap {
     }
   }
 
+  /** Waits until the messages received carry `count` players' requests (a group message carries several). */
+  async waitForPlayers(count: number, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.playersReceived() < count) {
+      if (Date.now() > deadline) throw new Error(`tap got ${this.playersReceived()} of ${count} players' requests`);
+      await sleep(50);
+    }
+  }
+
+  private playersReceived(): number {
+    return this.received.reduce<number>((total, envelope) => total + requestsIn(envelope).length, 0);
+  }
+
   stop(): Promise<void> {
     this.server?.closeAllConnections();
     return new Promise((resolveClose) => this.server?.close(() => resolveClose()));
   }
+}
+
+/** The prediction requests one envelope carries: one player's, or a group's. */
+export function requestsIn(envelope: unknown): PredictionRequest[] {
+  return requestsOf(decodePushEnvelope(envelope, PredictionMessageSchema).payload);
 }
 
 export async function post(

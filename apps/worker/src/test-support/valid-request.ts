@@ -1,5 +1,5 @@
 import type { PredictionRequest } from '@props/contracts';
-import { encodePushEnvelope } from '@props/contracts';
+import { encodePushEnvelope, requestGroupId } from '@props/contracts';
 import { FEATURE_NAMES } from '@props/feature-vector';
 
 const EXAMPLE: Record<string, number> = {
@@ -68,3 +68,32 @@ export function validRequest(overrides: Partial<PredictionRequest> = {}): Predic
 
 export const envelopeFor = (request: unknown, messageId = 'message-1') =>
   encodePushEnvelope(request, messageId, 'projects/local/subscriptions/prediction-request');
+
+/** A group message of `requests`, under the group's own logical id unless told another. */
+export function groupEnvelopeFor(
+  requests: PredictionRequest[],
+  deliveryId: string,
+  logicalId = requestGroupId(requests),
+) {
+  return encodePushEnvelope({ requests }, deliveryId, 'projects/local/subscriptions/prediction-request', 1, logicalId);
+}
+
+/** A request at the contract's bounds: 60 earlier games and every free text at 64 characters. */
+export function boundedRequest(batchId: string, index: number): PredictionRequest {
+  const text = (seed: string) => seed.repeat(64).slice(0, 64);
+  return validRequest({
+    batch_id: batchId,
+    player_lookup: `player${String(index).padStart(2, '0')}${'x'.repeat(56)}`,
+    universal_player_id: text('u'),
+    sportsbook: text('s'),
+    game_id: text('g'),
+    history: Array.from({ length: 60 }, (_, game) => ({
+      game_date: new Date(Date.UTC(2024, 9, 1 + game * 2)).toISOString().slice(0, 10),
+      points: 22.5 + game,
+      minutes: 34.25,
+      opponent_team_abbr: 'MIA',
+      opponent_def_rating: 112.75,
+      is_home: game % 2 === 0,
+    })),
+  });
+}
