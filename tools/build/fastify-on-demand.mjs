@@ -12,7 +12,7 @@ const NAMESPACE = 'fastify-on-demand';
  * the chunk every start reads and compiles (a `require` is bundled where it stands): the JSON-schema
  * compilers (ajv and fast-json-stringify, about 0.6 MB; the services validate with zod and pass
  * `zodOnlySchemaController()`), light-my-request (`app.inject`) and the regular-expression checker
- * for routes with a regex parameter. They go into an output file of their own, an entry point with
+ * for routes with a regex parameter (and semver, for fastify-lazy-semver.mjs). They go into an output file of their own, an entry point with
  * a fixed name that the rewritten code loads with `require` when the feature is first used
  * (Node loads an ES module synchronously with require: https://nodejs.org/docs/latest-v24.x/api/modules.html#loading-ecmascript-modules-using-require).
  */
@@ -25,8 +25,18 @@ const DEFERRED = [
   { file: /[\\/]node_modules[\\/]find-my-way[\\/]index\.js$/, requires: ['safe-regex2'] },
 ];
 
+/** Deferred by other plugins through `onDemandRequire` (tools/build/fastify-lazy-semver.mjs). */
+const ALSO_ON_DEMAND = ['semver'];
+
 /** The export of the on-demand entry that requires `name`. */
 const loaderName = (name) => name.replace(/^@/, '').replace(/\W+(\w)/g, (_, letter) => letter.toUpperCase());
+
+/** Code that requires `name` (one of ALSO_ON_DEMAND) from the on-demand file, for another plugin's rewrite. */
+export function onDemandRequire(name) {
+  if (!ALSO_ON_DEMAND.includes(name))
+    throw new Error(`${name} is not in the on-demand file (tools/build/fastify-on-demand.mjs)`);
+  return `require('${ON_DEMAND_FILE}').${loaderName(name)}()`;
+}
 
 /**
  * find-my-way checks three of its own regular expressions with safe-regex2 when it is loaded; the
@@ -91,7 +101,7 @@ export function fastifyOnDemandPlugin(root) {
       build.onResolve({ filter: /^fastify-on-demand:entry$/ }, (args) => ({ path: args.path, namespace: NAMESPACE }));
       // The entry resolves the packages from fastify's folder, where fastify itself finds them.
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, () => ({
-        contents: DEFERRED.flatMap((deferred) => deferred.requires)
+        contents: [...DEFERRED.flatMap((deferred) => deferred.requires), ...ALSO_ON_DEMAND]
           .map((name) => `export const ${loaderName(name)} = () => require('${name}');`)
           .join('\n'),
         resolveDir: join(fastifyDir, 'lib'),

@@ -63,7 +63,7 @@ const COORDINATOR_CONTRACTS =
 const ZOD_OTHER_LOCALES = /node_modules\/zod\/v4\/locales\/(?!en\.js$)/;
 /** What fastify and its router require only on demand (tools/build/fastify-on-demand.mjs). */
 const FASTIFY_ON_DEMAND =
-  /node_modules\/(ajv|@fastify\/ajv-compiler|@fastify\/fast-json-stringify-compiler|fastify\/node_modules\/light-my-request|safe-regex2|ret)\/|node_modules\/fast-json-stringify\/index\.js$/;
+  /node_modules\/(ajv|@fastify\/ajv-compiler|@fastify\/fast-json-stringify-compiler|fastify\/node_modules\/light-my-request|safe-regex2|ret|semver)\/|node_modules\/fast-json-stringify\/index\.js$/;
 
 describe('what a service start loads', () => {
   it('the worker: onnxruntime-node, no Google client', async () => {
@@ -83,7 +83,7 @@ describe('what a service start loads', () => {
     ['worker', ['onnxruntime-node']],
     ['coordinator', ['@duckdb/node-api']],
   ])(
-    'the %s: fastify without its JSON-schema compilers, light-my-request or safe-regex2',
+    'the %s: fastify without its JSON-schema compilers, light-my-request, safe-regex2 or semver',
     async (app, external) => {
       const start = await startPath(app, external);
       expect(start.inputs).toContain('node_modules/fastify/lib/schema-controller.js');
