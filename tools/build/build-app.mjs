@@ -12,6 +12,7 @@ import { absentOptionalModulesPlugin } from './absent-optional-modules.mjs';
 import { builtinsThroughRequirePlugin } from './builtins-through-require.mjs';
 import { fastifyLazyBuiltinsPlugin } from './fastify-lazy-builtins.mjs';
 import { fastifyLazySemverPlugin } from './fastify-lazy-semver.mjs';
+import { ON_DEMAND_ENTRY, fastifyOnDemandPlugin, onDemandEntryPoint } from './fastify-on-demand.mjs';
 import { pinoCallSitesPlugin } from './pino-call-sites.mjs';
 import { sideEffectFreeContractsPlugin } from './side-effect-free-contracts.mjs';
 import { lockfileSubset } from './lockfile-subset.mjs';
@@ -24,7 +25,9 @@ export function bundleExternals(metafile) {
   const externals = new Set();
   for (const output of Object.values(metafile.outputs)) {
     for (const imported of output.imports) {
-      if (imported.external && !builtins.has(imported.path)) externals.add(packageNameOf(imported.path));
+      // A relative external is a file of the bundle itself (fastify-on-demand.js), not a package.
+      if (imported.external && !builtins.has(imported.path) && !imported.path.startsWith('.'))
+        externals.add(packageNameOf(imported.path));
     }
   }
   return [...externals].sort();
@@ -79,7 +82,7 @@ const COMMONJS_GLOBALS_BANNER = [
 export function bundleOptions({ root, entry, outdir, tsconfig, external = [] }) {
   return {
     absWorkingDir: root,
-    entryPoints: { main: entry },
+    entryPoints: { main: entry, [ON_DEMAND_ENTRY]: onDemandEntryPoint() },
     outdir,
     chunkNames: '[name]-[hash]',
     bundle: true,
@@ -99,6 +102,7 @@ export function bundleOptions({ root, entry, outdir, tsconfig, external = [] }) 
       builtinsThroughRequirePlugin(),
       fastifyLazySemverPlugin(),
       fastifyLazyBuiltinsPlugin(),
+      fastifyOnDemandPlugin(root),
       sideEffectFreeContractsPlugin(root),
     ],
   };

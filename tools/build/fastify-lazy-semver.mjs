@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { onDemandRequire } from './fastify-on-demand.mjs';
 
 /** The semver functions fastify's plugin-utils.js calls (checkVersion). */
 const USED = ['coerce', 'gt', 'satisfies'];
@@ -8,7 +9,8 @@ const USED = ['coerce', 'gt', 'satisfies'];
  * version range a plugin may declare in its metadata. No plugin registered here declares one, and
  * loading semver (every class and function, and building its regular expressions) was the largest
  * part of initialising fastify in a profile of the worker's start. The bundle requires semver when
- * a version is first checked instead. The build fails if a fastify upgrade changes the require or
+ * a version is first checked instead, from fastify-on-demand.js (tools/build/fastify-on-demand.mjs),
+ * so a start does not even read its code. The build fails if a fastify upgrade changes the require or
  * calls a semver function other than these.
  */
 export function fastifyLazySemverPlugin() {
@@ -26,7 +28,9 @@ export function fastifyLazySemverPlugin() {
         const lazy = [
           'let loadedSemver',
           'const semver = {',
-          ...USED.map((name) => `  ${name}: (...args) => (loadedSemver ??= require('semver')).${name}(...args),`),
+          ...USED.map(
+            (name) => `  ${name}: (...args) => (loadedSemver ??= ${onDemandRequire('semver')}).${name}(...args),`,
+          ),
           '}',
         ].join('\n');
         return { contents: source.replace(eager, lazy), loader: 'js' };

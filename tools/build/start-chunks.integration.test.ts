@@ -61,6 +61,9 @@ const COORDINATOR_CONTRACTS =
   /libs\/contracts\/src\/(batch-status|start-batch-request|check-stalled-request|error-body)\.ts$/;
 /** zod's translations of its messages; a start initialises every one it carries, and the services use English only. */
 const ZOD_OTHER_LOCALES = /node_modules\/zod\/v4\/locales\/(?!en\.js$)/;
+/** What fastify and its router require only on demand (tools/build/fastify-on-demand.mjs). */
+const FASTIFY_ON_DEMAND =
+  /node_modules\/(ajv|@fastify\/ajv-compiler|@fastify\/fast-json-stringify-compiler|fastify\/node_modules\/light-my-request|safe-regex2|ret|semver)\/|node_modules\/fast-json-stringify\/index\.js$/;
 
 describe('what a service start loads', () => {
   it('the worker: onnxruntime-node, no Google client', async () => {
@@ -75,6 +78,19 @@ describe('what a service start loads', () => {
     expect(start.inputs.filter((input) => COORDINATOR_CONTRACTS.test(input))).toEqual([]);
     expect(start.inputs.filter((input) => ZOD_OTHER_LOCALES.test(input))).toEqual([]);
   }, 120_000);
+
+  it.each([
+    ['worker', ['onnxruntime-node']],
+    ['coordinator', ['@duckdb/node-api']],
+  ])(
+    'the %s: fastify without its JSON-schema compilers, light-my-request, safe-regex2 or semver',
+    async (app, external) => {
+      const start = await startPath(app, external);
+      expect(start.inputs).toContain('node_modules/fastify/lib/schema-controller.js');
+      expect(start.inputs.filter((input) => FASTIFY_ON_DEMAND.test(input))).toEqual([]);
+    },
+    120_000,
+  );
 
   it('the coordinator: neither DuckDB nor a Google client', async () => {
     const start = await startPath('coordinator', ['@duckdb/node-api']);

@@ -22,7 +22,8 @@ export function parseEnvironment<S extends z.ZodObject>(schema: S, env: NodeJS.P
     const value = env[key];
     picked[key] = value === '' ? undefined : value;
   }
-  const result = schema.safeParse(picked);
+  // Parsed once: zod's compiled fast path (jit) would cost more to generate than it saves here.
+  const result = schema.safeParse(picked, { jitless: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const variable = issue?.path.map(String).join('.') || '(environment)';

@@ -1,5 +1,5 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type * as Https from 'node:https';
 
 /**
  * Connections kept open between pushes, one pool per process: a local batch sends hundreds of
@@ -7,7 +7,17 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
  * worker's CPU per push in a profile of a local batch; with node:http and a keep-alive agent the
  * worker's CPU over the pushes fell by about a fifth (docs/performance.md).
  */
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+const httpAgent = new HttpAgent({ keepAlive: true });
+let https: { request: typeof Https.request; agent: Https.Agent } | undefined;
+
+/** node:https (and TLS with it) loaded on the first https: URL: loading it took ~1 ms of each start, and local pushes are plain HTTP. */
+function httpsClient(): { request: typeof Https.request; agent: Https.Agent } {
+  if (!https) {
+    const { request, Agent } = process.getBuiltinModule('node:https');
+    https = { request, agent: new Agent({ keepAlive: true }) };
+  }
+  return https;
+}
 
 /** As long as fetch (undici) waited for an answer's headers before it gave up. */
 const ANSWER_TIMEOUT_MS = 300_000;
@@ -19,13 +29,13 @@ const ANSWER_TIMEOUT_MS = 300_000;
  */
 export function postJson(url: string, body: string, headers: Readonly<Record<string, string>>): Promise<number> {
   const target = new URL(url);
-  const secure = target.protocol === 'https:';
+  const client = target.protocol === 'https:' ? httpsClient() : { request: httpRequest, agent: httpAgent };
   return new Promise((resolve, reject) => {
-    const request = (secure ? httpsRequest : httpRequest)(
+    const request = client.request(
       target,
       {
         method: 'POST',
-        agent: secure ? agents.https : agents.http,
+        agent: client.agent,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
         timeout: ANSWER_TIMEOUT_MS,
       },
