@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PredictionRowSchema, type PredictionRequest, type PredictionRow } from '@props/contracts';
 import { formPredictionRows } from './form-prediction-rows';
-import { ROW_FIELD_CHECKS, plainlyValidRow } from './plainly-valid-row';
+import { plainlyValidRow } from './plainly-valid-row';
 
 const request = (
   JSON.parse(
@@ -65,20 +65,16 @@ const PROBES: unknown[] = [
 ];
 
 describe('the quick row check', () => {
-  it('checks every field of the row schema, and no other', () => {
-    expect(Object.keys(ROW_FIELD_CHECKS).sort()).toEqual(Object.keys(PredictionRowSchema.shape).sort());
-  });
-
   it('passes a formed row the schema accepts, so the schema is not parsed for it', () => {
     const row = formed(21.3).rows[0]!;
     expect(PredictionRowSchema.safeParse(row).success).toBe(true);
     expect(plainlyValidRow(row)).toBe(true);
   });
 
-  it('never passes a row the schema refuses: any field set to any probe value', () => {
+  it('never passes a row the schema refuses: any field of the schema set to any probe value (missing included)', () => {
     const row = formed(21.3).rows[0]!;
     const wronglyPassed: string[] = [];
-    for (const field of Object.keys(ROW_FIELD_CHECKS))
+    for (const field of Object.keys(PredictionRowSchema.shape))
       for (const probe of PROBES) {
         const probed = { ...row, [field]: probe } as PredictionRow;
         if (plainlyValidRow(probed) && !PredictionRowSchema.safeParse(probed).success)
