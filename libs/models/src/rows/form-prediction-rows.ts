@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PredictionRowSchema, SYSTEM_IDS, type PredictionRequest, type PredictionRow } from '@props/contracts';
 import { roundHalfEven } from '../python-round';
 import { isPrediction, type SystemOutcome, type SystemPrediction } from '../systems/prediction-system';
+import { plainlyValidRow } from './plainly-valid-row';
 
 /** The original's shadow filter (v3.4): the 0.88-0.90 confidence tier is tracked but not actionable. */
 const FILTERED_TIER = { low: 0.88, high: 0.9, reason: 'confidence_tier_88_90' };
@@ -28,8 +29,8 @@ export function formPredictionRows(
   for (const row of outcomes
     .filter(isPrediction)
     .map((prediction) => toRow(request, messageId, line, prediction, createdAt))) {
-    const checked = PredictionRowSchema.safeParse(row);
-    if (checked.success) formed.rows.push(row);
+    const checked = plainlyValidRow(row) ? null : PredictionRowSchema.safeParse(row);
+    if (checked === null || checked.success) formed.rows.push(row);
     else
       formed.invalid.push({
         systemId: row.system_id,
