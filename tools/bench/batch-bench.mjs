@@ -39,22 +39,40 @@ function runBatch(root, warehouse, workers, env = {}) {
   };
 }
 
-/** The floor: the batch's push bodies to a trivial listener, then one read of the rows it merged. */
-async function floor(run) {
+/** Players per message the coordinator sends unless told otherwise (DEFAULT_PLAYERS_PER_MESSAGE, libs/prediction-batch). */
+export const PLAYERS_PER_MESSAGE = 16;
+
+/**
+ * The floor: the batch's push bodies to a trivial listener, then one read of the rows it merged.
+ * One body per player as the issue defines it, or grouped as the coordinator groups them.
+ */
+async function floor(run, playersPerMessage = 1) {
   const messages = JSON.parse(readFileSync(join(run.dataDir, 'batches', run.batchId, 'messages.json'), 'utf8'));
-  const bodies = Object.entries(messages).map(([player, payload], index) =>
+  const players = Object.keys(messages).sort();
+  const groups = [];
+  for (let start = 0; start < players.length; start += playersPerMessage)
+    groups.push(players.slice(start, start + playersPerMessage));
+  const bodies = groups.map((group, index) =>
     JSON.stringify({
       message: {
-        data: Buffer.from(JSON.stringify(payload)).toString('base64'),
+        data: Buffer.from(
+          JSON.stringify(
+            group.length === 1 && playersPerMessage === 1
+              ? messages[group[0]]
+              : { requests: group.map((player) => messages[player]) },
+          ),
+        ).toString('base64'),
         messageId: `${index}`,
         publishTime: new Date().toISOString(),
-        attributes: { props_message_id: `${run.batchId}.${player}` },
+        attributes: {
+          props_message_id: `${run.batchId}.${group[0]}${playersPerMessage === 1 ? '' : `.${group.length}`}`,
+        },
       },
       subscription: 'bench',
       deliveryAttempt: 1,
     }),
   );
-  const app = fastify({ bodyLimit: 256 * 1024 });
+  const app = fastify({ bodyLimit: 4 * 1024 * 1024 });
   let received = 0;
   app.post('/predict', async (request, reply) => {
     received += request.body ? 1 : 0;
@@ -109,6 +127,8 @@ export async function benchBatch(root, { rounds = 3 } = {}) {
     const measured = [];
     const reports = [];
     const floors = [];
+    const groupedFloors = [];
+    const singles = [];
     /** @type {ReturnType<typeof runBatch>} */
     let last = /** @type {any} */ (undefined);
     for (let round = 0; round < rounds; round += 1) {
@@ -117,21 +137,30 @@ export async function benchBatch(root, { rounds = 3 } = {}) {
         measured.push(run.seconds);
         reports.push(run.reportSeconds);
         floors.push(await floor(run));
+        groupedFloors.push(await floor(run, PLAYERS_PER_MESSAGE));
         last = run;
       } finally {
         rmSync(run.dataDir, { recursive: true, force: true });
       }
+      // The original's one player per message, beside it in the same round.
+      const single = runBatch(root, warehouse, 1, { PROPS_PLAYERS_PER_MESSAGE: '1' });
+      singles.push(single.seconds);
+      rmSync(single.dataDir, { recursive: true, force: true });
     }
     const two = runBatch(root, warehouse, 2);
     rmSync(two.dataDir, { recursive: true, force: true });
     const batch = stats(measured);
     const base = stats(floors);
+    const grouped = stats(groupedFloors);
+    const single = stats(singles);
     return [
       `a whole batch on ${DATE} (${last.players} players, ${last.rows} rows), local runtime, /start → consolidated; ${rounds} interleaved rounds:`,
       `  measured (props run, 1 worker)         min ${batch.min.toFixed(2).padStart(6)} s   median ${batch.median.toFixed(2).padStart(6)} s`,
       `  floor (same ${String(last.players).padStart(3)} push bodies at concurrency ${PUSH_CONCURRENCY} to a trivial fastify + one columnar read of the rows)`,
       `                                         min ${base.min.toFixed(2).padStart(6)} s   median ${base.median.toFixed(2).padStart(6)} s`,
       `  RATIO batch / floor                    min ${(batch.min / base.min).toFixed(2).padStart(6)} x   median ${(batch.median / base.median).toFixed(2).padStart(6)} x   (target 2x)`,
+      `  the floor with the bodies grouped as the batch sends them (${PLAYERS_PER_MESSAGE} players each): min ${grouped.min.toFixed(2)} s, median ${grouped.median.toFixed(2)} s (batch / it ${(batch.median / grouped.median).toFixed(2)} x median)`,
+      `  one player per message (PROPS_PLAYERS_PER_MESSAGE=1, the original's message): min ${single.min.toFixed(2)} s, median ${single.median.toFixed(2)} s (${(single.median / base.median).toFixed(2)} x the floor, median)`,
       `  2 workers: ${two.seconds.toFixed(2)} s (ratio 1 worker / 2 workers ${(batch.median / two.seconds).toFixed(2)} x); slate load ${last.loadMs} ms`,
       `  after consolidated, not in the figure: outcome read and HTML report (props run's seconds.report) median ${median(reports).toFixed(2)} s`,
     ];
