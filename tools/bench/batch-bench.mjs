@@ -57,8 +57,8 @@ async function floor(run, playersPerMessage = 1) {
       message: {
         data: Buffer.from(
           JSON.stringify(
-            group.length === 1 && playersPerMessage === 1
-              ? messages[group[0]]
+            playersPerMessage === 1
+              ? messages[/** @type {string} */ (group[0])]
               : { requests: group.map((player) => messages[player]) },
           ),
         ).toString('base64'),
