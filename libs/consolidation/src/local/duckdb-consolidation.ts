@@ -87,21 +87,22 @@ const IN_DATES = (alias: string) => `${alias}.game_date IN (SELECT game_date FRO
 
 async function advanceFences(connection: DuckDBConnection, dates: readonly FencedDate[], datasetPrefix: string) {
   const FENCES = qualifiedTableName(CONSOLIDATION_FENCES, datasetPrefix);
-  await connection.run('CREATE OR REPLACE TEMP TABLE merge_dates (game_date DATE, token BIGINT)');
   // One statement for every date (a backfill's chunk merges 48).
   if (dates.length > 0)
     await connection.run(
-      `INSERT INTO merge_dates VALUES ${dates.map((_, index) => `(CAST($${2 * index + 1} AS DATE), $${2 * index + 2})`).join(', ')}`,
+      `CREATE OR REPLACE TEMP TABLE merge_dates AS SELECT * FROM (VALUES ${dates.map((_, index) => `(CAST($${2 * index + 1} AS DATE), CAST($${2 * index + 2} AS BIGINT))`).join(', ')}) AS d(game_date, token)`,
       dates.flatMap((date) => [date.gameDate, date.fencingToken]),
     );
+  else await connection.run('CREATE OR REPLACE TEMP TABLE merge_dates (game_date DATE, token BIGINT)');
   const newer = (
     await connection.runAndReadAll(
       `SELECT CAST(f.game_date AS VARCHAR), f.token, d.token FROM ${FENCES} AS f JOIN merge_dates AS d ON f.game_date = d.game_date WHERE f.token > d.token`,
     )
   ).getRows()[0];
   if (newer) throw new StaleFencingTokenError(String(newer[0]), Number(newer[2]), Number(newer[1]));
-  await connection.run(`DELETE FROM ${FENCES} AS f WHERE ${IN_DATES('f')}`);
-  await connection.run(`INSERT INTO ${FENCES} SELECT game_date, token FROM merge_dates`);
+  await connection.run(
+    `DELETE FROM ${FENCES} AS f WHERE ${IN_DATES('f')}; INSERT INTO ${FENCES} SELECT game_date, token FROM merge_dates`,
+  );
 }
 
 /**
@@ -120,31 +121,27 @@ async function stageNewest(connection: DuckDBConnection, PREDICTIONS: string, ro
 }
 
 async function mergeNewest(connection: DuckDBConnection, PREDICTIONS: string) {
-  // Newest wins across batches: a row a newer batch of the date wrote stays, and this batch's row for that key is dropped.
-  await connection.run(
-    `CREATE OR REPLACE TEMP TABLE kept AS SELECT s.game_date, s.game_id, s.player_lookup, s.system_id, s.line_key
-     FROM ${PREDICTIONS} AS t JOIN newest AS s
-       ON t.game_id = s.game_id AND t.player_lookup = s.player_lookup AND t.system_id = s.system_id AND COALESCE(CAST(t.current_points_line AS DECIMAL(4,1)), -1) = s.line_key
-     WHERE ${IN_DATES('t')} AND ${writtenByNewerBatch('t', 's')}`,
-  );
-  await connection.run(
-    `DELETE FROM newest AS s WHERE (s.game_id, s.player_lookup, s.system_id, s.line_key) IN (SELECT game_id, player_lookup, system_id, line_key FROM kept)`,
-  );
-  await connection.run(
-    `CREATE OR REPLACE TEMP TABLE replaced AS SELECT t.game_date, t.game_id, t.player_lookup, t.system_id, COALESCE(CAST(t.current_points_line AS DECIMAL(4,1)), -1) AS line_key, t.created_at
-     FROM ${PREDICTIONS} AS t WHERE ${IN_DATES('t')} AND (${KEY}) IN (SELECT game_id, player_lookup, system_id, line_key FROM newest)`,
-  );
-  await connection.run(
-    `DELETE FROM ${PREDICTIONS} AS t WHERE ${IN_DATES('t')} AND (${KEY}) IN (SELECT game_id, player_lookup, system_id, line_key FROM replaced)`,
-  );
   const columns = [...STAGED_NAMES, 'updated_at', 'fencing_token'];
   const values = STAGED_NAMES.map((name) =>
     name === 'created_at' ? 'COALESCE(r.created_at, s.created_at)' : `s.${name}`,
   );
+  // One request for the five statements (run in order, the first failure stops them): each
+  // request to DuckDB is a hand-over between threads, which a busy machine makes slow.
   await connection.run(
-    `INSERT INTO ${PREDICTIONS} (${columns.join(', ')}) SELECT ${values.join(', ')}, CASE WHEN r.game_id IS NULL THEN NULL ELSE now() END, d.token
+    [
+      // Newest wins across batches: a row a newer batch of the date wrote stays, and this batch's row for that key is dropped.
+      `CREATE OR REPLACE TEMP TABLE kept AS SELECT s.game_date, s.game_id, s.player_lookup, s.system_id, s.line_key
+     FROM ${PREDICTIONS} AS t JOIN newest AS s
+       ON t.game_id = s.game_id AND t.player_lookup = s.player_lookup AND t.system_id = s.system_id AND COALESCE(CAST(t.current_points_line AS DECIMAL(4,1)), -1) = s.line_key
+     WHERE ${IN_DATES('t')} AND ${writtenByNewerBatch('t', 's')}`,
+      `DELETE FROM newest AS s WHERE (s.game_id, s.player_lookup, s.system_id, s.line_key) IN (SELECT game_id, player_lookup, system_id, line_key FROM kept)`,
+      `CREATE OR REPLACE TEMP TABLE replaced AS SELECT t.game_date, t.game_id, t.player_lookup, t.system_id, COALESCE(CAST(t.current_points_line AS DECIMAL(4,1)), -1) AS line_key, t.created_at
+     FROM ${PREDICTIONS} AS t WHERE ${IN_DATES('t')} AND (${KEY}) IN (SELECT game_id, player_lookup, system_id, line_key FROM newest)`,
+      `DELETE FROM ${PREDICTIONS} AS t WHERE ${IN_DATES('t')} AND (${KEY}) IN (SELECT game_id, player_lookup, system_id, line_key FROM replaced)`,
+      `INSERT INTO ${PREDICTIONS} (${columns.join(', ')}) SELECT ${values.join(', ')}, CASE WHEN r.game_id IS NULL THEN NULL ELSE now() END, d.token
      FROM newest AS s JOIN merge_dates AS d ON d.game_date = s.game_date LEFT JOIN replaced AS r
        ON r.game_id = s.game_id AND r.player_lookup = s.player_lookup AND r.system_id = s.system_id AND r.line_key = s.line_key`,
+    ].join(';\n'),
   );
 }
 
@@ -155,18 +152,27 @@ async function countsPerDate(
   dates: readonly FencedDate[],
   rows: readonly PredictionRow[],
 ): Promise<Map<string, MergeCounts>> {
-  const perDate = async (table: string) =>
-    new Map(
-      (await connection.runAndReadAll(`SELECT CAST(game_date AS VARCHAR), count(*) FROM ${table} GROUP BY ALL`))
-        .getRows()
-        .map(([date, count]) => [String(date), Number(count)]),
-    );
-  const duplicates = await perDate(
-    `(SELECT t.game_date FROM ${PREDICTIONS} AS t WHERE ${IN_DATES('t')} GROUP BY t.game_date, ${KEY} HAVING count(*) > 1) AS duplicate`,
-  );
-  for (const [gameDate, duplicateKeys] of duplicates)
+  // One query for the four counts (each request to DuckDB is a hand-over between threads).
+  const counted = (kind: string, table: string) =>
+    `SELECT '${kind}' AS kind, CAST(game_date AS VARCHAR) AS game_date, count(*) AS n FROM ${table} GROUP BY ALL`;
+  const rowsCounted = (
+    await connection.runAndReadAll(
+      [
+        counted(
+          'duplicate',
+          `(SELECT t.game_date FROM ${PREDICTIONS} AS t WHERE ${IN_DATES('t')} GROUP BY t.game_date, ${KEY} HAVING count(*) > 1) AS duplicate`,
+        ),
+        counted('merged', 'newest'),
+        counted('replaced', 'replaced'),
+        counted('kept', 'kept'),
+      ].join(' UNION ALL '),
+    )
+  ).getRows();
+  const perDate = (kind: string) =>
+    new Map(rowsCounted.filter((row) => row[0] === kind).map(([, date, count]) => [String(date), Number(count)]));
+  for (const [gameDate, duplicateKeys] of perDate('duplicate'))
     throw new Error(`consolidation of ${gameDate} would leave ${duplicateKeys} duplicate keys; rolled back`);
-  const [merged, replaced, kept] = [await perDate('newest'), await perDate('replaced'), await perDate('kept')];
+  const [merged, replaced, kept] = [perDate('merged'), perDate('replaced'), perDate('kept')];
   return new Map(
     dates.map(({ gameDate }) => {
       const staged = rows.filter((row) => row.game_date === gameDate);

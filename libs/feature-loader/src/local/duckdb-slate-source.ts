@@ -48,13 +48,17 @@ ORDER BY r.player_lookup, h.game_date`;
  */
 export class DuckdbSlateSource implements SlateSource {
   readonly name = 'duckdb';
-  private schemaChecked = false;
+  private schemaChecked: boolean;
 
+  /** `schemaChecked`: the caller already checked this connection's schema version (the start's candidates). */
   constructor(
     private readonly connection: DuckDBConnection,
     private readonly warehousePath: string,
     private readonly prefix = '',
-  ) {}
+    options: { schemaChecked?: boolean } = {},
+  ) {
+    this.schemaChecked = options.schemaChecked ?? false;
+  }
 
   async querySlate(
     gameDate: string,

@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckdbMerger } from '@props/consolidation';
 import type { NdjsonStagingStore, StagingFor } from '@props/prediction-store';
 import { DuckdbSlateSource, loadSlate, type LoadSlateOptions } from '@props/feature-loader';
@@ -17,6 +18,8 @@ import { queryPlayerCandidates } from './duckdb-player-candidates';
 export class DuckdbBatchWarehouse implements BatchWarehouse {
   readonly name = 'duckdb';
   readonly merger: DuckdbMerger;
+  /** Connections whose schema version this warehouse checked (a session's candidates, then its slate). */
+  private readonly schemaChecked = new WeakSet<DuckDBConnection>();
 
   constructor(
     private readonly path: string,
@@ -29,13 +32,21 @@ export class DuckdbBatchWarehouse implements BatchWarehouse {
     requireWarehouseFile(this.path);
     return withWarehouse(this.path, async (connection) => {
       await requireCurrentSchema(connection, this.path);
+      this.schemaChecked.add(connection);
       return queryPlayerCandidates(connection, gameDate, datasetPrefix);
     });
   }
 
   loadSlate(gameDate: string, players: readonly string[], datasetPrefix: string, options: LoadSlateOptions) {
     return withWarehouse(this.path, (connection) =>
-      loadSlate(new DuckdbSlateSource(connection, this.path, datasetPrefix), gameDate, players, options),
+      loadSlate(
+        new DuckdbSlateSource(connection, this.path, datasetPrefix, {
+          schemaChecked: this.schemaChecked.has(connection),
+        }),
+        gameDate,
+        players,
+        options,
+      ),
     );
   }
 

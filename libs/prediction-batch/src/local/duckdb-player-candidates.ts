@@ -29,19 +29,26 @@ export async function queryPlayerCandidates(
   return (await connection.runAndReadAll(sql, [gameDate])).getRowObjectsJS().map(toPlayerCandidate);
 }
 
-/** Refuses a prefix whose game context or lines table does not exist, naming it. */
+/** Refuses a prefix whose game context or lines table does not exist, naming it (one catalog read for both). */
 export async function requireCandidateTables(connection: DuckDBConnection, prefix: string): Promise<void> {
-  for (const table of [UPCOMING_PLAYER_GAME_CONTEXT, PLAYER_POINTS_PROPS]) {
-    const [schema, name] = qualifiedTableName(table, prefix).split('.');
-    const found = await connection.runAndReadAll(
-      'SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2',
-      [schema!, name!],
+  const tables = [UPCOMING_PLAYER_GAME_CONTEXT, PLAYER_POINTS_PROPS].map((table) =>
+    qualifiedTableName(table, prefix).split('.'),
+  );
+  const found = new Set(
+    (
+      await connection.runAndReadAll(
+        'SELECT table_schema, table_name FROM information_schema.tables WHERE (table_schema = $1 AND table_name = $2) OR (table_schema = $3 AND table_name = $4)',
+        tables.flat(),
+      )
+    )
+      .getRows()
+      .map(([schema, name]) => `${String(schema)}.${String(name)}`),
+  );
+  const missing = tables.find(([schema, name]) => !found.has(`${schema}.${name}`));
+  if (missing)
+    throw new PrefixedTableMissingError(
+      `dataset prefix "${prefix}": the warehouse has no ${missing[0]}.${missing[1]}; a prefixed batch reads and writes its own datasets, so create them first`,
     );
-    if (found.getRows().length === 0)
-      throw new PrefixedTableMissingError(
-        `dataset prefix "${prefix}": the warehouse has no ${schema}.${name}; a prefixed batch reads and writes its own datasets, so create them first`,
-      );
-  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,5 +22,25 @@ describe('NdjsonStagingStore.write', () => {
       rowsOf('batch_a.p0')[0],
     );
     expect(readdirSync(join(root, 'batch_a'))).toEqual(['batch_a.p0.ndjson']);
+  });
+});
+
+describe('NdjsonStagingStore.remove', () => {
+  it('removes exactly the named messages, one already gone included, and keeps the rest', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'props-staging-'));
+    const store = new NdjsonStagingStore(root);
+    const ids = ['batch_b.p0', 'batch_b.p1', 'batch_b.p2'];
+    await Promise.all(ids.map((id) => store.write('batch_b', id, rowsOf(id))));
+    rmSync(join(root, 'batch_b', 'batch_b.p1.ndjson'));
+    await store.remove('batch_b', ['batch_b.p0', 'batch_b.p1']);
+    expect(await store.list('batch_b')).toEqual(['batch_b.p2']);
+  });
+
+  it('fails on a file it cannot remove instead of reporting it removed', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'props-staging-'));
+    const store = new NdjsonStagingStore(root);
+    // A folder where the file would be: unlink refuses it (EISDIR on Linux), which is not "already gone".
+    mkdirSync(join(root, 'batch_c', 'batch_c.p0.ndjson'), { recursive: true });
+    await expect(store.remove('batch_c', ['batch_c.p0'])).rejects.toThrow();
   });
 });

@@ -39,13 +39,36 @@ export class WarehouseSchemaError extends ServiceError {
  * warehouse has none yet (an existing warehouse keeps its version, so an old one is still refused).
  */
 export async function ensureWarehouseTables(connection: DuckDBConnection): Promise<void> {
-  for (const table of WAREHOUSE_TABLES) await connection.run(renderDuckdbDdl(table));
+  if (await warehouseTablesComplete(connection)) return;
+  // One request for every statement (run in order; the first failure stops them).
   await connection.run(
-    'CREATE TABLE IF NOT EXISTS nba_orchestration.warehouse_schema (version BIGINT NOT NULL, created_at TIMESTAMPTZ NOT NULL)',
+    [
+      ...WAREHOUSE_TABLES.map((table) => renderDuckdbDdl(table)),
+      'CREATE TABLE IF NOT EXISTS nba_orchestration.warehouse_schema (version BIGINT NOT NULL, created_at TIMESTAMPTZ NOT NULL);',
+      `INSERT INTO nba_orchestration.warehouse_schema SELECT ${WAREHOUSE_SCHEMA_VERSION}, now() WHERE NOT EXISTS (SELECT 1 FROM nba_orchestration.warehouse_schema);`,
+    ].join('\n'),
   );
-  await connection.run(
-    `INSERT INTO nba_orchestration.warehouse_schema SELECT ${WAREHOUSE_SCHEMA_VERSION}, now() WHERE NOT EXISTS (SELECT 1 FROM nba_orchestration.warehouse_schema)`,
-  );
+}
+
+/**
+ * Whether every statement of ensureWarehouseTables would change nothing: each table's key index
+ * exists (so its schema and table do) and a schema version is recorded. One catalog query instead
+ * of some forty statements, which a merge ran every time.
+ */
+async function warehouseTablesComplete(connection: DuckDBConnection): Promise<boolean> {
+  const indexes = WAREHOUSE_TABLES.map((table) => `'${datasetName(table)}.${table.name}_key'`);
+  try {
+    const [row] = (
+      await connection.runAndReadAll(
+        `SELECT (SELECT count(*) FROM duckdb_indexes() WHERE database_name = current_database() AND schema_name || '.' || index_name IN (${indexes.join(', ')})),
+           (SELECT count(*) FROM nba_orchestration.warehouse_schema)`,
+      )
+    ).getRows();
+    return Number(row![0]) === WAREHOUSE_TABLES.length && Number(row![1]) > 0;
+  } catch {
+    // No warehouse_schema table yet: the statements create it.
+    return false;
+  }
 }
 
 /**
