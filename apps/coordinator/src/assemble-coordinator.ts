@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import fastify, { type FastifyBaseLogger } from 'fastify';
+import { MAX_PLAYERS_PER_MESSAGE } from '@props/contracts';
 import { createLogger } from '@props/observability';
 import {
   buildInfo,
@@ -18,6 +19,13 @@ import { registerBatchRoutes } from './batch-routes';
 import { loadCoordinatorConfig } from './coordinator-config';
 import { localPorts } from './local/local-ports';
 
+/**
+ * A completion at its bounds, every text escaped at JSON's costliest (six bytes a control
+ * character), is under 20 KB; a group carries at most MAX_PLAYERS_PER_MESSAGE of them, base64 in
+ * a push envelope (under 2 MB). /start's and /check-stalled's bodies are far smaller.
+ */
+const COMPLETION_BODY_LIMIT = MAX_PLAYERS_PER_MESSAGE * 32 * 1024;
+
 export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<AssembledService> {
   const config = loadCoordinatorConfig(env);
   const logger = createLogger({ service: 'coordinator', level: config.logLevel });
@@ -25,7 +33,7 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
   // https://fastify.dev/docs/latest/Reference/Server/#onprotopoisoning
   const app = fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    bodyLimit: 256 * 1024,
+    bodyLimit: COMPLETION_BODY_LIMIT,
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
     schemaController: zodOnlySchemaController(),

@@ -105,16 +105,16 @@ describe('coordinator POST /start', () => {
 });
 
 describe('coordinator POST /complete, a group message', () => {
-  /** A completion at the contract's bounds: every text at its longest. */
+  /** A completion at the contract's bounds: every free text at its longest, escaped at JSON's costliest. */
   const completion = (index: number, change: Partial<CompletionEvent> = {}): CompletionEvent => ({
     batch_id: 'b'.repeat(128),
     player_lookup: `player${String(index).padStart(2, '0')}${'x'.repeat(56)}`,
     game_date: '2025-01-15',
-    message_id: 'm'.repeat(200),
+    message_id: '"'.repeat(200),
     outcome: 'skipped',
     rows_staged: 0,
-    skip_reason: 'r'.repeat(2000),
-    worker_instance: 'w'.repeat(200),
+    skip_reason: '\u0001'.repeat(2000),
+    worker_instance: '\u0002'.repeat(200),
     timestamp: '2025-01-15T12:00:00.000Z',
     ...change,
   });

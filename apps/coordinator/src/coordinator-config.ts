@@ -36,12 +36,7 @@ const CoordinatorEnvironment = z
     PROPS_MIN_COVERAGE: z.coerce.number().min(0).max(1).default(0.95),
     PROPS_SLATE_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
     PROPS_SLATE_LOAD: z.enum(['one_query', 'per_player']).default('one_query'),
-    PROPS_PLAYERS_PER_MESSAGE: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_PLAYERS_PER_MESSAGE)
-      .default(DEFAULT_PLAYERS_PER_MESSAGE),
+    PROPS_PLAYERS_PER_MESSAGE: z.coerce.number().int().min(1).max(MAX_PLAYERS_PER_MESSAGE).optional(),
     PREDICTION_REQUEST_TOPIC: variables.topicName(DEFAULT_TOPICS.predictionRequest),
     PHASE5_COMPLETE_TOPIC: variables.topicName(DEFAULT_TOPICS.predictionsComplete),
     GCP_PROJECT_ID: z.string().optional(),
@@ -113,7 +108,7 @@ export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig
     minCoverage: parsed.PROPS_MIN_COVERAGE,
     slateTimeoutMs: parsed.PROPS_SLATE_TIMEOUT_MS,
     slateLoad: parsed.PROPS_SLATE_LOAD,
-    playersPerMessage: parsed.PROPS_PLAYERS_PER_MESSAGE,
+    playersPerMessage: parsed.PROPS_PLAYERS_PER_MESSAGE ?? defaultPlayersPerMessage(parsed.PROPS_BACKEND),
     datasetPrefix: parsed.PROPS_DATASET_PREFIX,
     oidc: oidcPolicyFrom(parsed),
     gcp:
@@ -126,4 +121,14 @@ export function loadCoordinatorConfig(env: NodeJS.ProcessEnv): CoordinatorConfig
           }
         : null,
   };
+}
+
+/**
+ * Groups of players on the local runtime; on gcp the original's one player per message, because
+ * the platform around it counts dead-lettered request messages as players (its alerts warn at 50
+ * messages) and the original worker, after a rollback of the worker alone, drops a message without
+ * `player_lookup` (docs/architecture.md, "Players per message").
+ */
+function defaultPlayersPerMessage(backend: 'local' | 'gcp'): number {
+  return backend === 'gcp' ? 1 : DEFAULT_PLAYERS_PER_MESSAGE;
 }

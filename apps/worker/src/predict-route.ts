@@ -9,6 +9,7 @@ import {
   requestMessageId,
   requestsOf,
   type PredictionMessage,
+  type PushEnvelope,
   type RejectedMessageStore,
 } from '@props/contracts';
 import { FeatureVectorError } from '@props/feature-vector';
@@ -23,7 +24,7 @@ import type { PlayerRequest, PlayerResult, PredictionPipeline } from './predicti
  * `POST /predict`, the Pub/Sub push endpoint (registerPushRoute answers), for one player's request
  * or a group of them: a message that can never be processed (malformed, invalid features) is
  * recorded and acknowledged naming the field and the problem, nothing staged; in a group, only
- * the player at fault is, and the others are predicted. 204 once the rows are staged and the
+ * the player at fault is (recorded as its own single message), and the others are predicted. 204 once the rows are staged and the
  * completion published; 503 (transient) when staging or publishing failed, so Pub/Sub redelivers
  * the whole message (each player's staging is replaced, never added to).
  */
@@ -101,31 +102,40 @@ async function handleGroup(
   try {
     return await pipeline.handle(players, true);
   } catch (error) {
-    if (neverUsable(error, '') === null) throw error;
+    if (neverUsable(error) === null) throw error;
   }
   const results: PlayerResult[] = [];
-  for (const [index, player] of players.entries()) {
+  for (const player of players) {
     try {
       results.push(...(await pipeline.handle([player], true)));
     } catch (error) {
-      const fault = neverUsable(error, `requests.${index}.`);
+      const fault = neverUsable(error);
       if (fault === null) throw error;
-      await recordRejection(
-        rejected,
-        { ...rejectedMessage('worker', request.body, fault), message_id: player.messageId },
-        request,
-      );
+      // Recorded as the player's own single message, so `props replay` re-sends that player alone.
+      await recordRejection(rejected, rejectedMessage('worker', playerEnvelope(request.body, player), fault), request);
     }
   }
   return results;
 }
 
+/** The group's push envelope as the player's own single message, under the player's id. */
+function playerEnvelope(body: unknown, player: PlayerRequest): PushEnvelope {
+  const envelope = body as PushEnvelope;
+  return {
+    ...envelope,
+    message: {
+      ...envelope.message,
+      data: Buffer.from(JSON.stringify(player.request), 'utf8').toString('base64'),
+      attributes: { ...envelope.message.attributes, [LOGICAL_ID_ATTRIBUTE]: player.messageId },
+    },
+  };
+}
+
 /** The field and problem of features or inputs the models can never use, or null for any other error. */
-function neverUsable(error: unknown, path: string): { field: string; problem: string } | null {
+function neverUsable(error: unknown): { field: string; problem: string } | null {
   if (error instanceof FeatureVectorError)
-    return { field: `message.data.${path}features.${error.field}`, problem: error.problem };
-  if (error instanceof PredictionInputError)
-    return { field: `message.data.${path}${error.field}`, problem: error.problem };
+    return { field: `message.data.features.${error.field}`, problem: error.problem };
+  if (error instanceof PredictionInputError) return { field: `message.data.${error.field}`, problem: error.problem };
   return null;
 }
 
@@ -151,7 +161,7 @@ function logResult(result: PlayerResult, request: FastifyRequest, message: Recor
  * transient (redelivered); anything else stays as it is (an internal error).
  */
 function pushFailure(error: unknown, request: FastifyRequest, context: Record<string, string>): unknown {
-  const fault = neverUsable(error, '');
+  const fault = neverUsable(error);
   if (fault) return new MalformedMessageError(fault.field, fault.problem);
   if (!(error instanceof StagingWriteError || error instanceof PublishError)) return error;
   const staging = error instanceof StagingWriteError;

@@ -1,4 +1,4 @@
-import type { CompletionEvent, PredictionRequest } from '@props/contracts';
+import { COMPLETION_SKIP_REASON_LIMIT, type CompletionEvent, type PredictionRequest } from '@props/contracts';
 import type { Publisher } from '@props/messaging';
 import { INVALID_FEATURES, predictPlayers, type PredictionSystems } from '@props/models';
 import type { StagingFor } from '@props/prediction-store';
@@ -33,14 +33,17 @@ export class PredictionPipeline {
   async handle(requests: readonly PlayerRequest[], grouped: boolean): Promise<PlayerResult[]> {
     const createdAt = new Date().toISOString();
     const predicted = await predictPlayers(this.systems, requests, createdAt);
-    // A player under the feature-quality floor stages nothing, not even an empty set.
-    await Promise.all(
+    // A player under the feature-quality floor stages nothing, not even an empty set. Every write
+    // ends before a failure is answered, so none of them still runs when the message is redelivered.
+    const writes = await Promise.allSettled(
       predicted
         .filter((player) => player.skipReason !== INVALID_FEATURES)
         .map(({ request, messageId, rows }) =>
           this.staging(request.dataset_prefix).write(request.batch_id, messageId, rows),
         ),
     );
+    const failed = writes.find((write) => write.status === 'rejected');
+    if (failed) throw failed.reason;
     const completions = predicted.map(({ request, messageId, rows, skipReason }) =>
       this.completion(request, messageId, rows.length, skipReason, createdAt),
     );
@@ -67,7 +70,8 @@ export class PredictionPipeline {
       message_id: messageId,
       outcome: rowsStaged > 0 ? 'staged' : 'skipped',
       rows_staged: rowsStaged,
-      skip_reason: skipReason,
+      // The completion's bound: a longer reason (the systems' error texts joined) would refuse it.
+      skip_reason: skipReason === null ? null : skipReason.slice(0, COMPLETION_SKIP_REASON_LIMIT),
       worker_instance: this.workerInstance,
       timestamp,
     };

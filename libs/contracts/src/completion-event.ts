@@ -2,6 +2,9 @@ import * as z from 'zod';
 import { GameDateSchema } from './game-date';
 import { MAX_PLAYERS_PER_MESSAGE, groupProblem, oneOrGroup } from './one-or-group';
 
+/** The longest skip reason a completion carries; the worker cuts a longer one. */
+export const COMPLETION_SKIP_REASON_LIMIT = 2000;
+
 /** What the worker publishes when a player's request is finished, staged or skipped for good. */
 export const CompletionEventSchema = z.object({
   batch_id: z.string().min(1).max(128),
@@ -10,7 +13,7 @@ export const CompletionEventSchema = z.object({
   message_id: z.string().min(1).max(200),
   outcome: z.enum(['staged', 'skipped']),
   rows_staged: z.number().int().min(0).max(1000),
-  skip_reason: z.string().max(2000).nullable(),
+  skip_reason: z.string().max(COMPLETION_SKIP_REASON_LIMIT).nullable(),
   worker_instance: z.string().max(200),
   timestamp: z.string().max(40),
 });

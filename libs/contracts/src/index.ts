@@ -26,6 +26,7 @@ export {
   CompletionEventSchema,
   CompletionGroupEventSchema,
   CompletionMessageSchema,
+  COMPLETION_SKIP_REASON_LIMIT,
   completionsOf,
   type CompletionEvent,
   type CompletionGroupEvent,

@@ -26,7 +26,7 @@ export function oneOrGroup<Single, Group>(
 }
 
 /** True when `value` is an object with `key`: the group shape of oneOrGroup. */
-export function isGroupOf(value: unknown, key: string): boolean {
+function isGroupOf(value: unknown, key: string): boolean {
   return typeof value === 'object' && value !== null && Object.hasOwn(value, key);
 }
 

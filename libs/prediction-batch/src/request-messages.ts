@@ -1,7 +1,7 @@
 import { requestGroupId, type PredictionMessage } from '@props/contracts';
 import type { BatchRequests } from './prediction-requests';
 
-/** Players per message when the coordinator is not told otherwise (PROPS_PLAYERS_PER_MESSAGE; docs/performance.md). */
+/** Players per message on the local runtime when the coordinator is not told otherwise (PROPS_PLAYERS_PER_MESSAGE; docs/performance.md). */
 export const DEFAULT_PLAYERS_PER_MESSAGE = 16;
 
 /** One message of a batch's fan-out and the logical id it is published under. */
