@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PredictionMessageSchema, decodePushEnvelope, requestsOf } from '@props/contracts';
 import { ServiceChild, freePort } from '@props/service-runtime';
 import { seedWarehouse } from '@props/season';
 import { withWarehouse } from '@props/warehouse';
@@ -175,7 +176,13 @@ it('a backfill that reaches a date whose daily batch is running waits for it, th
   const backfill = backfillProcess(warehouse, '2025-03-13', DATE);
   // The other two dates are done: the backfill now waits for the date's daily batch, holding neither its lock nor the warehouse.
   await backfill.reached(2);
-  while (held.length < daily.players_expected) await sleep(50);
+  // A held message carries one player's request or a group's (16 players each on the local runtime).
+  const playersHeld = () =>
+    held.reduce(
+      (total, body) => total + requestsOf(decodePushEnvelope(JSON.parse(body), PredictionMessageSchema).payload).length,
+      0,
+    );
+  while (playersHeld() < daily.players_expected) await sleep(50);
   holder.close();
   const predictor = await worker(dataDir, coordinator.port);
   for (const body of held) {
