@@ -19,8 +19,8 @@ export interface BatchOrchestratorOptions {
   minCoverage: number;
   slateTimeoutMs: number;
   slateLoad: 'one_query' | 'per_player';
-  /** Players per prediction message (PROPS_PLAYERS_PER_MESSAGE); 1 when left out: the original's one per message. */
-  playersPerMessage?: number;
+  /** Players per prediction message (PROPS_PLAYERS_PER_MESSAGE; its default is the configuration's). */
+  playersPerMessage: number;
   /** A staging environment's dataset prefix (PROPS_DATASET_PREFIX): its batches use it, never another. */
   environmentPrefix?: string;
 }

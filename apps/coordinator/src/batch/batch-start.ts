@@ -82,7 +82,7 @@ async function startLocked(
   // A forced newer batch closes the older unfinished ones: they are never merged after it (newest wins).
   for (const older of running) await supersedeBatch(options, older.batch_id, batchId);
   const { players } = requests;
-  const published = requestMessages(requests, options.playersPerMessage ?? 1);
+  const published = requestMessages(requests, options.playersPerMessage);
   await Promise.all(published.map(({ payload, messageId }) => options.delivery!.publish(payload, messageId)));
   options.logger.info(
     {
