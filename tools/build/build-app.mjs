@@ -10,10 +10,13 @@ import { builtinModules } from 'node:module';
 import * as esbuild from 'esbuild';
 import { absentOptionalModulesPlugin } from './absent-optional-modules.mjs';
 import { builtinsThroughRequirePlugin } from './builtins-through-require.mjs';
+import { externalsThroughRequirePlugin } from './externals-through-require.mjs';
 import { fastifyLazyBuiltinsPlugin } from './fastify-lazy-builtins.mjs';
 import { fastifyLazySemverPlugin } from './fastify-lazy-semver.mjs';
 import { ON_DEMAND_ENTRY, fastifyOnDemandPlugin, onDemandEntryPoint } from './fastify-on-demand.mjs';
+import { lazyAssertPlugin } from './lazy-assert.mjs';
 import { pinoCallSitesPlugin } from './pino-call-sites.mjs';
+import { pinoTransportOnDemandPlugin } from './pino-transport-on-demand.mjs';
 import { sideEffectFreeContractsPlugin } from './side-effect-free-contracts.mjs';
 import { lockfileSubset } from './lockfile-subset.mjs';
 import { pinnedNodeVersion } from '../node/pinned-version.mjs';
@@ -99,7 +102,10 @@ export function bundleOptions({ root, entry, outdir, tsconfig, external = [] }) 
     plugins: [
       absentOptionalModulesPlugin(),
       pinoCallSitesPlugin(),
+      pinoTransportOnDemandPlugin(),
+      lazyAssertPlugin(),
       builtinsThroughRequirePlugin(),
+      externalsThroughRequirePlugin(external),
       fastifyLazySemverPlugin(),
       fastifyLazyBuiltinsPlugin(),
       fastifyOnDemandPlugin(root),
