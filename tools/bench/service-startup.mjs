@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { imageEnvironment } from '../gate/check-dockerfiles.mjs';
+import { imageEnvironment, parseDockerfile } from '../gate/check-dockerfiles.mjs';
 import { checkImages } from '../gate/check-images.mjs';
 import { deployableApps } from '../gate/workspace.mjs';
 import { median, timeToReady } from './process-timing.mjs';
@@ -20,6 +20,17 @@ function nodeBinary(root, version) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The options the image's command gives node before main.js (`CMD ["node", ..., "main.js"]`, the
+ * exec form's JSON array): V8 options NODE_OPTIONS does not accept.
+ */
+export function imageNodeArguments(root, app) {
+  const instructions = parseDockerfile(readFileSync(join(root, 'docker', `${app}.Dockerfile`), 'utf8'));
+  const command = instructions.filter((i) => i.keyword === 'CMD').at(-1);
+  const words = command ? JSON.parse(command.args) : [];
+  return words[0] === 'node' ? words.slice(1, words.indexOf('main.js')) : [];
 }
 
 const stats = (values) => ({ min: Math.min(...values), median: median(values) });
@@ -61,10 +72,11 @@ export async function benchServiceStartup(root, { rounds = 7 } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'props-bench-data-'));
   const image = imageEnvironment(root, 'worker');
   const imageNodeOptions = image.NODE_OPTIONS ?? '';
+  const imageArguments = imageNodeArguments(root, 'worker');
   // The image's environment; its folders (the compile cache, the data folder) moved to temporary ones.
   const asImage = { ...env, ...image, NODE_OPTIONS: imageNodeOptions, NODE_COMPILE_CACHE: cache, PROPS_DATA_DIR: data };
   // As the Dockerfile does: --build-check fills the cache (written when the process exits).
-  const filled = spawnSync(process.execPath, ['main.js', '--build-check'], {
+  const filled = spawnSync(process.execPath, [...imageArguments, 'main.js', '--build-check'], {
     cwd: worker,
     env: { ...process.env, ...asImage },
     stdio: 'ignore',
@@ -87,10 +99,14 @@ export async function benchServiceStartup(root, { rounds = 7 } = {}) {
       );
       runs.bundle.push(await timeToReady(process.execPath, ['main.js'], { cwd: worker, env }));
       runs.image.push(
-        await timeToReady(process.execPath, ['main.js'], { cwd: worker, env: asImage, onReady: cpuInto(cpu.image) }),
+        await timeToReady(process.execPath, [...imageArguments, 'main.js'], {
+          cwd: worker,
+          env: asImage,
+          onReady: cpuInto(cpu.image),
+        }),
       );
       runs.floorMaps.push(
-        await timeToReady(process.execPath, ['tools/bench/startup-floor.cjs'], {
+        await timeToReady(process.execPath, [...imageArguments, 'tools/bench/startup-floor.cjs'], {
           cwd: root,
           env: { ...floorEnv, NODE_ENV: image.NODE_ENV ?? '', NODE_OPTIONS: imageNodeOptions },
           onReady: cpuInto(cpu.floorMaps),
@@ -110,7 +126,10 @@ export async function benchServiceStartup(root, { rounds = 7 } = {}) {
   const lines = [
     `worker start-to-ready (spawn → 200 on /health/ready), ${rounds} interleaved rounds, Node ${process.versions.node}:`,
     row('floor (onnxruntime + 2 sessions + listener)', floor),
-    row(`floor, the image's NODE_OPTIONS (${imageNodeOptions || 'none'})`, floorMaps),
+    row(
+      `floor, the image's node options (${[imageNodeOptions, ...imageArguments].join(' ').trim() || 'none'})`,
+      floorMaps,
+    ),
     row('bundle (node main.js)', stats(runs.bundle), floor),
     row(
       `RATIO as the image runs it (its env, compile cache${filled.status === 0 ? '' : ' NOT filled'})`,
@@ -120,7 +139,7 @@ export async function benchServiceStartup(root, { rounds = 7 } = {}) {
     row('sources (node --import tsx)', stats(runs.sources), floor),
   ];
   if (measuresCpu) {
-    lines.push(row("CPU to ready: floor, the image's NODE_OPTIONS", stats(cpu.floorMaps)));
+    lines.push(row("CPU to ready: floor, the image's node options", stats(cpu.floorMaps)));
     lines.push(row('CPU to ready: as the image runs it', stats(cpu.image), stats(cpu.floorMaps)));
   }
   if (previousNode) lines.push(row(`the bundle on Node ${PREVIOUS_NODE}`, stats(runs.previous), floor));
