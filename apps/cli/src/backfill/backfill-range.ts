@@ -5,13 +5,14 @@ import { claimChunk, type ClaimedChunk } from './claim-chunk';
 import type { BackfillContext, DateOutcome } from './backfill-date';
 
 /**
- * Dates per chunk: each chunk's inputs are read at once and its rows merged at once, and the
- * warehouse and the chunk's start locks are held only while it runs, within the 30 s a /start of
- * one of its dates waits for the start lock (about 6 s at a load of 4, 13 s at a load of 9). Each
- * chunk ends with a checkpoint that rewrites the changed tables' key indexes whole, so fewer,
- * larger chunks cost less: a season is four.
+ * Dates per chunk: each chunk's inputs are read at once and its rows merged at once. A chunk's
+ * start locks are held over two openings of the warehouse (the one that predicts it and the one
+ * that writes it), within the 30 s a /start of one of its dates waits for the start lock. Each
+ * opening ends with a checkpoint that rewrites the changed tables' key indexes whole, so fewer,
+ * larger chunks cost less: a season is the first chunk and three of 54 (a season's CPU 16.7-17.4 s
+ * against 18.8-20.0 s with 48; docs/performance.md).
  */
-export const CHUNK_DATES = 48;
+export const CHUNK_DATES = 54;
 /** The first chunk is smaller: it is predicted and merged one after the other, not overlapped. */
 export const FIRST_CHUNK_DATES = 12;
 
