@@ -5,7 +5,7 @@ import type { SystemSummary } from '@props/grading';
 import { predictPlayers, type PredictionSystems } from '@props/models';
 import { newBatchId, predictionRequests, selectPlayers } from '@props/prediction-batch';
 import type { BackfillPorts } from './backfill-ports';
-import type { ChunkPorts, PredictedDate } from './chunk-ports';
+import type { ChunkInputs, PredictedDate } from './chunk-ports';
 
 /**
  * done: predicted, consolidated (and graded when the box scores exist); no_games: nothing
@@ -66,20 +66,20 @@ export function newOutcome(gameDate: string): DateOutcome {
 /** The date's selection, slate and the seven systems' rows, as a daily batch forms them. */
 export async function predictDate(
   context: BackfillContext,
-  chunk: ChunkPorts,
+  inputs: ChunkInputs,
   outcome: DateOutcome,
 ): Promise<PredictedDate> {
   const gameDate = outcome.game_date;
-  const candidates = await chunk.candidates(gameDate);
+  const candidates = await inputs.candidates(gameDate);
   // No candidates: the slate query tells a date without games from one outside the schedule.
   if (candidates.length === 0) {
-    await chunk.loadSlate(gameDate, [], {});
+    await inputs.loadSlate(gameDate, [], {});
     throw new Error('games are scheduled but the game context has no players for the date');
   }
   const selection = selectPlayers(candidates);
   if (selection.selected.length === 0)
     throw new NoEligiblePlayers(`no eligible players (dropped: ${JSON.stringify(selection.dropped)})`);
-  const load = await chunk.loadSlate(
+  const load = await inputs.loadSlate(
     gameDate,
     selection.selected.map((player) => player.candidate.playerLookup),
     { timeoutMs: 120_000 },

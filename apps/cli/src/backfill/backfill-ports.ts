@@ -21,7 +21,7 @@ export interface BackfillPorts {
    * Runs a chunk of dates with their inputs and writers open; on the local runtime the DuckDB file
    * is held for the chunk only, so the services and other processes get it between chunks.
    */
-  withChunk<T>(dates: readonly string[], datasetPrefix: string, work: (chunk: ChunkPorts) => Promise<T>): Promise<T>;
+  withChunk<T>(datasetPrefix: string, work: (chunk: ChunkPorts) => Promise<T>): Promise<T>;
 }
 
 const BackfillEnvironment = backendEnvironment({});
@@ -44,7 +44,7 @@ export function backfillPorts(env: NodeJS.ProcessEnv, warehousePath: string): Ba
       lock: gcp.lock,
       gradingLock: gradingLock(env, warehousePath),
       state: gcp.state,
-      withChunk: (_dates, datasetPrefix, work) =>
+      withChunk: (datasetPrefix, work) =>
         work(
           perDateChunkPorts({
             warehouse: gcp.warehouse,
@@ -62,9 +62,9 @@ export function backfillPorts(env: NodeJS.ProcessEnv, warehousePath: string): Ba
     lock,
     gradingLock: gradingLock(env, warehousePath),
     state: new FileBatchState(join(dirname(warehousePath), 'batches'), lock),
-    withChunk: (dates, datasetPrefix, work) =>
+    withChunk: (datasetPrefix, work) =>
       withWarehouse(warehousePath, async (connection) =>
-        work(await localChunkPorts(connection, warehousePath, dates, datasetPrefix)),
+        work(await localChunkPorts(connection, warehousePath, datasetPrefix)),
       ),
   };
 }

@@ -1,16 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { unfinishedBatches } from '@props/prediction-batch';
-import { backfillChunk } from './backfill-chunk';
+import { failUnfinished, predictChunk, writeChunk, type PredictedChunk } from './backfill-chunk';
+import { claimChunk, type ClaimedChunk } from './claim-chunk';
 import type { BackfillContext, DateOutcome } from './backfill-date';
 
 /**
- * Dates per chunk: each chunk's inputs are read at once and its rows merged at once, and the
- * warehouse and the chunk's start locks are held only while it runs, within the 30 s a /start of
- * one of its dates waits for the start lock (about 6 s at a load of 4, 13 s at a load of 9). Each
- * chunk ends with a checkpoint that rewrites the changed tables' key indexes whole, so fewer,
- * larger chunks cost less: a season is four.
+ * Dates per chunk: each chunk's inputs are read at once and its rows merged at once. A chunk's
+ * start locks are held over two openings of the warehouse (the one that predicts it and the one
+ * that writes it), within the 30 s a /start of one of its dates waits for the start lock. Each
+ * opening ends with a checkpoint that rewrites the changed tables' key indexes whole, so fewer,
+ * larger chunks cost less: a season is the first chunk and three of 54 (a season's CPU 16.7-17.4 s
+ * against 18.8-20.0 s with 48; docs/performance.md).
  */
-export const CHUNK_DATES = 48;
+export const CHUNK_DATES = 54;
+/** The first chunk is smaller: it is predicted and merged one after the other, not overlapped. */
+export const FIRST_CHUNK_DATES = 12;
 
 /**
  * The range chunk by chunk; a date whose daily batch is running is done last, once that batch
@@ -23,21 +27,106 @@ export async function backfillRange(
   onDate: (outcome: DateOutcome, done: number) => void,
 ): Promise<DateOutcome[]> {
   const outcomes = new Map<string, DateOutcome>();
-  const report = (finished: readonly DateOutcome[]) => {
-    for (const outcome of finished) {
-      outcomes.set(outcome.game_date, outcome);
+  const report = (claim: ClaimedChunk) => {
+    const finished = claim.dates.filter((date) => !claim.waiting.includes(date));
+    const share = (Date.now() - claim.started) / 1000 / Math.max(1, finished.length);
+    for (const date of finished) {
+      const outcome = claim.outcomes.get(date)!;
+      outcome.seconds = share;
+      outcomes.set(date, outcome);
       onDate(outcome, outcomes.size);
     }
   };
-  const waiting: string[] = [];
-  for (let first = 0; first < dates.length; first += CHUNK_DATES) {
-    const chunk = await backfillChunk(context, dates.slice(first, first + CHUNK_DATES), { wait: true });
-    report(chunk.outcomes);
-    waiting.push(...chunk.waiting);
-  }
+  const chunks = [dates.slice(0, FIRST_CHUNK_DATES)];
+  for (let first = FIRST_CHUNK_DATES; first < dates.length; first += CHUNK_DATES)
+    chunks.push(dates.slice(first, first + CHUNK_DATES));
+  const waiting = await pipeline(context, chunks, { wait: true }, report);
   for (const date of waiting) await waitForDailyBatches(context, date);
-  if (waiting.length > 0) report((await backfillChunk(context, waiting, { wait: false })).outcomes);
+  if (waiting.length > 0) await pipeline(context, [waiting], { wait: false }, report);
   return dates.map((date) => outcomes.get(date)!);
+}
+
+/**
+ * The chunks overlapped: each opening of the warehouse merges, grades and checkpoints the chunk
+ * predicted before (DuckDB's threads) while the main thread predicts the next (onnxruntime-node
+ * and the systems run on it); only the first chunk is predicted and merged in one opening. So a
+ * chunk's locks are taken before the opening that predicts it (with the warehouse closed) and
+ * released after the opening that writes it. Resolves with the dates that wait for a running
+ * daily batch.
+ */
+async function pipeline(
+  context: BackfillContext,
+  chunks: readonly string[][],
+  options: { wait: boolean },
+  report: (claim: ClaimedChunk) => void,
+): Promise<string[]> {
+  const waiting: string[] = [];
+  let pending: PredictedChunk | null = null;
+  try {
+    for (const [index, dates] of chunks.entries()) {
+      const claim = await claimChunk(context, dates, options);
+      waiting.push(...claim.waiting);
+      if (index === 0) {
+        await opening(context, null, claim, true);
+        await finish(claim, report);
+        continue;
+      }
+      const written: PredictedChunk | null = pending;
+      pending = await opening(context, written, claim);
+      if (written) await finish(written.claim, report);
+    }
+    const last: PredictedChunk | null = pending;
+    pending = null;
+    if (last) {
+      await opening(context, last, null);
+      await finish(last.claim, report);
+    }
+  } finally {
+    // Only after a failure: the chunk still held is released.
+    if (pending) await pending.claim.release();
+  }
+  return waiting;
+}
+
+async function finish(claim: ClaimedChunk, report: (claim: ClaimedChunk) => void): Promise<void> {
+  await claim.release();
+  report(claim);
+}
+
+/**
+ * One opening of the warehouse: `next`'s inputs read, then `written` merged, graded and
+ * checkpointed while `next` is predicted. The run's first opening merges what it predicted
+ * itself: after a SIGKILL the first opening replays the write-ahead log, and DuckDB 1.5.6 loses
+ * the replayed rows' index entries if it checkpoints them without writing the tables (measured:
+ * the next merge then fails with "Failed to delete all rows from index"). Never rejects: a
+ * failure of the opening fails the unfinished dates of both.
+ */
+async function opening(
+  context: BackfillContext,
+  written: PredictedChunk | null,
+  next: ClaimedChunk | null,
+  writeNext = false,
+): Promise<PredictedChunk> {
+  const nothing = { claim: next ?? written!.claim, predicted: [] };
+  const writes = written !== null && written.predicted.length > 0 ? written : null;
+  if (writes === null && (next === null || next.fenced.length === 0)) return nothing;
+  try {
+    return await context.ports.withChunk(context.datasetPrefix, async (chunk) => {
+      const inputs = next && next.fenced.length > 0 ? await chunk.inputs(next.fenced) : null;
+      const [writing, predicting] = await Promise.allSettled([
+        writes && writeChunk(context, chunk, writes).then(() => chunk.checkpoint()),
+        inputs ? predictChunk(context, inputs, next!) : nothing,
+      ]);
+      for (const settled of [writing, predicting]) if (settled.status === 'rejected') throw settled.reason;
+      const predicted = (predicting as PromiseFulfilledResult<PredictedChunk>).value;
+      if (writeNext) await writeChunk(context, chunk, predicted);
+      return predicted;
+    });
+  } catch (error) {
+    if (written) failUnfinished(written.claim, error);
+    if (next) failUnfinished(next, error);
+    return nothing;
+  }
 }
 
 /** Until the date has no unfinished batch, or the latest stall deadline among them has passed. */

@@ -17,8 +17,10 @@ export function perDateChunkPorts(ports: {
 }): ChunkPorts {
   const { warehouse, datasetPrefix } = ports;
   return {
-    candidates: (gameDate) => warehouse.candidates(gameDate, datasetPrefix),
-    loadSlate: (gameDate, players, options) => warehouse.loadSlate(gameDate, players, datasetPrefix, options),
+    inputs: async () => ({
+      candidates: (gameDate) => warehouse.candidates(gameDate, datasetPrefix),
+      loadSlate: (gameDate, players, options) => warehouse.loadSlate(gameDate, players, datasetPrefix, options),
+    }),
     async write(dates, tokens) {
       const outcomes = new Map<string, WrittenDate | Error>();
       for (const date of dates)
@@ -39,6 +41,7 @@ export function perDateChunkPorts(ports: {
         );
       return outcomes;
     },
+    checkpoint: async () => undefined,
   };
 }
 

@@ -12,27 +12,44 @@ import {
   qualifiedTableName,
   renderDuckdbDdl,
 } from '@props/warehouse';
-import type { ChunkPorts, FencingTokens, PredictedDate, WrittenDate } from '../backfill/chunk-ports';
+import type { ChunkInputs, ChunkPorts, FencingTokens, PredictedDate, WrittenDate } from '../backfill/chunk-ports';
 
-/** Above any chunk's write-ahead log, so that only closing the file checkpoints it. */
+/** Above any chunk's write-ahead log, so that only an explicit checkpoint (or closing the file) writes it. */
 const CHUNK_WAL_LIMIT = '4GB';
 
 /**
- * A chunk of dates on the local DuckDB warehouse over one connection: the range's inputs read in
- * a few queries (the schema checked once), every date's rows merged in one transaction, the
- * dates graded in one pass.
+ * The local DuckDB warehouse over one connection: a range's inputs read in a few queries (the
+ * schema checked once), every date's rows merged in one transaction, the dates graded in one pass.
  */
 export async function localChunkPorts(
   connection: DuckDBConnection,
   warehousePath: string,
-  dates: readonly string[],
   datasetPrefix: string,
 ): Promise<ChunkPorts> {
-  // One checkpoint per chunk, when the file is closed: each one rewrites the tables' whole key
-  // indexes (https://github.com/duckdb/duckdb/issues/24848), so none mid-chunk after the merge.
+  // One checkpoint per opening, by checkpoint(): each one rewrites the tables' whole key indexes
+  // (https://github.com/duckdb/duckdb/issues/24848), so none mid-chunk after the merge.
   // checkpoint_threshold is the WAL size that triggers one, a setting of this open database only
   // (https://duckdb.org/docs/stable/configuration/overview).
   await connection.run(`SET checkpoint_threshold = '${CHUNK_WAL_LIMIT}'`);
+  // The main thread predicts the next chunk meanwhile: DuckDB on one thread leaves it the other
+  // core (a second DuckDB thread cost ~4 s more CPU over a season; docs/performance.md).
+  await connection.run('SET threads = 1');
+  return {
+    inputs: (dates) => rangeInputs(connection, warehousePath, dates, datasetPrefix),
+    write: (predicted, tokens) => writeDates(connection, datasetPrefix, predicted, tokens),
+    grade: (graded) => gradeDates(new DuckdbGradingStore(connection, datasetPrefix), graded),
+    // A CHECKPOINT statement runs on DuckDB's threads, where closing the file (which checkpoints
+    // too) would block the main thread (https://duckdb.org/docs/stable/sql/statements/checkpoint).
+    checkpoint: async () => void (await connection.run('CHECKPOINT')),
+  };
+}
+
+async function rangeInputs(
+  connection: DuckDBConnection,
+  warehousePath: string,
+  dates: readonly string[],
+  datasetPrefix: string,
+): Promise<ChunkInputs> {
   const sorted = [...dates].sort();
   const range = { from: sorted[0]!, to: sorted.at(-1)! };
   const slate = await DuckdbRangeSlateSource.load(connection, warehousePath, range, datasetPrefix);
@@ -40,8 +57,6 @@ export async function localChunkPorts(
   return {
     candidates: async (gameDate) => candidates(gameDate),
     loadSlate: (gameDate, players, options) => loadSlate(slate, gameDate, players, options),
-    write: (predicted, tokens) => writeDates(connection, datasetPrefix, predicted, tokens),
-    grade: (graded) => gradeDates(new DuckdbGradingStore(connection, datasetPrefix), graded),
   };
 }
 

@@ -1,0 +1,129 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
+import type { DistributedLock } from '@props/distributed-lock';
+import { PredictionSystems, loadServedModels } from '@props/models';
+import { startLockKey } from '@props/prediction-batch';
+import { seedWarehouse } from '@props/season';
+import { withWarehouse } from '@props/warehouse';
+import { repositoryRoot } from '../test-support/props-process';
+import type { BackfillContext } from './backfill-date';
+import { backfillPorts } from './backfill-ports';
+import { CHUNK_DATES, FIRST_CHUNK_DATES, backfillRange } from './backfill-range';
+
+// The chunks overlap (one opening of the warehouse writes a chunk while the next is predicted), and
+// still: no lock is waited for while the warehouse is open, the openings come one after another,
+// and a date's rows are formed under its start lock and merged before that lock is released.
+const LAST = '2025-03-23';
+const DAYS = FIRST_CHUNK_DATES + CHUNK_DATES + 1;
+
+interface Held {
+  key: string;
+  asked: number;
+  acquired: number;
+  released: number;
+}
+
+/** Records when each lock is asked for, acquired and released (the real lock underneath). */
+function recorded(lock: DistributedLock, held: Held[]): void {
+  const withLock = lock.withLock.bind(lock);
+  lock.withLock = (key, options, work) => {
+    const asked = Date.now();
+    return withLock(key, options, async (locked) => {
+      const entry = { key, asked, acquired: Date.now(), released: Number.POSITIVE_INFINITY };
+      held.push(entry);
+      try {
+        return await work(locked);
+      } finally {
+        entry.released = Date.now();
+      }
+    });
+  };
+}
+
+let warehouse: string;
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'props-backfill-pipeline-'));
+  warehouse = (
+    await seedWarehouse({
+      samplesDir: join(repositoryRoot, 'data', 'nba-samples'),
+      out: join(dataDir, 'warehouse.duckdb'),
+      seed: 20241022,
+    })
+  ).out;
+}, 180_000);
+
+it('overlaps chunks, yet waits for no lock with the warehouse open and forms and merges each date under its start lock', async () => {
+  const ports = backfillPorts({ ...process.env, PROPS_BACKEND: 'local' }, warehouse);
+  const held: Held[] = [];
+  recorded(ports.lock, held);
+  recorded(ports.gradingLock, held);
+  const openings: Array<{ opened: number; closed: number }> = [];
+  const withChunk = ports.withChunk.bind(ports);
+  ports.withChunk = (prefix, work) =>
+    withChunk(prefix, async (chunk) => {
+      const opening = { opened: Date.now(), closed: Number.POSITIVE_INFINITY };
+      openings.push(opening);
+      try {
+        return await work(chunk);
+      } finally {
+        opening.closed = Date.now();
+      }
+    });
+  const models = await loadServedModels({
+    modelDir: join(repositoryRoot, 'models'),
+    cacheDir: join(repositoryRoot, 'var/model-cache'),
+    env: {},
+    requireModels: true,
+  });
+  const context: BackfillContext = {
+    ports,
+    systems: new PredictionSystems(models, () => undefined),
+    keepSystems: null,
+    datasetPrefix: '',
+    grade: true,
+  };
+  const first = new Date(Date.parse(`${LAST}T00:00:00Z`) - (DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+  const dates = Array.from({ length: DAYS }, (_, day) =>
+    new Date(Date.parse(`${first}T00:00:00Z`) + day * 86_400_000).toISOString().slice(0, 10),
+  );
+  const outcomes = await backfillRange(context, dates, () => undefined);
+  expect(outcomes.filter((outcome) => !['done', 'no_games'].includes(outcome.status))).toEqual([]);
+
+  // No lock is waited for while the warehouse is open.
+  for (const lock of held)
+    for (const opening of openings)
+      expect(lock.acquired <= opening.opened || lock.asked >= opening.closed, JSON.stringify({ lock, opening })).toBe(
+        true,
+      );
+  // Three chunks, four openings (the first predicts and writes the first chunk, the second only
+  // predicts, the last only writes), one at a time.
+  expect(openings).toHaveLength(4);
+  for (const [index, opening] of openings.entries())
+    expect(opening.opened).toBeGreaterThanOrEqual(openings[index - 1]?.closed ?? 0);
+
+  const written = await withWarehouse(warehouse, async (connection) =>
+    (
+      await connection.runAndReadAll(
+        `SELECT CAST(b.game_date AS VARCHAR) AS game_date, epoch_ms(min(p.created_at)) AS formed, epoch_ms(b.consolidated_at) AS merged
+         FROM nba_orchestration.prediction_batches AS b JOIN nba_predictions.player_prop_predictions AS p ON p.batch_id = b.batch_id
+         GROUP BY ALL ORDER BY 1`,
+      )
+    ).getRowObjectsJS(),
+  );
+  expect(written.map((row) => row.game_date)).toEqual(
+    outcomes.filter((outcome) => outcome.status === 'done').map((outcome) => outcome.game_date),
+  );
+  for (const { game_date: date, formed, merged } of written) {
+    const start = held.find((lock) => lock.key === startLockKey(String(date), ''))!;
+    expect(Number(formed)).toBeGreaterThanOrEqual(start.acquired);
+    expect(Number(merged)).toBeLessThanOrEqual(start.released);
+  }
+  // The overlap: the third opening merged the second chunk and formed the third chunk's rows.
+  const during = (time: number) => openings.findIndex((opening) => opening.opened <= time && time <= opening.closed);
+  const expected = (index: number) => (index < FIRST_CHUNK_DATES ? [0, 0] : index < DAYS - 1 ? [1, 2] : [2, 3]);
+  for (const { game_date: date, formed, merged } of written)
+    expect([during(Number(formed)), during(Number(merged))]).toEqual(expected(dates.indexOf(String(date))));
+}, 600_000);
