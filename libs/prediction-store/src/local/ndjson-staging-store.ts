@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PredictionRowSchema, plainlyValidRow, type PredictionRow } from '@props/contracts';
-import { writeFileDurablyAsync } from '@props/durable-files';
+import { writeSmallFileDurably } from '@props/durable-files';
 import { stagingPerPrefix, type StagingFor } from '../staging-for-prefix';
 import { StagingWriteError, type StagingStore } from '../staging-store';
 
@@ -50,12 +50,12 @@ export class NdjsonStagingStore implements StagingStore {
     const text = rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : '');
     try {
       // Flushed (file, then folder) before the worker answers: a crash never leaves an empty or torn
-      // file behind a completion. Off the event loop, the folder's fsync shared by concurrent writes.
+      // file behind a completion. The fsyncs off the event loop, the folder's shared by concurrent writes.
       // The batch's folder is made by the first write that finds it missing, not checked by every write.
-      await writeFileDurablyAsync(file, text).catch(async (error: NodeJS.ErrnoException) => {
+      await writeSmallFileDurably(file, text).catch(async (error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
         await mkdir(folder, { recursive: true });
-        await writeFileDurablyAsync(file, text);
+        await writeSmallFileDurably(file, text);
       });
     } catch (error) {
       throw new StagingWriteError(
