@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import fs, { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   CompletionMessageSchema,
   MAX_PLAYERS_PER_MESSAGE,
@@ -404,6 +404,46 @@ describe('worker POST /predict, a group of players in one message', () => {
         ['playerb', 'batch_group.playerb', 7],
         ['playerc', 'batch_group.playerc', 7],
       ]);
+    }
+  });
+
+  it('logs one prediction_staged line for the group, naming its players and their rows', async () => {
+    const logging = await assembleWorker({
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      PROPS_DATA_DIR: dataDir,
+      PROPS_PUSH_AUTH: 'none',
+      PROPS_MODEL_DIR: join(root, 'models'),
+      PROPS_STAGING_DIR: staging,
+      PROPS_COMPLETION_URL: `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}/complete`,
+    });
+    // The logger writes each line synchronously to standard output (fd 1).
+    const written = vi.spyOn(fs, 'writeSync');
+    try {
+      const requests = group('batch_group_logged', ['playera', 'playerb', 'playerc']);
+      const response = await logging.app.inject({
+        method: 'POST',
+        url: '/predict',
+        payload: groupEnvelopeFor(requests, 'logged-delivery'),
+      });
+      expect(response.statusCode).toBe(204);
+      const staged = written.mock.calls
+        .filter(([fd]) => fd === 1)
+        .flatMap(([, line]) => String(line).split('\n').filter(Boolean))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.event === 'prediction_staged');
+      expect(staged).toEqual([
+        expect.objectContaining({
+          message_id: requestGroupId(requests),
+          batch_id: 'batch_group_logged',
+          player_lookup: 'playera,playerb,playerc',
+          rows: 21,
+          rows_per_player: { playera: 7, playerb: 7, playerc: 7 },
+        }),
+      ]);
+    } finally {
+      written.mockRestore();
+      await logging.app.close();
     }
   });
 

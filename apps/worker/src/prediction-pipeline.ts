@@ -1,6 +1,6 @@
 import { COMPLETION_SKIP_REASON_LIMIT, type CompletionEvent, type PredictionRequest } from '@props/contracts';
 import type { Publisher } from '@props/messaging';
-import { INVALID_FEATURES, predictPlayers, type PredictionSystems } from '@props/models';
+import { INVALID_FEATURES, predictPlayers, type PlayerPrediction, type PredictionSystems } from '@props/models';
 import type { StagingFor } from '@props/prediction-store';
 
 /** One request of a message, under the logical id its rows are staged by. */
@@ -22,6 +22,8 @@ export interface PlayerResult extends PlayerRequest {
  * after.
  */
 export class PredictionPipeline {
+  private predicting: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly systems: PredictionSystems,
     private readonly staging: StagingFor,
@@ -32,7 +34,7 @@ export class PredictionPipeline {
 
   async handle(requests: readonly PlayerRequest[], grouped: boolean): Promise<PlayerResult[]> {
     const createdAt = new Date().toISOString();
-    const predicted = await predictPlayers(this.systems, requests, createdAt);
+    const predicted = await this.predictInTurn(requests, createdAt);
     // A player under the feature-quality floor stages nothing, not even an empty set. Every write
     // ends before a failure is answered, so none of them still runs when the message is redelivered.
     const writes = await Promise.allSettled(
@@ -54,6 +56,18 @@ export class PredictionPipeline {
       rowsStaged: rows.length,
       skipped,
     }));
+  }
+
+  /**
+   * One message's predictions at a time, in arrival order. The pushes of a batch arrive together;
+   * predicted side by side (each system's ONNX run is its own turn of the event loop), every message
+   * finished near the end, and the coordinator got no completion to record until then. In turn,
+   * the first message is staged and completed while the next ones are predicted.
+   */
+  private predictInTurn(requests: readonly PlayerRequest[], createdAt: string): Promise<PlayerPrediction[]> {
+    const turn = this.predicting.then(() => predictPlayers(this.systems, requests, createdAt));
+    this.predicting = turn.catch(() => undefined);
+    return turn;
   }
 
   private completion(

@@ -8,11 +8,11 @@ export {
   type PushEnvelope,
   type DecodedPush,
 } from './push-envelope';
+export { PredictionMessageSchema } from './prediction-message';
 export { GameDateSchema, easternDate, isCalendarDate } from './game-date';
 export {
   PredictionRequestSchema,
   PredictionRequestGroupSchema,
-  PredictionMessageSchema,
   historyOrderProblem,
   requestsOf,
   requestMessageId,
@@ -37,6 +37,7 @@ export { INVALID_FEATURES } from './invalid-features';
 export { CheckStalledRequestSchema, type CheckStalledRequest } from './check-stalled-request';
 export { StartBatchRequestSchema, unknownStartFields, type StartBatchRequest } from './start-batch-request';
 export { PredictionRowSchema, type PredictionRow } from './prediction-row';
+export { plainlyValidRow } from './plainly-valid-row';
 export {
   REJECTED_MESSAGES_TABLE,
   REJECTIONS_STORED_PER_BATCH,

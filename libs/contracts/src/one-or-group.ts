@@ -9,14 +9,17 @@ export const MAX_PLAYERS_PER_MESSAGE = 64;
 /**
  * A payload that is either one item (the original's message, which every existing caller still
  * sends) or a group of them under `key`. The shape with `key` is checked against `group`, any other
- * against `single`, so a failure names the field of the shape that was sent.
+ * against `single`, so a failure names the field of the shape that was sent. A value `plainlyValid`
+ * passes is the parse's result as it is (a check that passes only what the schemas return unchanged).
  */
 export function oneOrGroup<Single, Group>(
   single: z.ZodType<Single>,
   key: string,
   group: z.ZodType<Group>,
+  plainlyValid?: (value: unknown) => value is Single | Group,
 ): z.ZodType<Single | Group> {
   return z.unknown().transform((value, context) => {
+    if (plainlyValid?.(value)) return value;
     const schema: z.ZodType<Single | Group> = isGroupOf(value, key) ? group : single;
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;

@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import { DatasetPrefixSchema } from './dataset-prefix';
 import { GameDateSchema } from './game-date';
-import { MAX_PLAYERS_PER_MESSAGE, groupProblem, oneOrGroup } from './one-or-group';
+import { MAX_PLAYERS_PER_MESSAGE, groupProblem } from './one-or-group';
 
 /**
  * Bounds on what a request may carry, from what the coordinator sends with a margin: it sends at
  * most 30 earlier games (90 days), 33 feature values, one line. Anything bigger is not ours.
  */
-const REQUEST_LIMITS = { historyGames: 60, featureValues: 64, lines: 5, text: 64 } as const;
+export const REQUEST_LIMITS = { historyGames: 60, featureValues: 64, lines: 5, text: 64 } as const;
 
 export const LineSourceSchema = z.enum(['ACTUAL_PROP', 'ESTIMATED_AVG', 'NEEDS_BOOTSTRAP']);
 
@@ -107,8 +107,6 @@ export const PredictionRequestGroupSchema = z
   });
 export type PredictionRequestGroup = z.infer<typeof PredictionRequestGroupSchema>;
 
-/** What the worker's /predict accepts: one player's request, or a group of them. */
-export const PredictionMessageSchema = oneOrGroup(PredictionRequestSchema, 'requests', PredictionRequestGroupSchema);
 export type PredictionMessage = PredictionRequest | PredictionRequestGroup;
 
 /** The requests a prediction message carries, in order. */

@@ -26,7 +26,7 @@ async function fsyncFolder(folder: string): Promise<void> {
  * cost about two folder fsyncs, not N. A fsync only covers renames that completed before it
  * started, hence a waiter never joins the fsync already running.
  */
-function flushFolder(folder: string): Promise<void> {
+export function flushFolder(folder: string): Promise<void> {
   let flush = flushes.get(folder);
   if (!flush) {
     flush = {};

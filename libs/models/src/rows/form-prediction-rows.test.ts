@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { PredictionRequest } from '@props/contracts';
+import { PredictionRowSchema, type PredictionRequest } from '@props/contracts';
 import type { Recommendation, SystemPrediction } from '../systems/prediction-system';
 import { formPredictionRows } from './form-prediction-rows';
 
@@ -61,5 +61,28 @@ describe('rows as the original formatter writes them', () => {
     });
     expect(tier(0.8951)).toEqual({ confidence_score: 0.9, is_actionable: true, filter_reason: null });
     expect(tier(0.8749)).toEqual({ confidence_score: 0.87, is_actionable: true, filter_reason: null });
+  });
+});
+
+describe("a system's output no row may hold", () => {
+  const formed = (predictedPoints: number, confidence = 0.5) =>
+    formPredictionRows(
+      actual,
+      'm1',
+      actual.line_values[0]!,
+      [prediction(predictedPoints, 'OVER', confidence)],
+      '2025-01-01T00:00:00.000Z',
+    );
+
+  it("is refused with the row schema's own message, the system named", () => {
+    expect(formed(Number.POSITIVE_INFINITY).invalid).toEqual([
+      { systemId: 'moving_average', reason: expect.stringMatching(/^invalid output: predicted_points /) },
+    ]);
+    const tooHigh = formed(61).invalid[0]!.reason;
+    const schemaSays = PredictionRowSchema.safeParse({ ...formed(21.3).rows[0]!, predicted_points: 61 });
+    expect(tooHigh).toBe(
+      `invalid output: ${schemaSays.error!.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`,
+    );
+    expect(formed(21.3, 1.2).invalid[0]!.reason).toMatch(/^invalid output: confidence_score /);
   });
 });

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { PredictionRowSchema, SYSTEM_IDS, type PredictionRequest, type PredictionRow } from '@props/contracts';
+import {
+  PredictionRowSchema,
+  SYSTEM_IDS,
+  plainlyValidRow,
+  type PredictionRequest,
+  type PredictionRow,
+} from '@props/contracts';
 import { roundHalfEven } from '../python-round';
 import { isPrediction, type SystemOutcome, type SystemPrediction } from '../systems/prediction-system';
-import { plainlyValidRow } from './plainly-valid-row';
 
 /** The original's shadow filter (v3.4): the 0.88-0.90 confidence tier is tracked but not actionable. */
 const FILTERED_TIER = { low: 0.88, high: 0.9, reason: 'confidence_tier_88_90' };

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,5 +42,79 @@ describe('NdjsonStagingStore.remove', () => {
     // A folder where the file would be: unlink refuses it (EISDIR on Linux), which is not "already gone".
     mkdirSync(join(root, 'batch_c', 'batch_c.p0.ndjson'), { recursive: true });
     await expect(store.remove('batch_c', ['batch_c.p0'])).rejects.toThrow();
+  });
+});
+
+describe('NdjsonStagingStore.read', () => {
+  const staged = {
+    prediction_id: '6f1d2c1e-8c1b-4d7e-9a51-0b3c1f3f2a10',
+    system_id: 'moving_average',
+    player_lookup: 'p1',
+    universal_player_id: null,
+    game_date: '2024-11-04',
+    game_id: '20241104_LAL_DET',
+    prediction_version: 1,
+    predicted_points: 21.3,
+    confidence_score: 0.5,
+    recommendation: 'OVER',
+    current_points_line: 20.5,
+    line_margin: 0.8,
+    has_prop_line: true,
+    line_source: 'ACTUAL_PROP',
+    line_source_api: 'ODDS_API',
+    sportsbook: null,
+    estimated_line_value: null,
+    pace_adjustment: null,
+    similar_games_count: null,
+    key_factors: null,
+    is_actionable: true,
+    filter_reason: null,
+    model_version: 'moving_average_v1',
+    scoring_tier: null,
+    adjusted_points: null,
+    injury_status_at_prediction: null,
+    injury_flag_at_prediction: null,
+    injury_reason_at_prediction: null,
+    injury_checked_at: null,
+    is_active: true,
+    created_at: '2024-11-04T16:00:00.000Z',
+    batch_id: 'batch_a',
+    message_id: 'batch_a.p1',
+    feature_quality_score: 92.5,
+    is_fallback: false,
+    details: '{}',
+  };
+  const stage = (root: string, messageId: string, rows: object[]) => {
+    mkdirSync(join(root, 'batch_a'), { recursive: true });
+    writeFileSync(join(root, 'batch_a', `${messageId}.ndjson`), rows.map((row) => JSON.stringify(row) + '\n').join(''));
+  };
+
+  it("passes the rows a worker stages as they are, and a row's unknown fields dropped as the schema parses it", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'props-staging-'));
+    stage(root, 'batch_a.p1', [staged, { ...staged, system_id: 'zone_matchup_v1', extra: 'dropped' }]);
+    const read = await new NdjsonStagingStore(root).read('batch_a', ['batch_a.p1'], '2024-11-04', {
+      'batch_a.p1': { player: 'p1', rows: 2 },
+    });
+    expect(read).toEqual({ rows: [staged, { ...staged, system_id: 'zone_matchup_v1' }], invalid: [] });
+  });
+
+  it('refuses a file with a row the schema refuses, naming the line and the field, and keeps the others', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'props-staging-'));
+    stage(root, 'batch_a.p1', [staged]);
+    stage(root, 'batch_a.p2', [
+      { ...staged, player_lookup: 'p2' },
+      { ...staged, player_lookup: 'p2', confidence_score: 1.5 },
+    ]);
+    stage(root, 'batch_a.p3', [{ ...staged, player_lookup: 'p3', is_fallback: undefined }]);
+    const read = await new NdjsonStagingStore(root).read(
+      'batch_a',
+      ['batch_a.p1', 'batch_a.p2', 'batch_a.p3'],
+      '2024-11-04',
+    );
+    expect(read.rows).toEqual([staged]);
+    expect(read.invalid.map(({ messageId, reason }) => [messageId, reason.split(': ').slice(1).join(': ')])).toEqual([
+      ['batch_a.p2', expect.stringMatching(/^line 2: confidence_score /)],
+      ['batch_a.p3', expect.stringMatching(/^line 1: is_fallback /)],
+    ]);
   });
 });

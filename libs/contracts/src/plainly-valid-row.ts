@@ -1,4 +1,5 @@
-import { isCalendarDate, type PredictionRow } from '@props/contracts';
+import { isCalendarDate } from './game-date';
+import type { PredictionRow } from './prediction-row';
 
 // Each a plain check of one value, so the row check below compiles to straight-line code.
 const isText = (value: unknown): value is string => typeof value === 'string';
@@ -24,7 +25,7 @@ function isRealDate(value: unknown): boolean {
 
 /**
  * True only for a row `PredictionRowSchema` accepts, checked field by field at a fraction of zod's
- * cost (a season's backfill forms 128,405 rows). False means "let the schema decide": its parse
+ * cost (a season's backfill forms 128,405 rows; the coordinator reads every staged row back). False means "let the schema decide": its parse
  * then refuses the row with its own message (or accepts it). The test probes every field of the
  * schema with values it refuses, so this check can never pass what the schema would not.
  */
