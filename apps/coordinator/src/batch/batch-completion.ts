@@ -62,8 +62,27 @@ async function consolidateWhenWhole(options: BatchOrchestratorOptions, batch: Ba
   // The completion that makes the batch whole consolidates it before it is answered: Cloud Run
   // gives an instance CPU only while a request is open. A failed consolidation is logged and left
   // running for the stall check; the completion is recorded either way.
-  if ((await options.state.completionCount(batch.batch_id)) >= batch.players.length)
+  if ((await options.state.completionCount(batch.batch_id)) < batch.players.length) return;
+  // Completions that arrive together all find the batch whole. Only the first of this process
+  // tries the claim: the others would each take the batch's lock in turn to find it claimed, and
+  // hold up the winner's own header updates behind them (docs/performance.md).
+  const running = consolidating(options);
+  if (running.has(batch.batch_id)) return;
+  running.add(batch.batch_id);
+  try {
     await consolidateOnce(options, batch.batch_id, false).catch(() => undefined);
+  } finally {
+    running.delete(batch.batch_id);
+  }
+}
+
+/** The batches whose completion-triggered consolidation runs in this coordinator now, per coordinator. */
+const consolidatingBatches = new WeakMap<BatchOrchestratorOptions, Set<string>>();
+
+function consolidating(options: BatchOrchestratorOptions): Set<string> {
+  let running = consolidatingBatches.get(options);
+  if (!running) consolidatingBatches.set(options, (running = new Set()));
+  return running;
 }
 
 function reasonToIgnore(batch: BatchRecord | null, player: string): string | null {

@@ -6,6 +6,7 @@ import {
   classifyWarehouseError,
   qualifiedTableName,
   requireCurrentSchema,
+  rowObjectsFromColumns,
 } from '@props/warehouse';
 import { HISTORY_GAMES, type SlateQueryResult, type SlateSource } from '../slate-source';
 import { slateRowsFrom, type FlatSlateRow } from '../slate-rows';
@@ -79,7 +80,7 @@ export class DuckdbSlateSource implements SlateSource {
         [listValue([...players]), gameDate, options.historyFrom],
         [LIST(VARCHAR), VARCHAR, VARCHAR],
       );
-      return slateRowsFrom(reader.getRowObjectsJS() as unknown as FlatSlateRow[]);
+      return slateRowsFrom(rowObjectsFromColumns(reader) as unknown as FlatSlateRow[]);
     } catch (error) {
       // A damaged file fails every query alike: permanent, so the loader does not retry player by player.
       throw classifyWarehouseError(this.warehousePath, error);

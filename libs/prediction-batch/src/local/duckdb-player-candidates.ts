@@ -1,6 +1,11 @@
 import { ServiceError } from '@props/contracts';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { PLAYER_POINTS_PROPS, UPCOMING_PLAYER_GAME_CONTEXT, qualifiedTableName } from '@props/warehouse';
+import {
+  PLAYER_POINTS_PROPS,
+  UPCOMING_PLAYER_GAME_CONTEXT,
+  qualifiedTableName,
+  rowObjectsFromColumns,
+} from '@props/warehouse';
 import { playerCandidatesSql, rangeCandidatesSql, toPlayerCandidate, type PlayerCandidate } from '../player-candidates';
 
 /**
@@ -26,7 +31,7 @@ export async function queryPlayerCandidates(
     qualifiedTableName(PLAYER_POINTS_PROPS, prefix),
     'CAST($1 AS DATE)',
   ).replaceAll('FLOAT64', 'DOUBLE');
-  return (await connection.runAndReadAll(sql, [gameDate])).getRowObjectsJS().map(toPlayerCandidate);
+  return rowObjectsFromColumns(await connection.runAndReadAll(sql, [gameDate])).map(toPlayerCandidate);
 }
 
 /** Refuses a prefix whose game context or lines table does not exist, naming it (one catalog read for both). */
