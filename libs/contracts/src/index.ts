@@ -37,7 +37,7 @@ export { INVALID_FEATURES } from './invalid-features';
 export { CheckStalledRequestSchema, type CheckStalledRequest } from './check-stalled-request';
 export { StartBatchRequestSchema, unknownStartFields, type StartBatchRequest } from './start-batch-request';
 export { PredictionRowSchema, type PredictionRow } from './prediction-row';
-export { plainlyValidRow } from './plainly-valid-row';
+export { checkedPredictionRow } from './plainly-valid-row';
 export {
   REJECTED_MESSAGES_TABLE,
   REJECTIONS_STORED_PER_BATCH,

@@ -1,5 +1,6 @@
+import type * as z from 'zod';
 import { isCalendarDate } from './game-date';
-import type { PredictionRow } from './prediction-row';
+import { PredictionRowSchema, type PredictionRow } from './prediction-row';
 
 // Each a plain check of one value, so the row check below compiles to straight-line code.
 const isText = (value: unknown): value is string => typeof value === 'string';
@@ -68,4 +69,19 @@ export function plainlyValidRow(row: PredictionRow): boolean {
     typeof row.is_fallback === 'boolean' &&
     isText(row.details)
   );
+}
+
+const ROW_FIELDS = Object.keys(PredictionRowSchema.shape).length;
+
+/**
+ * `PredictionRowSchema.safeParse(value)`, without zod's cost for a row the plain check vouches for:
+ * exactly the schema's fields, each plainly valid. Anything else, a row with a field the schema
+ * does not know included (its parse drops it), goes to the schema, which names the field it refuses.
+ */
+export function checkedPredictionRow(value: unknown): z.ZodSafeParseResult<PredictionRow> {
+  if (typeof value === 'object' && value !== null && Object.keys(value).length === ROW_FIELDS) {
+    const row = value as PredictionRow;
+    if (plainlyValidRow(row)) return { success: true, data: row };
+  }
+  return PredictionRowSchema.safeParse(value);
 }

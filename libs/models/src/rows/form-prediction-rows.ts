@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  PredictionRowSchema,
-  SYSTEM_IDS,
-  plainlyValidRow,
-  type PredictionRequest,
-  type PredictionRow,
-} from '@props/contracts';
+import { SYSTEM_IDS, checkedPredictionRow, type PredictionRequest, type PredictionRow } from '@props/contracts';
 import { roundHalfEven } from '../python-round';
 import { isPrediction, type SystemOutcome, type SystemPrediction } from '../systems/prediction-system';
 
@@ -34,8 +28,8 @@ export function formPredictionRows(
   for (const row of outcomes
     .filter(isPrediction)
     .map((prediction) => toRow(request, messageId, line, prediction, createdAt))) {
-    const checked = plainlyValidRow(row) ? null : PredictionRowSchema.safeParse(row);
-    if (checked === null || checked.success) formed.rows.push(row);
+    const checked = checkedPredictionRow(row);
+    if (checked.success) formed.rows.push(row);
     else
       formed.invalid.push({
         systemId: row.system_id,

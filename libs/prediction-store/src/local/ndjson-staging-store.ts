@@ -1,39 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PredictionRowSchema, plainlyValidRow, type PredictionRow } from '@props/contracts';
+import { checkedPredictionRow, type PredictionRow } from '@props/contracts';
 import { writeSmallFileDurably } from '@props/durable-files';
 import { stagingPerPrefix, type StagingFor } from '../staging-for-prefix';
 import { StagingWriteError, type StagingStore } from '../staging-store';
 
 const SAFE_NAME = /^[A-Za-z0-9_.-]{1,200}$/;
-const ROW_FIELDS = Object.keys(PredictionRowSchema.shape).length;
-
-/**
- * A staged line as the row schema parses it. The plain check passes the rows a worker writes
- * without zod's cost (~35 ms of the coordinator's CPU per batch); anything else, a row with fields
- * the schema does not know included (the schema's parse drops them), goes to the schema, which
- * refuses it naming the field or hands back the row it accepts.
- */
-function stagedRow(
-  value: unknown,
-): { success: true; data: PredictionRow } | ReturnType<typeof PredictionRowSchema.safeParse> {
-  if (
-    typeof value === 'object' &&
-    value !== null &&
-    plainlyValidRow(value as PredictionRow) &&
-    fieldCount(value) === ROW_FIELDS
-  )
-    return { success: true, data: value as PredictionRow };
-  return PredictionRowSchema.safeParse(value);
-}
-
-function fieldCount(value: object): number {
-  let count = 0;
-  for (const key in value) if (Object.hasOwn(value, key)) count++;
-  return count;
-}
-
 /** One NDJSON file per message under `<root>/<batch_id>/`, written to a temporary name and renamed. */
 export class NdjsonStagingStore implements StagingStore {
   readonly name = 'ndjson files';
@@ -101,7 +74,7 @@ export class NdjsonStagingStore implements StagingStore {
           reason = `line ${index + 1} is not JSON`;
           break;
         }
-        const checked = stagedRow(value);
+        const checked = checkedPredictionRow(value);
         if (!checked.success) {
           reason = `line ${index + 1}: ${checked.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`;
           break;
