@@ -96,10 +96,10 @@ async function finish(claim: ClaimedChunk, report: (claim: ClaimedChunk) => void
 /**
  * One opening of the warehouse: `next`'s inputs read, then `written` merged, graded and
  * checkpointed while `next` is predicted. The run's first opening merges what it predicted
- * itself: after a SIGKILL the first opening replays the write-ahead log, and DuckDB 1.5.6 loses
- * the replayed rows' index entries if it checkpoints them without writing the tables (measured:
- * the next merge then fails with "Failed to delete all rows from index"). Never rejects: a
- * failure of the opening fails the unfinished dates of both.
+ * itself: there is nothing before it to overlap with. (It was first chosen against DuckDB 1.5.6
+ * losing a killed run's replayed rows from their index; every opening now checkpoints first, in
+ * `withWarehouse`, which covers any opening.) Never rejects: a failure of the opening fails the
+ * unfinished dates of both.
  */
 async function opening(
   context: BackfillContext,
