@@ -13,6 +13,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { METADATA_SERVER_DETECTION: 'none', NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    globalSetup: ['tools/test-support/test-run-tmpdir.ts'],
     // `npm test` turns coverage on (tools/run-tests.mjs); the summary is printed and kept in coverage/.
     coverage: {
       provider: 'v8',
