@@ -49,9 +49,14 @@ async function mergeClaimed(
   const batchId = claimed.batch_id;
   const context = batchLogContext(claimed);
   // One warehouse session for the merge and its bookkeeping row: the local file is opened once,
-  // under the date's consolidation lock, and closed (checkpointed) before the batch is marked.
-  const { result, completed, consolidatedAt } = await options.warehouse.session(() => mergeAndRecord(options, claimed));
-  await markConsolidated(options, claimed, result, { completed, partial, consolidatedAt });
+  // under the date's consolidation lock. The batch is marked once both are committed (durable in
+  // DuckDB's log), before the session's close checkpoints the file: the checkpoint is off the
+  // path to "consolidated" (docs/performance.md, "The consolidation's tail, sixth pass").
+  const { result, completed, consolidatedAt } = await options.warehouse.session(async () => {
+    const recorded = await mergeAndRecord(options, claimed);
+    await markConsolidated(options, claimed, recorded.result, { ...recorded, partial });
+    return recorded;
+  });
   const status = (await batchStatus(options.state, batchId))!;
   // Only the batch whose rows are in the table announces them: a stale batch that wrote nothing
   // (a newer one of the date had every key) must not make downstream re-export.
