@@ -146,7 +146,10 @@ function heldTurn<T>(
  * time open a file for writing, so while another process holds it this retries with backoff
  * (jittered, doubling up to 1 s) until `maxWaitMs`, then throws WarehouseBusyError. A file DuckDB
  * cannot open for any other reason throws WarehouseUnavailableError. Inside holdWarehouse the unit
- * runs on the held connection instead.
+ * runs on the held connection instead; outside one, it is a hold of its own, so units that
+ * overlap in this process share one opening in turn. DuckDB's file lock is per process: two
+ * openings of one file in the same process both succeed, and each one's close overwrites the
+ * other's writes (four overlapping inserts left one row).
  */
 export async function withWarehouse<T>(
   path: string,
@@ -155,14 +158,7 @@ export async function withWarehouse<T>(
 ): Promise<T> {
   const hold = held.get(path);
   if (hold) return heldTurn(path, hold, work, maxWaitMs);
-  const opened = await openWarehouse(path, maxWaitMs);
-  try {
-    return await work(opened.connection);
-  } catch (error) {
-    throw classifyWarehouseError(path, error);
-  } finally {
-    closeWarehouse(opened);
-  }
+  return holdWarehouse(path, () => withWarehouse(path, work, maxWaitMs));
 }
 
 async function openWarehouse(path: string, maxWaitMs: number): Promise<OpenWarehouse> {

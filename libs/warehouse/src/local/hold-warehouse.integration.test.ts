@@ -70,4 +70,26 @@ describe('holding the warehouse open across units of work', () => {
       expect(await tempTableCount(warehouse)).toBe(1);
     });
   }, 60_000);
+
+  it('units that overlap outside a hold take turns on one opening, and every write stays', async () => {
+    await withWarehouse(warehouse, (connection) => connection.run('CREATE TABLE written (unit INTEGER)'));
+    let inside = 0;
+    let mostAtOnce = 0;
+    const unit = (index: number) =>
+      withWarehouse(warehouse, async (connection) => {
+        inside += 1;
+        mostAtOnce = Math.max(mostAtOnce, inside);
+        await connection.run(`INSERT INTO written VALUES (${index})`);
+        await new Promise((resolveWait) => setTimeout(resolveWait, 20));
+        inside -= 1;
+      });
+    await Promise.all([1, 2, 3, 4].map(unit));
+    // Each its own opening, the four overlapped and three of the four rows were lost at the closes.
+    expect(mostAtOnce).toBe(1);
+    const rows = await withWarehouse(warehouse, async (connection) =>
+      (await connection.runAndReadAll('SELECT unit FROM written ORDER BY unit')).getRows().map(([unit]) => unit),
+    );
+    expect(rows).toEqual([1, 2, 3, 4]);
+    expect(anotherProcessCanOpen(warehouse)).toBe(true);
+  }, 60_000);
 });
