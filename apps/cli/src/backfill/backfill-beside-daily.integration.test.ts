@@ -11,7 +11,7 @@ import { ServiceChild, freePort } from '@props/service-runtime';
 import { seedWarehouse } from '@props/season';
 import { withWarehouse } from '@props/warehouse';
 import { repositoryRoot } from '../test-support/props-process';
-import { CHUNK_DATES, FIRST_CHUNK_DATES } from './backfill-range';
+import { CHUNK_DATES } from './backfill-range';
 
 // Issue 25, item 8: a backfill and a daily batch (/start) of one date, through real processes
 // against one DuckDB file, end with the date written by one of them and neither giving up.
@@ -204,9 +204,10 @@ it('a daily batch started while a backfill holds the warehouse starts between it
     seeded,
     async (port, dataDir) => `${(await worker(dataDir, port)).url}/predict`,
   );
-  // Three chunks, the date alone in the last: the daily batch is asked for while the second runs.
+  // Three chunks (the part one first, of one date): the daily batch is asked for once it is written,
+  // and starts while, or once, the backfill holds the date's start lock.
   const last = '2025-03-23';
-  const backfill = backfillProcess(warehouse, firstOfChunks(last, FIRST_CHUNK_DATES + CHUNK_DATES + 1), last);
+  const backfill = backfillProcess(warehouse, firstOfChunks(last, 2 * CHUNK_DATES + 1), last);
   await backfill.reached(1);
   const daily = await startDaily(coordinator.url, last);
   const report = expectAllDone(await backfill.exit);

@@ -9,12 +9,23 @@ import type { BackfillContext, DateOutcome } from './backfill-date';
  * start locks are held over two openings of the warehouse (the one that predicts it and the one
  * that writes it), within the 30 s a /start of one of its dates waits for the start lock. Each
  * opening ends with a checkpoint that rewrites the changed tables' key indexes whole, so fewer,
- * larger chunks cost less: a season is the first chunk and three of 54 (a season's CPU 16.7-17.4 s
- * against 18.8-20.0 s with 48; docs/performance.md).
+ * larger chunks cost less (a season's CPU 16.7-17.4 s against 18.8-20.0 s with 48;
+ * docs/performance.md).
  */
 export const CHUNK_DATES = 54;
-/** The first chunk is smaller: it is predicted and merged one after the other, not overlapped. */
-export const FIRST_CHUNK_DATES = 12;
+
+/**
+ * The range in chunks of CHUNK_DATES, the part chunk first (a season's 174 dates: 12, then three
+ * of 54). The first chunk's prediction and the last chunk's write are the two steps nothing
+ * overlaps; DuckDB's side is the longer one, so a small first chunk shortens the run, and a full
+ * last one saves the opening a part chunk after the full ones would cost.
+ */
+export function rangeChunks(dates: readonly string[]): string[][] {
+  const chunks: string[][] = [];
+  for (let end = dates.length; end > 0; end -= CHUNK_DATES)
+    chunks.unshift(dates.slice(Math.max(0, end - CHUNK_DATES), end));
+  return chunks;
+}
 
 /**
  * The range chunk by chunk; a date whose daily batch is running is done last, once that batch
@@ -37,10 +48,7 @@ export async function backfillRange(
       onDate(outcome, outcomes.size);
     }
   };
-  const chunks = [dates.slice(0, FIRST_CHUNK_DATES)];
-  for (let first = FIRST_CHUNK_DATES; first < dates.length; first += CHUNK_DATES)
-    chunks.push(dates.slice(first, first + CHUNK_DATES));
-  const waiting = await pipeline(context, chunks, { wait: true }, report);
+  const waiting = await pipeline(context, rangeChunks(dates), { wait: true }, report);
   for (const date of waiting) await waitForDailyBatches(context, date);
   if (waiting.length > 0) await pipeline(context, [waiting], { wait: false }, report);
   return dates.map((date) => outcomes.get(date)!);
@@ -49,8 +57,8 @@ export async function backfillRange(
 /**
  * The chunks overlapped: each opening of the warehouse merges, grades and checkpoints the chunk
  * predicted before (DuckDB's threads) while the main thread predicts the next (onnxruntime-node
- * and the systems run on it); only the first chunk is predicted and merged in one opening. So a
- * chunk's locks are taken before the opening that predicts it (with the warehouse closed) and
+ * and the systems run on it); the first opening only predicts, the last only writes. So a chunk's
+ * locks are taken before the opening that predicts it (with the warehouse closed) and
  * released after the opening that writes it. Resolves with the dates that wait for a running
  * daily batch.
  */
@@ -63,14 +71,9 @@ async function pipeline(
   const waiting: string[] = [];
   let pending: PredictedChunk | null = null;
   try {
-    for (const [index, dates] of chunks.entries()) {
+    for (const dates of chunks) {
       const claim = await claimChunk(context, dates, options);
       waiting.push(...claim.waiting);
-      if (index === 0) {
-        await opening(context, null, claim, true);
-        await finish(claim, report);
-        continue;
-      }
       const written: PredictedChunk | null = pending;
       pending = await opening(context, written, claim);
       if (written) await finish(written.claim, report);
@@ -95,17 +98,15 @@ async function finish(claim: ClaimedChunk, report: (claim: ClaimedChunk) => void
 
 /**
  * One opening of the warehouse: `next`'s inputs read, then `written` merged, graded and
- * checkpointed while `next` is predicted. The run's first opening merges what it predicted
- * itself: there is nothing before it to overlap with. (It was first chosen against DuckDB 1.5.6
- * losing a killed run's replayed rows from their index; every opening now checkpoints first, in
- * `withWarehouse`, which covers any opening.) Never rejects: a failure of the opening fails the
+ * checkpointed while `next` is predicted. The run's first opening only predicts: it may follow a
+ * killed run, whose replayed log `withWarehouse` checkpoints at every open (DuckDB 1.5.6 loses
+ * replayed rows from their index otherwise). Never rejects: a failure of the opening fails the
  * unfinished dates of both.
  */
 async function opening(
   context: BackfillContext,
   written: PredictedChunk | null,
   next: ClaimedChunk | null,
-  writeNext = false,
 ): Promise<PredictedChunk> {
   const nothing = { claim: next ?? written!.claim, predicted: [] };
   const writes = written !== null && written.predicted.length > 0 ? written : null;
@@ -118,9 +119,7 @@ async function opening(
         inputs ? predictChunk(context, inputs, next!) : nothing,
       ]);
       for (const settled of [writing, predicting]) if (settled.status === 'rejected') throw settled.reason;
-      const predicted = (predicting as PromiseFulfilledResult<PredictedChunk>).value;
-      if (writeNext) await writeChunk(context, chunk, predicted);
-      return predicted;
+      return (predicting as PromiseFulfilledResult<PredictedChunk>).value;
     });
   } catch (error) {
     if (written) failUnfinished(written.claim, error);
