@@ -1,5 +1,5 @@
 import { ServiceError } from '@props/contracts';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
 import {
   PLAYER_POINTS_PROPS,
   UPCOMING_PLAYER_GAME_CONTEXT,
@@ -25,13 +25,23 @@ export async function queryPlayerCandidates(
   gameDate: string,
   prefix = '',
 ): Promise<PlayerCandidate[]> {
-  await requireCandidateTables(connection, prefix);
   const sql = playerCandidatesSql(
     qualifiedTableName(UPCOMING_PLAYER_GAME_CONTEXT, prefix),
     qualifiedTableName(PLAYER_POINTS_PROPS, prefix),
     'CAST($1 AS DATE)',
   ).replaceAll('FLOAT64', 'DOUBLE');
-  return rowObjectsFromColumns(await connection.runAndReadAll(sql, [gameDate])).map(toPlayerCandidate);
+  let result: DuckDBResultReader;
+  try {
+    result = await connection.runAndReadAll(sql, [gameDate]);
+  } catch (error) {
+    // Only a failed query pays for the catalog read that names a missing table; any other failure
+    // (the check's own included) leaves the query's error as it was.
+    await requireCandidateTables(connection, prefix).catch((checkError: unknown) => {
+      if (checkError instanceof PrefixedTableMissingError) throw checkError;
+    });
+    throw error;
+  }
+  return rowObjectsFromColumns(result).map(toPlayerCandidate);
 }
 
 /** Refuses a prefix whose game context or lines table does not exist, naming it (one catalog read for both). */
