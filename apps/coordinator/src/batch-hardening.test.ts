@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withWarehouse } from '@props/warehouse';
+import { BatchStatusBodySchema } from '@props/contracts';
 import {
   API_KEY,
   startFromSource,
@@ -659,5 +660,35 @@ describe('status bodies carry no driver text (issue 25, item 7)', () => {
     for (const secret of ['Binder', 'is_active', dataDir]) expect(body).not.toContain(secret);
     const failure = service.logs.split('\n').find((line) => line.includes('"event":"consolidation_failed"'));
     expect(failure).toContain('Binder Error');
+  }, 300_000);
+});
+
+describe('GET /status/:batchId?wait_ms= (a caller waiting for the end without polling)', () => {
+  it('answers when a completion changes the batch, at its deadline when nothing does, and 400 naming wait_ms for a bad value', async () => {
+    const dataDir = dataDirWith(seeded);
+    const requests = await tap();
+    const service = await coordinator(dataDir, [requests.url], { PROPS_STALL_SECONDS: '3600' });
+    const started = await post(`${service.url}/start`, { game_date: DATE });
+    expect(started.status).toBe(202);
+    await requests.waitForPlayers(started.body.players_expected);
+    const url = `${service.url}/status/${started.body.batch_id}`;
+
+    for (const bad of ['abc', '-1', '1.5', '10001'])
+      expect(await (await fetch(`${url}?wait_ms=${bad}`)).json(), bad).toMatchObject({ field: 'wait_ms' });
+    const unchanged = BatchStatusBodySchema.parse(await (await fetch(`${url}?wait_ms=200`)).json());
+    expect([unchanged.status, unchanged.players_pending]).toEqual(['running', started.body.players_expected]);
+
+    // Ten seconds to wait; one player delivered meanwhile. The answer comes with that change,
+    // not at the deadline (it comes at the deadline if completions do not wake the waiters).
+    const asked = Date.now();
+    const waiting = fetch(`${url}?wait_ms=10000`).then(async (response) => ({
+      body: BatchStatusBodySchema.parse(await response.json()),
+      afterMs: Date.now() - asked,
+    }));
+    const predictor = await worker(dataDir, `${service.url}/complete`);
+    expect(await deliver(predictor.url, requests.received.slice(0, 1))).toEqual([204]);
+    const answer = await waiting;
+    expect(answer.body.players_pending).toBe(started.body.players_expected - 1);
+    expect(answer.afterMs).toBeLessThan(10_000);
   }, 300_000);
 });

@@ -126,6 +126,22 @@ const StatusQuerySchema = z.object({
   game_date: z.string({ error: 'expected ?game_date=YYYY-MM-DD' }).pipe(GameDateSchema),
 });
 
+/** The longest `?wait_ms=` of GET /status/:batchId: a caller waiting longer asks again. */
+export const MAX_STATUS_WAIT_MS = 10_000;
+
+/**
+ * `?wait_ms=` of GET /status/:batchId: answer once a running batch changes (its phase or the
+ * players pending), or after that many milliseconds; absent or 0 answers at once.
+ */
+const BatchStatusQuerySchema = z.object({
+  wait_ms: z.coerce
+    .number({ error: `expected ?wait_ms=0-${MAX_STATUS_WAIT_MS} (milliseconds)` })
+    .int({ error: `expected ?wait_ms=0-${MAX_STATUS_WAIT_MS} (whole milliseconds)` })
+    .min(0, { error: `expected ?wait_ms=0-${MAX_STATUS_WAIT_MS}` })
+    .max(MAX_STATUS_WAIT_MS, { error: `expected ?wait_ms=0-${MAX_STATUS_WAIT_MS}` })
+    .optional(),
+});
+
 function registerStatusRoutes(app: FastifyInstance, batches: BatchOrchestrator): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   routes.get(
@@ -133,11 +149,12 @@ function registerStatusRoutes(app: FastifyInstance, batches: BatchOrchestrator):
     {
       schema: {
         params: z.object({ batchId: z.string().min(1) }),
+        querystring: BatchStatusQuerySchema,
         response: { 200: BatchStatusBodySchema, 404: ErrorBodySchema },
       },
     },
     async (request, reply) => {
-      const status = await batches.status(request.params.batchId);
+      const status = await batches.status(request.params.batchId, request.query.wait_ms);
       return status ? status : replyWithError(reply, new ServiceError('no_such_batch', 'no such batch'));
     },
   );

@@ -1,5 +1,6 @@
 import type { BatchStatusBody, CompletionEvent } from '@props/contracts';
 import type { BatchOrchestratorOptions } from './batch-orchestrator-options';
+import { BatchChanges } from './batch-changes';
 import { recordBatchCompletions } from './batch-completion';
 import { startBatch, type StartRequest } from './batch-start';
 import { batchStatus, batchStatusesOfDate } from './batch-status';
@@ -14,6 +15,8 @@ export type { BatchOrchestratorOptions } from './batch-orchestrator-options';
  * shared state store, so any coordinator process can answer or finish any batch.
  */
 export class BatchOrchestrator {
+  private readonly changes = new BatchChanges();
+
   constructor(private readonly options: BatchOrchestratorOptions) {}
 
   start(request: StartRequest): Promise<BatchStatusBody> {
@@ -21,16 +24,32 @@ export class BatchOrchestrator {
   }
 
   /** Records one message's completions: one player's, or a group's (one batch). */
-  complete(events: readonly CompletionEvent[]): Promise<Array<'recorded' | 'ignored'>> {
-    return recordBatchCompletions(this.options, events);
+  async complete(events: readonly CompletionEvent[]): Promise<Array<'recorded' | 'ignored'>> {
+    try {
+      return await recordBatchCompletions(this.options, events);
+    } finally {
+      this.changes.notify();
+    }
   }
 
-  checkStalled(request: StallCheckRequest): Promise<StallAction[]> {
-    return checkStalledBatches(this.options, request);
+  async checkStalled(request: StallCheckRequest): Promise<StallAction[]> {
+    try {
+      return await checkStalledBatches(this.options, request);
+    } finally {
+      this.changes.notify();
+    }
   }
 
-  status(batchId: string): Promise<BatchStatusBody | null> {
-    return batchStatus(this.options.state, batchId);
+  /**
+   * The batch's status; with `waitMs`, a running or consolidating batch's once it changes (its
+   * phase or the players pending) or when `waitMs` has passed, so a caller that waits for the
+   * end neither polls nor sees it late.
+   */
+  async status(batchId: string, waitMs = 0): Promise<BatchStatusBody | null> {
+    const read = () => batchStatus(this.options.state, batchId);
+    const first = await read();
+    if (!first || waitMs <= 0 || (first.status !== 'running' && first.status !== 'consolidating')) return first;
+    return this.changes.changedFrom(first, Date.now() + waitMs, read);
   }
 
   statusByDate(gameDate: string): Promise<BatchStatusBody[]> {
