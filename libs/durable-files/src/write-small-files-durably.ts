@@ -19,8 +19,9 @@ export interface SmallFile {
  * writes, closes and renames are copies into the page cache, done here on the event loop; only
  * the waits for the disk go to the thread pool: the files' fsyncs side by side, then one folder
  * fsync for all of them (shared with other writes into the folder). Written one file at a time,
- * each rename asked for a folder fsync of its own, queued on the thread pool behind the file
- * fsyncs of every later message, so the first messages of a batch completed only with the last.
+ * a message's renames landed one by one and waited on two or three folder fsyncs in a row, each
+ * queued on the thread pool behind the file fsyncs of the later messages, so the first messages
+ * of a batch completed only with the last ones.
  * When a file cannot be written or flushed, none is renamed; the temporaries are removed.
  */
 export async function writeSmallFilesDurably(folder: string, files: readonly SmallFile[]): Promise<void> {
