@@ -1,7 +1,7 @@
 import { COMPLETION_SKIP_REASON_LIMIT, type CompletionEvent, type PredictionRequest } from '@props/contracts';
 import type { Publisher } from '@props/messaging';
 import { INVALID_FEATURES, predictPlayers, type PlayerPrediction, type PredictionSystems } from '@props/models';
-import type { StagedRows, StagingFor } from '@props/prediction-store';
+import type { StagingFor } from '@props/prediction-store';
 
 /** One request of a message, under the logical id its rows are staged by. */
 export interface PlayerRequest {
@@ -35,15 +35,14 @@ export class PredictionPipeline {
   async handle(requests: readonly PlayerRequest[], grouped: boolean): Promise<PlayerResult[]> {
     const createdAt = new Date().toISOString();
     const predicted = await this.predictInTurn(requests, createdAt);
-    // A player under the feature-quality floor stages nothing, not even an empty set. Every write
-    // ends before a failure is answered, so none of them still runs when the message is redelivered.
-    const writes = await Promise.allSettled(
-      stagingGroups(predicted.filter((player) => player.skipReason !== INVALID_FEATURES)).map(
-        ({ datasetPrefix, batchId, staged }) => this.staging(datasetPrefix).writeAll(batchId, staged),
-      ),
-    );
-    const failed = writes.find((write) => write.status === 'rejected');
-    if (failed) throw failed.reason;
+    // A player under the feature-quality floor stages nothing, not even an empty set. A message's
+    // requests share their batch and prefix (the message schema refuses a group that mixes them).
+    // Every write ends before a failure is answered, so none still runs when the message is redelivered.
+    const staged = predicted
+      .filter((player) => player.skipReason !== INVALID_FEATURES)
+      .map(({ messageId, rows }) => ({ messageId, rows }));
+    const { dataset_prefix: datasetPrefix, batch_id: batchId } = requests[0]!.request;
+    if (staged.length > 0) await this.staging(datasetPrefix).writeAll(batchId, staged);
     const completions = predicted.map(({ request, messageId, rows, skipReason }) =>
       this.completion(request, messageId, rows.length, skipReason, createdAt),
     );
@@ -88,22 +87,4 @@ export class PredictionPipeline {
       timestamp,
     };
   }
-}
-
-/**
- * The players' rows by the staging they go to (a group's players share their batch and, as
- * published, their prefix), so each staging writes its files together.
- */
-function stagingGroups(
-  players: readonly PlayerPrediction[],
-): Array<{ datasetPrefix: string; batchId: string; staged: StagedRows[] }> {
-  const groups = new Map<string, { datasetPrefix: string; batchId: string; staged: StagedRows[] }>();
-  for (const { request, messageId, rows } of players) {
-    const key = JSON.stringify([request.dataset_prefix, request.batch_id]);
-    let group = groups.get(key);
-    if (!group)
-      groups.set(key, (group = { datasetPrefix: request.dataset_prefix, batchId: request.batch_id, staged: [] }));
-    group.staged.push({ messageId, rows });
-  }
-  return [...groups.values()];
 }
