@@ -35,17 +35,14 @@ export class PredictionPipeline {
   async handle(requests: readonly PlayerRequest[], grouped: boolean): Promise<PlayerResult[]> {
     const createdAt = new Date().toISOString();
     const predicted = await this.predictInTurn(requests, createdAt);
-    // A player under the feature-quality floor stages nothing, not even an empty set. Every write
-    // ends before a failure is answered, so none of them still runs when the message is redelivered.
-    const writes = await Promise.allSettled(
-      predicted
-        .filter((player) => player.skipReason !== INVALID_FEATURES)
-        .map(({ request, messageId, rows }) =>
-          this.staging(request.dataset_prefix).write(request.batch_id, messageId, rows),
-        ),
-    );
-    const failed = writes.find((write) => write.status === 'rejected');
-    if (failed) throw failed.reason;
+    // A player under the feature-quality floor stages nothing, not even an empty set. A message's
+    // requests share their batch and prefix (the message schema refuses a group that mixes them).
+    // Every write ends before a failure is answered, so none still runs when the message is redelivered.
+    const staged = predicted
+      .filter((player) => player.skipReason !== INVALID_FEATURES)
+      .map(({ messageId, rows }) => ({ messageId, rows }));
+    const { dataset_prefix: datasetPrefix, batch_id: batchId } = requests[0]!.request;
+    if (staged.length > 0) await this.staging(datasetPrefix).writeAll(batchId, staged);
     const completions = predicted.map(({ request, messageId, rows, skipReason }) =>
       this.completion(request, messageId, rows.length, skipReason, createdAt),
     );

@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UnreadableFileError, readJsonFile, writeFileDurably, writeSmallFileDurably } from './index';
+import { UnreadableFileError, readJsonFile, writeFileDurably, writeSmallFilesDurably } from './index';
 
 describe('durable state files', () => {
   it('replaces a file whole and leaves no temporary behind', () => {
@@ -23,22 +23,31 @@ describe('durable state files', () => {
     expect(() => readJsonFile(join(folder, 'torn.json'))).toThrow(`${join(folder, 'torn.json')} is unreadable`);
   });
 
-  it('replaces small files whole, side by side, and leaves no temporary behind, nor on a failure', async () => {
+  it('replaces small files whole, together, and leaves no temporary behind, nor on a failure', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'props-durable-'));
     const names = Array.from({ length: 16 }, (_, index) => `p${index}.ndjson`);
-    await Promise.all(names.map((name) => writeSmallFileDurably(join(folder, name), `${name} first\n`)));
-    await Promise.all(names.map((name) => writeSmallFileDurably(join(folder, name), `${name} second\n`)));
+    await writeSmallFilesDurably(
+      folder,
+      names.map((name) => ({ name, data: `${name} first\n` })),
+    );
+    await writeSmallFilesDurably(
+      folder,
+      names.map((name) => ({ name, data: `${name} second\n` })),
+    );
     expect(readdirSync(folder).sort()).toEqual([...names].sort());
     for (const name of names) expect(readFileSync(join(folder, name), 'utf8')).toBe(`${name} second\n`);
-    // A rename that cannot land (the target is a folder) fails, and its temporary is removed.
+    // A rename that cannot land (the target is a folder) fails, and no temporary is left.
     const blocked = mkdtempSync(join(folder, 'blocked-'));
     writeFileSync(join(blocked, 'inside'), '');
-    await expect(writeSmallFileDurably(blocked, 'x')).rejects.toMatchObject({
-      code: expect.stringMatching(/EISDIR|ENOTEMPTY|EEXIST/),
-    });
+    await expect(
+      writeSmallFilesDurably(folder, [
+        { name: 'p0.ndjson', data: 'p0 third\n' },
+        { name: basename(blocked), data: 'x' },
+      ]),
+    ).rejects.toMatchObject({ code: expect.stringMatching(/EISDIR|ENOTEMPTY|EEXIST/) });
     expect(readdirSync(folder).filter((name) => name.endsWith('.tmp'))).toEqual([]);
-    await expect(writeSmallFileDurably(join(folder, 'missing', 'p.ndjson'), 'x')).rejects.toMatchObject({
-      code: 'ENOENT',
-    });
+    await expect(
+      writeSmallFilesDurably(join(folder, 'missing'), [{ name: 'p.ndjson', data: 'x' }]),
+    ).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { closeSync, fsync, openSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { basename, dirname, join } from 'node:path';
 
 interface FolderFlush {
@@ -9,14 +11,20 @@ interface FolderFlush {
   next?: Promise<void>;
 }
 
+const fsyncDescriptor = promisify(fsync);
 const flushes = new Map<string, FolderFlush>();
 
+/**
+ * Opening and closing a folder wait for no disk, so only its fsync goes to the thread pool: one
+ * hop there instead of three, each queued behind every file fsync already waiting (a batch's
+ * staging queues hundreds).
+ */
 async function fsyncFolder(folder: string): Promise<void> {
-  const directory = await open(folder, 'r');
+  const descriptor = openSync(folder, 'r');
   try {
-    await directory.sync();
+    await fsyncDescriptor(descriptor);
   } finally {
-    await directory.close();
+    closeSync(descriptor);
   }
 }
 

@@ -1,4 +1,4 @@
-export { StagingWriteError, type StagingStore } from './staging-store';
+export { StagingWriteError, type StagedRows, type StagingStore } from './staging-store';
 export { NdjsonStagingStore, ndjsonStagingFor } from './local/ndjson-staging-store';
 export type { StagingFor } from './staging-for-prefix';
 export {

@@ -7,6 +7,11 @@ import type { PredictionRow } from '@props/contracts';
 export interface StagingStore {
   readonly name: string;
   write(batchId: string, messageId: string, rows: readonly PredictionRow[]): Promise<void>;
+  /**
+   * Several messages' rows of one batch (a group's players), each under its own message id as
+   * `write` stages it; settles once every write has ended, failing with the first failure.
+   */
+  writeAll(batchId: string, staged: readonly StagedRows[]): Promise<void>;
   /** The (logical) message ids staged for a batch so far, whoever staged them. */
   list(batchId: string): Promise<string[]>;
   remove(batchId: string, messageIds: readonly string[]): Promise<void>;
@@ -15,6 +20,12 @@ export interface StagingStore {
    * rewrites its staging within minutes) and returns what it removed, one name per table or folder.
    */
   removeStale(cutoff: Date): Promise<string[]>;
+}
+
+/** One message's rows for StagingStore.writeAll. */
+export interface StagedRows {
+  messageId: string;
+  rows: readonly PredictionRow[];
 }
 
 export class StagingWriteError extends Error {

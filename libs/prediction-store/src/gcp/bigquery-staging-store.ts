@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { BigQuery, TableField } from '@google-cloud/bigquery';
 import { errorMessage, type PredictionRow } from '@props/contracts';
 import { stagingPerPrefix, type StagingFor } from '../staging-for-prefix';
-import { StagingWriteError, type StagingStore } from '../staging-store';
+import { StagingWriteError, type StagedRows, type StagingStore } from '../staging-store';
 
 export interface BigQueryStagingOptions {
   /** The dataset holding player_prop_predictions (nba_predictions, or P_nba_predictions). */
@@ -90,6 +90,13 @@ export class BigQueryStagingStore implements StagingStore {
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  }
+
+  /** One load job per message, side by side, as the worker staged a group's players before. */
+  async writeAll(batchId: string, staged: readonly StagedRows[]): Promise<void> {
+    const writes = await Promise.allSettled(staged.map(({ messageId, rows }) => this.write(batchId, messageId, rows)));
+    const failed = writes.find((write) => write.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   async list(batchId: string): Promise<string[]> {

@@ -25,6 +25,35 @@ describe('NdjsonStagingStore.write', () => {
   });
 });
 
+describe('NdjsonStagingStore.writeAll', () => {
+  it("stages each message's rows in its own file, a second write replacing them, and refuses an unsafe id before writing", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'props-staging-'));
+    const store = new NdjsonStagingStore(root);
+    const ids = Array.from({ length: 16 }, (_, index) => `batch_d.p${index}`);
+    await store.writeAll(
+      'batch_d',
+      ids.map((messageId) => ({ messageId, rows: [...rowsOf(messageId), ...rowsOf(`${messageId}.second_row`)] })),
+    );
+    await store.writeAll('batch_d', [{ messageId: 'batch_d.p3', rows: rowsOf('batch_d.p3.replaced') }]);
+    for (const messageId of ids) {
+      const lines = readFileSync(join(root, 'batch_d', `${messageId}.ndjson`), 'utf8').split('\n');
+      const expected =
+        messageId === 'batch_d.p3'
+          ? rowsOf('batch_d.p3.replaced')
+          : [...rowsOf(messageId), ...rowsOf(`${messageId}.second_row`)];
+      expect(lines.filter(Boolean).map((line) => JSON.parse(line))).toEqual(expected);
+    }
+    await expect(
+      store.writeAll('batch_d', [
+        { messageId: 'batch_d.p0', rows: rowsOf('batch_d.p0.never') },
+        { messageId: '../escape', rows: [] },
+      ]),
+    ).rejects.toThrow('staging: batch or message id "../escape" is not a safe file name');
+    expect(readFileSync(join(root, 'batch_d', 'batch_d.p0.ndjson'), 'utf8')).toContain('"batch_d.p0"');
+    expect(readdirSync(join(root, 'batch_d')).sort()).toEqual(ids.map((id) => `${id}.ndjson`).sort());
+  });
+});
+
 describe('NdjsonStagingStore.remove', () => {
   it('removes exactly the named messages, one already gone included, and keeps the rest', async () => {
     const root = mkdtempSync(join(tmpdir(), 'props-staging-'));

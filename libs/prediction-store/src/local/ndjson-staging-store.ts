@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkedPredictionRow, type PredictionRow } from '@props/contracts';
-import { writeSmallFileDurably } from '@props/durable-files';
+import { writeSmallFilesDurably } from '@props/durable-files';
 import { stagingPerPrefix, type StagingFor } from '../staging-for-prefix';
-import { StagingWriteError, type StagingStore } from '../staging-store';
+import { StagingWriteError, type StagedRows, type StagingStore } from '../staging-store';
 
 const SAFE_NAME = /^[A-Za-z0-9_.-]{1,200}$/;
 /** One NDJSON file per message under `<root>/<batch_id>/`, written to a temporary name and renamed. */
@@ -14,25 +14,33 @@ export class NdjsonStagingStore implements StagingStore {
   constructor(private readonly root: string) {}
 
   async write(batchId: string, messageId: string, rows: readonly PredictionRow[]): Promise<void> {
-    if (!SAFE_NAME.test(batchId) || !SAFE_NAME.test(messageId))
-      throw new StagingWriteError(
-        `staging: batch id "${batchId}" or message id "${messageId}" is not a safe file name`,
-      );
+    await this.writeAll(batchId, [{ messageId, rows }]);
+  }
+
+  /**
+   * Each message's rows in its own file, all of them flushed (files, then the folder once) before
+   * this resolves, so before the worker answers: a crash never leaves an empty or torn file behind
+   * a completion. The batch's folder is made by the first write that finds it missing, not checked
+   * by every write.
+   */
+  async writeAll(batchId: string, staged: readonly StagedRows[]): Promise<void> {
+    const unsafe = [batchId, ...staged.map(({ messageId }) => messageId)].find((name) => !SAFE_NAME.test(name));
+    if (unsafe !== undefined)
+      throw new StagingWriteError(`staging: batch or message id "${unsafe}" is not a safe file name`);
     const folder = join(this.root, batchId);
-    const file = join(folder, `${messageId}.ndjson`);
-    const text = rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : '');
+    const files = staged.map(({ messageId, rows }) => ({
+      name: `${messageId}.ndjson`,
+      data: rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : ''),
+    }));
     try {
-      // Flushed (file, then folder) before the worker answers: a crash never leaves an empty or torn
-      // file behind a completion. The fsyncs off the event loop, the folder's shared by concurrent writes.
-      // The batch's folder is made by the first write that finds it missing, not checked by every write.
-      await writeSmallFileDurably(file, text).catch(async (error: NodeJS.ErrnoException) => {
+      await writeSmallFilesDurably(folder, files).catch(async (error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
         await mkdir(folder, { recursive: true });
-        await writeSmallFileDurably(file, text);
+        await writeSmallFilesDurably(folder, files);
       });
     } catch (error) {
       throw new StagingWriteError(
-        `staging: cannot write ${folder}/${messageId}.ndjson: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        `staging: cannot write ${files.map(({ name }) => join(folder, name)).join(', ')}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
       );
     }
   }
