@@ -678,14 +678,15 @@ describe('GET /status/:batchId?wait_ms= (a caller waiting for the end without po
     const unchanged = BatchStatusBodySchema.parse(await (await fetch(`${url}?wait_ms=200`)).json());
     expect([unchanged.status, unchanged.players_pending]).toEqual(['running', started.body.players_expected]);
 
-    // Ten seconds to wait; one player delivered meanwhile. The answer comes with that change,
-    // not at the deadline (it comes at the deadline if completions do not wake the waiters).
+    // Ten seconds to wait; one player delivered meanwhile (the worker started first, so the wait
+    // covers the delivery only). The answer comes with that change, not at the deadline (it comes
+    // at the deadline if completions do not wake the waiters).
+    const predictor = await worker(dataDir, `${service.url}/complete`);
     const asked = Date.now();
     const waiting = fetch(`${url}?wait_ms=10000`).then(async (response) => ({
       body: BatchStatusBodySchema.parse(await response.json()),
       afterMs: Date.now() - asked,
     }));
-    const predictor = await worker(dataDir, `${service.url}/complete`);
     expect(await deliver(predictor.url, requests.received.slice(0, 1))).toEqual([204]);
     const answer = await waiting;
     expect(answer.body.players_pending).toBe(started.body.players_expected - 1);

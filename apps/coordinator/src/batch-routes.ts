@@ -143,6 +143,9 @@ const BatchStatusQuerySchema = z.object({
 });
 
 function registerStatusRoutes(app: FastifyInstance, batches: BatchOrchestrator): void {
+  // A closing server waits for the requests in flight: the status waits answer now, not at their deadline
+  // (https://fastify.dev/docs/latest/Reference/Hooks/#preclose).
+  app.addHook('preClose', async () => batches.stopWaiting());
   const routes = app.withTypeProvider<ZodTypeProvider>();
   routes.get(
     '/status/:batchId',

@@ -50,16 +50,30 @@ async function mergeClaimed(
   const context = batchLogContext(claimed);
   // One warehouse session for the merge and its bookkeeping row: the local file is opened once,
   // under the date's consolidation lock. The batch is marked once both are committed (durable in
-  // DuckDB's log), before the session's close checkpoints the file: the checkpoint is off the
-  // path to "consolidated" (docs/performance.md, "The consolidation's tail, sixth pass").
-  const { result, completed, consolidatedAt } = await options.warehouse.session(async () => {
+  // DuckDB's log), and announced right after, both before the session's close checkpoints the
+  // file: the checkpoint is off the path to "consolidated" (docs/performance.md, "The
+  // consolidation's tail, sixth pass"), and a coordinator killed during it has already announced.
+  const { result } = await options.warehouse.session(async () => {
     const recorded = await mergeAndRecord(options, claimed);
     await markConsolidated(options, claimed, recorded.result, { ...recorded, partial });
+    await announceIfWritten(options, claimed, recorded, partial);
     return recorded;
   });
   const status = (await batchStatus(options.state, batchId))!;
-  // Only the batch whose rows are in the table announces them: a stale batch that wrote nothing
-  // (a newer one of the date had every key) must not make downstream re-export.
+  logSummary(options.logger, status, result, context);
+  return status;
+}
+
+/**
+ * Only the batch whose rows are in the table announces them: a stale batch that wrote nothing (a
+ * newer one of the date had every key) must not make downstream re-export.
+ */
+async function announceIfWritten(
+  options: BatchOrchestratorOptions,
+  claimed: BatchRecord,
+  { result, completed, consolidatedAt }: Awaited<ReturnType<typeof mergeAndRecord>>,
+  partial: boolean,
+): Promise<void> {
   if (result.rowsMerged > 0 || (result.rowsKept === 0 && result.batchRows > 0))
     await announceBatch(options, claimed, {
       playersCompleted: completed,
@@ -69,11 +83,9 @@ async function mergeClaimed(
     });
   else
     options.logger.warn(
-      { event: LogEvent.batchSuperseded, ...context, rows_kept: result.rowsKept },
-      `batch ${batchId} wrote no rows (a newer batch of the date holds ${result.rowsKept}); no phase-5 completion`,
+      { event: LogEvent.batchSuperseded, ...batchLogContext(claimed), rows_kept: result.rowsKept },
+      `batch ${claimed.batch_id} wrote no rows (a newer batch of the date holds ${result.rowsKept}); no phase-5 completion`,
     );
-  logSummary(options.logger, status, result, context);
-  return status;
 }
 
 /** The batch's staging merged, then its row in prediction_batches. */

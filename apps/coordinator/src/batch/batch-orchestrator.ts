@@ -28,7 +28,7 @@ export class BatchOrchestrator {
     try {
       return await recordBatchCompletions(this.options, events);
     } finally {
-      this.changes.notify();
+      this.changes.notify(new Set(events.map((event) => event.batch_id)));
     }
   }
 
@@ -36,7 +36,7 @@ export class BatchOrchestrator {
     try {
       return await checkStalledBatches(this.options, request);
     } finally {
-      this.changes.notify();
+      this.changes.notify('all');
     }
   }
 
@@ -47,9 +47,12 @@ export class BatchOrchestrator {
    */
   async status(batchId: string, waitMs = 0): Promise<BatchStatusBody | null> {
     const read = () => batchStatus(this.options.state, batchId);
-    const first = await read();
-    if (!first || waitMs <= 0 || (first.status !== 'running' && first.status !== 'consolidating')) return first;
-    return this.changes.changedFrom(first, Date.now() + waitMs, read);
+    return waitMs > 0 ? this.changes.statusOnChange(batchId, Date.now() + waitMs, read) : read();
+  }
+
+  /** Answers the status requests still waiting (the service is closing). */
+  stopWaiting(): void {
+    this.changes.close();
   }
 
   statusByDate(gameDate: string): Promise<BatchStatusBody[]> {
