@@ -90,6 +90,26 @@ async function duplicateKeys(dataDir: string): Promise<number> {
   );
 }
 
+/** A batch's rows in the predictions table, and the rows_merged its prediction_batches row records (-1 without one). */
+async function batchInTable(dataDir: string, batchId: string): Promise<{ predictions: number; recorded: number }> {
+  return withWarehouse(join(dataDir, 'warehouse.duckdb'), async (connection) => ({
+    predictions: Number(
+      (
+        await connection.runAndReadAll(
+          `SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE game_date = '${DATE}' AND batch_id = '${batchId}'`,
+        )
+      ).getRows()[0]![0],
+    ),
+    recorded: Number(
+      (
+        await connection.runAndReadAll(
+          `SELECT rows_merged FROM nba_orchestration.prediction_batches WHERE batch_id = '${batchId}'`,
+        )
+      ).getRows()[0]?.[0] ?? -1,
+    ),
+  }));
+}
+
 /** Waits until a live, unreleased lease file appears under a lock key's folder, and returns it. */
 async function leaseHeld(folder: string, timeoutMs = 60_000): Promise<{ token: number; expiresAt: number }> {
   const deadline = Date.now() + timeoutMs;
@@ -548,22 +568,7 @@ describe('a coordinator that dies while consolidating', () => {
     expect(actions.slice(0, reopened).every((action) => action.startsWith('waiting: consolidating since'))).toBe(true);
     expect(actions.slice(reopened + 1)).toEqual(['consolidated: every player was in']);
     // The whole batch counted, as one undisturbed merge would: every staged row, once.
-    const inTable = await withWarehouse(join(dataDir, 'warehouse.duckdb'), async (connection) => ({
-      predictions: Number(
-        (
-          await connection.runAndReadAll(
-            `SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE game_date = '${DATE}' AND batch_id = '${batch.batchId}'`,
-          )
-        ).getRows()[0]![0],
-      ),
-      recorded: Number(
-        (
-          await connection.runAndReadAll(
-            `SELECT rows_merged FROM nba_orchestration.prediction_batches WHERE batch_id = '${batch.batchId}'`,
-          )
-        ).getRows()[0]![0],
-      ),
-    }));
+    const inTable = await batchInTable(dataDir, batch.batchId);
     expect(status.coverage).toBe(1);
     expect(status.consolidation!.rows_merged).toBe(status.rows_staged);
     expect(inTable).toEqual({ predictions: status.rows_staged, recorded: status.rows_staged });
@@ -585,22 +590,7 @@ describe('a coordinator that dies while consolidating', () => {
     const marked = JSON.parse(readFileSync(header, 'utf8'));
     expect(marked.status).toBe('consolidated');
     expect(marked.consolidation.rows_merged).toBeGreaterThan(0);
-    const inTable = await withWarehouse(warehouse, async (connection) => ({
-      predictions: Number(
-        (
-          await connection.runAndReadAll(
-            `SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE game_date = '${DATE}' AND batch_id = '${batch.batchId}'`,
-          )
-        ).getRows()[0]![0],
-      ),
-      recorded: Number(
-        (
-          await connection.runAndReadAll(
-            `SELECT rows_merged FROM nba_orchestration.prediction_batches WHERE batch_id = '${batch.batchId}'`,
-          )
-        ).getRows()[0]?.[0] ?? -1,
-      ),
-    }));
+    const inTable = await batchInTable(dataDir, batch.batchId);
     expect(inTable).toEqual({
       predictions: marked.consolidation.rows_merged,
       recorded: marked.consolidation.rows_merged,
