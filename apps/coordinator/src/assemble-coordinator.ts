@@ -15,6 +15,7 @@ import {
 } from '@props/service-runtime';
 import { requireCaller } from './api-key-auth';
 import { BatchOrchestrator } from './batch/batch-orchestrator';
+import { BatchChanges } from './batch/batch-changes';
 import { registerBatchRoutes } from './batch-routes';
 import { loadCoordinatorConfig } from './coordinator-config';
 import { localPorts } from './local/local-ports';
@@ -57,6 +58,7 @@ export async function assembleCoordinator(env: NodeJS.ProcessEnv): Promise<Assem
     slateLoad: config.slateLoad,
     playersPerMessage: config.playersPerMessage,
     environmentPrefix: config.datasetPrefix,
+    changes: new BatchChanges(),
   });
   const checks: ReadinessCheck[] = [
     {

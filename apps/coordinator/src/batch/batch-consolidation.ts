@@ -139,6 +139,8 @@ async function markConsolidated(
       consolidated_at: outcome.consolidatedAt,
     },
   }));
+  // A caller waiting for the end learns it now, not after the announcement and the file's close.
+  options.changes.notify([claimed.batch_id]);
 }
 
 /** The batch's staged messages merged under the date's consolidation lock. */

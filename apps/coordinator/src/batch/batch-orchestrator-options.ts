@@ -3,6 +3,7 @@ import type { Publisher } from '@props/messaging';
 import type { DistributedLock } from '@props/distributed-lock';
 import type { StagingFor } from '@props/prediction-store';
 import { batchPrefix, type BatchRecord, type BatchStateStore, type BatchWarehouse } from '@props/prediction-batch';
+import type { BatchChanges } from './batch-changes';
 import type { Fanout } from './coordinator-ports';
 
 /** What every unit of the batch orchestrator works with, built once per coordinator. */
@@ -23,6 +24,8 @@ export interface BatchOrchestratorOptions {
   playersPerMessage: number;
   /** A staging environment's dataset prefix (PROPS_DATASET_PREFIX): its batches use it, never another. */
   environmentPrefix?: string;
+  /** The status requests waiting for a batch to change, told by whatever changes one. */
+  changes: BatchChanges;
 }
 
 /** The fields every log line about one batch carries. */

@@ -1,6 +1,5 @@
 import type { BatchStatusBody, CompletionEvent } from '@props/contracts';
 import type { BatchOrchestratorOptions } from './batch-orchestrator-options';
-import { BatchChanges } from './batch-changes';
 import { recordBatchCompletions } from './batch-completion';
 import { startBatch, type StartRequest } from './batch-start';
 import { batchStatus, batchStatusesOfDate } from './batch-status';
@@ -15,8 +14,6 @@ export type { BatchOrchestratorOptions } from './batch-orchestrator-options';
  * shared state store, so any coordinator process can answer or finish any batch.
  */
 export class BatchOrchestrator {
-  private readonly changes = new BatchChanges();
-
   constructor(private readonly options: BatchOrchestratorOptions) {}
 
   start(request: StartRequest): Promise<BatchStatusBody> {
@@ -28,7 +25,7 @@ export class BatchOrchestrator {
     try {
       return await recordBatchCompletions(this.options, events);
     } finally {
-      this.changes.notify(new Set(events.map((event) => event.batch_id)));
+      this.options.changes.notify(new Set(events.map((event) => event.batch_id)));
     }
   }
 
@@ -36,7 +33,7 @@ export class BatchOrchestrator {
     try {
       return await checkStalledBatches(this.options, request);
     } finally {
-      this.changes.notify('all');
+      this.options.changes.notify('all');
     }
   }
 
@@ -47,12 +44,12 @@ export class BatchOrchestrator {
    */
   async status(batchId: string, waitMs = 0): Promise<BatchStatusBody | null> {
     const read = () => batchStatus(this.options.state, batchId);
-    return waitMs > 0 ? this.changes.statusOnChange(batchId, Date.now() + waitMs, read) : read();
+    return waitMs > 0 ? this.options.changes.statusOnChange(batchId, Date.now() + waitMs, read) : read();
   }
 
   /** Answers the status requests still waiting (the service is closing). */
   stopWaiting(): void {
-    this.changes.close();
+    this.options.changes.close();
   }
 
   statusByDate(gameDate: string): Promise<BatchStatusBody[]> {
