@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { plainlyValidEnvelope } from './plainly-valid-envelope';
 import { ServiceError } from './service-error';
 
 /**
@@ -70,9 +71,8 @@ export function decodePushEnvelope<T>(body: unknown, payloadSchema: z.ZodType<T>
   if (body === null || body === undefined || typeof body !== 'object') {
     throw new MalformedMessageError('(root)', 'expected a JSON object with a "message" field');
   }
-  const envelope = PushEnvelopeSchema.safeParse(body);
-  if (!envelope.success) throw toMalformedMessageError(envelope.error);
-  const { message } = envelope.data;
+  const envelope = plainlyValidEnvelope(body) ? body : parsedEnvelope(body);
+  const { message } = envelope;
   const deliveryId = message.messageId ?? message.message_id;
   if (!deliveryId) throw new MalformedMessageError('message.messageId', 'missing');
   const logicalId = message.attributes?.[LOGICAL_ID_ATTRIBUTE];
@@ -97,9 +97,15 @@ export function decodePushEnvelope<T>(body: unknown, payloadSchema: z.ZodType<T>
     messageId: logicalId ?? deliveryId,
     logicalId: logicalId ?? null,
     deliveryId,
-    deliveryAttempt: envelope.data.deliveryAttempt ?? message.deliveryAttempt ?? 1,
+    deliveryAttempt: envelope.deliveryAttempt ?? message.deliveryAttempt ?? 1,
     payload: payload.data,
   };
+}
+
+function parsedEnvelope(body: unknown): PushEnvelope {
+  const envelope = PushEnvelopeSchema.safeParse(body);
+  if (!envelope.success) throw toMalformedMessageError(envelope.error);
+  return envelope.data;
 }
 
 /** The body a push subscription POSTs; `logicalId` travels as the attribute Pub/Sub would carry. */
