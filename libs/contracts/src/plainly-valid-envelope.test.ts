@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { plainlyValidEnvelope } from './plainly-valid-envelope';
-import { LOGICAL_ID_ATTRIBUTE, PushEnvelopeSchema, decodePushEnvelope, encodePushEnvelope } from './push-envelope';
+import { LOGICAL_ID_ATTRIBUTE, decodePushEnvelope, encodePushEnvelope } from './push-envelope';
+import { PushEnvelopeSchema } from './push-envelope-schema';
 
 /** What Pub/Sub POSTs (https://cloud.google.com/pubsub/docs/push#receive_push): both spellings of the ids. */
 const pubSubEnvelope = {

@@ -1,4 +1,4 @@
-import type { PushEnvelope } from './push-envelope';
+import type { PushEnvelope } from './push-envelope-schema';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

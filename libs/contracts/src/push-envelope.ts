@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import { plainlyValidEnvelope } from './plainly-valid-envelope';
+import { PushEnvelopeSchema, type PushEnvelope } from './push-envelope-schema';
 import { ServiceError } from './service-error';
 
 /**
@@ -9,21 +10,6 @@ import { ServiceError } from './service-error';
  */
 export const LOGICAL_ID_ATTRIBUTE = 'props_message_id';
 const LOGICAL_ID = /^[A-Za-z0-9._:-]{1,200}$/;
-
-/** The body Pub/Sub POSTs to a push subscription (and what the local publisher POSTs too). */
-export const PushEnvelopeSchema = z.object({
-  message: z.object({
-    data: z.string().min(1, 'message.data is empty'),
-    messageId: z.string().min(1).optional(),
-    message_id: z.string().min(1).optional(),
-    publishTime: z.string().optional(),
-    attributes: z.record(z.string(), z.string()).optional(),
-    deliveryAttempt: z.number().int().positive().optional(),
-  }),
-  subscription: z.string().optional(),
-  deliveryAttempt: z.number().int().positive().optional(),
-});
-export type PushEnvelope = z.infer<typeof PushEnvelopeSchema>;
 
 /** A request or message that can never be processed: which field, and what is wrong with it. */
 export class MalformedMessageError extends ServiceError {
