@@ -1,11 +1,10 @@
+export { PushEnvelopeSchema, type PushEnvelope } from './push-envelope-schema';
 export {
-  PushEnvelopeSchema,
   MalformedMessageError,
   toMalformedMessageError,
   decodePushEnvelope,
   encodePushEnvelope,
   LOGICAL_ID_ATTRIBUTE,
-  type PushEnvelope,
   type DecodedPush,
 } from './push-envelope';
 export { PredictionMessageSchema } from './prediction-message';

@@ -1,4 +1,6 @@
-import * as z from 'zod';
+import type * as z from 'zod';
+import { plainlyValidEnvelope } from './plainly-valid-envelope';
+import { PushEnvelopeSchema, type PushEnvelope } from './push-envelope-schema';
 import { ServiceError } from './service-error';
 
 /**
@@ -8,21 +10,6 @@ import { ServiceError } from './service-error';
  */
 export const LOGICAL_ID_ATTRIBUTE = 'props_message_id';
 const LOGICAL_ID = /^[A-Za-z0-9._:-]{1,200}$/;
-
-/** The body Pub/Sub POSTs to a push subscription (and what the local publisher POSTs too). */
-export const PushEnvelopeSchema = z.object({
-  message: z.object({
-    data: z.string().min(1, 'message.data is empty'),
-    messageId: z.string().min(1).optional(),
-    message_id: z.string().min(1).optional(),
-    publishTime: z.string().optional(),
-    attributes: z.record(z.string(), z.string()).optional(),
-    deliveryAttempt: z.number().int().positive().optional(),
-  }),
-  subscription: z.string().optional(),
-  deliveryAttempt: z.number().int().positive().optional(),
-});
-export type PushEnvelope = z.infer<typeof PushEnvelopeSchema>;
 
 /** A request or message that can never be processed: which field, and what is wrong with it. */
 export class MalformedMessageError extends ServiceError {
@@ -70,9 +57,8 @@ export function decodePushEnvelope<T>(body: unknown, payloadSchema: z.ZodType<T>
   if (body === null || body === undefined || typeof body !== 'object') {
     throw new MalformedMessageError('(root)', 'expected a JSON object with a "message" field');
   }
-  const envelope = PushEnvelopeSchema.safeParse(body);
-  if (!envelope.success) throw toMalformedMessageError(envelope.error);
-  const { message } = envelope.data;
+  const envelope = plainlyValidEnvelope(body) ? body : parsedEnvelope(body);
+  const { message } = envelope;
   const deliveryId = message.messageId ?? message.message_id;
   if (!deliveryId) throw new MalformedMessageError('message.messageId', 'missing');
   const logicalId = message.attributes?.[LOGICAL_ID_ATTRIBUTE];
@@ -97,9 +83,15 @@ export function decodePushEnvelope<T>(body: unknown, payloadSchema: z.ZodType<T>
     messageId: logicalId ?? deliveryId,
     logicalId: logicalId ?? null,
     deliveryId,
-    deliveryAttempt: envelope.data.deliveryAttempt ?? message.deliveryAttempt ?? 1,
+    deliveryAttempt: envelope.deliveryAttempt ?? message.deliveryAttempt ?? 1,
     payload: payload.data,
   };
+}
+
+function parsedEnvelope(body: unknown): PushEnvelope {
+  const envelope = PushEnvelopeSchema.safeParse(body);
+  if (!envelope.success) throw toMalformedMessageError(envelope.error);
+  return envelope.data;
 }
 
 /** The body a push subscription POSTs; `logicalId` travels as the attribute Pub/Sub would carry. */
