@@ -4,6 +4,7 @@ import { ConfigurationError } from '@props/configuration';
 import { LogEvent, type Logger } from '@props/observability';
 import { printCheckReports, runBuildTimeChecks, writableFolderCheck } from './build-check';
 import type { CheckReport, ReadinessCheck } from './check';
+import { INSTANCE_TOKEN_VARIABLE, answerWithInstanceToken } from './instance-token';
 
 export interface AssembledService {
   app: FastifyInstance;
@@ -48,8 +49,22 @@ export async function launchService(argv: readonly string[], service: ServiceDef
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
-  const address = await assembled.app.listen({ port: assembled.port, host: assembled.host });
+  answerWithInstanceToken(assembled.app, process.env[INSTANCE_TOKEN_VARIABLE]);
+  let address: string;
+  try {
+    address = await assembled.app.listen({ port: assembled.port, host: assembled.host });
+  } catch (error) {
+    // A port picked free a moment before (props run, tests) can be taken by another process first.
+    exitOnStartupFailure(new Error(listenFailure(assembled, error)));
+  }
   assembled.logger.info({ event: LogEvent.serviceStarted, address }, `listening on ${address}`);
+}
+
+function listenFailure({ host, port }: AssembledService, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const cause =
+    code === 'EADDRINUSE' ? 'the port is in use by another process' : code === 'EACCES' ? 'permission denied' : null;
+  return `cannot listen on ${host}:${port}: ${cause ? `${cause} (${code})` : errorMessage(error)}`;
 }
 
 function exitOnStartupFailure(error: unknown): never {

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ReadinessBodySchema, type ReadinessBody } from '@props/contracts';
 import { freePort } from './free-port';
+import { INSTANCE_TOKEN_HEADER, INSTANCE_TOKEN_VARIABLE } from './instance-token';
 
 export interface ServiceChildOptions {
   name: string;
@@ -24,6 +26,7 @@ export class ServiceChild {
     readonly name: string,
     readonly port: number,
     private readonly child: ChildProcess,
+    private readonly instanceToken: string,
   ) {
     const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString('utf8')).slice(-OUTPUT_KEPT));
     child.stdout?.on('data', keep);
@@ -33,11 +36,18 @@ export class ServiceChild {
   static async start(options: ServiceChildOptions): Promise<ServiceChild> {
     const port = options.port ?? (await freePort());
     const base = options.inheritEnvironment === false ? {} : process.env;
+    const instanceToken = randomUUID();
     const child = spawn(process.execPath, options.args, {
-      env: { ...base, HOST: '127.0.0.1', ...options.env, PORT: String(port) },
+      env: {
+        ...base,
+        HOST: '127.0.0.1',
+        ...options.env,
+        PORT: String(port),
+        [INSTANCE_TOKEN_VARIABLE]: instanceToken,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new ServiceChild(options.name, port, child);
+    return new ServiceChild(options.name, port, child, instanceToken);
   }
 
   get url(): string {
@@ -93,8 +103,12 @@ export class ServiceChild {
       if (ended !== null) throw new Error(`${this.name} ${ended}: ${this.recentOutput(3).join(' | ')}`);
       try {
         const response = await fetch(`${this.url}${path}`);
-        if (await done(response)) return;
-        last = `HTTP ${response.status}`;
+        if (response.headers.get(INSTANCE_TOKEN_HEADER) !== this.instanceToken) {
+          // Another process took the port after it was picked: this child will fail to listen.
+          last = `another process answers on port ${this.port}`;
+          await response.body?.cancel();
+        } else if (await done(response)) return;
+        else last = `HTTP ${response.status}`;
       } catch (error) {
         last = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
       }

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodePushEnvelope } from '@props/contracts';
 import * as z from 'zod';
 import { HttpPushPublisher } from './http-push-publisher';
 
-const servers: Server[] = [];
+const servers: Array<Server | ReturnType<typeof createTcpServer>> = [];
 afterEach(() => servers.splice(0).forEach((server) => server.close()));
 
 /** A loopback push endpoint answering `statuses` in turn (then 204), counting the connections it accepted. */
@@ -65,6 +65,36 @@ describe('HttpPushPublisher over loopback HTTP', () => {
     });
     await expect(publisher.publish('requests', { n: 1 }, { messageId: 'batch.x' })).rejects.toThrow(
       /did not accept message batch\.x after 2 attempts \(last: ECONNREFUSED\)/,
+    );
+  });
+
+  // What a worker can meet at a completion URL whose port another program took (props run picks
+  // ports before its children start): each is a failed publish naming the cause, never a crash.
+  it.each([
+    ['resets the connection', (socket: Socket) => socket.resetAndDestroy(), 'ECONNRESET'],
+    ['closes the connection', (socket: Socket) => socket.end(), 'ECONNRESET'],
+    [
+      'answers what is not HTTP',
+      (socket: Socket) => socket.once('data', () => socket.end('garbage\r\n\r\n')),
+      'HPE_INVALID_CONSTANT',
+    ],
+    [
+      'cuts its answer short',
+      (socket: Socket) =>
+        socket.once('data', () => {
+          socket.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nabc');
+          setTimeout(() => socket.destroy(), 20);
+        }),
+      'ECONNRESET',
+    ],
+  ])('gives up naming the cause when the peer %s', async (_case, onConnection, code) => {
+    const server = createTcpServer(onConnection);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/complete`;
+    const publisher = new HttpPushPublisher({ endpoints: { completions: url }, initialBackoffMs: 5, maxAttempts: 2 });
+    await expect(publisher.publish('completions', { n: 1 }, { messageId: 'batch.x' })).rejects.toThrow(
+      `did not accept message batch.x after 2 attempts (last: ${code})`,
     );
   });
 });
