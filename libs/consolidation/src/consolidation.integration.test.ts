@@ -296,6 +296,27 @@ describe('consolidation', () => {
     expect(await tableState(warehouse)).toEqual({ count: 6, duplicates: 0, points: [20] });
   });
 
+  it('keeps one staged row per key within a merge: the latest created_at, then the greatest prediction_id; lines equal at one decimal are one key', async () => {
+    const warehouse = join(scratch(), 'w.duckdb');
+    const later = '2025-01-15T13:00:00.000Z';
+    const rows = [
+      ...rowsFor('alpha', 'm2', { predicted: 30, createdAt: later }),
+      ...rowsFor('alpha', 'm1', { predicted: 20 }),
+      // Same created_at: the prediction_id decides ('m4-…' after 'm3-…').
+      ...rowsFor('beta', 'm4', { predicted: 50 }),
+      ...rowsFor('beta', 'm3', { predicted: 40 }),
+      // 20.54 is 20.5 at the key's DECIMAL(4,1).
+      ...rowsFor('gamma', 'm5', { predicted: 60, line: 20.5 }),
+      ...rowsFor('gamma', 'm6', { predicted: 70, line: 20.54, createdAt: later }),
+    ];
+    const counts = await withWarehouse(warehouse, async (connection) => {
+      await ensureWarehouseTables(connection);
+      return consolidateIntoDuckdb(connection, '2025-01-15', rows, 1);
+    });
+    expect(counts).toMatchObject({ rowsStaged: 36, rowsMerged: 18, rowsReplaced: 0 });
+    expect(await tableState(warehouse)).toEqual({ count: 18, duplicates: 0, points: [30, 50, 70] });
+  });
+
   it('refuses staged rows for another date without writing anything', async () => {
     const folder = scratch();
     const warehouse = join(folder, 'w.duckdb');

@@ -17,6 +17,7 @@ export { validateDatasetPrefix, datasetName, DatasetPrefixError } from './datase
 export {
   withWarehouse,
   holdWarehouse,
+  type WarehouseConfig,
   WarehouseBusyError,
   WarehouseDamagedError,
   WarehouseUnavailableError,

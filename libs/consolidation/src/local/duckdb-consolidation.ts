@@ -105,17 +105,25 @@ async function advanceFences(connection: DuckDBConnection, dates: readonly Fence
   );
 }
 
+/** The columns that rank a key's staged rows: the first is the newest, the one kept. */
+const NEWEST_FIRST = 'created_at DESC, prediction_id DESC';
+const NEWEST_KEY = 'game_id, player_lookup, system_id, line_key';
+
 /**
  * The newest staged row per key, as the temp table `newest` with its line key. Read straight from
  * the rows' JSON in the table's types: no copy of every staged row first (a season's 128,405 rows).
+ * The older rows of a key are deleted by row id, ranked over the key and order columns alone: a
+ * window that carried every column sorted the whole rows, half of the statement's time for a
+ * batch's 1,620 rows (docs/performance.md, "The coordinator's critical path").
  */
 async function stageNewest(connection: DuckDBConnection, PREDICTIONS: string, rows: readonly PredictionRow[]) {
-  const create = (source: string) => {
-    const newest = `SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at DESC, prediction_id DESC) AS rank FROM (SELECT ${STAGED_NAMES.join(', ')} FROM ${source}) AS t) WHERE rank = 1`;
-    return connection.run(
-      `CREATE OR REPLACE TEMP TABLE newest AS SELECT *, COALESCE(CAST(current_points_line AS DECIMAL(4,1)), -1) AS line_key FROM (${newest})`,
+  const create = (source: string) =>
+    connection.run(
+      [
+        `CREATE OR REPLACE TEMP TABLE newest AS SELECT ${STAGED_NAMES.join(', ')}, COALESCE(CAST(current_points_line AS DECIMAL(4,1)), -1) AS line_key FROM ${source}`,
+        `DELETE FROM newest WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY ${NEWEST_KEY} ORDER BY ${NEWEST_FIRST}) AS rank FROM newest) WHERE rank > 1)`,
+      ].join(';\n'),
     );
-  };
   if (rows.length === 0) await create(PREDICTIONS + ' WHERE false');
   else await withRowsAsJson(STAGED_ROWS, rows, create);
 }

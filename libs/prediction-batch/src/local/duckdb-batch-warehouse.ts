@@ -14,6 +14,8 @@ import {
 import type { BatchBookkeepingRow, BatchWarehouse } from '../batch-warehouse';
 import { queryPlayerCandidates } from './duckdb-player-candidates';
 
+const SESSION_CONFIG = { threads: '1' };
+
 /** The local DuckDB file, opened for each unit of work or session (so several processes can share it). */
 export class DuckdbBatchWarehouse implements BatchWarehouse {
   readonly name = 'duckdb';
@@ -57,7 +59,12 @@ export class DuckdbBatchWarehouse implements BatchWarehouse {
     });
   }
 
+  /**
+   * The start's queries and the merge run on one DuckDB thread: their statements are small (a
+   * slate of ~1,400 rows, a batch's ~1,600 staged rows), and two threads spent more CPU and more
+   * wall time on them on two busy cores (docs/performance.md, "The coordinator's critical path").
+   */
   session<T>(work: () => Promise<T>): Promise<T> {
-    return holdWarehouse(this.path, work);
+    return holdWarehouse(this.path, work, SESSION_CONFIG);
   }
 }

@@ -80,10 +80,15 @@ interface OpenWarehouse {
  */
 interface Hold {
   holds: number;
+  /** DuckDB's configuration for the opening (the first hold's, when holds overlap). */
+  config: WarehouseConfig;
   open?: OpenWarehouse;
   queue: Promise<unknown>;
 }
 const held = new Map<string, Hold>();
+
+/** DuckDB configuration options for an opening (https://duckdb.org/docs/stable/configuration/overview), as strings. */
+export type WarehouseConfig = Readonly<Record<string, string>>;
 
 /**
  * Keeps the warehouse open while `work` runs, so that every withWarehouse on the same path in this
@@ -93,12 +98,13 @@ const held = new Map<string, Hold>();
  * the file only under them (the order the backfill keeps: locks first, then the file). The units
  * run one after another; other processes wait for the file meanwhile, as for any writer. Holds of
  * one path overlap safely: the file is closed (and checkpointed) when the last one ends, after the
- * units queued on it.
+ * units queued on it. `config` applies to the opening this hold makes; a hold inside another one
+ * shares the outer opening and its configuration.
  */
-export async function holdWarehouse<T>(path: string, work: () => Promise<T>): Promise<T> {
+export async function holdWarehouse<T>(path: string, work: () => Promise<T>, config: WarehouseConfig = {}): Promise<T> {
   let hold = held.get(path);
   if (!hold) {
-    hold = { holds: 0, queue: Promise.resolve() };
+    hold = { holds: 0, config, queue: Promise.resolve() };
     held.set(path, hold);
   }
   hold.holds += 1;
@@ -142,7 +148,7 @@ function heldTurn<T>(
     );
   const turn = hold.queue.then(async () => {
     // Turns run one at a time, so only the first opens the file (or the next, if that open failed).
-    const open = (hold.open ??= await openWarehouse(path, maxWaitMs));
+    const open = (hold.open ??= await openWarehouse(path, maxWaitMs, hold.config));
     const unit = { path, running: true };
     try {
       return await runningUnit.run(unit, () => work(open.connection));
@@ -177,8 +183,8 @@ export async function withWarehouse<T>(
   return holdWarehouse(path, () => withWarehouse(path, work, maxWaitMs));
 }
 
-async function openWarehouse(path: string, maxWaitMs: number): Promise<OpenWarehouse> {
-  const opened = await openWhenFree(path, maxWaitMs);
+async function openWarehouse(path: string, maxWaitMs: number, config: WarehouseConfig): Promise<OpenWarehouse> {
+  const opened = await openWhenFree(path, maxWaitMs, config);
   try {
     await checkpointReplayedLog(opened.connection);
   } catch (error) {
@@ -192,14 +198,14 @@ async function openWarehouse(path: string, maxWaitMs: number): Promise<OpenWareh
   return opened;
 }
 
-async function openWhenFree(path: string, maxWaitMs: number): Promise<OpenWarehouse> {
+async function openWhenFree(path: string, maxWaitMs: number, config: WarehouseConfig): Promise<OpenWarehouse> {
   // Loaded on first use (about 200 ms): a coordinator on gcp never opens a DuckDB file.
   const { DuckDBInstance: duckdb } = await import('@duckdb/node-api');
   const started = Date.now();
   let delay = 20;
   for (;;) {
     try {
-      const instance = await duckdb.create(path);
+      const instance = await duckdb.create(path, { ...config });
       return { instance, connection: await instance.connect() };
     } catch (error) {
       const message = errorMessage(error);

@@ -61,6 +61,23 @@ describe('holding the warehouse open across units of work', () => {
     expect(anotherProcessCanOpen(warehouse)).toBe(true);
   }, 60_000);
 
+  it("opens the file with the hold's DuckDB configuration; a hold inside it shares that opening, and a later one gets its own", async () => {
+    const threads = () =>
+      withWarehouse(warehouse, async (connection) =>
+        Number((await connection.runAndReadAll("SELECT current_setting('threads')")).getRows()[0]![0]),
+      );
+    const inner = await holdWarehouse(
+      warehouse,
+      async () => {
+        const outer = await threads();
+        return [outer, await holdWarehouse(warehouse, threads, { threads: '2' })];
+      },
+      { threads: '1' },
+    );
+    expect(inner).toEqual([1, 1]);
+    expect(await holdWarehouse(warehouse, threads, { threads: '2' })).toBe(2);
+  });
+
   it('a unit that fails leaves the hold usable for the next', async () => {
     await holdWarehouse(warehouse, async () => {
       await expect(
