@@ -108,16 +108,36 @@ async function advanceFences(connection: DuckDBConnection, dates: readonly Fence
 /**
  * The newest staged row per key, as the temp table `newest` with its line key. Read straight from
  * the rows' JSON in the table's types: no copy of every staged row first (a season's 128,405 rows).
+ * Rows whose keys are already distinct are each the newest of their key, so they skip the window
+ * that ranks them (a third of the statement's time).
  */
 async function stageNewest(connection: DuckDBConnection, PREDICTIONS: string, rows: readonly PredictionRow[]) {
+  const ranked = !keysAreDistinct(rows);
   const create = (source: string) => {
-    const newest = `SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at DESC, prediction_id DESC) AS rank FROM (SELECT ${STAGED_NAMES.join(', ')} FROM ${source}) AS t) WHERE rank = 1`;
+    const staged = `SELECT ${STAGED_NAMES.join(', ')} FROM ${source}`;
+    const newest = ranked
+      ? `SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY ${KEY} ORDER BY created_at DESC, prediction_id DESC) AS rank FROM (${staged}) AS t) WHERE rank = 1`
+      : staged;
     return connection.run(
       `CREATE OR REPLACE TEMP TABLE newest AS SELECT *, COALESCE(CAST(current_points_line AS DECIMAL(4,1)), -1) AS line_key FROM (${newest})`,
     );
   };
   if (rows.length === 0) await create(PREDICTIONS + ' WHERE false');
   else await withRowsAsJson(STAGED_ROWS, rows, create);
+}
+
+/**
+ * Whether no two rows share game, player and system, and so none shares the merge's key (which
+ * adds the line). Conservative: two different keys joined alike only send the rows to the window.
+ */
+function keysAreDistinct(rows: readonly PredictionRow[]): boolean {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const key = `${row.game_id}\n${row.player_lookup}\n${row.system_id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+  }
+  return true;
 }
 
 async function mergeNewest(connection: DuckDBConnection, PREDICTIONS: string) {
