@@ -121,12 +121,10 @@ async function mergeAndRecord(
     predicted.flatMap((date) => date.rows),
     datasetPrefix,
   );
-  for (const { gameDate, rows } of predicted) {
-    const counts = merged.get(gameDate)!;
-    // Nothing before and every staged row written: the date holds exactly these rows.
-    if (!held.has(gameDate) && counts.rowsMerged === rows.length && counts.rowsKept === 0)
-      mergedRows.set(gameDate, rows);
-  }
+  // Nothing before and every staged row written: the date holds exactly these rows.
+  const whole = predicted.filter(
+    ({ gameDate, rows }) => !held.has(gameDate) && merged.get(gameDate)!.rowsMerged === rows.length,
+  );
   const batchRows = new Map(
     (
       await connection.runAndReadAll(
@@ -154,6 +152,7 @@ async function mergeAndRecord(
     })),
     datasetPrefix,
   );
+  for (const { gameDate, rows } of whole) mergedRows.set(gameDate, rows);
   return new Map(
     predicted.map((date) => [
       date.gameDate,
