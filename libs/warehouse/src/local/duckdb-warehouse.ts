@@ -1,4 +1,5 @@
 import { ServiceError, errorMessage } from '@props/contracts';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { fileKind } from './file-kind';
 
@@ -121,6 +122,9 @@ async function releaseHold(path: string, hold: Hold): Promise<void> {
   }
 }
 
+/** The file whose unit of work is running in this async context, while it runs. */
+const runningUnit = new AsyncLocalStorage<{ path: string; running: boolean }>();
+
 /** A unit of work on a held file: its turn on the shared connection, the file opened on first use. */
 function heldTurn<T>(
   path: string,
@@ -128,13 +132,25 @@ function heldTurn<T>(
   work: (connection: DuckDBConnection) => Promise<T>,
   maxWaitMs: number,
 ): Promise<T> {
+  const outer = runningUnit.getStore();
+  // Its turn would come after the unit waiting for it: a hang, not a deadlock anyone would see.
+  if (outer?.running && outer.path === path)
+    return Promise.reject(
+      new Error(
+        `warehouse ${path}: a unit of work started inside another unit on the same file would wait for it forever; pass the connection down instead`,
+      ),
+    );
   const turn = hold.queue.then(async () => {
     // Turns run one at a time, so only the first opens the file (or the next, if that open failed).
     const open = (hold.open ??= await openWarehouse(path, maxWaitMs));
+    const unit = { path, running: true };
     try {
-      return await work(open.connection);
+      return await runningUnit.run(unit, () => work(open.connection));
     } catch (error) {
       throw classifyWarehouseError(path, error);
+    } finally {
+      // Work it left behind (a timer, a promise not awaited) may open the file once the turn is over.
+      unit.running = false;
     }
   });
   hold.queue = turn.catch(() => undefined);

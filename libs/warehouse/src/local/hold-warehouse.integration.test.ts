@@ -92,4 +92,23 @@ describe('holding the warehouse open across units of work', () => {
     expect(rows).toEqual([1, 2, 3, 4]);
     expect(anotherProcessCanOpen(warehouse)).toBe(true);
   }, 60_000);
+
+  it('a unit started inside a unit on the same file is refused at once, naming the file; work it leaves behind runs later', async () => {
+    let leftBehind: Promise<unknown> | undefined;
+    await withWarehouse(warehouse, async (connection) => {
+      await connection.run('CREATE TABLE written (unit INTEGER)');
+      // It would queue behind the unit that waits for it: before this check, the test hung here.
+      await expect(withWarehouse(warehouse, (inner) => inner.run('INSERT INTO written VALUES (1)'))).rejects.toThrow(
+        `warehouse ${warehouse}: a unit of work started inside another unit on the same file`,
+      );
+      leftBehind = new Promise((resolveLater) => setTimeout(resolveLater, 10)).then(() =>
+        withWarehouse(warehouse, (later) => later.run('INSERT INTO written VALUES (2)')),
+      );
+    });
+    await leftBehind;
+    const rows = await withWarehouse(warehouse, async (connection) =>
+      (await connection.runAndReadAll('SELECT unit FROM written')).getRows().map(([unit]) => unit),
+    );
+    expect(rows).toEqual([2]);
+  }, 60_000);
 });
