@@ -77,7 +77,7 @@ async function backfill(warehouse: string): Promise<void> {
 }
 
 /** The dates' predictions, grading and batches, ids and times left out. */
-async function written(warehouse: string): Promise<Record<string, unknown[]>> {
+async function written(warehouse: string): Promise<{ predictions: unknown[]; graded: unknown[]; batches: unknown[] }> {
   return withWarehouse(warehouse, async (connection) => {
     const ofDates = async (table: string) =>
       (
