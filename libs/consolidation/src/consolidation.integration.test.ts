@@ -269,6 +269,24 @@ describe('consolidation', () => {
     expect(await tableState(warehouse)).toEqual({ count: 6, duplicates: 0, points: [40] });
   });
 
+  it('two staged lines that differ only past the first decimal are one key: only the newer is written', async () => {
+    const folder = scratch();
+    const warehouse = join(folder, 'w.duckdb');
+    const rows = [
+      ...rowsFor('alpha', 'm1', { line: 25.54, predicted: 40, createdAt: '2025-01-15T14:00:00.000Z' }),
+      ...rowsFor('alpha', 'm2', { line: 25.5, predicted: 20 }),
+    ];
+    const merged = await withWarehouse(
+      warehouse,
+      async (connection) => (
+        await ensureWarehouseTables(connection),
+        consolidateIntoDuckdb(connection, '2025-01-15', rows, 1)
+      ),
+    );
+    expect(merged).toMatchObject({ rowsStaged: 12, rowsMerged: 6, rowsReplaced: 0, rowsKept: 0 });
+    expect(await tableState(warehouse)).toEqual({ count: 6, duplicates: 0, points: [40] });
+  });
+
   it('refuses a write with an older fencing token than one already used for the date, and changes nothing', async () => {
     const folder = scratch();
     const warehouse = join(folder, 'w.duckdb');

@@ -17,3 +17,4 @@ export { BigQueryVerificationSource } from './gcp/bigquery-verification-source';
 export type { SeasonSource, SeasonView, SeasonDay, CalibrationBucket } from './season-view';
 export { DuckdbSeasonSource } from './local/duckdb-season-source';
 export { BigQuerySeasonSource } from './gcp/bigquery-season-source';
+export { predictionsToGradeFromRows, withMergedRows } from './predictions-from-rows';

@@ -102,6 +102,11 @@ describe('props backfill', () => {
     );
     expect(dailyRows.length).toBeGreaterThan(500);
     expect(backfillRows).toEqual(dailyRows);
+    // Graded as the daily batch grades it (a date the backfill writes first is graded from its merged rows).
+    const grades = `SELECT * EXCLUDE (graded_at) FROM nba_predictions.prediction_accuracy WHERE game_date = DATE '2025-03-15' ORDER BY ALL`;
+    const dailyGrades = await query(daily.warehouse, grades);
+    expect(dailyGrades.length).toBeGreaterThan(100);
+    expect(await query(backfilled.warehouse, grades)).toEqual(dailyGrades);
 
     // Every date consolidated once: its rows carry its one batch, recorded once in prediction_batches, and graded.
     for (const date of report.dates) {
@@ -192,6 +197,13 @@ describe('props backfill', () => {
     ]);
     expect(allStar.stderr).toContain('"event":"grading_no_games"');
 
+    // A row of a key the re-run does not write stays, and the re-run's grading reads it with the rest.
+    await query(
+      backfilled.warehouse,
+      `INSERT INTO nba_predictions.player_prop_predictions SELECT * REPLACE ('other_v1' AS system_id, 'other-1' AS prediction_id)
+         FROM nba_predictions.player_prop_predictions WHERE game_date = DATE '2025-03-15' AND system_id = 'catboost_v8'
+           AND has_prop_line AND line_source = 'ACTUAL_PROP' AND current_points_line != 20 LIMIT 1`,
+    );
     // A re-run of the range replaces every row (same keys, same count), never adds.
     const second = props(
       'backfill',
@@ -208,13 +220,16 @@ describe('props backfill', () => {
     expect(again.dates.map((date) => [date.rows, date.rows_replaced])).toEqual(
       report.dates.map((date) => [date.rows, date.rows]),
     );
+    expect(again.dates.map((date) => date.graded)).toEqual(
+      report.dates.map((date) => date.graded + (date.game_date === '2025-03-15' ? 1 : 0)),
+    );
     const [duplicates] = await query<{ keys: number; empty: number; total: number }>(
       backfilled.warehouse,
       `SELECT (SELECT count(*) FROM (SELECT 1 FROM nba_predictions.player_prop_predictions GROUP BY game_id, player_lookup, system_id, current_points_line HAVING count(*) > 1))::INTEGER AS keys,
               (SELECT count(*) FROM nba_predictions.player_prop_predictions WHERE model_version IS NULL OR model_version = '')::INTEGER AS empty,
               (SELECT count(*) FROM nba_predictions.player_prop_predictions)::INTEGER AS total`,
     );
-    expect(duplicates).toEqual({ keys: 0, empty: 0, total: report.totals.rows });
+    expect(duplicates).toEqual({ keys: 0, empty: 0, total: report.totals.rows + 1 });
   }, 600_000);
 
   it('reports each bad date with its reason, goes on with the others, and says in its exit status whether every date succeeded', async () => {

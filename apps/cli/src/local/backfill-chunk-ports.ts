@@ -1,9 +1,9 @@
 import { LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
-import { errorMessage } from '@props/contracts';
-import { consolidateDatesIntoDuckdb } from '@props/consolidation';
+import { errorMessage, type PredictionRow } from '@props/contracts';
+import { consolidateDatesIntoDuckdb, type FencedDate } from '@props/consolidation';
 import { DuckdbRangeSlateSource, loadSlate } from '@props/feature-loader';
 import { rangePlayerCandidates } from '@props/prediction-batch';
-import { DuckdbGradingStore, gradeDates } from '@props/grading';
+import { DuckdbGradingStore, gradeDates, withMergedRows } from '@props/grading';
 import {
   PLAYER_PROP_PREDICTIONS,
   PREDICTION_BATCHES,
@@ -13,6 +13,9 @@ import {
   renderDuckdbDdl,
 } from '@props/warehouse';
 import type { ChunkInputs, ChunkPorts, FencingTokens, PredictedDate, WrittenDate } from '../backfill/chunk-ports';
+
+/** Each merged date's rows, kept when they are all the date holds: its grading forms them instead of reading them back. */
+type MergedRows = Map<string, readonly PredictionRow[]>;
 
 /** Above any chunk's write-ahead log, so that only an explicit checkpoint (or closing the file) writes it. */
 const CHUNK_WAL_LIMIT = '4GB';
@@ -34,10 +37,14 @@ export async function localChunkPorts(
   // The main thread predicts the next chunk meanwhile: DuckDB on one thread leaves it the other
   // core (a second DuckDB thread cost ~4 s more CPU over a season; docs/performance.md).
   await connection.run('SET threads = 1');
+  const merged: MergedRows = new Map();
   return {
     inputs: (dates) => rangeInputs(connection, warehousePath, dates, datasetPrefix),
-    write: (predicted, tokens) => writeDates(connection, datasetPrefix, predicted, tokens),
-    grade: (graded) => gradeDates(new DuckdbGradingStore(connection, datasetPrefix), graded),
+    write: (predicted, tokens) => {
+      merged.clear();
+      return writeDates(connection, datasetPrefix, predicted, tokens, merged);
+    },
+    grade: (graded) => gradeDates(withMergedRows(new DuckdbGradingStore(connection, datasetPrefix), merged), graded),
     // A CHECKPOINT statement runs on DuckDB's threads, where closing the file (which checkpoints
     // too) would block the main thread (https://duckdb.org/docs/stable/sql/statements/checkpoint).
     checkpoint: async () => void (await connection.run('CHECKPOINT')),
@@ -66,19 +73,37 @@ async function writeDates(
   datasetPrefix: string,
   predicted: readonly PredictedDate[],
   tokens: FencingTokens,
+  merged: MergedRows,
 ): Promise<Map<string, WrittenDate | Error>> {
   if (predicted.length === 0) return new Map();
   await ensureWarehouseTables(connection);
   try {
-    return await mergeAndRecord(connection, datasetPrefix, predicted, tokens);
+    return await mergeAndRecord(connection, datasetPrefix, predicted, tokens, merged);
   } catch (error) {
     if (predicted.length === 1) return new Map([[predicted[0]!.gameDate, new Error(errorMessage(error))]]);
     const outcomes = new Map<string, WrittenDate | Error>();
     for (const date of predicted)
-      for (const [gameDate, outcome] of await writeDates(connection, datasetPrefix, [date], tokens))
+      for (const [gameDate, outcome] of await writeDates(connection, datasetPrefix, [date], tokens, merged))
         outcomes.set(gameDate, outcome);
     return outcomes;
   }
+}
+
+/** The dates that already have prediction rows (a first backfill of a date has none). */
+async function datesWithRows(
+  connection: DuckDBConnection,
+  datasetPrefix: string,
+  dates: readonly FencedDate[],
+): Promise<Set<string>> {
+  // A prefixed (test) run's predictions table is made on first use, as the merge makes it.
+  if (datasetPrefix) await connection.run(renderDuckdbDdl(PLAYER_PROP_PREDICTIONS, datasetPrefix));
+  const read = await connection.runAndReadAll(
+    `SELECT DISTINCT CAST(game_date AS VARCHAR) FROM ${qualifiedTableName(PLAYER_PROP_PREDICTIONS, datasetPrefix)}
+     WHERE game_date IN (SELECT CAST(unnest(CAST($1 AS VARCHAR[])) AS DATE))`,
+    [listValue(dates.map((date) => date.gameDate))],
+    [LIST(VARCHAR)],
+  );
+  return new Set(read.getRows().map(([gameDate]) => String(gameDate)));
 }
 
 async function mergeAndRecord(
@@ -86,13 +111,19 @@ async function mergeAndRecord(
   datasetPrefix: string,
   predicted: readonly PredictedDate[],
   tokens: FencingTokens,
+  mergedRows: MergedRows,
 ): Promise<Map<string, WrittenDate>> {
   const fenced = predicted.map(({ gameDate }) => ({ gameDate, fencingToken: tokens.get(gameDate)! }));
+  const held = await datesWithRows(connection, datasetPrefix, fenced);
   const merged = await consolidateDatesIntoDuckdb(
     connection,
     fenced,
     predicted.flatMap((date) => date.rows),
     datasetPrefix,
+  );
+  // Nothing before and every staged row written: the date holds exactly these rows.
+  const whole = predicted.filter(
+    ({ gameDate, rows }) => !held.has(gameDate) && merged.get(gameDate)!.rowsMerged === rows.length,
   );
   const batchRows = new Map(
     (
@@ -121,6 +152,7 @@ async function mergeAndRecord(
     })),
     datasetPrefix,
   );
+  for (const { gameDate, rows } of whole) mergedRows.set(gameDate, rows);
   return new Map(
     predicted.map((date) => [
       date.gameDate,

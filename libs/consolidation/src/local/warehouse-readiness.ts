@@ -39,11 +39,9 @@ export function warehouseReadinessCheck(warehousePath?: string) {
           detail: `duckdb ${version}; no warehouse at ${warehousePath} yet (nothing seeded)`,
         };
       try {
-        await withWarehouse(
-          warehousePath,
-          (connection) => requireCurrentSchema(connection, warehousePath),
-          READINESS_OPEN_WAIT_MS,
-        );
+        await withWarehouse(warehousePath, (connection) => requireCurrentSchema(connection, warehousePath), {
+          maxWaitMs: READINESS_OPEN_WAIT_MS,
+        });
       } catch (error) {
         if (error instanceof WarehouseBusyError) return { status: 'degraded', problem: 'busy', detail: error.message };
         return { status: 'failed', problem: warehouseProblem(error), detail: errorMessage(error) };

@@ -72,6 +72,20 @@ function notOpenable(path: string, message: string): ServiceError {
 interface OpenWarehouse {
   instance: DuckDBInstance;
   connection: DuckDBConnection;
+  withoutLog: boolean;
+}
+
+/** How withWarehouse opens the file. */
+export interface WarehouseOpenOptions {
+  /** How long to wait for another process to let go of the file (default 60 s). */
+  maxWaitMs?: number;
+  /**
+   * Commits write no write-ahead log (each one's rows would be written again by the next
+   * checkpoint). What the unit commits is durable only once it runs CHECKPOINT (closing the file
+   * runs one); a crash before that loses it, so only for work that nothing outside the file counts
+   * as done until then (the backfill's openings). Units without it refuse an opening with it.
+   */
+  withoutLog?: boolean;
 }
 
 /**
@@ -136,7 +150,7 @@ function heldTurn<T>(
   path: string,
   hold: Hold,
   work: (connection: DuckDBConnection) => Promise<T>,
-  maxWaitMs: number,
+  options: WarehouseOpenOptions,
 ): Promise<T> {
   const outer = runningUnit.getStore();
   // Its turn would come after the unit waiting for it: a hang, not a deadlock anyone would see.
@@ -148,7 +162,11 @@ function heldTurn<T>(
     );
   const turn = hold.queue.then(async () => {
     // Turns run one at a time, so only the first opens the file (or the next, if that open failed).
-    const open = (hold.open ??= await openWarehouse(path, maxWaitMs, hold.config));
+    const open = (hold.open ??= await openWarehouse(path, options, hold.config));
+    if (open.withoutLog && !options.withoutLog)
+      throw new Error(
+        `warehouse ${path}: a unit of work that needs its commits durable ran on an opening without a write-ahead log`,
+      );
     const unit = { path, running: true };
     try {
       return await runningUnit.run(unit, () => work(open.connection));
@@ -176,15 +194,19 @@ function heldTurn<T>(
 export async function withWarehouse<T>(
   path: string,
   work: (connection: DuckDBConnection) => Promise<T>,
-  maxWaitMs = 60_000,
+  options: WarehouseOpenOptions = {},
 ): Promise<T> {
   const hold = held.get(path);
-  if (hold) return heldTurn(path, hold, work, maxWaitMs);
-  return holdWarehouse(path, () => withWarehouse(path, work, maxWaitMs));
+  if (hold) return heldTurn(path, hold, work, options);
+  return holdWarehouse(path, () => withWarehouse(path, work, options));
 }
 
-async function openWarehouse(path: string, maxWaitMs: number, config: WarehouseConfig): Promise<OpenWarehouse> {
-  const opened = await openWhenFree(path, maxWaitMs, config);
+async function openWarehouse(
+  path: string,
+  options: WarehouseOpenOptions,
+  config: WarehouseConfig,
+): Promise<OpenWarehouse> {
+  const opened = await openWhenFree(path, options.maxWaitMs ?? 60_000, options.withoutLog === true, config);
   try {
     await checkpointReplayedLog(opened.connection);
   } catch (error) {
@@ -198,15 +220,19 @@ async function openWarehouse(path: string, maxWaitMs: number, config: WarehouseC
   return opened;
 }
 
-async function openWhenFree(path: string, maxWaitMs: number, config: WarehouseConfig): Promise<OpenWarehouse> {
+async function openWhenFree(
+  path: string,
+  maxWaitMs: number,
+  withoutLog: boolean,
+  config: WarehouseConfig,
+): Promise<OpenWarehouse> {
   // Loaded on first use (about 200 ms): a coordinator on gcp never opens a DuckDB file.
   const { DuckDBInstance: duckdb } = await import('@duckdb/node-api');
   const started = Date.now();
   let delay = 20;
   for (;;) {
     try {
-      const instance = await duckdb.create(path, { ...config });
-      return { instance, connection: await instance.connect() };
+      return withoutLog ? await attachWithoutLog(duckdb, path, config) : await openDirectly(duckdb, path, config);
     } catch (error) {
       const message = errorMessage(error);
       if (!LOCKED.test(message)) throw notOpenable(path, message);
@@ -217,6 +243,40 @@ async function openWhenFree(path: string, maxWaitMs: number, config: WarehouseCo
       await new Promise((resolveWait) => setTimeout(resolveWait, delay * (0.5 + Math.random())));
       delay = Math.min(1_000, delay * 2);
     }
+  }
+}
+
+async function openDirectly(
+  duckdb: typeof DuckDBInstance,
+  path: string,
+  config: WarehouseConfig,
+): Promise<OpenWarehouse> {
+  const instance = await duckdb.create(path, { ...config });
+  return { instance, connection: await instance.connect(), withoutLog: false };
+}
+
+/**
+ * The file attached to an in-memory database and made the default one, because RECOVERY_MODE is an
+ * option of ATTACH (https://duckdb.org/docs/1.5/sql/statements/attach). A log a killed process
+ * left is still replayed (and checkpointed by openWarehouse).
+ */
+async function attachWithoutLog(
+  duckdb: typeof DuckDBInstance,
+  path: string,
+  config: WarehouseConfig,
+): Promise<OpenWarehouse> {
+  const instance = await duckdb.create(':memory:', { ...config });
+  try {
+    const connection = await instance.connect();
+    const file = path.replaceAll("'", "''");
+    // Spills where an opening of the file itself would put them, not in the working directory.
+    await connection.run(
+      `SET temp_directory = '${file}.tmp'; ATTACH '${file}' AS warehouse (RECOVERY_MODE no_wal_writes); USE warehouse`,
+    );
+    return { instance, connection, withoutLog: true };
+  } catch (error) {
+    instance.closeSync();
+    throw error;
   }
 }
 

@@ -33,14 +33,20 @@ describe('the warehouse file', () => {
         child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolveHeld());
         child.on('exit', (code) => reject(new Error(`holder exited with ${code}`)));
       });
-      await expect(withWarehouse(warehouse, async () => 'opened', 600)).rejects.toThrow(WarehouseBusyError);
-      await expect(withWarehouse(warehouse, async () => 'opened', 300)).rejects.toThrow(
+      await expect(withWarehouse(warehouse, async () => 'opened', { maxWaitMs: 600 })).rejects.toThrow(
+        WarehouseBusyError,
+      );
+      await expect(withWarehouse(warehouse, async () => 'opened', { maxWaitMs: 300 })).rejects.toThrow(
         `warehouse ${warehouse}: still held by another process after 300 ms`,
       );
+      await expect(
+        withWarehouse(warehouse, async () => 'opened', { maxWaitMs: 300, withoutLog: true }),
+      ).rejects.toThrow(`warehouse ${warehouse}: still held by another process after 300 ms`);
     } finally {
       child.kill('SIGKILL');
       await new Promise((resolveExit) => child.once('exit', resolveExit));
     }
     await expect(withWarehouse(warehouse, async () => 'opened')).resolves.toBe('opened');
+    await expect(withWarehouse(warehouse, async () => 'opened', { withoutLog: true })).resolves.toBe('opened');
   }, 30_000);
 });
