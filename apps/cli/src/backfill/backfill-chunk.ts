@@ -28,8 +28,12 @@ export async function predictChunk(
   return { claim, predicted };
 }
 
-/** Merges the chunk's predicted dates at once, then grades the merged ones in one pass. */
-export async function writeChunk(context: BackfillContext, chunk: ChunkPorts, done: PredictedChunk): Promise<void> {
+/** Merges the chunk's predicted dates at once, then grades the merged ones in one pass; resolves with the merged dates. */
+export async function writeChunk(
+  context: BackfillContext,
+  chunk: ChunkPorts,
+  done: PredictedChunk,
+): Promise<readonly string[]> {
   const { outcomes, gradingRefused } = done.claim;
   try {
     const written = await chunk.write(done.predicted, done.claim.tokens);
@@ -42,7 +46,7 @@ export async function writeChunk(context: BackfillContext, chunk: ChunkPorts, do
         merged.push(date);
       }
     }
-    if (!context.grade) return;
+    if (!context.grade) return merged;
     for (const [date, error] of gradingRefused)
       if (merged.includes(date)) Object.assign(outcomes.get(date)!, gradingFailed(error));
     await gradeMerged(
@@ -51,8 +55,27 @@ export async function writeChunk(context: BackfillContext, chunk: ChunkPorts, do
       outcomes,
       merged.filter((date) => !gradingRefused.has(date)),
     );
+    return merged;
   } catch (error) {
     failUnfinished(done.claim, error);
+    return [];
+  }
+}
+
+/**
+ * The opening's CHECKPOINT. The backfill's openings commit without a write-ahead log, so their
+ * writes are durable only once it succeeds: if it fails, no date merged in the opening is done.
+ */
+export async function checkpointMerged(chunk: ChunkPorts, claim: ClaimedChunk, merged: readonly string[]) {
+  try {
+    await chunk.checkpoint();
+  } catch (error) {
+    for (const date of merged)
+      Object.assign(claim.outcomes.get(date)!, {
+        status: 'failed',
+        reason: `merged, but not made durable (the warehouse's checkpoint failed): ${errorMessage(error)}`,
+      });
+    throw error;
   }
 }
 

@@ -7,7 +7,7 @@ import { PredictionSystems, loadServedModels } from '@props/models';
 import { seedWarehouse } from '@props/season';
 import { withWarehouse } from '@props/warehouse';
 import { repositoryRoot } from '../test-support/props-process';
-import type { BackfillContext } from './backfill-date';
+import type { BackfillContext, DateOutcome } from './backfill-date';
 import { backfillPorts } from './backfill-ports';
 import { backfillRange } from './backfill-range';
 
@@ -58,23 +58,35 @@ function copyOfSeeded(): string {
   return join(dataDir, 'warehouse.duckdb');
 }
 
-async function backfill(warehouse: string): Promise<void> {
+async function backfill(warehouse: string, checkpointFails = false): Promise<DateOutcome[]> {
   const models = await loadServedModels({
     modelDir: join(repositoryRoot, 'models'),
     cacheDir: join(repositoryRoot, 'var/model-cache'),
     env: {},
     requireModels: true,
   });
+  const ports = backfillPorts({ ...process.env, PROPS_BACKEND: 'local' }, warehouse);
+  if (checkpointFails) {
+    const withChunk = ports.withChunk.bind(ports);
+    ports.withChunk = (prefix, work) =>
+      withChunk(prefix, (chunk) =>
+        work({
+          ...chunk,
+          checkpoint: () => Promise.reject(new Error('IO Error: No space left on device')),
+        }),
+      );
+  }
   const context: BackfillContext = {
-    ports: backfillPorts({ ...process.env, PROPS_BACKEND: 'local' }, warehouse),
+    ports,
     systems: new PredictionSystems(models, () => undefined),
     keepSystems: null,
     datasetPrefix: '',
     grade: true,
   };
-  const outcomes = await backfillRange(context, DATES, () => undefined);
-  expect(outcomes.map((outcome) => [outcome.game_date, outcome.status])).toEqual(DATES.map((date) => [date, 'done']));
+  return backfillRange(context, DATES, () => undefined);
 }
+
+const statuses = (outcomes: DateOutcome[]) => outcomes.map((outcome) => [outcome.game_date, outcome.status]);
 
 /** The dates' predictions, grading and batches, ids and times left out. */
 async function written(warehouse: string): Promise<{ predictions: unknown[]; graded: unknown[]; batches: unknown[] }> {
@@ -93,7 +105,7 @@ async function written(warehouse: string): Promise<{ predictions: unknown[]; gra
 
 it('loses a killed opening’s dates without a word of them done, and a re-run writes what an uninterrupted run writes', async () => {
   const uninterrupted = copyOfSeeded();
-  await backfill(uninterrupted);
+  expect(statuses(await backfill(uninterrupted))).toEqual(DATES.map((date) => [date, 'done']));
   const expected = await written(uninterrupted);
   expect(expected.predictions.length).toBeGreaterThan(0);
   expect(expected.graded.length).toBeGreaterThan(0);
@@ -114,6 +126,18 @@ it('loses a killed opening’s dates without a word of them done, and a re-run w
   expect(await written(warehouse)).toEqual({ predictions: [], graded: [], batches: [] });
 
   // The killed run's locks are held until their leases run out; the re-run waits for them.
-  await backfill(warehouse);
+  expect(statuses(await backfill(warehouse))).toEqual(DATES.map((date) => [date, 'done']));
   expect(await written(warehouse)).toEqual(expected);
 }, 600_000);
+
+it('reports no date done when the checkpoint that makes its opening durable fails', async () => {
+  const outcomes = await backfill(copyOfSeeded(), true);
+  // Before: both dates reported done, their rows only in memory.
+  expect(outcomes.map((outcome) => [outcome.game_date, outcome.status, outcome.reason])).toEqual(
+    DATES.map((date) => [
+      date,
+      'failed',
+      "merged, but not made durable (the warehouse's checkpoint failed): IO Error: No space left on device",
+    ]),
+  );
+}, 300_000);

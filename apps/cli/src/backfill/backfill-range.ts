@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { unfinishedBatches } from '@props/prediction-batch';
-import { failUnfinished, predictChunk, writeChunk, type PredictedChunk } from './backfill-chunk';
+import { checkpointMerged, failUnfinished, predictChunk, writeChunk, type PredictedChunk } from './backfill-chunk';
 import { claimChunk, type ClaimedChunk } from './claim-chunk';
 import type { BackfillContext, DateOutcome } from './backfill-date';
 
@@ -115,7 +115,7 @@ async function opening(
     return await context.ports.withChunk(context.datasetPrefix, async (chunk) => {
       const inputs = next && next.fenced.length > 0 ? await chunk.inputs(next.fenced) : null;
       const [writing, predicting] = await Promise.allSettled([
-        writes && writeChunk(context, chunk, writes).then(() => chunk.checkpoint()),
+        writes && writeChunk(context, chunk, writes).then((merged) => checkpointMerged(chunk, writes.claim, merged)),
         inputs ? predictChunk(context, inputs, next!) : nothing,
       ]);
       for (const settled of [writing, predicting]) if (settled.status === 'rejected') throw settled.reason;
