@@ -63,6 +63,8 @@ export class DuckdbBatchWarehouse implements BatchWarehouse {
    * The start's queries and the merge run on one DuckDB thread: their statements are small (a
    * slate of ~1,400 rows, a batch's ~1,600 staged rows), and two threads spent more CPU and more
    * wall time on them on two busy cores (docs/performance.md, "The coordinator's critical path").
+   * A session that finds the file already open in this process (a readiness check's unit) shares
+   * that opening and its default threads.
    */
   session<T>(work: () => Promise<T>): Promise<T> {
     return holdWarehouse(this.path, work, SESSION_CONFIG);
