@@ -13,6 +13,16 @@ import { rowsFor } from './test-support/staged-rows';
 const root = resolve(import.meta.dirname, '../../..');
 const scratch = () => mkdtempSync(join(tmpdir(), 'props-consolidation-'));
 
+/** The rows merged for 2025-01-15 into a warehouse made on first use, with fencing token 1. */
+const mergeInto = (warehouse: string, rows: Parameters<typeof consolidateIntoDuckdb>[2]) =>
+  withWarehouse(
+    warehouse,
+    async (connection) => (
+      await ensureWarehouseTables(connection),
+      consolidateIntoDuckdb(connection, '2025-01-15', rows, 1)
+    ),
+  );
+
 async function tableState(warehouse: string) {
   return withWarehouse(warehouse, async (connection) => {
     const count = Number(
@@ -258,13 +268,7 @@ describe('consolidation', () => {
       ...rowsFor('alpha', 'm1', { predicted: 40, createdAt: '2025-01-15T14:00:00.000Z' }),
       ...rowsFor('alpha', 'm1', { predicted: 20 }),
     ];
-    const merged = await withWarehouse(
-      warehouse,
-      async (connection) => (
-        await ensureWarehouseTables(connection),
-        consolidateIntoDuckdb(connection, '2025-01-15', rows, 1)
-      ),
-    );
+    const merged = await mergeInto(warehouse, rows);
     expect(merged).toMatchObject({ rowsStaged: 12, rowsMerged: 6, rowsReplaced: 0, rowsKept: 0 });
     expect(await tableState(warehouse)).toEqual({ count: 6, duplicates: 0, points: [40] });
   });
@@ -276,13 +280,7 @@ describe('consolidation', () => {
       ...rowsFor('alpha', 'm1', { line: 25.54, predicted: 40, createdAt: '2025-01-15T14:00:00.000Z' }),
       ...rowsFor('alpha', 'm2', { line: 25.5, predicted: 20 }),
     ];
-    const merged = await withWarehouse(
-      warehouse,
-      async (connection) => (
-        await ensureWarehouseTables(connection),
-        consolidateIntoDuckdb(connection, '2025-01-15', rows, 1)
-      ),
-    );
+    const merged = await mergeInto(warehouse, rows);
     expect(merged).toMatchObject({ rowsStaged: 12, rowsMerged: 6, rowsReplaced: 0, rowsKept: 0 });
     expect(await tableState(warehouse)).toEqual({ count: 6, duplicates: 0, points: [40] });
   });
