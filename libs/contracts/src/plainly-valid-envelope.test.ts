@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { plainlyValidEnvelope } from './plainly-valid-envelope';
 import { LOGICAL_ID_ATTRIBUTE, decodePushEnvelope, encodePushEnvelope } from './push-envelope';
 import { PushEnvelopeSchema } from './push-envelope-schema';
+import { probed } from './test-support/probed';
 
 /** What Pub/Sub POSTs (https://cloud.google.com/pubsub/docs/push#receive_push): both spellings of the ids. */
 const pubSubEnvelope = {
@@ -64,18 +65,6 @@ const FIELDS = [
     'attributes.extra',
   ].map((field) => `message.${field}`),
 ];
-
-/** A copy of `value` with the field at `path` set to `probe` (undefined: removed). */
-function probed(value: object, path: string, probe: unknown): unknown {
-  const copy = structuredClone(value) as Record<string, unknown>;
-  const keys = path.split('.');
-  const parent = keys
-    .slice(0, -1)
-    .reduce<Record<string, unknown>>((at, key) => at[key] as Record<string, unknown>, copy);
-  if (probe === undefined) delete parent[keys.at(-1)!];
-  else parent[keys.at(-1)!] = probe;
-  return copy;
-}
 
 /** The fields decodePushEnvelope reads, from the envelope as given or as the schema returned it. */
 const readFields = (envelope: z.infer<typeof PushEnvelopeSchema>) => [

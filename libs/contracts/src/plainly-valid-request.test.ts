@@ -4,6 +4,7 @@ import { MAX_PLAYERS_PER_MESSAGE, oneOrGroup } from './one-or-group';
 import { plainlyValidMessage } from './plainly-valid-request';
 import { PredictionMessageSchema } from './prediction-message';
 import { PredictionRequestGroupSchema, PredictionRequestSchema, type PredictionRequest } from './prediction-request';
+import { probed } from './test-support/probed';
 
 /** The schemas alone, without the plain check in front. */
 const Schema = oneOrGroup(PredictionRequestSchema, 'requests', PredictionRequestGroupSchema);
@@ -86,24 +87,12 @@ const FIELDS = [
   ...['status', 'reason', 'checked_at', 'extra'].map((field) => `injury.${field}`),
 ];
 
-/** A copy of `value` with the field at `path` set to `probe` (undefined: removed). */
-function probed<T>(value: T, path: string, probe: unknown): T {
-  const copy = structuredClone(value) as Record<string, unknown>;
-  const keys = path.split('.');
-  const parent = keys
-    .slice(0, -1)
-    .reduce<Record<string, unknown>>((at, key) => at[key] as Record<string, unknown>, copy);
-  if (probe === undefined) delete parent[keys.at(-1)!];
-  else parent[keys.at(-1)!] = structuredClone(probe);
-  return copy as T;
-}
-
 /** Each probed message the plain check passes although the schemas refuse it or would change it. */
 function wronglyPassed(base: unknown, paths: readonly string[]): string[] {
   const wrong: string[] = [];
   for (const path of paths)
     for (const probe of PROBES) {
-      const message = probed(base, path, probe);
+      const message = probed(base, path, structuredClone(probe));
       if (!plainlyValidMessage(message)) continue;
       const parsed = Schema.safeParse(message);
       if (!parsed.success || !isDeepStrictEqual(parsed.data, message)) wrong.push(`${path}=${JSON.stringify(probe)}`);
