@@ -16,9 +16,12 @@ export interface SmallFile {
  * Several small files (a message's staging, a few KB each) replaced in one folder with the
  * guarantees of writeFileDurablyAsync: the old or the new content of each after a crash or power
  * loss, never a torn file, resolved only once every content and rename is on disk. The opens,
- * writes, closes and renames are copies into the page cache, done here on the event loop; only
- * the waits for the disk go to the thread pool: the files' fsyncs side by side, then one folder
- * fsync for all of them (shared with other writes into the folder). Written one file at a time,
+ * writes, closes and renames wait for no disk and are done here on the event loop; creating a
+ * file still costs kernel CPU (13-280 µs on a journal-less ext4 that skips recently freed inodes),
+ * but moved to the thread pool or to a thread of its own it cost the batch more than it took off
+ * the event loop (docs/performance.md, "The worker's staging, eighth pass"). Only the waits for
+ * the disk go to the thread pool: the files' fsyncs side by side, then one folder fsync for all
+ * of them (shared with other writes into the folder). Written one file at a time,
  * a message's renames landed one by one and waited on two or three folder fsyncs in a row, each
  * queued on the thread pool behind the file fsyncs of the later messages, so the first messages
  * of a batch completed only with the last ones.
