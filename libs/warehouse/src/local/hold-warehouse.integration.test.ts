@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -127,5 +127,45 @@ describe('holding the warehouse open across units of work', () => {
       (await connection.runAndReadAll('SELECT unit FROM written')).getRows().map(([unit]) => unit),
     );
     expect(rows).toEqual([2]);
+  }, 60_000);
+  it("checkpoints on DuckDB's thread before the close: the event loop turns meanwhile, and a unit that comes then shares the opening and is written", async () => {
+    let turnedWhileClosing = false;
+    let lateUnit: Promise<number> | undefined;
+    await holdWarehouse(warehouse, async () => {
+      // Enough rows that their checkpoint outlasts a turn of the event loop.
+      await withWarehouse(warehouse, (connection) =>
+        connection.run(
+          'CREATE TEMP TABLE kept_by_the_hold AS SELECT 1; CREATE TABLE written AS SELECT range AS unit FROM range(300000)',
+        ),
+      );
+      setImmediate(() => {
+        turnedWhileClosing = true;
+        lateUnit = withWarehouse(warehouse, async (connection) => {
+          await connection.run('INSERT INTO written VALUES (-1)');
+          return Number((await connection.runAndReadAll('SELECT count(*) FROM kept_by_the_hold')).getRows()[0]![0]);
+        });
+      });
+    });
+    // A close that checkpoints runs synchronously: the hold would have ended before this turn.
+    expect(turnedWhileClosing).toBe(true);
+    expect(await lateUnit).toBe(1);
+    expect(anotherProcessCanOpen(warehouse)).toBe(true);
+    expect(existsSync(`${warehouse}.wal`)).toBe(false);
+    const written = await withWarehouse(warehouse, async (connection) =>
+      (await connection.runAndReadAll('SELECT count(*), min(unit) FROM written')).getRows()[0]!.map(Number),
+    );
+    expect(written).toEqual([300001, -1]);
+  }, 60_000);
+
+  it('a closing checkpoint that fails does not fail the hold: the file is closed all the same', async () => {
+    await withWarehouse(warehouse, (connection) => connection.run('CREATE TABLE written (unit INTEGER)'));
+    // A transaction left open with a write fails the CHECKPOINT statement (and is aborted by it);
+    // no unit of the project leaves one open.
+    await withWarehouse(warehouse, (connection) => connection.run('BEGIN TRANSACTION; INSERT INTO written VALUES (1)'));
+    expect(anotherProcessCanOpen(warehouse)).toBe(true);
+    const rows = await withWarehouse(warehouse, async (connection) =>
+      Number((await connection.runAndReadAll('SELECT count(*) FROM written')).getRows()[0]![0]),
+    );
+    expect(rows).toBe(0);
   }, 60_000);
 });
