@@ -101,6 +101,8 @@ interface Hold {
   /** Units of work run on the opening, and how many of them the last closing checkpoint covered. */
   turns: number;
   checkpointedTurns: number;
+  /** A closing checkpoint failed: the close writes what it could not, as a close without one would. */
+  checkpointFailed?: boolean;
 }
 const held = new Map<string, Hold>();
 
@@ -142,13 +144,13 @@ export async function holdWarehouse<T>(path: string, work: () => Promise<T>, con
  * checkpointed in its turn. If the statement fails, the close runs as it would have without it.
  */
 async function releaseHold(path: string, hold: Hold): Promise<void> {
-  let checkpointFailed = false;
   for (let queue = hold.queue; ; queue = hold.queue) {
     await queue;
-    if (hold.holds > 0) return;
+    // Ended by another of its holders while this one waited: the path may be a newer hold's now.
+    if (hold.holds > 0 || held.get(path) !== hold) return;
     if (hold.queue !== queue) continue;
-    if (hold.open && !checkpointFailed && hold.turns !== hold.checkpointedTurns) {
-      hold.queue = closingCheckpoint(hold).catch(() => void (checkpointFailed = true));
+    if (hold.open && !hold.checkpointFailed && hold.turns !== hold.checkpointedTurns) {
+      hold.queue = closingCheckpoint(hold);
       continue;
     }
     // No await from here: a unit of work that comes now opens the file itself, after this close.
@@ -160,8 +162,12 @@ async function releaseHold(path: string, hold: Hold): Promise<void> {
 
 async function closingCheckpoint(hold: Hold): Promise<void> {
   const turns = hold.turns;
-  await hold.open!.connection.run('CHECKPOINT');
-  hold.checkpointedTurns = turns;
+  try {
+    await hold.open!.connection.run('CHECKPOINT');
+    hold.checkpointedTurns = turns;
+  } catch {
+    hold.checkpointFailed = true;
+  }
 }
 
 /** The file whose unit of work is running in this async context, while it runs. */

@@ -168,4 +168,25 @@ describe('holding the warehouse open across units of work', () => {
     );
     expect(rows).toBe(0);
   }, 60_000);
+
+  it('a hold ended by two holders while its closing checkpoint fails is closed once, and a hold started after it keeps its own opening', async () => {
+    await withWarehouse(warehouse, (connection) => connection.run('CREATE TABLE written (unit INTEGER)'));
+    const first = holdWarehouse(warehouse, async () => {
+      // Not awaited: the hold ends while this unit is queued; its open transaction fails the checkpoint.
+      void withWarehouse(warehouse, (connection) =>
+        connection.run('BEGIN TRANSACTION; INSERT INTO written SELECT range FROM range(2000000)'),
+      );
+    });
+    await Promise.resolve();
+    const second = holdWarehouse(warehouse, async () => undefined);
+    await first;
+    const later = holdWarehouse(warehouse, async () => {
+      await withWarehouse(warehouse, (connection) => connection.run('CREATE TEMP TABLE kept_by_the_hold AS SELECT 1'));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Still the later hold's own opening: the second holder's release must not have forgotten it.
+      return tempTableCount(warehouse);
+    });
+    await second;
+    expect(await later).toBe(1);
+  }, 60_000);
 });
