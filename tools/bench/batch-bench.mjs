@@ -4,7 +4,7 @@
 // the fan-out's concurrency to a trivial fastify that parses and answers 204, then one columnar
 // query reading back every row the batch merged. Both run on copies of the same seeded warehouse.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -15,19 +15,8 @@ const DATE = '2024-11-04';
 /** In flight at once: the local push queue's concurrency per worker (DEFAULT_PUSH_CONCURRENCY, libs/messaging). */
 export const PUSH_CONCURRENCY = 16;
 
-/**
- * Where `props run` keeps its data by default: `var/` in the checkout. Not the system's temporary
- * folder: on ext4 without a journal each file created scans the inodes deleted there in the last
- * seconds, and a /tmp that tests and other programs churn made each of the batch's file creates
- * 4-6x dearer (docs/performance.md, "The worker's staging, eighth pass").
- */
-function dataFolder(root) {
-  mkdirSync(join(root, 'var'), { recursive: true });
-  return mkdtempSync(join(root, 'var', 'props-bench-batch-'));
-}
-
 function runBatch(root, warehouse, workers, env = {}) {
-  const dataDir = dataFolder(root);
+  const dataDir = mkdtempSync(join(tmpdir(), 'props-bench-batch-'));
   copyFileSync(warehouse, join(dataDir, 'warehouse.duckdb'));
   const result = spawnSync(
     process.execPath,
