@@ -1,5 +1,4 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import type { WarehouseConfig } from './duckdb-warehouse';
 
 /**
  * A file attached to an in-memory DuckDB instance that this process keeps between the file's
@@ -15,6 +14,9 @@ export interface KeptOpening {
   /** The instance's settings when it was created: it is kept again only if they are unchanged. */
   settings: Promise<string>;
 }
+
+/** DuckDB options for one opening, as strings (WarehouseConfig). */
+type OpeningConfig = Readonly<Record<string, string>>;
 
 const ALIAS = 'warehouse';
 const SETTINGS = "SELECT string_agg(name || '=' || coalesce(value, ''), ';' ORDER BY name) FROM duckdb_settings()";
@@ -46,7 +48,7 @@ async function readSettings(instance: DuckDBInstance): Promise<string> {
 export async function attachKept(
   duckdb: typeof DuckDBInstance,
   path: string,
-  config: WarehouseConfig,
+  config: OpeningConfig,
 ): Promise<KeptOpening> {
   while (settling.has(path)) await settling.get(path);
   let kept = idle.get(path);
@@ -83,7 +85,7 @@ export async function attachKept(
 export async function detachKept(
   path: string,
   opening: KeptOpening,
-  config: WarehouseConfig,
+  config: OpeningConfig,
   reusable: boolean,
 ): Promise<void> {
   const resets = Object.keys(config).map((name) => `; RESET ${name}`);

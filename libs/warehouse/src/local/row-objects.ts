@@ -7,7 +7,7 @@ type ReadValue = (value: DuckDBValue) => unknown;
  * read a vector at a time straight from its chunks. DuckDB's converter passes every value through
  * several generic layers; the types the start reads (numbers, big integers, booleans, strings and
  * lists of them) already arrive as their JS values, so those skip it (the start's slate of 1,387
- * rows: ~45 → ~25 ms in a fresh process, docs/performance.md, "The start's path, eighth pass").
+ * rows: ~40-65 → ~25-35 ms in a fresh process; docs/performance.md, "The start's path, eighth pass").
  * Any other type goes through DuckDB's converter as before.
  */
 export async function readRowObjects(result: DuckDBResult): Promise<Record<string, unknown>[]> {
