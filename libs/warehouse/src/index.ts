@@ -33,7 +33,7 @@ export {
   WarehouseSchemaError,
 } from './local/warehouse-schema';
 export { insertRows, RowShapeError, withRowsAsJson } from './local/insert-rows';
-export { rowObjectsFromColumns } from './local/row-objects';
+export { readRowObjects } from './local/row-objects';
 export { migrateDuckdbWarehouse } from './local/migrate-duckdb';
 export { migrateBigQueryWarehouse, type BigQueryMigrationOptions } from './gcp/migrate-bigquery';
 export { MigrationRefusedError } from './migration-plan';

@@ -6,7 +6,7 @@ import {
   classifyWarehouseError,
   qualifiedTableName,
   requireCurrentSchema,
-  rowObjectsFromColumns,
+  readRowObjects,
 } from '@props/warehouse';
 import { HISTORY_GAMES, type SlateQueryResult, type SlateSource } from '../slate-source';
 import { slateRowsFrom, type FlatSlateRow } from '../slate-rows';
@@ -75,12 +75,12 @@ export class DuckdbSlateSource implements SlateSource {
     const timer = setTimeout(() => this.connection.interrupt(), options.timeoutMs);
     try {
       // Typed, so that an empty list (a date asked only for its schedule facts) binds too.
-      const reader = await this.connection.runAndReadAll(
+      const result = await this.connection.run(
         slateSql(this.prefix),
         [listValue([...players]), gameDate, options.historyFrom],
         [LIST(VARCHAR), VARCHAR, VARCHAR],
       );
-      return slateRowsFrom(rowObjectsFromColumns(reader) as unknown as FlatSlateRow[]);
+      return slateRowsFrom((await readRowObjects(result)) as unknown as FlatSlateRow[]);
     } catch (error) {
       // A damaged file fails every query alike: permanent, so the loader does not retry player by player.
       throw classifyWarehouseError(this.warehousePath, error);

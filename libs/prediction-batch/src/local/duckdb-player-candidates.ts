@@ -1,10 +1,10 @@
 import { ServiceError } from '@props/contracts';
-import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
 import {
   PLAYER_POINTS_PROPS,
   UPCOMING_PLAYER_GAME_CONTEXT,
   qualifiedTableName,
-  rowObjectsFromColumns,
+  readRowObjects,
 } from '@props/warehouse';
 import { playerCandidatesSql, rangeCandidatesSql, toPlayerCandidate, type PlayerCandidate } from '../player-candidates';
 
@@ -30,9 +30,9 @@ export async function queryPlayerCandidates(
     qualifiedTableName(PLAYER_POINTS_PROPS, prefix),
     'CAST($1 AS DATE)',
   ).replaceAll('FLOAT64', 'DOUBLE');
-  let result: DuckDBResultReader;
+  let result: DuckDBResult;
   try {
-    result = await connection.runAndReadAll(sql, [gameDate]);
+    result = await connection.run(sql, [gameDate]);
   } catch (error) {
     // Only a failed query pays for the catalog read that names a missing table; any other failure
     // (the check's own included) leaves the query's error as it was.
@@ -41,7 +41,7 @@ export async function queryPlayerCandidates(
     });
     throw error;
   }
-  return rowObjectsFromColumns(result).map(toPlayerCandidate);
+  return (await readRowObjects(result)).map(toPlayerCandidate);
 }
 
 /** Refuses a prefix whose game context or lines table does not exist, naming it (one catalog read for both). */

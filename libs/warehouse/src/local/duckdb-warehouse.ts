@@ -2,6 +2,7 @@ import { ServiceError, errorMessage } from '@props/contracts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { fileKind } from './file-kind';
+import { attachKept, detachKept, type KeptOpening } from './kept-instances';
 
 /** Another process holds the warehouse file for longer than the caller waits. */
 export class WarehouseBusyError extends ServiceError {
@@ -73,6 +74,10 @@ interface OpenWarehouse {
   instance: DuckDBInstance;
   connection: DuckDBConnection;
   withoutLog: boolean;
+  /** Attached to an instance kept between the file's openings (kept-instances.ts), with this configuration. */
+  kept?: { opening: KeptOpening; config: WarehouseConfig };
+  /** A unit of work failed on it: its instance is not kept. */
+  failed?: boolean;
 }
 
 /** How withWarehouse opens the file. */
@@ -153,9 +158,9 @@ async function releaseHold(path: string, hold: Hold): Promise<void> {
       hold.queue = closingCheckpoint(hold);
       continue;
     }
-    // No await from here: a unit of work that comes now opens the file itself, after this close.
+    // No await from here to the close: a unit of work that comes now opens the file itself, after it.
     held.delete(path);
-    if (hold.open) closeWarehouse(hold.open);
+    if (hold.open) await closeWarehouse(path, hold.open);
     return;
   }
 }
@@ -167,6 +172,7 @@ async function closingCheckpoint(hold: Hold): Promise<void> {
     hold.checkpointedTurns = turns;
   } catch {
     hold.checkpointFailed = true;
+    hold.open!.failed = true;
   }
 }
 
@@ -200,6 +206,7 @@ function heldTurn<T>(
     try {
       return await runningUnit.run(unit, () => work(open.connection));
     } catch (error) {
+      open.failed = true;
       throw classifyWarehouseError(path, error);
     } finally {
       // Work it left behind (a timer, a promise not awaited) may open the file once the turn is over.
@@ -239,11 +246,9 @@ async function openWarehouse(
   try {
     await checkpointReplayedLog(opened.connection);
   } catch (error) {
-    try {
-      closeWarehouse(opened);
-    } catch {
-      // The checkpoint's error is the one to report.
-    }
+    opened.failed = true;
+    // The checkpoint's error is the one to report.
+    await closeWarehouse(path, opened).catch(() => undefined);
     throw notOpenable(path, errorMessage(error));
   }
   return opened;
@@ -280,8 +285,12 @@ async function openDirectly(
   path: string,
   config: WarehouseConfig,
 ): Promise<OpenWarehouse> {
-  const instance = await duckdb.create(path, { ...config });
-  return { instance, connection: await instance.connect(), withoutLog: false };
+  if (path === ':memory:') {
+    const instance = await duckdb.create(path, { ...config });
+    return { instance, connection: await instance.connect(), withoutLog: false };
+  }
+  const opening = await attachKept(duckdb, path, config);
+  return { instance: opening.instance, connection: opening.connection, withoutLog: false, kept: { opening, config } };
 }
 
 /**
@@ -323,7 +332,8 @@ async function checkpointReplayedLog(connection: DuckDBConnection): Promise<void
 }
 
 /** Closing a file that was written checkpoints it: its WAL goes into the file before this returns. */
-function closeWarehouse({ instance, connection }: OpenWarehouse): void {
+async function closeWarehouse(path: string, { instance, connection, kept, failed }: OpenWarehouse): Promise<void> {
+  if (kept) return detachKept(path, kept.opening, kept.config, failed !== true);
   connection.closeSync();
   instance.closeSync();
 }

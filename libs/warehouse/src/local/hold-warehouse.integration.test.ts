@@ -189,4 +189,46 @@ describe('holding the warehouse open across units of work', () => {
     await second;
     expect(await later).toBe(1);
   }, 60_000);
+
+  it('a closed opening leaves the file checkpointed and free; the next opening attaches it to the same instance unless a unit failed or changed a setting', async () => {
+    const markerCount = () =>
+      withWarehouse(warehouse, async (connection) =>
+        Number(
+          (
+            await connection.runAndReadAll(
+              "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'memory' AND table_name = 'marker'",
+            )
+          ).getRows()[0]![0],
+        ),
+      );
+    const checkpointThreshold = () =>
+      withWarehouse(warehouse, async (connection) =>
+        String((await connection.runAndReadAll("SELECT current_setting('checkpoint_threshold')")).getRows()[0]![0]),
+      );
+    const defaultThreshold = await checkpointThreshold();
+    // A table of the instance's own in-memory database, not of the file: it shows which instance an opening got.
+    await withWarehouse(warehouse, async (connection) => {
+      await connection.run('CREATE TABLE written AS SELECT 1 AS unit');
+      await connection.run('CREATE TABLE memory.main.marker AS SELECT 1 AS kept');
+    });
+    expect(existsSync(`${warehouse}.wal`)).toBe(false);
+    expect(anotherProcessCanOpen(warehouse)).toBe(true);
+    expect(await markerCount()).toBe(1);
+
+    await withWarehouse(warehouse, (connection) => connection.run("SET checkpoint_threshold = '1GB'"));
+    expect(await checkpointThreshold()).toBe(defaultThreshold);
+    expect(await markerCount()).toBe(0);
+
+    await withWarehouse(warehouse, (connection) =>
+      connection.run('CREATE TABLE memory.main.marker AS SELECT 1 AS kept'),
+    );
+    await expect(
+      withWarehouse(warehouse, (connection) => connection.run('SELECT * FROM no_such_table')),
+    ).rejects.toThrow(/no_such_table/);
+    expect(await markerCount()).toBe(0);
+    const rows = await withWarehouse(warehouse, async (connection) =>
+      (await connection.runAndReadAll('SELECT unit FROM written')).getRows(),
+    );
+    expect(rows).toEqual([[1]]);
+  }, 60_000);
 });
