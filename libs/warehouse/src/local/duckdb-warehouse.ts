@@ -2,7 +2,7 @@ import { ServiceError, errorMessage } from '@props/contracts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { fileKind } from './file-kind';
-import { attachKept, detachKept, type KeptOpening } from './kept-instances';
+import { attachKept, detachKept, detachSettled, type KeptOpening } from './kept-instances';
 
 /** Another process holds the warehouse file for longer than the caller waits. */
 export class WarehouseBusyError extends ServiceError {
@@ -303,6 +303,8 @@ async function attachWithoutLog(
   path: string,
   config: WarehouseConfig,
 ): Promise<OpenWarehouse> {
+  // DuckDB refuses a second attach of a file only within one instance: a kept one may still hold it.
+  await detachSettled(path);
   const instance = await duckdb.create(':memory:', { ...config });
   try {
     const connection = await instance.connect();

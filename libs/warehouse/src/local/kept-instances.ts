@@ -6,7 +6,10 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
  * catalog and functions); attaching the file to a kept one ~7 ms, and every local batch opens the
  * file twice (docs/performance.md, "The start's path, eighth pass"). DETACH checkpoints the file
  * and releases its lock as closing an instance does
- * (https://duckdb.org/docs/stable/sql/statements/attach).
+ * (https://duckdb.org/docs/stable/sql/statements/attach). A connection's own state (SET, USE, temp
+ * tables, prepared statements) goes with its connection, and changed settings are caught below;
+ * what a unit would create in the instance's own `memory` database, or a secret or extension it
+ * loaded, would carry over: no unit does, and none may.
  */
 export interface KeptOpening {
   instance: DuckDBInstance;
@@ -40,6 +43,11 @@ async function readSettings(instance: DuckDBInstance): Promise<string> {
   }
 }
 
+/** Resolves once no detach of the file is under way in this process, for an opening of its own. */
+export async function detachSettled(path: string): Promise<void> {
+  while (settling.has(path)) await settling.get(path);
+}
+
 /**
  * Attaches the file, as the default database, to the instance its last opening used (or to a new
  * one), with `config` set for this opening. Spills go where an opening of the file itself would
@@ -50,7 +58,7 @@ export async function attachKept(
   path: string,
   config: OpeningConfig,
 ): Promise<KeptOpening> {
-  while (settling.has(path)) await settling.get(path);
+  await detachSettled(path);
   let kept = idle.get(path);
   idle.delete(path);
   if (!kept) {
