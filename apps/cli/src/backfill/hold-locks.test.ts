@@ -29,9 +29,9 @@ function newestLease(key: string): { holderId: string; token: number; released: 
   return JSON.parse(readFileSync(join(root, key, newest), 'utf8'));
 }
 
-const heldBy = (key: string, lock: DistributedLock) => {
+const heldBy = (key: string, holderId: string) => {
   const lease = newestLease(key);
-  return !lease.released && lease.holderId === lock.holderId;
+  return !lease.released && lease.holderId === holderId;
 };
 
 /** The real local backend, counting how many of its acquisitions and releases run at once. */
@@ -67,7 +67,7 @@ it('takes free keys all at once, hands their tokens to the work and releases the
   const lock = new DistributedLock(wrapped, 'backfill');
 
   const seen = await holdLocks(lock, KEYS, OPTIONS, async (tokens, refused) => {
-    expect(KEYS.every((key) => heldBy(key, lock))).toBe(true);
+    expect(KEYS.every((key) => heldBy(key, 'backfill'))).toBe(true);
     return { tokens: [...tokens], refused: [...refused.keys()] };
   });
 
@@ -81,18 +81,17 @@ it('takes free keys all at once, hands their tokens to the work and releases the
 it('with a key busy, keeps none of the keys tried while it waits, then refuses that key and holds the rest', async () => {
   const other = new DistributedLock(new LocalLockBackend(root), 'daily');
   await other.acquire('key-a', OPTIONS);
-  let lock!: DistributedLock;
   const heldWhileWaiting: string[] = [];
   let triesOfBusyKey = 0;
   const { wrapped } = overlapCounting(new LocalLockBackend(root), (key) => {
     if (key !== 'key-a' || ++triesOfBusyKey === 1) return;
     // A retry of the busy key: its wait, which must not hold the keys taken beside it.
-    heldWhileWaiting.push(...KEYS.filter((held) => heldBy(held, lock)));
+    heldWhileWaiting.push(...KEYS.filter((held) => heldBy(held, 'backfill')));
   });
-  lock = new DistributedLock(wrapped, 'backfill');
+  const lock = new DistributedLock(wrapped, 'backfill');
 
   const seen = await holdLocks(lock, KEYS, OPTIONS, async (tokens, refused) => {
-    expect(KEYS.map((key) => heldBy(key, lock))).toEqual([false, true, true]);
+    expect(KEYS.map((key) => heldBy(key, 'backfill'))).toEqual([false, true, true]);
     return { tokens: [...tokens], refused: [...refused] };
   });
 
@@ -114,7 +113,7 @@ it('with a key busy, keeps none of the keys tried while it waits, then refuses t
 it('releases every key when the work throws, whether the keys were taken at once or in order', async () => {
   const lock = new DistributedLock(new LocalLockBackend(root), 'backfill');
   const failing = async () => {
-    expect(KEYS.filter((key) => heldBy(key, lock)).length).toBeGreaterThan(0);
+    expect(KEYS.filter((key) => heldBy(key, 'backfill')).length).toBeGreaterThan(0);
     throw new Error('merge failed');
   };
   await expect(holdLocks(lock, KEYS, OPTIONS, failing)).rejects.toThrow('merge failed');
