@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import {
   DistributedLock,
+  LeaseLostError,
   LocalLockBackend,
   LockTimeoutError,
   type AcquireOptions,
@@ -122,6 +123,22 @@ it('releases every key when the work throws, whether the keys were taken at once
   await new DistributedLock(new LocalLockBackend(root), 'daily').acquire('key-c', OPTIONS);
   await expect(holdLocks(lock, KEYS, OPTIONS, failing)).rejects.toThrow('merge failed');
   expect(['key-a', 'key-b'].map((key) => newestLease(key))).toMatchObject([
+    { holderId: 'backfill', released: true },
+    { holderId: 'backfill', released: true },
+  ]);
+});
+
+it('fails with the lost lease when one is lost while held, and still releases the other keys', async () => {
+  const lock = new DistributedLock(new LocalLockBackend(root), 'backfill');
+  const outcome = holdLocks(lock, KEYS, OPTIONS, async () => {
+    // Another holder's newer token on disk: key-b's lease is no longer ours.
+    const stolen = { holderId: 'daily', token: 2, expiresAt: Date.now() + 30_000, released: false };
+    writeFileSync(join(root, 'key-b', 'lease-000000000002.json'), JSON.stringify(stolen));
+    return 'merged';
+  });
+  await expect(outcome).rejects.toThrow(LeaseLostError);
+  await expect(outcome).rejects.toThrow('lock "key-b"');
+  expect(['key-a', 'key-c'].map((key) => newestLease(key))).toMatchObject([
     { holderId: 'backfill', released: true },
     { holderId: 'backfill', released: true },
   ]);
