@@ -143,3 +143,41 @@ it('fails with the lost lease when one is lost while held, and still releases th
     { holderId: 'backfill', released: true },
   ]);
 });
+
+/** The real local backend whose acquisition of `failingKey` fails the way a backend outage does, when `failing()` says so. */
+function failingOn(failingKey: string, failing: () => boolean = () => true): LockBackend {
+  const backend = new LocalLockBackend(root);
+  return {
+    name: backend.name,
+    tryAcquire: (key, holderId, leaseMs) =>
+      key === failingKey && failing()
+        ? Promise.reject(new Error('backend down'))
+        : backend.tryAcquire(key, holderId, leaseMs),
+    renew: (lease, leaseMs) => backend.renew(lease, leaseMs),
+    release: (lease) => backend.release(lease),
+  };
+}
+
+it('an acquisition that fails otherwise than busy fails the call, not a refusal, and releases the keys taken beside it', async () => {
+  const lock = new DistributedLock(failingOn('key-b'), 'backfill');
+  const work = async () => 'merged';
+  await expect(holdLocks(lock, KEYS, OPTIONS, work)).rejects.toThrow('backend down');
+  expect(['key-a', 'key-c'].map((key) => newestLease(key))).toMatchObject([
+    { holderId: 'backfill', released: true },
+    { holderId: 'backfill', released: true },
+  ]);
+});
+
+it('an acquisition that fails otherwise than busy while the keys are taken in order fails the call and releases the keys taken before it', async () => {
+  await new DistributedLock(new LocalLockBackend(root), 'daily').acquire('key-a', OPTIONS);
+  // key-c fails only after the first try, when the keys are taken one after another.
+  let triesOfKeyC = 0;
+  const lock = new DistributedLock(
+    failingOn('key-c', () => ++triesOfKeyC > 1),
+    'backfill',
+  );
+  await expect(holdLocks(lock, KEYS, OPTIONS, async () => 'merged')).rejects.toThrow('backend down');
+  expect(triesOfKeyC).toBe(2);
+  expect(newestLease('key-b')).toMatchObject({ holderId: 'backfill', released: true });
+  expect(newestLease('key-a')).toMatchObject({ holderId: 'daily', released: false });
+});
