@@ -4,6 +4,7 @@ import {
   PLAYER_GAME_SUMMARY,
   SCHEDULE,
   qualifiedTableName,
+  readRowObjects,
   requireCurrentSchema,
 } from '@props/warehouse';
 import { HISTORY_DAYS, HISTORY_GAMES, type SlateQueryResult, type SlateSource } from '../slate-source';
@@ -50,7 +51,7 @@ export class DuckdbRangeSlateSource implements SlateSource {
     const store = qualifiedTableName(ML_FEATURE_STORE, prefix);
     const schedule = qualifiedTableName(SCHEDULE, prefix);
     const read = async <T>(sql: string, parameters: string[]) =>
-      (await connection.runAndReadAll(sql, parameters)).getRowObjectsJS() as unknown as T[];
+      (await readRowObjects(await connection.run(sql, parameters))) as unknown as T[];
     const bounds = await read<{ first_date: string | null; last_date: string | null }>(
       `SELECT CAST(min(game_date) AS VARCHAR) AS first_date, CAST(max(game_date) AS VARCHAR) AS last_date FROM ${schedule}`,
       [],

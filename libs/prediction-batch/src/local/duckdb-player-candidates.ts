@@ -84,7 +84,7 @@ export async function rangePlayerCandidates(
     'CAST($2 AS DATE)',
   ).replaceAll('FLOAT64', 'DOUBLE');
   const byDate = new Map<string, PlayerCandidate[]>();
-  for (const row of (await connection.runAndReadAll(sql, [range.from, range.to])).getRowObjectsJS()) {
+  for (const row of await readRowObjects(await connection.run(sql, [range.from, range.to]))) {
     const gameDate = String(row.game_date);
     const candidates = byDate.get(gameDate) ?? [];
     candidates.push(toPlayerCandidate(row));

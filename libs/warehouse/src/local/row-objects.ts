@@ -5,9 +5,10 @@ type ReadValue = (value: DuckDBValue) => unknown;
 /**
  * A result's rows as objects keyed by column name, with the same JS values as `getRowObjectsJS()`,
  * read a vector at a time straight from its chunks. DuckDB's converter passes every value through
- * several generic layers; the types the start reads (numbers, big integers, booleans, strings and
- * lists of them) already arrive as their JS values, so those skip it (the start's slate of 1,387
- * rows: ~40-65 → ~25-35 ms in a fresh process; docs/performance.md, "The start's path, eighth pass").
+ * several generic layers; the types the start and the backfill's range reads hold (numbers, big
+ * integers, booleans, strings and lists of them) already arrive as their JS values, so those skip
+ * it (the start's slate of 1,387 rows: ~40-65 → ~25-35 ms in a fresh process; docs/performance.md,
+ * "The start's path, eighth pass" and "Eleventh pass").
  * Any other type goes through DuckDB's converter as before.
  */
 export async function readRowObjects(result: DuckDBResult): Promise<Record<string, unknown>[]> {
