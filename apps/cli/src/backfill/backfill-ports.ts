@@ -65,7 +65,7 @@ export function backfillPorts(env: NodeJS.ProcessEnv, warehousePath: string): Ba
     withChunk: (datasetPrefix, work) =>
       withWarehouse(
         warehousePath,
-        async (connection) => work(await localChunkPorts(connection, warehousePath, datasetPrefix)),
+        async (connection, connect) => work(await localChunkPorts(connection, connect, warehousePath, datasetPrefix)),
         // Nothing outside the file counts a chunk's dates done before its checkpoint (their locks
         // are released and they are reported after the opening), so its commits need no log.
         { withoutLog: true },

@@ -97,9 +97,10 @@ async function finish(claim: ClaimedChunk, report: (claim: ClaimedChunk) => void
 }
 
 /**
- * One opening of the warehouse: `next`'s inputs read, then `written` merged, graded and
- * checkpointed while `next` is predicted. The run's first opening only predicts: it may follow a
- * killed run, whose replayed log `withWarehouse` checkpoints at every open (DuckDB 1.5.6 loses
+ * One opening of the warehouse: `written` merged and graded on the opening's connection while
+ * `next`'s inputs are read on a second one and then predicted; the checkpoint only once those
+ * reads are done, so none of them is open while it writes the file. The run's first opening only
+ * predicts: it may follow a killed run, whose replayed log `withWarehouse` checkpoints at every open (DuckDB 1.5.6 loses
  * replayed rows from their index otherwise). Never rejects: a failure of the opening fails the
  * unfinished dates of both.
  */
@@ -113,10 +114,14 @@ async function opening(
   if (writes === null && (next === null || next.fenced.length === 0)) return nothing;
   try {
     return await context.ports.withChunk(context.datasetPrefix, async (chunk) => {
-      const inputs = next && next.fenced.length > 0 ? await chunk.inputs(next.fenced) : null;
+      const reading = next && next.fenced.length > 0 ? chunk.inputs(next.fenced) : Promise.resolve(null);
       const [writing, predicting] = await Promise.allSettled([
-        writes && writeChunk(context, chunk, writes).then((merged) => checkpointMerged(chunk, writes.claim, merged)),
-        inputs ? predictChunk(context, inputs, next!) : nothing,
+        writes &&
+          writeChunk(context, chunk, writes).then(async (merged) => {
+            await reading.catch(() => undefined);
+            return checkpointMerged(chunk, writes.claim, merged);
+          }),
+        reading.then((inputs) => (inputs ? predictChunk(context, inputs, next!) : nothing)),
       ]);
       for (const settled of [writing, predicting]) if (settled.status === 'rejected') throw settled.reason;
       return (predicting as PromiseFulfilledResult<PredictedChunk>).value;

@@ -26,6 +26,7 @@ const CHUNK_WAL_LIMIT = '4GB';
  */
 export async function localChunkPorts(
   connection: DuckDBConnection,
+  connect: () => Promise<DuckDBConnection>,
   warehousePath: string,
   datasetPrefix: string,
 ): Promise<ChunkPorts> {
@@ -39,7 +40,8 @@ export async function localChunkPorts(
   await connection.run('SET threads = 1');
   const merged: MergedRows = new Map();
   return {
-    inputs: (dates) => rangeInputs(connection, warehousePath, dates, datasetPrefix),
+    // On a connection of their own, so they are read while the merge runs on the opening's.
+    inputs: async (dates) => rangeInputs(await connect(), warehousePath, dates, datasetPrefix),
     write: (predicted, tokens) => {
       merged.clear();
       return writeDates(connection, datasetPrefix, predicted, tokens, merged);

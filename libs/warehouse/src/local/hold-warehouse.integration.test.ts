@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { holdWarehouse, withWarehouse } from './duckdb-warehouse';
 
 const root = resolve(import.meta.dirname, '../../../..');
@@ -231,4 +232,33 @@ describe('holding the warehouse open across units of work', () => {
     );
     expect(rows).toEqual([[1]]);
   }, 60_000);
+
+  it.each([
+    ['with a log', false],
+    ['without a log', true],
+  ])(
+    "gives a unit (%s) more connections to its opening: each reads the file outside the first one's transaction, and is closed when the unit ends",
+    async (_, withoutLog) => {
+      const warehouse = join(mkdtempSync(join(tmpdir(), 'props-hold-connect-')), 'warehouse.duckdb');
+      await withWarehouse(warehouse, (connection) =>
+        connection.run('CREATE TABLE t (i INTEGER); INSERT INTO t VALUES (1)'),
+      );
+      const count = async (connection: DuckDBConnection) =>
+        Number((await connection.runAndReadAll('SELECT count(*) FROM t')).getRows()[0]![0]);
+      let other: DuckDBConnection | undefined;
+      await withWarehouse(
+        warehouse,
+        async (connection, connect) => {
+          await connection.run('BEGIN; INSERT INTO t VALUES (2)');
+          other = await connect();
+          expect(await count(other)).toBe(1);
+          expect(await count(connection)).toBe(2);
+          await connection.run('COMMIT');
+          expect(await count(other)).toBe(2);
+        },
+        { withoutLog },
+      );
+      await expect(count(other!)).rejects.toThrow();
+    },
+  );
 });

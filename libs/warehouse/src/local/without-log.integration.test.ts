@@ -102,4 +102,26 @@ describe('an opening without a write-ahead log', () => {
     expect(existsSync(`${warehouse}.wal`)).toBe(false);
     expect(await allRows(warehouse)).toHaveLength(550);
   });
+
+  it('writes row groups of 16,384 rows, where an opening with a log writes one group of up to 122,880', async () => {
+    const groups = async (withoutLog: boolean) => {
+      const warehouse = await seeded();
+      await withWarehouse(
+        warehouse,
+        (connection) => connection.run("INSERT INTO scores SELECT 'bulk_' || i, i FROM range(40000) t(i)"),
+        {
+          withoutLog,
+        },
+      );
+      return withWarehouse(warehouse, async (connection) =>
+        Number(
+          (
+            await connection.runAndReadAll("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('scores')")
+          ).getRows()[0]![0],
+        ),
+      );
+    };
+    expect(await groups(false)).toBe(1);
+    expect(await groups(true)).toBe(3);
+  });
 });
