@@ -189,6 +189,13 @@ describe('gradeDate on the seeded warehouse', () => {
     ).rejects.toThrow(
       "table nba_predictions.prediction_accuracy lacks is_push BOOLEAN; bring it to this build's shape: props warehouse migrate",
     );
+    const gone = copy();
+    await withWarehouse(gone, (connection) => connection.run('DROP TABLE nba_predictions.system_daily_performance'));
+    await expect(
+      withWarehouse(gone, (connection) => gradeDate(new DuckdbGradingStore(connection), DATE)),
+    ).rejects.toThrow(
+      'table nba_predictions.system_daily_performance does not exist; create it: props warehouse migrate',
+    );
   });
   it('grades a range in one pass exactly as date by date, and a re-grade replaces', async () => {
     const [byDate, inOnePass] = [copy(), copy()];

@@ -78,8 +78,11 @@ export class DuckdbGradingStore implements GradingStore, RangeGradingStore {
     if (this.datasetPrefix)
       for (const table of [PREDICTION_ACCURACY, SYSTEM_DAILY_PERFORMANCE])
         await this.connection.run(renderDuckdbDdl(table, this.datasetPrefix));
-    for (const table of [PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, SYSTEM_DAILY_PERFORMANCE])
-      await requireTableColumns(this.connection, table, this.datasetPrefix);
+    await requireTableColumns(
+      this.connection,
+      [PLAYER_PROP_PREDICTIONS, PREDICTION_ACCURACY, SYSTEM_DAILY_PERFORMANCE],
+      this.datasetPrefix,
+    );
   }
 
   async predictions(gameDate: string): Promise<PredictionToGrade[]> {

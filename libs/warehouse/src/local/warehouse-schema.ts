@@ -125,30 +125,43 @@ export function columnsMissingFrom(
     );
 }
 
-/** Refuses a table that lacks a column of its definition (or holds it with another type), naming them and the fix. */
+/**
+ * Refuses a table that lacks a column of its definition (or holds it with another type), naming
+ * them and the fix; the tables are checked in their order, read in one query of DuckDB's catalog
+ * (`duckdb_columns()`, https://duckdb.org/docs/stable/sql/meta/duckdb_table_functions, whose
+ * `data_type` is what information_schema.columns shows, at a fraction of its cost).
+ */
 export async function requireTableColumns(
   connection: DuckDBConnection,
-  table: TableDefinition,
+  tables: readonly TableDefinition[],
   prefix = '',
 ): Promise<void> {
-  const schema = datasetName(table, prefix);
+  const names = tables.map((table) => ({ schema: datasetName(table, prefix), table: table.name }));
+  const wanted = names.map(({ schema, table }) => `'${`${schema}.${table}`.replaceAll("'", "''")}'`).join(', ');
   const rows = (
     await connection.runAndReadAll(
-      'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
-      [schema, table.name],
+      `SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns()
+       WHERE database_name = current_database() AND schema_name || '.' || table_name IN (${wanted})
+       ORDER BY column_index`,
     )
   ).getRowObjectsJS();
-  if (rows.length === 0)
-    throw new WarehouseSchemaError(`table ${schema}.${table.name} does not exist; create it: props warehouse migrate`);
-  const found = new Map(
-    rows.map((row) => [
-      String(row.column_name),
-      String(row.data_type).replace('TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ'),
-    ]),
-  );
-  const missing = columnsMissingFrom(table, found, (column) => duckdbType(column.type));
-  if (missing.length > 0)
-    throw new WarehouseSchemaError(
-      `table ${schema}.${table.name} lacks ${missing.join(', ')}; bring it to this build's shape: props warehouse migrate`,
+  for (const [index, table] of tables.entries()) {
+    const { schema } = names[index]!;
+    const columns = rows.filter((row) => row.schema_name === schema && row.table_name === table.name);
+    if (columns.length === 0)
+      throw new WarehouseSchemaError(
+        `table ${schema}.${table.name} does not exist; create it: props warehouse migrate`,
+      );
+    const found = new Map(
+      columns.map((row) => [
+        String(row.column_name),
+        String(row.data_type).replace('TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ'),
+      ]),
     );
+    const missing = columnsMissingFrom(table, found, (column) => duckdbType(column.type));
+    if (missing.length > 0)
+      throw new WarehouseSchemaError(
+        `table ${schema}.${table.name} lacks ${missing.join(', ')}; bring it to this build's shape: props warehouse migrate`,
+      );
+  }
 }
