@@ -100,6 +100,17 @@ describe('table definitions', () => {
           'nba_orchestration.prediction_batches row 0: column line is not in the table; nothing was written',
         ),
       );
+      // After rows of a shape that passed: a row with one more key, and one with a key renamed.
+      const { load_path: loadPath, ...withoutLoadPath } = row;
+      for (const [other, column] of [
+        [{ ...row, line: 20.5 }, 'line'],
+        [{ ...withoutLoadPath, load_route: loadPath }, 'load_route'],
+      ] as const)
+        await expect(insertRows(connection, PREDICTION_BATCHES, [row, row, other])).rejects.toThrow(
+          new RowShapeError(
+            `nba_orchestration.prediction_batches row 2: column ${column} is not in the table; nothing was written`,
+          ),
+        );
       expect(
         Number(
           (
