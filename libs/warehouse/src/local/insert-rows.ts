@@ -1,5 +1,5 @@
 import { ServiceError } from '@props/contracts';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -38,7 +38,7 @@ export async function withRowsAsJson<T>(
   const folder = mkdtempSync(join(tmpdir(), 'props-insert-'));
   try {
     const file = join(folder, `${table.name}.ndjson`);
-    writeFileSync(file, rows.map((row) => JSON.stringify(row)).join('\n'));
+    writeRowsAsLines(file, rows);
     const columns = table.columns.map((column) => `'${column.name}': '${duckdbType(column.type)}'`).join(', ');
     return await use(
       `read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = {${columns}})`,
@@ -81,3 +81,18 @@ function requireColumns(table: TableDefinition, rows: readonly Record<string, un
       );
   });
 }
+
+/** Rows a slice at a time: a season's chunk as one string was 60 MB built, flattened and collected at once. */
+function writeRowsAsLines(file: string, rows: readonly Record<string, unknown>[]): void {
+  const descriptor = openSync(file, 'w');
+  try {
+    for (let start = 0; start < rows.length; start += LINES_PER_WRITE) {
+      let text = '';
+      for (const row of rows.slice(start, start + LINES_PER_WRITE)) text += `${JSON.stringify(row)}\n`;
+      writeSync(descriptor, text);
+    }
+  } finally {
+    closeSync(descriptor);
+  }
+}
+const LINES_PER_WRITE = 1_000;

@@ -121,6 +121,31 @@ describe('table definitions', () => {
     });
   });
 
+  it('writes every row of many, each once and as given (the file is written a slice of rows at a time)', async () => {
+    await withWarehouse(':memory:', async (connection) => {
+      await connection.run(renderDuckdbDdl(PREDICTION_BATCHES));
+      const rows = Array.from({ length: 2_501 }, (_, index) => ({
+        batch_id: `b${index}`,
+        game_date: '2025-03-15',
+        players_expected: index,
+        players_completed: index,
+        rows_merged: index * 6,
+        fencing_token: 1,
+        load_path: 'one_query',
+        consolidated_at: '2025-03-15T18:00:00Z',
+      }));
+      await insertRows(connection, PREDICTION_BATCHES, rows);
+      const [count, distinct, total] = (
+        await connection.runAndReadAll(
+          'SELECT count(*), count(DISTINCT batch_id), sum(rows_merged) FROM nba_orchestration.prediction_batches',
+        )
+      )
+        .getRows()[0]!
+        .map(Number);
+      expect([count, distinct, total]).toEqual([2_501, 2_501, 6 * ((2_500 * 2_501) / 2)]);
+    });
+  });
+
   it('refuses a dataset_prefix with anything but letters, digits and underscores, naming the field', () => {
     expect(datasetName({ dataset: 'nba_raw' }, 'ci_run_7')).toBe('ci_run_7_nba_raw');
     for (const prefix of ['a-b', 'x.y', 'drop table;', 'a b', '`x`']) {
