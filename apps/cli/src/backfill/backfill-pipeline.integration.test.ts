@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, expect, it } from 'vitest';
 import type { DistributedLock } from '@props/distributed-lock';
 import { PredictionSystems, loadServedModels } from '@props/models';
@@ -9,6 +10,7 @@ import { seedWarehouse } from '@props/season';
 import { withWarehouse } from '@props/warehouse';
 import { repositoryRoot } from '../test-support/props-process';
 import type { BackfillContext } from './backfill-date';
+import type { ChunkPorts } from './chunk-ports';
 import { backfillPorts } from './backfill-ports';
 import { CHUNK_DATES, backfillRange } from './backfill-range';
 
@@ -45,6 +47,8 @@ function recorded(lock: DistributedLock, held: Held[]): void {
 }
 
 let warehouse: string;
+/** The seeded file as no backfill has written it. */
+let pristine: string;
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'props-backfill-pipeline-'));
@@ -55,6 +59,8 @@ beforeAll(async () => {
       seed: 20241022,
     })
   ).out;
+  pristine = join(dataDir, 'pristine.duckdb');
+  copyFileSync(warehouse, pristine);
 }, 180_000);
 
 it('overlaps chunks, yet waits for no lock with the warehouse open and forms and merges each date under its start lock', async () => {
@@ -127,4 +133,78 @@ it('overlaps chunks, yet waits for no lock with the warehouse open and forms and
   const expected = (index: number) => (index < PART ? [0, 1] : [1, 2]);
   for (const { game_date: date, formed, merged } of written)
     expect([during(Number(formed)), during(Number(merged))]).toEqual(expected(dates.indexOf(String(date))));
+}, 600_000);
+
+/** The range's dates (a part chunk of PART, then a full one) backfilled on a fresh copy of the seed, its chunk ports wrapped. */
+async function backfillCopy(
+  wrap: (chunk: ChunkPorts) => ChunkPorts,
+): Promise<{ outcomes: Awaited<ReturnType<typeof backfillRange>>; file: string; dates: string[] }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'props-backfill-pipeline-')), 'warehouse.duckdb');
+  copyFileSync(pristine, file);
+  const ports = backfillPorts({ ...process.env, PROPS_BACKEND: 'local' }, file);
+  const withChunk = ports.withChunk.bind(ports);
+  ports.withChunk = (prefix, work) => withChunk(prefix, (chunk) => work(wrap(chunk)));
+  const models = await loadServedModels({
+    modelDir: join(repositoryRoot, 'models'),
+    cacheDir: join(repositoryRoot, 'var/model-cache'),
+    env: {},
+    requireModels: true,
+  });
+  const context: BackfillContext = {
+    ports,
+    systems: new PredictionSystems(models, () => undefined),
+    keepSystems: null,
+    datasetPrefix: '',
+    grade: true,
+  };
+  const first = Date.parse(`${LAST}T00:00:00Z`) - (DAYS - 1) * 86_400_000;
+  const dates = Array.from({ length: DAYS }, (_, day) => new Date(first + day * 86_400_000).toISOString().slice(0, 10));
+  return { outcomes: await backfillRange(context, dates, () => undefined), file, dates };
+}
+
+it('checkpoints an opening only once the next chunk’s inputs, read beside its merge, are read', async () => {
+  const events: string[] = [];
+  const { outcomes } = await backfillCopy((chunk) => ({
+    ...chunk,
+    // Read slower than the part chunk merges and grades: the checkpoint must still wait for them.
+    inputs: async (dates) => {
+      const inputs = await chunk.inputs(dates);
+      await sleep(3_000);
+      events.push('inputs read');
+      return inputs;
+    },
+    checkpoint: async () => {
+      events.push('checkpoint');
+      await chunk.checkpoint();
+    },
+  }));
+  expect(outcomes.filter((outcome) => !['done', 'no_games'].includes(outcome.status))).toEqual([]);
+  // The part chunk's inputs; the full chunk's, then the part chunk's checkpoint; the full chunk's checkpoint.
+  expect(events).toEqual(['inputs read', 'inputs read', 'checkpoint', 'checkpoint']);
+}, 600_000);
+
+it('when the next chunk’s inputs cannot be read, still makes the merged chunk’s dates durable and fails only the next chunk’s', async () => {
+  let reads = 0;
+  const { outcomes, file, dates } = await backfillCopy((chunk) => ({
+    ...chunk,
+    inputs: (chunkDates) =>
+      (reads += 1) === 2 ? Promise.reject(new Error('IO Error: inputs unreadable')) : chunk.inputs(chunkDates),
+  }));
+  const [part, full] = [outcomes.slice(0, PART), outcomes.slice(PART)];
+  expect(part.map((outcome) => outcome.status)).toContain('done');
+  expect(part.filter((outcome) => !['done', 'no_games'].includes(outcome.status))).toEqual([]);
+  expect(full.filter((outcome) => outcome.status === 'done')).toEqual([]);
+  expect(full.map((outcome) => outcome.reason)).toContain('IO Error: inputs unreadable');
+  // In the file once the run is over: the part chunk's batches, nothing of the full chunk's.
+  const batches = await withWarehouse(file, async (connection) =>
+    (
+      await connection.runAndReadAll(
+        'SELECT DISTINCT CAST(game_date AS VARCHAR) FROM nba_orchestration.prediction_batches ORDER BY 1',
+      )
+    )
+      .getRows()
+      .map(([date]) => String(date)),
+  );
+  expect(batches).toEqual(part.filter((outcome) => outcome.status === 'done').map((outcome) => outcome.game_date));
+  expect(batches.every((date) => dates.indexOf(date) < PART)).toBe(true);
 }, 600_000);

@@ -1,5 +1,6 @@
 import { ServiceError, errorMessage } from '@props/contracts';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { fileKind } from './file-kind';
 import { attachKept, detachKept, detachSettled, type KeptOpening } from './kept-instances';
@@ -180,9 +181,48 @@ async function closingCheckpoint(hold: Hold): Promise<void> {
  * A unit of work on the warehouse: `connection` is the opening's own; `connect` gives another
  * connection to the same opening, for reads that run beside the unit's statements (a DuckDB
  * connection runs one statement at a time, and its transaction is its own). Connections it gives
- * are closed when the unit ends.
+ * are closed when the unit ends (a statement left running on one is interrupted first).
  */
 export type WarehouseWork<T> = (connection: DuckDBConnection, connect: () => Promise<DuckDBConnection>) => Promise<T>;
+
+/**
+ * The connections a unit asks for (WarehouseWork's `connect`), and their close when it ends. A
+ * statement the unit left running on one is interrupted and waited for first: disconnecting a
+ * connection under a running statement crashed the process (SIGSEGV). One asked for once the unit
+ * has ended is refused, so none outlives it (it would keep an opening's instance, and its file, open).
+ */
+function unitConnections(path: string, open: OpenWarehouse, unit: { running: boolean }) {
+  const connections: DuckDBConnection[] = [];
+  const ended = () => new Error(`warehouse ${path}: a connection was asked for once its unit of work had ended`);
+  const connect = async () => {
+    if (!unit.running) throw ended();
+    const connection = await open.instance.connect();
+    if (!unit.running) {
+      connection.disconnectSync();
+      throw ended();
+    }
+    connections.push(connection);
+    if (open.kept || open.withoutLog) await connection.run('USE warehouse');
+    return connection;
+  };
+  const close = async () => {
+    for (const connection of connections) {
+      // A connection runs one statement at a time: this one ends after any the unit left. Those are
+      // interrupted until it does (an interrupt that comes before a statement starts is lost).
+      let drained = false;
+      const drain = connection.run('SELECT 1').then(
+        () => (drained = true),
+        () => (drained = true),
+      );
+      while (!drained) {
+        connection.interrupt();
+        await Promise.race([drain, sleep(10)]);
+      }
+      connection.disconnectSync();
+    }
+  };
+  return { connect, close };
+}
 
 /** The file whose unit of work is running in this async context, while it runs. */
 const runningUnit = new AsyncLocalStorage<{ path: string; running: boolean }>();
@@ -205,23 +245,17 @@ function heldTurn<T>(path: string, hold: Hold, work: WarehouseWork<T>, options: 
         `warehouse ${path}: a unit of work that needs its commits durable ran on an opening without a write-ahead log`,
       );
     const unit = { path, running: true };
-    const more: DuckDBConnection[] = [];
-    const connect = async () => {
-      const connection = await open.instance.connect();
-      more.push(connection);
-      if (open.kept || open.withoutLog) await connection.run('USE warehouse');
-      return connection;
-    };
+    const more = unitConnections(path, open, unit);
     hold.turns += 1;
     try {
-      return await runningUnit.run(unit, () => work(open.connection, connect));
+      return await runningUnit.run(unit, () => work(open.connection, more.connect));
     } catch (error) {
       open.failed = true;
       throw classifyWarehouseError(path, error);
     } finally {
       // Work it left behind (a timer, a promise not awaited) may open the file once the turn is over.
       unit.running = false;
-      for (const connection of more) connection.disconnectSync();
+      await more.close();
     }
   });
   hold.queue = turn.catch(() => undefined);

@@ -261,4 +261,35 @@ describe('holding the warehouse open across units of work', () => {
       await expect(count(other!)).rejects.toThrow();
     },
   );
+
+  it.each([
+    ['with a log', false],
+    ['without a log', true],
+  ])(
+    'ends (%s) what a unit left on the connections it asked for: a statement still running is interrupted, a connection asked for as it ends is refused, the file is let go',
+    async (_, withoutLog) => {
+      await withWarehouse(warehouse, (connection) => connection.run('CREATE TABLE t (i INTEGER)'));
+      let running!: Promise<unknown>;
+      let late!: Promise<unknown>;
+      let connectLater!: () => Promise<DuckDBConnection>;
+      await withWarehouse(
+        warehouse,
+        async (_connection, connect) => {
+          connectLater = connect;
+          // Left running: disconnecting the connection under it crashed the process (a segfault).
+          running = (await connect()).run('SELECT count(*) FROM range(10000000000) r(i) WHERE i % 7 = 3');
+          running.catch(() => undefined);
+          // Asked for, not awaited: its connection came after the unit had closed the others.
+          late = connect();
+          late.catch(() => undefined);
+        },
+        { withoutLog },
+      );
+      await expect(running).rejects.toThrow(/Interrupt/i);
+      await expect(late).rejects.toThrow('a connection was asked for once its unit of work had ended');
+      await expect(connectLater()).rejects.toThrow('a connection was asked for once its unit of work had ended');
+      expect(anotherProcessCanOpen(warehouse)).toBe(true);
+    },
+    60_000,
+  );
 });
