@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { fileKind } from './file-kind';
 import { attachKept, detachKept, detachSettled, type KeptOpening } from './kept-instances';
+import { ROW_GROUP_ROWS } from './row-group-rows';
 
 /** Another process holds the warehouse file for longer than the caller waits. */
 export class WarehouseBusyError extends ServiceError {
@@ -355,11 +356,8 @@ async function attachWithoutLog(
     const connection = await instance.connect();
     const file = path.replaceAll("'", "''");
     // Spills where an opening of the file itself would put them, not in the working directory.
-    // Row groups of 16,384 rows instead of 122,880: a commit writes each full group into the file
-    // itself, so a checkpoint no longer rewrites the whole growing group the backfill's earlier
-    // openings appended to, which put 1.2-1.9 s on its critical path (docs/performance.md).
     await connection.run(
-      `SET temp_directory = '${file}.tmp'; ATTACH '${file}' AS warehouse (RECOVERY_MODE no_wal_writes, ROW_GROUP_SIZE 16384); USE warehouse`,
+      `SET temp_directory = '${file}.tmp'; ATTACH '${file}' AS warehouse (RECOVERY_MODE no_wal_writes, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}); USE warehouse`,
     );
     return { instance, connection, withoutLog: true };
   } catch (error) {

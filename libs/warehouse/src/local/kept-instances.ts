@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { ROW_GROUP_ROWS } from './row-group-rows';
 
 /**
  * A file attached to an in-memory DuckDB instance that this process keeps between the file's
@@ -70,7 +71,7 @@ export async function attachKept(
   }
   const connection = await kept.instance.connect();
   try {
-    await connection.run(`ATTACH ${quoted(path)} AS ${ALIAS}; USE ${ALIAS}`);
+    await connection.run(`ATTACH ${quoted(path)} AS ${ALIAS} (ROW_GROUP_SIZE ${ROW_GROUP_ROWS}); USE ${ALIAS}`);
     const settings = Object.entries(config).map(([name, value]) => `SET ${name} = ${quoted(value)}`);
     if (settings.length > 0) {
       await kept.settings;
