@@ -1,7 +1,8 @@
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 
 const NAMESPACE = 'builtin-through-require';
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+const require = createRequire(import.meta.url);
 
 /**
  * An `import` of a Node built-in in an ES module makes Node build the module's ES facade, which
@@ -10,6 +11,14 @@ const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]
  * `node:fs`'s `ReadStream` loads all of fs's streams (about 10 ms of a worker start) although
  * nothing here uses them. The bundle takes built-ins with `require` instead (as its bundled
  * CommonJS packages already do), so only what the code uses is loaded, when it uses it.
+ *
+ * The importer still wraps what `require` returns with esbuild's `__toESM`, which copies every
+ * own property of it, reading each one's descriptor: that materializes `node:util`'s lazy
+ * properties (`parseArgs`, `diff`, `setTraceSigInt` load their modules, about 5 ms) and costs a
+ * getter per export per importing file. A built-in whose exports are an object is therefore
+ * handed over as an object that inherits them and owns none: `__toESM` copies nothing, and each
+ * named export or property of the default export is read through the prototype when it is used.
+ * A built-in that exports a function or class (`node:events`, `node:module`) is left as it is.
  */
 export function builtinsThroughRequirePlugin() {
   return {
@@ -20,10 +29,14 @@ export function builtinsThroughRequirePlugin() {
           ? { path: args.path, namespace: NAMESPACE }
           : undefined,
       );
-      build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(args.path)});`,
-        loader: 'js',
-      }));
+      build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
+        const builtin = `require(${JSON.stringify(args.path)})`;
+        const inheritsExports = typeof require(args.path) === 'object';
+        return {
+          contents: `module.exports = ${inheritsExports ? `Object.create(${builtin})` : builtin};`,
+          loader: 'js',
+        };
+      });
     },
   };
 }
