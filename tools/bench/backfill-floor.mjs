@@ -15,8 +15,12 @@ if (!warehouse || !/^\d{4}-\d{2}-\d{2}$/.test(from ?? '') || !/^\d{4}-\d{2}-\d{2
 const root = join(import.meta.dirname, '../..');
 const manifest = JSON.parse(readFileSync(join(root, 'libs/models/src/artifacts/model-manifest.json'), 'utf8'));
 
-const instance = await DuckDBInstance.create(warehouse);
+const instance = await DuckDBInstance.create(':memory:');
 const connection = await instance.connect();
+// Attached as every opening of the product attaches it (libs/warehouse/src/local/row-group-rows.ts):
+// at DuckDB's default size, the close would merge the backfill's 16,384-row groups back, a cost
+// the product never pays.
+await connection.run(`ATTACH '${warehouse.replaceAll("'", "''")}' AS warehouse (ROW_GROUP_SIZE 16384); USE warehouse`);
 const range = `game_date BETWEEN DATE '${from}' AND DATE '${to}'`;
 const written = await connection.run(`SELECT * FROM nba_predictions.player_prop_predictions WHERE ${range}`);
 const chunks = await written.fetchAllChunks();
