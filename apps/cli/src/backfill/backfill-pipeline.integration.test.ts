@@ -80,24 +80,7 @@ it('overlaps chunks, yet waits for no lock with the warehouse open and forms and
         opening.closed = Date.now();
       }
     });
-  const models = await loadServedModels({
-    modelDir: join(repositoryRoot, 'models'),
-    cacheDir: join(repositoryRoot, 'var/model-cache'),
-    env: {},
-    requireModels: true,
-  });
-  const context: BackfillContext = {
-    ports,
-    systems: new PredictionSystems(models, () => undefined),
-    keepSystems: null,
-    datasetPrefix: '',
-    grade: true,
-  };
-  const first = new Date(Date.parse(`${LAST}T00:00:00Z`) - (DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
-  const dates = Array.from({ length: DAYS }, (_, day) =>
-    new Date(Date.parse(`${first}T00:00:00Z`) + day * 86_400_000).toISOString().slice(0, 10),
-  );
-  const outcomes = await backfillRange(context, dates, () => undefined);
+  const { outcomes, dates } = await backfillDays(ports);
   expect(outcomes.filter((outcome) => !['done', 'no_games'].includes(outcome.status))).toEqual([]);
 
   // No lock is waited for while the warehouse is open.
@@ -144,6 +127,13 @@ async function backfillCopy(
   const ports = backfillPorts({ ...process.env, PROPS_BACKEND: 'local' }, file);
   const withChunk = ports.withChunk.bind(ports);
   ports.withChunk = (prefix, work) => withChunk(prefix, (chunk) => work(wrap(chunk)));
+  return { ...(await backfillDays(ports)), file };
+}
+
+/** The DAYS dates up to LAST backfilled through `ports` with the served models, graded. */
+async function backfillDays(
+  ports: BackfillContext['ports'],
+): Promise<{ outcomes: Awaited<ReturnType<typeof backfillRange>>; dates: string[] }> {
   const models = await loadServedModels({
     modelDir: join(repositoryRoot, 'models'),
     cacheDir: join(repositoryRoot, 'var/model-cache'),
@@ -159,7 +149,7 @@ async function backfillCopy(
   };
   const first = Date.parse(`${LAST}T00:00:00Z`) - (DAYS - 1) * 86_400_000;
   const dates = Array.from({ length: DAYS }, (_, day) => new Date(first + day * 86_400_000).toISOString().slice(0, 10));
-  return { outcomes: await backfillRange(context, dates, () => undefined), file, dates };
+  return { outcomes: await backfillRange(context, dates, () => undefined), dates };
 }
 
 it('checkpoints an opening only once the next chunk’s inputs, read beside its merge, are read', async () => {
