@@ -1,5 +1,5 @@
 import { ServiceError } from '@props/contracts';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -82,14 +82,19 @@ function requireColumns(table: TableDefinition, rows: readonly Record<string, un
   });
 }
 
-/** Rows a slice at a time: a season's chunk as one string was 60 MB built, flattened and collected at once. */
+/**
+ * Rows a slice at a time: a season's chunk as one string was 60 MB built, flattened and collected at once.
+ * writeFileSync on the descriptor writes all of a slice or throws; writeSync may write part of it
+ * and report no error (a full disk), leaving a file of fewer rows
+ * (https://nodejs.org/docs/latest-v24.x/api/fs.html#using-fswritefile-with-file-descriptors).
+ */
 function writeRowsAsLines(file: string, rows: readonly Record<string, unknown>[]): void {
   const descriptor = openSync(file, 'w');
   try {
     for (let start = 0; start < rows.length; start += LINES_PER_WRITE) {
       let text = '';
       for (const row of rows.slice(start, start + LINES_PER_WRITE)) text += `${JSON.stringify(row)}\n`;
-      writeSync(descriptor, text);
+      writeFileSync(descriptor, text);
     }
   } finally {
     closeSync(descriptor);
