@@ -1,4 +1,4 @@
-// A probe that imports node:fs, node:crypto, node:path, node:util and node:events, bundled with the
+// A probe that imports node:fs, node:crypto, node:path, node:util, node:events and node:process, bundled with the
 // build's own options and run: it works, and Node did not load fs's streams or util's parseArgs,
 // which the ES facades of node:fs and node:util would have loaded (and esbuild's copy of node:util's
 // exports too).
@@ -18,6 +18,7 @@ import path from 'node:path';
 import * as util from 'node:util';
 import { promisify } from 'node:util';
 import EventEmitter from 'node:events';
+import processModule from 'node:process';
 const digest = crypto.createHash('sha256').update(readFileSync(import.meta.filename)).digest('hex');
 const emitted = await new Promise((resolve) => {
   const emitter = new EventEmitter();
@@ -25,14 +26,23 @@ const emitted = await new Promise((resolve) => {
   emitter.emit('value', util.format('%s-%d', 'emitted', 1));
 });
 const waited = await promisify((callback) => callback(null, 'promisified'))();
+// An emitter keeps its listeners and their count in its own properties: it must be the object itself.
+const sameProcess = processModule === process;
 const lazy = process.moduleLoadList.filter((loaded) => loaded.endsWith('internal/fs/streams') || loaded.endsWith('internal/util/parse_args/parse_args'));
-console.log(JSON.stringify({ digest, base: path.basename(import.meta.filename), emitted, waited, lazy }));
+console.log(JSON.stringify({ digest, base: path.basename(import.meta.filename), emitted, waited, sameProcess, lazy }));
 `;
 
 function run(file: string) {
   const result = spawnSync(process.execPath, [file], { encoding: 'utf8' });
   expect(result.status, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as { digest: string; base: string; emitted: string; waited: string; lazy: string[] };
+  return JSON.parse(result.stdout) as {
+    digest: string;
+    base: string;
+    emitted: string;
+    waited: string;
+    sameProcess: boolean;
+    lazy: string[];
+  };
 }
 
 describe('built-in modules in a bundle', () => {
@@ -43,7 +53,13 @@ describe('built-in modules in a bundle', () => {
 
     expect(run(join(folder, 'unbundled.mjs')).lazy).toHaveLength(2);
     const bundled = run(join(outdir, 'main.js'));
-    expect(bundled).toMatchObject({ base: 'main.js', emitted: 'emitted-1', waited: 'promisified', lazy: [] });
+    expect(bundled).toMatchObject({
+      base: 'main.js',
+      emitted: 'emitted-1',
+      waited: 'promisified',
+      sameProcess: true,
+      lazy: [],
+    });
     expect(bundled.digest).toMatch(/^[0-9a-f]{64}$/);
   }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { builtinModules, createRequire } from 'node:module';
 
 const NAMESPACE = 'builtin-through-require';
@@ -18,7 +19,8 @@ const require = createRequire(import.meta.url);
  * getter per export per importing file. A built-in whose exports are an object is therefore
  * handed over as an object that inherits them and owns none: `__toESM` copies nothing, and each
  * named export or property of the default export is read through the prototype when it is used.
- * A built-in that exports a function or class (`node:events`, `node:module`) is left as it is.
+ * A built-in that exports a function or class (`node:events`, `node:module`) or an emitter
+ * (`node:process`) is left as it is.
  */
 export function builtinsThroughRequirePlugin() {
   return {
@@ -31,7 +33,10 @@ export function builtinsThroughRequirePlugin() {
       );
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
         const builtin = `require(${JSON.stringify(args.path)})`;
-        const inheritsExports = typeof require(args.path) === 'object';
+        const exported = require(args.path);
+        // An emitter (node:process) keeps its listeners in its own properties: one that inherits
+        // them would keep listeners of its own that the real object never calls.
+        const inheritsExports = typeof exported === 'object' && !(exported instanceof EventEmitter);
         return {
           contents: `module.exports = ${inheritsExports ? `Object.create(${builtin})` : builtin};`,
           loader: 'js',
