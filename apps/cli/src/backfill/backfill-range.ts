@@ -100,9 +100,9 @@ async function finish(claim: ClaimedChunk, report: (claim: ClaimedChunk) => void
  * One opening of the warehouse: `written` merged and graded on the opening's connection while
  * `next`'s inputs are read on a second one and then predicted; the checkpoint only once those
  * reads are done, so none of them is open while it writes the file. The run's first opening only
- * predicts: it may follow a killed run, whose replayed log `withWarehouse` checkpoints at every open (DuckDB 1.5.6 loses
- * replayed rows from their index otherwise). Never rejects: a failure of the opening fails the
- * unfinished dates of both.
+ * predicts: it may follow a killed run, whose replayed log `withWarehouse` checkpoints at every
+ * open (DuckDB 1.5.6 loses replayed rows from their index otherwise). Never rejects: a failure of
+ * the opening fails the unfinished dates of both.
  */
 async function opening(
   context: BackfillContext,

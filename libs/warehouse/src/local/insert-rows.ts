@@ -56,8 +56,8 @@ export class RowShapeError extends ServiceError {
 }
 
 /**
- * A row that cannot be written in the table's shape is refused naming the column, never written with it dropped.
- * Rows come in runs of one shape: a row's keys are looked up only when they differ from the last
+ * A row that cannot be written in the table's shape is refused naming the column, never written
+ * with it dropped. Rows come in runs of one shape: a row's keys are looked up only when they differ from the last
  * row's that passed (a backfill's 243,000 rows a season took ~0.4 s of the main thread otherwise).
  */
 function requireColumns(table: TableDefinition, rows: readonly Record<string, unknown>[]): void {
@@ -83,9 +83,9 @@ function requireColumns(table: TableDefinition, rows: readonly Record<string, un
 }
 
 /**
- * Rows a slice at a time: a season's chunk as one string was 60 MB built, flattened and collected at once.
- * writeFileSync on the descriptor writes all of a slice or throws; writeSync may write part of it
- * and report no error (a full disk), leaving a file of fewer rows
+ * Rows a slice at a time: a season's chunk as one string was 60 MB built, flattened and collected
+ * at once. writeFileSync on the descriptor writes all of a slice or throws; writeSync may write
+ * part of it and report no error (a full disk), leaving a file of fewer rows
  * (https://nodejs.org/docs/latest-v24.x/api/fs.html#using-fswritefile-with-file-descriptors).
  */
 function writeRowsAsLines(file: string, rows: readonly Record<string, unknown>[]): void {
