@@ -186,18 +186,41 @@ async function closingCheckpoint(hold: Hold): Promise<void> {
  */
 export type WarehouseWork<T> = (connection: DuckDBConnection, connect: () => Promise<DuckDBConnection>) => Promise<T>;
 
+/** DuckDBConnection's methods that run a statement, each tracked on a unit's extra connections. */
+const STATEMENT_METHODS = [
+  'run',
+  'runAndRead',
+  'runAndReadAll',
+  'runAndReadUntil',
+  'stream',
+  'streamAndRead',
+  'streamAndReadAll',
+  'streamAndReadUntil',
+  'start',
+  'startThenRead',
+  'startThenReadAll',
+  'startThenReadUntil',
+  'startStream',
+  'startStreamThenRead',
+  'startStreamThenReadAll',
+  'startStreamThenReadUntil',
+] as const;
+
 /**
  * The connections a unit asks for (WarehouseWork's `connect`), and their close when it ends. A
- * statement the unit left running on one is interrupted and waited for first: disconnecting a
- * connection under a running statement crashed the process (SIGSEGV). One asked for once the unit
- * has ended is refused, so none outlives it (it would keep an opening's instance, and its file, open).
+ * statement the unit left running on one (issued through one of STATEMENT_METHODS) is interrupted
+ * and waited for first: disconnecting a connection under a running statement crashed the process
+ * (SIGSEGV). Each statement is tracked, because two issued on one connection may start in either
+ * order, so a statement issued last is no sign that the others have ended. One asked for once the
+ * unit has ended is refused, so none outlives it (it would keep an opening's instance, and its file, open).
  */
 function unitConnections(path: string, open: OpenWarehouse, unit: { running: boolean }) {
   const connections: DuckDBConnection[] = [];
+  const running = new Set<Promise<unknown>>();
   const ended = () => new Error(`warehouse ${path}: a connection was asked for once its unit of work had ended`);
   const connect = async () => {
     if (!unit.running) throw ended();
-    const connection = await open.instance.connect();
+    const connection = tracked(await open.instance.connect(), running);
     if (!unit.running) {
       connection.disconnectSync();
       throw ended();
@@ -207,22 +230,33 @@ function unitConnections(path: string, open: OpenWarehouse, unit: { running: boo
     return connection;
   };
   const close = async () => {
-    for (const connection of connections) {
-      // A connection runs one statement at a time: this one ends after any the unit left. Those are
-      // interrupted until it does (an interrupt that comes before a statement starts is lost).
-      let drained = false;
-      const drain = connection.run('SELECT 1').then(
-        () => (drained = true),
-        () => (drained = true),
-      );
-      while (!drained) {
-        connection.interrupt();
-        await Promise.race([drain, sleep(10)]);
-      }
-      connection.disconnectSync();
+    // An interrupt that comes before a statement starts is lost: repeated until all have ended.
+    while (running.size > 0) {
+      for (const connection of connections) connection.interrupt();
+      await Promise.race([Promise.all(running), sleep(10)]);
     }
+    for (const connection of connections) connection.disconnectSync();
   };
   return { connect, close };
+}
+
+/** `connection`, each of its statements in `running` until it has settled. */
+function tracked(connection: DuckDBConnection, running: Set<Promise<unknown>>): DuckDBConnection {
+  for (const name of STATEMENT_METHODS) {
+    const method = connection[name] as (...args: unknown[]) => Promise<unknown>;
+    Object.defineProperty(connection, name, {
+      value: (...args: unknown[]) => {
+        const statement = method.apply(connection, args);
+        const settled: Promise<unknown> = statement.then(
+          () => running.delete(settled),
+          () => running.delete(settled),
+        );
+        running.add(settled);
+        return statement;
+      },
+    });
+  }
+  return connection;
 }
 
 /** The file whose unit of work is running in this async context, while it runs. */
