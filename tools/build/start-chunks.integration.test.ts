@@ -1,6 +1,6 @@
-// What a service's start loads: main.js and the chunks it imports statically. The Google client
-// stack (loaded with import() on gcp only) and DuckDB (loaded where a DuckDB file is opened) must
-// not be among them, or every start pays for reading, compiling and initialising them.
+// What a service's or the CLI's start loads: main.js and the chunks it imports statically. The
+// Google client stack (loaded with import() on gcp only) and DuckDB (loaded where a DuckDB file is
+// opened) must not be among them, or every start pays for reading, compiling and initialising them.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { builtinModules } from 'node:module';
@@ -81,7 +81,7 @@ const ZOD_OTHER_LOCALES = /node_modules\/zod\/v4\/locales\/(?!en\.js$)/;
 const FASTIFY_ON_DEMAND =
   /node_modules\/(ajv|@fastify\/ajv-compiler|@fastify\/fast-json-stringify-compiler|fastify\/node_modules\/light-my-request|safe-regex2|ret|semver)\/|node_modules\/fast-json-stringify\/index\.js$/;
 
-describe('what a service start loads', () => {
+describe('what a start loads', () => {
   it('the worker: onnxruntime-node, no Google client', async () => {
     const start = await startPath('worker', ['onnxruntime-node']);
     expect(start.externals).toContain('onnxruntime-node');
@@ -109,6 +109,12 @@ describe('what a service start loads', () => {
     },
     120_000,
   );
+
+  it('the CLI: no Google client (a command on gcp imports it)', async () => {
+    const start = await startPath('cli', ['onnxruntime-node', '@duckdb/node-api']);
+    expect(start.inputs).toContain('apps/cli/src/backfill/backfill-command.ts');
+    expect(start.inputs.filter((input) => GOOGLE_STACK.test(input))).toEqual([]);
+  }, 120_000);
 
   it('the coordinator: neither DuckDB nor a Google client', async () => {
     const start = await startPath('coordinator', ['@duckdb/node-api']);

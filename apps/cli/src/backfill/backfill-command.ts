@@ -55,7 +55,7 @@ export const backfillCommand: CliCommand = {
     }
     const dates = calendarDays(String(values.from), String(values.to), '--from/--to');
     const json = values.json === true;
-    const ports = backfillPorts(process.env, warehouse);
+    const ports = await backfillPorts(process.env, warehouse);
     const fallbacks = new Map<string, FallbackEvent & { dates: number }>();
     const models = await loadServedModels({
       modelDir: process.env.PROPS_MODEL_DIR ?? bundledModels(),

@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { PredictionSystems, loadServedModels } from '@props/models';
 import { backfillPorts } from ${JSON.stringify(join(import.meta.dirname, 'backfill-ports.ts'))};
 import { backfillRange } from ${JSON.stringify(join(import.meta.dirname, 'backfill-range.ts'))};
-const ports = backfillPorts({ ...process.env, PROPS_BACKEND: 'local' }, ${JSON.stringify(warehouse)});
+const ports = await backfillPorts({ ...process.env, PROPS_BACKEND: 'local' }, ${JSON.stringify(warehouse)});
 const withChunk = ports.withChunk.bind(ports);
 ports.withChunk = (prefix, work) =>
   withChunk(prefix, (chunk) => work({ ...chunk, checkpoint: async () => void process.kill(process.pid, 'SIGKILL') }));
@@ -65,7 +65,7 @@ async function backfill(warehouse: string, checkpointFails = false): Promise<Dat
     env: {},
     requireModels: true,
   });
-  const ports = backfillPorts({ ...process.env, PROPS_BACKEND: 'local' }, warehouse);
+  const ports = await backfillPorts({ ...process.env, PROPS_BACKEND: 'local' }, warehouse);
   if (checkpointFails) {
     const withChunk = ports.withChunk.bind(ports);
     ports.withChunk = (prefix, work) =>

@@ -64,7 +64,7 @@ beforeAll(async () => {
 }, 180_000);
 
 it('overlaps chunks, yet waits for no lock with the warehouse open and forms and merges each date under its start lock', async () => {
-  const ports = backfillPorts({ ...process.env, PROPS_BACKEND: 'local' }, warehouse);
+  const ports = await backfillPorts({ ...process.env, PROPS_BACKEND: 'local' }, warehouse);
   const held: Held[] = [];
   recorded(ports.lock, held);
   recorded(ports.gradingLock, held);
@@ -124,7 +124,7 @@ async function backfillCopy(
 ): Promise<{ outcomes: Awaited<ReturnType<typeof backfillRange>>; file: string; dates: string[] }> {
   const file = join(mkdtempSync(join(tmpdir(), 'props-backfill-pipeline-')), 'warehouse.duckdb');
   copyFileSync(pristine, file);
-  const ports = backfillPorts({ ...process.env, PROPS_BACKEND: 'local' }, file);
+  const ports = await backfillPorts({ ...process.env, PROPS_BACKEND: 'local' }, file);
   const withChunk = ports.withChunk.bind(ports);
   ports.withChunk = (prefix, work) => withChunk(prefix, (chunk) => work(wrap(chunk)));
   return { ...(await backfillDays(ports)), file };

@@ -4,7 +4,6 @@ import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { FileBatchState, type BatchStateStore } from '@props/prediction-batch';
 import { requireWarehouseFile, withWarehouse } from '@props/warehouse';
 import { backendEnvironment } from '../backend-environment';
-import { gcpBackfillPorts } from '../gcp/gcp-backfill-ports';
 import { gradingLock, withWarehouseReads } from '../grading/grading-backend';
 import type { ChunkPorts } from './chunk-ports';
 import { localChunkPorts } from '../local/backfill-chunk-ports';
@@ -29,11 +28,12 @@ const BackfillEnvironment = backendEnvironment({});
 /**
  * The coordinator's own stores, so a backfill and the services exclude each other per date: the
  * local runtime's folders beside the warehouse (var/locks, var/batches), or Firestore, BigQuery
- * staging and BigQuery with PROPS_BACKEND=gcp.
+ * staging and BigQuery with PROPS_BACKEND=gcp (their clients imported only then).
  */
-export function backfillPorts(env: NodeJS.ProcessEnv, warehousePath: string): BackfillPorts {
+export async function backfillPorts(env: NodeJS.ProcessEnv, warehousePath: string): Promise<BackfillPorts> {
   const config = parseEnvironment(BackfillEnvironment, env);
   if (config.PROPS_BACKEND === 'gcp') {
+    const { gcpBackfillPorts } = await import('../gcp/gcp-backfill-ports');
     const gcp = gcpBackfillPorts({
       projectId: config.GCP_PROJECT_ID!,
       location: config.PROPS_BIGQUERY_LOCATION,
@@ -42,7 +42,7 @@ export function backfillPorts(env: NodeJS.ProcessEnv, warehousePath: string): Ba
     });
     return {
       lock: gcp.lock,
-      gradingLock: gradingLock(env, warehousePath),
+      gradingLock: await gradingLock(env, warehousePath),
       state: gcp.state,
       withChunk: (datasetPrefix, work) =>
         work(
@@ -60,7 +60,7 @@ export function backfillPorts(env: NodeJS.ProcessEnv, warehousePath: string): Ba
   const lock = new DistributedLock(new LocalLockBackend(join(dirname(warehousePath), 'locks')));
   return {
     lock,
-    gradingLock: gradingLock(env, warehousePath),
+    gradingLock: await gradingLock(env, warehousePath),
     state: new FileBatchState(join(dirname(warehousePath), 'batches'), lock),
     withChunk: (datasetPrefix, work) =>
       withWarehouse(

@@ -1,4 +1,4 @@
-import { Storage } from '@google-cloud/storage';
+import type { Storage } from '@google-cloud/storage';
 import { ServiceError, errorMessage } from '@props/contracts';
 
 /** `gs://bucket/object` split into its bucket and object name, or null for anything else. */
@@ -10,13 +10,14 @@ export function parseGcsUrl(url: string): { bucket: string; object: string } | n
 /**
  * Writes an HTML page to Cloud Storage in one request (a multipart upload: a page is far under the
  * 5 MB GCS recommends single-request uploads for). STORAGE_EMULATOR_HOST points the client at
- * another endpoint, unauthenticated, as @google-cloud/storage documents for emulators.
+ * another endpoint, unauthenticated, as @google-cloud/storage documents for emulators. The client
+ * is loaded here, not with the module, so no other command pays for loading it.
  */
-export async function writePageToGcs(url: string, html: string, storage = new Storage()): Promise<void> {
+export async function writePageToGcs(url: string, html: string, storage?: Storage): Promise<void> {
   const target = parseGcsUrl(url);
   if (!target) throw new Error(`not a gs://bucket/object URL: ${url}`);
   try {
-    await storage
+    await (storage ?? new (await import('@google-cloud/storage')).Storage())
       .bucket(target.bucket)
       .file(target.object)
       .save(html, {

@@ -19,7 +19,7 @@ interface GradeRun {
   trigger: Trigger | null;
   json: boolean;
   logger: Logger;
-  lock: ReturnType<typeof gradingLock>;
+  lock: Awaited<ReturnType<typeof gradingLock>>;
 }
 
 type DateOutcome = { kind: 'graded' | 'no_games' | 'nothing'; entry: Record<string, unknown> };
@@ -167,7 +167,7 @@ export const gradeCommand: CliCommand = {
       trigger,
       json,
       logger: createLogger({ service: 'cli', destination: 2 }),
-      lock: gradingLock(process.env, warehouse),
+      lock: await gradingLock(process.env, warehouse),
     };
     await reachGradingServices(process.env);
     const outcomes: DateOutcome[] = [];

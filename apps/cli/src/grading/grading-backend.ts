@@ -1,8 +1,5 @@
 import { parseEnvironment } from '@props/configuration';
 import {
-  BigQueryGradingStore,
-  BigQuerySeasonSource,
-  BigQueryVerificationSource,
   DuckdbGradingStore,
   DuckdbSeasonSource,
   DuckdbVerificationSource,
@@ -13,10 +10,8 @@ import {
 import { dirname, join } from 'node:path';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { requireWarehouseFile, withWarehouse } from '@props/warehouse';
-import { bigQueryClient } from '@props/gcp-clients';
 import { backendEnvironment } from '../backend-environment';
-import { firestoreGradingLock } from '../gcp/firestore-grading-lock';
-import { reachCloud, type CloudTarget } from '../gcp/cloud-reach';
+import type { CloudTarget } from '../gcp/cloud-reach';
 
 const GradingEnvironment = backendEnvironment({});
 
@@ -29,6 +24,8 @@ export interface WarehouseReads {
 /**
  * Runs grading, verification or report work on the configured backend: the local DuckDB
  * warehouse (opened for this unit of work), or BigQuery with PROPS_BACKEND=gcp (the Cloud Run job).
+ * The Google clients are imported only on gcp: loading them cost every local command ~0.2 s of
+ * its start (docs/performance.md).
  */
 export async function withWarehouseReads<T>(
   env: NodeJS.ProcessEnv,
@@ -38,14 +35,8 @@ export async function withWarehouseReads<T>(
 ): Promise<T> {
   const config = parseEnvironment(GradingEnvironment, env);
   if (config.PROPS_BACKEND === 'gcp') {
-    await reachCloud(env, cloudTarget(config), ['bigquery']);
-    const client = bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT);
-    const options = { projectId: config.GCP_PROJECT_ID!, location: config.PROPS_BIGQUERY_LOCATION, datasetPrefix };
-    return work({
-      grading: new BigQueryGradingStore(client, options),
-      verification: new BigQueryVerificationSource(client, options),
-      season: new BigQuerySeasonSource(client, options),
-    });
+    const { bigQueryWarehouseReads } = await import('../gcp/bigquery-warehouse-reads');
+    return work(await bigQueryWarehouseReads(env, cloudTarget(config), datasetPrefix));
   }
   requireWarehouseFile(warehouse);
   return withWarehouse(warehouse, (connection) =>
@@ -67,7 +58,8 @@ const cloudTarget = (config: ReturnType<typeof parseEnvironment<typeof GradingEn
 /** On gcp, proves Firestore (the grading lock) and BigQuery answer, or fails in one line within the wait. */
 export async function reachGradingServices(env: NodeJS.ProcessEnv): Promise<void> {
   const config = parseEnvironment(GradingEnvironment, env);
-  if (config.PROPS_BACKEND === 'gcp') await reachCloud(env, cloudTarget(config), ['firestore', 'bigquery']);
+  if (config.PROPS_BACKEND === 'gcp')
+    await (await import('../gcp/cloud-reach')).reachCloud(env, cloudTarget(config), ['firestore', 'bigquery']);
 }
 
 /**
@@ -75,9 +67,13 @@ export async function reachGradingServices(env: NodeJS.ProcessEnv): Promise<void
  * cutover: Firestore `grading_locks/grading_<date>` in production (the document shape both sides
  * honour), a lock folder beside the warehouse locally.
  */
-export function gradingLock(env: NodeJS.ProcessEnv, warehouse: string): DistributedLock {
+export async function gradingLock(env: NodeJS.ProcessEnv, warehouse: string): Promise<DistributedLock> {
   const config = parseEnvironment(GradingEnvironment, env);
-  if (config.PROPS_BACKEND === 'gcp') return firestoreGradingLock(config.GCP_PROJECT_ID!, config.FIRESTORE_DATABASE);
+  if (config.PROPS_BACKEND === 'gcp')
+    return (await import('../gcp/firestore-grading-lock')).firestoreGradingLock(
+      config.GCP_PROJECT_ID!,
+      config.FIRESTORE_DATABASE,
+    );
   return new DistributedLock(new LocalLockBackend(join(dirname(warehouse), 'locks')));
 }
 

@@ -1,6 +1,5 @@
 import { ServiceError, isCalendarDate } from '@props/contracts';
 import { parseEnvironment } from '@props/configuration';
-import { bigQueryClient } from '@props/gcp-clients';
 import { LogEvent, createLogger } from '@props/observability';
 import {
   ML_FEATURE_STORE,
@@ -12,7 +11,7 @@ import {
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT } from '../command-docs';
 import { backendEnvironment } from '../backend-environment';
-import { BigQueryShadowWarehouse } from '../gcp/bigquery-shadow-warehouse';
+import { gcpClients } from '../gcp-clients-on-demand';
 import { gradingDates } from '../grading/grading-dates';
 import { defaultWarehouse } from '../grading/warehouse-option';
 import { DuckdbShadowWarehouse } from '../local/duckdb-shadow-warehouse';
@@ -31,13 +30,15 @@ export class ShadowInputError extends ServiceError {
   }
 }
 
-function shadowWarehouse(env: NodeJS.ProcessEnv, warehouse: string): ShadowWarehouse {
+async function shadowWarehouse(env: NodeJS.ProcessEnv, warehouse: string): Promise<ShadowWarehouse> {
   const config = parseEnvironment(ShadowEnvironment, env);
-  if (config.PROPS_BACKEND === 'gcp')
-    return new BigQueryShadowWarehouse(bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT), {
-      projectId: config.GCP_PROJECT_ID!,
-      location: config.PROPS_BIGQUERY_LOCATION,
-    });
+  if (config.PROPS_BACKEND === 'gcp') {
+    const { BigQueryShadowWarehouse } = await import('../gcp/bigquery-shadow-warehouse');
+    return new BigQueryShadowWarehouse(
+      (await gcpClients()).bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT),
+      { projectId: config.GCP_PROJECT_ID!, location: config.PROPS_BIGQUERY_LOCATION },
+    );
+  }
   return new DuckdbShadowWarehouse(warehouse);
 }
 
@@ -180,7 +181,7 @@ export const shadowCommand: CliCommand = {
       throw new UsageError(
         `--max-unexplained: expected a whole number of differences, got ${values['max-unexplained']}`,
       );
-    const warehouse = shadowWarehouse(process.env, values.warehouse ?? defaultWarehouse());
+    const warehouse = await shadowWarehouse(process.env, values.warehouse ?? defaultWarehouse());
     const { comparison, tables } = await runShadow(warehouse, { gameDate, prefix, originalPrefix, maxUnexplained });
     const resultTable = `${datasetName(SHADOW_COMPARISONS, prefix)}.${SHADOW_COMPARISONS.name}`;
     process.stdout.write(

@@ -2,7 +2,6 @@ import { errorMessage, type RejectedMessageStore } from '@props/contracts';
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
 import { parseEnvironment } from '@props/configuration';
-import { bigQueryClient } from '@props/gcp-clients';
 import {
   BigQueryRejectedMessageStore,
   bigQueryStagingFor,
@@ -14,6 +13,7 @@ import { PLAYER_PROP_PREDICTIONS, datasetName, validateDatasetPrefix } from '@pr
 import { backendEnvironment } from '../backend-environment';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT } from '../command-docs';
+import { gcpClients } from '../gcp-clients-on-demand';
 
 const StagingEnvironment = backendEnvironment({
   PROPS_DATA_DIR: z.string().default('var'),
@@ -21,25 +21,28 @@ const StagingEnvironment = backendEnvironment({
 });
 
 /** The staging of the configured backend and prefix: NDJSON folders locally, staging tables on BigQuery. */
-function stagingStore(env: NodeJS.ProcessEnv, datasetPrefix: string): StagingStore {
+async function stagingStore(env: NodeJS.ProcessEnv, datasetPrefix: string): Promise<StagingStore> {
   const config = parseEnvironment(StagingEnvironment, env);
   if (config.PROPS_BACKEND === 'gcp')
     return bigQueryStagingFor(
-      bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT),
+      (await gcpClients()).bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT),
       config.PROPS_BIGQUERY_LOCATION,
     )(datasetPrefix);
   return ndjsonStagingFor(resolve(config.PROPS_STAGING_DIR ?? join(config.PROPS_DATA_DIR, 'staging')))(datasetPrefix);
 }
 
 /** The rejected messages of the configured backend and prefix: files under `<data>/rejected/` locally (shared by every prefix), the prefix's `rejected_messages` table on BigQuery. */
-function rejectedStore(env: NodeJS.ProcessEnv, datasetPrefix: string): RejectedMessageStore {
+async function rejectedStore(env: NodeJS.ProcessEnv, datasetPrefix: string): Promise<RejectedMessageStore> {
   const config = parseEnvironment(StagingEnvironment, env);
   if (config.PROPS_BACKEND === 'gcp')
-    return new BigQueryRejectedMessageStore(bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT), {
-      projectId: config.GCP_PROJECT_ID!,
-      dataset: datasetName(PLAYER_PROP_PREDICTIONS, datasetPrefix),
-      location: config.PROPS_BIGQUERY_LOCATION,
-    });
+    return new BigQueryRejectedMessageStore(
+      (await gcpClients()).bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT),
+      {
+        projectId: config.GCP_PROJECT_ID!,
+        dataset: datasetName(PLAYER_PROP_PREDICTIONS, datasetPrefix),
+        location: config.PROPS_BIGQUERY_LOCATION,
+      },
+    );
   return new FileRejectedMessageStore(resolve(join(config.PROPS_DATA_DIR, 'rejected')));
 }
 
@@ -82,14 +85,14 @@ export const stagingCleanupCommand: CliCommand = {
     } catch (error) {
       throw new UsageError(errorMessage(error));
     }
-    const store = stagingStore(process.env, prefix);
+    const store = await stagingStore(process.env, prefix);
     const cutoff = new Date(Date.now() - hours * 3_600_000);
     const removed = await store.removeStale(cutoff);
     process.stdout.write(
       `staging cleanup (${store.name}): ${removed.length} removed, last written before ${cutoff.toISOString()}\n`,
     );
     for (const name of removed) process.stdout.write(`  removed ${name}\n`);
-    const rejected = rejectedStore(process.env, prefix);
+    const rejected = await rejectedStore(process.env, prefix);
     const rejectedCutoff = new Date(Date.now() - days * 86_400_000);
     const rejectedRemoved = await rejected.removeOlderThan(rejectedCutoff);
     process.stdout.write(
