@@ -9,6 +9,7 @@ import {
   type ReadinessCheck,
 } from '@props/service-runtime';
 import type { CliCommand } from './cli-command';
+import { gcpModulesCheck } from './gcp/gcp-modules-check';
 
 /** The image build step: what this bundle carries loads, and the data folder is writable. No configuration needed. */
 export const buildCheckCommand: CliCommand = {
@@ -19,6 +20,7 @@ export const buildCheckCommand: CliCommand = {
     const checks: ReadinessCheck[] = [
       { ...warehouseReadinessCheck(), buildTime: true },
       onnxRuntimeCheck,
+      gcpModulesCheck,
       writableFolderCheck(resolve(process.env.PROPS_DATA_DIR ?? 'var')),
     ];
     const bundlesDir = process.env.PROPS_BUNDLES_DIR;
