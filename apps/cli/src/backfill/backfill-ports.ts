@@ -4,6 +4,7 @@ import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { FileBatchState, type BatchStateStore } from '@props/prediction-batch';
 import { requireWarehouseFile, withWarehouse } from '@props/warehouse';
 import { backendEnvironment } from '../backend-environment';
+import { gcpOnDemand } from '../gcp/gcp-on-demand';
 import { gradingLock, withWarehouseReads } from '../grading/grading-backend';
 import type { ChunkPorts } from './chunk-ports';
 import { localChunkPorts } from '../local/backfill-chunk-ports';
@@ -33,7 +34,7 @@ const BackfillEnvironment = backendEnvironment({});
 export async function backfillPorts(env: NodeJS.ProcessEnv, warehousePath: string): Promise<BackfillPorts> {
   const config = parseEnvironment(BackfillEnvironment, env);
   if (config.PROPS_BACKEND === 'gcp') {
-    const { gcpBackfillPorts } = await import('../gcp/gcp-backfill-ports');
+    const { gcpBackfillPorts } = await gcpOnDemand.backfillPorts();
     const gcp = gcpBackfillPorts({
       projectId: config.GCP_PROJECT_ID!,
       location: config.PROPS_BIGQUERY_LOCATION,

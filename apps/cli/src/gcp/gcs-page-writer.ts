@@ -1,5 +1,6 @@
 import type { Storage } from '@google-cloud/storage';
 import { ServiceError, errorMessage } from '@props/contracts';
+import { gcpOnDemand } from './gcp-on-demand';
 
 /** `gs://bucket/object` split into its bucket and object name, or null for anything else. */
 export function parseGcsUrl(url: string): { bucket: string; object: string } | null {
@@ -17,7 +18,7 @@ export async function writePageToGcs(url: string, html: string, storage?: Storag
   const target = parseGcsUrl(url);
   if (!target) throw new Error(`not a gs://bucket/object URL: ${url}`);
   try {
-    await (storage ?? new (await import('@google-cloud/storage')).Storage())
+    await (storage ?? new (await gcpOnDemand.storage()).Storage())
       .bucket(target.bucket)
       .file(target.object)
       .save(html, {

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { DistributedLock, LocalLockBackend } from '@props/distributed-lock';
 import { requireWarehouseFile, withWarehouse } from '@props/warehouse';
 import { backendEnvironment } from '../backend-environment';
+import { gcpOnDemand } from '../gcp/gcp-on-demand';
 import type { CloudTarget } from '../gcp/cloud-reach';
 
 const GradingEnvironment = backendEnvironment({});
@@ -35,7 +36,7 @@ export async function withWarehouseReads<T>(
 ): Promise<T> {
   const config = parseEnvironment(GradingEnvironment, env);
   if (config.PROPS_BACKEND === 'gcp') {
-    const { bigQueryWarehouseReads } = await import('../gcp/bigquery-warehouse-reads');
+    const { bigQueryWarehouseReads } = await gcpOnDemand.warehouseReads();
     return work(await bigQueryWarehouseReads(env, cloudTarget(config), datasetPrefix));
   }
   requireWarehouseFile(warehouse);
@@ -59,7 +60,7 @@ const cloudTarget = (config: ReturnType<typeof parseEnvironment<typeof GradingEn
 export async function reachGradingServices(env: NodeJS.ProcessEnv): Promise<void> {
   const config = parseEnvironment(GradingEnvironment, env);
   if (config.PROPS_BACKEND === 'gcp')
-    await (await import('../gcp/cloud-reach')).reachCloud(env, cloudTarget(config), ['firestore', 'bigquery']);
+    await (await gcpOnDemand.cloudReach()).reachCloud(env, cloudTarget(config), ['firestore', 'bigquery']);
 }
 
 /**
@@ -70,10 +71,7 @@ export async function reachGradingServices(env: NodeJS.ProcessEnv): Promise<void
 export async function gradingLock(env: NodeJS.ProcessEnv, warehouse: string): Promise<DistributedLock> {
   const config = parseEnvironment(GradingEnvironment, env);
   if (config.PROPS_BACKEND === 'gcp')
-    return (await import('../gcp/firestore-grading-lock')).firestoreGradingLock(
-      config.GCP_PROJECT_ID!,
-      config.FIRESTORE_DATABASE,
-    );
+    return (await gcpOnDemand.gradingLock()).firestoreGradingLock(config.GCP_PROJECT_ID!, config.FIRESTORE_DATABASE);
   return new DistributedLock(new LocalLockBackend(join(dirname(warehouse), 'locks')));
 }
 

@@ -11,7 +11,7 @@ import {
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT } from '../command-docs';
 import { backendEnvironment } from '../backend-environment';
-import { gcpClients } from '../gcp-clients-on-demand';
+import { gcpOnDemand } from '../gcp/gcp-on-demand';
 import { gradingDates } from '../grading/grading-dates';
 import { defaultWarehouse } from '../grading/warehouse-option';
 import { DuckdbShadowWarehouse } from '../local/duckdb-shadow-warehouse';
@@ -33,9 +33,9 @@ export class ShadowInputError extends ServiceError {
 async function shadowWarehouse(env: NodeJS.ProcessEnv, warehouse: string): Promise<ShadowWarehouse> {
   const config = parseEnvironment(ShadowEnvironment, env);
   if (config.PROPS_BACKEND === 'gcp') {
-    const { BigQueryShadowWarehouse } = await import('../gcp/bigquery-shadow-warehouse');
+    const { BigQueryShadowWarehouse } = await gcpOnDemand.shadowWarehouse();
     return new BigQueryShadowWarehouse(
-      (await gcpClients()).bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT),
+      (await gcpOnDemand.clients()).bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT),
       { projectId: config.GCP_PROJECT_ID!, location: config.PROPS_BIGQUERY_LOCATION },
     );
   }

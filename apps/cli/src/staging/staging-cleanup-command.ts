@@ -13,7 +13,7 @@ import { PLAYER_PROP_PREDICTIONS, datasetName, validateDatasetPrefix } from '@pr
 import { backendEnvironment } from '../backend-environment';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT } from '../command-docs';
-import { gcpClients } from '../gcp-clients-on-demand';
+import { gcpOnDemand } from '../gcp/gcp-on-demand';
 
 const StagingEnvironment = backendEnvironment({
   PROPS_DATA_DIR: z.string().default('var'),
@@ -25,7 +25,7 @@ async function stagingStore(env: NodeJS.ProcessEnv, datasetPrefix: string): Prom
   const config = parseEnvironment(StagingEnvironment, env);
   if (config.PROPS_BACKEND === 'gcp')
     return bigQueryStagingFor(
-      (await gcpClients()).bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT),
+      (await gcpOnDemand.clients()).bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT),
       config.PROPS_BIGQUERY_LOCATION,
     )(datasetPrefix);
   return ndjsonStagingFor(resolve(config.PROPS_STAGING_DIR ?? join(config.PROPS_DATA_DIR, 'staging')))(datasetPrefix);
@@ -36,7 +36,7 @@ async function rejectedStore(env: NodeJS.ProcessEnv, datasetPrefix: string): Pro
   const config = parseEnvironment(StagingEnvironment, env);
   if (config.PROPS_BACKEND === 'gcp')
     return new BigQueryRejectedMessageStore(
-      (await gcpClients()).bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT),
+      (await gcpOnDemand.clients()).bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT),
       {
         projectId: config.GCP_PROJECT_ID!,
         dataset: datasetName(PLAYER_PROP_PREDICTIONS, datasetPrefix),

@@ -10,7 +10,7 @@ import { backendEnvironment } from '../backend-environment';
 import { type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT, WAREHOUSE_OPTIONS } from '../command-docs';
 import { parseGradingArgs } from '../grading/warehouse-option';
-import { gcpClients } from '../gcp-clients-on-demand';
+import { gcpOnDemand } from '../gcp/gcp-on-demand';
 
 const MigrationEnvironment = backendEnvironment({});
 
@@ -28,7 +28,7 @@ export const migrateCommand: CliCommand = {
     try {
       if (config.PROPS_BACKEND === 'gcp') {
         changes = await migrateBigQueryWarehouse(
-          (await gcpClients()).bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT),
+          (await gcpOnDemand.clients()).bigQueryClient(config.GCP_PROJECT_ID!, config.PROPS_BIGQUERY_ENDPOINT),
           { projectId: config.GCP_PROJECT_ID!, location: config.PROPS_BIGQUERY_LOCATION, datasetPrefix: prefix },
         );
       } else {
