@@ -83,7 +83,7 @@ export const stagingCleanupCommand: CliCommand = {
     try {
       prefix = validateDatasetPrefix(values['dataset-prefix']);
     } catch (error) {
-      throw new UsageError(errorMessage(error));
+      throw new UsageError(`--dataset-prefix: ${errorMessage(error)}`);
     }
     const store = await stagingStore(process.env, prefix);
     const cutoff = new Date(Date.now() - hours * 3_600_000);

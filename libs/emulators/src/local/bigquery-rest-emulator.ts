@@ -35,6 +35,11 @@ export interface BigQueryRestEmulatorOptions {
    * Default: every dataset.
    */
   grantedDatasets?: readonly string[];
+  /**
+   * The server's clock, in milliseconds since the epoch, which stamps a table's creationTime when a
+   * load job creates it (a test can make staging that a dead batch left days ago). Default: Date.now.
+   */
+  clock?: () => number;
 }
 
 /**
@@ -482,7 +487,7 @@ export class BigQueryRestEmulator {
     const [tableId, partition] = destinationTable.tableId.split('$') as [string, string | undefined];
     const target = `${destinationTable.datasetId}.${tableId}`;
     await this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${destinationTable.datasetId}`);
-    if (!this.created.has(target)) this.created.set(target, Date.now());
+    if (!this.created.has(target)) this.created.set(target, (this.options.clock ?? Date.now)());
     if (schema) {
       const columns = schema.fields.map(
         (field) => `${field.name} ${duckdbTypeOf(field)}${field.mode === 'REQUIRED' ? ' NOT NULL' : ''}`,
