@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
-import { isCalendarDate, errorMessage } from '@props/contracts';
-import { validateDatasetPrefix } from '@props/warehouse';
+import { isCalendarDate } from '@props/contracts';
 import { UsageError, parseCommandArgs } from '../cli-command';
+import { datasetPrefixOption } from '../dataset-prefix-option';
 
 export function defaultWarehouse(): string {
   return resolve(join(process.env.PROPS_DATA_DIR ?? 'var', 'warehouse.duckdb'));
@@ -27,11 +27,6 @@ export function parseGradingArgs<T extends Record<string, { type: 'string' | 'bo
   const all = values as Record<string, string | boolean | undefined>;
   if (!relativeDates && typeof all.date === 'string' && !isCalendarDate(all.date))
     throw new UsageError(`--date: expected YYYY-MM-DD, got ${all.date}`);
-  let prefix: string;
-  try {
-    prefix = validateDatasetPrefix(String(all['dataset-prefix']));
-  } catch (error) {
-    throw new UsageError(errorMessage(error));
-  }
+  const prefix = datasetPrefixOption(String(all['dataset-prefix']));
   return { values: all, warehouse: resolve(String(all.warehouse ?? defaultWarehouse())), prefix };
 }

@@ -1,15 +1,10 @@
 import { ServiceError, isCalendarDate } from '@props/contracts';
 import { parseEnvironment } from '@props/configuration';
 import { LogEvent, createLogger } from '@props/observability';
-import {
-  ML_FEATURE_STORE,
-  PLAYER_GAME_SUMMARY,
-  PLAYER_PROP_PREDICTIONS,
-  datasetName,
-  validateDatasetPrefix,
-} from '@props/warehouse';
+import { ML_FEATURE_STORE, PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, datasetName } from '@props/warehouse';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT } from '../command-docs';
+import { datasetPrefixOption } from '../dataset-prefix-option';
 import { backendEnvironment } from '../backend-environment';
 import { gcpOnDemand } from '../gcp/gcp-on-demand';
 import { gradingDates } from '../grading/grading-dates';
@@ -166,14 +161,8 @@ export const shadowCommand: CliCommand = {
     if (!['yesterday', 'today'].includes(values.date.toLowerCase()) && !isCalendarDate(values.date))
       throw new UsageError(`--date: expected YYYY-MM-DD, got ${values.date} (yesterday and today work too)`);
     const gameDate = gradingDates(values.date)[0]!;
-    const prefixes = (['dataset-prefix', 'original-prefix'] as const).map((option) => {
-      try {
-        return validateDatasetPrefix(values[option]);
-      } catch (error) {
-        throw new UsageError(`--${option}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    });
-    const [prefix, originalPrefix] = prefixes as [string, string];
+    const prefix = datasetPrefixOption(values['dataset-prefix']);
+    const originalPrefix = datasetPrefixOption(values['original-prefix'], '--original-prefix');
     if (!prefix) throw new UsageError('--dataset-prefix: shadow compares a prefixed dataset; give its prefix');
     if (prefix === originalPrefix) throw new UsageError('--dataset-prefix: the same datasets as --original-prefix');
     const maxUnexplained = Number(values['max-unexplained']);

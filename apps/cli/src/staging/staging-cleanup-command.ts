@@ -1,4 +1,4 @@
-import { errorMessage, type RejectedMessageStore } from '@props/contracts';
+import type { RejectedMessageStore } from '@props/contracts';
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
 import { parseEnvironment } from '@props/configuration';
@@ -9,10 +9,11 @@ import {
   type StagingStore,
 } from '@props/prediction-store';
 import { FileRejectedMessageStore } from '@props/messaging';
-import { PLAYER_PROP_PREDICTIONS, datasetName, validateDatasetPrefix } from '@props/warehouse';
+import { PLAYER_PROP_PREDICTIONS, datasetName } from '@props/warehouse';
 import { backendEnvironment } from '../backend-environment';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT } from '../command-docs';
+import { datasetPrefixOption } from '../dataset-prefix-option';
 import { gcpOnDemand } from '../gcp/gcp-on-demand';
 
 const StagingEnvironment = backendEnvironment({
@@ -79,12 +80,7 @@ export const stagingCleanupCommand: CliCommand = {
       throw new UsageError(
         `--rejected-older-than-days: expected a number of days, at least 1, got ${values['rejected-older-than-days']}`,
       );
-    let prefix: string;
-    try {
-      prefix = validateDatasetPrefix(values['dataset-prefix']);
-    } catch (error) {
-      throw new UsageError(`--dataset-prefix: ${errorMessage(error)}`);
-    }
+    const prefix = datasetPrefixOption(values['dataset-prefix']);
     const store = await stagingStore(process.env, prefix);
     const cutoff = new Date(Date.now() - hours * 3_600_000);
     const removed = await store.removeStale(cutoff);

@@ -172,6 +172,12 @@ describe('props warehouse migrate (DuckDB)', () => {
       ),
     );
     expect(rows).toBe(40);
+    // A bad prefix is refused before the file is opened, naming the option.
+    const refused = props('warehouse', 'migrate', '--warehouse', seeded, '--dataset-prefix', 'p7-x');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(
+      /^props warehouse migrate: --dataset-prefix: dataset_prefix: expected letters, digits and underscores only \(at most 64\), got "p7-x"\n/,
+    );
   }, 240_000);
 
   it('refuses a warehouse of a newer schema version in one line naming both versions, and changes nothing', async () => {
