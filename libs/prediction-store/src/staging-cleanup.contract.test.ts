@@ -97,4 +97,29 @@ describe('removing the staging dead batches left behind', () => {
       }
     });
   });
+
+  it("on BigQuery: a redelivery's load into its staging table keeps the table's creationTime", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'props-stale-bq-')), 'warehouse.duckdb');
+    await withWarehouse(path, async (connection) => {
+      await ensureWarehouseTables(connection);
+      expect(() => new BigQueryRestEmulator(connection, { clock: () => Number.NaN })).toThrow(
+        'BigQueryRestEmulator clock: expected whole milliseconds since the epoch, got NaN',
+      );
+      let serverTime = Date.now() - 30 * 3_600_000;
+      const emulator = new BigQueryRestEmulator(connection, { clock: () => serverTime });
+      const staging = bigQueryStagingFor(bigQueryClient('props-test', await emulator.start()), 'us-west2')('');
+      try {
+        await staging.write('batch_a', 'batch_a.alpha', [row('batch_a', 'batch_a.alpha')]);
+        serverTime = Date.now();
+        // WRITE_TRUNCATE replaces the rows, not the table: BigQuery's creationTime is the table's.
+        await staging.write('batch_a', 'batch_a.alpha', [row('batch_a', 'batch_a.alpha')]);
+        await staging.write('batch_b', 'batch_b.alpha', [row('batch_b', 'batch_b.alpha')]);
+        expect(await staging.removeStale(new Date(Date.now() - 24 * 3_600_000))).toEqual([
+          `nba_predictions.${stagingTableName('batch_a', 'batch_a.alpha')}`,
+        ]);
+      } finally {
+        await emulator.stop();
+      }
+    });
+  });
 });

@@ -1,23 +1,23 @@
-import { mkdtempSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { rejectedMessage } from '@props/contracts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FileRejectedMessageStore } from '@props/messaging';
 import { ndjsonStagingFor } from '@props/prediction-store';
+import { HOUR_MS, workerRejection } from '../test-support/aged-records';
 import { propsAsync } from '../test-support/props-process';
 
-const HOUR = 3_600_000;
-const REFUSAL = { field: 'message.data', problem: 'expected base64' };
+const folders: string[] = [];
+afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
 
 /** Sets the files (and folders) written in the last hour under `path` to `hours` ago, as a batch that died then left them. */
 function age(path: string, hours: number): void {
-  const then = new Date(Date.now() - hours * HOUR);
+  const then = new Date(Date.now() - hours * HOUR_MS);
   for (const entry of [
     path,
     ...readdirSync(path, { recursive: true, encoding: 'utf8' }).map((name) => join(path, name)),
   ])
-    if (statSync(entry).mtimeMs > Date.now() - HOUR) utimesSync(entry, then, then);
+    if (statSync(entry).mtimeMs > Date.now() - HOUR_MS) utimesSync(entry, then, then);
 }
 
 /**
@@ -26,11 +26,9 @@ function age(path: string, hours: number): void {
  */
 async function dataFolder(): Promise<string> {
   const data = mkdtempSync(join(tmpdir(), 'props-cleanup-'));
+  folders.push(data);
   const staging = ndjsonStagingFor(join(data, 'staging'));
   const rejected = new FileRejectedMessageStore(join(data, 'rejected'));
-  const envelope = (messageId: string) => ({
-    message: { messageId: '1', attributes: { props_message_id: messageId } },
-  });
   for (const [batch, hours] of [
     ['batch_dead', 30],
     ['batch_recent', 3],
@@ -45,10 +43,10 @@ async function dataFolder(): Promise<string> {
     ['batch_old', 20],
     ['batch_recent', 3],
   ] as const) {
-    await rejected.record(rejectedMessage('worker', envelope(`${batch}.alpha`), REFUSAL));
+    await rejected.record(workerRejection(`${batch}.alpha`));
     age(join(data, 'rejected'), days * 24);
   }
-  await rejected.record(rejectedMessage('worker', envelope('batch_live.alpha'), REFUSAL));
+  await rejected.record(workerRejection('batch_live.alpha'));
   return data;
 }
 
@@ -89,8 +87,8 @@ describe('props staging cleanup, on the local runtime (the real CLI on a data fo
       expect.stringMatching(/^rejected messages cleanup \(files\): 1 removed, recorded before \S+$/),
     ]);
     // The defaults: 24 hours of staging, 14 days of rejected messages.
-    expect(Math.abs(cutoffOf(lines[0]!) - (started - 24 * HOUR))).toBeLessThan(5 * 60_000);
-    expect(Math.abs(cutoffOf(lines[2]!) - (started - 14 * 24 * HOUR))).toBeLessThan(5 * 60_000);
+    expect(Math.abs(cutoffOf(lines[0]!) - (started - 24 * HOUR_MS))).toBeLessThan(5 * 60_000);
+    expect(Math.abs(cutoffOf(lines[2]!) - (started - 14 * 24 * HOUR_MS))).toBeLessThan(5 * 60_000);
     expect(contents(data)).toEqual({
       staging: ['batch_live', 'batch_recent', 'prefixed'],
       prefixed: ['batch_ci_dead'],

@@ -259,12 +259,30 @@ export class BigQueryRestEmulator {
   private answered = 0;
   /** When each table was created (tables made before this endpoint started count from its start). */
   private readonly created = new Map<string, number>();
-  private readonly startedAt = Date.now();
+  private readonly startedAt: number;
 
   constructor(
     private readonly connection: DuckDBConnection,
     private readonly options: BigQueryRestEmulatorOptions = {},
-  ) {}
+  ) {
+    this.startedAt = this.now();
+  }
+
+  private async tableExists(dataset: string, table: string): Promise<boolean> {
+    const found = await this.connection.runAndReadAll(
+      'SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2',
+      [dataset, table],
+    );
+    return Number(found.getRows()[0]![0]) > 0;
+  }
+
+  /** The server's time, in whole milliseconds since the epoch, as BigQuery reports a creationTime. */
+  private now(): number {
+    const time = (this.options.clock ?? Date.now)();
+    if (!Number.isSafeInteger(time) || time < 0)
+      throw new RangeError(`BigQueryRestEmulator clock: expected whole milliseconds since the epoch, got ${time}`);
+    return time;
+  }
 
   async start(): Promise<string> {
     this.server = createServer((request, response) => {
@@ -487,12 +505,13 @@ export class BigQueryRestEmulator {
     const [tableId, partition] = destinationTable.tableId.split('$') as [string, string | undefined];
     const target = `${destinationTable.datasetId}.${tableId}`;
     await this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${destinationTable.datasetId}`);
-    if (!this.created.has(target)) this.created.set(target, (this.options.clock ?? Date.now)());
-    if (schema) {
+    if (schema && !(await this.tableExists(destinationTable.datasetId, tableId))) {
       const columns = schema.fields.map(
         (field) => `${field.name} ${duckdbTypeOf(field)}${field.mode === 'REQUIRED' ? ' NOT NULL' : ''}`,
       );
       await this.connection.run(`CREATE TABLE IF NOT EXISTS ${target} (${columns.join(', ')})`);
+      // Only the load that creates a table stamps it: a load into an existing one keeps its creationTime.
+      this.created.set(target, this.now());
     }
     if (writeDisposition === 'WRITE_TRUNCATE') {
       const where = partition
