@@ -98,7 +98,7 @@ describe('removing the staging dead batches left behind', () => {
     });
   });
 
-  it("on BigQuery: a redelivery's load into its staging table keeps the table's creationTime", async () => {
+  it('on BigQuery: keeps a staging table created before the cutoff but rewritten since (a redelivery)', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'props-stale-bq-')), 'warehouse.duckdb');
     await withWarehouse(path, async (connection) => {
       await ensureWarehouseTables(connection);
@@ -107,15 +107,20 @@ describe('removing the staging dead batches left behind', () => {
       );
       let serverTime = Date.now() - 30 * 3_600_000;
       const emulator = new BigQueryRestEmulator(connection, { clock: () => serverTime });
-      const staging = bigQueryStagingFor(bigQueryClient('props-test', await emulator.start()), 'us-west2')('');
+      const endpoint = await emulator.start();
+      const staging = bigQueryStagingFor(bigQueryClient('props-test', endpoint), 'us-west2')('');
       try {
         await staging.write('batch_a', 'batch_a.alpha', [row('batch_a', 'batch_a.alpha')]);
+        await staging.write('batch_dead', 'batch_dead.alpha', [row('batch_dead', 'batch_dead.alpha')]);
         serverTime = Date.now();
-        // WRITE_TRUNCATE replaces the rows, not the table: BigQuery's creationTime is the table's.
+        // WRITE_TRUNCATE replaces the rows, not the table: its creationTime stays 30 hours back.
         await staging.write('batch_a', 'batch_a.alpha', [row('batch_a', 'batch_a.alpha')]);
         await staging.write('batch_b', 'batch_b.alpha', [row('batch_b', 'batch_b.alpha')]);
+        const [listed] = await bigQueryClient('props-test', endpoint).dataset('nba_predictions').getTables();
+        const created = (id: string) => Number(listed.find((table) => table.id === id)?.metadata?.creationTime);
+        expect(created(stagingTableName('batch_a', 'batch_a.alpha'))).toBeLessThan(Date.now() - 24 * 3_600_000);
         expect(await staging.removeStale(new Date(Date.now() - 24 * 3_600_000))).toEqual([
-          `nba_predictions.${stagingTableName('batch_a', 'batch_a.alpha')}`,
+          `nba_predictions.${stagingTableName('batch_dead', 'batch_dead.alpha')}`,
         ]);
       } finally {
         await emulator.stop();

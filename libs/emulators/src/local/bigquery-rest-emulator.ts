@@ -257,8 +257,12 @@ export class BigQueryRestEmulator {
   private readonly jobs = new Map<string, FakeJob>();
   private server: Server | undefined;
   private answered = 0;
-  /** When each table was created (tables made before this endpoint started count from its start). */
+  /**
+   * When each table was created and when a load last wrote it (a table made before this endpoint
+   * started counts from its start; writes by a query job are not tracked).
+   */
   private readonly created = new Map<string, number>();
+  private readonly modified = new Map<string, number>();
   private readonly startedAt: number;
 
   constructor(
@@ -334,6 +338,7 @@ export class BigQueryRestEmulator {
     if (request.method === 'DELETE' && table) {
       await this.connection.run(`DROP TABLE IF EXISTS ${table[2]}.${decodeURIComponent(table[3]!)}`);
       this.created.delete(`${table[2]}.${decodeURIComponent(table[3]!)}`);
+      this.modified.delete(`${table[2]}.${decodeURIComponent(table[3]!)}`);
       return { status: 204, body: {} };
     }
     const tables = url.pathname.match(/^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)\/tables$/);
@@ -465,9 +470,18 @@ export class BigQueryRestEmulator {
         ...(decimal ? { precision: decimal[1], scale: decimal[2] } : {}),
       };
     });
+    // The Table resource gives both times in milliseconds since the epoch, as strings
+    // (https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#Table).
+    const key = `${datasetId}.${tableId}`;
     return {
       status: 200,
-      body: { kind: 'bigquery#table', tableReference: { projectId, datasetId, tableId }, schema: { fields } },
+      body: {
+        kind: 'bigquery#table',
+        tableReference: { projectId, datasetId, tableId },
+        schema: { fields },
+        creationTime: String(this.created.get(key) ?? this.startedAt),
+        lastModifiedTime: String(this.modified.get(key) ?? this.created.get(key) ?? this.startedAt),
+      },
     };
   }
 
@@ -538,6 +552,7 @@ export class BigQueryRestEmulator {
       );
       rmSync(dirname(file), { recursive: true, force: true });
     }
+    this.modified.set(target, this.now());
     const reference = { projectId, jobId: job.jobReference.jobId, location: job.jobReference.location ?? 'US' };
     this.jobs.set(reference.jobId, {
       jobId: reference.jobId,

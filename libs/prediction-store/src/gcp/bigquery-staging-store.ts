@@ -109,15 +109,24 @@ export class BigQueryStagingStore implements StagingStore {
       .sort();
   }
 
+  /**
+   * Staging tables last written before the cutoff. tables.list gives only each table's creationTime,
+   * which a redelivery's WRITE_TRUNCATE load leaves as it was: a table created before the cutoff is
+   * removed only if its lastModifiedTime (tables.get) is before it too
+   * (https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#Table).
+   */
   async removeStale(cutoff: Date): Promise<string[]> {
+    const before = (time: unknown) => Number(time ?? Number.POSITIVE_INFINITY) < cutoff.getTime();
     const [tables] = await this.client.dataset(this.options.dataset).getTables();
-    const stale = tables.filter(
-      (table) =>
-        (table.id ?? '').startsWith('_staging_') &&
-        Number(table.metadata?.creationTime ?? Number.POSITIVE_INFINITY) < cutoff.getTime(),
-    );
-    for (const table of stale) await table.delete({ ignoreNotFound: true });
-    return stale.map((table) => `${this.options.dataset}.${table.id}`);
+    const removed: string[] = [];
+    for (const table of tables) {
+      if (!(table.id ?? '').startsWith('_staging_') || !before(table.metadata?.creationTime)) continue;
+      const [metadata] = await table.getMetadata();
+      if (!before((metadata as { lastModifiedTime?: unknown }).lastModifiedTime)) continue;
+      await table.delete({ ignoreNotFound: true });
+      removed.push(`${this.options.dataset}.${table.id}`);
+    }
+    return removed;
   }
 
   async remove(batchId: string, messageIds: readonly string[]): Promise<void> {
