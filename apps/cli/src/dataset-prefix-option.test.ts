@@ -1,17 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './cli-command';
-import { datasetPrefixOption } from './dataset-prefix-option';
+import { checkedDatasetPrefix, datasetPrefixOption } from './dataset-prefix-option';
 
-describe('datasetPrefixOption', () => {
-  it('passes a valid prefix (none included) and refuses a bad one as a usage error naming the option', () => {
-    expect(datasetPrefixOption('ci_2')).toBe('ci_2');
-    expect(datasetPrefixOption('')).toBe('');
-    expect(() => datasetPrefixOption('ci-2')).toThrow(UsageError);
-    expect(() => datasetPrefixOption('ci-2')).toThrow(
-      '--dataset-prefix: dataset_prefix: expected letters, digits and underscores only (at most 64), got "ci-2"',
+const PROBLEM = 'expected letters, digits and underscores only (at most 64), got "ci-2"';
+
+describe('the CLI reading a dataset prefix', () => {
+  it('passes a valid prefix (none included) and refuses a bad one as a usage error naming its source', () => {
+    expect(checkedDatasetPrefix('ci_2', '--dataset-prefix')).toBe('ci_2');
+    expect(checkedDatasetPrefix('', '--dataset-prefix')).toBe('');
+    expect(() => checkedDatasetPrefix('ci-2', '--original-prefix')).toThrow(UsageError);
+    expect(() => checkedDatasetPrefix('ci-2', '--original-prefix')).toThrow(`--original-prefix: ${PROBLEM}`);
+  });
+
+  it('takes --dataset-prefix when given, else PROPS_DATASET_PREFIX, and blames the one the value came from', () => {
+    expect(datasetPrefixOption(undefined, {})).toBe('');
+    expect(datasetPrefixOption(undefined, { PROPS_DATASET_PREFIX: 'staging' })).toBe('staging');
+    expect(datasetPrefixOption('', { PROPS_DATASET_PREFIX: 'staging' })).toBe('');
+    expect(() => datasetPrefixOption(undefined, { PROPS_DATASET_PREFIX: 'ci-2' })).toThrow(
+      `PROPS_DATASET_PREFIX: ${PROBLEM}`,
     );
-    expect(() => datasetPrefixOption('x; DROP TABLE', '--original-prefix')).toThrow(
-      /^--original-prefix: dataset_prefix: /,
+    expect(() => datasetPrefixOption('ci-2', { PROPS_DATASET_PREFIX: 'staging' })).toThrow(
+      `--dataset-prefix: ${PROBLEM}`,
     );
   });
 });

@@ -3,8 +3,9 @@ import type { TableDefinition } from './tables/table-definition';
 
 export class DatasetPrefixError extends ServiceError {
   override readonly name = 'DatasetPrefixError';
-  constructor(message: string) {
-    super('invalid_dataset_prefix', message);
+  /** What is wrong with the value, without the field's name (a caller may name it its own way). */
+  constructor(readonly problem: string) {
+    super('invalid_dataset_prefix', `dataset_prefix: ${problem}`);
   }
 }
 
@@ -12,7 +13,7 @@ export class DatasetPrefixError extends ServiceError {
 export function validateDatasetPrefix(prefix: string): string {
   if (!DATASET_PREFIX_PATTERN.test(prefix)) {
     throw new DatasetPrefixError(
-      `dataset_prefix: expected letters, digits and underscores only (at most 64), got ${JSON.stringify(prefix)}`,
+      `expected letters, digits and underscores only (at most 64), got ${JSON.stringify(prefix)}`,
     );
   }
   return prefix;

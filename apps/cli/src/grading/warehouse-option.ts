@@ -21,12 +21,12 @@ export function parseGradingArgs<T extends Record<string, { type: 'string' | 'bo
     options: {
       ...options,
       warehouse: { type: 'string' },
-      'dataset-prefix': { type: 'string', default: process.env.PROPS_DATASET_PREFIX ?? '' },
+      'dataset-prefix': { type: 'string' },
     },
   });
   const all = values as Record<string, string | boolean | undefined>;
   if (!relativeDates && typeof all.date === 'string' && !isCalendarDate(all.date))
     throw new UsageError(`--date: expected YYYY-MM-DD, got ${all.date}`);
-  const prefix = datasetPrefixOption(String(all['dataset-prefix']));
+  const prefix = datasetPrefixOption(all['dataset-prefix'] as string | undefined);
   return { values: all, warehouse: resolve(String(all.warehouse ?? defaultWarehouse())), prefix };
 }

@@ -4,7 +4,7 @@ import { LogEvent, createLogger } from '@props/observability';
 import { ML_FEATURE_STORE, PLAYER_GAME_SUMMARY, PLAYER_PROP_PREDICTIONS, datasetName } from '@props/warehouse';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
 import { BACKEND_ENVIRONMENT } from '../command-docs';
-import { datasetPrefixOption } from '../dataset-prefix-option';
+import { checkedDatasetPrefix, datasetPrefixOption } from '../dataset-prefix-option';
 import { backendEnvironment } from '../backend-environment';
 import { gcpOnDemand } from '../gcp/gcp-on-demand';
 import { gradingDates } from '../grading/grading-dates';
@@ -150,7 +150,7 @@ export const shadowCommand: CliCommand = {
       args: [...args],
       options: {
         date: { type: 'string' },
-        'dataset-prefix': { type: 'string', default: process.env.PROPS_DATASET_PREFIX ?? '' },
+        'dataset-prefix': { type: 'string' },
         'original-prefix': { type: 'string', default: '' },
         'max-unexplained': { type: 'string', default: '0' },
         json: { type: 'boolean', default: false },
@@ -162,7 +162,7 @@ export const shadowCommand: CliCommand = {
       throw new UsageError(`--date: expected YYYY-MM-DD, got ${values.date} (yesterday and today work too)`);
     const gameDate = gradingDates(values.date)[0]!;
     const prefix = datasetPrefixOption(values['dataset-prefix']);
-    const originalPrefix = datasetPrefixOption(values['original-prefix'], '--original-prefix');
+    const originalPrefix = checkedDatasetPrefix(values['original-prefix'], '--original-prefix');
     if (!prefix) throw new UsageError('--dataset-prefix: shadow compares a prefixed dataset; give its prefix');
     if (prefix === originalPrefix) throw new UsageError('--dataset-prefix: the same datasets as --original-prefix');
     const maxUnexplained = Number(values['max-unexplained']);

@@ -60,8 +60,13 @@ function contents(data: string) {
   };
 }
 
-const cleanup = (data: string, ...args: string[]) =>
-  propsAsync({ PROPS_BACKEND: 'local', PROPS_DATA_DIR: data, PROPS_DATASET_PREFIX: '' }, 'staging', 'cleanup', ...args);
+const cleanup = (data: string, env: NodeJS.ProcessEnv, ...args: string[]) =>
+  propsAsync(
+    { PROPS_BACKEND: 'local', PROPS_DATA_DIR: data, PROPS_DATASET_PREFIX: '', ...env },
+    'staging',
+    'cleanup',
+    ...args,
+  );
 
 /** The ISO time printed after `before` on the line, as milliseconds. */
 const cutoffOf = (line: string) => Date.parse(/before (\S+)$/.exec(line)![1]!);
@@ -76,7 +81,7 @@ describe('props staging cleanup, on the local runtime (the real CLI on a data fo
       counts: ['batch_live.json', 'batch_old.json', 'batch_recent.json'],
     });
     const started = Date.now();
-    const run = await cleanup(data);
+    const run = await cleanup(data, {});
     // stderr may hold the bundles' rebuild after a source edit (tools/bin/props.cjs), never the command's own line.
     expect(run.stderr).not.toContain('props staging cleanup');
     expect(run.code).toBe(0);
@@ -97,7 +102,7 @@ describe('props staging cleanup, on the local runtime (the real CLI on a data fo
     });
 
     // Shorter cutoffs take the recent ones too; the prefix's staging stays without its prefix.
-    const shorter = await cleanup(data, '--older-than-hours', '2', '--rejected-older-than-days', '2');
+    const shorter = await cleanup(data, {}, '--older-than-hours', '2', '--rejected-older-than-days', '2');
     expect(shorter.code).toBe(0);
     expect(shorter.stdout).toMatch(
       /^staging cleanup \(ndjson files\): 1 removed, .*\n {2}removed \S+batch_recent\nrejected messages cleanup \(files\): 1 removed, /,
@@ -110,7 +115,7 @@ describe('props staging cleanup, on the local runtime (the real CLI on a data fo
     });
 
     // A prefix's staging goes with its prefix; the rejected messages are shared, so nothing more goes.
-    const prefixed = await cleanup(data, '--dataset-prefix', 'ci');
+    const prefixed = await cleanup(data, {}, '--dataset-prefix', 'ci');
     expect(prefixed.code).toBe(0);
     expect(prefixed.stdout).toContain(`  removed ${join(data, 'staging', 'prefixed', 'ci', 'batch_ci_dead')}\n`);
     expect(prefixed.stdout).toContain('rejected messages cleanup (files): 0 removed');
@@ -120,24 +125,24 @@ describe('props staging cleanup, on the local runtime (the real CLI on a data fo
   it('refuses each bad option with exit 2, naming the option and what it got, and removes nothing', async () => {
     const data = await dataFolder();
     const before = contents(data);
-    const refusals: Array<[string[], string]> = [
+    const badPrefix = 'expected letters, digits and underscores only (at most 64), got "ci-2"';
+    const refusals: Array<[string[], string, NodeJS.ProcessEnv?]> = [
       [['--older-than-hours', '0.5'], '--older-than-hours: expected a number of hours, at least 1, got 0.5'],
       [['--older-than-hours', 'soon'], '--older-than-hours: expected a number of hours, at least 1, got soon'],
       [['--rejected-older-than-days', '0'], '--rejected-older-than-days: expected a number of days, at least 1, got 0'],
-      [
-        ['--dataset-prefix', 'ci-2'],
-        '--dataset-prefix: dataset_prefix: expected letters, digits and underscores only (at most 64), got "ci-2"',
-      ],
+      [['--dataset-prefix', 'ci-2'], `--dataset-prefix: ${badPrefix}`],
+      // The option's default comes from the environment: the message names the variable.
+      [[], `PROPS_DATASET_PREFIX: ${badPrefix}`, { PROPS_DATASET_PREFIX: 'ci-2' }],
     ];
-    for (const [args, message] of refusals) {
-      const run = await cleanup(data, ...args);
+    for (const [args, message, env] of refusals) {
+      const run = await cleanup(data, env ?? {}, ...args);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr).toBe(
         `props staging cleanup: ${message}\nusage: props staging cleanup [--older-than-hours 24] [--rejected-older-than-days 14] [--dataset-prefix P]\n`,
       );
     }
-    const unknown = await cleanup(data, '--older-than', '3');
+    const unknown = await cleanup(data, {}, '--older-than', '3');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^props staging cleanup: .*--older-than/);
     expect(contents(data)).toEqual(before);

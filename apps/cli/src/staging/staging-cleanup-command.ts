@@ -65,7 +65,7 @@ export const stagingCleanupCommand: CliCommand = {
       options: {
         'older-than-hours': { type: 'string', default: '24' },
         'rejected-older-than-days': { type: 'string', default: '14' },
-        'dataset-prefix': { type: 'string', default: process.env.PROPS_DATASET_PREFIX ?? '' },
+        'dataset-prefix': { type: 'string' },
       },
     });
     const hours = Number(values['older-than-hours']);

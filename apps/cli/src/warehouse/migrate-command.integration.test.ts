@@ -176,8 +176,12 @@ describe('props warehouse migrate (DuckDB)', () => {
     const refused = props('warehouse', 'migrate', '--warehouse', seeded, '--dataset-prefix', 'p7-x');
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(
-      /^props warehouse migrate: --dataset-prefix: dataset_prefix: expected letters, digits and underscores only \(at most 64\), got "p7-x"\n/,
+      /^props warehouse migrate: --dataset-prefix: expected letters, digits and underscores only \(at most 64\), got "p7-x"\n/,
     );
+    const schema = props('warehouse', 'schema', '--duckdb', '--dataset-prefix', 'p7-x');
+    expect(schema.status).toBe(2);
+    expect(schema.stdout).toBe('');
+    expect(schema.stderr).toMatch(/^props warehouse schema: --dataset-prefix: expected letters, .* got "p7-x"\n/);
   }, 240_000);
 
   it('refuses a warehouse of a newer schema version in one line naming both versions, and changes nothing', async () => {

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WAREHOUSE_TABLES, datasetName, renderBigQuerySchema, renderDuckdbDdl } from '@props/warehouse';
 import { UsageError, parseCommandArgs, type CliCommand } from '../cli-command';
+import { checkedDatasetPrefix } from '../dataset-prefix-option';
 
 export const schemaCommand: CliCommand = {
   words: ['warehouse', 'schema'],
@@ -21,7 +22,7 @@ export const schemaCommand: CliCommand = {
         'dataset-prefix': { type: 'string', default: '' },
       },
     });
-    const prefix = values['dataset-prefix'];
+    const prefix = checkedDatasetPrefix(values['dataset-prefix'], '--dataset-prefix');
     if (values.duckdb) {
       process.stdout.write(`${WAREHOUSE_TABLES.map((table) => renderDuckdbDdl(table, prefix)).join('\n\n')}\n`);
       return 0;
