@@ -102,9 +102,6 @@ describe('removing the staging dead batches left behind', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'props-stale-bq-')), 'warehouse.duckdb');
     await withWarehouse(path, async (connection) => {
       await ensureWarehouseTables(connection);
-      expect(() => new BigQueryRestEmulator(connection, { clock: () => Number.NaN })).toThrow(
-        'BigQueryRestEmulator clock: expected whole milliseconds since the epoch, got NaN',
-      );
       let serverTime = Date.now() - 30 * 3_600_000;
       const emulator = new BigQueryRestEmulator(connection, { clock: () => serverTime });
       const endpoint = await emulator.start();
@@ -119,6 +116,37 @@ describe('removing the staging dead batches left behind', () => {
         const [listed] = await bigQueryClient('props-test', endpoint).dataset('nba_predictions').getTables();
         const created = (id: string) => Number(listed.find((table) => table.id === id)?.metadata?.creationTime);
         expect(created(stagingTableName('batch_a', 'batch_a.alpha'))).toBeLessThan(Date.now() - 24 * 3_600_000);
+        expect(await staging.removeStale(new Date(Date.now() - 24 * 3_600_000))).toEqual([
+          `nba_predictions.${stagingTableName('batch_dead', 'batch_dead.alpha')}`,
+        ]);
+      } finally {
+        await emulator.stop();
+      }
+    });
+  });
+
+  it('on BigQuery: passes over a staging table that its batch removed after the listing', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'props-stale-bq-')), 'warehouse.duckdb');
+    await withWarehouse(path, async (connection) => {
+      await ensureWarehouseTables(connection);
+      const emulator = new BigQueryRestEmulator(connection, { clock: () => Date.now() - 30 * 3_600_000 });
+      const client = bigQueryClient('props-test', await emulator.start());
+      try {
+        const staging = bigQueryStagingFor(client, 'us-west2')('');
+        for (const batch of ['batch_dead', 'batch_done'])
+          await staging.write(batch, `${batch}.alpha`, [row(batch, `${batch}.alpha`)]);
+        // The batch's consolidation drops its staging between the cleanup's tables.list and tables.get.
+        const dataset = client.dataset.bind(client);
+        client.dataset = (id, options) => {
+          const found = dataset(id, options);
+          const getTables = found.getTables.bind(found);
+          found.getTables = (async () => {
+            const listed = await getTables();
+            await connection.run(`DROP TABLE nba_predictions.${stagingTableName('batch_done', 'batch_done.alpha')}`);
+            return listed;
+          }) as typeof found.getTables;
+          return found;
+        };
         expect(await staging.removeStale(new Date(Date.now() - 24 * 3_600_000))).toEqual([
           `nba_predictions.${stagingTableName('batch_dead', 'batch_dead.alpha')}`,
         ]);

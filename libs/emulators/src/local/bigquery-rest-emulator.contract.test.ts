@@ -76,3 +76,14 @@ describe('the loopback BigQuery endpoint with granted datasets', () => {
     expect(Number(rows.getRows()[0]![0])).toBe(1);
   });
 });
+
+describe('the loopback BigQuery endpoint with a clock', () => {
+  it.each([Number.NaN, 1.5, -1, Number.MAX_VALUE])(
+    'refuses a clock reading %s: not whole milliseconds since the epoch',
+    (time) => {
+      expect(() => new BigQueryRestEmulator(connection, { clock: () => time })).toThrow(
+        `BigQueryRestEmulator clock: expected whole milliseconds since the epoch, got ${time}`,
+      );
+    },
+  );
+});

@@ -36,8 +36,9 @@ export interface BigQueryRestEmulatorOptions {
    */
   grantedDatasets?: readonly string[];
   /**
-   * The server's clock, in milliseconds since the epoch, which stamps a table's creationTime when a
-   * load job creates it (a test can make staging that a dead batch left days ago). Default: Date.now.
+   * The server's clock, in milliseconds since the epoch: it stamps a table's creationTime when a load
+   * job creates it and its lastModifiedTime at every load (a test can make staging that a dead batch
+   * left days ago). Default: Date.now.
    */
   clock?: () => number;
 }
@@ -258,8 +259,8 @@ export class BigQueryRestEmulator {
   private server: Server | undefined;
   private answered = 0;
   /**
-   * When each table was created and when a load last wrote it (a table made before this endpoint
-   * started counts from its start; writes by a query job are not tracked).
+   * When a load created each table and when a load last wrote it: a table made before this endpoint
+   * started, or by a query job, counts from its start, and writes by a query job are not tracked.
    */
   private readonly created = new Map<string, number>();
   private readonly modified = new Map<string, number>();
@@ -280,7 +281,7 @@ export class BigQueryRestEmulator {
     return Number(found.getRows()[0]![0]) > 0;
   }
 
-  /** The server's time, in whole milliseconds since the epoch, as BigQuery reports a creationTime. */
+  /** The server's time, in whole milliseconds since the epoch, as BigQuery reports a table's times. */
   private now(): number {
     const time = (this.options.clock ?? Date.now)();
     if (!Number.isSafeInteger(time) || time < 0)

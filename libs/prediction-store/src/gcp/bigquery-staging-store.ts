@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BigQuery, TableField } from '@google-cloud/bigquery';
+import type { BigQuery, Table, TableField } from '@google-cloud/bigquery';
 import { errorMessage, type PredictionRow } from '@props/contracts';
 import { stagingPerPrefix, type StagingFor } from '../staging-for-prefix';
 import { StagingWriteError, type StagedRows, type StagingStore } from '../staging-store';
@@ -113,7 +113,9 @@ export class BigQueryStagingStore implements StagingStore {
    * Staging tables last written before the cutoff. tables.list gives only each table's creationTime,
    * which a redelivery's WRITE_TRUNCATE load leaves as it was: a table created before the cutoff is
    * removed only if its lastModifiedTime (tables.get) is before it too
-   * (https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#Table).
+   * (https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#Table). A table gone meanwhile
+   * (its batch consolidated) is passed over; one rewritten between that read and the delete, a
+   * window of one request, would still go, as a folder does locally.
    */
   async removeStale(cutoff: Date): Promise<string[]> {
     const before = (time: unknown) => Number(time ?? Number.POSITIVE_INFINITY) < cutoff.getTime();
@@ -121,8 +123,8 @@ export class BigQueryStagingStore implements StagingStore {
     const removed: string[] = [];
     for (const table of tables) {
       if (!(table.id ?? '').startsWith('_staging_') || !before(table.metadata?.creationTime)) continue;
-      const [metadata] = await table.getMetadata();
-      if (!before((metadata as { lastModifiedTime?: unknown }).lastModifiedTime)) continue;
+      const written = await lastWritten(table);
+      if (written === 'gone' || !before(written)) continue;
       await table.delete({ ignoreNotFound: true });
       removed.push(`${this.options.dataset}.${table.id}`);
     }
@@ -147,4 +149,15 @@ export function bigQueryStagingFor(client: BigQuery, location: string): StagingF
         location,
       }),
   );
+}
+
+/** A table's lastModifiedTime (ms since the epoch, as a string), or 'gone' if it was deleted since it was listed. */
+async function lastWritten(table: Table): Promise<string | undefined | 'gone'> {
+  try {
+    const [metadata] = await table.getMetadata();
+    return (metadata as { lastModifiedTime?: string }).lastModifiedTime;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 404) return 'gone';
+    throw error;
+  }
 }
