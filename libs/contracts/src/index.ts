@@ -66,4 +66,9 @@ export { ServiceError, isPermanentError, errorMessage } from './service-error';
 export { ErrorBodySchema, type ErrorBody } from './error-body';
 export { ERROR_CODES, type ErrorCode, type ErrorKind } from './error-codes';
 export { SYSTEM_IDS, PRIMARY_SYSTEM, type SystemId } from './system-ids';
-export { DATASET_PREFIX_PATTERN, DatasetPrefixSchema } from './dataset-prefix';
+export {
+  DATASET_PREFIX_PATTERN,
+  DatasetPrefixError,
+  DatasetPrefixSchema,
+  validateDatasetPrefix,
+} from './dataset-prefix';

@@ -1,3 +1,4 @@
+import { validateDatasetPrefix } from '@props/contracts';
 import type { StagingStore } from './staging-store';
 
 /**
@@ -10,10 +11,7 @@ export type StagingFor<S extends StagingStore = StagingStore> = (datasetPrefix: 
 export function stagingPerPrefix<S extends StagingStore>(make: (datasetPrefix: string) => S): StagingFor<S> {
   const made = new Map<string, S>();
   return (datasetPrefix) => {
-    if (!/^[A-Za-z0-9_]{0,64}$/.test(datasetPrefix))
-      throw new Error(
-        `dataset_prefix: expected letters, digits and underscores only (at most 64), got ${JSON.stringify(datasetPrefix)}`,
-      );
+    validateDatasetPrefix(datasetPrefix);
     if (!made.has(datasetPrefix)) made.set(datasetPrefix, make(datasetPrefix));
     return made.get(datasetPrefix)!;
   };

@@ -13,7 +13,8 @@ export {
 } from './tables/predictions';
 export { renderBigQuerySchema, type BigQueryField } from './render-bigquery-schema';
 export { renderDuckdbDdl, qualifiedTableName, duckdbType } from './render-duckdb-ddl';
-export { validateDatasetPrefix, datasetName, DatasetPrefixError } from './dataset-prefix';
+export { datasetName } from './dataset-prefix';
+export { validateDatasetPrefix, DatasetPrefixError } from '@props/contracts';
 export {
   withWarehouse,
   holdWarehouse,

@@ -1,5 +1,6 @@
 import type { BigQuery } from '@google-cloud/bigquery';
-import { datasetName, validateDatasetPrefix } from '../dataset-prefix';
+import { validateDatasetPrefix } from '@props/contracts';
+import { datasetName } from '../dataset-prefix';
 import { bigQueryTypeOf, liveBigQueryColumns } from './bigquery-table-columns';
 import type { ColumnType, TableDefinition } from '../tables/table-definition';
 import { WAREHOUSE_TABLES } from '../tables/warehouse-tables';
