@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
+  DatasetPrefixError,
   LOGICAL_ID_ATTRIBUTE,
   MalformedMessageError,
   PredictionMessageSchema,
@@ -136,6 +137,8 @@ function neverUsable(error: unknown): { field: string; problem: string } | null 
   if (error instanceof FeatureVectorError)
     return { field: `message.data.features.${error.field}`, problem: error.problem };
   if (error instanceof PredictionInputError) return { field: `message.data.${error.field}`, problem: error.problem };
+  // The message schema refuses a bad prefix first; the staging store's own check stays a refusal, not a retry.
+  if (error instanceof DatasetPrefixError) return { field: 'message.data.dataset_prefix', problem: error.problem };
   return null;
 }
 

@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { BigQuery } from '@google-cloud/bigquery';
 import type { PredictionRow } from '@props/contracts';
 import { BigQueryRestEmulator } from '@props/emulators';
 import { bigQueryClient } from '@props/gcp-clients';
@@ -48,6 +50,25 @@ const row = (batchId: string, messageId: string): PredictionRow => ({
   created_at: '2025-01-15T12:00:00.000Z',
 });
 
+const HOUR_MS = 3_600_000;
+
+/** `work` against the BigQuery stand-in over a fresh warehouse, the server's time read from `clock`, through the real client. */
+async function onStandIn(
+  clock: () => number,
+  work: (standIn: { connection: DuckDBConnection; client: BigQuery }) => Promise<void>,
+): Promise<void> {
+  const path = join(mkdtempSync(join(tmpdir(), 'props-stale-bq-')), 'warehouse.duckdb');
+  await withWarehouse(path, async (connection) => {
+    await ensureWarehouseTables(connection);
+    const emulator = new BigQueryRestEmulator(connection, { clock });
+    try {
+      await work({ connection, client: bigQueryClient('props-test', await emulator.start()) });
+    } finally {
+      await emulator.stop();
+    }
+  });
+}
+
 describe('removing the staging dead batches left behind', () => {
   it('locally: removes batch folders last written before the cutoff, keeps newer ones and other prefixes', async () => {
     const root = mkdtempSync(join(tmpdir(), 'props-stale-'));
@@ -55,29 +76,27 @@ describe('removing the staging dead batches left behind', () => {
     await staging('').write('batch_dead', 'batch_dead.alpha', [row('batch_dead', 'batch_dead.alpha')]);
     await staging('').write('batch_live', 'batch_live.alpha', [row('batch_live', 'batch_live.alpha')]);
     await staging('ci').write('batch_ci_dead', 'batch_ci_dead.alpha', [row('batch_ci_dead', 'batch_ci_dead.alpha')]);
-    const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
+    const twoDaysAgo = new Date(Date.now() - 48 * HOUR_MS);
     for (const folder of [join(root, 'batch_dead'), join(root, 'prefixed', 'ci', 'batch_ci_dead')]) {
       for (const name of readdirSync(folder)) utimesSync(join(folder, name), twoDaysAgo, twoDaysAgo);
       utimesSync(folder, twoDaysAgo, twoDaysAgo);
     }
     mkdirSync(join(root, 'not a batch'));
     writeFileSync(join(root, 'stray.txt'), 'x');
-    const cutoff = new Date(Date.now() - 24 * 3_600_000);
+    const cutoff = new Date(Date.now() - 24 * HOUR_MS);
     expect(await staging('').removeStale(cutoff)).toEqual([join(root, 'batch_dead')]);
     expect(readdirSync(root).sort()).toEqual(['batch_live', 'not a batch', 'prefixed', 'stray.txt']);
     expect(await staging('ci').removeStale(cutoff)).toEqual([join(root, 'prefixed', 'ci', 'batch_ci_dead')]);
   });
 
   it('on BigQuery: deletes staging tables created before the cutoff, nothing else (through the real client)', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'props-stale-bq-')), 'warehouse.duckdb');
-    await withWarehouse(path, async (connection) => {
-      await ensureWarehouseTables(connection);
-      const emulator = new BigQueryRestEmulator(connection);
-      const staging = bigQueryStagingFor(bigQueryClient('props-test', await emulator.start()), 'us-west2')('');
-      try {
+    await onStandIn(
+      () => Date.now(),
+      async ({ connection, client }) => {
+        const staging = bigQueryStagingFor(client, 'us-west2')('');
         await staging.write('batch_a', 'batch_a.alpha', [row('batch_a', 'batch_a.alpha')]);
         await staging.write('batch_b', 'batch_b.alpha', [row('batch_b', 'batch_b.alpha')]);
-        expect(await staging.removeStale(new Date(Date.now() - 3_600_000))).toEqual([]);
+        expect(await staging.removeStale(new Date(Date.now() - HOUR_MS))).toEqual([]);
         const removed = await staging.removeStale(new Date(Date.now() + 1_000));
         expect(removed.sort()).toEqual([
           `nba_predictions.${stagingTableName('batch_a', 'batch_a.alpha')}`,
@@ -92,46 +111,36 @@ describe('removing the staging dead batches left behind', () => {
           .map((found) => String(found[0]));
         expect(left.filter((name) => name.startsWith('_staging_'))).toEqual([]);
         expect(left).toContain('player_prop_predictions');
-      } finally {
-        await emulator.stop();
-      }
-    });
+      },
+    );
   });
 
   it('on BigQuery: keeps a staging table created before the cutoff but rewritten since (a redelivery)', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'props-stale-bq-')), 'warehouse.duckdb');
-    await withWarehouse(path, async (connection) => {
-      await ensureWarehouseTables(connection);
-      let serverTime = Date.now() - 30 * 3_600_000;
-      const emulator = new BigQueryRestEmulator(connection, { clock: () => serverTime });
-      const endpoint = await emulator.start();
-      const staging = bigQueryStagingFor(bigQueryClient('props-test', endpoint), 'us-west2')('');
-      try {
+    let serverTime = Date.now() - 30 * HOUR_MS;
+    await onStandIn(
+      () => serverTime,
+      async ({ client }) => {
+        const staging = bigQueryStagingFor(client, 'us-west2')('');
         await staging.write('batch_a', 'batch_a.alpha', [row('batch_a', 'batch_a.alpha')]);
         await staging.write('batch_dead', 'batch_dead.alpha', [row('batch_dead', 'batch_dead.alpha')]);
         serverTime = Date.now();
         // WRITE_TRUNCATE replaces the rows, not the table: its creationTime stays 30 hours back.
         await staging.write('batch_a', 'batch_a.alpha', [row('batch_a', 'batch_a.alpha')]);
         await staging.write('batch_b', 'batch_b.alpha', [row('batch_b', 'batch_b.alpha')]);
-        const [listed] = await bigQueryClient('props-test', endpoint).dataset('nba_predictions').getTables();
+        const [listed] = await client.dataset('nba_predictions').getTables();
         const created = (id: string) => Number(listed.find((table) => table.id === id)?.metadata?.creationTime);
-        expect(created(stagingTableName('batch_a', 'batch_a.alpha'))).toBeLessThan(Date.now() - 24 * 3_600_000);
-        expect(await staging.removeStale(new Date(Date.now() - 24 * 3_600_000))).toEqual([
+        expect(created(stagingTableName('batch_a', 'batch_a.alpha'))).toBeLessThan(Date.now() - 24 * HOUR_MS);
+        expect(await staging.removeStale(new Date(Date.now() - 24 * HOUR_MS))).toEqual([
           `nba_predictions.${stagingTableName('batch_dead', 'batch_dead.alpha')}`,
         ]);
-      } finally {
-        await emulator.stop();
-      }
-    });
+      },
+    );
   });
 
   it('on BigQuery: passes over a staging table that its batch removed after the listing', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'props-stale-bq-')), 'warehouse.duckdb');
-    await withWarehouse(path, async (connection) => {
-      await ensureWarehouseTables(connection);
-      const emulator = new BigQueryRestEmulator(connection, { clock: () => Date.now() - 30 * 3_600_000 });
-      const client = bigQueryClient('props-test', await emulator.start());
-      try {
+    await onStandIn(
+      () => Date.now() - 30 * HOUR_MS,
+      async ({ connection, client }) => {
         const staging = bigQueryStagingFor(client, 'us-west2')('');
         for (const batch of ['batch_dead', 'batch_done'])
           await staging.write(batch, `${batch}.alpha`, [row(batch, `${batch}.alpha`)]);
@@ -147,12 +156,10 @@ describe('removing the staging dead batches left behind', () => {
           }) as typeof found.getTables;
           return found;
         };
-        expect(await staging.removeStale(new Date(Date.now() - 24 * 3_600_000))).toEqual([
+        expect(await staging.removeStale(new Date(Date.now() - 24 * HOUR_MS))).toEqual([
           `nba_predictions.${stagingTableName('batch_dead', 'batch_dead.alpha')}`,
         ]);
-      } finally {
-        await emulator.stop();
-      }
-    });
+      },
+    );
   });
 });

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PredictionRow } from '@props/contracts';
-import { NdjsonStagingStore } from './ndjson-staging-store';
+import { DatasetPrefixError, type PredictionRow } from '@props/contracts';
+import { NdjsonStagingStore, ndjsonStagingFor } from './ndjson-staging-store';
 
 /** Staging writes each row as one JSON line and reads nothing back here: a row's shape is not the point. */
 const rowsOf = (messageId: string) =>
@@ -145,5 +145,19 @@ describe('NdjsonStagingStore.read', () => {
       ['batch_a.p2', expect.stringMatching(/^line 2: confidence_score /)],
       ['batch_a.p3', expect.stringMatching(/^line 1: is_fallback /)],
     ]);
+  });
+});
+
+describe('ndjsonStagingFor', () => {
+  it('keeps one store per prefix and refuses a malformed prefix as invalid_dataset_prefix, touching nothing', () => {
+    const root = mkdtempSync(join(tmpdir(), 'props-staging-prefix-'));
+    const staging = ndjsonStagingFor(root);
+    expect(staging('ci')).toBe(staging('ci'));
+    expect(() => staging('ci-2')).toThrow(DatasetPrefixError);
+    expect(() => staging('ci-2')).toThrow(expect.objectContaining({ code: 'invalid_dataset_prefix' }));
+    expect(() => staging('../up')).toThrow(
+      'dataset_prefix: expected letters, digits and underscores only (at most 64), got "../up"',
+    );
+    expect(readdirSync(root)).toEqual([]);
   });
 });
