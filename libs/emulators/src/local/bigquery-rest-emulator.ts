@@ -65,6 +65,22 @@ function accessDenied(projectId: string, dataset: string, table: string, permiss
 }
 
 /**
+ * BigQuery's answer to a table that does not exist (a tables.get after the table was deleted):
+ * HTTP 404 with `errors[].reason` notFound, "returned when you refer to a resource (a dataset, a
+ * table, or a job) that doesn't exist" (https://cloud.google.com/bigquery/docs/error-messages), in
+ * the same error object as accessDenied; the client's ApiError carries code 404.
+ */
+function tableNotFound(projectId: string, dataset: string, table: string) {
+  const message = `Not found: Table ${projectId}:${dataset}.${table}`;
+  return {
+    status: 404,
+    body: {
+      error: { code: 404, message, errors: [{ message, domain: 'global', reason: 'notFound' }], status: 'NOT_FOUND' },
+    },
+  };
+}
+
+/**
  * Documented limits of query jobs (https://cloud.google.com/bigquery/quotas#query_jobs): the
  * unresolved GoogleSQL text at most 1,024K characters, at most 1,000 unique tables referenced.
  */
@@ -449,17 +465,7 @@ export class BigQueryRestEmulator {
         [datasetId, tableId],
       )
     ).getRowObjectsJS();
-    if (columns.length === 0)
-      return {
-        status: 404,
-        body: {
-          error: {
-            code: 404,
-            message: `Not found: Table ${projectId}:${datasetId}.${tableId}`,
-            errors: [{ reason: 'notFound' }],
-          },
-        },
-      };
+    if (columns.length === 0) return tableNotFound(projectId, datasetId, tableId);
     const fields = columns.map((column) => {
       const type = String(column.data_type);
       const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
@@ -525,7 +531,9 @@ export class BigQueryRestEmulator {
         (field) => `${field.name} ${duckdbTypeOf(field)}${field.mode === 'REQUIRED' ? ' NOT NULL' : ''}`,
       );
       await this.connection.run(`CREATE TABLE IF NOT EXISTS ${target} (${columns.join(', ')})`);
-      // Only the load that creates a table stamps it: a load into an existing one keeps its creationTime.
+      // Only the load that creates a table stamps its creationTime: WRITE_TRUNCATE into an existing
+      // table overwrites its data, the table itself stays (JobConfigurationLoad.writeDisposition,
+      // https://cloud.google.com/bigquery/docs/reference/rest/v2/Job#JobConfigurationLoad).
       this.created.set(target, this.now());
     }
     if (writeDisposition === 'WRITE_TRUNCATE') {
@@ -553,6 +561,7 @@ export class BigQueryRestEmulator {
       );
       rmSync(dirname(file), { recursive: true, force: true });
     }
+    // Every load writes the table: its lastModifiedTime (tables#Table) moves, whatever the disposition.
     this.modified.set(target, this.now());
     const reference = { projectId, jobId: job.jobReference.jobId, location: job.jobReference.location ?? 'US' };
     this.jobs.set(reference.jobId, {
