@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { warehouseReadinessCheck } from '@props/consolidation';
-import { onnxRuntimeCheck } from '@props/models';
+import { onnxRuntimeCheck, onnxThreadCheck } from '@props/models';
 import {
   printCheckReports,
   runBuildTimeChecks,
@@ -20,6 +20,7 @@ export const buildCheckCommand: CliCommand = {
     const checks: ReadinessCheck[] = [
       { ...warehouseReadinessCheck(), buildTime: true },
       onnxRuntimeCheck,
+      onnxThreadCheck,
       gcpModulesCheck,
       writableFolderCheck(resolve(process.env.PROPS_DATA_DIR ?? 'var')),
     ];

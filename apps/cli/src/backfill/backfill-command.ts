@@ -62,6 +62,7 @@ export const backfillCommand: CliCommand = {
       cacheDir: join(dirname(warehouse), 'model-cache'),
       env: process.env,
       requireModels: true,
+      sessions: 'onnx-thread',
     });
     const systems = new PredictionSystems(models, (event) => {
       const seen = fallbacks.get(event.systemId);

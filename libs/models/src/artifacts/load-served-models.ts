@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { OnnxRegressor } from '../inference/onnx-regressor';
+import { OnnxThread } from '../inference/onnx-thread';
 import { ModelArtifactError, modelManifest, type ManifestEntry } from './model-manifest';
 import type { ServedModel } from './served-model';
 
@@ -16,6 +17,12 @@ export interface ModelLoadOptions {
   /** true: a model that cannot be loaded stops startup (production). false: its system falls back, visibly. */
   requireModels: boolean;
   fetchRemote?: (url: string, destination: string) => Promise<void>;
+  /**
+   * Where the sessions run: 'main-thread' (default; the worker service, whose start-up a thread
+   * would lengthen) or 'onnx-thread', one worker thread for all of them (the backfill, which
+   * scores while it forms rows and reads the warehouse).
+   */
+  sessions?: 'main-thread' | 'onnx-thread';
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -68,11 +75,14 @@ async function readArtifact(
 /** Loads every manifest model into an ONNX session, or records why it is unavailable. */
 export async function loadServedModels(options: ModelLoadOptions): Promise<ServedModel[]> {
   const served: ServedModel[] = [];
+  const thread = options.sessions === 'onnx-thread' ? new OnnxThread() : null;
+  const load = (bytes: Uint8Array, featureCount: number) =>
+    thread ? thread.load(bytes, featureCount) : OnnxRegressor.load(bytes, featureCount);
   for (const entry of modelManifest()) {
     const base = { systemId: entry.system_id, modelId: entry.model_id, modelVersion: entry.model_version };
     try {
       const { location, bytes } = await readArtifact(entry, options);
-      served.push({ ...base, location, regressor: await OnnxRegressor.load(bytes, entry.features.length) });
+      served.push({ ...base, location, regressor: await load(bytes, entry.features.length) });
     } catch (error) {
       if (options.requireModels) throw error;
       served.push({

@@ -1,4 +1,4 @@
-import type { OnnxRegressor } from '../inference/onnx-regressor';
+import type { Regressor } from '../inference/regressor';
 
 /** A model as the worker serves it: loaded, or unavailable with the reason. */
 export interface ServedModel {
@@ -6,6 +6,6 @@ export interface ServedModel {
   modelId: string;
   modelVersion: string;
   location: string;
-  regressor: OnnxRegressor | null;
+  regressor: Regressor | null;
   unavailableReason?: string;
 }
