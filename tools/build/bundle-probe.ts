@@ -5,7 +5,13 @@ import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 
 type BuildModule = {
-  bundleOptions(options: { root: string; entry: string; outdir: string; tsconfig: string }): esbuild.BuildOptions;
+  bundleOptions(options: {
+    root: string;
+    entry: string;
+    outdir: string;
+    tsconfig: string;
+    external: string[];
+  }): esbuild.BuildOptions;
 };
 
 const root = resolve(import.meta.dirname, '../..');
@@ -13,10 +19,16 @@ const root = resolve(import.meta.dirname, '../..');
 /**
  * Writes `sources` (file name → text, the first one the entry) into `<folder>/src` and bundles
  * them with the apps' options into `<folder>/dist`, beside the generated package.json's
- * `"type": "module"`. Packages resolve from the workspace, as the folder lies outside it.
+ * `"type": "module"`. Packages resolve from the workspace, as the folder lies outside it;
+ * `external` packages (native ones, as an app's project.json lists them) are left for Node to load
+ * at run time, so a probe using them must lie inside the workspace.
  * Returns the bundle's folder, which holds main.js.
  */
-export async function bundleProbe(folder: string, sources: Record<string, string>): Promise<string> {
+export async function bundleProbe(
+  folder: string,
+  sources: Record<string, string>,
+  external: string[] = [],
+): Promise<string> {
   const sourceDir = join(folder, 'src');
   const outdir = join(folder, 'dist');
   mkdirSync(sourceDir, { recursive: true });
@@ -28,6 +40,7 @@ export async function bundleProbe(folder: string, sources: Record<string, string
       entry: join(sourceDir, Object.keys(sources)[0] ?? 'probe.ts'),
       outdir,
       tsconfig: join(root, 'apps/worker/tsconfig.json'),
+      external,
     }),
     nodePaths: [join(root, 'node_modules')],
   });

@@ -18,6 +18,7 @@ export { convertModel, type ConversionOptions, type ConvertedModel } from './con
 export { UnsupportedModelError, ModelFormatError } from './conversion/tree-ensemble';
 export { OnnxRegressor } from './inference/onnx-regressor';
 export type { Regressor } from './inference/regressor';
+export { OnnxThread } from './inference/onnx-thread';
 export { roundHalfEven } from './python-round';
 export { PredictionInputError } from './prediction-input-error';
 export { onnxRuntimeCheck, onnxThreadCheck } from './inference/onnx-runtime-check';

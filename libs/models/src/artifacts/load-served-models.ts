@@ -75,9 +75,13 @@ async function readArtifact(
 /** Loads every manifest model into an ONNX session, or records why it is unavailable. */
 export async function loadServedModels(options: ModelLoadOptions): Promise<ServedModel[]> {
   const served: ServedModel[] = [];
-  const thread = options.sessions === 'onnx-thread' ? new OnnxThread() : null;
-  const load = (bytes: Uint8Array, featureCount: number) =>
-    thread ? thread.load(bytes, featureCount) : OnnxRegressor.load(bytes, featureCount);
+  // Started with the first model, so a thread that cannot start is that model's failure.
+  let thread: OnnxThread | null = null;
+  const load = (bytes: Uint8Array, featureCount: number) => {
+    if (options.sessions !== 'onnx-thread') return OnnxRegressor.load(bytes, featureCount);
+    thread ??= new OnnxThread();
+    return thread.load(bytes, featureCount);
+  };
   for (const entry of modelManifest()) {
     const base = { systemId: entry.system_id, modelId: entry.model_id, modelVersion: entry.model_version };
     try {

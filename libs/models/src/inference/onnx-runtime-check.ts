@@ -1,5 +1,6 @@
 import { errorMessage } from '@props/contracts';
 import { listSupportedBackends } from 'onnxruntime-node';
+import { encodeTreeEnsembleOnnx } from '../conversion/onnx-tree-ensemble';
 import { OnnxThread } from './onnx-thread';
 
 type CheckResult = { status: 'ok' | 'failed'; detail: string };
@@ -19,24 +20,44 @@ export const onnxRuntimeCheck = {
   },
 };
 
+const CHECK_VALUE = 21.5;
+
+/** A one-leaf model that predicts CHECK_VALUE for any row of one feature. */
+const constantModel = () =>
+  encodeTreeEnsembleOnnx(
+    {
+      featureCount: 1,
+      featureNames: ['x'],
+      baseValue: CHECK_VALUE,
+      trees: [[{ kind: 'leaf', value: 0 }]],
+      source: { format: 'catboost-cbm', note: 'the build check' },
+    },
+    { modelVersion: 1, metadata: {} },
+  );
+
 /**
- * Proves the ONNX thread (the backfill's sessions) finds and loads the binding from where this
- * bundle runs: the thread resolves the package at run time, which the bundler does not check.
+ * Proves the ONNX thread (the backfill's sessions) starts where this bundle runs, finds the binding
+ * and scores: the thread resolves and requires the package at run time, which the bundler does not
+ * check.
  */
 export const onnxThreadCheck = {
   name: 'onnx thread',
   buildTime: true,
   async run(): Promise<CheckResult> {
-    const thread = new OnnxThread();
+    let thread: OnnxThread | null = null;
     try {
-      const backends = await thread.backends();
-      return backends.includes('cpu')
-        ? { status: 'ok', detail: 'onnxruntime-node loads on a worker thread' }
-        : { status: 'failed', detail: `the thread's backends lack cpu: ${backends.join(', ')}` };
+      thread = new OnnxThread();
+      const scored = await (await thread.load(constantModel(), 1)).predict([[0]]);
+      return scored.length === 1 && scored[0] === CHECK_VALUE
+        ? { status: 'ok', detail: 'a session on a worker thread scores' }
+        : {
+            status: 'failed',
+            detail: `a session on a worker thread scored ${JSON.stringify(scored)}, not [${CHECK_VALUE}]`,
+          };
     } catch (error) {
       return { status: 'failed', detail: errorMessage(error) };
     } finally {
-      await thread.close();
+      await thread?.close();
     }
   },
 };

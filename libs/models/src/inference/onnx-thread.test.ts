@@ -81,15 +81,32 @@ describe('ONNX sessions on a worker thread', () => {
   it('once the thread has stopped, refuse the call it left unanswered and every later one, naming why', async () => {
     const thread = startThread();
     const regressor = await thread.load(catboostBytes(), 33);
-    const unanswered = regressor.predict(rows());
+    // 50 times the rows: the thread is still scoring them (tens of ms) when close() stops it.
+    const unanswered = regressor.predict(Array.from({ length: 50 }, rows).flat());
     await thread.close();
     await expect(unanswered).rejects.toThrow('the ONNX thread stopped (exit code 1)');
     await expect(regressor.predict(rows())).rejects.toThrow('the ONNX thread stopped (exit code 1)');
     await expect(thread.load(catboostBytes(), 33)).rejects.toThrow('the ONNX thread stopped');
   });
 
-  it('offer the cpu execution provider, which the build check reports', async () => {
-    expect(await startThread().backends()).toContain('cpu');
-    expect(await onnxThreadCheck.run()).toEqual({ status: 'ok', detail: 'onnxruntime-node loads on a worker thread' });
+  it('refuse every call of a thread that cannot load the binding, naming why', async () => {
+    const thread = new OnnxThread('/nowhere/onnxruntime-node.js');
+    threads.push(thread);
+    await expect(thread.load(catboostBytes(), 33)).rejects.toThrow(
+      /^the ONNX thread failed: Cannot find module '\/nowhere\/onnxruntime-node\.js'/,
+    );
+    await expect(thread.load(catboostBytes(), 33)).rejects.toThrow('the ONNX thread failed');
+  });
+
+  it('refuse a call that cannot be sent, and go on serving', async () => {
+    const thread = startThread();
+    const detached = new Uint8Array(8);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    await expect(thread.load(detached, 1)).rejects.toThrow(/detached/);
+    expect(await (await thread.load(catboostBytes(), 33)).predict(rows().slice(0, 2))).toHaveLength(2);
+  });
+
+  it('score on the thread in the build check', async () => {
+    expect(await onnxThreadCheck.run()).toEqual({ status: 'ok', detail: 'a session on a worker thread scores' });
   });
 });

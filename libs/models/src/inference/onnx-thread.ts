@@ -1,3 +1,4 @@
+import { errorMessage } from '@props/contracts';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { featureMatrix } from './feature-matrix';
@@ -8,26 +9,25 @@ import type { Regressor } from './regressor';
  * What the thread runs. onnxruntime-node runs `session.run` synchronously on the thread that calls
  * it (inside a `setImmediate`), so on the main thread a long run of scoring holds everything else
  * up. The script is evaluated rather than a file of its own: a file found beside this module would
- * not be beside the bundle in the image (the gate's source rules). It requires the very package
- * this module imports, located by Node's own resolution from here.
+ * not be beside the bundle in the image (the gate's source rules). Its `require` of a computed
+ * path is out of the source rules' sight; the CLI's build check starts the thread and scores a
+ * session on it in the image instead.
  */
 const THREAD_SCRIPT = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.onnxruntime);
 const sessions = [];
-const answer = (id, body, transfer) => parentPort.postMessage({ id, ...body }, transfer);
+const answer = (id, body) => parentPort.postMessage({ id, ...body });
 parentPort.on('message', async (request) => {
   try {
-    if (request.backends) {
-      answer(request.id, { backends: ort.listSupportedBackends().map((backend) => backend.name) });
-    } else if (request.model) {
+    if (request.model) {
       sessions.push(await ort.InferenceSession.create(request.model, workerData.sessionOptions));
       answer(request.id, { session: sessions.length - 1 });
     } else {
       const session = sessions[request.session];
       const input = new ort.Tensor('float32', request.data, [request.rows, request.features]);
-      const output = (await session.run({ [session.inputNames[0]]: input }))[session.outputNames[0]].data;
-      answer(request.id, { values: output }, [output.buffer]);
+      const output = (await session.run({ [session.inputNames[0]]: input }))[session.outputNames[0]];
+      answer(request.id, { values: output.data });
     }
   } catch (error) {
     answer(request.id, { error: error instanceof Error ? error.message : String(error) });
@@ -35,11 +35,15 @@ parentPort.on('message', async (request) => {
 });
 `;
 
-type Answer = { session?: number; values?: Float32Array; backends?: string[]; error?: string };
+type Answer = { session?: number; values?: Float32Array; error?: string };
+
+/** onnxruntime-node's entry as this module's own import of it resolves. */
+const importedOnnxRuntime = () => fileURLToPath(import.meta.resolve('onnxruntime-node'));
 
 /**
- * ONNX sessions on one worker thread, so scoring overlaps the main thread's work (the backfill forms
- * rows and reads DuckDB meanwhile). The thread keeps the process alive only while a call is out.
+ * ONNX sessions on one worker thread, so scoring overlaps the main thread's work (the backfill
+ * merges and grades the chunk before meanwhile). The thread keeps the process alive only while a
+ * call is out.
  */
 export class OnnxThread {
   private readonly worker: Worker;
@@ -47,23 +51,19 @@ export class OnnxThread {
   private nextId = 0;
   private stopped: Error | null = null;
 
-  constructor() {
+  /** `onnxruntime`: the file the thread requires; another one only to test a thread that cannot start. */
+  constructor(onnxruntime = importedOnnxRuntime()) {
     this.worker = new Worker(THREAD_SCRIPT, {
       eval: true,
-      workerData: {
-        onnxruntime: fileURLToPath(import.meta.resolve('onnxruntime-node')),
-        sessionOptions: SESSION_OPTIONS,
-      },
+      workerData: { onnxruntime, sessionOptions: SESSION_OPTIONS },
     });
     this.worker.unref();
     this.worker.on('message', (answer: Answer & { id: number }) => {
-      const call = this.pending.get(answer.id);
-      this.pending.delete(answer.id);
-      if (this.pending.size === 0) this.worker.unref();
+      const call = this.settle(answer.id);
       if (answer.error !== undefined) call?.reject(new Error(answer.error));
       else call?.resolve(answer);
     });
-    this.worker.on('error', (error) => this.stop(new Error(`the ONNX thread failed: ${error.message}`)));
+    this.worker.on('error', (error) => this.stop(new Error(`the ONNX thread failed: ${errorMessage(error)}`)));
     this.worker.on('exit', (code) => this.stop(new Error(`the ONNX thread stopped (exit code ${code})`)));
   }
 
@@ -75,36 +75,43 @@ export class OnnxThread {
       predict: async (rows) => {
         if (rows.length === 0) return [];
         const data = featureMatrix(rows, featureCount);
-        const { values } = await this.call({ session, rows: rows.length, features: featureCount, data }, [
-          data.buffer as ArrayBuffer,
-        ]);
-        return Array.from(values!);
+        const answer = await this.call({ session, rows: rows.length, features: featureCount, data }, [data.buffer]);
+        return Array.from(answer.values!);
       },
     };
-  }
-
-  /** The execution providers onnxruntime-node offers on the thread (the image's build check). */
-  async backends(): Promise<string[]> {
-    return (await this.call({ backends: true })).backends!;
   }
 
   async close(): Promise<void> {
     await this.worker.terminate();
   }
 
+  /** Ref'd from the first call out to the last answer in: an idle thread never holds the process. */
   private call(request: object, transfer: ArrayBuffer[] = []): Promise<Answer> {
     if (this.stopped) return Promise.reject(this.stopped);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
-      this.worker.postMessage({ id, ...request }, transfer);
+      try {
+        this.worker.postMessage({ id, ...request }, transfer);
+      } catch (error) {
+        this.settle(id);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
+  }
+
+  private settle(id: number) {
+    const call = this.pending.get(id);
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker.unref();
+    return call;
   }
 
   private stop(reason: Error): void {
     this.stopped ??= reason;
     for (const call of this.pending.values()) call.reject(this.stopped);
     this.pending.clear();
+    this.worker.unref();
   }
 }
