@@ -4,7 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 
-type BuildModule = {
+/** build-app.mjs as its TypeScript callers see it. */
+export type BuildModule = {
   bundleOptions(options: {
     root: string;
     entry: string;

@@ -7,21 +7,12 @@ import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { BuildModule } from './bundle-probe';
 
 const root = resolve(import.meta.dirname, '../..');
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 const folder = mkdtempSync(join(tmpdir(), 'props-start-chunks-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-type BuildModule = {
-  bundleOptions(options: {
-    root: string;
-    entry: string;
-    outdir: string;
-    tsconfig: string;
-    external: string[];
-  }): esbuild.BuildOptions;
-};
 
 /** The outputs a start loads, with the source files and external packages they import statically. */
 async function startPath(app: string, external: string[]) {

@@ -17,6 +17,15 @@ const FILE_READERS = new Set([
 ]);
 const DATA_FILE = /\.(sql|json|ya?ml|txt|csv|cbm|onnx)$/i;
 
+/**
+ * Code run from a string (a worker thread's evaluated script, eval, new Function) is seen by neither
+ * the bundler, the type check nor these rules. Each file allowed to hold it names the build check
+ * that runs that code where the bundle is installed.
+ */
+const EVALUATED_CODE_RUN_BY_A_BUILD_CHECK = new Map([
+  ['libs/models/src/inference/onnx-thread.ts', "the CLI's --build-check `onnx thread` (onnx-runtime-check.ts)"],
+]);
+
 const FIX_BUNDLE_IT =
   'import the file (JSON) or keep SQL in a .ts module so the bundle carries it; model files are declared artifacts checked by readiness';
 
@@ -59,9 +68,37 @@ function isLiteral(node) {
   return node !== undefined && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node));
 }
 
+/** `eval()`, `new Function()` or a Worker with `eval` set: what runs code from a string, or null. */
+function codeFromAString(node, source) {
+  if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'eval') return 'eval()';
+  if (!ts.isNewExpression(node) || !ts.isIdentifier(node.expression)) return null;
+  if (node.expression.text === 'Function') return 'new Function()';
+  const options = node.arguments?.[1];
+  const evalSet =
+    node.expression.text === 'Worker' &&
+    options !== undefined &&
+    ts.isObjectLiteralExpression(options) &&
+    options.properties.some(
+      (property) =>
+        ts.isPropertyAssignment(property) &&
+        property.name.getText(source) === 'eval' &&
+        property.initializer.kind !== ts.SyntaxKind.FalseKeyword,
+    );
+  return evalSet ? 'a Worker with eval' : null;
+}
+
+const evaluatedCode = (where, what) =>
+  violation(
+    'no-evaluated-code',
+    where,
+    `${what} runs code from a string, which the bundler, the type check and these rules cannot see`,
+    'import the code as a module; if it must run from a string, add a build check that runs it in the image and list the file in EVALUATED_CODE_RUN_BY_A_BUILD_CHECK (tools/gate/check-source-rules.mjs)',
+  );
+
 /**
  * What dependency-cruiser cannot see: imports of computed names (the bundler cannot follow them,
- * so the module is missing from the image) and files located relative to the source tree.
+ * so the module is missing from the image), code run from a string, and files located relative to
+ * the source tree.
  */
 export function findSourceRuleViolations(root, file) {
   const text = readFileSync(join(root, file), 'utf8');
@@ -124,6 +161,9 @@ export function findSourceRuleViolations(root, file) {
         );
       }
     }
+    const runsAString = codeFromAString(node, source);
+    if (runsAString && !EVALUATED_CODE_RUN_BY_A_BUILD_CHECK.has(file))
+      found.push(evaluatedCode(where(node), runsAString));
     if (ts.isIdentifier(node) && (node.text === '__dirname' || node.text === '__filename')) {
       found.push(
         violation(

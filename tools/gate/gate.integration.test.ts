@@ -157,6 +157,15 @@ describe('the gate', { timeout: 600_000 }, () => {
       expectViolation('source-rules', 'no-computed-import', 'libs/observability/src/events.ts');
     });
 
+    it('code run from a string: a Worker with eval, outside the files a build check covers', () => {
+      workspace.edit(
+        'libs/observability/src/events.ts',
+        (text) =>
+          `import { Worker } from 'node:worker_threads';\n${text}\nexport const side = () => new Worker('0', { eval: true });\n`,
+      );
+      expectViolation('source-rules', 'no-evaluated-code', 'libs/observability/src/events.ts');
+    });
+
     it('a test that starts an emulator outside the contract tier (CI would never run it with the emulators)', () => {
       workspace.write(
         'libs/distributed-lock/src/gcp/firestore-ttl.test.ts',
