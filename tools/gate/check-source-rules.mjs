@@ -18,13 +18,19 @@ const FILE_READERS = new Set([
 const DATA_FILE = /\.(sql|json|ya?ml|txt|csv|cbm|onnx)$/i;
 
 /**
- * Code run from a string (a worker thread's evaluated script, eval, new Function) is seen by neither
- * the bundler, the type check nor these rules. Each file allowed to hold it names the build check
- * that runs that code where the bundle is installed.
+ * Code the bundle's static graph does not hold: run from a string (eval, Function) or on a thread or
+ * VM (worker_threads, vm, whatever they run). Neither the bundler, the type check nor these rules
+ * see it. A file may hold it only if listed here with the build check that runs that code where
+ * the bundle is installed; the gate checks that both the file and the check still exist.
  */
-const EVALUATED_CODE_RUN_BY_A_BUILD_CHECK = new Map([
-  ['libs/models/src/inference/onnx-thread.ts', "the CLI's --build-check `onnx thread` (onnx-runtime-check.ts)"],
-]);
+export const CODE_RUN_BY_A_BUILD_CHECK = [
+  {
+    file: 'libs/models/src/inference/onnx-thread.ts',
+    check: 'onnx thread',
+    checkDefinedIn: 'libs/models/src/inference/onnx-runtime-check.ts',
+  },
+];
+const RUNTIME_CODE_MODULES = new Set(['worker_threads', 'node:worker_threads', 'vm', 'node:vm']);
 
 const FIX_BUNDLE_IT =
   'import the file (JSON) or keep SQL in a .ts module so the bundle carries it; model files are declared artifacts checked by readiness';
@@ -68,37 +74,46 @@ function isLiteral(node) {
   return node !== undefined && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node));
 }
 
-/** `eval()`, `new Function()` or a Worker with `eval` set: what runs code from a string, or null. */
-function codeFromAString(node, source) {
-  if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'eval') return 'eval()';
-  if (!ts.isNewExpression(node) || !ts.isIdentifier(node.expression)) return null;
-  if (node.expression.text === 'Function') return 'new Function()';
-  const options = node.arguments?.[1];
-  const evalSet =
-    node.expression.text === 'Worker' &&
-    options !== undefined &&
-    ts.isObjectLiteralExpression(options) &&
-    options.properties.some(
-      (property) =>
-        ts.isPropertyAssignment(property) &&
-        property.name.getText(source) === 'eval' &&
-        property.initializer.kind !== ts.SyntaxKind.FalseKeyword,
-    );
-  return evalSet ? 'a Worker with eval' : null;
+/** What in `node` runs code the bundle does not hold, or null. */
+function codeOutsideTheBundle(node) {
+  if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier))
+    return RUNTIME_CODE_MODULES.has(node.moduleSpecifier.text) ? `an import of ${node.moduleSpecifier.text}` : null;
+  if (ts.isIdentifier(node) && node.text === 'eval') {
+    // A name declared `eval` (an option, a property) is not the global; `x.eval` may be.
+    const { parent } = node;
+    const declaredName =
+      !ts.isPropertyAccessExpression(parent) &&
+      !ts.isShorthandPropertyAssignment(parent) &&
+      'name' in parent &&
+      parent.name === node;
+    return declaredName ? null : 'eval';
+  }
+  if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && calleeName(node.expression) === 'Function')
+    return 'Function()';
+  return null;
 }
+
+const calleeName = (expression) =>
+  ts.isIdentifier(expression)
+    ? expression.text
+    : ts.isPropertyAccessExpression(expression)
+      ? expression.name.text
+      : ts.isParenthesizedExpression(expression)
+        ? calleeName(expression.expression)
+        : '';
 
 const evaluatedCode = (where, what) =>
   violation(
     'no-evaluated-code',
     where,
-    `${what} runs code from a string, which the bundler, the type check and these rules cannot see`,
-    'import the code as a module; if it must run from a string, add a build check that runs it in the image and list the file in EVALUATED_CODE_RUN_BY_A_BUILD_CHECK (tools/gate/check-source-rules.mjs)',
+    `${what}: code the bundle does not hold, which the bundler, the type check and these rules cannot see`,
+    'import the code as a module; if it must run from a string or on a thread, add a build check that runs it in the image and list the file in CODE_RUN_BY_A_BUILD_CHECK (tools/gate/check-source-rules.mjs)',
   );
 
 /**
  * What dependency-cruiser cannot see: imports of computed names (the bundler cannot follow them,
- * so the module is missing from the image), code run from a string, and files located relative to
- * the source tree.
+ * so the module is missing from the image), code the bundle does not hold, and files located
+ * relative to the source tree.
  */
 export function findSourceRuleViolations(root, file) {
   const text = readFileSync(join(root, file), 'utf8');
@@ -161,9 +176,9 @@ export function findSourceRuleViolations(root, file) {
         );
       }
     }
-    const runsAString = codeFromAString(node, source);
-    if (runsAString && !EVALUATED_CODE_RUN_BY_A_BUILD_CHECK.has(file))
-      found.push(evaluatedCode(where(node), runsAString));
+    const outside = codeOutsideTheBundle(node);
+    if (outside && !CODE_RUN_BY_A_BUILD_CHECK.some((allowed) => allowed.file === file))
+      found.push(evaluatedCode(where(node), outside));
     if (ts.isIdentifier(node) && (node.text === '__dirname' || node.text === '__filename')) {
       found.push(
         violation(
@@ -194,10 +209,38 @@ export function findSourceRuleViolations(root, file) {
   return found;
 }
 
+/** An allowance whose file is gone, or whose build check no longer exists under its name. */
+function staleAllowance(root, { file, check, checkDefinedIn }) {
+  const text = (path) => {
+    try {
+      return readFileSync(join(root, path), 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  const problem =
+    text(file) === null
+      ? 'the file is gone'
+      : !text(checkDefinedIn)?.includes(`name: '${check}'`)
+        ? `no build check named '${check}' in ${checkDefinedIn}`
+        : null;
+  return problem
+    ? [
+        violation(
+          'no-evaluated-code',
+          file,
+          `CODE_RUN_BY_A_BUILD_CHECK lists ${file}, but ${problem}`,
+          'update or remove the entry in tools/gate/check-source-rules.mjs',
+        ),
+      ]
+    : [];
+}
+
 export function checkSourceRules(root) {
   const files = runtimeSourceFiles(root);
   const tests = testFiles(root);
   const violations = [
+    ...CODE_RUN_BY_A_BUILD_CHECK.flatMap((allowed) => staleAllowance(root, allowed)),
     ...files.flatMap((file) => findSourceRuleViolations(root, file)),
     ...tests.flatMap((file) => findTestTierViolations(root, file)),
   ];

@@ -157,13 +157,20 @@ describe('the gate', { timeout: 600_000 }, () => {
       expectViolation('source-rules', 'no-computed-import', 'libs/observability/src/events.ts');
     });
 
-    it('code run from a string: a Worker with eval, outside the files a build check covers', () => {
+    it('code the bundle does not hold: a worker thread outside the files a build check covers', () => {
       workspace.edit(
         'libs/observability/src/events.ts',
         (text) =>
-          `import { Worker } from 'node:worker_threads';\n${text}\nexport const side = () => new Worker('0', { eval: true });\n`,
+          `import { Worker as Side } from 'node:worker_threads';\n${text}\nexport const side = () => new Side('0', { eval: true });\n`,
       );
-      expectViolation('source-rules', 'no-evaluated-code', 'libs/observability/src/events.ts');
+      expectViolation('source-rules', 'no-evaluated-code', 'libs/observability/src/events.ts:1');
+    });
+
+    it('code the bundle does not hold: an allowed file whose build check was renamed away', () => {
+      workspace.edit('libs/models/src/inference/onnx-runtime-check.ts', (text) =>
+        text.replace("name: 'onnx thread'", "name: 'onnx worker'"),
+      );
+      expectViolation('source-rules', 'no-evaluated-code', 'libs/models/src/inference/onnx-thread.ts');
     });
 
     it('a test that starts an emulator outside the contract tier (CI would never run it with the emulators)', () => {

@@ -10,8 +10,8 @@ import type { Regressor } from './regressor';
  * it (inside a `setImmediate`), so on the main thread a long run of scoring holds everything else
  * up. The script is evaluated rather than a file of its own: a file found beside this module would
  * not be beside the bundle in the image (the gate's source rules). Its `require` of a computed
- * path is out of the source rules' sight; the CLI's build check starts the thread and scores a
- * session on it in the image instead.
+ * path is code the bundle does not hold: the gate allows it in this file only, because the CLI's
+ * build check (`onnx thread`) runs it where the bundle is installed.
  */
 const THREAD_SCRIPT = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -19,6 +19,8 @@ const ort = require(workerData.onnxruntime);
 const sessions = [];
 const answer = (id, body) => parentPort.postMessage({ id, ...body });
 parentPort.on('message', async (request) => {
+  // Closing the port ends the thread once a run already under way has returned.
+  if (request.close) return parentPort.close();
   try {
     if (request.model) {
       sessions.push(await ort.InferenceSession.create(request.model, workerData.sessionOptions));
@@ -50,6 +52,7 @@ export class OnnxThread {
   private readonly pending = new Map<number, { resolve: (answer: Answer) => void; reject: (error: Error) => void }>();
   private nextId = 0;
   private stopped: Error | null = null;
+  private readonly exited: Promise<unknown>;
 
   /** `onnxruntime`: the file the thread requires; another one only to test a thread that cannot start. */
   constructor(onnxruntime = importedOnnxRuntime()) {
@@ -57,6 +60,8 @@ export class OnnxThread {
       eval: true,
       workerData: { onnxruntime, sessionOptions: SESSION_OPTIONS },
     });
+    // Not events.once: that would reject on the 'error' event a thread that fails to start emits first.
+    this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.unref();
     this.worker.on('message', (answer: Answer & { id: number }) => {
       const call = this.settle(answer.id);
@@ -81,8 +86,15 @@ export class OnnxThread {
     };
   }
 
+  /**
+   * Refuses the calls still out and every later one, and resolves once the thread has ended. It
+   * ends itself after any run under way: `terminate()` during `session.run` aborts the whole
+   * process (onnxruntime-node 1.30 throws a C++ exception nothing catches).
+   */
   async close(): Promise<void> {
-    await this.worker.terminate();
+    this.stop(new Error('the ONNX thread was closed'));
+    this.worker.postMessage({ close: true });
+    await this.exited;
   }
 
   /** Ref'd from the first call out to the last answer in: an idle thread never holds the process. */
