@@ -21,13 +21,15 @@ const DATA_FILE = /\.(sql|json|ya?ml|txt|csv|cbm|onnx)$/i;
  * Code the bundle's static graph does not hold: run from a string (eval, Function) or on a thread or
  * VM (worker_threads, vm, whatever they run). Neither the bundler, the type check nor these rules
  * see it. A file may hold it only if listed here with the build check that runs that code where
- * the bundle is installed; the gate checks that both the file and the check still exist.
+ * the bundle is installed; the gate checks that the file exists, that the check is exported and
+ * that the build-check command uses it.
  */
 export const CODE_RUN_BY_A_BUILD_CHECK = [
   {
     file: 'libs/models/src/inference/onnx-thread.ts',
-    check: 'onnx thread',
-    checkDefinedIn: 'libs/models/src/inference/onnx-runtime-check.ts',
+    check: 'onnxThreadCheck',
+    exportedBy: 'libs/models/src/inference/onnx-runtime-check.ts',
+    runBy: 'apps/cli/src/build-check-command.ts',
   },
 ];
 const RUNTIME_CODE_MODULES = new Set(['worker_threads', 'node:worker_threads', 'vm', 'node:vm']);
@@ -74,33 +76,39 @@ function isLiteral(node) {
   return node !== undefined && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node));
 }
 
-/** What in `node` runs code the bundle does not hold, or null. */
-function codeOutsideTheBundle(node) {
-  if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier))
-    return RUNTIME_CODE_MODULES.has(node.moduleSpecifier.text) ? `an import of ${node.moduleSpecifier.text}` : null;
-  if (ts.isIdentifier(node) && node.text === 'eval') {
-    // A name declared `eval` (an option, a property) is not the global; `x.eval` may be.
-    const { parent } = node;
-    const declaredName =
-      !ts.isPropertyAccessExpression(parent) &&
-      !ts.isShorthandPropertyAssignment(parent) &&
-      'name' in parent &&
-      parent.name === node;
-    return declaredName ? null : 'eval';
-  }
-  if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && calleeName(node.expression) === 'Function')
-    return 'Function()';
+const moduleNamed = (specifier) =>
+  specifier !== undefined && isLiteral(specifier) && RUNTIME_CODE_MODULES.has(specifier.text) ? specifier.text : null;
+
+/** The module a declaration or import() loads, if it is one that runs code the bundle does not hold. */
+function runtimeCodeModule(node) {
+  if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return moduleNamed(node.moduleSpecifier);
+  if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference))
+    return moduleNamed(node.moduleReference.expression);
+  if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword)
+    return moduleNamed(node.arguments[0]);
   return null;
 }
 
-const calleeName = (expression) =>
-  ts.isIdentifier(expression)
-    ? expression.text
-    : ts.isPropertyAccessExpression(expression)
-      ? expression.name.text
-      : ts.isParenthesizedExpression(expression)
-        ? calleeName(expression.expression)
-        : '';
+/** `eval` or `Function` as a value (`x.eval`, `globalThis.Function` too), not a name declared so or a type. */
+function codeFromAStringNamed(node) {
+  if (ts.isElementAccessExpression(node) && isLiteral(node.argumentExpression))
+    return ['eval', 'Function'].includes(node.argumentExpression.text) ? node.argumentExpression.text : null;
+  if (!ts.isIdentifier(node) || !['eval', 'Function'].includes(node.text)) return null;
+  const { parent } = node;
+  if (ts.isTypeReferenceNode(parent)) return null;
+  const declaredName =
+    !ts.isPropertyAccessExpression(parent) &&
+    !ts.isShorthandPropertyAssignment(parent) &&
+    'name' in parent &&
+    parent.name === node;
+  return declaredName ? null : node.text;
+}
+
+/** What in `node` runs code the bundle does not hold, or null. */
+function codeOutsideTheBundle(node) {
+  const module = runtimeCodeModule(node);
+  return module ? `an import of ${module}` : codeFromAStringNamed(node);
+}
 
 const evaluatedCode = (where, what) =>
   violation(
@@ -210,19 +218,38 @@ export function findSourceRuleViolations(root, file) {
 }
 
 /** An allowance whose file is gone, or whose build check no longer exists under its name. */
-function staleAllowance(root, { file, check, checkDefinedIn }) {
-  const text = (path) => {
+function staleAllowance(root, { file, check, exportedBy, runBy }) {
+  const parsed = (path) => {
     try {
-      return readFileSync(join(root, path), 'utf8');
+      return ts.createSourceFile(path, readFileSync(join(root, path), 'utf8'), ts.ScriptTarget.Latest, true);
     } catch {
       return null;
     }
   };
-  const problem =
-    text(file) === null
-      ? 'the file is gone'
-      : !text(checkDefinedIn)?.includes(`name: '${check}'`)
-        ? `no build check named '${check}' in ${checkDefinedIn}`
+  const exported = (source) =>
+    source.statements.some(
+      (statement) =>
+        ts.isVariableStatement(statement) &&
+        statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword) &&
+        statement.declarationList.declarations.some((declaration) => declaration.name.getText(source) === check),
+    );
+  const used = (source) => {
+    let found = false;
+    const visit = (node) => {
+      if (ts.isImportDeclaration(node)) return;
+      if (ts.isIdentifier(node) && node.text === check) found = true;
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    return found;
+  };
+  const [source, exporter, runner] = [file, exportedBy, runBy].map(parsed);
+  const problem = !source
+    ? 'the file is gone'
+    : !exporter || !exported(exporter)
+      ? `${exportedBy} does not export ${check}`
+      : !runner || !used(runner)
+        ? `${runBy} does not run ${check}`
         : null;
   return problem
     ? [

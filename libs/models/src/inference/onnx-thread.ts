@@ -89,12 +89,19 @@ export class OnnxThread {
   /**
    * Refuses the calls still out and every later one, and resolves once the thread has ended. It
    * ends itself after any run under way: `terminate()` during `session.run` aborts the whole
-   * process (onnxruntime-node 1.30 throws a C++ exception nothing catches).
+   * process (onnxruntime-node 1.30 throws a C++ exception nothing catches), and so would the
+   * process ending meanwhile. Nothing else may hold the event loop while the thread finishes (a
+   * worker whose port is closed does not), so a timer holds it until the thread's exit.
    */
   async close(): Promise<void> {
     this.stop(new Error('the ONNX thread was closed'));
     this.worker.postMessage({ close: true });
-    await this.exited;
+    const hold = setInterval(() => {}, 60_000);
+    try {
+      await this.exited;
+    } finally {
+      clearInterval(hold);
+    }
   }
 
   /** Ref'd from the first call out to the last answer in: an idle thread never holds the process. */
