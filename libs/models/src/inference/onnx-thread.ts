@@ -19,7 +19,7 @@ const ort = require(workerData.onnxruntime);
 const sessions = [];
 const answer = (id, body) => parentPort.postMessage({ id, ...body });
 parentPort.on('message', async (request) => {
-  // Closing the port ends the thread once a run already under way has returned.
+  // Closing the port ends the thread once the runs it has already received have returned.
   if (request.close) return parentPort.close();
   try {
     if (request.model) {
@@ -88,10 +88,10 @@ export class OnnxThread {
 
   /**
    * Refuses the calls still out and every later one, and resolves once the thread has ended. It
-   * ends itself after any run under way: `terminate()` during `session.run` aborts the whole
-   * process (onnxruntime-node 1.30 throws a C++ exception nothing catches), and so would the
-   * process ending meanwhile. Nothing else may hold the event loop while the thread finishes (a
-   * worker whose port is closed does not), so a timer holds it until the thread's exit.
+   * ends itself after the runs it has already received: `terminate()` during `session.run` aborts
+   * the whole process (onnxruntime-node 1.30 throws a C++ exception nothing catches), and so would
+   * the process ending meanwhile. Nothing else may hold the event loop while the thread finishes
+   * (a worker whose port is closed does not), so a timer holds it until the thread's exit.
    */
   async close(): Promise<void> {
     this.stop(new Error('the ONNX thread was closed'));
