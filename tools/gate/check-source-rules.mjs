@@ -24,7 +24,7 @@ const DATA_FILE = /\.(sql|json|ya?ml|txt|csv|cbm|onnx)$/i;
  * the bundle is installed; the gate checks that the file exists, that the check is exported and
  * that the build-check command uses it.
  */
-export const CODE_RUN_BY_A_BUILD_CHECK = [
+const CODE_RUN_BY_A_BUILD_CHECK = [
   {
     file: 'libs/models/src/inference/onnx-thread.ts',
     check: 'onnxThreadCheck',

@@ -17,7 +17,6 @@ export type { ServedModel } from './artifacts/served-model';
 export { convertModel, type ConversionOptions, type ConvertedModel } from './conversion/convert-model';
 export { UnsupportedModelError, ModelFormatError } from './conversion/tree-ensemble';
 export { OnnxRegressor } from './inference/onnx-regressor';
-export type { Regressor } from './inference/regressor';
 export { OnnxThread } from './inference/onnx-thread';
 export { roundHalfEven } from './python-round';
 export { PredictionInputError } from './prediction-input-error';
