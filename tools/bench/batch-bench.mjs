@@ -112,6 +112,41 @@ async function floor(run, playersPerMessage = 1) {
   }
 }
 
+/**
+ * The batch's own work beside it (tools/bench/batch-work.ts, a fresh process): the start's two
+ * queries, the six systems over every request the batch sent in one call, and the MERGE of their
+ * rows to its COMMIT, on a fresh copy of the seeded warehouse.
+ */
+function ownWork(root, warehouse, run) {
+  const folder = mkdtempSync(join(tmpdir(), 'props-bench-work-'));
+  try {
+    copyFileSync(warehouse, join(folder, 'warehouse.duckdb'));
+    const result = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/tsx/dist/cli.mjs'),
+        'tools/bench/batch-work.ts',
+        join(folder, 'warehouse.duckdb'),
+        join(run.dataDir, 'batches', run.batchId, 'messages.json'),
+        DATE,
+        join(folder, 'staging'),
+      ],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, METADATA_SERVER_DETECTION: 'none' }, timeout: 600_000 },
+    );
+    if (result.status !== 0) throw new Error(`the batch's own work failed: ${result.stderr.slice(-500)}`);
+    const work = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '');
+    if (work.rows !== run.rows) throw new Error(`the batch's own work merged ${work.rows} rows, the batch ${run.rows}`);
+    return {
+      seconds: (work.slateMs + work.systemsMs + work.mergeMs) / 1000,
+      slateMs: work.slateMs,
+      systemsMs: work.systemsMs,
+      mergeMs: work.mergeMs,
+    };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 const stats = (values) => ({ min: Math.min(...values), median: median(values) });
 
 export async function benchBatch(root, { rounds = 3 } = {}) {
@@ -129,6 +164,7 @@ export async function benchBatch(root, { rounds = 3 } = {}) {
     const floors = [];
     const groupedFloors = [];
     const singles = [];
+    const works = [];
     /** @type {ReturnType<typeof runBatch>} */
     let last = /** @type {any} */ (undefined);
     for (let round = 0; round < rounds; round += 1) {
@@ -138,6 +174,7 @@ export async function benchBatch(root, { rounds = 3 } = {}) {
         reports.push(run.reportSeconds);
         floors.push(await floor(run));
         groupedFloors.push(await floor(run, PLAYERS_PER_MESSAGE));
+        works.push(ownWork(root, warehouse, run));
         last = run;
       } finally {
         rmSync(run.dataDir, { recursive: true, force: true });
@@ -153,12 +190,21 @@ export async function benchBatch(root, { rounds = 3 } = {}) {
     const base = stats(floors);
     const grouped = stats(groupedFloors);
     const single = stats(singles);
+    const work = stats(works.map((entry) => entry.seconds));
+    const withWork = stats(
+      floors.map((seconds, round) => seconds + /** @type {{ seconds: number }} */ (works[round]).seconds),
+    );
+    const part = (/** @type {'slateMs' | 'systemsMs' | 'mergeMs'} */ key) =>
+      median(works.map((entry) => entry[key])).toFixed(0);
     return [
       `a whole batch on ${DATE} (${last.players} players, ${last.rows} rows), local runtime, /start → consolidated; ${rounds} interleaved rounds:`,
       `  measured (props run, 1 worker)         min ${batch.min.toFixed(2).padStart(6)} s   median ${batch.median.toFixed(2).padStart(6)} s`,
       `  floor (same ${String(last.players).padStart(3)} push bodies at concurrency ${PUSH_CONCURRENCY} to a trivial fastify + one columnar read of the rows)`,
       `                                         min ${base.min.toFixed(2).padStart(6)} s   median ${base.median.toFixed(2).padStart(6)} s`,
       `  RATIO batch / floor                    min ${(batch.min / base.min).toFixed(2).padStart(6)} x   median ${(batch.median / base.median).toFixed(2).padStart(6)} x   (target 2x)`,
+      `  the batch's own work (tools/bench/batch-work.ts, one fresh process, no services: the start's two queries, the six systems`,
+      `  over every request in one call, the MERGE to its COMMIT)  min ${work.min.toFixed(2).padStart(6)} s   median ${work.median.toFixed(2).padStart(6)} s   (medians: slate ${part('slateMs')} ms, systems ${part('systemsMs')} ms, merge ${part('mergeMs')} ms)`,
+      `  floor + own work, per round            min ${withWork.min.toFixed(2).padStart(6)} s   median ${withWork.median.toFixed(2).padStart(6)} s   = ${(withWork.min / base.min).toFixed(2)} x / ${(withWork.median / base.median).toFixed(2)} x the floor; batch / it ${(batch.min / withWork.min).toFixed(2)} x / ${(batch.median / withWork.median).toFixed(2)} x`,
       `  the floor with the bodies grouped as the batch sends them (${PLAYERS_PER_MESSAGE} players each): min ${grouped.min.toFixed(2)} s, median ${grouped.median.toFixed(2)} s (batch / it ${(batch.median / grouped.median).toFixed(2)} x median)`,
       `  one player per message (PROPS_PLAYERS_PER_MESSAGE=1, the original's message): min ${single.min.toFixed(2)} s, median ${single.median.toFixed(2)} s (${(single.median / base.median).toFixed(2)} x the floor, median)`,
       `  2 workers: ${two.seconds.toFixed(2)} s (ratio 1 worker / 2 workers ${(batch.median / two.seconds).toFixed(2)} x); slate load ${last.loadMs} ms`,
