@@ -114,7 +114,7 @@ async function floor(run, playersPerMessage = 1) {
 
 /**
  * The batch's own work beside it (tools/bench/batch-work.ts, a fresh process): the start's two
- * queries, the six systems over every request the batch sent in one call, and the MERGE of their
+ * queries, the seven systems over every request the batch sent in one call, and the MERGE of their
  * rows to its COMMIT, on a fresh copy of the seeded warehouse.
  */
 function ownWork(root, warehouse, run) {
@@ -129,12 +129,20 @@ function ownWork(root, warehouse, run) {
         join(folder, 'warehouse.duckdb'),
         join(run.dataDir, 'batches', run.batchId, 'messages.json'),
         DATE,
-        join(folder, 'staging'),
       ],
       { cwd: root, encoding: 'utf8', env: { ...process.env, METADATA_SERVER_DETECTION: 'none' }, timeout: 600_000 },
     );
-    if (result.status !== 0) throw new Error(`the batch's own work failed: ${result.stderr.slice(-500)}`);
-    const work = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '');
+    if (result.status !== 0)
+      throw new Error(
+        `the batch's own work failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}): ${result.stderr.slice(-500)}`,
+      );
+    const last = result.stdout.trim().split('\n').at(-1) ?? '';
+    let work;
+    try {
+      work = JSON.parse(last);
+    } catch {
+      throw new Error(`batch-work.ts printed no result line; its last line: ${last.slice(0, 200)}`);
+    }
     if (work.rows !== run.rows) throw new Error(`the batch's own work merged ${work.rows} rows, the batch ${run.rows}`);
     return {
       seconds: (work.slateMs + work.systemsMs + work.mergeMs) / 1000,
@@ -202,7 +210,7 @@ export async function benchBatch(root, { rounds = 3 } = {}) {
       `  floor (same ${String(last.players).padStart(3)} push bodies at concurrency ${PUSH_CONCURRENCY} to a trivial fastify + one columnar read of the rows)`,
       `                                         min ${base.min.toFixed(2).padStart(6)} s   median ${base.median.toFixed(2).padStart(6)} s`,
       `  RATIO batch / floor                    min ${(batch.min / base.min).toFixed(2).padStart(6)} x   median ${(batch.median / base.median).toFixed(2).padStart(6)} x   (target 2x)`,
-      `  the batch's own work (tools/bench/batch-work.ts, one fresh process, no services: the start's two queries, the six systems`,
+      `  the batch's own work (tools/bench/batch-work.ts, one fresh process, no services: the start's two queries, the seven systems`,
       `  over every request in one call, the MERGE to its COMMIT)  min ${work.min.toFixed(2).padStart(6)} s   median ${work.median.toFixed(2).padStart(6)} s   (medians: slate ${part('slateMs')} ms, systems ${part('systemsMs')} ms, merge ${part('mergeMs')} ms)`,
       `  floor + own work, per round            min ${withWork.min.toFixed(2).padStart(6)} s   median ${withWork.median.toFixed(2).padStart(6)} s   = ${(withWork.min / base.min).toFixed(2)} x / ${(withWork.median / base.median).toFixed(2)} x the floor; batch / it ${(batch.min / withWork.min).toFixed(2)} x / ${(batch.median / withWork.median).toFixed(2)} x`,
       `  the floor with the bodies grouped as the batch sends them (${PLAYERS_PER_MESSAGE} players each): min ${grouped.min.toFixed(2)} s, median ${grouped.median.toFixed(2)} s (batch / it ${(batch.median / grouped.median).toFixed(2)} x median)`,

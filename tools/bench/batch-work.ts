@@ -1,26 +1,28 @@
 // Run by tools/bench/batch-bench.mjs through tsx, a fresh process each round as the batch's
 // services are: the batch's own work without its transport and bookkeeping, each step through the
-// libs the services call. The slate: one opening of the warehouse for the candidates and the slate
-// query. The systems: every request the batch sent, in one call. The merge: one opening for the
-// MERGE of every row, to its COMMIT. Prints one JSON line of milliseconds.
+// libs the services call. The slate: one opening of the warehouse for the candidates, the
+// selection and the slate query. The systems: every request the batch sent, in one call (the
+// worker makes one per message). The merge: one opening for the MERGE of every row, to its COMMIT.
+// Both openings run on one DuckDB thread, as the coordinator's sessions do. Prints one JSON line
+// of milliseconds.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { PredictionRequest } from '@props/contracts';
+import { dirname, join, resolve } from 'node:path';
+import { requestMessageId, type PredictionRequest } from '@props/contracts';
 import { consolidateDatesIntoDuckdb, warehouseReadinessCheck } from '@props/consolidation';
 import { PredictionSystems, loadServedModels, predictPlayers } from '@props/models';
-import { DuckdbBatchWarehouse } from '@props/prediction-batch';
+import { DuckdbBatchWarehouse, selectPlayers } from '@props/prediction-batch';
 import { ndjsonStagingFor } from '@props/prediction-store';
 import { withWarehouse } from '@props/warehouse';
 
-const [warehouse, messagesFile, gameDate, stagingDir] = process.argv.slice(2);
-if (!warehouse || !messagesFile || !gameDate || !stagingDir)
-  throw new Error('usage: batch-work.ts <warehouse.duckdb> <messages.json> <game date> <empty folder>');
+const [warehouse, messagesFile, gameDate] = process.argv.slice(2);
+if (!warehouse || !messagesFile || !gameDate)
+  throw new Error('usage: batch-work.ts <warehouse.duckdb> <messages.json> <game date>');
 const root = resolve(import.meta.dirname, '../..');
 
 async function main(): Promise<void> {
   const requests = Object.entries(JSON.parse(readFileSync(messagesFile!, 'utf8')) as Record<string, PredictionRequest>)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([player, request]) => ({ messageId: `work.${player}`, request }));
+    .map(([, request]) => ({ messageId: requestMessageId(request), request }));
   // Loaded before the clock starts, as the worker loads them before it is ready.
   const models = await loadServedModels({
     modelDir: resolve(root, 'models'),
@@ -29,7 +31,8 @@ async function main(): Promise<void> {
     requireModels: true,
   });
   const systems = new PredictionSystems(models, () => {});
-  const batchWarehouse = new DuckdbBatchWarehouse(warehouse!, ndjsonStagingFor(stagingDir!));
+  // The staging folder is never written: the merge below is given the rows.
+  const batchWarehouse = new DuckdbBatchWarehouse(warehouse!, ndjsonStagingFor(join(dirname(warehouse!), 'staging')));
   // The coordinator's readiness check, as it runs before the coordinator is ready: DuckDB loaded,
   // the warehouse opened once.
   const readiness = await warehouseReadinessCheck(warehouse).run();
@@ -37,10 +40,10 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const slate = await batchWarehouse.session(async () => {
-    await batchWarehouse.candidates(gameDate!, '');
+    const { selected } = selectPlayers(await batchWarehouse.candidates(gameDate!, ''));
     return batchWarehouse.loadSlate(
       gameDate!,
-      requests.map(({ request }) => request.player_lookup),
+      selected.map((player) => player.candidate.playerLookup),
       '',
       {},
     );
@@ -51,13 +54,18 @@ async function main(): Promise<void> {
   const systemsDone = performance.now();
   // The clock stops at the COMMIT: the rows are durable then, and the checkpoint at the close is not the merge's.
   let mergeDone = 0;
-  const merged = await withWarehouse(warehouse!, async (connection) => {
-    const counts = await consolidateDatesIntoDuckdb(connection, [{ gameDate: gameDate!, fencingToken: 1 }], rows);
-    mergeDone = performance.now();
-    return counts;
-  });
-  if (slate.players.size !== requests.length)
-    throw new Error(`the slate loaded ${slate.players.size} of ${requests.length} players`);
+  const merged = await batchWarehouse.session(() =>
+    withWarehouse(warehouse!, async (connection) => {
+      const counts = await consolidateDatesIntoDuckdb(connection, [{ gameDate: gameDate!, fencingToken: 1 }], rows);
+      mergeDone = performance.now();
+      return counts;
+    }),
+  );
+  if (slate.path !== 'one_query')
+    throw new Error(`the slate was loaded player by player, not in one query: ${slate.fallbackReason}`);
+  const unloaded = requests.filter(({ request }) => !slate.players.has(request.player_lookup));
+  if (unloaded.length > 0)
+    throw new Error(`the slate did not load ${unloaded.length} of the batch's ${requests.length} players`);
   console.log(
     JSON.stringify({
       slateMs: slateDone - started,
